@@ -1,0 +1,41 @@
+// Parsing and checking of signatures and value types given by users, as objects or as
+// strings like "i32 i64 -> f64".
+
+import { fail } from '../../runtime/errors.js';
+import type { Sig, ValType } from './nodes.js';
+
+const VALTYPES = new Set(['i32', 'i64', 'f32', 'f64']);
+
+export function isValType(t: unknown): t is ValType {
+  return typeof t === 'string' && VALTYPES.has(t);
+}
+
+export function checkValType(t: unknown, what: string): ValType {
+  if (!isValType(t)) throw fail('BadSignature', `${what}: expected one of i32, i64, f32, f64, got ${JSON.stringify(t)}`);
+  return t;
+}
+
+/** A signature as users may write it: `{ params, results }` or `"i32 i32 -> i32"`. */
+export type SigLike = Sig | { params?: readonly ValType[]; results?: readonly ValType[]; result?: ValType } | string;
+
+export function parseSig(s: SigLike, what = 'signature'): Sig {
+  if (typeof s === 'string') {
+    const m = /^\s*\(?([^)>-]*)\)?\s*->\s*\(?([^)]*)\)?\s*$/.exec(s);
+    if (!m) throw fail('BadSignature', `${what}: cannot read ${JSON.stringify(s)} (write e.g. "i32 i32 -> i32" or "-> ()")`);
+    const list = (x: string) => x.split(/[\s,]+/).filter((t) => t !== '' && t !== '()');
+    return makeSig(list(m[1]!), list(m[2]!), what);
+  }
+  if (s === null || typeof s !== 'object') throw fail('BadSignature', `${what}: expected an object or a string, got ${String(s)}`);
+  const o = s as { params?: unknown; results?: unknown; result?: unknown };
+  const params = o.params ?? [];
+  const results = o.results ?? (o.result !== undefined ? [o.result] : []);
+  if (!Array.isArray(params) || !Array.isArray(results)) throw fail('BadSignature', `${what}: params and results must be arrays`);
+  return makeSig(params, results, what);
+}
+
+function makeSig(params: unknown[], results: unknown[], what: string): Sig {
+  const p = params.map((t, i) => checkValType(t, `${what}, parameter ${i}`));
+  const r = results.map((t, i) => checkValType(t, `${what}, result ${i}`));
+  if (r.length > 1) throw fail('BadSignature', `${what}: at most one result is supported, got ${r.length}`);
+  return Object.freeze({ params: Object.freeze(p), results: Object.freeze(r) });
+}

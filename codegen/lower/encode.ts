@@ -1,0 +1,507 @@
+// The baseline tier: lowers a stage's IR straight to wasm bytes with a streaming encoder (no
+// binaryen), applying the lowering of DESIGN.md: direct calls inside the module, calls through a
+// slot for other stages, globals as memory cells, constants and ids as immediates.
+
+import { fail } from '../../runtime/errors.js';
+import type { CallExpr, Expr, ExprType, FuncIR, Sig, ValType } from '../ir/nodes.js';
+import { sigKey, walk } from '../ir/nodes.js';
+import { INSTR, VALTYPE_CODE, instr } from '../wasm/instructions.js';
+import { ByteWriter } from '../wasm/writer.js';
+
+/** How calls to functions of other stages are linked. */
+export type CallLinking = 'shared-table' | 'link-table';
+
+/** What the encoder asks of the runtime about the symbols a module uses. */
+export interface LowerContext {
+  /** A function defined outside this module: its slot in the shared table. */
+  slotOf(name: string): number;
+  globalAddress(name: string): number;
+  constantValue(name: string): number | bigint;
+  /** Address of the exception payload buffer. */
+  readonly exnBuffer: number;
+  readonly calls: CallLinking;
+  readonly tailCalls: boolean;
+  readonly memory: { readonly shared: boolean; readonly maximum: number | undefined };
+}
+
+export interface ModulePlan {
+  /** Module name (the stage name), for the name section. */
+  name: string;
+  /** Functions defined by the module; function i is exported as `String(i)`. */
+  funcs: readonly FuncIR[];
+  ctx: LowerContext;
+}
+
+/** What a module imports from `accrete` and which slots its link table holds. */
+export interface ModuleImports {
+  memory: boolean;
+  /** The shared table. */
+  table: boolean;
+  /** The link table's slots, in link-table order (link-table linking only). */
+  link: number[];
+  exn: boolean;
+}
+
+export interface EncodedModule {
+  bytes: Uint8Array;
+  imports: ModuleImports;
+}
+
+const NONE_BT = 0x40;
+
+/** Encode a stage module. The functions must have passed `verifyFunc`. */
+export function encodeModule(plan: ModulePlan): EncodedModule {
+  return new ModuleEncoder(plan).encode();
+}
+
+class ModuleEncoder {
+  private readonly types: Sig[] = [];
+  private readonly typeIndex = new Map<string, number>();
+  private readonly local = new Map<string, number>();
+  private readonly linkIndex = new Map<number, number>();
+  private readonly imports: ModuleImports = { memory: false, table: false, link: [], exn: false };
+  private linkTableIdx = -1;
+  private sharedTableIdx = -1;
+  private exnTypeIdx = -1;
+  private readonly code = new ByteWriter(1024);
+  private readonly body = new ByteWriter(256);
+  // Per-function state.
+  private labels: Array<string | null> = [];
+  private extraLocals: ValType[] = [];
+  private nLocals = 0;
+  private funcName = '';
+
+  constructor(private readonly plan: ModulePlan) {
+    plan.funcs.forEach((f, i) => this.local.set(f.name, i));
+  }
+
+  private typeOf(sig: Sig): number {
+    const key = sigKey(sig);
+    let i = this.typeIndex.get(key);
+    if (i === undefined) {
+      i = this.types.length;
+      this.types.push(sig);
+      this.typeIndex.set(key, i);
+    }
+    return i;
+  }
+
+  /** Decide imports and table indices before code is written (the immediates depend on them). */
+  private scan(): void {
+    let slotCalls = false;
+    let dynamic = false;
+    let memory = false;
+    let exn = false;
+    for (const f of this.plan.funcs) {
+      walk(f.body, (e) => {
+        switch (e.k) {
+          case 'call':
+            if (!this.local.has(e.name)) slotCalls = true;
+            break;
+          case 'call.slot':
+            dynamic = true;
+            break;
+          case 'load':
+          case 'store':
+          case 'global.get':
+          case 'global.set':
+          case 'memory':
+            memory = true;
+            break;
+          case 'throw':
+            exn = memory = true;
+            break;
+          case 'try':
+            exn = true;
+            if (e.catches.some((c) => c.params.length > 0)) memory = true;
+            break;
+        }
+      });
+    }
+    const ctx = this.plan.ctx;
+    let tables = 0;
+    if (ctx.calls === 'link-table') {
+      if (slotCalls) this.linkTableIdx = tables++;
+      if (dynamic) this.sharedTableIdx = tables++;
+    } else if (slotCalls || dynamic) {
+      this.sharedTableIdx = tables++;
+      this.linkTableIdx = this.sharedTableIdx;
+    }
+    this.imports.memory = memory;
+    this.imports.table = this.sharedTableIdx >= 0;
+    this.imports.exn = exn;
+    if (exn) this.exnTypeIdx = this.typeOf({ params: ['i32'], results: [] });
+  }
+
+  encode(): EncodedModule {
+    const { funcs, ctx } = this.plan;
+    this.scan();
+    const funcTypes = funcs.map((f) => this.typeOf(f.sig));
+    this.code.u8(10);
+    const codeSize = this.code.reserve();
+    this.code.u32(funcs.length);
+    for (const f of funcs) this.encodeFunc(f);
+    this.code.patch(codeSize);
+
+    const w = new ByteWriter(this.code.len + 256);
+    w.bytes([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]);
+    // Types.
+    section(w, 1, (s) => {
+      s.u32(this.types.length);
+      for (const t of this.types) {
+        s.u8(0x60).u32(t.params.length);
+        for (const p of t.params) s.u8(VALTYPE_CODE[p]);
+        s.u32(t.results.length);
+        for (const r of t.results) s.u8(VALTYPE_CODE[r]);
+      }
+    });
+    // Imports, in the order their indices were assigned: tables (link, shared), memory, tag.
+    const imp: Array<(s: ByteWriter) => void> = [];
+    const tableImport = (field: string, min: number) => (s: ByteWriter) => s.name('accrete').name(field).u8(0x01).u8(0x70).u8(0x00).u32(min);
+    if (ctx.calls === 'link-table') {
+      if (this.linkTableIdx >= 0) imp.push(tableImport('link', this.imports.link.length));
+      if (this.sharedTableIdx >= 0) imp.push(tableImport('table', 0));
+    } else if (this.sharedTableIdx >= 0) imp.push(tableImport('table', 0));
+    if (this.imports.memory) {
+      imp.push((s) => {
+        s.name('accrete').name('memory').u8(0x02);
+        if (ctx.memory.shared) s.u8(0x03).u32(0).u32(ctx.memory.maximum!);
+        else s.u8(0x00).u32(0);
+      });
+    }
+    if (this.imports.exn) imp.push((s) => s.name('accrete').name('exn').u8(0x04).u8(0x00).u32(this.exnTypeIdx));
+    if (imp.length) {
+      section(w, 2, (s) => {
+        s.u32(imp.length);
+        for (const i of imp) i(s);
+      });
+    }
+    // Functions.
+    section(w, 3, (s) => {
+      s.u32(funcTypes.length);
+      for (const t of funcTypes) s.u32(t);
+    });
+    // Exports: function i as "i".
+    section(w, 7, (s) => {
+      s.u32(funcs.length);
+      funcs.forEach((_, i) => s.name(String(i)).u8(0x00).u32(i));
+    });
+    w.bytes(this.code.buf.subarray(0, this.code.len));
+    this.names(w);
+    return { bytes: w.finish(), imports: this.imports };
+  }
+
+  private names(w: ByteWriter): void {
+    const { funcs, name } = this.plan;
+    w.u8(0);
+    const at = w.reserve();
+    w.name('name');
+    sub(w, 0, (s) => s.name(name));
+    sub(w, 1, (s) => {
+      s.u32(funcs.length);
+      funcs.forEach((f, i) => s.u32(i).name(f.name));
+    });
+    const withLocals = funcs.map((f, i) => [i, f] as const).filter(([, f]) => f.localNames.some((n) => n !== undefined));
+    if (withLocals.length) {
+      sub(w, 2, (s) => {
+        s.u32(withLocals.length);
+        for (const [i, f] of withLocals) {
+          const named = f.localNames.map((n, j) => [j, n] as const).filter(([, n]) => n !== undefined);
+          s.u32(i).u32(named.length);
+          for (const [j, n] of named) s.u32(j).name(n!);
+        }
+      });
+    }
+    w.patch(at);
+  }
+
+  private encodeFunc(f: FuncIR): void {
+    this.funcName = f.name;
+    this.labels = [];
+    this.extraLocals = [];
+    this.nLocals = f.sig.params.length + f.locals.length;
+    const b = this.body;
+    b.len = 0;
+    for (const e of f.body) this.expr(e);
+    b.u8(0x0b);
+    // Locals: declared ones, then scratch locals the lowering added, run-length encoded.
+    const all = [...f.locals, ...this.extraLocals];
+    const runs: Array<[number, ValType]> = [];
+    for (const t of all) {
+      const last = runs[runs.length - 1];
+      if (last && last[1] === t) last[0]++;
+      else runs.push([1, t]);
+    }
+    const c = this.code;
+    const size = c.reserve();
+    c.u32(runs.length);
+    for (const [n, t] of runs) c.u32(n).u8(VALTYPE_CODE[t]);
+    c.bytes(b.buf.subarray(0, b.len));
+    c.patch(size);
+  }
+
+  private scratch(t: ValType): number {
+    this.extraLocals.push(t);
+    return this.nLocals++;
+  }
+
+  private bt(t: ExprType): void {
+    this.body.u8(t === 'none' || t === 'unreachable' ? NONE_BT : VALTYPE_CODE[t]);
+  }
+
+  private depth(label: string): number {
+    for (let i = this.labels.length - 1; i >= 0; i--) if (this.labels[i] === label) return this.labels.length - 1 - i;
+    throw fail('Internal', `unbound label '${label}' reached the encoder`, { definition: this.funcName });
+  }
+
+  private op(name: string): void {
+    const i = instr(name);
+    if (i.prefix) this.body.u8(i.prefix).u32(i.code);
+    else this.body.u8(i.code);
+  }
+
+  private memarg(op: string, offset: number): void {
+    this.op(op);
+    this.body.u32(INSTR.get(op)!.align!).u32(offset);
+  }
+
+  private constant(t: ValType, v: number | bigint): void {
+    const b = this.body;
+    switch (t) {
+      case 'i32':
+        b.u8(0x41).s32(Number(v));
+        break;
+      case 'i64':
+        b.u8(0x42).s64(BigInt(v));
+        break;
+      case 'f32':
+        b.u8(0x43).f32(Number(v));
+        break;
+      case 'f64':
+        b.u8(0x44).f64(Number(v));
+        break;
+    }
+  }
+
+  private seq(list: readonly Expr[]): void {
+    for (const e of list) this.expr(e);
+  }
+
+  private expr(e: Expr): void {
+    const b = this.body;
+    const ctx = this.plan.ctx;
+    switch (e.k) {
+      case 'const':
+        return this.constant(e.type, e.value);
+      case 'local.get':
+        b.u8(0x20).u32(e.index);
+        return;
+      case 'local.set':
+        this.expr(e.value);
+        b.u8(e.tee ? 0x22 : 0x21).u32(e.index);
+        return;
+      case 'op':
+        for (const a of e.args) this.expr(a);
+        return this.op(e.op);
+      case 'load':
+        this.expr(e.ptr);
+        return this.memarg(e.op, e.offset);
+      case 'store':
+        this.expr(e.ptr);
+        this.expr(e.value);
+        return this.memarg(e.op, e.offset);
+      case 'global.get':
+        this.constant('i32', ctx.globalAddress(e.name));
+        return this.memarg(`${e.type}.load`, 0);
+      case 'global.set':
+        this.constant('i32', ctx.globalAddress(e.name));
+        this.expr(e.value);
+        return this.memarg(`${e.value.type === 'unreachable' ? 'i32' : e.value.type}.store`, 0);
+      case 'symconst':
+        return this.constant(e.type, ctx.constantValue(e.name));
+      case 'slot.of':
+        return this.constant('i32', ctx.slotOf(e.name));
+      case 'call':
+        return this.call(e);
+      case 'call.slot': {
+        for (const a of e.args) this.expr(a);
+        this.expr(e.slot);
+        return this.indirect(e.sig, this.sharedTableIdx, e.tail);
+      }
+      case 'block':
+      case 'loop':
+        b.u8(e.k === 'block' ? 0x02 : 0x03);
+        this.bt(e.type);
+        this.labels.push(e.label);
+        this.seq(e.body);
+        this.labels.pop();
+        b.u8(0x0b);
+        return;
+      case 'if':
+        this.expr(e.cond);
+        b.u8(0x04);
+        this.bt(e.type);
+        this.labels.push(null);
+        this.seq(e.then);
+        if (e.else) {
+          b.u8(0x05);
+          this.seq(e.else);
+        }
+        this.labels.pop();
+        b.u8(0x0b);
+        return;
+      case 'br':
+        if (e.value) this.expr(e.value);
+        if (e.cond) this.expr(e.cond);
+        b.u8(e.cond ? 0x0d : 0x0c).u32(this.depth(e.label));
+        return;
+      case 'br_table':
+        if (e.value) this.expr(e.value);
+        this.expr(e.index);
+        b.u8(0x0e).u32(e.labels.length);
+        for (const l of e.labels) b.u32(this.depth(l));
+        b.u32(this.depth(e.fallback));
+        return;
+      case 'return':
+        if (e.value) this.expr(e.value);
+        b.u8(0x0f);
+        return;
+      case 'drop':
+        this.expr(e.value);
+        b.u8(0x1a);
+        return;
+      case 'select':
+        this.expr(e.a);
+        this.expr(e.b);
+        this.expr(e.cond);
+        b.u8(0x1b);
+        return;
+      case 'unreachable':
+        b.u8(0x00);
+        return;
+      case 'nop':
+        return;
+      case 'memory':
+        for (const a of e.args) this.expr(a);
+        this.op(e.op);
+        b.u8(0x00);
+        if (e.op === 'memory.copy') b.u8(0x00);
+        return;
+      case 'throw':
+        return this.throwExpr(e.id, e.params, e.args);
+      case 'try':
+        return this.tryExpr(e);
+    }
+  }
+
+  private call(e: CallExpr): void {
+    for (const a of e.args) this.expr(a);
+    const idx = this.local.get(e.name);
+    if (idx !== undefined) {
+      if (e.tail && this.plan.ctx.tailCalls) this.body.u8(0x12).u32(idx);
+      else {
+        this.body.u8(0x10).u32(idx);
+        if (e.tail) this.body.u8(0x0f);
+      }
+      return;
+    }
+    const slot = this.plan.ctx.slotOf(e.name);
+    if (this.plan.ctx.calls === 'link-table') {
+      let li = this.linkIndex.get(slot);
+      if (li === undefined) {
+        li = this.imports.link.length;
+        this.imports.link.push(slot);
+        this.linkIndex.set(slot, li);
+      }
+      this.constant('i32', li);
+    } else this.constant('i32', slot);
+    this.indirect(e.sig, this.linkTableIdx, e.tail);
+  }
+
+  private indirect(sig: Sig, table: number, tail: boolean): void {
+    const t = this.typeOf(sig);
+    if (tail && this.plan.ctx.tailCalls) this.body.u8(0x13).u32(t).u32(table);
+    else {
+      this.body.u8(0x11).u32(t).u32(table);
+      if (tail) this.body.u8(0x0f);
+    }
+  }
+
+  private exnTag(): number {
+    // The exception tag is the only tag import, so its index is 0.
+    return 0;
+  }
+
+  private throwExpr(id: number, params: readonly ValType[], args: readonly Expr[]): void {
+    // Evaluate every argument before writing any: an argument may itself throw and catch,
+    // which reuses the payload buffer.
+    const temps = args.map((a, i) => {
+      this.expr(a);
+      const t = this.scratch(params[i]!);
+      return t;
+    });
+    for (let i = temps.length - 1; i >= 0; i--) this.body.u8(0x21).u32(temps[i]!);
+    const buf = this.plan.ctx.exnBuffer;
+    params.forEach((p, i) => {
+      this.constant('i32', buf + 8 * i);
+      this.body.u8(0x20).u32(temps[i]!);
+      this.memarg(`${p}.store`, 0);
+    });
+    this.constant('i32', id);
+    this.body.u8(0x08).u32(this.exnTag());
+  }
+
+  private tryExpr(e: Extract<Expr, { k: 'try' }>): void {
+    const b = this.body;
+    b.u8(0x06);
+    this.bt(e.type);
+    this.labels.push(null);
+    this.seq(e.body);
+    b.u8(0x07).u32(this.exnTag());
+    const tid = this.scratch('i32');
+    b.u8(0x21).u32(tid);
+    const buf = this.plan.ctx.exnBuffer;
+    // An if-chain on the tag id; the last else runs catch_all's body or rethrows.
+    for (const c of e.catches) {
+      b.u8(0x20).u32(tid);
+      this.constant('i32', c.id);
+      b.u8(0x46); // i32.eq
+      b.u8(0x04);
+      this.bt(e.type);
+      this.labels.push(null);
+      c.params.forEach((p, i) => {
+        this.constant('i32', buf + 8 * i);
+        this.memarg(`${p}.load`, 0);
+        b.u8(0x21).u32(c.locals[i]!);
+      });
+      this.seq(c.body);
+      b.u8(0x05);
+    }
+    if (e.catchAll) this.seq(e.catchAll);
+    else {
+      b.u8(0x20).u32(tid);
+      b.u8(0x08).u32(this.exnTag());
+    }
+    for (let i = 0; i < e.catches.length; i++) {
+      this.labels.pop();
+      b.u8(0x0b);
+    }
+    if (e.catchAll) {
+      b.u8(0x19);
+      this.seq(e.catchAll);
+    }
+    this.labels.pop();
+    b.u8(0x0b);
+  }
+}
+
+function section(w: ByteWriter, id: number, fill: (s: ByteWriter) => void): void {
+  w.u8(id);
+  const at = w.reserve();
+  fill(w);
+  w.patch(at);
+}
+
+function sub(w: ByteWriter, id: number, fill: (s: ByteWriter) => void): void {
+  section(w, id, fill);
+}

@@ -1,0 +1,94 @@
+// Small modules made without IR: host thunks (a wasm function forwarding to an imported JS
+// function, so the table can hold it and stages need not import JS) and retirement stubs (a
+// function of the right type that reports which retired slot was called).
+
+import type { Sig } from '../ir/nodes.js';
+import { sigKey } from '../ir/nodes.js';
+import { VALTYPE_CODE } from '../wasm/instructions.js';
+import { ByteWriter } from '../wasm/writer.js';
+
+export type ThunkSpec =
+  /** Forward to import `h<i>` (module "host"), which has the same signature. */
+  | { kind: 'forward'; name: string; sig: Sig }
+  /** Call import "host" "retired" with `slot`, then trap. */
+  | { kind: 'retired'; name: string; sig: Sig; slot: number };
+
+/** Encode a module exporting one function per spec as `String(i)`. */
+export function encodeThunks(moduleName: string, specs: readonly ThunkSpec[]): Uint8Array {
+  const types: Sig[] = [];
+  const typeIdx = new Map<string, number>();
+  const typeOf = (s: Sig) => {
+    const k = sigKey(s);
+    let i = typeIdx.get(k);
+    if (i === undefined) typeIdx.set(k, (i = types.push(s) - 1));
+    return i;
+  };
+  const retiredSig: Sig = { params: ['i32'], results: [] };
+  const imports: Array<{ field: string; type: number }> = [];
+  specs.forEach((s, i) => {
+    if (s.kind === 'forward') imports.push({ field: `h${i}`, type: typeOf(s.sig) });
+  });
+  const retiredImport = specs.some((s) => s.kind === 'retired') ? imports.push({ field: 'retired', type: typeOf(retiredSig) }) - 1 : -1;
+  const funcTypes = specs.map((s) => typeOf(s.sig));
+
+  const w = new ByteWriter(256 + specs.length * 32);
+  w.bytes([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]);
+  const section = (id: number, fill: () => void) => {
+    w.u8(id);
+    const at = w.reserve();
+    fill();
+    w.patch(at);
+  };
+  section(1, () => {
+    w.u32(types.length);
+    for (const t of types) {
+      w.u8(0x60).u32(t.params.length);
+      for (const p of t.params) w.u8(VALTYPE_CODE[p]);
+      w.u32(t.results.length);
+      for (const r of t.results) w.u8(VALTYPE_CODE[r]);
+    }
+  });
+  section(2, () => {
+    w.u32(imports.length);
+    for (const imp of imports) w.name('host').name(imp.field).u8(0x00).u32(imp.type);
+  });
+  section(3, () => {
+    w.u32(funcTypes.length);
+    for (const t of funcTypes) w.u32(t);
+  });
+  section(7, () => {
+    w.u32(specs.length);
+    specs.forEach((_, i) => w.name(String(i)).u8(0x00).u32(imports.length + i));
+  });
+  let forwardIdx = 0;
+  section(10, () => {
+    w.u32(specs.length);
+    for (const s of specs) {
+      const at = w.reserve();
+      w.u32(0); // no locals
+      if (s.kind === 'forward') {
+        s.sig.params.forEach((_, p) => w.u8(0x20).u32(p));
+        w.u8(0x10).u32(forwardIdx++);
+      } else {
+        w.u8(0x41).s32(s.slot).u8(0x10).u32(retiredImport).u8(0x00);
+      }
+      w.u8(0x0b);
+      w.patch(at);
+    }
+  });
+  // Name section: module and function names, so stack traces say which host function ran.
+  w.u8(0);
+  const at = w.reserve();
+  w.name('name');
+  w.u8(0);
+  const m = w.reserve();
+  w.name(moduleName);
+  w.patch(m);
+  w.u8(1);
+  const f = w.reserve();
+  w.u32(specs.length);
+  specs.forEach((s, i) => w.u32(imports.length + i).name(s.kind === 'forward' ? s.name : `${s.name} (retired)`));
+  w.patch(f);
+  w.patch(at);
+  return w.finish();
+}

@@ -1,0 +1,97 @@
+// IR inlining of functions declared `inline`: the call becomes a block that binds the arguments
+// to fresh locals and runs the callee's body, its `return`s turned into branches out of the block.
+// Every callee inlined (transitively) is reported, because the caller now depends on its body.
+
+import type { Expr, FuncIR, ValType } from '../ir/nodes.js';
+import { mapChildren } from '../ir/nodes.js';
+import type { FuncPass, PassContext } from './registry.js';
+
+/** Nested inlining stops here; deeper calls stay calls. */
+const MAX_DEPTH = 8;
+
+export const inlinePass: FuncPass = {
+  name: 'inline',
+  description: 'inline calls to functions declared inline, recording each inlined callee as a dependency',
+  run(f: FuncIR, ctx: PassContext): FuncIR {
+    const locals: ValType[] = [...f.locals];
+    const localNames = [...f.localNames];
+    let nLocals = f.sig.params.length + f.locals.length;
+    let labelCounter = 0;
+    let changed = false;
+
+    const rewrite = (e: Expr, stack: readonly string[]): Expr => {
+      if (e.k === 'call') {
+        const callee = stack.length < MAX_DEPTH && !stack.includes(e.name) ? ctx.inlineBody(e.name) : undefined;
+        if (callee) {
+          changed = true;
+          ctx.dependOn(e.name);
+          const args = e.args.map((a) => rewrite(a, stack));
+          const inlined = expand(callee, args, [...stack, e.name]);
+          return e.tail ? { k: 'return', type: 'unreachable', value: inlined.type === 'none' ? null : inlined } : inlined;
+        }
+      }
+      return mapChildren(e, (c) => rewrite(c, stack));
+    };
+
+    const expand = (callee: FuncIR, args: Expr[], stack: readonly string[]): Expr => {
+      const base = nLocals;
+      const types = [...callee.sig.params, ...callee.locals];
+      types.forEach((t, i) => {
+        locals.push(t);
+        localNames.push(`${callee.name}.${callee.localNames[i] ?? i}`);
+      });
+      nLocals += types.length;
+      const exit = `$inline${labelCounter++}:${callee.name}`;
+      const resultType = callee.sig.results[0] ?? 'none';
+      const rename = new Map<string, string>();
+      const relabel = (l: string) => rename.get(l) ?? l;
+      const remap = (e: Expr): Expr => {
+        switch (e.k) {
+          case 'local.get':
+          case 'local.set': {
+            const m = mapChildren(e, remap) as typeof e;
+            return { ...m, index: m.index + base };
+          }
+          case 'block':
+          case 'loop': {
+            if (e.label === null) return mapChildren(e, remap);
+            const fresh = `${e.label}$${labelCounter++}`;
+            const prev = rename.get(e.label);
+            rename.set(e.label, fresh);
+            const m = { ...(mapChildren(e, remap) as typeof e), label: fresh };
+            if (prev === undefined) rename.delete(e.label);
+            else rename.set(e.label, prev);
+            return m;
+          }
+          case 'br':
+            return { ...(mapChildren(e, remap) as typeof e), label: relabel(e.label) };
+          case 'br_table':
+            return { ...(mapChildren(e, remap) as typeof e), labels: e.labels.map(relabel), fallback: relabel(e.fallback) };
+          case 'return':
+            return { k: 'br', type: 'unreachable', label: exit, value: e.value ? remap(e.value) : null, cond: null };
+          case 'call': {
+            const m = mapChildren(e, remap) as typeof e;
+            const call: Expr = { ...m, tail: false, type: m.sig.results[0] ?? 'none' };
+            return m.tail ? { k: 'br', type: 'unreachable', label: exit, value: call.type === 'none' ? null : call, cond: null } : call;
+          }
+          case 'call.slot': {
+            const m = mapChildren(e, remap) as typeof e;
+            const call: Expr = { ...m, tail: false, type: m.sig.results[0] ?? 'none' };
+            return m.tail ? { k: 'br', type: 'unreachable', label: exit, value: call.type === 'none' ? null : call, cond: null } : call;
+          }
+          case 'try':
+            return { ...(mapChildren(e, remap) as typeof e), catches: e.catches.map((c) => ({ ...c, locals: c.locals.map((l) => l + base), body: c.body.map(remap) })) };
+          default:
+            return mapChildren(e, remap);
+        }
+      };
+      const body = callee.body.map(remap).map((e) => rewrite(e, stack));
+      const binds: Expr[] = args.map((a, i) => ({ k: 'local.set', type: 'none', index: base + i, value: a, tee: false }));
+      return { k: 'block', type: resultType, label: exit, body: [...binds, ...body] };
+    };
+
+    const body = f.body.map((e) => rewrite(e, []));
+    if (!changed) return f;
+    return { ...f, locals, localNames, body };
+  },
+};

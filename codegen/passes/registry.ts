@@ -1,0 +1,42 @@
+// The IR pass registry: each pass lives in its own file and is registered here by name with a
+// one-line description, binaryen-style, so a pipeline is a list of names.
+
+import type { FuncIR } from '../ir/nodes.js';
+import { inlinePass } from './inline.js';
+
+/** What a pass may ask about the world outside the function it transforms. */
+export interface PassContext {
+  /** The body of a function that may be inlined here, or undefined. */
+  inlineBody(name: string): FuncIR | undefined;
+  /** The function being compiled now depends on the definition `name` (a backedge). */
+  dependOn(name: string): void;
+}
+
+export interface FuncPass {
+  readonly name: string;
+  readonly description: string;
+  run(f: FuncIR, ctx: PassContext): FuncIR;
+}
+
+const passes = new Map<string, FuncPass>();
+
+export function registerPass(p: FuncPass): void {
+  if (passes.has(p.name)) throw new Error(`pass '${p.name}' registered twice`);
+  passes.set(p.name, p);
+}
+
+export function listPasses(): ReadonlyArray<{ name: string; description: string }> {
+  return [...passes.values()].map(({ name, description }) => ({ name, description }));
+}
+
+/** Run the named passes in order. */
+export function runPasses(f: FuncIR, names: readonly string[], ctx: PassContext): FuncIR {
+  for (const n of names) {
+    const p = passes.get(n);
+    if (!p) throw new Error(`unknown pass '${n}'`);
+    f = p.run(f, ctx);
+  }
+  return f;
+}
+
+registerPass(inlinePass);

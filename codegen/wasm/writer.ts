@@ -1,0 +1,130 @@
+// A growable byte buffer with the LEB128 and IEEE-754 writers of the wasm binary format.
+// Sizes of sections and bodies are written as 5-byte padded LEBs and patched afterwards,
+// so a module is produced in one pass without copying nested buffers.
+
+const textEncoder = new TextEncoder();
+const f32 = new Float32Array(1);
+const f64 = new Float64Array(1);
+const f32b = new Uint8Array(f32.buffer);
+const f64b = new Uint8Array(f64.buffer);
+
+export class ByteWriter {
+  buf: Uint8Array;
+  len = 0;
+
+  constructor(capacity = 256) {
+    this.buf = new Uint8Array(capacity);
+  }
+
+  private ensure(n: number): void {
+    if (this.len + n <= this.buf.length) return;
+    let cap = this.buf.length * 2;
+    while (cap < this.len + n) cap *= 2;
+    const b = new Uint8Array(cap);
+    b.set(this.buf.subarray(0, this.len));
+    this.buf = b;
+  }
+
+  u8(b: number): this {
+    this.ensure(1);
+    this.buf[this.len++] = b;
+    return this;
+  }
+
+  bytes(src: ArrayLike<number>): this {
+    this.ensure(src.length);
+    this.buf.set(src, this.len);
+    this.len += src.length;
+    return this;
+  }
+
+  u32(v: number): this {
+    this.ensure(5);
+    v >>>= 0;
+    do {
+      let b = v & 0x7f;
+      v >>>= 7;
+      if (v !== 0) b |= 0x80;
+      this.buf[this.len++] = b;
+    } while (v !== 0);
+    return this;
+  }
+
+  s32(v: number): this {
+    this.ensure(5);
+    v |= 0;
+    for (;;) {
+      const b = v & 0x7f;
+      v >>= 7;
+      if ((v === 0 && (b & 0x40) === 0) || (v === -1 && (b & 0x40) !== 0)) {
+        this.buf[this.len++] = b;
+        return this;
+      }
+      this.buf[this.len++] = b | 0x80;
+    }
+  }
+
+  s64(value: bigint): this {
+    this.ensure(10);
+    let v = BigInt.asIntN(64, value);
+    for (;;) {
+      const b = Number(v & 0x7fn);
+      v >>= 7n;
+      if ((v === 0n && (b & 0x40) === 0) || (v === -1n && (b & 0x40) !== 0)) {
+        this.buf[this.len++] = b;
+        return this;
+      }
+      this.buf[this.len++] = b | 0x80;
+    }
+  }
+
+  f32(v: number): this {
+    f32[0] = v;
+    return this.bytes(f32b);
+  }
+
+  f64(v: number): this {
+    f64[0] = v;
+    return this.bytes(f64b);
+  }
+
+  /** Raw IEEE bits (keeps NaN payloads exactly). */
+  f32bits(bits: number): this {
+    this.ensure(4);
+    const b = this.buf;
+    b[this.len++] = bits & 0xff;
+    b[this.len++] = (bits >>> 8) & 0xff;
+    b[this.len++] = (bits >>> 16) & 0xff;
+    b[this.len++] = (bits >>> 24) & 0xff;
+    return this;
+  }
+
+  name(s: string): this {
+    const b = textEncoder.encode(s);
+    this.u32(b.length);
+    return this.bytes(b);
+  }
+
+  /** Reserve a 5-byte u32 to be filled by `patch`. Returns its position. */
+  reserve(): number {
+    this.ensure(5);
+    const at = this.len;
+    this.len += 5;
+    return at;
+  }
+
+  /** Write the number of bytes written since `at + 5` into the reserved slot at `at`. */
+  patch(at: number): void {
+    let v = this.len - at - 5;
+    for (let i = 0; i < 4; i++) {
+      this.buf[at + i] = (v & 0x7f) | 0x80;
+      v >>>= 7;
+    }
+    this.buf[at + 4] = v & 0x7f;
+  }
+
+  /** The written bytes (a copy the caller owns). */
+  finish(): Uint8Array {
+    return this.buf.slice(0, this.len);
+  }
+}

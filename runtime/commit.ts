@@ -1,0 +1,549 @@
+// The commit pipeline: plan (validate, reserve, build, lower) → realize (compile, instantiate)
+// → publish (write memory and slots, publish symbols). Everything before publish is undoable and
+// publish cannot fail, so a failed commit leaves the runtime exactly as it was.
+
+import { FuncBuilder } from '../codegen/ir/builder.js';
+import { analyze } from '../codegen/ir/analyze.js';
+import type { FuncIR } from '../codegen/ir/nodes.js';
+import { sameSig, sigText } from '../codegen/ir/nodes.js';
+import type { FieldInfo } from '../codegen/ir/symbols.js';
+import { OBJECT_HEADER_SIZE, RTT_DESC } from '../codegen/ir/symbols.js';
+import { verifyFunc } from '../codegen/ir/verify.js';
+import { encodeModule, type ModuleImports } from '../codegen/lower/encode.js';
+import { encodeThunks, type ThunkSpec } from '../codegen/lower/thunks.js';
+import { optimizerLoaded, optimizerSync } from '../codegen/optimizer.js';
+import { runPasses } from '../codegen/passes/registry.js';
+import type { Core, RelinkResult, StageRecord, Unit } from './core.js';
+import { AccreteError, fail } from './errors.js';
+import { align } from './layout.js';
+import type { Tier } from './options.js';
+import type { Def, Stage, StageInfo, StageStats } from './stage.js';
+import { infoOf, type FuncRecord, type RttRecord, type SymbolRecord } from './symbols.js';
+
+/** A unit planned but not yet live. */
+export interface PendingUnit {
+  stage: string;
+  kind: Unit['kind'];
+  tier: Tier;
+  funcs: string[];
+  bytes: Uint8Array;
+  imports: ModuleImports | undefined;
+  host: Record<string, Function> | undefined;
+  slotRefs: number[];
+  cellRefs: number[];
+  deps: Set<string>;
+  directCalls: Set<string>;
+  module?: WebAssembly.Module;
+  instance?: WebAssembly.Instance;
+  linkTable?: WebAssembly.Table;
+}
+
+export interface Plan {
+  name: string;
+  kind: StageRecord['kind'];
+  tier: Tier;
+  generation: number;
+  undo: Array<() => void>;
+  /** New records (and replacements, for redefinitions), in definition order. */
+  records: SymbolRecord[];
+  /** Unit of the new stage and its host thunks. */
+  code: PendingUnit | undefined;
+  host: PendingUnit | undefined;
+  /** Other stages whose code is rebuilt (undefined: their code unit is dropped). */
+  recompiles: Map<string, PendingUnit | undefined>;
+  memWrites: Array<(v: DataView) => void>;
+  stats: StageStats;
+  relink: StageRecord['relink'];
+  /** Symbols of other stages that leave them (retirement). */
+  removals: string[];
+}
+
+export const now = (): number => performance.now();
+
+export function emptyStats(tier: Tier): StageStats {
+  return { bytes: 0, functions: 0, tier, build: 0, optimize: 0, compile: 0, instantiate: 0, wire: 0, total: 0 };
+}
+
+export function newPlan(core: Core, name: string, kind: StageRecord['kind'], tier: Tier): Plan {
+  return {
+    name,
+    kind,
+    tier,
+    generation: core.generation,
+    undo: [],
+    records: [],
+    code: undefined,
+    host: undefined,
+    recompiles: new Map(),
+    memWrites: [],
+    stats: emptyStats(tier),
+    relink: undefined,
+    removals: [],
+  };
+}
+
+/** Undo a plan's reservations (a failed commit). */
+export function abandon(plan: Plan): void {
+  for (let i = plan.undo.length - 1; i >= 0; i--) plan.undo[i]!();
+  plan.undo.length = 0;
+}
+
+/** Place an error in a stage/definition, wrapping foreign errors thrown by user callbacks. */
+export function placed(e: unknown, stage: string, definition?: string): AccreteError {
+  if (e instanceof AccreteError) return e.at({ stage, ...(definition !== undefined ? { definition } : {}) });
+  const msg = e instanceof Error ? e.message : String(e);
+  return fail('InvalidBody', `the body builder threw: ${msg}`, { stage, ...(definition !== undefined ? { definition } : {}) }, { cause: e });
+}
+
+// ---------------------------------------------------------------- planning
+
+/** Plan a stage of definitions. Throws (with nothing reserved) on any bad input. */
+export function planStage(core: Core, stage: Stage): Plan {
+  const t0 = now();
+  const plan = newPlan(core, stage.name, 'code', stage.tier);
+  try {
+    if (core.stages.has(stage.name)) throw fail('UnknownStage', `a live stage is already named '${stage.name}'`, { stage: stage.name });
+    const pending = new Map<string, SymbolRecord>();
+    const lookup = (n: string) => pending.get(n) ?? core.symbols.get(n);
+    const irs: FuncIR[] = [];
+    const hostDefs: Array<Extract<Def, { kind: 'host' }>> = [];
+    for (const def of stage.defs) {
+      try {
+        const old = core.symbols.get(def.name);
+        if (old) checkRedefinition(old, def);
+        pending.set(def.name, reserve(core, plan, def, old, lookup));
+        if (def.kind === 'host') hostDefs.push(def);
+      } catch (e) {
+        throw placed(e, stage.name, def.name);
+      }
+    }
+    const resolver = { resolve: (n: string) => { const r = lookup(n); return r ? infoOf(r) : undefined; } };
+    for (const def of stage.defs) {
+      if (def.kind !== 'func') continue;
+      try {
+        const b = new FuncBuilder(resolver, def.name, def.sig, def.paramNames);
+        const ir = b.finish(def.body(b));
+        verifyFunc(ir);
+        irs.push(ir);
+        pending.set(def.name, { ...(pending.get(def.name) as FuncRecord), ir });
+      } catch (e) {
+        throw placed(e, stage.name, def.name);
+      }
+    }
+    plan.records = [...pending.values()];
+    if (hostDefs.length) plan.host = hostUnit(core, stage.name, hostDefs, lookup);
+    if (irs.length) plan.code = codeUnit(core, plan, stage.name, stage.tier, irs, lookup);
+    const redefined = stage.defs.filter((d) => core.symbols.has(d.name)).map((d) => d.name);
+    planRecompiles(core, plan, redefined, lookup);
+    plan.stats.build = now() - t0 - plan.stats.optimize;
+    return plan;
+  } catch (e) {
+    abandon(plan);
+    throw e;
+  }
+}
+
+function checkRedefinition(old: SymbolRecord, def: Def): void {
+  if (!def.redefine) {
+    throw fail('DuplicateSymbol', `'${def.name}' is already defined (a ${old.kind} of stage '${old.stage}'); pass { redefine: true } to replace it`);
+  }
+  const kind = def.kind === 'host' ? 'func' : def.kind;
+  if (old.kind !== kind) throw fail('BadRedefinition', `'${def.name}' is a ${old.kind}; it cannot be redefined as a ${kind}`);
+  if (old.kind === 'func' && (def.kind === 'func' || def.kind === 'host') && !sameSig(old.sig, def.sig)) {
+    throw fail('BadRedefinition', `'${def.name}' has signature ${sigText(old.sig)}; a redefinition must keep it, got ${sigText(def.sig)}`);
+  }
+  if (old.kind === 'constant' && def.kind === 'constant' && old.type !== def.type) {
+    throw fail('BadRedefinition', `constant '${def.name}' is a ${old.type}; a redefinition must keep the type, got ${def.type}`);
+  }
+}
+
+/** Reserve what a definition needs (slot, cell, descriptor, id) and make its record. */
+function reserve(core: Core, plan: Plan, def: Def, old: SymbolRecord | undefined, lookup: (n: string) => SymbolRecord | undefined): SymbolRecord {
+  const stage = plan.name;
+  switch (def.kind) {
+    case 'func':
+    case 'host': {
+      const slot = old?.kind === 'func' ? old.slot : reserveSlot(core, plan, def.name, def.sig);
+      return { kind: 'func', name: def.name, sig: def.sig, slot, stage, inline: def.kind === 'func' && def.inline, host: def.kind === 'host', ir: undefined };
+    }
+    case 'global': {
+      const address = core.globalCells.allocate(def.name);
+      plan.undo.push(() => core.globalCells.release(address));
+      plan.memWrites.push((v) => writeValue(v, address, def.type, def.init));
+      return { kind: 'global', name: def.name, type: def.type, mutable: def.mutable, address, stage };
+    }
+    case 'constant':
+      return { kind: 'constant', name: def.name, type: def.type, value: def.value, stage };
+    case 'tag': {
+      const id = core.nextTagId++;
+      plan.undo.push(() => {
+        if (core.nextTagId === id + 1) core.nextTagId = id;
+      });
+      return { kind: 'tag', name: def.name, id, params: def.params, stage };
+    }
+    case 'rtt':
+      return reserveRtt(core, plan, def, lookup);
+  }
+}
+
+function reserveSlot(core: Core, plan: Plan, name: string, sig: FuncRecord['sig']): number {
+  // A name defined again after retirement, with the same signature, gets its old slot back, so
+  // stages still calling that slot reach the new definition instead of a trap.
+  const tomb = core.tombstones.get(name);
+  if (tomb && sameSig(tomb.sig, sig) && core.slots.pool.revive(tomb.slot)) {
+    plan.undo.push(() => core.slots.pool.retire(tomb.slot));
+    return tomb.slot;
+  }
+  const slot = core.slots.allocate(name);
+  plan.undo.push(() => core.slots.release(slot));
+  return slot;
+}
+
+const FIELD_CODE: Record<FieldInfo['type'], number> = { i32: 0x7f, i64: 0x7e, f32: 0x7d, f64: 0x7c, ref: 0x01 };
+
+function reserveRtt(core: Core, plan: Plan, def: Extract<Def, { kind: 'rtt' }>, lookup: (n: string) => SymbolRecord | undefined): RttRecord {
+  let parent: RttRecord | undefined;
+  if (def.parent !== undefined) {
+    const p = lookup(def.parent);
+    if (!p) throw fail('UnknownSymbol', `parent type '${def.parent}' is not defined`);
+    if (p.kind !== 'rtt') throw fail('WrongSymbolKind', `parent '${def.parent}' is a ${p.kind}, not an rtt`);
+    parent = p;
+  }
+  const fields: FieldInfo[] = [...(parent?.fields ?? [])];
+  let end = parent ? parent.fields.reduce((m, f) => Math.max(m, f.offset + fieldSize(f.type)), OBJECT_HEADER_SIZE) : OBJECT_HEADER_SIZE;
+  for (const f of def.fields) {
+    if (fields.some((x) => x.name === f.name)) throw fail('DuplicateSymbol', `field '${f.name}' is already a field of parent '${def.parent}'`);
+    const size = fieldSize(f.type);
+    const offset = align(end, size);
+    fields.push({ name: f.name, type: f.type, offset });
+    end = offset + size;
+  }
+  const depth = parent ? parent.depth + 1 : 0;
+  const descBytes = RTT_DESC.display + 4 * (depth + 1) + 8 * fields.length;
+  const mark = core.rtts.top;
+  const id = core.rtts.allocate(descBytes, def.name);
+  const top = core.rtts.top;
+  plan.undo.push(() => core.rtts.rollback(mark, top));
+  const display = [...(parent?.display ?? []), id];
+  const size = align(end, 8);
+  plan.memWrites.push((v) => {
+    v.setUint32(id + RTT_DESC.id, id, true);
+    v.setUint32(id + RTT_DESC.depth, depth, true);
+    v.setUint32(id + RTT_DESC.size, size, true);
+    v.setUint32(id + RTT_DESC.fieldCount, fields.length, true);
+    const fieldsAt = id + RTT_DESC.display + 4 * display.length;
+    v.setUint32(id + RTT_DESC.fieldsPtr, fieldsAt, true);
+    v.setUint32(id + RTT_DESC.parent, parent?.id ?? 0, true);
+    display.forEach((d, i) => v.setUint32(id + RTT_DESC.display + 4 * i, d, true));
+    fields.forEach((f, i) => {
+      v.setUint32(fieldsAt + 8 * i, f.offset, true);
+      v.setUint32(fieldsAt + 8 * i + 4, FIELD_CODE[f.type], true);
+    });
+  });
+  return { kind: 'rtt', name: def.name, id, parent: def.parent, depth, size, fields, display, stage: plan.name };
+}
+
+function fieldSize(t: FieldInfo['type']): number {
+  return t === 'i64' || t === 'f64' ? 8 : 4;
+}
+
+export function writeValue(v: DataView, at: number, t: string, x: number | bigint): void {
+  if (t === 'i32') v.setInt32(at, Number(x), true);
+  else if (t === 'i64') v.setBigInt64(at, BigInt(x), true);
+  else if (t === 'f32') v.setFloat32(at, Number(x), true);
+  else v.setFloat64(at, Number(x), true);
+}
+
+export function readValue(v: DataView, at: number, t: string): number | bigint {
+  if (t === 'i32') return v.getInt32(at, true);
+  if (t === 'i64') return v.getBigInt64(at, true);
+  if (t === 'f32') return v.getFloat32(at, true);
+  return v.getFloat64(at, true);
+}
+
+/** Lower IR functions into a code unit of `stage`. */
+export function codeUnit(core: Core, plan: Plan, stage: string, tier: Tier, irs: readonly FuncIR[], lookup: (n: string) => SymbolRecord | undefined): PendingUnit {
+  const deps = new Set<string>();
+  const passCtx = {
+    inlineBody: (n: string) => {
+      const r = lookup(n);
+      return r?.kind === 'func' && r.inline && r.ir ? r.ir : undefined;
+    },
+    dependOn: (n: string) => void deps.add(n),
+  };
+  const lowered = irs.map((f) => runPasses(f, ['inline'], passCtx));
+  for (const f of lowered) verifyFunc(f);
+  const refs = analyze(lowered);
+  for (const c of refs.constants) deps.add(c);
+  const ctx = core.lowerContext(lookup);
+  let { bytes, imports } = encodeModule({ name: stage, funcs: lowered, ctx });
+  if (tier === 'optimizing') {
+    const t = now();
+    bytes = optimizerSync('the optimizing tier').optimize(bytes);
+    plan.stats.optimize += now() - t;
+  }
+  if (core.opts.validate) {
+    const text = optimizerSync('the validate option').validate(bytes);
+    if (text) throw fail('Internal', 'the generated module does not validate', { stage }, { detail: text });
+  }
+  const slotOf = (n: string) => ctx.slotOf(n);
+  return {
+    stage,
+    kind: 'code',
+    tier,
+    funcs: irs.map((f) => f.name),
+    bytes,
+    imports,
+    host: undefined,
+    slotRefs: [...new Set([...refs.slotCalls, ...refs.slotRefs].map(slotOf))],
+    cellRefs: [...refs.globals].map((n) => ctx.globalAddress(n)),
+    deps,
+    directCalls: new Set([...refs.callers].filter(([callee, callers]) => [...callers].some((c) => c !== callee)).map(([callee]) => callee)),
+  };
+}
+
+function hostUnit(core: Core, stage: string, defs: ReadonlyArray<Extract<Def, { kind: 'host' }>>, lookup: (n: string) => SymbolRecord | undefined): PendingUnit {
+  void lookup;
+  void core;
+  const specs: ThunkSpec[] = defs.map((d) => ({ kind: 'forward', name: d.name, sig: d.sig }));
+  const host: Record<string, Function> = {};
+  defs.forEach((d, i) => (host[`h${i}`] = d.fn));
+  return {
+    stage,
+    kind: 'host',
+    tier: 'baseline',
+    funcs: defs.map((d) => d.name),
+    bytes: encodeThunks(stage, specs),
+    imports: undefined,
+    host,
+    slotRefs: [],
+    cellRefs: [],
+    deps: new Set(),
+    directCalls: new Set(),
+  };
+}
+
+/**
+ * Rebuild every stage whose code folded in a definition that changes (an inlined function, a
+ * constant), or calls a moved function directly. The rebuilt code goes into the same slots.
+ */
+export function planRecompiles(core: Core, plan: Plan, changed: readonly string[], lookup: (n: string) => SymbolRecord | undefined): void {
+  const affected = new Set<string>();
+  for (const n of changed) {
+    for (const s of core.dependents.get(n) ?? []) affected.add(s);
+    const old = core.symbols.get(n);
+    if (old?.kind === 'func') {
+      const owner = core.stages.get(old.stage);
+      if (owner?.code?.directCalls.has(n)) affected.add(owner.name);
+    }
+  }
+  affected.delete(plan.name);
+  for (const s of affected) {
+    const rec = core.stages.get(s)!;
+    if (rec.relink) {
+      const r = rec.relink(core);
+      plan.recompiles.set(s, relinkedUnit(s, rec.tier, r));
+      continue;
+    }
+    const irs: FuncIR[] = [];
+    for (const n of rec.owned) {
+      if (plan.removals.includes(n)) continue;
+      const r = lookup(n);
+      if (r?.kind === 'func' && r.stage === s && r.ir) irs.push(r.ir);
+    }
+    try {
+      plan.recompiles.set(s, irs.length ? codeUnit(core, plan, s, rec.tier, irs, lookup) : undefined);
+    } catch (e) {
+      throw placed(e, s);
+    }
+  }
+}
+
+export function relinkedUnit(stage: string, tier: Tier, r: RelinkResult): PendingUnit {
+  return { stage, kind: 'link', tier, funcs: r.funcs, bytes: r.bytes, imports: r.imports, host: undefined, slotRefs: r.slotRefs, cellRefs: r.cellRefs, deps: r.deps, directCalls: new Set() };
+}
+
+// ---------------------------------------------------------------- realizing
+
+function unitsOf(plan: Plan): PendingUnit[] {
+  return [plan.host, plan.code, ...plan.recompiles.values()].filter((u): u is PendingUnit => u !== undefined);
+}
+
+function compileFailure(core: Core, u: PendingUnit, e: unknown): AccreteError {
+  let detail: string | undefined;
+  if (optimizerLoaded()) {
+    try {
+      detail = optimizerSync('diagnosis').validate(u.bytes);
+    } catch {
+      detail = undefined;
+    }
+  }
+  void core;
+  const msg = e instanceof Error ? e.message : String(e);
+  return fail('CompileError', `the engine rejected the generated module (a bug in Accrete's code generator): ${msg}`, { stage: u.stage }, { cause: e, ...(detail ? { detail } : {}) });
+}
+
+function instantiateFailure(u: PendingUnit, e: unknown): AccreteError {
+  if (e instanceof AccreteError) return e.at({ stage: u.stage });
+  const msg = e instanceof Error ? e.message : String(e);
+  if (/memory|table/i.test(msg) && /(allocat|size|grow|out of)/i.test(msg)) {
+    return fail('ResourceExhausted', `instantiation ran out of a resource: ${msg}`, { stage: u.stage }, { cause: e });
+  }
+  return fail('InstantiateError', `instantiation failed: ${msg}`, { stage: u.stage }, { cause: e });
+}
+
+function importsOf(core: Core, u: PendingUnit): WebAssembly.Imports {
+  const n = u.imports?.link.length ?? 0;
+  u.linkTable = n > 0 ? new WebAssembly.Table({ initial: n, element: 'anyfunc' }) : undefined;
+  return core.importsFor(u.imports, u.linkTable, u.host);
+}
+
+export function realizeSync(core: Core, plan: Plan): void {
+  for (const u of unitsOf(plan)) {
+    let t = now();
+    try {
+      u.module = new WebAssembly.Module(u.bytes as BufferSource);
+    } catch (e) {
+      throw linkOrCompileFailure(core, u, e);
+    }
+    plan.stats.compile += now() - t;
+    t = now();
+    try {
+      u.instance = new WebAssembly.Instance(u.module, importsOf(core, u));
+    } catch (e) {
+      throw instantiateFailure(u, e);
+    }
+    plan.stats.instantiate += now() - t;
+  }
+}
+
+export async function realizeAsync(core: Core, plan: Plan): Promise<void> {
+  for (const u of unitsOf(plan)) {
+    let t = now();
+    try {
+      u.module = await WebAssembly.compile(u.bytes as BufferSource);
+    } catch (e) {
+      throw linkOrCompileFailure(core, u, e);
+    }
+    plan.stats.compile += now() - t;
+    t = now();
+    try {
+      u.instance = await WebAssembly.instantiate(u.module, importsOf(core, u));
+    } catch (e) {
+      throw instantiateFailure(u, e);
+    }
+    plan.stats.instantiate += now() - t;
+  }
+}
+
+function linkOrCompileFailure(core: Core, u: PendingUnit, e: unknown): AccreteError {
+  if (u.kind === 'link') {
+    const msg = e instanceof Error ? e.message : String(e);
+    return fail('LinkError', `the engine rejected the linked module: ${msg}`, { stage: u.stage }, { cause: e });
+  }
+  return compileFailure(core, u, e);
+}
+
+// ---------------------------------------------------------------- publishing
+
+function liveUnit(u: PendingUnit): Unit {
+  return {
+    kind: u.kind,
+    bytes: u.bytes,
+    module: u.module!,
+    instance: u.instance!,
+    funcs: u.funcs,
+    imports: u.imports,
+    linkTable: u.linkTable,
+    slotRefs: u.slotRefs,
+    cellRefs: u.cellRefs,
+    deps: u.deps,
+    directCalls: u.directCalls,
+    tier: u.tier,
+  };
+}
+
+/** Live units for a realized plan's pending units. */
+export function liveUnits(plan: Plan): Map<PendingUnit, Unit> {
+  const live = new Map<PendingUnit, Unit>();
+  for (const u of unitsOf(plan)) live.set(u, liveUnit(u));
+  return live;
+}
+
+/** Write each unit's functions into their slots and `rt.fn` cells; attach link tables; hold refs. */
+export function installUnits(core: Core, live: Map<PendingUnit, Unit>): void {
+  for (const [u, lu] of live) {
+    const exp = lu.instance.exports;
+    u.funcs.forEach((n, i) => {
+      const rec = core.symbols.get(n);
+      if (rec?.kind !== 'func') return;
+      const fn = exp[String(i)] as Function;
+      core.slots.write(rec.slot, fn);
+      core.cell(n).current = fn;
+    });
+  }
+  for (const lu of live.values()) {
+    if (lu.linkTable && lu.imports) core.slots.attachLinkTable(lu.linkTable, lu.imports.link, (s) => core.slots.get(s));
+    core.holdRefs(lu);
+  }
+}
+
+/** Rebuilt stages swap their code unit (dropping the old one's references and backedges). */
+export function swapRecompiles(core: Core, plan: Plan, live: Map<PendingUnit, Unit>): void {
+  for (const [s, u] of plan.recompiles) {
+    const rec = core.stages.get(s)!;
+    if (rec.code) {
+      core.dropUnit(rec.code);
+      core.removeDependents(s, rec.code.deps);
+    }
+    rec.code = u ? live.get(u) : undefined;
+    if (rec.code) core.addDependents(s, rec.code.deps);
+  }
+}
+
+/** Make a realized plan visible. Nothing here can fail on valid state. */
+export function publish(core: Core, plan: Plan, recordStage: boolean): StageInfo {
+  const t = now();
+  const v = core.view();
+  for (const w of plan.memWrites) w(v);
+  const live = liveUnits(plan);
+  // Symbols first, so slot lookups below see the new records.
+  for (const r of plan.records) {
+    const old = core.symbols.get(r.name);
+    if (old && old.stage !== r.stage) core.stages.get(old.stage)?.owned.delete(r.name);
+    core.symbols.set(r.name, r);
+    core.tombstones.delete(r.name);
+    if (r.kind === 'tag') core.tagsById.set(r.id, r);
+  }
+  installUnits(core, live);
+  swapRecompiles(core, plan, live);
+  const code = plan.code ? live.get(plan.code) : undefined;
+  const host = plan.host ? live.get(plan.host) : undefined;
+  plan.stats.wire = now() - t;
+  plan.stats.bytes = (code?.bytes.length ?? 0) + (host?.bytes.length ?? 0);
+  plan.stats.functions = (code?.funcs.length ?? 0) + (host?.funcs.length ?? 0);
+  plan.stats.total = plan.stats.build + plan.stats.optimize + plan.stats.compile + plan.stats.instantiate + plan.stats.wire;
+  if (recordStage) {
+    const rec: StageRecord = {
+      name: plan.name,
+      seq: core.stageSeq++,
+      kind: plan.kind,
+      tier: plan.tier,
+      owned: new Set(plan.records.map((r) => r.name)),
+      code,
+      host,
+      stats: plan.stats,
+      relink: plan.relink,
+    };
+    core.stages.set(plan.name, rec);
+    if (code) core.addDependents(plan.name, code.deps);
+  }
+  plan.undo.length = 0;
+  core.generation++;
+  return Object.freeze({
+    name: plan.name,
+    symbols: Object.freeze(plan.records.map((r) => r.name)),
+    recompiled: Object.freeze([...plan.recompiles.keys()]),
+    stats: Object.freeze({ ...plan.stats }),
+  });
+}

@@ -1,0 +1,212 @@
+// The runtime's state and the primitive operations every other part builds on: symbol
+// resolution, the records of live stages, installing a compiled unit into its slots, the
+// callables handed to JS, and turning wasm exceptions into JS errors.
+
+import type { CallLinking, LowerContext, ModuleImports } from '../codegen/lower/encode.js';
+import type { Resolver, SymbolInfo } from '../codegen/ir/symbols.js';
+import { AccreteException, fail } from './errors.js';
+import type { EngineInfo, Features } from './features.js';
+import { CellAllocator, RttAllocator, type Layout } from './layout.js';
+import type { ResolvedOptions, Tier } from './options.js';
+import { SlotTable } from './slots.js';
+import { isWasmException, makeException, makeTag, type WasmTag } from './wasm-eh.js';
+import type { StageStats } from './stage.js';
+import { infoOf, type FuncRecord, type SymbolRecord, type TagRecord } from './symbols.js';
+
+/** A compiled and instantiated module that belongs to a stage. */
+export interface Unit {
+  readonly kind: 'code' | 'host' | 'link' | 'stub';
+  readonly bytes: Uint8Array;
+  readonly module: WebAssembly.Module;
+  readonly instance: WebAssembly.Instance;
+  /** Export `String(i)` is the function named `funcs[i]`. */
+  readonly funcs: readonly string[];
+  readonly imports: ModuleImports | undefined;
+  readonly linkTable: WebAssembly.Table | undefined;
+  /** Slots and global cells the code refers to; they stay unreused while this unit lives. */
+  readonly slotRefs: readonly number[];
+  readonly cellRefs: readonly number[];
+  /** Definitions folded into the code (inlined functions, constants): its backedges. */
+  readonly deps: ReadonlySet<string>;
+  /** Functions of the same unit called directly. */
+  readonly directCalls: ReadonlySet<string>;
+  readonly tier: Tier;
+}
+
+export interface StageRecord {
+  readonly name: string;
+  readonly seq: number;
+  readonly kind: 'code' | 'link' | 'root';
+  readonly tier: Tier;
+  /** Names this stage defines now (redefinition elsewhere moves a name away). */
+  readonly owned: Set<string>;
+  code: Unit | undefined;
+  host: Unit | undefined;
+  stats: StageStats;
+  /** For linked stages: how to rebuild the unit when something it folded changes. */
+  relink: ((core: Core) => RelinkResult) | undefined;
+}
+
+export interface RelinkResult {
+  bytes: Uint8Array;
+  imports: ModuleImports;
+  funcs: string[];
+  slotRefs: number[];
+  cellRefs: number[];
+  deps: Set<string>;
+}
+
+/** A stable handle per function name, so `rt.fn(name)` follows redefinition and retirement. */
+export interface FnCell {
+  current: Function | null;
+  readonly name: string;
+}
+
+export class Core implements Resolver {
+  readonly symbols = new Map<string, SymbolRecord>();
+  /** Functions retired while other stages still call their slots: recompiles lower to the stub. */
+  readonly tombstones = new Map<string, FuncRecord>();
+  readonly stages = new Map<string, StageRecord>();
+  /** Backedges, inverted: symbol name → stages whose code folded it in. */
+  readonly dependents = new Map<string, Set<string>>();
+  readonly tagsById = new Map<number, TagRecord>();
+  readonly cells = new Map<string, FnCell>();
+  readonly slots: SlotTable;
+  readonly globalCells: CellAllocator;
+  readonly rtts: RttAllocator;
+  readonly exnTag: WasmTag | undefined;
+  nextTagId = 1;
+  stageSeq = 0;
+  /** Bumped by every publish; an async commit that sees it move re-plans. */
+  generation = 0;
+  private viewCache: DataView | undefined;
+
+  constructor(
+    readonly opts: ResolvedOptions,
+    readonly features: Features,
+    readonly engine: EngineInfo,
+    readonly linking: CallLinking,
+    readonly memory: WebAssembly.Memory,
+    readonly layout: Layout,
+  ) {
+    this.slots = new SlotTable(opts.initialSlots, opts.maxSlots);
+    this.globalCells = new CellAllocator(layout.globalsBase, layout.globalsEnd);
+    this.rtts = new RttAllocator(layout.rttBase, layout.rttEnd);
+    this.exnTag = features.exceptions ? makeTag(['i32']) : undefined;
+  }
+
+  /** A DataView of the memory, renewed when the memory grows. */
+  view(): DataView {
+    const buf = this.memory.buffer;
+    if (!this.viewCache || this.viewCache.buffer !== buf) this.viewCache = new DataView(buf);
+    return this.viewCache;
+  }
+
+  resolve(name: string): SymbolInfo | undefined {
+    const r = this.symbols.get(name);
+    return r ? infoOf(r) : undefined;
+  }
+
+  /** The lowering context for code compiled against `lookup` (published symbols plus a plan's). */
+  lowerContext(lookup: (name: string) => SymbolRecord | undefined): LowerContext {
+    const must = <K extends SymbolRecord['kind']>(name: string, kind: K) => {
+      const r = lookup(name) ?? (kind === 'func' ? this.tombstones.get(name) : undefined);
+      if (!r || r.kind !== kind) throw fail('Internal', `lowering found no ${kind} '${name}'`);
+      return r as Extract<SymbolRecord, { kind: K }>;
+    };
+    return {
+      slotOf: (n) => must(n, 'func').slot,
+      globalAddress: (n) => must(n, 'global').address,
+      constantValue: (n) => must(n, 'constant').value,
+      exnBuffer: this.layout.exnBuffer,
+      calls: this.linking,
+      tailCalls: this.features.tailCall,
+      memory: { shared: this.opts.shared, maximum: this.opts.shared ? this.opts.maximumPages : undefined },
+    };
+  }
+
+  /** The imports object for a unit. */
+  importsFor(imports: ModuleImports | undefined, linkTable: WebAssembly.Table | undefined, host: Record<string, Function> | undefined): WebAssembly.Imports {
+    const accrete: Record<string, WebAssembly.ImportValue> = {};
+    if (imports?.memory) accrete.memory = this.memory;
+    if (imports?.table) accrete.table = this.slots.table;
+    if (linkTable) accrete.link = linkTable;
+    if (imports?.exn) {
+      if (!this.exnTag) throw fail('Unsupported', 'exceptions need the wasm exception-handling feature, which this engine lacks');
+      accrete.exn = this.exnTag as unknown as WebAssembly.ImportValue;
+    }
+    const out: WebAssembly.Imports = { accrete };
+    if (host) out.host = host as unknown as WebAssembly.ModuleImports;
+    return out;
+  }
+
+  /** Hold references from a unit now live. */
+  holdRefs(u: Unit): void {
+    for (const s of u.slotRefs) this.slots.pool.ref(s);
+    for (const c of u.cellRefs) this.globalCells.pool.ref(c);
+  }
+
+  /** Drop a unit that is being replaced or retired: its link table and its references. */
+  dropUnit(u: Unit | undefined): void {
+    if (!u) return;
+    if (u.linkTable && u.imports) this.slots.detachLinkTable(u.linkTable, u.imports.link);
+    for (const s of u.slotRefs) this.slots.pool.unref(s);
+    for (const c of u.cellRefs) this.globalCells.pool.unref(c);
+  }
+
+  addDependents(stage: string, deps: Iterable<string>): void {
+    for (const d of deps) {
+      let s = this.dependents.get(d);
+      if (!s) this.dependents.set(d, (s = new Set()));
+      s.add(stage);
+    }
+  }
+
+  removeDependents(stage: string, deps: Iterable<string>): void {
+    for (const d of deps) {
+      const s = this.dependents.get(d);
+      s?.delete(stage);
+      if (s?.size === 0) this.dependents.delete(d);
+    }
+  }
+
+  cell(name: string): FnCell {
+    let c = this.cells.get(name);
+    if (!c) this.cells.set(name, (c = { current: null, name }));
+    return c;
+  }
+
+  /** A wasm exception thrown with the runtime's tag becomes an AccreteException; others pass. */
+  translate(e: unknown): unknown {
+    const tag = this.exnTag;
+    if (!tag || !isWasmException(e) || !e.is(tag)) return e;
+    const id = e.getArg(tag, 0);
+    const t = this.tagsById.get(id);
+    if (!t) return new AccreteException(`#${id}`, []);
+    const v = this.view();
+    const base = this.layout.exnBuffer;
+    const values = t.params.map((p, i) => {
+      const at = base + 8 * i;
+      return p === 'i32' ? v.getInt32(at, true) : p === 'i64' ? v.getBigInt64(at, true) : p === 'f32' ? v.getFloat32(at, true) : v.getFloat64(at, true);
+    });
+    return new AccreteException(t.name, values);
+  }
+
+  /** Make a wasm exception carrying a runtime tag, for host functions to throw into wasm. */
+  makeException(tagName: string, values: ReadonlyArray<number | bigint>): unknown {
+    const t = this.symbols.get(tagName);
+    if (!t || t.kind !== 'tag') throw fail('UnknownSymbol', `'${tagName}' is not a tag`);
+    if (!this.exnTag) throw fail('Unsupported', 'exceptions need the wasm exception-handling feature');
+    if (values.length !== t.params.length) throw fail('TypeMismatch', `tag '${tagName}' takes ${t.params.length} value(s), got ${values.length}`);
+    const v = this.view();
+    t.params.forEach((p, i) => {
+      const at = this.layout.exnBuffer + 8 * i;
+      const x = values[i]!;
+      if (p === 'i32') v.setInt32(at, Number(x), true);
+      else if (p === 'i64') v.setBigInt64(at, BigInt(x), true);
+      else if (p === 'f32') v.setFloat32(at, Number(x), true);
+      else v.setFloat64(at, Number(x), true);
+    });
+    return makeException(this.exnTag, [t.id]);
+  }
+}

@@ -1,0 +1,93 @@
+// Retiring a stage: its symbols disappear, its slots get stubs that raise RetiredSymbol (never a
+// wrong function), code that had inlined its functions is rebuilt to call the stubs, and its slots
+// and global cells return for reuse once no live stage refers to them.
+
+import { encodeThunks, type ThunkSpec } from '../codegen/lower/thunks.js';
+import { abandon, installUnits, liveUnits, newPlan, planRecompiles, realizeSync, swapRecompiles, type PendingUnit } from './commit.js';
+import type { Core } from './core.js';
+import { fail } from './errors.js';
+import type { FuncRecord, SymbolRecord } from './symbols.js';
+
+export interface RetireInfo {
+  readonly stage: string;
+  /** Names that disappeared. */
+  readonly symbols: readonly string[];
+  /** Stages rebuilt because they had inlined something retired. */
+  readonly recompiled: readonly string[];
+}
+
+export function retireStage(core: Core, name: string): RetireInfo {
+  const rec = core.stages.get(name);
+  if (!rec) throw fail('UnknownStage', `no live stage named '${name}'`, { stage: name });
+  const owned = [...rec.owned].map((n) => core.symbols.get(n)!).filter((r): r is SymbolRecord => r !== undefined);
+  const funcs = owned.filter((r): r is FuncRecord => r.kind === 'func');
+  const removed = new Set(owned.map((r) => r.name));
+  const plan = newPlan(core, name, rec.kind, rec.tier);
+  plan.removals = [...removed];
+  try {
+    // Rebuilt code sees retired functions as plain slot calls (to the stubs), never inlined.
+    const lookup = (n: string): SymbolRecord | undefined => {
+      const r = core.symbols.get(n);
+      if (r && removed.has(n) && r.kind === 'func') return { ...r, inline: false, ir: undefined };
+      return r;
+    };
+    planRecompiles(core, plan, [...removed], lookup);
+    plan.recompiles.delete(name);
+    if (funcs.length) plan.host = stubUnit(core, name, funcs);
+    realizeSync(core, plan);
+  } catch (e) {
+    abandon(plan);
+    throw e;
+  }
+  // Publish: nothing below can fail.
+  const live = liveUnits(plan);
+  const stub = plan.host ? live.get(plan.host) : undefined;
+  for (const f of funcs) {
+    const i = plan.host!.funcs.indexOf(f.name);
+    core.slots.write(f.slot, stub!.instance.exports[String(i)] as Function);
+    core.cell(f.name).current = null;
+  }
+  core.dropUnit(rec.code);
+  core.dropUnit(rec.host);
+  if (rec.code) core.removeDependents(name, rec.code.deps);
+  swapRecompiles(core, plan, new Map([...live].filter(([u]) => u !== plan.host)));
+  installRecompiled(core, plan.recompiles, live);
+  for (const r of owned) {
+    core.symbols.delete(r.name);
+    if (r.kind === 'func') {
+      core.tombstones.set(r.name, r);
+      core.slots.pool.retire(r.slot);
+    } else if (r.kind === 'global') core.globalCells.pool.retire(r.address);
+  }
+  core.stages.delete(name);
+  core.generation++;
+  return Object.freeze({ stage: name, symbols: Object.freeze([...removed]), recompiled: Object.freeze([...plan.recompiles.keys()]) });
+}
+
+function installRecompiled(core: Core, recompiles: Map<string, PendingUnit | undefined>, live: ReturnType<typeof liveUnits>): void {
+  const units = new Map([...live].filter(([u]) => [...recompiles.values()].includes(u)));
+  installUnits(core, units);
+}
+
+/** One stub per retired function: calling it raises RetiredSymbol naming the function. */
+function stubUnit(core: Core, stage: string, funcs: readonly FuncRecord[]): PendingUnit {
+  const bySlot = new Map(funcs.map((f) => [f.slot, f.name]));
+  const specs: ThunkSpec[] = funcs.map((f) => ({ kind: 'retired', name: f.name, sig: f.sig, slot: f.slot }));
+  const retired = (slot: number) => {
+    throw fail('RetiredSymbol', `'${bySlot.get(slot) ?? `slot ${slot}`}' was retired with stage '${stage}'`);
+  };
+  void core;
+  return {
+    stage,
+    kind: 'stub',
+    tier: 'baseline',
+    funcs: funcs.map((f) => f.name),
+    bytes: encodeThunks(`${stage} (retired)`, specs),
+    imports: undefined,
+    host: { retired },
+    slotRefs: [],
+    cellRefs: [],
+    deps: new Set(),
+    directCalls: new Set(),
+  };
+}

@@ -1,0 +1,260 @@
+// The public face of Accrete: one extensible module (shared memory, shared table, symbols,
+// stages) that grows by committing stages, and the JS-side handles onto what it holds.
+
+import { loadOptimizer } from '../codegen/optimizer.js';
+import { abandon, planStage, publish, readValue, realizeAsync, realizeSync, writeValue, type Plan } from './commit.js';
+import { Core } from './core.js';
+import { fail } from './errors.js';
+import { chooseLinking, detectFeatures, engineInfo, type EngineInfo, type Features } from './features.js';
+import { PAGE, makeLayout, writeHeader, type Layout } from './layout.js';
+import { resolveOptions, type RuntimeOptions, type Tier } from './options.js';
+import { retireStage, type RetireInfo } from './retire.js';
+import { Stage, type StageInfo, type StageStats } from './stage.js';
+import { describe, type SymbolDescription } from './symbols.js';
+import { RTT_DESC } from '../codegen/ir/symbols.js';
+
+/** After this many async attempts overtaken by other commits, commit synchronously. */
+const MAX_ASYNC_ATTEMPTS = 3;
+
+/** What the runtime chose for this engine. */
+export interface EngineChoices extends EngineInfo {
+  readonly linking: Core['linking'];
+  readonly tailCalls: boolean;
+  readonly exceptions: boolean;
+}
+
+/** A live stage, as `rt.stages()` lists it. */
+export interface StageSummary {
+  readonly name: string;
+  readonly kind: 'code' | 'link' | 'root';
+  readonly tier: Tier;
+  readonly symbols: readonly string[];
+  readonly stats: StageStats;
+}
+
+export class Runtime {
+  readonly features: Features;
+  readonly engine: EngineChoices;
+  readonly layout: Layout;
+  private readonly core: Core;
+  private queue: Promise<unknown> = Promise.resolve();
+  private anonymous = 0;
+
+  private constructor(core: Core) {
+    this.core = core;
+    this.features = core.features;
+    this.layout = core.layout;
+    this.engine = Object.freeze({ ...core.engine, linking: core.linking, tailCalls: core.features.tailCall, exceptions: core.exnTag !== undefined });
+  }
+
+  /** Create a runtime: detect features, make the memory, table and layout, commit host functions. */
+  static async create(options?: RuntimeOptions): Promise<Runtime> {
+    const opts = resolveOptions(options);
+    const features = await detectFeatures();
+    if (opts.shared && !features.threads) throw fail('Unsupported', `shared memory needs the threads feature, which this engine lacks`);
+    if (opts.tier === 'optimizing' || opts.validate) await loadOptimizer();
+    const layout = makeLayout(opts.globalsBytes, opts.rttBytes);
+    const minPages = layout.heapBase / PAGE + 16;
+    const initial = opts.initialPages ?? Math.min(minPages, opts.maximumPages);
+    if (initial * PAGE < layout.heapBase) {
+      throw new TypeError(`Runtime option 'initialPages' (${initial}) is too small for the globals and RTT regions (${Math.ceil(layout.heapBase / PAGE)} pages)`);
+    }
+    if (initial > opts.maximumPages) throw new TypeError(`the globals and RTT regions need ${initial} pages, more than 'maximumPages' (${opts.maximumPages})`);
+    const memory = new WebAssembly.Memory(
+      opts.shared ? ({ initial, maximum: opts.maximumPages, shared: true } as WebAssembly.MemoryDescriptor) : { initial, maximum: opts.maximumPages },
+    );
+    const engine = engineInfo();
+    const core = new Core(opts, features, engine, chooseLinking(opts.linking, engine), memory, layout);
+    writeHeader(core.view(), layout);
+    const rt = new Runtime(core);
+    const root = rt.stage('root');
+    for (const [name, h] of Object.entries(opts.host)) root.host(name, h.sig, h.fn);
+    const plan = planStage(core, root);
+    plan.kind = 'root';
+    realizeSync(core, plan);
+    publish(core, plan, true);
+    root.state = 'committed';
+    return rt;
+  }
+
+  /** The shared memory. */
+  get memory(): WebAssembly.Memory {
+    return this.core.memory;
+  }
+
+  /** The shared funcref table (a function's slot is its index here). */
+  get table(): WebAssembly.Table {
+    return this.core.slots.table;
+  }
+
+  /** Start a stage of new definitions. Names must be unique among live stages. */
+  stage(name?: string, opts: { tier?: Tier } = {}): Stage {
+    const n = name ?? `stage${++this.anonymous}`;
+    if (typeof n !== 'string' || n === '') throw fail('UnknownStage', `a stage name must be a non-empty string`);
+    if (this.core.stages.has(n)) throw fail('UnknownStage', `a live stage is already named '${n}'`, { stage: n });
+    const tier = opts.tier ?? this.core.opts.tier;
+    if (tier !== 'baseline' && tier !== 'optimizing') throw new TypeError(`stage option 'tier' must be 'baseline' or 'optimizing', got ${String(tier)}`);
+    return new Stage({ commitStage: (s, sync) => (sync ? this.commitNow(s) : this.commitLater(s)) }, n, tier);
+  }
+
+  private commitNow(stage: Stage): StageInfo {
+    this.beginCommit(stage);
+    let plan: Plan | undefined;
+    try {
+      plan = planStage(this.core, stage);
+      realizeSync(this.core, plan);
+      const info = publish(this.core, plan, true);
+      stage.state = 'committed';
+      return info;
+    } catch (e) {
+      if (plan) abandon(plan);
+      stage.state = 'open';
+      throw e;
+    }
+  }
+
+  private commitLater(stage: Stage): Promise<StageInfo> {
+    this.beginCommit(stage);
+    const run = async (): Promise<StageInfo> => {
+      for (let attempt = 1; ; attempt++) {
+        if (attempt > MAX_ASYNC_ATTEMPTS) {
+          stage.state = 'open';
+          return this.commitNow(stage);
+        }
+        const plan = planStage(this.core, stage);
+        try {
+          await realizeAsync(this.core, plan);
+        } catch (e) {
+          abandon(plan);
+          throw e;
+        }
+        // Another commit published while we compiled: what we planned may be stale.
+        if (plan.generation !== this.core.generation) {
+          abandon(plan);
+          continue;
+        }
+        const info = publish(this.core, plan, true);
+        stage.state = 'committed';
+        return info;
+      }
+    };
+    const p = this.queue.then(run).catch((e: unknown) => {
+      if (stage.state === 'committing') stage.state = 'open';
+      throw e;
+    });
+    this.queue = p.catch(() => undefined);
+    return p;
+  }
+
+  private beginCommit(stage: Stage): void {
+    if (stage.state !== 'open') throw fail('StageState', `the stage is ${stage.state}`, { stage: stage.name });
+    stage.state = 'committing';
+  }
+
+  /** Describe a symbol, or undefined if no live symbol has this name. */
+  lookup(name: string): SymbolDescription | undefined {
+    const r = this.core.symbols.get(name);
+    return r ? describe(r) : undefined;
+  }
+
+  /** Every live symbol. */
+  symbols(): SymbolDescription[] {
+    return [...this.core.symbols.values()].map(describe);
+  }
+
+  /** Every live stage, oldest first. */
+  stages(): StageSummary[] {
+    return [...this.core.stages.values()]
+      .sort((a, b) => a.seq - b.seq)
+      .map((s) => Object.freeze({ name: s.name, kind: s.kind, tier: s.code?.tier ?? s.tier, symbols: Object.freeze([...s.owned]), stats: Object.freeze({ ...s.stats }) }));
+  }
+
+  /** Timings and size of a stage's commit. */
+  stats(stageName: string): StageStats {
+    const s = this.core.stages.get(stageName);
+    if (!s) throw fail('UnknownStage', `no live stage named '${stageName}'`, { stage: stageName });
+    return { ...s.stats };
+  }
+
+  /**
+   * A JS callable that always runs the current definition of `name` (after redefinition too).
+   * i64 values are BigInts. Exceptions thrown with a runtime tag arrive as `AccreteException`.
+   */
+  fn<T extends (...args: never[]) => unknown = (...args: Array<number | bigint>) => number | bigint | undefined>(name: string): T {
+    const r = this.core.symbols.get(name);
+    if (!r && !this.core.tombstones.has(name)) throw fail('UnknownSymbol', `'${name}' is not defined`);
+    if (r && r.kind !== 'func') throw fail('WrongSymbolKind', `'${name}' is a ${r.kind}, not a func`);
+    const cell = this.core.cell(name);
+    const core = this.core;
+    const retired = () => fail('RetiredSymbol', `'${name}' was retired`);
+    const call = function (this: unknown, ...args: unknown[]): unknown {
+      const f = cell.current;
+      if (!f) throw retired();
+      try {
+        return f(...args);
+      } catch (e) {
+        throw core.translate(e);
+      }
+    };
+    return call as unknown as T;
+  }
+
+  /** Read a global's cell. */
+  getGlobal(name: string): number | bigint {
+    const g = this.globalRecord(name);
+    return readValue(this.core.view(), g.address, g.type);
+  }
+
+  /** Write a global's cell (it must be mutable). */
+  setGlobal(name: string, value: number | bigint): void {
+    const g = this.globalRecord(name);
+    if (!g.mutable) throw fail('TypeMismatch', `global '${name}' is immutable`);
+    if (g.type === 'i64' ? typeof value !== 'bigint' && !Number.isSafeInteger(value) : typeof value !== 'number') {
+      throw fail('TypeMismatch', `global '${name}' is a ${g.type}; got ${typeof value}`);
+    }
+    writeValue(this.core.view(), g.address, g.type, value);
+  }
+
+  private globalRecord(name: string) {
+    const g = this.core.symbols.get(name);
+    if (!g) throw fail('UnknownSymbol', `'${name}' is not defined`);
+    if (g.kind !== 'global') throw fail('WrongSymbolKind', `'${name}' is a ${g.kind}, not a global`);
+    return g;
+  }
+
+  /** O(1) subtype test from JS, reading the descriptors in memory like generated code does. */
+  isSubtype(sub: string | number, sup: string | number): boolean {
+    const id = (x: string | number) => {
+      if (typeof x === 'number') return x;
+      const r = this.core.symbols.get(x);
+      if (!r) throw fail('UnknownSymbol', `'${x}' is not defined`);
+      if (r.kind !== 'rtt') throw fail('WrongSymbolKind', `'${x}' is a ${r.kind}, not an rtt`);
+      return r.id;
+    };
+    const a = id(sub);
+    const b = id(sup);
+    const v = this.core.view();
+    const depth = v.getUint32(b + RTT_DESC.depth, true);
+    return v.getUint32(a + RTT_DESC.depth, true) >= depth && v.getUint32(a + RTT_DESC.display + 4 * depth, true) === b;
+  }
+
+  /** An exception with a runtime tag, for a host function to throw into wasm code. */
+  exception(tag: string, ...values: Array<number | bigint>): Error {
+    return this.core.makeException(tag, values) as Error;
+  }
+
+  /** Retire a stage: its symbols disappear, its slots and cells are reused once unreferenced. */
+  retire(stageName: string): RetireInfo {
+    return retireStage(this.core, stageName);
+  }
+
+  /** Load binaryen now, so sync calls that need it (optimizing tier, text linking) work. */
+  async loadOptimizer(): Promise<void> {
+    await loadOptimizer();
+  }
+
+  /** Internal state, for tests and tools in this repository. */
+  get internals(): Core {
+    return this.core;
+  }
+}

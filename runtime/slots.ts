@@ -1,0 +1,81 @@
+// The shared funcref table: slot allocation, writes that reach every private link table holding a
+// copy of the slot, and reuse of retired slots only once no live stage refers to them.
+
+import { fail } from './errors.js';
+import { ReusePool } from './reuse.js';
+
+type Fn = Function;
+
+export class SlotTable {
+  readonly table: WebAssembly.Table;
+  private next = 0;
+  readonly pool = new ReusePool();
+  /** Link tables holding a copy of each slot: slot → (link table → index in it). */
+  private readonly links = new Map<number, Map<WebAssembly.Table, number>>();
+
+  constructor(
+    initial: number,
+    private readonly max: number,
+  ) {
+    this.table = new WebAssembly.Table({ initial, element: 'anyfunc' });
+  }
+
+  /** A fresh slot (undo with `release` if the commit fails). */
+  allocate(what: string): number {
+    const reused = this.pool.take();
+    if (reused !== undefined) return reused;
+    const slot = this.next;
+    if (slot >= this.max) {
+      throw fail('ResourceExhausted', `the function table is full (${this.max} slots); raise the 'maxSlots' option or retire stages`, { definition: what });
+    }
+    if (slot >= this.table.length) {
+      const want = Math.min(this.max, Math.max(16, this.table.length * 2));
+      try {
+        this.table.grow(want - this.table.length);
+      } catch (e) {
+        throw fail('ResourceExhausted', `the engine refused to grow the function table to ${want} slots`, { definition: what }, { cause: e });
+      }
+    }
+    this.next++;
+    return slot;
+  }
+
+  /** Give back a slot reserved by a failed commit. */
+  release(slot: number): void {
+    this.pool.give(slot);
+  }
+
+  get(slot: number): Fn | null {
+    return this.table.get(slot) as Fn | null;
+  }
+
+  /** Write a slot everywhere it is visible: the shared table and every link table copy. */
+  write(slot: number, fn: Fn | null): void {
+    this.table.set(slot, fn as never);
+    const copies = this.links.get(slot);
+    if (copies) for (const [t, i] of copies) t.set(i, fn as never);
+  }
+
+  /** A link table whose entry i holds slot `slots[i]`: fill it now and keep it in step with writes. */
+  attachLinkTable(t: WebAssembly.Table, slots: readonly number[], current: (slot: number) => Fn | null): void {
+    slots.forEach((slot, i) => {
+      t.set(i, current(slot) as never);
+      let m = this.links.get(slot);
+      if (!m) this.links.set(slot, (m = new Map()));
+      m.set(t, i);
+    });
+  }
+
+  detachLinkTable(t: WebAssembly.Table, slots: readonly number[]): void {
+    for (const slot of slots) {
+      const m = this.links.get(slot);
+      m?.delete(t);
+      if (m?.size === 0) this.links.delete(slot);
+    }
+  }
+
+  /** Slots in use (allocated and not free). */
+  get used(): number {
+    return this.next - this.pool.freeCount;
+  }
+}

@@ -1,0 +1,95 @@
+// The runtime's records of its symbols (one index space of functions, globals, constants, RTTs
+// and tags) and the read-only descriptions `rt.lookup` hands out.
+
+import type { FuncIR, Sig, ValType } from '../codegen/ir/nodes.js';
+import { sigText } from '../codegen/ir/nodes.js';
+import type { FieldInfo, SymbolInfo } from '../codegen/ir/symbols.js';
+
+export interface FuncRecord {
+  readonly kind: 'func';
+  readonly name: string;
+  readonly sig: Sig;
+  readonly slot: number;
+  stage: string;
+  readonly inline: boolean;
+  /** A host (JS) function reached through a thunk. */
+  readonly host: boolean;
+  /** Source IR (wasm functions of code stages); what inlining copies and recompiling lowers. */
+  readonly ir: FuncIR | undefined;
+}
+export interface GlobalRecord {
+  readonly kind: 'global';
+  readonly name: string;
+  readonly type: ValType;
+  readonly mutable: boolean;
+  readonly address: number;
+  stage: string;
+}
+export interface ConstantRecord {
+  readonly kind: 'constant';
+  readonly name: string;
+  readonly type: ValType;
+  readonly value: number | bigint;
+  stage: string;
+}
+export interface RttRecord {
+  readonly kind: 'rtt';
+  readonly name: string;
+  /** Also the address of its descriptor. */
+  readonly id: number;
+  readonly parent: string | undefined;
+  readonly depth: number;
+  readonly size: number;
+  readonly fields: readonly FieldInfo[];
+  /** Ids of the supertypes from the root down to this type. */
+  readonly display: readonly number[];
+  stage: string;
+}
+export interface TagRecord {
+  readonly kind: 'tag';
+  readonly name: string;
+  readonly id: number;
+  readonly params: readonly ValType[];
+  stage: string;
+}
+
+export type SymbolRecord = FuncRecord | GlobalRecord | ConstantRecord | RttRecord | TagRecord;
+
+/** What code generation may know of a record. */
+export function infoOf(r: SymbolRecord): SymbolInfo {
+  switch (r.kind) {
+    case 'func':
+      return { kind: 'func', name: r.name, sig: r.sig, inline: r.inline };
+    case 'global':
+      return { kind: 'global', name: r.name, type: r.type, mutable: r.mutable };
+    case 'constant':
+      return { kind: 'constant', name: r.name, type: r.type, value: r.value };
+    case 'rtt':
+      return { kind: 'rtt', name: r.name, id: r.id, depth: r.depth, size: r.size, fields: r.fields };
+    case 'tag':
+      return { kind: 'tag', name: r.name, id: r.id, params: r.params };
+  }
+}
+
+/** A symbol as `rt.lookup` describes it. */
+export type SymbolDescription =
+  | { kind: 'func'; name: string; stage: string; slot: number; signature: string; sig: Sig; inline: boolean; host: boolean }
+  | { kind: 'global'; name: string; stage: string; address: number; type: ValType; mutable: boolean }
+  | { kind: 'constant'; name: string; stage: string; type: ValType; value: number | bigint }
+  | { kind: 'rtt'; name: string; stage: string; id: number; parent: string | undefined; depth: number; size: number; fields: readonly FieldInfo[] }
+  | { kind: 'tag'; name: string; stage: string; id: number; params: readonly ValType[] };
+
+export function describe(r: SymbolRecord): SymbolDescription {
+  switch (r.kind) {
+    case 'func':
+      return Object.freeze({ kind: 'func', name: r.name, stage: r.stage, slot: r.slot, signature: sigText(r.sig), sig: r.sig, inline: r.inline, host: r.host });
+    case 'global':
+      return Object.freeze({ kind: 'global', name: r.name, stage: r.stage, address: r.address, type: r.type, mutable: r.mutable });
+    case 'constant':
+      return Object.freeze({ kind: 'constant', name: r.name, stage: r.stage, type: r.type, value: r.value });
+    case 'rtt':
+      return Object.freeze({ kind: 'rtt', name: r.name, stage: r.stage, id: r.id, parent: r.parent, depth: r.depth, size: r.size, fields: r.fields });
+    case 'tag':
+      return Object.freeze({ kind: 'tag', name: r.name, stage: r.stage, id: r.id, params: r.params });
+  }
+}
