@@ -1,0 +1,684 @@
+// Links a wasm module built elsewhere as an Accrete stage by rewriting its binary: imports that
+// name runtime symbols get the same lowering as Accrete's own code (calls through slots, globals as
+// memory cells, constants folded), so the module links without per-symbol import matching.
+
+import { fail, type AccreteError } from '../../runtime/errors.js';
+import type { Sig, ValType } from '../ir/nodes.js';
+import { sigText } from '../ir/nodes.js';
+import type { SymbolInfo } from '../ir/symbols.js';
+import type { CallLinking, ModuleImports } from '../lower/encode.js';
+import {
+  bodyInstructions,
+  importCount,
+  type ConstExpr,
+  type ExternKind,
+  type FuncType,
+  type Limits,
+  type ParsedModule,
+} from '../wasm/decoder.js';
+import { VALTYPE_CODE, instr, type AnyValType } from '../wasm/instructions.js';
+import { ByteWriter } from '../wasm/writer.js';
+
+/** What the rewriter asks of the runtime. */
+export interface LinkEnv {
+  /** Runtime symbol by name (an import's field name). */
+  resolve(name: string): SymbolInfo | undefined;
+  /** Slot of a runtime function. */
+  slotOf(name: string): number;
+  /** Memory cell address of a runtime global. */
+  globalAddress(name: string): number;
+  /** Cell the runtime reserves for an exported mutable global of this module. */
+  exportedGlobalAddress(exportName: string): number;
+  readonly calls: CallLinking;
+  readonly tailCalls: boolean;
+  readonly memory: { readonly shared: boolean; readonly maximum: number | undefined };
+}
+
+/** A definition the linked module contributes to the runtime. */
+export type LinkExport =
+  | { kind: 'func'; name: string; sig: Sig; exportName: string }
+  | { kind: 'global'; name: string; type: ValType; init: number | bigint }
+  | { kind: 'constant'; name: string; type: ValType; value: number | bigint };
+
+export interface LinkUses {
+  /** Runtime functions called through their slots. */
+  slotCalls: Set<string>;
+  /** Runtime globals read or written through their cells. */
+  globals: Set<string>;
+  /** Runtime constants, RTT ids and tag ids folded into the code. */
+  constants: Set<string>;
+}
+
+export interface RewrittenModule {
+  bytes: Uint8Array;
+  imports: ModuleImports;
+  exports: LinkExport[];
+  uses: LinkUses;
+}
+
+export interface ModuleDescription {
+  imports: Array<{ module: string; name: string; kind: ExternKind; sig?: Sig; type?: ValType; mutable?: boolean }>;
+  exports: Array<{ name: string; kind: ExternKind; mutable?: boolean; type?: ValType }>;
+}
+
+const NUMERIC = new Set<AnyValType>(['i32', 'i64', 'f32', 'f64']);
+function isNum(t: AnyValType): t is ValType {
+  return NUMERIC.has(t);
+}
+
+function asSig(t: FuncType | undefined): Sig | undefined {
+  if (!t || !t.params.every(isNum) || !t.results.every(isNum)) return undefined;
+  return { params: t.params as ValType[], results: t.results as ValType[] };
+}
+
+function typeText(t: FuncType | undefined): string {
+  return t ? `(${t.params.join(', ')}) -> ${t.results.length === 0 ? '()' : t.results.join(', ')}` : '(unknown type)';
+}
+
+/** What a module imports and exports, for the runtime to check before linking. */
+export function describeModule(m: ParsedModule): ModuleDescription {
+  const gtypes = [...m.imports.flatMap((i) => (i.desc.kind === 'global' ? [i.desc.global] : [])), ...m.globals.map((g) => g.type)];
+  return {
+    imports: m.imports.map((i) => {
+      const d = i.desc;
+      const base = { module: i.module, name: i.name, kind: d.kind };
+      if (d.kind === 'func') {
+        const sig = asSig(m.types[d.type]);
+        return sig ? { ...base, sig } : base;
+      }
+      if (d.kind === 'global') return isNum(d.global.type) ? { ...base, type: d.global.type, mutable: d.global.mutable } : { ...base, mutable: d.global.mutable };
+      return base;
+    }),
+    exports: m.exports.map((e) => {
+      if (e.kind === 'global') {
+        const g = gtypes[e.index];
+        if (!g) return { name: e.name, kind: e.kind };
+        return isNum(g.type) ? { name: e.name, kind: e.kind, mutable: g.mutable, type: g.type } : { name: e.name, kind: e.kind, mutable: g.mutable };
+      }
+      return { name: e.name, kind: e.kind };
+    }),
+  };
+}
+
+/** How a function index of the input maps to the output. */
+type FuncPlan = { kind: 'local'; index: number } | { kind: 'import'; name: string; type: number };
+/** How a global index of the input maps to the output. */
+type GlobalPlan =
+  | { kind: 'keep'; index: number; mutable: boolean }
+  | { kind: 'cell'; addr: number; type: ValType; mutable: boolean; name: string; runtime: boolean }
+  | { kind: 'const'; type: ValType; value: number | bigint; name: string };
+
+/** Rewrite a parsed module into a stage module. Throws a LinkError naming what cannot be linked. */
+export function rewriteModule(m: ParsedModule, env: LinkEnv): RewrittenModule {
+  return new Rewriter(m, env).run();
+}
+
+const linkError = (message: string): AccreteError => fail('LinkError', message);
+
+class Rewriter {
+  private readonly funcs: FuncPlan[] = [];
+  private readonly globals: GlobalPlan[] = [];
+  /** Input table index → output table index. */
+  private readonly tables: number[] = [];
+  private readonly imports: ModuleImports = { memory: false, table: false, link: [], exn: false };
+  private readonly uses: LinkUses = { slotCalls: new Set(), globals: new Set(), constants: new Set() };
+  private readonly exports: LinkExport[] = [];
+  /** Call-table immediate per imported function name (a slot, or a link-table index). */
+  private readonly callIndex = new Map<string, number>();
+  private importsMemory = false;
+  private importsTable = false;
+  private needMemory = false;
+  private callTable = -1;
+  private linkTable = -1;
+  private sharedTable = -1;
+
+  constructor(
+    private readonly m: ParsedModule,
+    private readonly env: LinkEnv,
+  ) {}
+
+  run(): RewrittenModule {
+    this.planImports();
+    this.planDefinitions();
+    this.scan();
+    this.layoutTables();
+    if (this.needMemory && this.m.memories.length > 0) {
+      throw linkError('the module defines its own memory, but its globals must live in the runtime memory; import accrete.memory instead');
+    }
+    this.imports.memory = this.importsMemory || this.needMemory;
+    this.imports.table = this.sharedTable >= 0;
+    return { bytes: this.emit(), imports: this.imports, exports: this.exports, uses: this.uses };
+  }
+
+  private planImports(): void {
+    for (const imp of this.m.imports) {
+      const d = imp.desc;
+      const err = (msg: string) => linkError(`import ${imp.module}.${imp.name}: ${msg}`);
+      if (imp.module !== 'accrete') throw err('only imports from "accrete" (runtime symbols) can be linked');
+      if (d.kind === 'memory') {
+        if (imp.name !== 'memory') throw err('the runtime has one memory, accrete.memory');
+        if (this.importsMemory) throw err('the memory is imported twice');
+        if (d.limits.shared && !this.env.memory.shared) throw err('the module wants a shared memory but the runtime memory is not shared');
+        this.importsMemory = true;
+        continue;
+      }
+      if (d.kind === 'table') {
+        if (imp.name !== 'table') throw err('the only table a module may import is accrete.table');
+        if (d.table.elem !== 'funcref') throw err(`accrete.table is a funcref table, not ${d.table.elem}`);
+        this.importsTable = true;
+        this.tables.push(-1); // the shared table's index is known after the scan
+        continue;
+      }
+      if (d.kind === 'tag') throw err('tags cannot be imported (runtime tags are i32 ids: import one as an immutable i32 global)');
+      const sym = this.env.resolve(imp.name);
+      if (!sym) throw err(`no runtime symbol named '${imp.name}'`);
+      if (d.kind === 'func') {
+        if (sym.kind !== 'func') throw err(`'${imp.name}' is a ${sym.kind}, not a function`);
+        const t = this.m.types[d.type];
+        const sig = asSig(t);
+        if (!sig || sigText(sig) !== sigText(sym.sig)) {
+          throw err(`signature mismatch: the module expects ${typeText(t)} but the runtime function has ${sigText(sym.sig)}`);
+        }
+        this.funcs.push({ kind: 'import', name: imp.name, type: d.type });
+        continue;
+      }
+      const { type, mutable } = d.global;
+      const want = (t: ValType) => {
+        if (type !== t) throw err(`type mismatch: the module expects ${type} but '${imp.name}' is ${t}`);
+      };
+      if (mutable) {
+        if (sym.kind !== 'global') throw err(`a mutable global import needs a runtime global, but '${imp.name}' is a ${sym.kind}`);
+        if (!sym.mutable) throw err(`'${imp.name}' is an immutable runtime global; import it without mut`);
+        want(sym.type);
+        this.globals.push({ kind: 'cell', addr: this.env.globalAddress(imp.name), type: sym.type, mutable: true, name: imp.name, runtime: true });
+        continue;
+      }
+      switch (sym.kind) {
+        case 'constant':
+          want(sym.type);
+          this.globals.push({ kind: 'const', type: sym.type, value: sym.value, name: imp.name });
+          break;
+        case 'rtt':
+        case 'tag':
+          want('i32');
+          this.globals.push({ kind: 'const', type: 'i32', value: sym.id, name: imp.name });
+          break;
+        case 'global':
+          want(sym.type);
+          this.globals.push({ kind: 'cell', addr: this.env.globalAddress(imp.name), type: sym.type, mutable: false, name: imp.name, runtime: true });
+          break;
+        default:
+          throw err(`'${imp.name}' is a ${sym.kind}, not a global or constant`);
+      }
+    }
+  }
+
+  private planDefinitions(): void {
+    const m = this.m;
+    m.funcs.forEach((_, i) => this.funcs.push({ kind: 'local', index: i }));
+    const nTables = this.tables.length;
+    m.tables.forEach((_, i) => this.tables.push(nTables + i)); // shifted by the new imports later
+    const globalBase = this.globals.length;
+    const exportOf = new Map<number, string>();
+    for (const e of m.exports) {
+      if (e.kind !== 'global') continue;
+      if (e.index < globalBase) throw linkError(`export '${e.name}' re-exports an imported global; not supported`);
+      if (!m.globals[e.index - globalBase]) throw linkError(`export '${e.name}': global ${e.index} does not exist`);
+      if (exportOf.has(e.index)) throw linkError(`export '${e.name}': global ${e.index} is already exported as '${exportOf.get(e.index)}'`);
+      exportOf.set(e.index, e.name);
+    }
+    // Exported mutable globals move to cells the runtime owns; the others stay wasm globals.
+    let kept = 0;
+    m.globals.forEach((g, i) => {
+      const name = exportOf.get(globalBase + i);
+      if (name !== undefined && g.type.mutable) {
+        if (!isNum(g.type.type)) throw linkError(`export '${name}': a ${g.type.type} global cannot become a runtime global`);
+        this.globals.push({ kind: 'cell', addr: this.env.exportedGlobalAddress(name), type: g.type.type, mutable: true, name, runtime: false });
+      } else this.globals.push({ kind: 'keep', index: kept++, mutable: g.type.mutable });
+    });
+    for (const e of m.exports) {
+      if (e.kind === 'func') {
+        const p = this.funcs[e.index];
+        if (!p) throw linkError(`export '${e.name}': function ${e.index} does not exist`);
+        if (p.kind === 'import') throw linkError(`export '${e.name}' re-exports the import accrete.${p.name}; not supported`);
+        const t = m.types[m.funcs[p.index]!];
+        const sig = asSig(t);
+        if (!sig || sig.results.length > 1) {
+          throw linkError(`export '${e.name}': signature ${typeText(t)} cannot be a runtime function (only i32, i64, f32, f64 and at most one result)`);
+        }
+        this.exports.push({ kind: 'func', name: e.name, sig, exportName: e.name });
+      } else if (e.kind === 'global') {
+        const g = m.globals[e.index - globalBase]!;
+        const type = g.type.type;
+        const what = `export '${e.name}'`;
+        if (!isNum(type)) throw linkError(`${what}: a ${type} global cannot become a runtime ${g.type.mutable ? 'global' : 'constant'}`);
+        const value = this.evaluate(g.init, `${what}: initialiser`);
+        this.exports.push(g.type.mutable ? { kind: 'global', name: e.name, type, init: value } : { kind: 'constant', name: e.name, type, value });
+      }
+    }
+  }
+
+  /** The value of a constant expression, with imported constants folded. */
+  private evaluate(e: ConstExpr, what: string, depth = 0): number | bigint {
+    const stack: Array<number | bigint> = [];
+    const globalBase = importCount(this.m, 'global');
+    for (const o of e.ops) {
+      switch (o.op) {
+        case 'i32.const':
+        case 'i64.const':
+          stack.push(o.value);
+          break;
+        case 'f32.const':
+          stack.push(new Float32Array(new Uint32Array([o.bits]).buffer)[0]!);
+          break;
+        case 'f64.const':
+          stack.push(new Float64Array(new BigUint64Array([o.bits]).buffer)[0]!);
+          break;
+        case 'global.get': {
+          const p = this.globals[o.global];
+          if (p?.kind === 'const') {
+            this.uses.constants.add(p.name);
+            stack.push(p.value);
+          } else if (p?.kind === 'keep' && o.global >= globalBase && depth < 64) {
+            stack.push(this.evaluate(this.m.globals[o.global - globalBase]!.init, what, depth + 1));
+          } else throw linkError(`${what}: global ${o.global} is not a link-time constant`);
+          break;
+        }
+        case 'ref.null':
+        case 'ref.func':
+          throw linkError(`${what}: a reference is not a number`);
+        default: {
+          const b = stack.pop()!;
+          const a = stack.pop()!;
+          if (typeof a === 'bigint' && typeof b === 'bigint') {
+            stack.push(BigInt.asIntN(64, o.op === 'i64.add' ? a + b : o.op === 'i64.sub' ? a - b : a * b));
+          } else {
+            const x = Number(a);
+            const y = Number(b);
+            stack.push(o.op === 'i32.add' ? (x + y) | 0 : o.op === 'i32.sub' ? (x - y) | 0 : Math.imul(x, y));
+          }
+        }
+      }
+    }
+    if (stack.length !== 1) throw linkError(`${what}: malformed constant expression`);
+    return stack[0]!;
+  }
+
+  /** First pass: which imports are called, which globals need memory, link-table order. */
+  private scan(): void {
+    const m = this.m;
+    m.codes.forEach((body, i) => {
+      for (const ins of bodyInstructions(m, body)) {
+        const im = ins.immediates;
+        if (im.kind === 'func') {
+          const p = this.funcPlan(im.func, ins.offset);
+          if (p.kind !== 'import') continue;
+          if (ins.info.name === 'ref.func') throw linkError(`function ${this.funcLabel(i)}: ref.func of the import accrete.${p.name} is not supported (use its slot)`);
+          this.noteCall(p.name);
+        } else if (im.kind === 'global') {
+          const p = this.globalPlan(im.global, ins.offset);
+          if (ins.info.name === 'global.set' && (p.kind === 'const' || !p.mutable)) {
+            throw linkError(`function ${this.funcLabel(i)}: global.set of immutable global ${im.global}`);
+          }
+          this.noteGlobal(p);
+        }
+      }
+    });
+  }
+
+  private funcLabel(defined: number): string {
+    const idx = defined + importCount(this.m, 'func');
+    const n = this.m.names.funcs.get(idx);
+    return n !== undefined ? `'${n}'` : String(idx);
+  }
+
+  private funcPlan(index: number, at: number): FuncPlan {
+    const p = this.funcs[index];
+    if (!p) throw linkError(`function index ${index} out of range at byte offset ${at}`);
+    return p;
+  }
+
+  private globalPlan(index: number, at: number): GlobalPlan {
+    const p = this.globals[index];
+    if (!p) throw linkError(`global index ${index} out of range at byte offset ${at}`);
+    return p;
+  }
+
+  private noteCall(name: string): void {
+    if (this.callIndex.has(name)) return;
+    this.uses.slotCalls.add(name);
+    const slot = this.env.slotOf(name);
+    if (this.env.calls === 'link-table') {
+      // One link-table entry per slot, even if two imports name the same function.
+      let k = this.imports.link.indexOf(slot);
+      if (k < 0) k = this.imports.link.push(slot) - 1;
+      this.callIndex.set(name, k);
+    } else this.callIndex.set(name, slot);
+  }
+
+  private noteGlobal(p: GlobalPlan): void {
+    if (p.kind === 'cell') {
+      this.needMemory = true;
+      if (p.runtime) this.uses.globals.add(p.name);
+    } else if (p.kind === 'const') this.uses.constants.add(p.name);
+  }
+
+  /** New table imports come first: the link table, then the shared table. */
+  private layoutTables(): void {
+    const calls = this.callIndex.size > 0;
+    let n = 0;
+    if (this.env.calls === 'link-table' && calls) this.linkTable = n++;
+    if (this.importsTable || (this.env.calls === 'shared-table' && calls)) this.sharedTable = n++;
+    this.callTable = this.env.calls === 'link-table' ? this.linkTable : this.sharedTable;
+    const imported = importCount(this.m, 'table');
+    for (let i = 0; i < this.tables.length; i++) this.tables[i] = i < imported ? this.sharedTable : n + (i - imported);
+  }
+
+  private table(index: number, at: number): number {
+    const t = this.tables[index];
+    if (t === undefined) throw linkError(`table index ${index} out of range at byte offset ${at}`);
+    return t;
+  }
+
+  // ---- output ----
+
+  private emit(): Uint8Array {
+    const m = this.m;
+    const env = this.env;
+    const w = new ByteWriter(m.bytes.length + 256);
+    w.bytes([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]);
+    section(w, 1, m.types.length, (s) => {
+      for (const t of m.types) {
+        s.u8(0x60).u32(t.params.length);
+        for (const p of t.params) s.u8(VALTYPE_CODE[p]);
+        s.u32(t.results.length);
+        for (const r of t.results) s.u8(VALTYPE_CODE[r]);
+      }
+    });
+    const imps: Array<(s: ByteWriter) => void> = [];
+    const tableImport = (field: string, min: number) => (s: ByteWriter) => s.name('accrete').name(field).u8(0x01).u8(0x70).u8(0x00).u32(min);
+    if (this.linkTable >= 0) imps.push(tableImport('link', this.imports.link.length));
+    if (this.sharedTable >= 0) imps.push(tableImport('table', 0));
+    if (this.imports.memory) {
+      imps.push((s) => {
+        s.name('accrete').name('memory').u8(0x02);
+        if (env.memory.shared) s.u8(0x03).u32(0).u32(env.memory.maximum ?? 65536);
+        else s.u8(0x00).u32(0);
+      });
+    }
+    section(w, 2, imps.length, (s) => imps.forEach((f) => f(s)));
+    section(w, 3, m.funcs.length, (s) => m.funcs.forEach((t) => s.u32(t)));
+    section(w, 4, m.tables.length, (s) => {
+      for (const t of m.tables) limits(s.u8(VALTYPE_CODE[t.elem]), t.limits);
+    });
+    section(w, 5, m.memories.length, (s) => m.memories.forEach((l) => limits(s, l)));
+    section(w, 13, m.tags.length, (s) => m.tags.forEach((t) => s.u8(0).u32(t)));
+    const globalBase = importCount(m, 'global');
+    const kept = m.globals.filter((_, i) => this.globals[globalBase + i]!.kind === 'keep');
+    section(w, 6, kept.length, (s) => {
+      for (const g of kept) {
+        s.u8(VALTYPE_CODE[g.type.type]).u8(g.type.mutable ? 1 : 0);
+        this.constExpr(s, g.init);
+      }
+    });
+    const funcExports = m.exports.filter((e) => e.kind === 'func');
+    section(w, 7, funcExports.length, (s) => {
+      for (const e of funcExports) s.name(e.name).u8(0).u32(this.localFunc(e.index, 'an export'));
+    });
+    if (m.start !== undefined) {
+      const start = this.localFunc(m.start, 'the start function');
+      section(w, 8, -1, (s) => s.u32(start));
+    }
+    section(w, 9, m.elems.length, (s) => m.elems.forEach((e) => this.elem(s, e)));
+    if (m.dataCount !== undefined) section(w, 12, -1, (s) => s.u32(m.dataCount!));
+    section(w, 10, m.codes.length, (s) => m.codes.forEach((_, i) => this.body(s, i)));
+    section(w, 11, m.datas.length, (s) => {
+      for (const d of m.datas) {
+        if (d.mode === 'passive') s.u32(1);
+        else if (d.memory === 0) this.constExpr(s.u32(0), d.offset!);
+        else this.constExpr(s.u32(2).u32(d.memory), d.offset!);
+        s.u32(d.bytes.length).bytes(d.bytes);
+      }
+    });
+    this.names(w);
+    return w.finish();
+  }
+
+  private localFunc(index: number, what: string): number {
+    const p = this.funcPlan(index, 0);
+    if (p.kind === 'import') throw linkError(`${what} refers to the import accrete.${p.name}; not supported`);
+    return p.index;
+  }
+
+  private constExpr(s: ByteWriter, e: ConstExpr): void {
+    for (const o of e.ops) {
+      switch (o.op) {
+        case 'i32.const':
+          s.u8(0x41).s32(o.value);
+          break;
+        case 'i64.const':
+          s.u8(0x42).s64(o.value);
+          break;
+        case 'f32.const':
+          s.u8(0x43).f32bits(o.bits);
+          break;
+        case 'f64.const':
+          s.u8(0x44).f32bits(Number(o.bits & 0xffffffffn)).f32bits(Number(o.bits >> 32n));
+          break;
+        case 'global.get': {
+          const p = this.globalPlan(o.global, e.offset);
+          if (p.kind === 'const') {
+            this.uses.constants.add(p.name);
+            constant(s, p.type, p.value);
+          } else if (p.kind === 'keep') s.u8(0x23).u32(p.index);
+          else throw linkError(`constant expression at byte offset ${e.offset} reads '${p.name}', which lives in memory; not supported`);
+          break;
+        }
+        case 'ref.null':
+          s.u8(0xd0).u8({ func: 0x70, extern: 0x6f, exn: 0x69 }[o.heap]);
+          break;
+        case 'ref.func':
+          s.u8(0xd2).u32(this.localFunc(o.func, `ref.func at byte offset ${e.offset}`));
+          break;
+        default: {
+          const i = instr(o.op);
+          s.u8(i.code);
+        }
+      }
+    }
+    s.u8(0x0b);
+  }
+
+  private elem(s: ByteWriter, e: ParsedModule['elems'][number]): void {
+    const active = e.mode === 'active';
+    const table = active ? this.table(e.table, e.offset!.offset) : 0;
+    const mode = active ? 0 : e.mode === 'passive' ? 1 : 3;
+    // Flags: bit 1 marks an explicit table (for active segments), bit 2 expressions.
+    if (e.funcs) {
+      if (active && table === 0) this.constExpr(s.u32(0), e.offset!);
+      else if (active) this.constExpr(s.u32(2).u32(table), e.offset!);
+      else s.u32(mode);
+      if (!active || table !== 0) s.u8(0x00);
+      s.u32(e.funcs.length);
+      for (const f of e.funcs) s.u32(this.localFunc(f, 'an element segment'));
+      return;
+    }
+    const implicit = active && table === 0 && e.type === 'funcref';
+    if (implicit) this.constExpr(s.u32(4), e.offset!);
+    else if (active) this.constExpr(s.u32(6).u32(table), e.offset!);
+    else s.u32(4 | mode);
+    if (!implicit) s.u8(VALTYPE_CODE[e.type]);
+    s.u32(e.exprs!.length);
+    for (const x of e.exprs!) this.constExpr(s, x);
+  }
+
+  /** Second pass over one body: copy what does not change, rewrite what does. */
+  private body(out: ByteWriter, defined: number): void {
+    const m = this.m;
+    const env = this.env;
+    const code = m.codes[defined]!;
+    const type = m.types[m.funcs[defined]!];
+    let nLocals = (type?.params.length ?? 0) + code.locals.reduce((n, d) => n + d.count, 0);
+    const scratch = new Map<ValType, number>();
+    const extra: ValType[] = [];
+    const tmp = (t: ValType) => {
+      let i = scratch.get(t);
+      if (i === undefined) {
+        i = nLocals++;
+        scratch.set(t, i);
+        extra.push(t);
+      }
+      return i;
+    };
+    const b = new ByteWriter(code.end - code.start + 16);
+    const op = (name: string) => {
+      const i = instr(name);
+      if (i.prefix) b.u8(i.prefix).u32(i.code);
+      else b.u8(i.code);
+    };
+    const tail = (name: string) => name === 'return_call' || name === 'return_call_indirect';
+    const indirect = (typeIdx: number, table: number, isTail: boolean) => {
+      if (isTail && env.tailCalls) b.u8(0x13).u32(typeIdx).u32(table);
+      else {
+        b.u8(0x11).u32(typeIdx).u32(table);
+        if (isTail) b.u8(0x0f);
+      }
+    };
+    for (const ins of bodyInstructions(m, code)) {
+      const im = ins.immediates;
+      const name = ins.info.name;
+      switch (im.kind) {
+        case 'func': {
+          const p = this.funcs[im.func]!;
+          if (p.kind === 'import') {
+            b.u8(0x41).s32(this.callIndex.get(p.name)!);
+            indirect(p.type, this.callTable, tail(name));
+          } else if (name === 'return_call' && !env.tailCalls) b.u8(0x10).u32(p.index).u8(0x0f);
+          else {
+            op(name);
+            b.u32(p.index);
+          }
+          continue;
+        }
+        case 'call_indirect':
+          indirect(im.type, this.table(im.table, ins.offset), tail(name));
+          continue;
+        case 'global': {
+          const p = this.globals[im.global]!;
+          if (p.kind === 'keep') {
+            op(name);
+            b.u32(p.index);
+          } else if (p.kind === 'const') constant(b, p.type, p.value);
+          else if (name === 'global.get') {
+            b.u8(0x41).s32(p.addr);
+            memop(b, `${p.type}.load`);
+          } else {
+            const t = tmp(p.type);
+            b.u8(0x21).u32(t).u8(0x41).s32(p.addr).u8(0x20).u32(t);
+            memop(b, `${p.type}.store`);
+          }
+          continue;
+        }
+        case 'table':
+          op(name);
+          b.u32(this.table(im.table, ins.offset));
+          continue;
+        case 'elem_table':
+          op(name);
+          b.u32(im.elem).u32(this.table(im.table, ins.offset));
+          continue;
+        case 'table_table':
+          op(name);
+          b.u32(this.table(im.dst, ins.offset)).u32(this.table(im.src, ins.offset));
+          continue;
+        default:
+          b.bytes(m.bytes.subarray(ins.offset, ins.end));
+      }
+    }
+    const at = out.reserve();
+    const decls = [...code.locals.map((d) => [d.count, d.type] as const), ...extra.map((t) => [1, t] as const)];
+    out.u32(decls.length);
+    for (const [n, t] of decls) out.u32(n).u8(VALTYPE_CODE[t]);
+    out.bytes(b.buf.subarray(0, b.len));
+    out.patch(at);
+  }
+
+  /** The name section: module, function and local names follow the new function indices. */
+  private names(w: ByteWriter): void {
+    const n = this.m.names;
+    const funcs: Array<[number, string]> = [];
+    const locals: Array<[number, Map<number, string>]> = [];
+    this.funcs.forEach((p, old) => {
+      if (p.kind !== 'local') return;
+      const f = n.funcs.get(old);
+      if (f !== undefined) funcs.push([p.index, f]);
+      const l = n.locals.get(old);
+      if (l?.size) locals.push([p.index, l]);
+    });
+    const globals: Array<[number, string]> = [];
+    this.globals.forEach((p, old) => {
+      const g = n.globals.get(old);
+      if (p.kind === 'keep' && g !== undefined) globals.push([p.index, g]);
+    });
+    if (n.module === undefined && !funcs.length && !locals.length && !globals.length && !n.types.size && !n.tags.size) return;
+    w.u8(0);
+    const at = w.reserve();
+    w.name('name');
+    const nameMap = (id: number, entries: Iterable<[number, string]>) => {
+      const list = [...entries].sort((a, b) => a[0] - b[0]);
+      if (!list.length) return;
+      section(w, id, list.length, (s) => list.forEach(([i, v]) => s.u32(i).name(v)));
+    };
+    if (n.module !== undefined) section(w, 0, -1, (s) => s.name(n.module!));
+    nameMap(1, funcs);
+    if (locals.length) {
+      section(w, 2, locals.length, (s) => {
+        for (const [f, map] of locals) {
+          const list = [...map].sort((a, b) => a[0] - b[0]);
+          s.u32(f).u32(list.length);
+          for (const [i, v] of list) s.u32(i).name(v);
+        }
+      });
+    }
+    nameMap(4, n.types);
+    nameMap(7, globals);
+    nameMap(11, n.tags);
+    w.patch(at);
+  }
+}
+
+/** A section with a vector of `count` entries (count < 0: not a vector, always written). */
+function section(w: ByteWriter, id: number, count: number, fill: (s: ByteWriter) => void): void {
+  if (count === 0) return;
+  w.u8(id);
+  const at = w.reserve();
+  if (count > 0) w.u32(count);
+  fill(w);
+  w.patch(at);
+}
+
+function limits(s: ByteWriter, l: Limits): void {
+  s.u8((l.max !== undefined ? 1 : 0) | (l.shared ? 2 : 0)).u32(l.min);
+  if (l.max !== undefined) s.u32(l.max);
+}
+
+function constant(s: ByteWriter, t: ValType, v: number | bigint): void {
+  switch (t) {
+    case 'i32':
+      s.u8(0x41).s32(Number(v));
+      return;
+    case 'i64':
+      s.u8(0x42).s64(BigInt(v));
+      return;
+    case 'f32':
+      s.u8(0x43).f32(Number(v));
+      return;
+    case 'f64':
+      s.u8(0x44).f64(Number(v));
+  }
+}
+
+function memop(s: ByteWriter, name: string): void {
+  const i = instr(name);
+  s.u8(i.code).u32(i.align!).u32(0);
+}

@@ -1,0 +1,82 @@
+// Calls and globals across stages, under both linking strategies, sync and async commit.
+
+import assert from 'node:assert/strict';
+import { LINKINGS, newRuntime } from './helpers.js';
+
+for (const linking of LINKINGS) {
+  describe(`cross-stage calls and globals (${linking})`, () => {
+    it('calls a function of an earlier stage through its slot', async () => {
+      const rt = await newRuntime({ linking });
+      await rt.stage('lib').func('sq', 'i32 -> i32', (b) => b.i32.mul(b.param(0), b.param(0))).commit();
+      await rt.stage('app').func('sumsq', 'i32 i32 -> i32', (b) => b.i32.add(b.call('sq', b.param(0)), b.call('sq', b.param(1)))).commit();
+      assert.equal(rt.fn('sumsq')(3, 4), 25);
+    });
+
+    it('chains calls over many stages', async () => {
+      const rt = await newRuntime({ linking });
+      rt.stage().func('f0', 'i32 -> i32', (b) => b.i32.add(b.param(0), b.i32(1))).commitSync();
+      for (let i = 1; i < 30; i++) {
+        rt.stage().func(`f${i}`, 'i32 -> i32', (b) => b.i32.add(b.call(`f${i - 1}`, b.param(0)), b.i32(1))).commitSync();
+      }
+      assert.equal(rt.fn('f29')(0), 30);
+    });
+
+    it('shares globals between stages as memory cells', async () => {
+      const rt = await newRuntime({ linking });
+      rt.stage().global('count', 'i64', 0n).commitSync();
+      rt.stage().func('bump', 'i64 ->', (b) => b.setGlobal('count', b.i64.add(b.global('count'), b.param(0)))).commitSync();
+      rt.stage().func('read', '-> i64', (b) => b.global('count')).commitSync();
+      rt.fn('bump')(5n);
+      rt.fn('bump')(7n);
+      assert.equal(rt.fn('read')(), 12n);
+      assert.equal(rt.getGlobal('count'), 12n);
+    });
+
+    it('does tail calls across stages without growing the stack', async () => {
+      const rt = await newRuntime({ linking });
+      // Mutual recursion across two stages, a million hops deep.
+      rt.stage('even').func('isEven', 'i32 -> i32', (b) => b.if(b.i32.eqz(b.param(0)), b.i32(1), b.returnCall('isOdd', b.i32.sub(b.param(0), b.i32(1))))).func(
+        'isOdd',
+        'i32 -> i32',
+        (b) => b.if(b.i32.eqz(b.param(0)), b.i32(0), b.returnCall('isEven', b.i32.sub(b.param(0), b.i32(1)))),
+      ).commitSync();
+      rt.stage('odd2').func('isEven2', 'i32 -> i32', (b) => b.if(b.i32.eqz(b.param(0)), b.i32(1), b.returnCall('isOdd', b.i32.sub(b.param(0), b.i32(1))))).commitSync();
+      assert.equal(rt.fn('isEven2')(1_000_001), 0);
+      assert.equal(rt.fn('isEven2')(1_000_000), 1);
+    });
+
+    it('calls host functions from any stage without importing them', async () => {
+      const seen: number[] = [];
+      const rt = await newRuntime({ linking, host: { note: { sig: 'i32 ->', fn: (x: number) => void seen.push(x) } } });
+      rt.stage().func('a', '->', (b) => b.call('note', b.i32(1))).commitSync();
+      rt.stage().host('twice', 'i32 -> i32', (x: number) => 2 * x).commitSync();
+      rt.stage().func('c', 'i32 -> i32', (b) => [b.call('a'), b.call('note', b.call('twice', b.param(0))), b.i32(0)]).commitSync();
+      rt.fn('c')(21);
+      assert.deepEqual(seen, [1, 42]);
+      const c = rt.internals.stages.get(rt.lookup('c')!.stage)!;
+      const imports = WebAssembly.Module.imports(c.code!.module);
+      assert.ok(imports.every((i) => i.module === 'accrete'), `stage imports ${JSON.stringify(imports)}`);
+    });
+
+    it('calls through a computed slot (dynamic dispatch)', async () => {
+      const rt = await newRuntime({ linking });
+      rt.stage().func('inc', 'i32 -> i32', (b) => b.i32.add(b.param(0), b.i32(1))).func('dbl', 'i32 -> i32', (b) => b.i32.mul(b.param(0), b.i32(2))).commitSync();
+      const sig = { params: ['i32'], results: ['i32'] } as const;
+      rt.stage().func('apply', 'i32 i32 -> i32', (b) => b.callSlot(sig, b.param(0), b.param(1))).func('slotOfDbl', '-> i32', (b) => b.slotOf('dbl')).commitSync();
+      const inc = rt.lookup('inc')!;
+      assert.ok(inc.kind === 'func');
+      assert.equal(rt.fn('apply')(inc.slot, 10), 11);
+      assert.equal(rt.fn('apply')(rt.fn('slotOfDbl')() as number, 10), 20);
+    });
+
+    it('imports only what the engine needs', async () => {
+      const rt = await newRuntime({ linking });
+      rt.stage('pure').func('k', '-> i32', (b) => b.i32(7)).commitSync();
+      const pure = rt.internals.stages.get('pure')!.code!.module;
+      assert.deepEqual(WebAssembly.Module.imports(pure), []);
+      rt.stage('caller').func('k2', '-> i32', (b) => b.call('k')).commitSync();
+      const names = WebAssembly.Module.imports(rt.internals.stages.get('caller')!.code!.module).map((i) => i.name);
+      assert.deepEqual(names, linking === 'link-table' ? ['link'] : ['table']);
+    });
+  });
+}

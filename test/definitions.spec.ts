@@ -1,0 +1,84 @@
+// Each kind of stage definition: constants, globals, RTTs, tags, functions, host functions.
+
+import assert from 'node:assert/strict';
+import { newRuntime, throwsCode } from './helpers.js';
+
+describe('stage definitions', () => {
+  it('defines each kind of symbol and describes it with lookup', async () => {
+    const rt = await newRuntime();
+    const info = rt
+      .stage('defs')
+      .constant('K', 'i32', 42)
+      .global('g', 'f64', 1.5)
+      .rtt('Point', { fields: { x: 'f64', y: 'f64' } })
+      .tag('Oops', ['i32'])
+      .func('id', 'i32 -> i32', (b) => b.param(0))
+      .host('jsAdd', 'i32 i32 -> i32', (a: number, b: number) => a + b)
+      .commitSync();
+    assert.deepEqual([...info.symbols].sort(), ['K', 'Oops', 'Point', 'g', 'id', 'jsAdd']);
+    const k = rt.lookup('K')!;
+    assert.equal(k.kind, 'constant');
+    assert.equal(k.kind === 'constant' && k.value, 42);
+    const g = rt.lookup('g')!;
+    assert.ok(g.kind === 'global' && g.address >= rt.layout.globalsBase && g.address < rt.layout.globalsEnd);
+    const p = rt.lookup('Point')!;
+    assert.ok(p.kind === 'rtt' && p.id >= rt.layout.rttBase && p.depth === 0);
+    assert.deepEqual(p.kind === 'rtt' && p.fields.map((f) => [f.name, f.offset]), [['x', 8], ['y', 16]]);
+    const t = rt.lookup('Oops')!;
+    assert.ok(t.kind === 'tag' && t.id > 0);
+    const f = rt.lookup('id')!;
+    assert.ok(f.kind === 'func' && f.stage === 'defs' && f.signature === '(i32) -> i32' && typeof f.slot === 'number');
+    const h = rt.lookup('jsAdd')!;
+    assert.ok(h.kind === 'func' && h.host);
+    assert.equal(rt.lookup('nothing'), undefined);
+  });
+
+  it('gives every function its own slot holding it in the shared table', async () => {
+    const rt = await newRuntime();
+    rt.stage().func('a', '-> i32', (b) => b.i32(1)).func('b', '-> i32', (b) => b.i32(2)).commitSync();
+    const a = rt.lookup('a')!;
+    const b = rt.lookup('b')!;
+    assert.ok(a.kind === 'func' && b.kind === 'func');
+    assert.notEqual(a.slot, b.slot);
+    assert.equal((rt.table.get(a.slot) as () => number)(), 1);
+    assert.equal((rt.table.get(b.slot) as () => number)(), 2);
+  });
+
+  it('initialises globals at commit and reads/writes them from JS', async () => {
+    const rt = await newRuntime();
+    rt.stage().global('i', 'i32', -7).global('l', 'i64', 1n << 40n).global('f', 'f32', 0.5).global('c', 'i32', 3, { mutable: false }).commitSync();
+    assert.equal(rt.getGlobal('i'), -7);
+    assert.equal(rt.getGlobal('l'), 1n << 40n);
+    assert.equal(rt.getGlobal('f'), 0.5);
+    rt.setGlobal('i', 9);
+    assert.equal(rt.getGlobal('i'), 9);
+    throwsCode(() => rt.setGlobal('c', 1), 'TypeMismatch', /immutable/);
+  });
+
+  it('names anonymous stages uniquely and rejects a duplicate stage name', async () => {
+    const rt = await newRuntime();
+    const a = rt.stage().func('x', '->', () => undefined).commitSync();
+    const b = rt.stage().func('y', '->', () => undefined).commitSync();
+    assert.notEqual(a.name, b.name);
+    throwsCode(() => rt.stage(a.name), 'UnknownStage', /already named/);
+  });
+
+  it('rejects a second commit of the same stage', async () => {
+    const rt = await newRuntime();
+    const s = rt.stage('once').func('x', '->', () => undefined);
+    s.commitSync();
+    throwsCode(() => s.commitSync(), 'StageState');
+    throwsCode(() => s.func('y', '->', () => undefined), 'StageState');
+  });
+
+  it('reports per-stage stats', async () => {
+    const rt = await newRuntime();
+    rt.stage('s').func('x', '-> i32', (b) => b.i32(1)).commitSync();
+    const st = rt.stats('s');
+    assert.ok(st.bytes > 8);
+    assert.equal(st.functions, 1);
+    assert.equal(st.tier, 'baseline');
+    for (const k of ['build', 'compile', 'instantiate', 'wire', 'total'] as const) assert.ok(st[k] >= 0, k);
+    assert.ok(st.total >= st.compile);
+  });
+});

@@ -1,0 +1,76 @@
+// Shared test helpers: runtimes per linking strategy, expected-error assertions, and a snapshot
+// of everything a failed commit must leave untouched.
+
+import assert from 'node:assert/strict';
+import { AccreteError, Runtime, type ErrorCode, type RuntimeOptions } from '../runtime/index.js';
+import type { LinkingChoice } from '../runtime/options.js';
+
+export const LINKINGS: ReadonlyArray<Exclude<LinkingChoice, 'auto'>> = ['shared-table', 'link-table'];
+
+export function newRuntime(opts: RuntimeOptions = {}): Promise<Runtime> {
+  return Runtime.create(opts);
+}
+
+/** Assert that `f` throws an AccreteError with this code; returns it for more checks. */
+export function throwsCode(f: () => unknown, code: ErrorCode, pattern?: RegExp): AccreteError {
+  let caught: unknown;
+  try {
+    f();
+  } catch (e) {
+    caught = e;
+  }
+  return checkError(caught, code, pattern);
+}
+
+export async function rejectsCode(p: Promise<unknown> | (() => Promise<unknown>), code: ErrorCode, pattern?: RegExp): Promise<AccreteError> {
+  let caught: unknown;
+  try {
+    await (typeof p === 'function' ? p() : p);
+  } catch (e) {
+    caught = e;
+  }
+  return checkError(caught, code, pattern);
+}
+
+function checkError(caught: unknown, code: ErrorCode, pattern?: RegExp): AccreteError {
+  assert.ok(caught !== undefined, `expected an AccreteError ${code}, but nothing was thrown`);
+  assert.ok(caught instanceof AccreteError, `expected an AccreteError ${code}, got ${String(caught)}`);
+  assert.equal(caught.code, code, `expected code ${code}, got ${caught.code}: ${caught.message}`);
+  if (pattern) assert.match(caught.message, pattern);
+  return caught;
+}
+
+/** Everything observable about a runtime that a failed operation must not change. */
+export function snapshot(rt: Runtime): unknown {
+  const core = rt.internals;
+  const mem = new Uint8Array(rt.memory.buffer, 0, rt.layout.heapBase);
+  const table: Array<Function | null> = [];
+  for (let i = 0; i < rt.table.length; i++) table.push(rt.table.get(i) as Function | null);
+  return {
+    symbols: JSON.stringify(rt.symbols(), (_, v) => (typeof v === 'bigint' ? `${v}n` : v)),
+    stages: rt.stages().map((s) => `${s.name}:${s.symbols.join(',')}`),
+    slotsUsed: core.slots.used,
+    cellsUsed: core.globalCells.used,
+    rttTop: core.rtts.top,
+    nextTag: core.nextTagId,
+    generation: core.generation,
+    dependents: JSON.stringify([...core.dependents].map(([k, v]) => [k, [...v]])),
+    memoryHash: hash(mem),
+    table,
+  };
+}
+
+export function assertUnchanged(before: unknown, rt: Runtime): void {
+  const after = snapshot(rt) as { table: unknown[] };
+  const b = before as { table: unknown[] };
+  assert.deepEqual({ ...after, table: undefined }, { ...b, table: undefined });
+  // The table may have grown (empty slots), but no existing entry may differ.
+  b.table.forEach((f, i) => assert.equal(after.table[i], f, `table slot ${i} changed`));
+  for (let i = b.table.length; i < after.table.length; i++) assert.equal(after.table[i], null, `new table slot ${i} is not empty`);
+}
+
+function hash(bytes: Uint8Array): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < bytes.length; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
+  return (h >>> 0).toString(16);
+}

@@ -1,0 +1,63 @@
+// Functions declared inline are inlined into later stages; the backedge makes redefinition
+// recompile exactly the stages that inlined them.
+
+import assert from 'node:assert/strict';
+import { LINKINGS, newRuntime } from './helpers.js';
+
+for (const linking of LINKINGS) {
+  describe(`inlining and backedges (${linking})`, () => {
+    it('inlines the body: no call to the inline function remains', async () => {
+      const rt = await newRuntime({ linking });
+      rt.stage('lib').func('add1', 'i32 -> i32', (b) => b.i32.add(b.param(0), b.i32(1)), { inline: true }).commitSync();
+      rt.stage('user').func('add3', 'i32 -> i32', (b) => b.call('add1', b.call('add1', b.call('add1', b.param(0))))).commitSync();
+      assert.equal(rt.fn('add3')(1), 4);
+      const mod = rt.internals.stages.get('user')!.code!.module;
+      assert.deepEqual(WebAssembly.Module.imports(mod), [], 'inlined code needs no table');
+      assert.ok(rt.internals.dependents.get('add1')!.has('user'));
+    });
+
+    it('recompiles the stages that inlined a redefined function, and only those', async () => {
+      const rt = await newRuntime({ linking });
+      rt.stage('lib').func('k', '-> i32', (b) => b.i32(1), { inline: true }).commitSync();
+      rt.stage('inliner').func('useK', '-> i32', (b) => b.i32.add(b.call('k'), b.i32(10))).commitSync();
+      rt.stage('bystander').func('other', '-> i32', (b) => b.i32(5)).commitSync();
+      const otherBefore = rt.internals.stages.get('bystander')!.code;
+      assert.equal(rt.fn('useK')(), 11);
+      const info = rt.stage('lib2').func('k', '-> i32', (b) => b.i32(2), { redefine: true, inline: true }).commitSync();
+      assert.deepEqual(info.recompiled, ['inliner']);
+      assert.equal(rt.fn('useK')(), 12);
+      assert.equal(rt.internals.stages.get('bystander')!.code, otherBefore, 'an unrelated stage keeps its code');
+    });
+
+    it('follows backedges transitively through inline chains', async () => {
+      const rt = await newRuntime({ linking });
+      rt.stage('a').func('base', '-> i32', (b) => b.i32(1), { inline: true }).commitSync();
+      rt.stage('b').func('mid', '-> i32', (b) => b.i32.mul(b.call('base'), b.i32(10)), { inline: true }).commitSync();
+      rt.stage('c').func('top', '-> i32', (b) => b.i32.add(b.call('mid'), b.i32(3))).commitSync();
+      assert.equal(rt.fn('top')(), 13);
+      const info = rt.stage('a2').func('base', '-> i32', (b) => b.i32(2), { redefine: true, inline: true }).commitSync();
+      assert.deepEqual([...info.recompiled].sort(), ['b', 'c']);
+      assert.equal(rt.fn('top')(), 23);
+      assert.equal(rt.fn('mid')(), 20);
+    });
+
+    it('does not inline recursion forever', async () => {
+      const rt = await newRuntime({ linking });
+      rt.stage().func('fact', 'i64 -> i64', (b) => b.if(b.i64.le_s(b.param(0), b.i64(1)), b.i64(1), b.i64.mul(b.param(0), b.call('fact', b.i64.sub(b.param(0), b.i64(1))))), { inline: true }).commitSync();
+      rt.stage().func('f20', '-> i64', (b) => b.call('fact', b.i64(20))).commitSync();
+      assert.equal(rt.fn('f20')(), 2432902008176640000n);
+    });
+
+    it('turns returns and tail calls of an inlined body into branches', async () => {
+      const rt = await newRuntime({ linking });
+      rt.stage().func('clamp', 'i32 -> i32', (b) => [b.if(b.i32.lt_s(b.param(0), b.i32(0)), b.return(b.i32(0))), b.param(0)], { inline: true }).func(
+        'twice',
+        'i32 -> i32',
+        (b) => b.i32.mul(b.param(0), b.i32(2)),
+      ).func('tailer', 'i32 -> i32', (b) => b.returnCall('twice', b.param(0)), { inline: true }).commitSync();
+      rt.stage().func('use', 'i32 -> i32', (b) => b.i32.add(b.call('clamp', b.param(0)), b.call('tailer', b.i32(5)))).commitSync();
+      assert.equal(rt.fn('use')(-5), 10);
+      assert.equal(rt.fn('use')(7), 17);
+    });
+  });
+}

@@ -1,0 +1,80 @@
+// Retiring a stage: its symbols disappear, callers get a clear error (never a wrong function),
+// and its slots and cells are reused once nothing refers to them.
+
+import assert from 'node:assert/strict';
+import { LINKINGS, newRuntime, throwsCode } from './helpers.js';
+
+for (const linking of LINKINGS) {
+  describe(`retire (${linking})`, () => {
+    it('removes the stage and its symbols', async () => {
+      const rt = await newRuntime({ linking });
+      rt.stage('tmp').func('f', '-> i32', (b) => b.i32(1)).global('g', 'i32', 0).constant('K', 'i32', 1).commitSync();
+      const info = rt.retire('tmp');
+      assert.deepEqual([...info.symbols].sort(), ['K', 'f', 'g']);
+      assert.equal(rt.lookup('f'), undefined);
+      assert.ok(!rt.stages().some((s) => s.name === 'tmp'));
+      throwsCode(() => rt.retire('tmp'), 'UnknownStage');
+      throwsCode(() => rt.stage().func('x', '-> i32', (b) => b.call('f')).commitSync(), 'UnknownSymbol');
+    });
+
+    it('makes callers fail clearly, from wasm and from rt.fn', async () => {
+      const rt = await newRuntime({ linking });
+      rt.stage('lib').func('f', 'i32 -> i32', (b) => b.i32.add(b.param(0), b.i32(1))).commitSync();
+      rt.stage('app').func('g', 'i32 -> i32', (b) => b.call('f', b.param(0))).commitSync();
+      const f = rt.fn('f');
+      assert.equal(rt.fn('g')(1), 2);
+      rt.retire('lib');
+      throwsCode(() => rt.fn('g')(1), 'RetiredSymbol', /'f' was retired/);
+      throwsCode(() => f(1), 'RetiredSymbol');
+    });
+
+    it('rebuilds code that inlined a retired function so it fails too', async () => {
+      const rt = await newRuntime({ linking });
+      rt.stage('lib').func('one', '-> i32', (b) => b.i32(1), { inline: true }).commitSync();
+      rt.stage('app').func('two', '-> i32', (b) => b.i32.add(b.call('one'), b.call('one'))).commitSync();
+      assert.equal(rt.fn('two')(), 2);
+      const info = rt.retire('lib');
+      assert.deepEqual(info.recompiled, ['app']);
+      throwsCode(() => rt.fn('two')(), 'RetiredSymbol');
+    });
+
+    it('reuses slots and cells only once no live stage refers to them', async () => {
+      const rt = await newRuntime({ linking });
+      rt.stage('lib').func('f', '-> i32', (b) => b.i32(1)).global('g', 'i32', 5).commitSync();
+      const slot = (rt.lookup('f') as { slot: number }).slot;
+      const cell = (rt.lookup('g') as { address: number }).address;
+      rt.stage('user').func('u', '-> i32', (b) => b.i32.add(b.call('f'), b.global('g'))).commitSync();
+      rt.retire('lib');
+      rt.stage('other').func('x', '-> i32', (b) => b.i32(9)).global('h', 'i32', 0).commitSync();
+      assert.notEqual((rt.lookup('x') as { slot: number }).slot, slot, 'a slot still called by a live stage is not reused');
+      assert.notEqual((rt.lookup('h') as { address: number }).address, cell, 'a cell still read by a live stage is not reused');
+      const uSlot = (rt.lookup('u') as { slot: number }).slot;
+      rt.retire('user');
+      rt.stage('again').func('y', '-> i32', (b) => b.i32(3)).func('z', '-> i32', (b) => b.i32(4)).global('k', 'i32', 0).commitSync();
+      const reused = ['y', 'z'].map((n) => (rt.lookup(n) as { slot: number }).slot).sort();
+      assert.deepEqual(reused, [slot, uSlot].sort(), 'the freed slots are reused');
+      assert.equal((rt.lookup('k') as { address: number }).address, cell, 'the freed cell is reused');
+      assert.equal(rt.fn('y')(), 3);
+      assert.equal(rt.getGlobal('k'), 0, 'a reused cell is initialised afresh');
+    });
+
+    it('gives a name defined again with the same signature its old slot, reviving its callers', async () => {
+      const rt = await newRuntime({ linking });
+      rt.stage('lib').func('f', '-> i32', (b) => b.i32(1)).commitSync();
+      rt.stage('app').func('g', '-> i32', (b) => b.call('f')).commitSync();
+      rt.retire('lib');
+      throwsCode(() => rt.fn('g')(), 'RetiredSymbol');
+      rt.stage('lib2').func('f', '-> i32', (b) => b.i32(2)).commitSync();
+      assert.equal(rt.fn('g')(), 2);
+    });
+
+    it('keeps a function redefined elsewhere when its first stage retires', async () => {
+      const rt = await newRuntime({ linking });
+      rt.stage('v1').func('f', '-> i32', (b) => b.i32(1)).func('other', '-> i32', (b) => b.i32(0)).commitSync();
+      rt.stage('v2').func('f', '-> i32', (b) => b.i32(2), { redefine: true }).commitSync();
+      const info = rt.retire('v1');
+      assert.deepEqual(info.symbols, ['other']);
+      assert.equal(rt.fn('f')(), 2);
+    });
+  });
+}

@@ -1,0 +1,64 @@
+// Tags: generative ids; an exception thrown with a tag in one stage is caught by tag in another;
+// payloads travel with it; uncaught ones reach JS as AccreteException; hosts can throw them.
+
+import assert from 'node:assert/strict';
+import { AccreteException } from '../runtime/index.js';
+import { LINKINGS, newRuntime } from './helpers.js';
+
+for (const linking of LINKINGS) {
+  describe(`tags and exceptions (${linking})`, () => {
+    it('catches in one stage what another stage throws, with its payload', async () => {
+      const rt = await newRuntime({ linking });
+      rt.stage('tags').tag('Err', ['i32', 'f64']).tag('Other', ['i64']).commitSync();
+      rt.stage('thrower').func('risky', 'i32 -> i32', (b) => b.if(b.i32.gt_s(b.param(0), b.i32(10)), b.throw('Err', b.param(0), b.f64(0.5)), b.param(0))).commitSync();
+      rt.stage('catcher').func('safe', 'i32 -> f64', (b) =>
+        b.try(b.f64.convert_i32_s(b.call('risky', b.param(0))), [{ tag: 'Err', body: ([code, frac]) => b.f64.add(b.f64.convert_i32_s(b.i32.mul(code!, b.i32(-1))), frac!) }]),
+      ).commitSync();
+      assert.equal(rt.fn('safe')(3), 3);
+      assert.equal(rt.fn('safe')(42), -41.5);
+    });
+
+    it('lets an exception with another tag pass through a catch', async () => {
+      const rt = await newRuntime({ linking });
+      rt.stage().tag('A', ['i32']).tag('B', ['i64']).commitSync();
+      rt.stage().func('throwB', '->', (b) => b.throw('B', b.i64(99n))).commitSync();
+      rt.stage().func('catchA', '-> i32', (b) => b.try([b.call('throwB'), b.i32(0)], [{ tag: 'A', body: ([x]) => x! }])).commitSync();
+      rt.stage().func('catchB', '-> i64', (b) => b.try(b.i64.extend_i32_s(b.call('catchA')), [{ tag: 'B', body: ([x]) => x! }])).commitSync();
+      assert.equal(rt.fn('catchB')(), 99n);
+      assert.throws(() => rt.fn('catchA')(), (e: unknown) => e instanceof AccreteException && e.tag === 'B' && e.values[0] === 99n);
+    });
+
+    it('catch_all catches other tags and JS exceptions', async () => {
+      const rt = await newRuntime({ linking });
+      rt.stage().tag('A').host('boom', '->', () => {
+        throw new Error('from JS');
+      }).commitSync();
+      rt.stage().func('guard', 'i32 -> i32', (b) =>
+        b.try([b.if(b.param(0), b.call('boom'), b.throw('A')), b.i32(0)], [], b.i32(7)),
+      ).commitSync();
+      assert.equal(rt.fn('guard')(0), 7);
+      assert.equal(rt.fn('guard')(1), 7);
+    });
+
+    it('lets a host function throw a tagged exception into wasm', async () => {
+      const rt = await newRuntime({ linking });
+      rt.stage().tag('Fail', ['i32']).commitSync();
+      rt.stage().host('check', 'i32 ->', (x: number) => {
+        if (x < 0) throw rt.exception('Fail', x * 2);
+      }).commitSync();
+      rt.stage().func('validate', 'i32 -> i32', (b) => b.try([b.call('check', b.param(0)), b.i32(1)], [{ tag: 'Fail', body: ([v]) => v! }])).commitSync();
+      assert.equal(rt.fn('validate')(5), 1);
+      assert.equal(rt.fn('validate')(-4), -8);
+    });
+
+    it('keeps the payload intact when an argument throws and catches internally', async () => {
+      const rt = await newRuntime({ linking });
+      rt.stage().tag('T', ['i32', 'i32']).commitSync();
+      rt.stage().func('inner', '-> i32', (b) => b.try(b.throw('T', b.i32(1), b.i32(2)), [{ tag: 'T', body: ([x, y]) => b.i32.add(x!, y!) }])).commitSync();
+      rt.stage().func('outer', '-> i32', (b) =>
+        b.try(b.throw('T', b.i32(100), b.call('inner')), [{ tag: 'T', body: ([x, y]) => b.i32.add(b.i32.mul(x!, b.i32(1000)), y!) }]),
+      ).commitSync();
+      assert.equal(rt.fn('outer')(), 100003);
+    });
+  });
+}
