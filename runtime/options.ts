@@ -26,7 +26,7 @@ export interface RuntimeOptions {
   globalsBytes?: number;
   /** Bytes reserved for RTT descriptors. Default: 262144. */
   rttBytes?: number;
-  /** Initial size of the shared funcref table. Default: 256 (it grows as needed). */
+  /** Initial size of the shared funcref table. Default: 256, or `maxSlots` if smaller (it grows as needed). */
   initialSlots?: number;
   /** Most slots the table may reach; more is a `ResourceExhausted` error. Default: 1,000,000 (V8 allows 10,000,000). */
   maxSlots?: number;
@@ -100,8 +100,8 @@ export function resolveOptions(options: RuntimeOptions | undefined): ResolvedOpt
   if (initialPages !== undefined && initialPages > maximumPages) {
     throw new TypeError(`Runtime option 'initialPages' (${initialPages}) exceeds 'maximumPages' (${maximumPages})`);
   }
-  const initialSlots = int(o, 'initialSlots', 0, 10_000_000) ?? 256;
   const maxSlots = int(o, 'maxSlots', 1, 10_000_000) ?? 1_000_000;
+  const initialSlots = int(o, 'initialSlots', 0, 10_000_000) ?? Math.min(256, maxSlots);
   if (initialSlots > maxSlots) throw new TypeError(`Runtime option 'initialSlots' (${initialSlots}) exceeds 'maxSlots' (${maxSlots})`);
   const globalsBytes = int(o, 'globalsBytes', 8, 1 << 30) ?? 65536;
   const rttBytes = int(o, 'rttBytes', 64, 1 << 30) ?? 262144;

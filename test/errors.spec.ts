@@ -1,0 +1,137 @@
+// Bad input: each case gets its specific typed error naming stage and definition, and the
+// runtime is exactly as before (symbols, slots, cells, descriptors, memory, table).
+
+import assert from 'node:assert/strict';
+import { AccreteError, SymbolError, ValidationError } from '../runtime/index.js';
+import { assertUnchanged, newRuntime, snapshot, throwsCode } from './helpers.js';
+
+async function populated() {
+  const rt = await newRuntime({ maxSlots: 12, globalsBytes: 64 });
+  rt.stage('base').func('f', 'i32 -> i32', (b) => b.param(0)).global('g', 'i32', 1).rtt('T').tag('E', ['i32']).constant('K', 'i32', 3).commitSync();
+  rt.stage('user').func('useF', 'i32 -> i32', (b) => b.call('f', b.param(0))).commitSync();
+  return rt;
+}
+
+describe('errors leave the runtime unchanged', () => {
+  it('unknown symbol', async () => {
+    const rt = await populated();
+    const before = snapshot(rt);
+    const e = throwsCode(() => rt.stage('s').global('ok', 'i32', 1).func('h', '-> i32', (b) => b.call('nope')).commitSync(), 'UnknownSymbol', /'nope' is not defined/);
+    assert.ok(e instanceof SymbolError);
+    assert.equal(e.stage, 's');
+    assert.equal(e.definition, 'h');
+    assertUnchanged(before, rt);
+  });
+
+  it('wrong kind and wrong argument type', async () => {
+    const rt = await populated();
+    const before = snapshot(rt);
+    throwsCode(() => rt.stage().func('h', '-> i32', (b) => b.call('g')).commitSync(), 'WrongSymbolKind', /'g' is a global/);
+    throwsCode(() => rt.stage().func('h', '-> i32', (b) => b.call('f', b.f64(1))).commitSync(), 'TypeMismatch', /expected i32, got f64/);
+    throwsCode(() => rt.stage().func('h', '-> i32', (b) => b.call('f')).commitSync(), 'TypeMismatch', /expected 1 argument/);
+    throwsCode(() => rt.stage().func('h', '-> i32', (b) => b.i32.add(b.i32(1), b.i64(2))).commitSync(), 'TypeMismatch');
+    throwsCode(() => rt.stage().func('h', '-> i32', (b) => b.f64(1)).commitSync(), 'TypeMismatch', /returns i32, but its body gives f64/);
+    throwsCode(() => rt.stage().func('h', '->', (b) => b.setGlobal('g', b.f32(1))).commitSync(), 'TypeMismatch');
+    assertUnchanged(before, rt);
+  });
+
+  it('duplicate names in one stage and across stages', async () => {
+    const rt = await populated();
+    const before = snapshot(rt);
+    throwsCode(() => rt.stage().func('x', '->', () => undefined).global('x', 'i32', 0), 'DuplicateSymbol', /twice/);
+    throwsCode(() => rt.stage().global('ok1', 'i32', 0).rtt('T').commitSync(), 'DuplicateSymbol', /already defined/);
+    throwsCode(() => rt.stage().tag('E').commitSync(), 'DuplicateSymbol');
+    throwsCode(() => rt.stage().rtt('T', {}).commitSync(), 'DuplicateSymbol');
+    throwsCode(() => rt.stage().global('g', 'i32', 0).commitSync(), 'DuplicateSymbol');
+    assertUnchanged(before, rt);
+  });
+
+  it('invalid bodies', async () => {
+    const rt = await populated();
+    const before = snapshot(rt);
+    const e = throwsCode(() => rt.stage().func('h', '-> i32', (b) => [b.i32(1), b.i32(2)]).commitSync(), 'InvalidBody', /discarded/);
+    assert.ok(e instanceof ValidationError);
+    throwsCode(() => rt.stage().func('h', '->', (b) => b.block(b.br('missing'))).commitSync(), 'InvalidBody', /label 'missing'/);
+    throwsCode(() => rt.stage().func('h', '->', (b) => b.drop(b.param(3))).commitSync(), 'InvalidBody', /parameter 3/);
+    throwsCode(() => rt.stage().func('h', '->', () => ({ nonsense: true }) as never).commitSync(), 'InvalidBody');
+    throwsCode(() => rt.stage().func('h', '->', () => {
+      throw new RangeError('builder bug');
+    }).commitSync(), 'InvalidBody', /builder bug/);
+    throwsCode(() => rt.stage().func('h', 'i32 ->', (b) => b.drop(b.block(b.br('L', b.f64(1)), { label: 'L', type: 'i32' }))).commitSync(), 'InvalidBody', /carries f64/);
+    assertUnchanged(before, rt);
+  });
+
+  it('bad signatures and types at definition time', async () => {
+    const rt = await populated();
+    throwsCode(() => rt.stage().func('h', 'i32 -> i128', (b) => b.unreachable()), 'BadSignature', /i128/);
+    throwsCode(() => rt.stage().func('h', 'garbage', (b) => b.unreachable()), 'BadSignature');
+    throwsCode(() => rt.stage().func('h', '-> i32 i32', (b) => b.unreachable()), 'BadSignature', /at most one result/);
+    throwsCode(() => rt.stage().global('h', 'u8' as never, 0), 'BadSignature');
+    throwsCode(() => rt.stage().tag('h', new Array(40).fill('i32')), 'BadSignature', /at most 32/);
+  });
+
+  it('redefinition of a kind that cannot be redefined', async () => {
+    const rt = await populated();
+    const before = snapshot(rt);
+    throwsCode(() => rt.stage().func('K', '-> i32', (b) => b.i32(1), { redefine: true }).commitSync(), 'BadRedefinition', /constant/);
+    assertUnchanged(before, rt);
+  });
+
+  it('table exhaustion undoes every reservation of the stage', async () => {
+    const rt = await populated();
+    const before = snapshot(rt);
+    const s = rt.stage('big').global('g2', 'i32', 5).rtt('U', { parent: 'T' }).tag('E2');
+    for (let i = 0; i < 20; i++) s.func(`f${i}`, '-> i32', (b) => b.i32(i));
+    throwsCode(() => s.commitSync(), 'ResourceExhausted', /function table is full/);
+    assertUnchanged(before, rt);
+    // Still usable, and the reserved-then-released resources are handed out again.
+    rt.stage().func('small', '-> i32', (b) => b.i32(1)).commitSync();
+    assert.equal(rt.fn('small')(), 1);
+  });
+
+  it('globals region exhaustion', async () => {
+    const rt = await populated();
+    const before = snapshot(rt);
+    const s = rt.stage('many');
+    for (let i = 0; i < 9; i++) s.global(`v${i}`, 'i64', 0n);
+    const e = throwsCode(() => s.commitSync(), 'ResourceExhausted', /globals region/);
+    assert.equal(e.stage, 'many');
+    assertUnchanged(before, rt);
+  });
+
+  it('async commit failures are rejections with the same errors', async () => {
+    const rt = await populated();
+    const before = snapshot(rt);
+    await assert.rejects(rt.stage().func('h', '-> i32', (b) => b.call('nope')).commit(), (e: unknown) => e instanceof AccreteError && e.code === 'UnknownSymbol');
+    assertUnchanged(before, rt);
+  });
+
+  it('a redefinition that fails leaves the old code and its dependents in place', async () => {
+    const rt = await populated();
+    rt.stage('inl').func('k', '-> i32', (b) => b.i32(1), { inline: true }).commitSync();
+    rt.stage('dep').func('useK', '-> i32', (b) => b.call('k')).commitSync();
+    const before = snapshot(rt);
+    throwsCode(() => rt.stage('re').func('k', '-> i32', (b) => b.i32(2), { redefine: true, inline: true }).func('broken', '-> i32', (b) => b.call('nope')).commitSync(), 'UnknownSymbol');
+    assertUnchanged(before, rt);
+    assert.equal(rt.fn('useK')(), 1);
+  });
+
+  it('a trap inside committed code leaves the runtime usable', async () => {
+    const rt = await populated();
+    rt.stage().func('trap', 'i32 -> i32', (b) => b.i32.div_s(b.i32(1), b.param(0))).func('oob', '-> i32', (b) => b.i32.load(b.i32(-8))).commitSync();
+    assert.throws(() => rt.fn('trap')(0), WebAssembly.RuntimeError);
+    assert.throws(() => rt.fn('oob')(), WebAssembly.RuntimeError);
+    assert.equal(rt.fn('trap')(1), 1);
+    rt.stage().func('after', '-> i32', (b) => b.call('useF', b.i32(4))).commitSync();
+    assert.equal(rt.fn('after')(), 4);
+  });
+
+  it('unknown names in rt.fn and global access', async () => {
+    const rt = await populated();
+    throwsCode(() => rt.fn('nope'), 'UnknownSymbol');
+    throwsCode(() => rt.fn('g'), 'WrongSymbolKind');
+    throwsCode(() => rt.getGlobal('f'), 'WrongSymbolKind');
+    throwsCode(() => rt.setGlobal('g', 1n), 'TypeMismatch');
+    throwsCode(() => rt.stats('nope'), 'UnknownStage');
+  });
+});
