@@ -123,7 +123,7 @@ export function planStage(core: Core, stage: Stage): Plan {
       try {
         const b = new FuncBuilder(resolver, def.name, def.sig, def.paramNames);
         const ir = b.finish(def.body(b));
-        verifyFunc(ir);
+        if (b.branches > 0) verifyFunc(ir);
         irs.push(ir);
         pending.set(def.name, { ...(pending.get(def.name) as FuncRecord), ir });
       } catch (e) {
@@ -271,12 +271,16 @@ export function codeUnit(core: Core, plan: Plan, stage: string, tier: Tier, irs:
     },
     dependOn: (n: string) => void deps.add(n),
   };
-  const lowered = irs.map((f) => runPasses(f, ['inline'], passCtx));
-  for (const f of lowered) verifyFunc(f);
-  const refs = analyze(lowered);
+  let lowered = irs;
+  let refs = analyze(irs);
+  // Inlining only when some callee asks for it: most stages have nothing to inline.
+  if ([...refs.slotCalls, ...refs.directCalls].some((n) => passCtx.inlineBody(n) !== undefined)) {
+    lowered = irs.map((f) => runPasses(f, ['inline'], passCtx));
+    refs = analyze(lowered);
+  }
   for (const c of refs.constants) deps.add(c);
   const ctx = core.lowerContext(lookup);
-  let { bytes, imports } = encodeModule({ name: stage, funcs: lowered, ctx });
+  let { bytes, imports } = encodeModule({ name: stage, funcs: lowered, ctx, refs });
   if (tier === 'optimizing') {
     const t = now();
     bytes = optimizerSync('the optimizing tier').optimize(bytes);

@@ -50,10 +50,11 @@ class Owned {
 }
 
 function read(bytes: Uint8Array, what: string): Owned {
-  const r = captured(() => binaryen.readBinaryWithFeatures(bytes, FEATURES));
+  const r = captured(() => binaryen.readBinary(bytes));
   if (r.error !== undefined || !r.value) {
     throw fail('LinkError', `${what}: binaryen could not read the module: ${messageOf(r.error)}`, {}, { detail: r.text });
   }
+  r.value.setFeatures(FEATURES);
   return new Owned(r.value);
 }
 

@@ -17,6 +17,10 @@ export interface References {
   dynamicCalls: boolean;
   /** For each function of the module called directly: which functions call it. */
   readonly callers: Map<string, Set<string>>;
+  /** The code touches linear memory (loads, stores, globals, exception payloads). */
+  memory: boolean;
+  /** The code throws or catches runtime exceptions. */
+  exceptions: boolean;
 }
 
 export function analyze(funcs: readonly FuncIR[]): References {
@@ -29,6 +33,8 @@ export function analyze(funcs: readonly FuncIR[]): References {
     constants: new Set(),
     dynamicCalls: false,
     callers: new Map(),
+    memory: false,
+    exceptions: false,
   };
   for (const f of funcs) {
     walk(f.body, (e) => {
@@ -47,12 +53,25 @@ export function analyze(funcs: readonly FuncIR[]): References {
         case 'global.get':
         case 'global.set':
           r.globals.add(e.name);
+          r.memory = true;
           break;
         case 'symconst':
           r.constants.add(e.name);
           break;
         case 'call.slot':
           r.dynamicCalls = true;
+          break;
+        case 'load':
+        case 'store':
+        case 'memory':
+          r.memory = true;
+          break;
+        case 'throw':
+          r.exceptions = r.memory = true;
+          break;
+        case 'try':
+          r.exceptions = true;
+          if (e.catches.some((c) => c.params.length > 0)) r.memory = true;
           break;
       }
     });

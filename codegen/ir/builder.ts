@@ -76,6 +76,8 @@ export class FuncBuilder {
     copy(dst: N, src: N, n: N): N;
     fill(dst: N, value: N, n: N): N;
   };
+  /** Branches made so far: label checks are needed only when there are some. */
+  branches = 0;
   private readonly localTypes: ValType[];
   private readonly localNames: Array<string | undefined>;
 
@@ -194,18 +196,10 @@ export class FuncBuilder {
   }
 
   private namespace(prefix: ValType, make: (v: never) => Expr): object {
-    const ns = ((v: never) => make(v)) as unknown as Record<string, unknown>;
-    for (const name of NUMERIC.keys()) {
-      if (!name.startsWith(prefix + '.')) continue;
-      ns[name.slice(prefix.length + 1)] = (...args: Expr[]) => this.op(name, ...args);
-    }
-    for (const [name, info] of INSTR) {
-      if (!name.startsWith(prefix + '.') || info.memType === undefined) continue;
-      const short = name.slice(prefix.length + 1);
-      ns[short] = short.startsWith('load')
-        ? (ptr: Expr, offset = 0) => this.load(name, ptr, offset)
-        : (ptr: Expr, value: Expr, offset = 0) => this.store(name, ptr, value, offset);
-    }
+    // The operations live on one shared prototype per type; only the callable is per builder.
+    const ns = ((v: never) => make(v)) as unknown as { $b: FuncBuilder };
+    Object.setPrototypeOf(ns, namespaceProto(prefix));
+    ns.$b = this;
     return ns;
   }
 
@@ -362,6 +356,7 @@ export class FuncBuilder {
   }
 
   private labelOf(label: string): string {
+    this.branches++;
     if (typeof label !== 'string' || label === '') throw this.err('InvalidBody', `a branch label must be a non-empty string`);
     return label;
   }
@@ -500,6 +495,35 @@ export class FuncBuilder {
       body: list,
     };
   }
+}
+
+const protos = new Map<ValType, object>();
+
+/** The shared methods of `b.i32`, `b.f64`... (`this` is the namespace, `this.$b` its builder). */
+function namespaceProto(prefix: ValType): object {
+  let proto = protos.get(prefix) as Record<string, unknown> | undefined;
+  if (proto) return proto;
+  proto = Object.create(Function.prototype) as Record<string, unknown>;
+  type NS = { $b: FuncBuilder };
+  for (const name of NUMERIC.keys()) {
+    if (!name.startsWith(prefix + '.')) continue;
+    proto[name.slice(prefix.length + 1)] = function (this: NS, ...args: Expr[]) {
+      return this.$b.op(name, ...args);
+    };
+  }
+  for (const [name, info] of INSTR) {
+    if (!name.startsWith(prefix + '.') || info.memType === undefined) continue;
+    const short = name.slice(prefix.length + 1);
+    proto[short] = short.startsWith('load')
+      ? function (this: NS, ptr: Expr, offset = 0) {
+          return this.$b.load(name, ptr, offset);
+        }
+      : function (this: NS, ptr: Expr, value: Expr, offset = 0) {
+          return this.$b.store(name, ptr, value, offset);
+        };
+  }
+  protos.set(prefix, proto);
+  return proto;
 }
 
 function joinTypes(a: ExprType, b: ExprType, mismatch: (a: ExprType, b: ExprType) => Error): ExprType {

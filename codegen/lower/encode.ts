@@ -4,7 +4,8 @@
 
 import { fail } from '../../runtime/errors.js';
 import type { CallExpr, Expr, ExprType, FuncIR, Sig, ValType } from '../ir/nodes.js';
-import { sigKey, walk } from '../ir/nodes.js';
+import { sigKey } from '../ir/nodes.js';
+import { analyze, type References } from '../ir/analyze.js';
 import { INSTR, VALTYPE_CODE, instr } from '../wasm/instructions.js';
 import { ByteWriter } from '../wasm/writer.js';
 
@@ -30,6 +31,8 @@ export interface ModulePlan {
   /** Functions defined by the module; function i is exported as `String(i)`. */
   funcs: readonly FuncIR[];
   ctx: LowerContext;
+  /** `analyze(funcs)`, if the caller already has it. */
+  refs?: References;
 }
 
 /** What a module imports from `accrete` and which slots its link table holds. */
@@ -63,8 +66,8 @@ class ModuleEncoder {
   private linkTableIdx = -1;
   private sharedTableIdx = -1;
   private exnTypeIdx = -1;
-  private readonly code = new ByteWriter(1024);
-  private readonly body = new ByteWriter(256);
+  private readonly code = new ByteWriter(256);
+  private readonly body = new ByteWriter(128);
   // Per-function state.
   private labels: Array<string | null> = [];
   private extraLocals: ValType[] = [];
@@ -88,36 +91,9 @@ class ModuleEncoder {
 
   /** Decide imports and table indices before code is written (the immediates depend on them). */
   private scan(): void {
-    let slotCalls = false;
-    let dynamic = false;
-    let memory = false;
-    let exn = false;
-    for (const f of this.plan.funcs) {
-      walk(f.body, (e) => {
-        switch (e.k) {
-          case 'call':
-            if (!this.local.has(e.name)) slotCalls = true;
-            break;
-          case 'call.slot':
-            dynamic = true;
-            break;
-          case 'load':
-          case 'store':
-          case 'global.get':
-          case 'global.set':
-          case 'memory':
-            memory = true;
-            break;
-          case 'throw':
-            exn = memory = true;
-            break;
-          case 'try':
-            exn = true;
-            if (e.catches.some((c) => c.params.length > 0)) memory = true;
-            break;
-        }
-      });
-    }
+    const refs = this.plan.refs ?? analyze(this.plan.funcs);
+    const slotCalls = refs.slotCalls.size > 0;
+    const dynamic = refs.dynamicCalls;
     const ctx = this.plan.ctx;
     let tables = 0;
     if (ctx.calls === 'link-table') {
@@ -127,10 +103,10 @@ class ModuleEncoder {
       this.sharedTableIdx = tables++;
       this.linkTableIdx = this.sharedTableIdx;
     }
-    this.imports.memory = memory;
+    this.imports.memory = refs.memory;
     this.imports.table = this.sharedTableIdx >= 0;
-    this.imports.exn = exn;
-    if (exn) this.exnTypeIdx = this.typeOf({ params: ['i32'], results: [] });
+    this.imports.exn = refs.exceptions;
+    if (refs.exceptions) this.exnTypeIdx = this.typeOf({ params: ['i32'], results: [] });
   }
 
   encode(): EncodedModule {

@@ -1,0 +1,85 @@
+// stage-latency: from "here is a new function" to "its first call returned", for a one-function
+// stage, on each tier, against the engine's floor (hand-encoded bytes) and JS's `new Function`.
+
+import { Runtime } from '../../runtime/index.js';
+import { ByteWriter } from '../../codegen/wasm/writer.js';
+import type { Case, Strategy } from '../harness.js';
+
+/** A minimal module: (func (export "f") (param i32) (result i32) local.get 0 i32.const k i32.add). */
+export function floorModule(k: number): Uint8Array {
+  const w = new ByteWriter(64);
+  w.bytes([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]);
+  w.bytes([0x01, 0x06, 0x01, 0x60, 0x01, 0x7f, 0x01, 0x7f]); // type (i32) -> i32
+  w.bytes([0x03, 0x02, 0x01, 0x00]); // one function of type 0
+  w.bytes([0x07, 0x05, 0x01, 0x01, 0x66, 0x00, 0x00]); // export "f"
+  const body = new ByteWriter(16);
+  body.u8(0x00).u8(0x20).u8(0x00).u8(0x41).s32(k).u8(0x6a).u8(0x0b);
+  w.u8(0x0a).u32(body.len + 2).u8(0x01).u32(body.len).bytes(body.finish());
+  return w.finish();
+}
+
+const now = () => performance.now();
+
+function accrete(name: string, tier: 'baseline' | 'optimizing'): Strategy<{ rt: Runtime; last: string }> {
+  return {
+    name,
+    setup: async () => ({ rt: await Runtime.create({ tier }), last: '' }),
+    sample: (ctx, i) => {
+      const t0 = now();
+      const info = ctx.rt
+        .stage()
+        .func(`f${i}`, 'i32 -> i32', (b) => b.i32.add(b.param(0), b.i32(i)))
+        .commitSync();
+      const r = ctx.rt.fn(`f${i}`)(1);
+      const t = (now() - t0) * 1000;
+      if (r !== i + 1) throw new Error(`wrong result ${String(r)}`);
+      ctx.last = info.name;
+      return t;
+    },
+    breakdown: (ctx) => {
+      const s = ctx.rt.stats(ctx.last);
+      return { build: s.build * 1000, optimize: s.optimize * 1000, compile: s.compile * 1000, instantiate: s.instantiate * 1000, wire: s.wire * 1000 };
+    },
+  };
+}
+
+const floor: Strategy<{ table: WebAssembly.Table; next: number }> = {
+  name: 'floor',
+  setup: () => ({ table: new WebAssembly.Table({ initial: 1024, element: 'anyfunc' }), next: 0 }),
+  sample: (ctx, i) => {
+    const t0 = now();
+    const m = new WebAssembly.Module(floorModule(i) as BufferSource);
+    const inst = new WebAssembly.Instance(m, {});
+    const f = inst.exports.f as (x: number) => number;
+    const slot = ctx.next++ % ctx.table.length;
+    ctx.table.set(slot, f as never);
+    const r = (ctx.table.get(slot) as (x: number) => number)(1);
+    const t = (now() - t0) * 1000;
+    if (r !== i + 1) throw new Error('wrong result');
+    return t;
+  },
+};
+
+const js: Strategy<null> = {
+  name: 'js (new Function)',
+  setup: () => null,
+  sample: (_, i) => {
+    const t0 = now();
+    const f = new Function('x', `return (x + ${i}) | 0;`) as (x: number) => number;
+    const r = f(1);
+    const t = (now() - t0) * 1000;
+    if (r !== i + 1) throw new Error('wrong result');
+    return t;
+  },
+};
+
+export const stageLatency: Case = {
+  name: 'stage-latency',
+  description: 'Request → callable for a one-function stage (build, compile, instantiate, wire, first call).',
+  reference: 'floor',
+  target: 'baseline tier p50 ≤ 1.5× floor, p99 ≤ 3× floor.',
+  unit: 'µs',
+  warmup: { quick: 50, full: 200 },
+  reps: { quick: 400, full: 3000 },
+  strategies: [floor, accrete('accrete baseline', 'baseline'), accrete('accrete optimizing', 'optimizing'), js] as never,
+};
