@@ -226,8 +226,16 @@ export function seqType(body: readonly Expr[]): ExprType {
   return body[body.length - 1]!.type;
 }
 
+const sigKeys = new WeakMap<Sig, string>();
+
+/** A string naming a signature's type; memoised per signature object. */
 export function sigKey(sig: Sig): string {
-  return `${sig.params.join(',')}->${sig.results.join(',')}`;
+  let k = sigKeys.get(sig);
+  if (k === undefined) {
+    k = `${sig.params.join(',')}->${sig.results.join(',')}`;
+    sigKeys.set(sig, k);
+  }
+  return k;
 }
 
 export function sigText(sig: Sig): string {

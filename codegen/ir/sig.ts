@@ -1,6 +1,7 @@
 // Parsing and checking of signatures and value types given by users, as objects or as
 // strings like "i32 i64 -> f64".
 
+import { LRUCache } from 'lru-cache';
 import { fail } from '../../runtime/errors.js';
 import type { Sig, ValType } from './nodes.js';
 
@@ -18,13 +19,28 @@ export function checkValType(t: unknown, what: string): ValType {
 /** A signature as users may write it: `{ params, results }` or `"i32 i32 -> i32"`. */
 export type SigLike = Sig | { params?: readonly ValType[]; results?: readonly ValType[]; result?: ValType } | string;
 
+/** Parsed signature strings: generated code repeats a few signatures many times over. */
+const parsed = new LRUCache<string, Sig>({ max: 1024 });
+
 export function parseSig(s: SigLike, what = 'signature'): Sig {
   if (typeof s === 'string') {
-    const m = /^\s*\(?([^)>-]*)\)?\s*->\s*\(?([^)]*)\)?\s*$/.exec(s);
-    if (!m) throw fail('BadSignature', `${what}: cannot read ${JSON.stringify(s)} (write e.g. "i32 i32 -> i32" or "-> ()")`);
-    const list = (x: string) => x.split(/[\s,]+/).filter((t) => t !== '' && t !== '()');
-    return makeSig(list(m[1]!), list(m[2]!), what);
+    const hit = parsed.get(s);
+    if (hit) return hit;
+    const sig = parseSigText(s, what);
+    parsed.set(s, sig);
+    return sig;
   }
+  return parseSigObject(s, what);
+}
+
+function parseSigText(s: string, what: string): Sig {
+  const m = /^\s*\(?([^)>-]*)\)?\s*->\s*\(?([^)]*)\)?\s*$/.exec(s);
+  if (!m) throw fail('BadSignature', `${what}: cannot read ${JSON.stringify(s)} (write e.g. "i32 i32 -> i32" or "-> ()")`);
+  const list = (x: string) => x.split(/[\s,]+/).filter((t) => t !== '' && t !== '()');
+  return makeSig(list(m[1]!), list(m[2]!), what);
+}
+
+function parseSigObject(s: Exclude<SigLike, string>, what: string): Sig {
   if (s === null || typeof s !== 'object') throw fail('BadSignature', `${what}: expected an object or a string, got ${String(s)}`);
   const o = s as { params?: unknown; results?: unknown; result?: unknown };
   const params = o.params ?? [];

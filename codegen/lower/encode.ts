@@ -51,6 +51,9 @@ export interface EncodedModule {
 }
 
 const NONE_BT = 0x40;
+const scratchCode = new ByteWriter(4096);
+const scratchBody = new ByteWriter(1024);
+const scratchModule = new ByteWriter(4096);
 
 /** Encode a stage module. The functions must have passed `verifyFunc`. */
 export function encodeModule(plan: ModulePlan): EncodedModule {
@@ -66,8 +69,9 @@ class ModuleEncoder {
   private linkTableIdx = -1;
   private sharedTableIdx = -1;
   private exnTypeIdx = -1;
-  private readonly code = new ByteWriter(256);
-  private readonly body = new ByteWriter(128);
+  // Scratch writers shared by all encoders: encoding is synchronous and never re-entered.
+  private readonly code = scratchCode.reset();
+  private readonly body = scratchBody.reset();
   // Per-function state.
   private labels: Array<string | null> = [];
   private extraLocals: ValType[] = [];
@@ -119,7 +123,7 @@ class ModuleEncoder {
     for (const f of funcs) this.encodeFunc(f);
     this.code.patch(codeSize);
 
-    const w = new ByteWriter(this.code.len + 256);
+    const w = scratchModule.reset();
     w.bytes([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]);
     // Types.
     section(w, 1, (s) => {

@@ -100,6 +100,18 @@ export class ByteWriter {
   }
 
   name(s: string): this {
+    // Most names are ASCII: write them directly, without TextEncoder's allocation.
+    const n = s.length;
+    if (n < 128) {
+      let ascii = true;
+      for (let i = 0; i < n; i++) if (s.charCodeAt(i) > 0x7f) ascii = false;
+      if (ascii) {
+        this.ensure(n + 1);
+        this.buf[this.len++] = n;
+        for (let i = 0; i < n; i++) this.buf[this.len++] = s.charCodeAt(i);
+        return this;
+      }
+    }
     const b = textEncoder.encode(s);
     this.u32(b.length);
     return this.bytes(b);
@@ -121,6 +133,12 @@ export class ByteWriter {
       v >>>= 7;
     }
     this.buf[at + 4] = v & 0x7f;
+  }
+
+  /** Empty the writer, keeping its buffer (writers are reused to spare allocation). */
+  reset(): this {
+    this.len = 0;
+    return this;
   }
 
   /** The written bytes (a copy the caller owns). */
