@@ -37,7 +37,8 @@ export interface StageRecord {
   readonly name: string;
   readonly seq: number;
   readonly kind: 'code' | 'link' | 'root';
-  readonly tier: Tier;
+  /** The tier its code is compiled with (re-tiering changes it). */
+  tier: Tier;
   /** Names this stage defines now (redefinition elsewhere moves a name away). */
   readonly owned: Set<string>;
   code: Unit | undefined;

@@ -2,7 +2,7 @@
 // stages) that grows by committing stages, and the JS-side handles onto what it holds.
 
 import { loadOptimizer } from '../codegen/optimizer.js';
-import { abandon, planStage, publish, readValue, realizeAsync, realizeSync, writeValue, type Plan } from './commit.js';
+import { abandon, codeUnit, newPlan, planStage, publish, readValue, realizeAsync, realizeSync, writeValue, type Plan } from './commit.js';
 import { Core } from './core.js';
 import { fail } from './errors.js';
 import { chooseLinking, detectFeatures, engineInfo, type EngineInfo, type Features } from './features.js';
@@ -246,6 +246,43 @@ export class Runtime {
   /** Retire a stage: its symbols disappear, its slots and cells are reused once unreferenced. */
   retire(stageName: string): RetireInfo {
     return retireStage(this.core, stageName);
+  }
+
+  /**
+   * Re-tier a stage: recompile its functions with the given tier (default optimizing) and swap
+   * them into their slots. Callers, `rt.fn` handles and backedges are unaffected.
+   */
+  async retier(stageName: string, tier: Tier = 'optimizing'): Promise<StageInfo> {
+    if (tier === 'optimizing') await loadOptimizer();
+    return this.enqueueSync(() => this.retierSync(stageName, tier));
+  }
+
+  /** The same, synchronously (binaryen must be loaded for the optimizing tier). */
+  retierSync(stageName: string, tier: Tier = 'optimizing'): StageInfo {
+    const rec = this.core.stages.get(stageName);
+    if (!rec) throw fail('UnknownStage', `no live stage named '${stageName}'`, { stage: stageName });
+    if (tier !== 'baseline' && tier !== 'optimizing') throw new TypeError(`tier must be 'baseline' or 'optimizing', got ${String(tier)}`);
+    if (rec.kind === 'link') throw fail('Unsupported', `linked stages keep the code they were given`, { stage: stageName });
+    const plan = newPlan(this.core, stageName, rec.kind, tier);
+    try {
+      const irs = [...rec.owned].map((n) => this.core.symbols.get(n)).flatMap((r) => (r?.kind === 'func' && r.ir ? [r.ir] : []));
+      const lookup = (n: string) => this.core.symbols.get(n);
+      if (irs.length) plan.recompiles.set(stageName, codeUnit(this.core, plan, stageName, tier, irs, lookup));
+      realizeSync(this.core, plan);
+    } catch (e) {
+      abandon(plan);
+      throw e;
+    }
+    const info = publish(this.core, plan, false);
+    rec.tier = tier;
+    return info;
+  }
+
+  /** Run `f` after queued async commits, so it never interleaves with one. */
+  private enqueueSync<T>(f: () => T): Promise<T> {
+    const p = this.queue.then(f);
+    this.queue = p.catch(() => undefined);
+    return p;
   }
 
   /** Load binaryen now, so sync calls that need it (optimizing tier, text linking) work. */

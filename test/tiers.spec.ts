@@ -1,0 +1,58 @@
+// The optimising tier (binaryen) accepts the same IR, and any stage can be re-tiered later into
+// the same slots.
+
+import assert from 'node:assert/strict';
+import { newRuntime, throwsCode } from './helpers.js';
+
+describe('tiers', () => {
+  it('compiles stages with the optimizing tier to the same behaviour', async () => {
+    const rt = await newRuntime({ tier: 'optimizing' });
+    rt.stage('a').constant('K', 'i32', 3).tag('E', ['i32']).func('k', 'i32 -> i32', (b) => b.i32.mul(b.param(0), b.constant('K')), { inline: true }).commitSync();
+    rt.stage('b').func('f', 'i32 -> i32', (b) => b.try(b.if(b.i32.gt_s(b.param(0), b.i32(100)), b.throw('E', b.param(0)), b.i32.add(b.call('k', b.param(0)), b.i32(1))), [{ tag: 'E', body: ([x]) => b.i32.sub(b.i32(0), x!) }])).commitSync();
+    assert.equal(rt.fn('f')(5), 16);
+    assert.equal(rt.fn('f')(500), -500);
+    assert.equal(rt.stats('b').tier, 'optimizing');
+    assert.ok(rt.stats('b').optimize > 0);
+  });
+
+  it('mixes tiers per stage', async () => {
+    const rt = await newRuntime();
+    await rt.loadOptimizer();
+    rt.stage('base').func('sq', 'f64 -> f64', (b) => b.f64.mul(b.param(0), b.param(0))).commitSync();
+    rt.stage('opt', { tier: 'optimizing' }).func('hyp', 'f64 f64 -> f64', (b) => b.f64.sqrt(b.f64.add(b.call('sq', b.param(0)), b.call('sq', b.param(1))))).commitSync();
+    assert.equal(rt.fn('hyp')(3, 4), 5);
+    assert.equal(rt.stats('base').tier, 'baseline');
+    assert.equal(rt.stats('opt').tier, 'optimizing');
+  });
+
+  it('re-tiers a stage into the same slots; handles and callers follow', async () => {
+    const rt = await newRuntime();
+    rt.stage('hot').func('loop', 'i32 -> i32', (b) => {
+      const i = b.local('i32');
+      const acc = b.local('i32');
+      return [b.loop('L', [b.set(acc, b.i32.add(b.get(acc), b.get(i))), b.set(i, b.i32.add(b.get(i), b.i32(1))), b.brIf('L', b.i32.lt_s(b.get(i), b.param(0)))]), b.get(acc)];
+    }).commitSync();
+    rt.stage('caller').func('run', 'i32 -> i32', (b) => b.call('loop', b.param(0))).commitSync();
+    const handle = rt.fn('loop');
+    const slot = (rt.lookup('loop') as { slot: number }).slot;
+    const before = rt.table.get(slot);
+    await rt.retier('hot');
+    assert.notEqual(rt.table.get(slot), before, 'the slot holds the new code');
+    assert.equal((rt.lookup('loop') as { slot: number }).slot, slot);
+    assert.equal(rt.stages().find((s) => s.name === 'hot')!.tier, 'optimizing');
+    assert.equal(handle(10), 45);
+    assert.equal(rt.fn('run')(100), 4950);
+    rt.retierSync('hot', 'baseline');
+    assert.equal(handle(10), 45);
+  });
+
+  it('says how to load binaryen when a sync call needs it first', async () => {
+    // A fresh process may not have binaryen yet; the error must explain the fix. Here it may be
+    // loaded by an earlier test, so only check the error when it is not.
+    const { optimizerLoaded } = await import('../codegen/optimizer.js');
+    const rt = await newRuntime();
+    rt.stage('s').func('f', '-> i32', (b) => b.i32(1)).commitSync();
+    if (!optimizerLoaded()) throwsCode(() => rt.retierSync('s'), 'NotLoaded', /loadOptimizer/);
+    throwsCode(() => rt.retierSync('nope'), 'UnknownStage');
+  });
+});
