@@ -5,7 +5,7 @@
 import type { CallLinking, LowerContext, ModuleImports } from '../codegen/lower/encode.js';
 import type { Resolver, SymbolInfo } from '../codegen/ir/symbols.js';
 import { AccreteException, fail } from './errors.js';
-import type { EngineInfo, Features } from './features.js';
+import { chooseExceptions, type EngineInfo, type Features } from './features.js';
 import { CellAllocator, RttAllocator, type Layout } from './layout.js';
 import type { ResolvedOptions, Tier } from './options.js';
 import { SlotTable } from './slots.js';
@@ -76,6 +76,8 @@ export class Core implements Resolver {
   readonly globalCells: CellAllocator;
   readonly rtts: RttAllocator;
   readonly exnTag: WasmTag | undefined;
+  /** The exception-handling encoding in use, or undefined when the engine has none. */
+  readonly exceptions: 'legacy' | 'final' | undefined;
   nextTagId = 1;
   stageSeq = 0;
   /** Bumped by every publish; an async commit that sees it move re-plans. */
@@ -93,7 +95,8 @@ export class Core implements Resolver {
     this.slots = new SlotTable(opts.initialSlots, opts.maxSlots);
     this.globalCells = new CellAllocator(layout.globalsBase, layout.globalsEnd);
     this.rtts = new RttAllocator(layout.rttBase, layout.rttEnd);
-    this.exnTag = features.exceptions ? makeTag(['i32']) : undefined;
+    this.exceptions = chooseExceptions(opts.exceptions, features);
+    this.exnTag = this.exceptions ? makeTag(['i32']) : undefined;
   }
 
   /** A DataView of the memory, renewed when the memory grows. */
@@ -122,6 +125,7 @@ export class Core implements Resolver {
       exnBuffer: this.layout.exnBuffer,
       calls: this.linking,
       tailCalls: this.features.tailCall,
+      exceptions: this.exceptions ?? 'legacy',
       memory: { shared: this.opts.shared, maximum: this.opts.shared ? this.opts.maximumPages : undefined },
     };
   }

@@ -63,3 +63,10 @@ export function chooseLinking(choice: LinkingChoice, engine: EngineInfo): CallLi
   if (choice !== 'auto') return choice;
   return engine.v8Major >= 13 ? 'shared-table' : 'link-table';
 }
+
+/** The exception-handling encoding: the option's choice if the engine has it, else what it has. */
+export function chooseExceptions(choice: 'auto' | 'legacy' | 'final', f: Features): 'legacy' | 'final' | undefined {
+  if (choice === 'legacy') return f.exceptions ? 'legacy' : undefined;
+  if (choice === 'final') return f.exceptionsFinal ? 'final' : undefined;
+  return f.exceptions ? 'legacy' : f.exceptionsFinal ? 'final' : undefined;
+}

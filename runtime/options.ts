@@ -40,6 +40,12 @@ export interface RuntimeOptions {
   linking?: LinkingChoice;
   /** Validate every generated module with binaryen too (slow; for debugging Accrete). Default: `false`. */
   validate?: boolean;
+  /**
+   * Exception-handling encoding: `legacy` (try/catch, V8 9.5+), `final` (try_table, V8 13+).
+   * `auto` prefers legacy where the engine has it, since every engine with final has it too so far.
+   * Default: `'auto'`.
+   */
+  exceptions?: 'auto' | 'legacy' | 'final';
 }
 
 export interface ResolvedOptions {
@@ -54,9 +60,10 @@ export interface ResolvedOptions {
   readonly tier: Tier;
   readonly linking: LinkingChoice;
   readonly validate: boolean;
+  readonly exceptions: 'auto' | 'legacy' | 'final';
 }
 
-const KNOWN = new Set(['host', 'shared', 'initialPages', 'maximumPages', 'globalsBytes', 'rttBytes', 'initialSlots', 'maxSlots', 'tier', 'linking', 'validate']);
+const KNOWN = new Set(['host', 'shared', 'initialPages', 'maximumPages', 'globalsBytes', 'rttBytes', 'initialSlots', 'maxSlots', 'tier', 'linking', 'validate', 'exceptions']);
 
 function int(o: Record<string, unknown>, key: string, min: number, max: number): number | undefined {
   const v = o[key];
@@ -118,5 +125,6 @@ export function resolveOptions(options: RuntimeOptions | undefined): ResolvedOpt
     tier: oneOf(o, 'tier', ['baseline', 'optimizing'] as const, 'baseline'),
     linking: oneOf(o, 'linking', ['auto', 'shared-table', 'link-table'] as const, 'auto'),
     validate: bool(o, 'validate'),
+    exceptions: oneOf(o, 'exceptions', ['auto', 'legacy', 'final'] as const, 'auto'),
   });
 }

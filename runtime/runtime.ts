@@ -20,7 +20,7 @@ const MAX_ASYNC_ATTEMPTS = 3;
 export interface EngineChoices extends EngineInfo {
   readonly linking: Core['linking'];
   readonly tailCalls: boolean;
-  readonly exceptions: boolean;
+  readonly exceptions: 'legacy' | 'final' | undefined;
 }
 
 /** A live stage, as `rt.stages()` lists it. */
@@ -44,7 +44,7 @@ export class Runtime {
     this.core = core;
     this.features = core.features;
     this.layout = core.layout;
-    this.engine = Object.freeze({ ...core.engine, linking: core.linking, tailCalls: core.features.tailCall, exceptions: core.exnTag !== undefined });
+    this.engine = Object.freeze({ ...core.engine, linking: core.linking, tailCalls: core.features.tailCall, exceptions: core.exceptions });
   }
 
   /** Create a runtime: detect features, make the memory, table and layout, commit host functions. */
@@ -53,6 +53,9 @@ export class Runtime {
     const features = await detectFeatures();
     if (opts.shared && !features.threads) throw fail('Unsupported', `shared memory needs the threads feature, which this engine lacks`);
     if (opts.tier === 'optimizing' || opts.validate) await loadOptimizer();
+    if (opts.exceptions !== 'auto' && !(opts.exceptions === 'legacy' ? features.exceptions : features.exceptionsFinal)) {
+      throw fail('Unsupported', `this engine lacks the ${opts.exceptions} exception-handling encoding`);
+    }
     const layout = makeLayout(opts.globalsBytes, opts.rttBytes);
     const minPages = layout.heapBase / PAGE + 16;
     const initial = opts.initialPages ?? Math.min(minPages, opts.maximumPages);

@@ -5,10 +5,16 @@ import assert from 'node:assert/strict';
 import { AccreteException } from '../runtime/index.js';
 import { LINKINGS, newRuntime } from './helpers.js';
 
-for (const linking of LINKINGS) {
-  describe(`tags and exceptions (${linking})`, () => {
+const modes = [...LINKINGS.map((linking) => ({ linking, exceptions: 'auto' as const })), { linking: 'shared-table' as const, exceptions: 'final' as const }];
+
+for (const { linking, exceptions } of modes) {
+  describe(`tags and exceptions (${linking}, ${exceptions} encoding)`, function () {
+    before(async function () {
+      if (exceptions === 'final' && !(await newRuntime()).features.exceptionsFinal) this.skip();
+    });
+
     it('catches in one stage what another stage throws, with its payload', async () => {
-      const rt = await newRuntime({ linking });
+      const rt = await newRuntime({ linking, exceptions });
       rt.stage('tags').tag('Err', ['i32', 'f64']).tag('Other', ['i64']).commitSync();
       rt.stage('thrower').func('risky', 'i32 -> i32', (b) => b.if(b.i32.gt_s(b.param(0), b.i32(10)), b.throw('Err', b.param(0), b.f64(0.5)), b.param(0))).commitSync();
       rt.stage('catcher').func('safe', 'i32 -> f64', (b) =>
@@ -19,7 +25,7 @@ for (const linking of LINKINGS) {
     });
 
     it('lets an exception with another tag pass through a catch', async () => {
-      const rt = await newRuntime({ linking });
+      const rt = await newRuntime({ linking, exceptions });
       rt.stage().tag('A', ['i32']).tag('B', ['i64']).commitSync();
       rt.stage().func('throwB', '->', (b) => b.throw('B', b.i64(99n))).commitSync();
       rt.stage().func('catchA', '-> i32', (b) => b.try([b.call('throwB'), b.i32(0)], [{ tag: 'A', body: ([x]) => x! }])).commitSync();
@@ -29,7 +35,7 @@ for (const linking of LINKINGS) {
     });
 
     it('catch_all catches other tags and JS exceptions', async () => {
-      const rt = await newRuntime({ linking });
+      const rt = await newRuntime({ linking, exceptions });
       rt.stage().tag('A').host('boom', '->', () => {
         throw new Error('from JS');
       }).commitSync();
@@ -41,7 +47,7 @@ for (const linking of LINKINGS) {
     });
 
     it('lets a host function throw a tagged exception into wasm', async () => {
-      const rt = await newRuntime({ linking });
+      const rt = await newRuntime({ linking, exceptions });
       rt.stage().tag('Fail', ['i32']).commitSync();
       rt.stage().host('check', 'i32 ->', (x: number) => {
         if (x < 0) throw rt.exception('Fail', x * 2);
@@ -52,7 +58,7 @@ for (const linking of LINKINGS) {
     });
 
     it('keeps the payload intact when an argument throws and catches internally', async () => {
-      const rt = await newRuntime({ linking });
+      const rt = await newRuntime({ linking, exceptions });
       rt.stage().tag('T', ['i32', 'i32']).commitSync();
       rt.stage().func('inner', '-> i32', (b) => b.try(b.throw('T', b.i32(1), b.i32(2)), [{ tag: 'T', body: ([x, y]) => b.i32.add(x!, y!) }])).commitSync();
       rt.stage().func('outer', '-> i32', (b) =>

@@ -3,7 +3,7 @@
 // slot for other stages, globals as memory cells, constants and ids as immediates.
 
 import { fail } from '../../runtime/errors.js';
-import type { CallExpr, Expr, ExprType, FuncIR, Sig, ValType } from '../ir/nodes.js';
+import type { CallExpr, Expr, ExprType, FuncIR, Sig, TryExpr, ValType } from '../ir/nodes.js';
 import { sigKey } from '../ir/nodes.js';
 import { analyze, type References } from '../ir/analyze.js';
 import { INSTR, VALTYPE_CODE, instr } from '../wasm/instructions.js';
@@ -22,6 +22,8 @@ export interface LowerContext {
   readonly exnBuffer: number;
   readonly calls: CallLinking;
   readonly tailCalls: boolean;
+  /** Which exception-handling encoding to emit: the legacy `try`/`catch` (default) or the final `try_table`. */
+  readonly exceptions?: 'legacy' | 'final';
   readonly memory: { readonly shared: boolean; readonly maximum: number | undefined };
 }
 
@@ -431,17 +433,69 @@ class ModuleEncoder {
     this.body.u8(0x08).u32(this.exnTag());
   }
 
-  private tryExpr(e: Extract<Expr, { k: 'try' }>): void {
+  private tryExpr(e: TryExpr): void {
+    if (this.plan.ctx.exceptions === 'final') return this.tryTable(e);
     const b = this.body;
     b.u8(0x06);
     this.bt(e.type);
     this.labels.push(null);
     this.seq(e.body);
     b.u8(0x07).u32(this.exnTag());
+    this.dispatchCaught(e);
+    if (e.catchAll) {
+      b.u8(0x19);
+      this.seq(e.catchAll);
+    }
+    this.labels.pop();
+    b.u8(0x0b);
+  }
+
+  /**
+   * The same with the final exception-handling proposal's `try_table`, whose catch clauses
+   * branch out to enclosing blocks:
+   *   block $done (T) [block $all] block $caught (i32) try_table (T) (catch $exn $caught)
+   *   [(catch_all $all)] body end br $done end dispatch br $done [end catchAll] end
+   */
+  private tryTable(e: TryExpr): void {
+    const b = this.body;
+    b.u8(0x02);
+    this.bt(e.type);
+    this.labels.push(null); // $done
+    if (e.catchAll) {
+      b.u8(0x02).u8(NONE_BT);
+      this.labels.push(null); // $all
+    }
+    b.u8(0x02).u8(VALTYPE_CODE.i32);
+    this.labels.push(null); // $caught
+    b.u8(0x1f);
+    this.bt(e.type);
+    b.u32(e.catchAll ? 2 : 1);
+    b.u8(0x00).u32(this.exnTag()).u32(0); // catch $exn → $caught
+    if (e.catchAll) b.u8(0x02).u32(1); // catch_all → $all
+    this.labels.push(null); // the try_table itself
+    this.seq(e.body);
+    this.labels.pop();
+    b.u8(0x0b);
+    b.u8(0x0c).u32(e.catchAll ? 2 : 1); // br $done
+    this.labels.pop();
+    b.u8(0x0b); // end $caught: the tag id is on the stack
+    this.dispatchCaught(e);
+    b.u8(0x0c).u32(e.catchAll ? 1 : 0); // br $done
+    if (e.catchAll) {
+      this.labels.pop();
+      b.u8(0x0b); // end $all
+      this.seq(e.catchAll);
+    }
+    this.labels.pop();
+    b.u8(0x0b); // end $done
+  }
+
+  /** With a caught tag id on the stack: an if-chain on it; the last else runs catch_all's body or rethrows. */
+  private dispatchCaught(e: TryExpr): void {
+    const b = this.body;
     const tid = this.scratch('i32');
     b.u8(0x21).u32(tid);
     const buf = this.plan.ctx.exnBuffer;
-    // An if-chain on the tag id; the last else runs catch_all's body or rethrows.
     for (const c of e.catches) {
       b.u8(0x20).u32(tid);
       this.constant('i32', c.id);
@@ -466,12 +520,6 @@ class ModuleEncoder {
       this.labels.pop();
       b.u8(0x0b);
     }
-    if (e.catchAll) {
-      b.u8(0x19);
-      this.seq(e.catchAll);
-    }
-    this.labels.pop();
-    b.u8(0x0b);
   }
 }
 
