@@ -26,6 +26,8 @@ export interface PendingUnit {
   kind: Unit['kind'];
   tier: Tier;
   funcs: string[];
+  /** Export names of `funcs` (default `String(i)`). */
+  exportNames?: string[];
   bytes: Uint8Array;
   imports: ModuleImports | undefined;
   host: Record<string, Function> | undefined;
@@ -345,7 +347,7 @@ export function planRecompiles(core: Core, plan: Plan, changed: readonly string[
   for (const s of affected) {
     const rec = core.stages.get(s)!;
     if (rec.relink) {
-      const r = rec.relink(core);
+      const r = rec.relink(core, lookup);
       plan.recompiles.set(s, relinkedUnit(s, rec.tier, r));
       continue;
     }
@@ -364,7 +366,7 @@ export function planRecompiles(core: Core, plan: Plan, changed: readonly string[
 }
 
 export function relinkedUnit(stage: string, tier: Tier, r: RelinkResult): PendingUnit {
-  return { stage, kind: 'link', tier, funcs: r.funcs, bytes: r.bytes, imports: r.imports, host: undefined, slotRefs: r.slotRefs, cellRefs: r.cellRefs, deps: r.deps, directCalls: new Set() };
+  return { stage, kind: 'link', tier, funcs: r.funcs, exportNames: r.exportNames, bytes: r.bytes, imports: r.imports, host: undefined, slotRefs: r.slotRefs, cellRefs: r.cellRefs, deps: r.deps, directCalls: new Set() };
 }
 
 // ---------------------------------------------------------------- realizing
@@ -457,6 +459,7 @@ function liveUnit(u: PendingUnit): Unit {
     module: u.module!,
     instance: u.instance!,
     funcs: u.funcs,
+    exportNames: u.exportNames,
     imports: u.imports,
     linkTable: u.linkTable,
     slotRefs: u.slotRefs,
@@ -481,7 +484,7 @@ export function installUnits(core: Core, live: Map<PendingUnit, Unit>): void {
     u.funcs.forEach((n, i) => {
       const rec = core.symbols.get(n);
       if (rec?.kind !== 'func') return;
-      const fn = exp[String(i)] as Function;
+      const fn = exp[lu.exportNames?.[i] ?? String(i)] as Function;
       core.slots.write(rec.slot, fn);
       core.cell(n).current = fn;
     });

@@ -19,8 +19,9 @@ export interface Unit {
   readonly bytes: Uint8Array;
   readonly module: WebAssembly.Module;
   readonly instance: WebAssembly.Instance;
-  /** Export `String(i)` is the function named `funcs[i]`. */
+  /** Export `exportNames[i]` (default `String(i)`) is the function named `funcs[i]`. */
   readonly funcs: readonly string[];
+  readonly exportNames: readonly string[] | undefined;
   readonly imports: ModuleImports | undefined;
   readonly linkTable: WebAssembly.Table | undefined;
   /** Slots and global cells the code refers to; they stay unreused while this unit lives. */
@@ -45,13 +46,14 @@ export interface StageRecord {
   host: Unit | undefined;
   stats: StageStats;
   /** For linked stages: how to rebuild the unit when something it folded changes. */
-  relink: ((core: Core) => RelinkResult) | undefined;
+  relink: ((core: Core, lookup: (name: string) => SymbolRecord | undefined) => RelinkResult) | undefined;
 }
 
 export interface RelinkResult {
   bytes: Uint8Array;
   imports: ModuleImports;
   funcs: string[];
+  exportNames: string[];
   slotRefs: number[];
   cellRefs: number[];
   deps: Set<string>;

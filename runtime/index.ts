@@ -6,6 +6,7 @@ export type { RuntimeOptions, HostFunction, Tier, LinkingChoice } from './option
 export type { Features } from './features.js';
 export type { SymbolDescription } from './symbols.js';
 export type { RetireInfo } from './retire.js';
+export type { LinkOptions } from './link.js';
 export type { Layout } from './layout.js';
 export {
   AccreteError,

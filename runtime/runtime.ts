@@ -9,6 +9,8 @@ import { chooseLinking, detectFeatures, engineInfo, type EngineInfo, type Featur
 import { PAGE, makeLayout, writeHeader, type Layout } from './layout.js';
 import { resolveOptions, type RuntimeOptions, type Tier } from './options.js';
 import { retireStage, type RetireInfo } from './retire.js';
+import { planLink, sourceBytes, type LinkOptions } from './link.js';
+import { disassemble } from '../codegen/wasm/wat.js';
 import { Stage, type StageInfo, type StageStats } from './stage.js';
 import { describe, type SymbolDescription } from './symbols.js';
 import { RTT_DESC } from '../codegen/ir/symbols.js';
@@ -102,15 +104,11 @@ export class Runtime {
 
   private commitNow(stage: Stage): StageInfo {
     this.beginCommit(stage);
-    let plan: Plan | undefined;
     try {
-      plan = planStage(this.core, stage);
-      realizeSync(this.core, plan);
-      const info = publish(this.core, plan, true);
+      const info = this.execSync(() => planStage(this.core, stage));
       stage.state = 'committed';
       return info;
     } catch (e) {
-      if (plan) abandon(plan);
       stage.state = 'open';
       throw e;
     }
@@ -118,40 +116,102 @@ export class Runtime {
 
   private commitLater(stage: Stage): Promise<StageInfo> {
     this.beginCommit(stage);
+    return this.execAsync(() => planStage(this.core, stage)).then(
+      (info) => {
+        stage.state = 'committed';
+        return info;
+      },
+      (e: unknown) => {
+        stage.state = 'open';
+        throw e;
+      },
+    );
+  }
+
+  /** Plan, compile and publish now. */
+  private execSync(make: () => Plan): StageInfo {
+    const plan = make();
+    try {
+      realizeSync(this.core, plan);
+    } catch (e) {
+      abandon(plan);
+      throw e;
+    }
+    return publish(this.core, plan, true);
+  }
+
+  /** Plan, compile in the background, publish; queued behind earlier async commits. */
+  private execAsync(make: () => Plan): Promise<StageInfo> {
     const run = async (): Promise<StageInfo> => {
-      for (let attempt = 1; ; attempt++) {
-        if (attempt > MAX_ASYNC_ATTEMPTS) {
-          stage.state = 'open';
-          return this.commitNow(stage);
-        }
-        const plan = planStage(this.core, stage);
+      for (let attempt = 1; attempt <= MAX_ASYNC_ATTEMPTS; attempt++) {
+        const plan = make();
         try {
           await realizeAsync(this.core, plan);
         } catch (e) {
           abandon(plan);
           throw e;
         }
-        // Another commit published while we compiled: what we planned may be stale.
-        if (plan.generation !== this.core.generation) {
-          abandon(plan);
-          continue;
-        }
-        const info = publish(this.core, plan, true);
-        stage.state = 'committed';
-        return info;
+        // Another commit published while this one compiled: what it planned may be stale.
+        if (plan.generation === this.core.generation) return publish(this.core, plan, true);
+        abandon(plan);
       }
+      return this.execSync(make);
     };
-    const p = this.queue.then(run).catch((e: unknown) => {
-      if (stage.state === 'committing') stage.state = 'open';
-      throw e;
-    });
-    this.queue = p.catch(() => undefined);
-    return p;
+    return this.enqueue(run);
   }
 
   private beginCommit(stage: Stage): void {
     if (stage.state !== 'open') throw fail('StageState', `the stage is ${stage.state}`, { stage: stage.name });
     stage.state = 'committing';
+  }
+
+  /**
+   * Link a wasm module made elsewhere (binary, or text parsed by binaryen) as a stage. Its imports
+   * from "accrete" name runtime symbols; its exported functions and globals become symbols.
+   */
+  async link(source: Uint8Array | ArrayBuffer | string, opts: LinkOptions = {}): Promise<StageInfo> {
+    if (typeof source === 'string') await loadOptimizer();
+    const name = this.linkName(opts);
+    const bytes = sourceBytes(source, name);
+    return this.execAsync(() => planLink(this.core, bytes, name, opts));
+  }
+
+  /** The same, synchronously (a text module needs binaryen loaded: see loadOptimizer). */
+  linkSync(source: Uint8Array | ArrayBuffer | string, opts: LinkOptions = {}): StageInfo {
+    const name = this.linkName(opts);
+    return this.execSync(() => planLink(this.core, sourceBytes(source, name), name, opts));
+  }
+
+  private linkName(opts: LinkOptions): string {
+    if (opts === null || typeof opts !== 'object') throw new TypeError(`link options must be an object`);
+    const name = opts.name ?? `link${++this.anonymous}`;
+    if (typeof name !== 'string' || name === '') throw fail('UnknownStage', `a stage name must be a non-empty string`);
+    return name;
+  }
+
+  /** The WAT of a stage's current code, with function and local names and symbol comments. */
+  toText(stageName: string): string {
+    const s = this.core.stages.get(stageName);
+    if (!s) throw fail('UnknownStage', `no live stage named '${stageName}'`, { stage: stageName });
+    const bySlot = new Map<number, string>();
+    const byAddress = new Map<number, string>();
+    for (const r of this.core.symbols.values()) {
+      if (r.kind === 'func') bySlot.set(r.slot, r.name);
+      else if (r.kind === 'global') byAddress.set(r.address, r.name);
+    }
+    const parts: string[] = [];
+    for (const u of [s.host, s.code]) {
+      if (!u) continue;
+      // With link tables the immediate is an index into the stage's link table.
+      const linkSlots = u.imports?.link ?? [];
+      const slotName = (v: number) => bySlot.get(this.core.linking === 'link-table' && u.linkTable ? (linkSlots[v] ?? -1) : v);
+      parts.push(
+        disassemble(u.bytes, {
+          comment: (kind, v) => (kind === 'slot' ? (slotName(v) !== undefined ? `→ ${slotName(v)}` : undefined) : byAddress.has(v) ? `global ${byAddress.get(v)}` : undefined),
+        }),
+      );
+    }
+    return parts.join('\n');
   }
 
   /** Describe a symbol, or undefined if no live symbol has this name. */
@@ -257,7 +317,7 @@ export class Runtime {
    */
   async retier(stageName: string, tier: Tier = 'optimizing'): Promise<StageInfo> {
     if (tier === 'optimizing') await loadOptimizer();
-    return this.enqueueSync(() => this.retierSync(stageName, tier));
+    return this.enqueue(() => this.retierSync(stageName, tier));
   }
 
   /** The same, synchronously (binaryen must be loaded for the optimizing tier). */
@@ -282,7 +342,7 @@ export class Runtime {
   }
 
   /** Run `f` after queued async commits, so it never interleaves with one. */
-  private enqueueSync<T>(f: () => T): Promise<T> {
+  private enqueue<T>(f: () => T | Promise<T>): Promise<T> {
     const p = this.queue.then(f);
     this.queue = p.catch(() => undefined);
     return p;

@@ -145,6 +145,7 @@ class Rewriter {
     if (this.needMemory && this.m.memories.length > 0) {
       throw linkError('the module defines its own memory, but its globals must live in the runtime memory; import accrete.memory instead');
     }
+    if (this.importsMemory && this.m.memories.length > 0) throw linkError('the module imports accrete.memory and defines a memory of its own; only one memory is supported');
     this.imports.memory = this.importsMemory || this.needMemory;
     this.imports.table = this.sharedTable >= 0;
     return { bytes: this.emit(), imports: this.imports, exports: this.exports, uses: this.uses };
@@ -166,7 +167,7 @@ class Rewriter {
         if (imp.name !== 'table') throw err('the only table a module may import is accrete.table');
         if (d.table.elem !== 'funcref') throw err(`accrete.table is a funcref table, not ${d.table.elem}`);
         this.importsTable = true;
-        this.tables.push(-1); // the shared table's index is known after the scan
+        this.tables.push(-1); // set by layoutTables, once the scan knows which tables are imported
         continue;
       }
       if (d.kind === 'tag') throw err('tags cannot be imported (runtime tags are i32 ids: import one as an immutable i32 global)');
@@ -216,8 +217,7 @@ class Rewriter {
   private planDefinitions(): void {
     const m = this.m;
     m.funcs.forEach((_, i) => this.funcs.push({ kind: 'local', index: i }));
-    const nTables = this.tables.length;
-    m.tables.forEach((_, i) => this.tables.push(nTables + i)); // shifted by the new imports later
+    m.tables.forEach(() => this.tables.push(-1));
     const globalBase = this.globals.length;
     const exportOf = new Map<number, string>();
     for (const e of m.exports) {
@@ -252,50 +252,57 @@ class Rewriter {
         const type = g.type.type;
         const what = `export '${e.name}'`;
         if (!isNum(type)) throw linkError(`${what}: a ${type} global cannot become a runtime ${g.type.mutable ? 'global' : 'constant'}`);
-        const value = this.evaluate(g.init, `${what}: initialiser`);
+        const { value } = this.evaluate(g.init, `${what}: initialiser`);
         this.exports.push(g.type.mutable ? { kind: 'global', name: e.name, type, init: value } : { kind: 'constant', name: e.name, type, value });
       }
     }
   }
 
-  /** The value of a constant expression, with imported constants folded. */
-  private evaluate(e: ConstExpr, what: string, depth = 0): number | bigint {
-    const stack: Array<number | bigint> = [];
+  /** The typed value of a numeric constant expression, with imported constants folded. */
+  private evaluate(e: ConstExpr, what: string, depth = 0): { type: ValType; value: number | bigint } {
+    const stack: Array<{ type: ValType; value: number | bigint }> = [];
     const globalBase = importCount(this.m, 'global');
     for (const o of e.ops) {
       switch (o.op) {
         case 'i32.const':
+          stack.push({ type: 'i32', value: o.value });
+          break;
         case 'i64.const':
-          stack.push(o.value);
+          stack.push({ type: 'i64', value: o.value });
           break;
         case 'f32.const':
-          stack.push(new Float32Array(new Uint32Array([o.bits]).buffer)[0]!);
+          stack.push({ type: 'f32', value: new Float32Array(new Uint32Array([o.bits]).buffer)[0]! });
           break;
         case 'f64.const':
-          stack.push(new Float64Array(new BigUint64Array([o.bits]).buffer)[0]!);
+          stack.push({ type: 'f64', value: new Float64Array(new BigUint64Array([o.bits]).buffer)[0]! });
           break;
         case 'global.get': {
-          const p = this.globals[o.global];
-          if (p?.kind === 'const') {
+          const p = this.globalPlan(o.global, e.offset);
+          if (p.kind === 'const') {
             this.uses.constants.add(p.name);
-            stack.push(p.value);
-          } else if (p?.kind === 'keep' && o.global >= globalBase && depth < 64) {
-            stack.push(this.evaluate(this.m.globals[o.global - globalBase]!.init, what, depth + 1));
-          } else throw linkError(`${what}: global ${o.global} is not a link-time constant`);
+            stack.push({ type: p.type, value: p.value });
+          } else if (p.kind === 'cell') {
+            throw linkError(`constant expression at byte offset ${e.offset} reads '${p.name}', which lives in memory; not supported`);
+          } else {
+            const g = this.m.globals[o.global - globalBase];
+            if (!g || depth > 64) throw linkError(`${what}: global ${o.global} is not a link-time constant`);
+            stack.push(this.evaluate(g.init, what, depth + 1));
+          }
           break;
         }
         case 'ref.null':
         case 'ref.func':
           throw linkError(`${what}: a reference is not a number`);
         default: {
-          const b = stack.pop()!;
-          const a = stack.pop()!;
-          if (typeof a === 'bigint' && typeof b === 'bigint') {
-            stack.push(BigInt.asIntN(64, o.op === 'i64.add' ? a + b : o.op === 'i64.sub' ? a - b : a * b));
+          const b = stack.pop();
+          const a = stack.pop();
+          if (!a || !b) throw linkError(`${what}: malformed constant expression`);
+          const [x, y] = [a.value, b.value];
+          if (typeof x === 'bigint' && typeof y === 'bigint') {
+            stack.push({ type: 'i64', value: BigInt.asIntN(64, o.op === 'i64.add' ? x + y : o.op === 'i64.sub' ? x - y : x * y) });
           } else {
-            const x = Number(a);
-            const y = Number(b);
-            stack.push(o.op === 'i32.add' ? (x + y) | 0 : o.op === 'i32.sub' ? (x - y) | 0 : Math.imul(x, y));
+            const [i, j] = [Number(x), Number(y)];
+            stack.push({ type: 'i32', value: o.op === 'i32.add' ? (i + j) | 0 : o.op === 'i32.sub' ? (i - j) | 0 : Math.imul(i, j) });
           }
         }
       }
@@ -332,9 +339,9 @@ class Rewriter {
     return n !== undefined ? `'${n}'` : String(idx);
   }
 
-  private funcPlan(index: number, at: number): FuncPlan {
+  private funcPlan(index: number, at?: number): FuncPlan {
     const p = this.funcs[index];
-    if (!p) throw linkError(`function index ${index} out of range at byte offset ${at}`);
+    if (!p) throw linkError(`function index ${index} out of range${at === undefined ? '' : ` at byte offset ${at}`}`);
     return p;
   }
 
@@ -445,12 +452,20 @@ class Rewriter {
   }
 
   private localFunc(index: number, what: string): number {
-    const p = this.funcPlan(index, 0);
+    const p = this.funcPlan(index);
     if (p.kind === 'import') throw linkError(`${what} refers to the import accrete.${p.name}; not supported`);
     return p.index;
   }
 
   private constExpr(s: ByteWriter, e: ConstExpr): void {
+    // Extended constant expressions are folded to one constant: engines without the
+    // extended-const feature (Node 20) then accept the module too.
+    if (e.ops.length > 1 && e.ops.every((o) => o.op !== 'ref.null' && o.op !== 'ref.func')) {
+      const v = this.evaluate(e, `constant expression at byte offset ${e.offset}`);
+      constant(s, v.type, v.value);
+      s.u8(0x0b);
+      return;
+    }
     for (const o of e.ops) {
       switch (o.op) {
         case 'i32.const':
@@ -620,7 +635,7 @@ class Rewriter {
       const g = n.globals.get(old);
       if (p.kind === 'keep' && g !== undefined) globals.push([p.index, g]);
     });
-    if (n.module === undefined && !funcs.length && !locals.length && !globals.length && !n.types.size && !n.tags.size) return;
+    if (n.module === undefined && !funcs.length && !locals.length && !globals.length && !n.types.size && !n.tags.size && !n.elems.size && !n.datas.size) return;
     w.u8(0);
     const at = w.reserve();
     w.name('name');
@@ -642,6 +657,8 @@ class Rewriter {
     }
     nameMap(4, n.types);
     nameMap(7, globals);
+    nameMap(8, n.elems);
+    nameMap(9, n.datas);
     nameMap(11, n.tags);
     w.patch(at);
   }

@@ -5,23 +5,10 @@
 import { fail, type AccreteError } from '../../runtime/errors.js';
 import { BY_CODE, BY_FC_CODE, VALTYPE_OF_CODE, type AnyValType, type InstrInfo, type RefType } from './instructions.js';
 
-export interface FuncType {
-  readonly params: readonly AnyValType[];
-  readonly results: readonly AnyValType[];
-}
-export interface Limits {
-  readonly min: number;
-  readonly max: number | undefined;
-  readonly shared: boolean;
-}
-export interface TableType {
-  readonly elem: RefType;
-  readonly limits: Limits;
-}
-export interface GlobalType {
-  readonly type: AnyValType;
-  readonly mutable: boolean;
-}
+export interface FuncType { readonly params: readonly AnyValType[]; readonly results: readonly AnyValType[] }
+export interface Limits { readonly min: number; readonly max: number | undefined; readonly shared: boolean }
+export interface TableType { readonly elem: RefType; readonly limits: Limits }
+export interface GlobalType { readonly type: AnyValType; readonly mutable: boolean }
 export type ExternKind = 'func' | 'table' | 'memory' | 'global' | 'tag';
 export const EXTERN_KINDS: readonly ExternKind[] = ['func', 'table', 'memory', 'global', 'tag'];
 
@@ -31,16 +18,8 @@ export type ImportDesc =
   | { readonly kind: 'memory'; readonly limits: Limits }
   | { readonly kind: 'global'; readonly global: GlobalType }
   | { readonly kind: 'tag'; readonly type: number };
-export interface Import {
-  readonly module: string;
-  readonly name: string;
-  readonly desc: ImportDesc;
-}
-export interface Export {
-  readonly name: string;
-  readonly kind: ExternKind;
-  readonly index: number;
-}
+export interface Import { readonly module: string; readonly name: string; readonly desc: ImportDesc }
+export interface Export { readonly name: string; readonly kind: ExternKind; readonly index: number }
 
 export type HeapType = 'func' | 'extern' | 'exn';
 /** One instruction of a constant expression (initialisers and segment offsets). */
@@ -80,10 +59,7 @@ export interface DataSegment {
   readonly offset: ConstExpr | undefined;
   readonly bytes: Uint8Array;
 }
-export interface LocalDecl {
-  readonly count: number;
-  readonly type: AnyValType;
-}
+export interface LocalDecl { readonly count: number; readonly type: AnyValType }
 export interface FuncBody {
   readonly locals: readonly LocalDecl[];
   /** Module byte offsets of the instructions: [start, end), the final `end` included. */
@@ -106,6 +82,8 @@ export interface Names {
   readonly memories: Map<number, string>;
   readonly globals: Map<number, string>;
   readonly tags: Map<number, string>;
+  readonly elems: Map<number, string>;
+  readonly datas: Map<number, string>;
 }
 
 export interface ParsedModule {
@@ -351,6 +329,7 @@ export function readInstr(r: Reader): Instr {
   return { offset, info, immediates: readImmediates(r, info), end: r.pos };
 }
 
+// Object literal properties are evaluated in source order, so two-index immediates read in order.
 function readImmediates(r: Reader, info: InstrInfo): Immediates {
   switch (info.imm) {
     case 'none':
@@ -367,10 +346,8 @@ function readImmediates(r: Reader, info: InstrInfo): Immediates {
     }
     case 'func':
       return { kind: 'func', func: r.u32() };
-    case 'call_indirect': {
-      const type = r.u32();
-      return { kind: 'call_indirect', type, table: r.u32() };
-    }
+    case 'call_indirect':
+      return { kind: 'call_indirect', type: r.u32(), table: r.u32() };
     case 'local':
       return { kind: 'local', local: r.u32() };
     case 'global':
@@ -412,26 +389,18 @@ function readImmediates(r: Reader, info: InstrInfo): Immediates {
       if (!heap) throw unsupported(`heap type 0x${hex(c)} (GC / function references)`, at);
       return { kind: 'heaptype', heap };
     }
-    case 'data_mem': {
-      const data = r.u32();
-      return { kind: 'data_mem', data, memory: r.u32() };
-    }
+    case 'data_mem':
+      return { kind: 'data_mem', data: r.u32(), memory: r.u32() };
     case 'data':
       return { kind: 'data', data: r.u32() };
-    case 'mem_mem': {
-      const dst = r.u32();
-      return { kind: 'mem_mem', dst, src: r.u32() };
-    }
-    case 'elem_table': {
-      const elem = r.u32();
-      return { kind: 'elem_table', elem, table: r.u32() };
-    }
+    case 'mem_mem':
+      return { kind: 'mem_mem', dst: r.u32(), src: r.u32() };
+    case 'elem_table':
+      return { kind: 'elem_table', elem: r.u32(), table: r.u32() };
     case 'elem':
       return { kind: 'elem', elem: r.u32() };
-    case 'table_table': {
-      const dst = r.u32();
-      return { kind: 'table_table', dst, src: r.u32() };
-    }
+    case 'table_table':
+      return { kind: 'table_table', dst: r.u32(), src: r.u32() };
     case 'try_table': {
       const block = r.blockType();
       const n = r.count(2);
@@ -548,10 +517,11 @@ export function parseModule(bytes: Uint8Array): ParsedModule {
     codes: [],
     datas: [],
     customs: [],
-    names: { module: undefined, funcs: new Map(), locals: new Map(), types: new Map(), tables: new Map(), memories: new Map(), globals: new Map(), tags: new Map() },
+    names: { module: undefined, funcs: new Map(), locals: new Map(), types: new Map(), tables: new Map(), memories: new Map(), globals: new Map(), tags: new Map(), elems: new Map(), datas: new Map() },
   };
   const magic = [0x00, 0x61, 0x73, 0x6d];
-  for (let i = 0; i < 4; i++) if (bytes[i] !== magic[i]) throw malformed(bytes.length < 4 ? 'unexpected end in magic number' : 'bad magic number (not a wasm module)', Math.min(i, bytes.length));
+  if (bytes.length < 8) throw malformed('unexpected end in the header', bytes.length);
+  if (magic.some((b, i) => bytes[i] !== b)) throw malformed('bad magic number (not a wasm module)', 0);
   const top = new Reader(bytes, 4, bytes.length);
   if (top.u32le() !== 1) throw malformed('unsupported version (expected 1)', 4);
   let rank = 0;
@@ -773,7 +743,16 @@ function readNames(data: Uint8Array, names: Names): void {
       into.set(idx, sr.name());
     }
   };
-  const simple: Record<number, Map<number, string>> = { 1: names.funcs, 4: names.types, 5: names.tables, 6: names.memories, 7: names.globals, 11: names.tags };
+  const simple: Record<number, Map<number, string>> = {
+    1: names.funcs,
+    4: names.types,
+    5: names.tables,
+    6: names.memories,
+    7: names.globals,
+    8: names.elems,
+    9: names.datas,
+    11: names.tags,
+  };
   try {
     while (!r.done) {
       const id = r.u8();
@@ -802,24 +781,4 @@ export function importCount(m: ParsedModule, kind: ExternKind): number {
   let n = 0;
   for (const i of m.imports) if (i.desc.kind === kind) n++;
   return n;
-}
-
-/** The type index of function `index` in the function index space (imports first). */
-export function funcTypeIndex(m: ParsedModule, index: number): number | undefined {
-  let k = 0;
-  for (const i of m.imports) {
-    if (i.desc.kind !== 'func') continue;
-    if (k++ === index) return i.desc.type;
-  }
-  return m.funcs[index - k];
-}
-
-/** The type of global `index` in the global index space (imports first). */
-export function globalTypeOf(m: ParsedModule, index: number): GlobalType | undefined {
-  let k = 0;
-  for (const i of m.imports) {
-    if (i.desc.kind !== 'global') continue;
-    if (k++ === index) return i.desc.global;
-  }
-  return m.globals[index - k]?.type;
 }

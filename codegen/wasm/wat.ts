@@ -130,6 +130,8 @@ class Printer {
   private readonly memories: Ids;
   private readonly globals: Ids;
   private readonly tags: Ids;
+  private readonly elems: Ids;
+  private readonly datas: Ids;
   private locals: Ids = new Ids(undefined);
 
   constructor(
@@ -143,6 +145,8 @@ class Printer {
     this.memories = new Ids(n.memories);
     this.globals = new Ids(n.globals);
     this.tags = new Ids(n.tags);
+    this.elems = new Ids(n.elems);
+    this.datas = new Ids(n.datas);
   }
 
   private line(depth: number, text: string): void {
@@ -195,18 +199,18 @@ class Printer {
       this.line(1, `(export ${watString(e.name)} (${e.kind} ${space.ref(e.index)}))`);
     }
     if (m.start !== undefined) this.line(1, `(start ${this.funcs.ref(m.start)})`);
-    for (const s of m.elems) {
-      const parts = ['elem'];
+    m.elems.forEach((s, i) => {
+      const parts = ['elem' + this.elems.def(i)];
       if (s.mode === 'declarative') parts.push('declare');
       if (s.mode === 'active') parts.push(`(table ${this.tables.ref(s.table)})`, this.constExpr(s.offset!, true));
       if (s.funcs) parts.push('func', ...s.funcs.map((f) => this.funcs.ref(f)));
       else parts.push(s.type, ...s.exprs!.map((e) => `(item ${this.constOps(e.ops)})`));
       this.line(1, `(${parts.join(' ')})`);
-    }
-    for (const d of m.datas) {
+    });
+    m.datas.forEach((d, i) => {
       const where = d.mode === 'active' ? `${d.memory !== 0 ? ` (memory ${this.memories.ref(d.memory)})` : ''} ${this.constExpr(d.offset!, true)}` : '';
-      this.line(1, `(data${where} ${watString(d.bytes)})`);
-    }
+      this.line(1, `(data${this.datas.def(i)}${where} ${watString(d.bytes)})`);
+    });
     for (const c of m.customs) if (c.name !== 'name') this.line(1, `;; custom section ${watString(c.name)}, ${c.bytes.length} bytes`);
     this.out.push(')');
     return this.out.join('\n') + '\n';
@@ -367,15 +371,15 @@ class Printer {
       case 'heaptype':
         return `${name} ${im.heap}`;
       case 'data_mem':
-        return `${name}${this.memIdx(im.memory)} ${im.data}`;
+        return `${name}${this.memIdx(im.memory)} ${this.datas.ref(im.data)}`;
       case 'data':
-        return `${name} ${im.data}`;
+        return `${name} ${this.datas.ref(im.data)}`;
       case 'mem_mem':
         return im.dst === 0 && im.src === 0 ? name : `${name} ${this.memories.ref(im.dst)} ${this.memories.ref(im.src)}`;
       case 'elem_table':
-        return `${name} ${this.tables.ref(im.table)} ${im.elem}`;
+        return `${name} ${this.tables.ref(im.table)} ${this.elems.ref(im.elem)}`;
       case 'elem':
-        return `${name} ${im.elem}`;
+        return `${name} ${this.elems.ref(im.elem)}`;
       case 'table_table':
         return `${name} ${this.tables.ref(im.dst)} ${this.tables.ref(im.src)}`;
       case 'try_table': {

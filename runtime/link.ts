@@ -1,0 +1,149 @@
+// Linking a wasm module made elsewhere as a stage: its `accrete` imports name runtime symbols and
+// get Accrete's own lowering by binary rewriting; its exports become runtime symbols.
+
+import { rewriteModule, type LinkEnv, type RewrittenModule } from '../codegen/link/rewrite.js';
+import { sameSig, sigText } from '../codegen/ir/nodes.js';
+import { optimizerSync } from '../codegen/optimizer.js';
+import { parseModule, type ParsedModule } from '../codegen/wasm/decoder.js';
+import { abandon, newPlan, now, placed, planRecompiles, relinkedUnit, writeValue, type Plan } from './commit.js';
+import type { Core, RelinkResult } from './core.js';
+import { fail } from './errors.js';
+import { infoOf, type SymbolRecord } from './symbols.js';
+
+export interface LinkOptions {
+  /** The stage's name. Default: `link<N>`. */
+  name?: string;
+  /** Exported functions and constants may replace existing ones (same signature or type). Default: false. */
+  redefine?: boolean;
+}
+
+/** Binary or text (WAT, parsed by binaryen, which must be loaded) → bytes. */
+export function sourceBytes(source: Uint8Array | ArrayBuffer | string, stage: string): Uint8Array {
+  if (typeof source === 'string') {
+    try {
+      return optimizerSync('linking a text module').parseText(source);
+    } catch (e) {
+      throw placed(e, stage);
+    }
+  }
+  if (source instanceof Uint8Array) return source;
+  if (source instanceof ArrayBuffer) return new Uint8Array(source);
+  throw fail('LinkError', `link takes a wasm binary (Uint8Array or ArrayBuffer) or WebAssembly text (string), got ${String(source)}`, { stage });
+}
+
+/** Plan a link stage. Throws with nothing reserved on any problem. */
+export function planLink(core: Core, bytes: Uint8Array, name: string, opts: LinkOptions): Plan {
+  const t0 = now();
+  const plan = newPlan(core, name, 'link', 'baseline');
+  try {
+    if (core.stages.has(name)) throw fail('UnknownStage', `a live stage is already named '${name}'`, { stage: name });
+    let parsed: ParsedModule;
+    try {
+      parsed = parseModule(bytes);
+    } catch (e) {
+      throw placed(e, name);
+    }
+    // Cells for exported mutable globals must exist before the code that uses them is written.
+    const cells = new Map<string, number>();
+    const env = linkEnv(core, (n) => core.symbols.get(n), (exportName) => {
+      let a = cells.get(exportName);
+      if (a === undefined) {
+        a = core.globalCells.allocate(exportName);
+        const addr = a;
+        plan.undo.push(() => core.globalCells.release(addr));
+        cells.set(exportName, a);
+      }
+      return a;
+    });
+    let r: RewrittenModule;
+    try {
+      r = rewriteModule(parsed, env);
+    } catch (e) {
+      throw placed(e, name);
+    }
+    const redefined: string[] = [];
+    const funcs: string[] = [];
+    const exportNames: string[] = [];
+    for (const x of r.exports) {
+      const site = { stage: name, definition: x.name };
+      const old = core.symbols.get(x.name);
+      if (old) {
+        if (!opts.redefine) throw fail('DuplicateSymbol', `the module exports '${x.name}', which is already a ${old.kind} of stage '${old.stage}'; link with { redefine: true } to replace it`, site);
+        if (old.kind !== x.kind || x.kind === 'global') throw fail('BadRedefinition', `'${x.name}' is a ${old.kind}; the module's export cannot replace it`, site);
+        if (old.kind === 'func' && x.kind === 'func' && !sameSig(old.sig, x.sig)) {
+          throw fail('BadRedefinition', `'${x.name}' has signature ${sigText(old.sig)}; the export has ${sigText(x.sig)}`, site);
+        }
+        if (old.kind === 'constant' && x.kind === 'constant' && old.type !== x.type) throw fail('BadRedefinition', `constant '${x.name}' is a ${old.type}, the export a ${x.type}`, site);
+        redefined.push(x.name);
+      }
+      let rec: SymbolRecord;
+      if (x.kind === 'func') {
+        let slot: number;
+        if (old?.kind === 'func') slot = old.slot;
+        else {
+          slot = core.slots.allocate(x.name);
+          plan.undo.push(() => core.slots.release(slot));
+        }
+        rec = { kind: 'func', name: x.name, sig: x.sig, slot, stage: name, inline: false, host: false, ir: undefined };
+        funcs.push(x.name);
+        exportNames.push(x.exportName);
+      } else if (x.kind === 'global') {
+        const address = cells.get(x.name) ?? env.exportedGlobalAddress(x.name);
+        plan.memWrites.push((v) => writeValue(v, address, x.type, x.init));
+        rec = { kind: 'global', name: x.name, type: x.type, mutable: true, address, stage: name };
+      } else {
+        rec = { kind: 'constant', name: x.name, type: x.type, value: x.value, stage: name };
+      }
+      plan.records.push(rec);
+    }
+    const relink = (c: Core, lookup: (n: string) => SymbolRecord | undefined): RelinkResult => {
+      const again = rewriteModule(parsed, linkEnv(c, lookup, (n) => (c.symbols.get(n) as { address: number }).address));
+      return resultOf(c, again, funcs, exportNames);
+    };
+    const res = resultOf(core, r, funcs, exportNames, plan.records);
+    plan.code = relinkedUnit(name, 'baseline', res);
+    plan.relink = relink;
+    plan.stats.build = now() - t0;
+    // Stages that folded a constant this module redefines are rebuilt in the same commit.
+    return withRecompiles(core, plan, redefined);
+  } catch (e) {
+    abandon(plan);
+    throw e;
+  }
+}
+
+function withRecompiles(core: Core, plan: Plan, redefined: readonly string[]): Plan {
+  if (redefined.length === 0) return plan;
+  const pending = new Map(plan.records.map((r) => [r.name, r]));
+  planRecompiles(core, plan, redefined, (n) => pending.get(n) ?? core.symbols.get(n));
+  return plan;
+}
+
+function linkEnv(core: Core, lookup: (n: string) => SymbolRecord | undefined, exportedGlobalAddress: (n: string) => number): LinkEnv {
+  const ctx = core.lowerContext(lookup);
+  return {
+    resolve: (n) => {
+      const r = lookup(n);
+      return r ? infoOf(r) : undefined;
+    },
+    slotOf: ctx.slotOf,
+    globalAddress: ctx.globalAddress,
+    exportedGlobalAddress,
+    calls: ctx.calls,
+    tailCalls: ctx.tailCalls,
+    memory: ctx.memory,
+  };
+}
+
+function resultOf(core: Core, r: RewrittenModule, funcs: string[], exportNames: string[], pending: readonly SymbolRecord[] = []): RelinkResult {
+  const find = (n: string) => pending.find((p) => p.name === n) ?? core.symbols.get(n);
+  return {
+    bytes: r.bytes,
+    imports: r.imports,
+    funcs,
+    exportNames,
+    slotRefs: [...r.uses.slotCalls].map((n) => (find(n) as { slot: number }).slot),
+    cellRefs: [...r.uses.globals].map((n) => (find(n) as { address: number }).address),
+    deps: new Set([...r.uses.constants].filter((n) => find(n)?.kind === 'constant')),
+  };
+}

@@ -1,0 +1,132 @@
+// rt.link: a module made elsewhere (binary or text) links as a stage; its "accrete" imports name
+// runtime symbols, its exports become symbols; anything that cannot link is a clear error.
+
+import assert from 'node:assert/strict';
+import binaryen from 'binaryen';
+import { LINKINGS, assertUnchanged, newRuntime, rejectsCode, snapshot, throwsCode } from './helpers.js';
+
+const wat = (text: string): Uint8Array => {
+  const m = binaryen.parseText(text);
+  m.setFeatures(binaryen.Features.All);
+  const bytes = m.emitBinary();
+  m.dispose();
+  return bytes;
+};
+
+async function world(linking: 'shared-table' | 'link-table') {
+  const rt = await newRuntime({ linking });
+  rt.stage('base')
+    .func('add', 'i32 i32 -> i32', (b) => b.i32.add(b.param(0), b.param(1)))
+    .global('counter', 'i64', 10n)
+    .constant('K', 'i32', 7)
+    .rtt('Thing')
+    .tag('Oops', ['i32'])
+    .commitSync();
+  return rt;
+}
+
+const FOREIGN = `(module
+  (import "accrete" "add" (func $add (param i32 i32) (result i32)))
+  (import "accrete" "counter" (global $counter (mut i64)))
+  (import "accrete" "K" (global $k i32))
+  (global $hits (export "hits") (mut i32) (i32.const 100))
+  (global $version (export "VERSION") i32 (i32.const 3))
+  (func $helper (param i32) (result i32) (call $add (local.get 0) (global.get $k)))
+  (func (export "addK") (param i32) (result i32)
+    (global.set $hits (i32.add (global.get $hits) (i32.const 1)))
+    (global.set $counter (i64.add (global.get $counter) (i64.const 1)))
+    (call $helper (local.get 0)))
+  (func (export "tailAdd") (param i32 i32) (result i32) (return_call $add (local.get 0) (local.get 1))))`;
+
+for (const linking of LINKINGS) {
+  describe(`link (${linking})`, () => {
+    it('links a binary module: imports lowered, exports published', async () => {
+      const rt = await world(linking);
+      const info = await rt.link(wat(FOREIGN), { name: 'foreign' });
+      assert.deepEqual([...info.symbols].sort(), ['VERSION', 'addK', 'hits', 'tailAdd']);
+      assert.equal(rt.fn('addK')(1), 8);
+      assert.equal(rt.getGlobal('counter'), 11n, 'the imported mutable global is the runtime cell');
+      assert.equal(rt.getGlobal('hits'), 101, 'an exported mutable global became a runtime global');
+      assert.equal(rt.lookup('VERSION')!.kind, 'constant');
+      assert.equal(rt.fn('tailAdd')(2, 3), 5);
+      const imports = WebAssembly.Module.imports(rt.internals.stages.get('foreign')!.code!.module);
+      assert.ok(imports.every((i) => i.module === 'accrete' && i.kind !== 'function' && i.kind !== 'global'), JSON.stringify(imports));
+    });
+
+    it('links a text module, and later stages call its functions and use its globals', async () => {
+      const rt = await world(linking);
+      await rt.link(FOREIGN, { name: 'text' });
+      rt.stage().func('use', 'i32 -> i32', (b) => b.i32.add(b.call('addK', b.param(0)), b.i32.add(b.global('hits'), b.constant('VERSION')))).commitSync();
+      assert.equal(rt.fn('use')(0), 7 + 101 + 3);
+    });
+
+    it('follows redefinition of a function it imports', async () => {
+      const rt = await world(linking);
+      rt.linkSync(wat(FOREIGN));
+      rt.stage().func('add', 'i32 i32 -> i32', (b) => b.i32.mul(b.param(0), b.param(1)), { redefine: true }).commitSync();
+      assert.equal(rt.fn('addK')(2), 14);
+    });
+
+    it('relinks when a constant it folded is redefined', async () => {
+      const rt = await world(linking);
+      rt.linkSync(wat(FOREIGN), { name: 'f' });
+      const info = rt.stage().constant('K', 'i32', 1000, { redefine: true }).commitSync();
+      assert.deepEqual(info.recompiled, ['f']);
+      assert.equal(rt.fn('addK')(1), 1001);
+    });
+
+    it('folds RTT and tag ids imported as immutable i32 globals', async () => {
+      const rt = await world(linking);
+      rt.linkSync(wat(`(module (import "accrete" "Thing" (global $t i32)) (import "accrete" "Oops" (global $o i32))
+        (func (export "ids") (result i64) (i64.or (i64.shl (i64.extend_i32_u (global.get $t)) (i64.const 32)) (i64.extend_i32_u (global.get $o)))))`));
+      const ids = rt.fn('ids')() as bigint;
+      assert.equal(Number(ids >> 32n), (rt.lookup('Thing') as { id: number }).id);
+      assert.equal(Number(ids & 0xffffffffn), (rt.lookup('Oops') as { id: number }).id);
+    });
+
+    it('redefines runtime functions by its exports with { redefine: true }', async () => {
+      const rt = await world(linking);
+      rt.stage().func('callAdd', '-> i32', (b) => b.call('add', b.i32(2), b.i32(3))).commitSync();
+      await rejectsCode(rt.link(wat(`(module (func (export "add") (param i32 i32) (result i32) (i32.sub (local.get 0) (local.get 1))))`)), 'DuplicateSymbol', /redefine: true/);
+      await rt.link(wat(`(module (func (export "add") (param i32 i32) (result i32) (i32.sub (local.get 0) (local.get 1))))`), { redefine: true });
+      assert.equal(rt.fn('callAdd')(), -1);
+    });
+
+    it('rejects what cannot link, changing nothing', async () => {
+      const rt = await world(linking);
+      const before = snapshot(rt);
+      const bad: Array<[string, RegExp]> = [
+        ['(module (import "accrete" "nope" (func)))', /no runtime symbol named 'nope'/],
+        ['(module (import "accrete" "add" (func (param i32) (result i32))))', /signature mismatch/],
+        ['(module (import "accrete" "counter" (global (mut i32))))', /type mismatch/],
+        ['(module (import "accrete" "K" (global (mut i32))))', /needs a runtime global/],
+        ['(module (import "env" "add" (func (param i32 i32) (result i32))))', /only imports from "accrete"/],
+        ['(module (import "accrete" "counter" (global $c (mut i64))) (memory 1) (func (export "x") (result i64) (global.get $c)))', /defines its own memory/],
+      ];
+      for (const [text, re] of bad) {
+        const e = throwsCode(() => rt.linkSync(wat(text), { name: 'bad' }), 'LinkError', re);
+        assert.equal(e.stage, 'bad');
+        assertUnchanged(before, rt);
+      }
+      throwsCode(() => rt.linkSync(wat('(module (func (export "add") (param i32) (result i32) (local.get 0)))'), { redefine: true }), 'BadRedefinition', /signature/);
+      assertUnchanged(before, rt);
+    });
+
+    it('rejects malformed bytes and text with the reason', async () => {
+      const rt = await world(linking);
+      const before = snapshot(rt);
+      throwsCode(() => rt.linkSync(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1])), 'LinkError', /malformed wasm/);
+      throwsCode(() => rt.linkSync(new Uint8Array([1, 2, 3])), 'LinkError', /malformed/);
+      await rejectsCode(rt.link('(module (func (result i32) (i32.add (i32.const 1))))'), 'LinkError', /does not parse|not valid/);
+      throwsCode(() => rt.linkSync(42 as never), 'LinkError', /Uint8Array/);
+      assertUnchanged(before, rt);
+    });
+
+    it('reports an instantiation trap (a start function) as an error, changing nothing', async () => {
+      const rt = await world(linking);
+      const before = snapshot(rt);
+      throwsCode(() => rt.linkSync(wat('(module (func $s unreachable) (start $s) (func (export "fine") (result i32) (i32.const 1)))')), 'InstantiateError', /unreachable/);
+      assertUnchanged(before, rt);
+    });
+  });
+}
