@@ -132,6 +132,7 @@ function linkEnv(core: Core, lookup: (n: string) => SymbolRecord | undefined, ex
     calls: ctx.calls,
     tailCalls: ctx.tailCalls,
     memory: ctx.memory,
+    heapBase: core.layout.heapBase,
   };
 }
 

@@ -179,7 +179,7 @@ describe('rewriteModule: imports', () => {
   it('folds immutable imports: constants, RTT and tag ids, in code and constant expressions', () => {
     const r = link(`(module (import "accrete" "K" (global $K i32)) (import "accrete" "big" (global $big i64))
       (import "accrete" "ratio" (global $ratio f64)) (import "accrete" "Point" (global $P i32)) (import "accrete" "Boom" (global $B i32))
-      (import "accrete" "memory" (memory 1)) (import "accrete" "table" (table 1 funcref))
+      (import "accrete" "memory" (memory 1)) (table $own 64 funcref)
       (global $derived i32 (i32.add (global.get $K) (i32.const 1)))
       (func $k (result i32) global.get $derived)
       (func (export "big") (result i64) global.get $big)
@@ -188,7 +188,7 @@ describe('rewriteModule: imports', () => {
       (func (export "byte") (result i32) global.get $K i32.load8_u)
       (func (export "slot") (result i32) global.get $K call_indirect (result i32))
       (export "k" (func $k))
-      (elem (offset (global.get $K)) func $k)
+      (elem (table $own) (offset (global.get $K)) func $k)
       (data (offset (global.get $K)) "\\07"))`);
     assert.deepEqual(r.uses.constants, new Set(['K', 'big', 'ratio', 'Point', 'Boom']));
     assert.deepEqual(parseModule(r.bytes).globals[0]!.init.ops, [{ op: 'i32.const', value: 43 }], 'the initialiser is folded to one constant');
@@ -198,7 +198,7 @@ describe('rewriteModule: imports', () => {
     assert.equal(exports['ratio']!(), 0.25);
     assert.equal(exports['ids']!(), 3000);
     assert.equal(exports['byte']!(), 7, 'the data segment landed at K');
-    assert.equal(exports['slot']!(), 43, 'the element segment landed at K in the shared table');
+    assert.equal(exports['slot']!(), 43, 'the element segment landed at K in the module\'s own table');
   });
 
   it('reads an immutable import of a runtime global from its cell', () => {

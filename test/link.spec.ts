@@ -102,6 +102,8 @@ for (const linking of LINKINGS) {
         ['(module (import "accrete" "K" (global (mut i32))))', /needs a runtime global/],
         ['(module (import "env" "add" (func (param i32 i32) (result i32))))', /only imports from "accrete"/],
         ['(module (import "accrete" "counter" (global $c (mut i64))) (memory 1) (func (export "x") (result i64) (global.get $c)))', /defines its own memory/],
+        ['(module (import "accrete" "table" (table 1 funcref)) (func $f) (elem (i32.const 0) $f))', /overwrite slots of the shared table/],
+        ['(module (import "accrete" "memory" (memory 1)) (data (i32.const 400) "clobber"))', /reserved regions/],
       ];
       for (const [text, re] of bad) {
         const e = throwsCode(() => rt.linkSync(wat(text), { name: 'bad' }), 'LinkError', re);
@@ -120,6 +122,13 @@ for (const linking of LINKINGS) {
       await rejectsCode(rt.link('(module (func (result i32) (i32.add (i32.const 1))))'), 'LinkError', /does not parse|not valid/);
       throwsCode(() => rt.linkSync(42 as never), 'LinkError', /Uint8Array/);
       assertUnchanged(before, rt);
+    });
+
+    it('lets active data segments initialise the heap', async () => {
+      const rt = await world(linking);
+      const at = rt.layout.heapBase + 16;
+      rt.linkSync(wat(`(module (import "accrete" "memory" (memory 1)) (data (i32.const ${at}) "hi") (func (export "hi") (result i32) (i32.load16_u (i32.const ${at}))))`));
+      assert.equal(rt.fn('hi')(), 0x6968);
     });
 
     it('reports an instantiation trap (a start function) as an error, changing nothing', async () => {

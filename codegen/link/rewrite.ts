@@ -32,6 +32,8 @@ export interface LinkEnv {
   readonly calls: CallLinking;
   readonly tailCalls: boolean;
   readonly memory: { readonly shared: boolean; readonly maximum: number | undefined };
+  /** Active data segments may write the runtime memory only from here up (below are its regions). */
+  readonly heapBase?: number;
 }
 
 /** A definition the linked module contributes to the runtime. */
@@ -441,6 +443,7 @@ class Rewriter {
     section(w, 10, m.codes.length, (s) => m.codes.forEach((_, i) => this.body(s, i)));
     section(w, 11, m.datas.length, (s) => {
       for (const d of m.datas) {
+        if (d.mode === 'active' && d.memory === 0 && this.importsMemory) this.checkDataOffset(d.offset!, d.bytes.length);
         if (d.mode === 'passive') s.u32(1);
         else if (d.memory === 0) this.constExpr(s.u32(0), d.offset!);
         else this.constExpr(s.u32(2).u32(d.memory), d.offset!);
@@ -504,9 +507,21 @@ class Rewriter {
     s.u8(0x0b);
   }
 
+  /** Instantiation writes active data before the commit publishes: keep it off the runtime's regions. */
+  private checkDataOffset(offset: ConstExpr, length: number): void {
+    const base = this.env.heapBase ?? 0;
+    const at = Number(this.evaluate(offset, `data segment offset at byte offset ${offset.offset}`).value);
+    if (length > 0 && (at >>> 0) < base) {
+      throw linkError(`an active data segment writes at address ${at >>> 0}, inside the runtime's reserved regions (below ${base}); place data in the heap or use a passive segment`);
+    }
+  }
+
   private elem(s: ByteWriter, e: ParsedModule['elems'][number]): void {
     const active = e.mode === 'active';
     const table = active ? this.table(e.table, e.offset!.offset) : 0;
+    if (active && e.table < importCount(this.m, 'table')) {
+      throw linkError(`an active element segment would overwrite slots of the shared table accrete.table; slots are assigned by the runtime (export the functions instead)`);
+    }
     const mode = active ? 0 : e.mode === 'passive' ? 1 : 3;
     // Flags: bit 1 marks an explicit table (for active segments), bit 2 expressions.
     if (e.funcs) {
