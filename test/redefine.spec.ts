@@ -17,6 +17,7 @@ for (const linking of LINKINGS) {
       assert.equal(rt.lookup('f')!.stage, 'v2');
       assert.equal(rt.fn('g')(1), 1010);
       assert.equal(f(1), 101, 'an rt.fn handle taken before redefinition runs the new code');
+      assert.equal(rt.fn('f'), f, 'asking again gives the same handle');
     });
 
     it('switches direct callers in the defining stage too', async () => {
