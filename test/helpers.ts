@@ -2,6 +2,7 @@
 // of everything a failed commit must leave untouched.
 
 import assert from 'node:assert/strict';
+import binaryen from 'binaryen';
 import { AccreteError, Runtime, type ErrorCode, type RuntimeOptions } from '../runtime/index.js';
 import type { LinkingChoice } from '../runtime/options.js';
 
@@ -73,4 +74,22 @@ function hash(bytes: Uint8Array): string {
   let h = 0x811c9dc5;
   for (let i = 0; i < bytes.length; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
   return (h >>> 0).toString(16);
+}
+
+const F = binaryen.Features;
+/** Every feature Accrete's modules may use, for test modules built with binaryen. */
+export const TEST_FEATURES =
+  F.Atomics | F.MutableGlobals | F.NontrappingFPToInt | F.BulkMemory | F.SignExt | F.ExceptionHandling | F.TailCall | F.ReferenceTypes | F.Multivalue | F.ExtendedConst | F.BulkMemoryOpt;
+
+/** WebAssembly text → binary with binaryen (names kept), validated unless told otherwise. */
+export function watToBinary(text: string, opts: { validate?: boolean; features?: number } = {}): Uint8Array {
+  binaryen.setDebugInfo(true);
+  const m = binaryen.parseText(text);
+  try {
+    m.setFeatures(opts.features ?? TEST_FEATURES);
+    if (opts.validate !== false) assert.ok(m.validate(), 'test module must validate');
+    return m.emitBinary();
+  } finally {
+    m.dispose();
+  }
 }

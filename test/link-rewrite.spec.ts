@@ -8,22 +8,9 @@ import type { SymbolInfo } from '../codegen/ir/symbols.js';
 import type { CallLinking } from '../codegen/lower/encode.js';
 import { describeModule, rewriteModule, type LinkEnv, type RewrittenModule } from '../codegen/link/rewrite.js';
 import { bodyInstructions, parseModule } from '../codegen/wasm/decoder.js';
+import { watToBinary } from './helpers.js';
 
-const F = binaryen.Features;
-const FEATURES =
-  F.Atomics | F.MutableGlobals | F.NontrappingFPToInt | F.BulkMemory | F.SignExt | F.ExceptionHandling | F.TailCall | F.ReferenceTypes | F.Multivalue | F.ExtendedConst | F.BulkMemoryOpt;
-
-function wasm(text: string, validate = true): Uint8Array {
-  binaryen.setDebugInfo(true);
-  const m = binaryen.parseText(text);
-  try {
-    m.setFeatures(FEATURES);
-    if (validate) assert.ok(m.validate(), 'test module must validate');
-    return m.emitBinary();
-  } finally {
-    m.dispose();
-  }
-}
+const wasm = (text: string, validate = true): Uint8Array => watToBinary(text, { validate });
 
 const SYMBOLS: Record<string, SymbolInfo> = {
   add: { kind: 'func', name: 'add', sig: { params: ['i32', 'i32'], results: ['i32'] }, inline: false },

@@ -2,16 +2,9 @@
 // runtime symbols, its exports become symbols; anything that cannot link is a clear error.
 
 import assert from 'node:assert/strict';
-import binaryen from 'binaryen';
-import { LINKINGS, assertUnchanged, newRuntime, rejectsCode, snapshot, throwsCode } from './helpers.js';
+import { LINKINGS, assertUnchanged, newRuntime, rejectsCode, snapshot, throwsCode, watToBinary } from './helpers.js';
 
-const wat = (text: string): Uint8Array => {
-  const m = binaryen.parseText(text);
-  m.setFeatures(binaryen.Features.All);
-  const bytes = m.emitBinary();
-  m.dispose();
-  return bytes;
-};
+const wat = (text: string): Uint8Array => watToBinary(text);
 
 async function world(linking: 'shared-table' | 'link-table') {
   const rt = await newRuntime({ linking });

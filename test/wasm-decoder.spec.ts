@@ -9,22 +9,10 @@ import type { SymbolInfo } from '../codegen/ir/symbols.js';
 import { encodeModule, type LowerContext } from '../codegen/lower/encode.js';
 import { bodyInstructions, instructions, parseModule, type Immediates } from '../codegen/wasm/decoder.js';
 import { ByteWriter } from '../codegen/wasm/writer.js';
+import { TEST_FEATURES, watToBinary } from './helpers.js';
 
 const F = binaryen.Features;
-const FEATURES =
-  F.Atomics | F.MutableGlobals | F.NontrappingFPToInt | F.BulkMemory | F.SignExt | F.ExceptionHandling | F.TailCall | F.ReferenceTypes | F.Multivalue | F.ExtendedConst | F.BulkMemoryOpt;
-
-function wasm(text: string, features = FEATURES): Uint8Array {
-  binaryen.setDebugInfo(true);
-  const m = binaryen.parseText(text);
-  try {
-    m.setFeatures(features);
-    assert.ok(m.validate(), 'test module must validate');
-    return m.emitBinary();
-  } finally {
-    m.dispose();
-  }
-}
+const wasm = (text: string, features = TEST_FEATURES): Uint8Array => watToBinary(text, { features });
 
 const HEADER = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
 const leb = (n: number) => [...new ByteWriter().u32(n).finish()];
@@ -142,7 +130,7 @@ describe('parseModule: sections', () => {
 
   it('reads compact import groups as binaryen emits them', () => {
     const text = `(module (import "accrete" "memory" (memory 0)) (import "accrete" "table" (table 0 funcref)) (import "accrete" "f" (func (param i32))) (import "other" "g" (global i32)))`;
-    const compact = wasm(text, FEATURES | (F as unknown as Record<string, number>)['CompactImports']!);
+    const compact = wasm(text, TEST_FEATURES | (F as unknown as Record<string, number>)['CompactImports']!);
     const plain = wasm(text);
     assert.notDeepEqual(compact, plain, 'binaryen should use the compact encoding');
     assert.deepEqual(parseModule(compact).imports, parseModule(plain).imports);

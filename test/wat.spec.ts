@@ -11,27 +11,16 @@ import { bodyInstructions, parseModule } from '../codegen/wasm/decoder.js';
 import { INSTR, NUMERIC } from '../codegen/wasm/instructions.js';
 import { disassemble, sanitizeId } from '../codegen/wasm/wat.js';
 import { ByteWriter } from '../codegen/wasm/writer.js';
-
-const F = binaryen.Features;
-const FEATURES =
-  F.Atomics | F.MutableGlobals | F.NontrappingFPToInt | F.BulkMemory | F.SignExt | F.ExceptionHandling | F.TailCall | F.ReferenceTypes | F.Multivalue | F.ExtendedConst | F.BulkMemoryOpt;
+import { TEST_FEATURES, watToBinary } from './helpers.js';
 
 function load(make: () => binaryen.Module): binaryen.Module {
   binaryen.setDebugInfo(true);
   const m = make();
-  m.setFeatures(FEATURES);
+  m.setFeatures(TEST_FEATURES);
   return m;
 }
 
-function wasm(text: string): Uint8Array {
-  const m = load(() => binaryen.parseText(text));
-  try {
-    assert.ok(m.validate(), 'test module must validate');
-    return m.emitBinary();
-  } finally {
-    m.dispose();
-  }
-}
+const wasm = (text: string): Uint8Array => watToBinary(text);
 
 /** binaryen's view of a module, with type declarations inlined so their order does not matter. */
 function canonical(m: binaryen.Module): string {

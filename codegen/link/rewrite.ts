@@ -17,7 +17,7 @@ import {
   type ParsedModule,
 } from '../wasm/decoder.js';
 import { VALTYPE_CODE, instr, type AnyValType } from '../wasm/instructions.js';
-import { ByteWriter } from '../wasm/writer.js';
+import { ByteWriter, writeConst } from '../wasm/writer.js';
 
 /** What the rewriter asks of the runtime. */
 export interface LinkEnv {
@@ -694,21 +694,7 @@ function limits(s: ByteWriter, l: Limits): void {
   if (l.max !== undefined) s.u32(l.max);
 }
 
-function constant(s: ByteWriter, t: ValType, v: number | bigint): void {
-  switch (t) {
-    case 'i32':
-      s.u8(0x41).s32(Number(v));
-      return;
-    case 'i64':
-      s.u8(0x42).s64(BigInt(v));
-      return;
-    case 'f32':
-      s.u8(0x43).f32(Number(v));
-      return;
-    case 'f64':
-      s.u8(0x44).f64(Number(v));
-  }
-}
+const constant = writeConst;
 
 function memop(s: ByteWriter, name: string): void {
   const i = instr(name);

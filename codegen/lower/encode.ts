@@ -7,7 +7,7 @@ import type { CallExpr, Expr, ExprType, FuncIR, Sig, TryExpr, ValType } from '..
 import { sigKey } from '../ir/nodes.js';
 import { analyze, type References } from '../ir/analyze.js';
 import { INSTR, VALTYPE_CODE, instr } from '../wasm/instructions.js';
-import { ByteWriter } from '../wasm/writer.js';
+import { ByteWriter, writeConst } from '../wasm/writer.js';
 
 /** How calls to functions of other stages are linked. */
 export type CallLinking = 'shared-table' | 'link-table';
@@ -248,21 +248,7 @@ class ModuleEncoder {
   }
 
   private constant(t: ValType, v: number | bigint): void {
-    const b = this.body;
-    switch (t) {
-      case 'i32':
-        b.u8(0x41).s32(Number(v));
-        break;
-      case 'i64':
-        b.u8(0x42).s64(BigInt(v));
-        break;
-      case 'f32':
-        b.u8(0x43).f32(Number(v));
-        break;
-      case 'f64':
-        b.u8(0x44).f64(Number(v));
-        break;
-    }
+    writeConst(this.body, t, v);
   }
 
   private seq(list: readonly Expr[]): void {

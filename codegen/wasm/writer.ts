@@ -146,3 +146,20 @@ export class ByteWriter {
     return this.buf.slice(0, this.len);
   }
 }
+
+/** Write `T.const v`: the one place constants are encoded. */
+export function writeConst(w: ByteWriter, t: 'i32' | 'i64' | 'f32' | 'f64', v: number | bigint): void {
+  switch (t) {
+    case 'i32':
+      w.u8(0x41).s32(Number(v));
+      return;
+    case 'i64':
+      w.u8(0x42).s64(BigInt(v));
+      return;
+    case 'f32':
+      w.u8(0x43).f32(Number(v));
+      return;
+    case 'f64':
+      w.u8(0x44).f64(Number(v));
+  }
+}
