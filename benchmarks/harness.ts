@@ -1,34 +1,64 @@
 // The benchmark harness's model: a case has strategies that are sampled interleaved in one
-// process after warm-up; every figure is reported as a ratio to the case's reference strategy.
+// process after warm-up; every figure is reported as a ratio to the case's reference strategy
+// (within the same group, e.g. the same batch size). Scaling cases produce series instead.
 
 import { summarize, type Summary } from './stats.js';
 
+export type Mode = 'quick' | 'full' | 'smoke';
+
 export interface Strategy<C = unknown> {
   readonly name: string;
+  /** Strategies are compared with the reference of the same group ("N=10", "K=1000"...). */
+  readonly group?: string;
+  /** Items one sample makes (functions, calls...), to report a rate beside the time. */
+  readonly items?: number;
   /** Prepare a context (a runtime, a table...), outside the timed region. */
-  setup(): Promise<C> | C;
-  /** One timed sample, in microseconds (the strategy measures itself, so it can exclude set-up). */
+  setup(mode: Mode): Promise<C> | C;
+  /** One timed sample, in the case's unit (the strategy measures itself, excluding set-up). */
   sample(ctx: C, i: number): Promise<number> | number;
-  /** Optional per-sample breakdown (phase → µs) for the last sample. */
+  /** Optional breakdown (phase → value) of the last sample. */
   breakdown?(ctx: C): Record<string, number> | undefined;
+}
+
+/** A point series of a scaling case: y (in the case's unit) against x. */
+export interface Series {
+  strategy: string;
+  x: number[];
+  y: number[];
+  /** Extra per-strategy figures (e.g. bytes per live stage). */
+  extra?: Record<string, number>;
+}
+
+/** A target check: which ratio or figure, its value, and whether it is met. */
+export interface Verdict {
+  what: string;
+  value: string;
+  met: boolean;
 }
 
 export interface Case {
   readonly name: string;
   readonly description: string;
-  /** The strategy every ratio is relative to. */
+  /** The strategy every ratio is relative to (per group). */
   readonly reference: string;
-  /** What the case aims for, in words (reported beside the figures). */
+  /** What the case aims for, in words. */
   readonly target: string;
+  readonly unit: string;
   readonly warmup: { quick: number; full: number };
   readonly reps: { quick: number; full: number };
   readonly strategies: ReadonlyArray<Strategy<never>>;
-  /** The unit of the samples. */
-  readonly unit: string;
+  /** For scaling cases: produce series instead of interleaved samples. */
+  readonly series?: (mode: Mode, progress?: Progress) => Promise<{ series: Series[]; xLabel: string; yLabel: string }>;
+  /** Judge the result against the target. */
+  readonly verdicts?: (r: CaseResult) => Verdict[];
 }
+
+export type Progress = (done: number, total: number, what: string) => void;
 
 export interface StrategyResult {
   strategy: string;
+  group: string | undefined;
+  items: number | undefined;
   summary: Summary;
   samples: number[];
   breakdown: Record<string, Summary> | undefined;
@@ -41,15 +71,23 @@ export interface CaseResult {
   target: string;
   unit: string;
   results: StrategyResult[];
+  series?: { series: Series[]; xLabel: string; yLabel: string };
+  verdicts: Verdict[];
 }
 
 /** Run one case: warm up, then sample every strategy in turn, rep after rep. */
-export async function runCase(c: Case, mode: 'quick' | 'full' | 'smoke', progress?: (done: number, total: number, what: string) => void): Promise<CaseResult> {
+export async function runCase(c: Case, mode: Mode, progress?: Progress): Promise<CaseResult> {
+  const base = { case: c.name, description: c.description, reference: c.reference, target: c.target, unit: c.unit };
+  if (c.series) {
+    const r: CaseResult = { ...base, results: [], series: await c.series(mode, progress), verdicts: [] };
+    r.verdicts = c.verdicts?.(r) ?? [];
+    return r;
+  }
   const reps = mode === 'smoke' ? 1 : c.reps[mode];
   const warmup = mode === 'smoke' ? 0 : c.warmup[mode];
   const strategies = c.strategies as ReadonlyArray<Strategy<unknown>>;
   const ctxs: unknown[] = [];
-  for (const s of strategies) ctxs.push(await s.setup());
+  for (const s of strategies) ctxs.push(await s.setup(mode));
   const samples: number[][] = strategies.map(() => []);
   const phases: Array<Record<string, number[]>> = strategies.map(() => ({}));
   const total = (warmup + reps) * strategies.length;
@@ -63,45 +101,91 @@ export async function runCase(c: Case, mode: 'quick' | 'full' | 'smoke', progres
         const b = s.breakdown?.(ctxs[k]);
         if (b) for (const [p, x] of Object.entries(b)) (phases[k]![p] ??= []).push(x);
       }
-      progress?.(++done, total, s.name);
+      progress?.(++done, total, `${s.name}${s.group ? ' ' + s.group : ''}`);
     }
   }
-  return {
-    case: c.name,
-    description: c.description,
-    reference: c.reference,
-    target: c.target,
-    unit: c.unit,
+  const r: CaseResult = {
+    ...base,
     results: strategies.map((s, k) => ({
       strategy: s.name,
+      group: s.group,
+      items: s.items,
       summary: summarize(samples[k]!),
       samples: samples[k]!,
       breakdown: Object.keys(phases[k]!).length ? Object.fromEntries(Object.entries(phases[k]!).map(([p, xs]) => [p, summarize(xs)])) : undefined,
     })),
+    verdicts: [],
   };
+  r.verdicts = c.verdicts?.(r) ?? [];
+  return r;
 }
 
-/** A Markdown table of a case's results with ratios to the reference. */
-export function markdown(r: CaseResult): string {
-  const ref = r.results.find((x) => x.strategy === r.reference)!;
-  const fmt = (x: number) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
-  const lines = [
-    `### ${r.case}`,
-    '',
-    `${r.description} Target: ${r.target}`,
-    '',
-    `| strategy | median (${r.unit}) | p99 (${r.unit}) | median ÷ ${r.reference} | p99 ÷ ${r.reference} |`,
-    '| --- | ---: | ---: | ---: | ---: |',
-  ];
-  for (const x of r.results) {
-    lines.push(`| ${x.strategy} | ${fmt(x.summary.median)} | ${fmt(x.summary.p99)} | ${(x.summary.median / ref.summary.median).toFixed(2)} | ${(x.summary.p99 / ref.summary.p99).toFixed(2)} |`);
+/** The result of `strategy` in `group`. */
+export function resultOf(r: CaseResult, strategy: string, group?: string): StrategyResult {
+  const x = r.results.find((s) => s.strategy === strategy && s.group === group);
+  if (!x) throw new Error(`case ${r.case} has no strategy ${strategy}${group ? ' in ' + group : ''}`);
+  return x;
+}
+
+/** Median of `strategy` ÷ median of the reference, in the same group. */
+export function ratio(r: CaseResult, strategy: string, group?: string, stat: 'median' | 'p99' = 'median'): number {
+  return resultOf(r, strategy, group).summary[stat] / resultOf(r, r.reference, group).summary[stat];
+}
+
+export function fmt(x: number): string {
+  if (!Number.isFinite(x)) return String(x);
+  const a = Math.abs(x);
+  return a >= 1e6 ? `${(x / 1e6).toFixed(2)}M` : a >= 1e4 ? `${(x / 1e3).toFixed(1)}k` : a >= 100 ? x.toFixed(0) : a >= 10 ? x.toFixed(1) : x.toFixed(2);
+}
+
+/** A Markdown report of a case: a table with ratios to the reference, phases, verdicts. */
+export function markdown(r: CaseResult, charts?: string): string {
+  const lines = [`### ${r.case}`, '', `${r.description} Target: ${r.target}`, ''];
+  if (r.results.length) {
+    const grouped = r.results.some((x) => x.group !== undefined);
+    const rates = r.results.some((x) => x.items !== undefined);
+    const head = [...(grouped ? ['group'] : []), 'strategy', `median (${r.unit})`, `p99 (${r.unit})`, ...(rates ? ['items/s (median)'] : []), `median ÷ ${r.reference}`, `p99 ÷ ${r.reference}`];
+    lines.push(`| ${head.join(' | ')} |`, `|${head.map((_, i) => (i < (grouped ? 2 : 1) ? ' --- |' : ' ---: |')).join('')}`);
+    for (const x of r.results) {
+      const ref = r.results.find((s) => s.strategy === r.reference && s.group === x.group);
+      const cells = [
+        ...(grouped ? [x.group ?? ''] : []),
+        x.strategy,
+        fmt(x.summary.median),
+        fmt(x.summary.p99),
+        ...(rates ? [x.items !== undefined ? fmt(x.items / (x.summary.median * unitSeconds(r.unit))) : ''] : []),
+        ref ? (x.summary.median / ref.summary.median).toFixed(2) : '',
+        ref ? (x.summary.p99 / ref.summary.p99).toFixed(2) : '',
+      ];
+      lines.push(`| ${cells.join(' | ')} |`);
+    }
+    const withPhases = r.results.filter((x) => x.breakdown);
+    if (withPhases.length) {
+      lines.push('', `Phases (median ${r.unit}):`, '');
+      const names = [...new Set(withPhases.flatMap((x) => Object.keys(x.breakdown!)))];
+      lines.push(`| strategy | ${names.join(' | ')} |`, `| --- |${names.map(() => ' ---: |').join('')}`);
+      for (const x of withPhases) lines.push(`| ${x.strategy}${x.group ? ' ' + x.group : ''} | ${names.map((n) => (x.breakdown![n] ? fmt(x.breakdown![n]!.median) : '')).join(' | ')} |`);
+    }
   }
-  const withPhases = r.results.filter((x) => x.breakdown);
-  if (withPhases.length) {
-    lines.push('', `Phases (median ${r.unit}):`, '');
-    const names = [...new Set(withPhases.flatMap((x) => Object.keys(x.breakdown!)))];
-    lines.push(`| strategy | ${names.join(' | ')} |`, `| --- |${names.map(() => ' ---: |').join('')}`);
-    for (const x of withPhases) lines.push(`| ${x.strategy} | ${names.map((n) => (x.breakdown![n] ? fmt(x.breakdown![n]!.median) : '')).join(' | ')} |`);
+  if (r.series) {
+    for (const s of r.series.series) {
+      const extra = s.extra ? Object.entries(s.extra).map(([k, v]) => `${k} ${fmt(v)}`).join(', ') : '';
+      lines.push(`- ${s.strategy}: ${s.x.length} points, ${r.series.yLabel} from ${fmt(s.y[0] ?? NaN)} to ${fmt(s.y[s.y.length - 1] ?? NaN)}${extra ? '; ' + extra : ''}`);
+    }
+  }
+  if (charts) lines.push('', charts);
+  if (r.verdicts.length) {
+    lines.push('', '| target | measured | met |', '| --- | ---: | :---: |');
+    for (const v of r.verdicts) lines.push(`| ${v.what} | ${v.value} | ${v.met ? 'yes' : '**no**'} |`);
   }
   return lines.join('\n');
+}
+
+function unitSeconds(unit: string): number {
+  return unit === 'ns' ? 1e-9 : unit === 'µs' ? 1e-6 : unit === 'ms' ? 1e-3 : 1;
+}
+
+/** `x` formatted as a ratio with a comparison against a bound. */
+export function verdict(what: string, value: number, ok: boolean, suffix = '×'): Verdict {
+  return { what, value: `${value.toFixed(2)}${suffix}`, met: ok };
 }

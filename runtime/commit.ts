@@ -127,7 +127,7 @@ export function planStage(core: Core, stage: Stage): Plan {
         const ir = b.finish(def.body(b));
         if (b.branches > 0) verifyFunc(ir);
         irs.push(ir);
-        pending.set(def.name, { ...(pending.get(def.name) as FuncRecord), ir });
+        (pending.get(def.name) as { ir: FuncIR | undefined }).ir = ir;
       } catch (e) {
         throw placed(e, stage.name, def.name);
       }
@@ -486,7 +486,7 @@ export function installUnits(core: Core, live: Map<PendingUnit, Unit>): void {
       if (rec?.kind !== 'func') return;
       const fn = exp[lu.exportNames?.[i] ?? String(i)] as Function;
       core.slots.write(rec.slot, fn);
-      core.cell(n).current = fn;
+      core.setCell(n, fn);
     });
   }
   for (const lu of live.values()) {

@@ -177,10 +177,21 @@ export class Core implements Resolver {
     }
   }
 
+  /** The cell of a name, made on first request (most functions are never asked for from JS). */
   cell(name: string): FnCell {
     let c = this.cells.get(name);
-    if (!c) this.cells.set(name, (c = { current: null, name }));
+    if (!c) {
+      const r = this.symbols.get(name);
+      c = { current: r?.kind === 'func' ? this.slots.get(r.slot) : null, name };
+      this.cells.set(name, c);
+    }
     return c;
+  }
+
+  /** Point an existing cell at new code (cells not made yet will read the slot when made). */
+  setCell(name: string, fn: Function | null): void {
+    const c = this.cells.get(name);
+    if (c) c.current = fn;
   }
 
   /** A wasm exception thrown with the runtime's tag becomes an AccreteException; others pass. */

@@ -45,7 +45,7 @@ export function retireStage(core: Core, name: string): RetireInfo {
   for (const f of funcs) {
     const i = plan.host!.funcs.indexOf(f.name);
     core.slots.write(f.slot, stub!.instance.exports[String(i)] as Function);
-    core.cell(f.name).current = null;
+    core.setCell(f.name, null);
   }
   core.dropUnit(rec.code);
   core.dropUnit(rec.host);

@@ -14,8 +14,8 @@ export interface FuncRecord {
   readonly inline: boolean;
   /** A host (JS) function reached through a thunk. */
   readonly host: boolean;
-  /** Source IR (wasm functions of code stages); what inlining copies and recompiling lowers. */
-  readonly ir: FuncIR | undefined;
+  /** Source IR (wasm functions of code stages); what inlining copies and recompiling lowers. Set once, while planning. */
+  ir: FuncIR | undefined;
 }
 export interface GlobalRecord {
   readonly kind: 'global';

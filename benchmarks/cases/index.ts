@@ -1,7 +1,11 @@
 // Every benchmark case, in the order `npm run bench` runs them.
 
 import type { Case } from '../harness.js';
+import { batchThroughput } from './batch-throughput.js';
+import { callOverhead } from './call-overhead.js';
+import { compileTimeImports } from './compile-time-imports.js';
 import { linkLatency, redefineFanout } from './linking.js';
+import { linkScaling } from './link-scaling.js';
 import { stageLatency } from './stage-latency.js';
 
-export const CASES: readonly Case[] = [stageLatency, linkLatency, redefineFanout];
+export const CASES: readonly Case[] = [stageLatency, batchThroughput, linkScaling, callOverhead, compileTimeImports, linkLatency, redefineFanout];

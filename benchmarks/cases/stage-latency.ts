@@ -2,21 +2,8 @@
 // stage, on each tier, against the engine's floor (hand-encoded bytes) and JS's `new Function`.
 
 import { Runtime } from '../../runtime/index.js';
-import { ByteWriter } from '../../codegen/wasm/writer.js';
-import type { Case, Strategy } from '../harness.js';
-
-/** A minimal module: (func (export "f") (param i32) (result i32) local.get 0 i32.const k i32.add). */
-export function floorModule(k: number): Uint8Array {
-  const w = new ByteWriter(64);
-  w.bytes([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]);
-  w.bytes([0x01, 0x06, 0x01, 0x60, 0x01, 0x7f, 0x01, 0x7f]); // type (i32) -> i32
-  w.bytes([0x03, 0x02, 0x01, 0x00]); // one function of type 0
-  w.bytes([0x07, 0x05, 0x01, 0x01, 0x66, 0x00, 0x00]); // export "f"
-  const body = new ByteWriter(16);
-  body.u8(0x00).u8(0x20).u8(0x00).u8(0x41).s32(k).u8(0x6a).u8(0x0b);
-  w.u8(0x0a).u32(body.len + 2).u8(0x01).u32(body.len).bytes(body.finish());
-  return w.finish();
-}
+import { floorModule } from '../floor.js';
+import { ratio, verdict, type Case, type Strategy } from '../harness.js';
 
 const now = () => performance.now();
 
@@ -82,4 +69,8 @@ export const stageLatency: Case = {
   warmup: { quick: 50, full: 200 },
   reps: { quick: 400, full: 3000 },
   strategies: [floor, accrete('accrete baseline', 'baseline'), accrete('accrete optimizing', 'optimizing'), js] as never,
+  verdicts: (r) => [
+    verdict('baseline p50 ≤ 1.5× floor', ratio(r, 'accrete baseline'), ratio(r, 'accrete baseline') <= 1.5),
+    verdict('baseline p99 ≤ 3× floor', ratio(r, 'accrete baseline', undefined, 'p99'), ratio(r, 'accrete baseline', undefined, 'p99') <= 3),
+  ],
 };

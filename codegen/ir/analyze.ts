@@ -1,8 +1,8 @@
 // Which symbols a set of functions refers to, and how: the facts the runtime needs for
 // backedges (what a stage depends on) and for knowing when a slot or cell is free to reuse.
 
-import type { FuncIR } from './nodes.js';
-import { walk } from './nodes.js';
+import type { Expr, FuncIR } from './nodes.js';
+import { children } from './nodes.js';
 
 export interface References {
   /** Functions called through their slot (defined outside the module). */
@@ -36,45 +36,61 @@ export function analyze(funcs: readonly FuncIR[]): References {
     memory: false,
     exceptions: false,
   };
+  let caller = '';
+  const visit = (e: Expr): void => {
+    switch (e.k) {
+      case 'const':
+      case 'local.get':
+      case 'nop':
+      case 'unreachable':
+        return; // leaves: the common case, no children to look at
+      case 'call':
+        if (defined.has(e.name)) {
+          r.directCalls.add(e.name);
+          let c = r.callers.get(e.name);
+          if (!c) r.callers.set(e.name, (c = new Set()));
+          c.add(caller);
+        } else r.slotCalls.add(e.name);
+        for (const a of e.args) visit(a);
+        return;
+      case 'op':
+        for (const a of e.args) visit(a);
+        return;
+      case 'slot.of':
+        r.slotRefs.add(e.name);
+        return;
+      case 'global.get':
+        r.globals.add(e.name);
+        r.memory = true;
+        return;
+      case 'global.set':
+        r.globals.add(e.name);
+        r.memory = true;
+        break;
+      case 'symconst':
+        r.constants.add(e.name);
+        return;
+      case 'call.slot':
+        r.dynamicCalls = true;
+        break;
+      case 'load':
+      case 'store':
+      case 'memory':
+        r.memory = true;
+        break;
+      case 'throw':
+        r.exceptions = r.memory = true;
+        break;
+      case 'try':
+        r.exceptions = true;
+        if (e.catches.some((c) => c.params.length > 0)) r.memory = true;
+        break;
+    }
+    for (const c of children(e)) visit(c);
+  };
   for (const f of funcs) {
-    walk(f.body, (e) => {
-      switch (e.k) {
-        case 'call':
-          if (defined.has(e.name)) {
-            r.directCalls.add(e.name);
-            let c = r.callers.get(e.name);
-            if (!c) r.callers.set(e.name, (c = new Set()));
-            c.add(f.name);
-          } else r.slotCalls.add(e.name);
-          break;
-        case 'slot.of':
-          r.slotRefs.add(e.name);
-          break;
-        case 'global.get':
-        case 'global.set':
-          r.globals.add(e.name);
-          r.memory = true;
-          break;
-        case 'symconst':
-          r.constants.add(e.name);
-          break;
-        case 'call.slot':
-          r.dynamicCalls = true;
-          break;
-        case 'load':
-        case 'store':
-        case 'memory':
-          r.memory = true;
-          break;
-        case 'throw':
-          r.exceptions = r.memory = true;
-          break;
-        case 'try':
-          r.exceptions = true;
-          if (e.catches.some((c) => c.params.length > 0)) r.memory = true;
-          break;
-      }
-    });
+    caller = f.name;
+    for (const e of f.body) visit(e);
   }
   return r;
 }

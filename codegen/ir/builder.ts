@@ -66,10 +66,20 @@ export interface CatchSpec {
 }
 
 export class FuncBuilder {
-  readonly i32: I32NS;
-  readonly i64: I64NS;
-  readonly f32: F32NS;
-  readonly f64: F64NS;
+  // Namespaces are made on first use: most bodies touch one or two of the four.
+  private ns: { i32?: I32NS; i64?: I64NS; f32?: F32NS; f64?: F64NS } = {};
+  get i32(): I32NS {
+    return (this.ns.i32 ??= this.namespace('i32') as I32NS);
+  }
+  get i64(): I64NS {
+    return (this.ns.i64 ??= this.namespace('i64') as I64NS);
+  }
+  get f32(): F32NS {
+    return (this.ns.f32 ??= this.namespace('f32') as F32NS);
+  }
+  get f64(): F64NS {
+    return (this.ns.f64 ??= this.namespace('f64') as F64NS);
+  }
   readonly memory: {
     size(): N;
     grow(pages: N): N;
@@ -89,10 +99,6 @@ export class FuncBuilder {
   ) {
     this.localTypes = [...sig.params];
     this.localNames = sig.params.map((_, i) => paramNames[i]);
-    this.i32 = this.namespace('i32', (v) => this.constOf('i32', v)) as I32NS;
-    this.i64 = this.namespace('i64', (v) => this.constOf('i64', v)) as I64NS;
-    this.f32 = this.namespace('f32', (v) => this.constOf('f32', v)) as F32NS;
-    this.f64 = this.namespace('f64', (v) => this.constOf('f64', v)) as F64NS;
     this.memory = {
       size: () => ({ k: 'memory', type: 'i32', op: 'memory.size', args: [] }),
       grow: (pages) => ({ k: 'memory', type: 'i32', op: 'memory.grow', args: [this.expect(pages, 'i32', 'memory.grow')] }),
@@ -195,9 +201,9 @@ export class FuncBuilder {
     return { k: 'const', type, value: type === 'f32' ? Math.fround(value) : value };
   }
 
-  private namespace(prefix: ValType, make: (v: never) => Expr): object {
+  private namespace(prefix: ValType): object {
     // The operations live on one shared prototype per type; only the callable is per builder.
-    const ns = ((v: never) => make(v)) as unknown as { $b: FuncBuilder };
+    const ns = ((v: number | bigint) => this.constOf(prefix, v)) as unknown as { $b: FuncBuilder };
     Object.setPrototypeOf(ns, namespaceProto(prefix));
     ns.$b = this;
     return ns;

@@ -1,0 +1,78 @@
+// call-overhead: steady-state cost of one call, measured inside a wasm loop of a million calls:
+// same-stage direct, across stages through the slot, inlined, to a host function, and from JS.
+
+import { Runtime } from '../../runtime/index.js';
+import { ratio, verdict, type Case, type Strategy } from '../harness.js';
+
+const now = () => performance.now();
+type Ctx = { run: (n: number) => unknown; n: number };
+
+/** A loop `acc = callee(acc)` n times, in a stage of its own unless `same`. */
+async function driver(kind: 'same' | 'cross' | 'inline' | 'host'): Promise<Ctx> {
+  const rt = await Runtime.create();
+  const lib = rt.stage('lib');
+  if (kind === 'host') lib.host('callee', 'i32 -> i32', (x: number) => (x + 1) | 0);
+  else lib.func('callee', 'i32 -> i32', (b) => b.i32.add(b.param(0), b.i32(1)), { inline: kind === 'inline' });
+  const loop = (s: ReturnType<Runtime['stage']>) =>
+    s.func('drive', 'i32 -> i32', (b) => {
+      const i = b.local('i32');
+      const acc = b.local('i32');
+      return [b.loop('L', [b.set(acc, b.call('callee', b.get(acc))), b.set(i, b.i32.add(b.get(i), b.i32(1))), b.brIf('L', b.i32.lt_s(b.get(i), b.param(0)))]), b.get(acc)];
+    });
+  if (kind === 'same') loop(lib).commitSync();
+  else {
+    lib.commitSync();
+    loop(rt.stage('app')).commitSync();
+  }
+  return { run: rt.fn('drive'), n: 0 };
+}
+
+function wasmLoop(name: string, kind: 'same' | 'cross' | 'inline' | 'host'): Strategy<Ctx> {
+  return {
+    name,
+    setup: (mode) => driver(kind).then((c) => ({ ...c, n: mode === 'smoke' ? 1000 : 1_000_000 })),
+    sample: (ctx) => {
+      const t0 = now();
+      const r = ctx.run(ctx.n);
+      const t = ((now() - t0) * 1e6) / ctx.n;
+      if (r !== ctx.n) throw new Error(`wrong result ${String(r)}`);
+      return t;
+    },
+  };
+}
+
+const fromJs: Strategy<Ctx> = {
+  name: 'JS → wasm via rt.fn',
+  setup: async (mode) => {
+    const rt = await Runtime.create();
+    rt.stage().func('callee', 'i32 -> i32', (b) => b.i32.add(b.param(0), b.i32(1))).commitSync();
+    const f = rt.fn<(x: number) => number>('callee');
+    return { run: (n: number) => {
+      let acc = 0;
+      for (let i = 0; i < n; i++) acc = f(acc);
+      return acc;
+    }, n: mode === 'smoke' ? 1000 : 1_000_000 };
+  },
+  sample: (ctx) => {
+    const t0 = now();
+    const r = ctx.run(ctx.n);
+    const t = ((now() - t0) * 1e6) / ctx.n;
+    if (r !== ctx.n) throw new Error('wrong result');
+    return t;
+  },
+};
+
+export const callOverhead: Case = {
+  name: 'call-overhead',
+  description: 'ns per call (including ~0.3 ns of loop), a million calls per sample.',
+  reference: 'same-stage direct',
+  target: 'cross-stage ≤ 1.5× same-stage direct; inlined = same-stage (≤ 1.1×).',
+  unit: 'ns',
+  warmup: { quick: 5, full: 10 },
+  reps: { quick: 25, full: 100 },
+  strategies: [wasmLoop('same-stage direct', 'same'), wasmLoop('cross-stage (slot)', 'cross'), wasmLoop('inlined', 'inline'), wasmLoop('host function', 'host'), fromJs] as never,
+  verdicts: (r) => [
+    verdict('cross-stage ÷ same-stage ≤ 1.5', ratio(r, 'cross-stage (slot)'), ratio(r, 'cross-stage (slot)') <= 1.5),
+    verdict('inlined ÷ same-stage ≤ 1.1', ratio(r, 'inlined'), ratio(r, 'inlined') <= 1.1),
+  ],
+};
