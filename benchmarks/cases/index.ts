@@ -6,6 +6,7 @@ import { callOverhead } from './call-overhead.js';
 import { compileTimeImports } from './compile-time-imports.js';
 import { linkLatency, redefineFanout } from './linking.js';
 import { linkScaling } from './link-scaling.js';
+import { stageCountScaling } from './stage-count-scaling.js';
 import { stageLatency } from './stage-latency.js';
 
-export const CASES: readonly Case[] = [stageLatency, batchThroughput, linkScaling, callOverhead, compileTimeImports, linkLatency, redefineFanout];
+export const CASES: readonly Case[] = [stageLatency, batchThroughput, linkScaling, stageCountScaling, callOverhead, compileTimeImports, linkLatency, redefineFanout];

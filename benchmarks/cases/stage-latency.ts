@@ -37,7 +37,7 @@ const floor: Strategy<{ table: WebAssembly.Table; next: number }> = {
     const t0 = now();
     const m = new WebAssembly.Module(floorModule(i) as BufferSource);
     const inst = new WebAssembly.Instance(m, {});
-    const f = inst.exports.f as (x: number) => number;
+    const f = inst.exports['0'] as (x: number) => number;
     const slot = ctx.next++ % ctx.table.length;
     ctx.table.set(slot, f as never);
     const r = (ctx.table.get(slot) as (x: number) => number)(1);

@@ -1,0 +1,35 @@
+// The benchmark harness cannot rot: every case runs one tiny iteration (no timing asserted),
+// and its report and charts render.
+
+import assert from 'node:assert/strict';
+import { CASES } from '../benchmarks/cases/index.js';
+import { markdown, runCase } from '../benchmarks/harness.js';
+import { groupSeries, lineChart } from '../benchmarks/svg.js';
+
+describe('benchmark smoke', function () {
+  this.timeout(120_000);
+  for (const c of CASES) {
+    it(`runs ${c.name} once and reports it`, async () => {
+      const r = await runCase(c, 'smoke');
+      assert.equal(r.case, c.name);
+      if (c.series) {
+        assert.ok(r.series && r.series.series.length > 0);
+        for (const s of r.series.series) assert.ok(s.x.length > 0, `${s.strategy} produced no points${(s as { failed?: string }).failed ? ': ' + (s as { failed?: string }).failed : ''}`);
+      } else {
+        assert.equal(r.results.length, c.strategies.length);
+        for (const x of r.results) assert.ok(Number.isFinite(x.summary.median) && x.summary.median >= 0, `${x.strategy}: ${x.summary.median}`);
+        assert.ok(r.results.some((x) => x.strategy === c.reference), 'the reference strategy ran');
+      }
+      const md = markdown(r);
+      assert.match(md, new RegExp(`### ${c.name}`));
+      if (c.verdicts) assert.ok(r.verdicts.length > 0, 'targets are judged');
+    });
+  }
+
+  it('draws charts', () => {
+    const svg = lineChart('t', [{ strategy: 'a', x: [1, 10, 100], y: [1, 2, 3] }], 'x', 'y', { logX: true });
+    assert.match(svg, /^<svg[^>]*>/);
+    assert.match(svg, /<polyline/);
+    assert.deepEqual(groupSeries([{ strategy: 's', group: 'K=10', summary: { median: 5 } }]), [{ strategy: 's', x: [10], y: [5] }]);
+  });
+});
