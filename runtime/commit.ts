@@ -119,7 +119,8 @@ export function planStage(core: Core, stage: Stage): Plan {
         throw placed(e, stage.name, def.name);
       }
     }
-    const resolver = { resolve: (n: string) => { const r = lookup(n); return r ? infoOf(r) : undefined; } };
+    // Records are SymbolInfos already: hand them out as they are, with no copy per reference.
+    const resolver = { resolve: (n: string) => lookup(n) };
     for (const def of stage.defs) {
       if (def.kind !== 'func') continue;
       try {
@@ -134,7 +135,7 @@ export function planStage(core: Core, stage: Stage): Plan {
     }
     plan.records = [...pending.values()];
     if (hostDefs.length) plan.host = hostUnit(core, stage.name, hostDefs, lookup);
-    if (irs.length) plan.code = codeUnit(core, plan, stage.name, stage.tier, irs, lookup);
+    if (irs.length) plan.code = codeUnit(core, plan, stage.name, stage.tier, irs, lookup, true);
     const redefined = stage.defs.filter((d) => core.symbols.has(d.name)).map((d) => d.name);
     planRecompiles(core, plan, redefined, lookup);
     plan.stats.build = now() - t0 - plan.stats.optimize;
@@ -263,8 +264,12 @@ export function readValue(v: DataView, at: number, t: string): number | bigint {
   return v.getFloat64(at, true);
 }
 
-/** Lower IR functions into a code unit of `stage`. */
-export function codeUnit(core: Core, plan: Plan, stage: string, tier: Tier, irs: readonly FuncIR[], lookup: (n: string) => SymbolRecord | undefined): PendingUnit {
+/**
+ * Lower IR functions into a code unit of `stage`. `fresh` says the trees were just built against
+ * `lookup`; others (stored bodies being recompiled) are rebound first, since lowering trusts what
+ * each node resolved to.
+ */
+export function codeUnit(core: Core, plan: Plan, stage: string, tier: Tier, irs: readonly FuncIR[], lookup: (n: string) => SymbolRecord | undefined, fresh = false): PendingUnit {
   const deps = new Set<string>();
   const passCtx = {
     inlineBody: (n: string) => {
@@ -272,12 +277,14 @@ export function codeUnit(core: Core, plan: Plan, stage: string, tier: Tier, irs:
       return r?.kind === 'func' && r.inline && r.ir ? r.ir : undefined;
     },
     dependOn: (n: string) => void deps.add(n),
+    resolve: (n: string) => lookupOrTombstone(core, lookup, n),
   };
   let lowered = irs;
   let refs = analyze(irs);
   // Inlining only when some callee asks for it: most stages have nothing to inline.
-  if ([...refs.slotCalls, ...refs.directCalls].some((n) => passCtx.inlineBody(n) !== undefined)) {
-    lowered = irs.map((f) => runPasses(f, ['inline'], passCtx));
+  const inlining = [...refs.slotCalls, ...refs.directCalls].some((n) => passCtx.inlineBody(n) !== undefined);
+  if (inlining || !fresh) {
+    lowered = irs.map((f) => runPasses(f, inlining ? ['inline', 'rebind'] : ['rebind'], passCtx));
     refs = analyze(lowered);
   }
   for (const c of refs.constants) deps.add(c);
@@ -553,4 +560,9 @@ export function publish(core: Core, plan: Plan, recordStage: boolean): StageInfo
     recompiled: Object.freeze([...plan.recompiles.keys()]),
     stats: Object.freeze({ ...plan.stats }),
   });
+}
+
+/** A live record, or the record of a retired function (recompiled callers keep calling its stub). */
+function lookupOrTombstone(core: Core, lookup: (n: string) => SymbolRecord | undefined, n: string): SymbolRecord | undefined {
+  return lookup(n) ?? core.tombstones.get(n);
 }

@@ -109,8 +109,7 @@ export class Core implements Resolver {
   }
 
   resolve(name: string): SymbolInfo | undefined {
-    const r = this.symbols.get(name);
-    return r ? infoOf(r) : undefined;
+    return this.symbols.get(name);
   }
 
   /** The lowering context for code compiled against `lookup` (published symbols plus a plan's). */

@@ -3,7 +3,7 @@
 
 import { Runtime } from '../../runtime/index.js';
 import { floorModule, importingModule } from '../floor.js';
-import { ratio, verdict, type Case, type Strategy } from '../harness.js';
+import { ratio, resultOf, verdict, type Case, type Strategy } from '../harness.js';
 
 const KS = [1, 10, 100, 1000];
 const LIB = 1000;
@@ -12,7 +12,16 @@ const now = () => performance.now();
 /** Σ f_k(g_k) for k < K, plus `salt`, where f_k(x) = x + k and every g_k = 1. */
 const expected = (k: number, salt: number) => salt + k + (k * (k - 1)) / 2;
 
-function accrete(k: number): Strategy<{ rt: Runtime; n: number }> {
+interface Phases {
+  /** Making the code: IR and bytes (Accrete), bytes (import matching). */
+  code: number;
+  /** Linking: compile, instantiate, wire slots (Accrete); compile, instantiate with K imports. */
+  link: number;
+  /** The first call (the engine compiles the function lazily). */
+  firstCall: number;
+}
+
+function accrete(k: number): Strategy<{ rt: Runtime; n: number; last: Phases }> {
   return {
     name: 'accrete baseline',
     group: `K=${k}`,
@@ -21,12 +30,12 @@ function accrete(k: number): Strategy<{ rt: Runtime; n: number }> {
       const s = rt.stage('lib');
       for (let i = 0; i < LIB; i++) s.func(`f${i}`, 'i32 -> i32', (b) => b.i32.add(b.param(0), b.i32(i))).global(`g${i}`, 'i32', 1);
       s.commitSync();
-      return { rt, n: 0 };
+      return { rt, n: 0, last: { code: 0, link: 0, firstCall: 0 } };
     },
     sample: (ctx, salt) => {
       const name = `run${ctx.n++}`;
       const t0 = now();
-      ctx.rt
+      const info = ctx.rt
         .stage()
         .func(name, '-> i32', (b) => {
           let acc = b.i32(salt);
@@ -34,15 +43,19 @@ function accrete(k: number): Strategy<{ rt: Runtime; n: number }> {
           return acc;
         })
         .commitSync();
+      const t1 = now();
       const r = ctx.rt.fn(name)();
-      const t = (now() - t0) * 1000;
+      const t2 = now();
       if (r !== expected(k, salt)) throw new Error(`wrong result ${String(r)}`);
-      return t;
+      const st = info.stats;
+      ctx.last = { code: st.build * 1000, link: (st.compile + st.instantiate + st.wire) * 1000, firstCall: (t2 - t1) * 1000 };
+      return (t2 - t0) * 1000;
     },
+    breakdown: (ctx) => ({ ...ctx.last }),
   };
 }
 
-function importMatching(k: number): Strategy<{ lib: Record<string, unknown> }> {
+function importMatching(k: number): Strategy<{ lib: Record<string, unknown>; last: Phases }> {
   return {
     name: 'import matching',
     group: `K=${k}`,
@@ -54,27 +67,40 @@ function importMatching(k: number): Strategy<{ lib: Record<string, unknown> }> {
         lib[`f${i}`] = m.exports['0'];
         lib[`g${i}`] = new WebAssembly.Global({ value: 'i32', mutable: true }, 1);
       }
-      return { lib };
+      return { lib, last: { code: 0, link: 0, firstCall: 0 } };
     },
     sample: (ctx, salt) => {
       const t0 = now();
-      const inst = new WebAssembly.Instance(new WebAssembly.Module(importingModule(k, salt) as BufferSource), { lib: ctx.lib as WebAssembly.ModuleImports });
+      const bytes = importingModule(k, salt);
+      const t1 = now();
+      const inst = new WebAssembly.Instance(new WebAssembly.Module(bytes as BufferSource), { lib: ctx.lib as WebAssembly.ModuleImports });
+      const t2 = now();
       const r = (inst.exports.run as () => number)();
-      const t = (now() - t0) * 1000;
+      const t3 = now();
       if (r !== expected(k, salt)) throw new Error(`wrong result ${r}`);
-      return t;
+      ctx.last = { code: (t1 - t0) * 1000, link: (t2 - t1) * 1000, firstCall: (t3 - t2) * 1000 };
+      return (t3 - t0) * 1000;
     },
+    breakdown: (ctx) => ({ ...ctx.last }),
   };
 }
 
 export const linkScaling: Case = {
   name: 'link-scaling',
-  description: `A one-function stage calling K earlier functions and reading K earlier globals (library of ${LIB} each), from request to first call.`,
+  description: `A one-function stage calling K earlier functions and reading K earlier globals (library of ${LIB} each), from request to first call. Phases: code (Accrete: IR + bytes; import matching: bytes by a direct encoder), link (compile, instantiate, wire), first call (lazy compile).`,
   reference: 'import matching',
   target: 'accrete flat in K; ≥ 5× faster than import matching at K = 1000.',
   unit: 'µs',
   warmup: { quick: 5, full: 20 },
   reps: { quick: 40, full: 200 },
   strategies: KS.flatMap((k) => [importMatching(k), accrete(k)]) as never,
-  verdicts: (r) => [verdict('K=1000: import matching ÷ accrete ≥ 5', 1 / ratio(r, 'accrete baseline', 'K=1000'), 1 / ratio(r, 'accrete baseline', 'K=1000') >= 5)],
+  verdicts: (r) => {
+    const link = (s: string, g: string) => resultOf(r, s, g).breakdown?.['link']?.median ?? NaN;
+    const linkRatio = link('import matching', 'K=1000') / link('accrete baseline', 'K=1000');
+    return [
+      verdict('K=1000, whole stage: import matching ÷ accrete ≥ 5', 1 / ratio(r, 'accrete baseline', 'K=1000'), 1 / ratio(r, 'accrete baseline', 'K=1000') >= 5),
+      verdict('K=1000, linking phase only: import matching ÷ accrete ≥ 5', linkRatio, linkRatio >= 5),
+      verdict('accrete linking phase K=1000 ÷ K=1 (flat: ≤ 2)', link('accrete baseline', 'K=1000') / link('accrete baseline', 'K=1'), link('accrete baseline', 'K=1000') / link('accrete baseline', 'K=1') <= 2),
+    ];
+  },
 };

@@ -3,7 +3,7 @@
 // refers to other definitions by name, so the tree can be lowered again when they change.
 
 import { fail, type AccreteError } from '../../runtime/errors.js';
-import { INSTR, NUMERIC, type ValType } from '../wasm/instructions.js';
+import { INSTR, NUMERIC, type InstrInfo, type ValType } from '../wasm/instructions.js';
 import type { BlockExpr, CatchClause, Expr, ExprType, FuncIR, Sig } from './nodes.js';
 import { children, seqType, sigText } from './nodes.js';
 import { isValType } from './sig.js';
@@ -113,17 +113,20 @@ export class FuncBuilder {
     return fail(code, message, { definition: this.name });
   }
 
-  private expect(e: Expr, t: ValType, what: string): Expr {
+  /** `what` names the operand in an error; a function makes the name only when one is thrown. */
+  private expect(e: Expr, t: ValType, what: string | (() => string)): Expr {
     if (e === null || typeof e !== 'object' || typeof (e as { k?: unknown }).k !== 'string') {
-      throw this.err('InvalidBody', `${what}: expected an expression, got ${String(e)}`);
+      throw this.err('InvalidBody', `${typeof what === 'string' ? what : what()}: expected an expression, got ${String(e)}`);
     }
-    if (e.type !== t && e.type !== 'unreachable') throw this.err('TypeMismatch', `${what}: expected ${t}, got ${e.type}`);
+    if (e.type !== t && e.type !== 'unreachable') throw this.err('TypeMismatch', `${typeof what === 'string' ? what : what()}: expected ${t}, got ${e.type}`);
     return e;
   }
 
-  private expectAll(es: readonly Expr[], ts: readonly ValType[], what: string): Expr[] {
-    if (es.length !== ts.length) throw this.err('TypeMismatch', `${what}: expected ${ts.length} argument(s), got ${es.length}`);
-    return es.map((e, i) => this.expect(e, ts[i]!, `${what}, argument ${i}`));
+  private expectAll(es: readonly Expr[], ts: readonly ValType[], what: string | (() => string)): Expr[] {
+    const name = () => (typeof what === 'string' ? what : what());
+    if (es.length !== ts.length) throw this.err('TypeMismatch', `${name()}: expected ${ts.length} argument(s), got ${es.length}`);
+    for (let i = 0; i < es.length; i++) this.expect(es[i]!, ts[i]!, () => `${name()}, argument ${i}`);
+    return es as Expr[];
   }
 
   private lookup<K extends SymbolInfo['kind']>(name: string, kind: K): Extract<SymbolInfo, { kind: K }> {
@@ -213,13 +216,18 @@ export class FuncBuilder {
   op(name: string, ...args: Expr[]): Expr {
     const info = NUMERIC.get(name);
     if (!info) throw this.err('InvalidBody', `'${name}' is not a numeric instruction`);
-    return { k: 'op', type: info.result!, op: name, args: this.expectAll(args, info.params!, name) };
+    return this.opWith(info, args);
+  }
+
+  /** A numeric instruction whose table entry the caller already has. */
+  opWith(info: InstrInfo, args: Expr[]): Expr {
+    return { k: 'op', type: info.result!, op: info.name, info, args: this.expectAll(args, info.params!, info.name) };
   }
 
   load(op: string, ptr: Expr, offset = 0): Expr {
     const info = INSTR.get(op);
     if (!info || info.memType === undefined || !op.includes('.load')) throw this.err('InvalidBody', `'${op}' is not a load`);
-    return { k: 'load', type: info.memType, op, ptr: this.expect(ptr, 'i32', `${op} address`), offset: this.offsetOf(offset, op) };
+    return { k: 'load', type: info.memType, op, info, ptr: this.expect(ptr, 'i32', () => `${op} address`), offset: this.offsetOf(offset, op) };
   }
 
   store(op: string, ptr: Expr, value: Expr, offset = 0): Expr {
@@ -229,8 +237,9 @@ export class FuncBuilder {
       k: 'store',
       type: 'none',
       op,
-      ptr: this.expect(ptr, 'i32', `${op} address`),
-      value: this.expect(value, info.memType, `${op} value`),
+      info,
+      ptr: this.expect(ptr, 'i32', () => `${op} address`),
+      value: this.expect(value, info.memType, () => `${op} value`),
       offset: this.offsetOf(offset, op),
     };
   }
@@ -245,20 +254,20 @@ export class FuncBuilder {
   /** Read a runtime global. */
   global(name: string): Expr {
     const g = this.lookup(name, 'global');
-    return { k: 'global.get', type: g.type, name };
+    return { k: 'global.get', type: g.type, name, sym: g };
   }
 
   /** Write a runtime global (it must be mutable). */
   setGlobal(name: string, value: Expr): Expr {
     const g = this.lookup(name, 'global');
     if (!g.mutable) throw this.err('TypeMismatch', `global '${name}' is immutable`);
-    return { k: 'global.set', type: 'none', name, value: this.expect(value, g.type, `value of global '${name}'`) };
+    return { k: 'global.set', type: 'none', name, sym: g, value: this.expect(value, g.type, () => `value of global '${name}'`) };
   }
 
   /** A compile-time constant, as an immediate. */
   constant(name: string): Expr {
     const c = this.lookup(name, 'constant');
-    return { k: 'symconst', type: c.type, name };
+    return { k: 'symconst', type: c.type, name, sym: c };
   }
 
   /** Call a runtime function by name. */
@@ -268,15 +277,14 @@ export class FuncBuilder {
 
   /** Tail-call a runtime function (a plain call and return where the engine lacks tail calls). */
   returnCall(name: string, ...args: Expr[]): Expr {
-    const f = this.lookup(name, 'func');
-    this.checkTailResult(f.sig, name);
     return this.makeCall(name, args, true);
   }
 
   private makeCall(name: string, args: Expr[], tail: boolean): Expr {
     const f = this.lookup(name, 'func');
-    const checked = this.expectAll(args, f.sig.params, `call of '${name}' ${sigText(f.sig)}`);
-    return { k: 'call', type: tail ? 'unreachable' : (f.sig.results[0] ?? 'none'), name, sig: f.sig, args: checked, tail };
+    if (tail) this.checkTailResult(f.sig, name);
+    const checked = this.expectAll(args, f.sig.params, () => `call of '${name}' ${sigText(f.sig)}`);
+    return { k: 'call', type: tail ? 'unreachable' : (f.sig.results[0] ?? 'none'), name, sym: f, sig: f.sig, args: checked, tail };
   }
 
   private checkTailResult(sig: Sig, what: string): void {
@@ -287,20 +295,20 @@ export class FuncBuilder {
 
   /** Call through the shared table at a slot computed at run time. */
   callSlot(sig: Sig, slot: Expr, ...args: Expr[]): Expr {
-    const checked = this.expectAll(args, sig.params, `call through slot ${sigText(sig)}`);
+    const checked = this.expectAll(args, sig.params, () => `call through slot ${sigText(sig)}`);
     return { k: 'call.slot', type: sig.results[0] ?? 'none', sig, slot: this.expect(slot, 'i32', 'slot'), args: checked, tail: false };
   }
 
   returnCallSlot(sig: Sig, slot: Expr, ...args: Expr[]): Expr {
     this.checkTailResult(sig, 'slot');
-    const checked = this.expectAll(args, sig.params, `tail call through slot ${sigText(sig)}`);
+    const checked = this.expectAll(args, sig.params, () => `tail call through slot ${sigText(sig)}`);
     return { k: 'call.slot', type: 'unreachable', sig, slot: this.expect(slot, 'i32', 'slot'), args: checked, tail: true };
   }
 
   /** The slot of a function (its identity across redefinitions), as an i32. */
   slotOf(name: string): Expr {
-    this.lookup(name, 'func');
-    return { k: 'slot.of', type: 'i32', name };
+    const f = this.lookup(name, 'func');
+    return { k: 'slot.of', type: 'i32', name, sym: f };
   }
 
   // ---- control ----
@@ -511,10 +519,13 @@ function namespaceProto(prefix: ValType): object {
   if (proto) return proto;
   proto = Object.create(Function.prototype) as Record<string, unknown>;
   type NS = { $b: FuncBuilder };
-  for (const name of NUMERIC.keys()) {
+  for (const [name, info] of NUMERIC) {
     if (!name.startsWith(prefix + '.')) continue;
-    proto[name.slice(prefix.length + 1)] = function (this: NS, ...args: Expr[]) {
-      return this.$b.op(name, ...args);
+    // Exact-arity methods: no rest array, no table lookup per node.
+    const n = info.params!.length;
+    proto[name.slice(prefix.length + 1)] = function (this: NS, a: Expr, b: Expr) {
+      // A wrong argument count still reaches opWith, which reports it.
+      return this.$b.opWith(info, arguments.length === n ? (n === 1 ? [a] : [a, b]) : (Array.from(arguments) as Expr[]));
     };
   }
   for (const [name, info] of INSTR) {

@@ -1,7 +1,8 @@
 // The function-body IR both tiers accept: a typed expression tree whose references to other
 // definitions are by symbol name, so the same tree can be lowered again when those definitions move.
 
-import type { ValType } from '../wasm/instructions.js';
+import type { InstrInfo, ValType } from '../wasm/instructions.js';
+import type { SymbolInfo } from './symbols.js';
 export type { ValType } from '../wasm/instructions.js';
 
 /** The type an expression leaves: a value, nothing, or never returns normally. */
@@ -62,12 +63,15 @@ export interface OpExpr {
   k: 'op';
   type: ValType;
   op: string;
+  /** The instruction table's entry for `op`, when the builder made the node. */
+  info?: InstrInfo;
   args: Expr[];
 }
 export interface LoadExpr {
   k: 'load';
   type: ValType;
   op: string;
+  info?: InstrInfo;
   ptr: Expr;
   offset: number;
 }
@@ -75,6 +79,7 @@ export interface StoreExpr {
   k: 'store';
   type: 'none';
   op: string;
+  info?: InstrInfo;
   ptr: Expr;
   value: Expr;
   offset: number;
@@ -84,11 +89,14 @@ export interface GlobalGetExpr {
   k: 'global.get';
   type: ValType;
   name: string;
+  /** What `name` resolved to when the node was made or last rebound (see passes/rebind.ts). */
+  sym?: SymbolInfo;
 }
 export interface GlobalSetExpr {
   k: 'global.set';
   type: 'none';
   name: string;
+  sym?: SymbolInfo;
   value: Expr;
 }
 /** A compile-time constant, by name: lowered to an immediate. */
@@ -96,12 +104,14 @@ export interface SymConstExpr {
   k: 'symconst';
   type: ValType;
   name: string;
+  sym?: SymbolInfo;
 }
 /** A call of a runtime function by name; `tail` makes it a tail call. */
 export interface CallExpr {
   k: 'call';
   type: ExprType;
   name: string;
+  sym?: SymbolInfo;
   sig: Sig;
   args: Expr[];
   tail: boolean;
@@ -120,6 +130,7 @@ export interface SlotOfExpr {
   k: 'slot.of';
   type: 'i32';
   name: string;
+  sym?: SymbolInfo;
 }
 /** `block` or `loop`; a label names it for branches. */
 export interface BlockExpr {

@@ -11,8 +11,9 @@ export interface FieldInfo {
 }
 
 export type SymbolInfo =
-  | { readonly kind: 'func'; readonly name: string; readonly sig: Sig; readonly inline: boolean }
-  | { readonly kind: 'global'; readonly name: string; readonly type: ValType; readonly mutable: boolean }
+  /** `slot`, when known, lets lowering skip asking the context. */
+  | { readonly kind: 'func'; readonly name: string; readonly sig: Sig; readonly inline: boolean; readonly slot?: number }
+  | { readonly kind: 'global'; readonly name: string; readonly type: ValType; readonly mutable: boolean; readonly address?: number }
   | { readonly kind: 'constant'; readonly name: string; readonly type: ValType; readonly value: number | bigint }
   | {
       readonly kind: 'rtt';

@@ -6,7 +6,7 @@ import { fail } from '../../runtime/errors.js';
 import type { CallExpr, Expr, ExprType, FuncIR, Sig, TryExpr, ValType } from '../ir/nodes.js';
 import { sigKey } from '../ir/nodes.js';
 import { analyze, type References } from '../ir/analyze.js';
-import { INSTR, VALTYPE_CODE, instr } from '../wasm/instructions.js';
+import { VALTYPE_CODE, instr, type InstrInfo } from '../wasm/instructions.js';
 import { ByteWriter, writeConst } from '../wasm/writer.js';
 
 /** How calls to functions of other stages are linked. */
@@ -53,6 +53,8 @@ export interface EncodedModule {
 }
 
 const NONE_BT = 0x40;
+const LOAD: Record<ValType, InstrInfo> = { i32: instr('i32.load'), i64: instr('i64.load'), f32: instr('f32.load'), f64: instr('f64.load') };
+const STORE: Record<ValType, InstrInfo> = { i32: instr('i32.store'), i64: instr('i64.store'), f32: instr('f32.store'), f64: instr('f64.store') };
 const scratchCode = new ByteWriter(4096);
 const scratchBody = new ByteWriter(1024);
 const scratchModule = new ByteWriter(4096);
@@ -237,14 +239,21 @@ class ModuleEncoder {
   }
 
   private op(name: string): void {
-    const i = instr(name);
+    this.opInfo(instr(name));
+  }
+
+  private opInfo(i: InstrInfo): void {
     if (i.prefix) this.body.u8(i.prefix).u32(i.code);
     else this.body.u8(i.code);
   }
 
   private memarg(op: string, offset: number): void {
-    this.op(op);
-    this.body.u32(INSTR.get(op)!.align!).u32(offset);
+    this.memInfo(instr(op), offset);
+  }
+
+  private memInfo(i: InstrInfo, offset: number): void {
+    this.opInfo(i);
+    this.body.u32(i.align!).u32(offset);
   }
 
   private constant(t: ValType, v: number | bigint): void {
@@ -270,25 +279,25 @@ class ModuleEncoder {
         return;
       case 'op':
         for (const a of e.args) this.expr(a);
-        return this.op(e.op);
+        return this.opInfo(e.info ?? instr(e.op));
       case 'load':
         this.expr(e.ptr);
-        return this.memarg(e.op, e.offset);
+        return this.memInfo(e.info ?? instr(e.op), e.offset);
       case 'store':
         this.expr(e.ptr);
         this.expr(e.value);
-        return this.memarg(e.op, e.offset);
+        return this.memInfo(e.info ?? instr(e.op), e.offset);
       case 'global.get':
-        this.constant('i32', ctx.globalAddress(e.name));
-        return this.memarg(`${e.type}.load`, 0);
+        this.constant('i32', (e.sym?.kind === 'global' ? e.sym.address : undefined) ?? ctx.globalAddress(e.name));
+        return this.memInfo(LOAD[e.type], 0);
       case 'global.set':
-        this.constant('i32', ctx.globalAddress(e.name));
+        this.constant('i32', (e.sym?.kind === 'global' ? e.sym.address : undefined) ?? ctx.globalAddress(e.name));
         this.expr(e.value);
-        return this.memarg(`${e.value.type === 'unreachable' ? 'i32' : e.value.type}.store`, 0);
+        return this.memInfo(STORE[e.sym?.kind === 'global' ? e.sym.type : e.value.type === 'unreachable' || e.value.type === 'none' ? 'i32' : e.value.type], 0);
       case 'symconst':
-        return this.constant(e.type, ctx.constantValue(e.name));
+        return this.constant(e.type, e.sym?.kind === 'constant' ? e.sym.value : ctx.constantValue(e.name));
       case 'slot.of':
-        return this.constant('i32', ctx.slotOf(e.name));
+        return this.constant('i32', (e.sym?.kind === 'func' ? e.sym.slot : undefined) ?? ctx.slotOf(e.name));
       case 'call':
         return this.call(e);
       case 'call.slot': {
@@ -373,7 +382,7 @@ class ModuleEncoder {
       }
       return;
     }
-    const slot = this.plan.ctx.slotOf(e.name);
+    const slot = (e.sym?.kind === 'func' ? e.sym.slot : undefined) ?? this.plan.ctx.slotOf(e.name);
     if (this.plan.ctx.calls === 'link-table') {
       let li = this.linkIndex.get(slot);
       if (li === undefined) {

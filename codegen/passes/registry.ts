@@ -3,6 +3,8 @@
 
 import type { FuncIR } from '../ir/nodes.js';
 import { inlinePass } from './inline.js';
+import { rebindPass } from './rebind.js';
+import type { SymbolInfo } from '../ir/symbols.js';
 
 /** What a pass may ask about the world outside the function it transforms. */
 export interface PassContext {
@@ -10,6 +12,8 @@ export interface PassContext {
   inlineBody(name: string): FuncIR | undefined;
   /** The function being compiled now depends on the definition `name` (a backedge). */
   dependOn(name: string): void;
+  /** What a name means now (undefined for a name that lowering resolves another way). */
+  resolve(name: string): SymbolInfo | undefined;
 }
 
 export interface FuncPass {
@@ -40,3 +44,4 @@ export function runPasses(f: FuncIR, names: readonly string[], ctx: PassContext)
 }
 
 registerPass(inlinePass);
+registerPass(rebindPass);

@@ -1,0 +1,27 @@
+// Refreshes what each symbolic node of a tree resolved to (its `sym`), for trees lowered again
+// later: a stored body being recompiled, or bodies copied in by inlining. Lowering trusts `sym`.
+
+import type { Expr, FuncIR } from '../ir/nodes.js';
+import { mapChildren } from '../ir/nodes.js';
+import type { FuncPass, PassContext } from './registry.js';
+
+export const rebindPass: FuncPass = {
+  name: 'rebind',
+  description: 'resolve every symbol reference again against the current definitions',
+  run(f: FuncIR, ctx: PassContext): FuncIR {
+    const visit = (e: Expr): Expr => {
+      const m = mapChildren(e, visit);
+      switch (m.k) {
+        case 'call':
+        case 'global.get':
+        case 'global.set':
+        case 'symconst':
+        case 'slot.of':
+          return { ...m, sym: ctx.resolve(m.name) } as Expr;
+        default:
+          return m;
+      }
+    };
+    return { ...f, body: f.body.map(visit) };
+  },
+};
