@@ -1,16 +1,10 @@
 // Hand-encoded modules for the "floor" strategies: the engine's own cost, with no runtime
 // between the caller and V8 (bytes by a few direct writes, then compile, instantiate, table.set).
 
+import { WASM_HEADER as HEADER, section as rawSection } from '../codegen/wasm/sections.js';
 import { ByteWriter } from '../codegen/wasm/writer.js';
 
-const HEADER = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
-
-function section(w: ByteWriter, id: number, fill: () => void): void {
-  w.u8(id);
-  const at = w.reserve();
-  fill();
-  w.patch(at);
-}
+const section = (w: ByteWriter, id: number, fill: () => void): void => rawSection(w, id, fill);
 
 /** n functions (param i32) (result i32) `local.get 0; i32.const k+j; i32.add`, exported as "0".."n-1". */
 export function floorModule(k: number, n = 1): Uint8Array {

@@ -185,6 +185,18 @@ function unitSeconds(unit: string): number {
   return unit === 'ns' ? 1e-9 : unit === 'µs' ? 1e-6 : unit === 'ms' ? 1e-3 : 1;
 }
 
+/**
+ * Time `work` and check what it returns (a wrong answer makes a benchmark worthless, so every
+ * sample is checked). Returns µs, or ns per item when `items` is given.
+ */
+export function timed(work: () => unknown, expected: unknown, items?: number): number {
+  const t0 = performance.now();
+  const r = work();
+  const ms = performance.now() - t0;
+  if (r !== expected) throw new Error(`wrong result ${String(r)}, expected ${String(expected)}`);
+  return items === undefined ? ms * 1000 : (ms * 1e6) / items;
+}
+
 /** `x` formatted as a ratio with a comparison against a bound. */
 export function verdict(what: string, value: number, ok: boolean, suffix = '×'): Verdict {
   return { what, value: `${value.toFixed(2)}${suffix}`, met: ok };

@@ -3,10 +3,9 @@
 
 import { Runtime } from '../../runtime/index.js';
 import { floorModule } from '../floor.js';
-import { ratio, verdict, type Case, type Strategy } from '../harness.js';
+import { ratio, timed, verdict, type Case, type Strategy } from '../harness.js';
 
 const SIZES = [1, 10, 100, 1000];
-const now = () => performance.now();
 
 function accrete(n: number): Strategy<{ rt: Runtime; k: number }> {
   return {
@@ -17,14 +16,12 @@ function accrete(n: number): Strategy<{ rt: Runtime; k: number }> {
     sample: (ctx) => {
       const base = ctx.k;
       ctx.k += n;
-      const t0 = now();
-      const s = ctx.rt.stage();
-      for (let j = 0; j < n; j++) s.func(`f${base + j}`, 'i32 -> i32', (b) => b.i32.add(b.param(0), b.i32(j)));
-      s.commitSync();
-      const r = ctx.rt.fn(`f${base + n - 1}`)(1);
-      const t = (now() - t0) * 1000;
-      if (r !== n) throw new Error('wrong result');
-      return t;
+      return timed(() => {
+        const s = ctx.rt.stage();
+        for (let j = 0; j < n; j++) s.func(`f${base + j}`, 'i32 -> i32', (b) => b.i32.add(b.param(0), b.i32(j)));
+        s.commitSync();
+        return ctx.rt.fn(`f${base + n - 1}`)(1);
+      }, n);
     },
   };
 }
@@ -35,19 +32,16 @@ function floor(n: number): Strategy<{ table: WebAssembly.Table; next: number }> 
     group: `N=${n}`,
     items: n,
     setup: () => ({ table: new WebAssembly.Table({ initial: 4096, element: 'anyfunc' }), next: 0 }),
-    sample: (ctx, i) => {
-      const t0 = now();
-      const inst = new WebAssembly.Instance(new WebAssembly.Module(floorModule(i, n) as BufferSource), {});
-      let last = 0;
-      for (let j = 0; j < n; j++) {
-        last = (ctx.next++ % ctx.table.length);
-        ctx.table.set(last, inst.exports[String(j)] as never);
-      }
-      const r = (ctx.table.get(last) as (x: number) => number)(1);
-      const t = (now() - t0) * 1000;
-      if (r !== i + n) throw new Error('wrong result');
-      return t;
-    },
+    sample: (ctx, i) =>
+      timed(() => {
+        const inst = new WebAssembly.Instance(new WebAssembly.Module(floorModule(i, n) as BufferSource), {});
+        let last = 0;
+        for (let j = 0; j < n; j++) {
+          last = ctx.next++ % ctx.table.length;
+          ctx.table.set(last, inst.exports[String(j)] as never);
+        }
+        return (ctx.table.get(last) as (x: number) => number)(1);
+      }, i + n),
   };
 }
 
@@ -57,15 +51,11 @@ function js(n: number): Strategy<null> {
     group: `N=${n}`,
     items: n,
     setup: () => null,
-    sample: (_, i) => {
-      const t0 = now();
-      const src = Array.from({ length: n }, (_, j) => `(x) => (x + ${i + j}) | 0`).join(',\n');
-      const fs = new Function(`return [${src}];`)() as Array<(x: number) => number>;
-      const r = fs[n - 1]!(1);
-      const t = (now() - t0) * 1000;
-      if (r !== i + n) throw new Error('wrong result');
-      return t;
-    },
+    sample: (_, i) =>
+      timed(() => {
+        const src = Array.from({ length: n }, (_, j) => `(x) => (x + ${i + j}) | 0`).join(',\n');
+        return (new Function(`return [${src}];`)() as Array<(x: number) => number>)[n - 1]!(1);
+      }, i + n),
   };
 }
 

@@ -2,9 +2,8 @@
 // same-stage direct, across stages through the slot, inlined, to a host function, and from JS.
 
 import { Runtime } from '../../runtime/index.js';
-import { ratio, verdict, type Case, type Strategy } from '../harness.js';
+import { ratio, timed, verdict, type Case, type Strategy } from '../harness.js';
 
-const now = () => performance.now();
 type Ctx = { run: (n: number) => unknown; n: number };
 
 /** A loop `acc = callee(acc)` n times, in a stage of its own unless `same`. */
@@ -31,13 +30,7 @@ function wasmLoop(name: string, kind: 'same' | 'cross' | 'inline' | 'host'): Str
   return {
     name,
     setup: (mode) => driver(kind).then((c) => ({ ...c, n: mode === 'smoke' ? 1000 : 1_000_000 })),
-    sample: (ctx) => {
-      const t0 = now();
-      const r = ctx.run(ctx.n);
-      const t = ((now() - t0) * 1e6) / ctx.n;
-      if (r !== ctx.n) throw new Error(`wrong result ${String(r)}`);
-      return t;
-    },
+    sample: (ctx) => timed(() => ctx.run(ctx.n), ctx.n, ctx.n),
   };
 }
 
@@ -53,13 +46,7 @@ const fromJs: Strategy<Ctx> = {
       return acc;
     }, n: mode === 'smoke' ? 1000 : 1_000_000 };
   },
-  sample: (ctx) => {
-    const t0 = now();
-    const r = ctx.run(ctx.n);
-    const t = ((now() - t0) * 1e6) / ctx.n;
-    if (r !== ctx.n) throw new Error('wrong result');
-    return t;
-  },
+  sample: (ctx) => timed(() => ctx.run(ctx.n), ctx.n, ctx.n),
 };
 
 export const callOverhead: Case = {

@@ -3,7 +3,7 @@
 
 import { Runtime } from '../../runtime/index.js';
 import { floorModule } from '../floor.js';
-import { ratio, verdict, type Case, type Strategy } from '../harness.js';
+import { ratio, timed, verdict, type Case, type Strategy } from '../harness.js';
 
 const now = () => performance.now();
 
@@ -33,31 +33,19 @@ function accrete(name: string, tier: 'baseline' | 'optimizing'): Strategy<{ rt: 
 const floor: Strategy<{ table: WebAssembly.Table; next: number }> = {
   name: 'floor',
   setup: () => ({ table: new WebAssembly.Table({ initial: 1024, element: 'anyfunc' }), next: 0 }),
-  sample: (ctx, i) => {
-    const t0 = now();
-    const m = new WebAssembly.Module(floorModule(i) as BufferSource);
-    const inst = new WebAssembly.Instance(m, {});
-    const f = inst.exports['0'] as (x: number) => number;
-    const slot = ctx.next++ % ctx.table.length;
-    ctx.table.set(slot, f as never);
-    const r = (ctx.table.get(slot) as (x: number) => number)(1);
-    const t = (now() - t0) * 1000;
-    if (r !== i + 1) throw new Error('wrong result');
-    return t;
-  },
+  sample: (ctx, i) =>
+    timed(() => {
+      const inst = new WebAssembly.Instance(new WebAssembly.Module(floorModule(i) as BufferSource), {});
+      const slot = ctx.next++ % ctx.table.length;
+      ctx.table.set(slot, inst.exports['0'] as never);
+      return (ctx.table.get(slot) as (x: number) => number)(1);
+    }, i + 1),
 };
 
 const js: Strategy<null> = {
   name: 'js (new Function)',
   setup: () => null,
-  sample: (_, i) => {
-    const t0 = now();
-    const f = new Function('x', `return (x + ${i}) | 0;`) as (x: number) => number;
-    const r = f(1);
-    const t = (now() - t0) * 1000;
-    if (r !== i + 1) throw new Error('wrong result');
-    return t;
-  },
+  sample: (_, i) => timed(() => (new Function('x', `return (x + ${i}) | 0;`) as (x: number) => number)(1), i + 1),
 };
 
 export const stageLatency: Case = {

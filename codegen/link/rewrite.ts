@@ -18,6 +18,7 @@ import {
 } from '../wasm/decoder.js';
 import { VALTYPE_CODE, instr, type AnyValType } from '../wasm/instructions.js';
 import { ByteWriter, writeConst } from '../wasm/writer.js';
+import { WASM_HEADER, section as rawSection, vecSection, writeFuncType, writeMemoryImport, writeTableImport } from '../wasm/sections.js';
 
 /** What the rewriter asks of the runtime. */
 export interface LinkEnv {
@@ -395,26 +396,12 @@ class Rewriter {
     const m = this.m;
     const env = this.env;
     const w = new ByteWriter(m.bytes.length + 256);
-    w.bytes([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]);
-    section(w, 1, m.types.length, (s) => {
-      for (const t of m.types) {
-        s.u8(0x60).u32(t.params.length);
-        for (const p of t.params) s.u8(VALTYPE_CODE[p]);
-        s.u32(t.results.length);
-        for (const r of t.results) s.u8(VALTYPE_CODE[r]);
-      }
-    });
+    w.bytes(WASM_HEADER);
+    section(w, 1, m.types.length, (s) => m.types.forEach((t) => writeFuncType(s, t)));
     const imps: Array<(s: ByteWriter) => void> = [];
-    const tableImport = (field: string, min: number) => (s: ByteWriter) => s.name('accrete').name(field).u8(0x01).u8(0x70).u8(0x00).u32(min);
-    if (this.linkTable >= 0) imps.push(tableImport('link', this.imports.link.length));
-    if (this.sharedTable >= 0) imps.push(tableImport('table', 0));
-    if (this.imports.memory) {
-      imps.push((s) => {
-        s.name('accrete').name('memory').u8(0x02);
-        if (env.memory.shared) s.u8(0x03).u32(0).u32(env.memory.maximum ?? 65536);
-        else s.u8(0x00).u32(0);
-      });
-    }
+    if (this.linkTable >= 0) imps.push((s) => writeTableImport(s, 'link', this.imports.link.length));
+    if (this.sharedTable >= 0) imps.push((s) => writeTableImport(s, 'table', 0));
+    if (this.imports.memory) imps.push((s) => writeMemoryImport(s, env.memory));
     section(w, 2, imps.length, (s) => imps.forEach((f) => f(s)));
     section(w, 3, m.funcs.length, (s) => m.funcs.forEach((t) => s.u32(t)));
     section(w, 4, m.tables.length, (s) => {
@@ -680,13 +667,10 @@ class Rewriter {
 }
 
 /** A section with a vector of `count` entries (count < 0: not a vector, always written). */
+/** A section: of `count` entries (left out when there are none), or, with `count` -1, raw. */
 function section(w: ByteWriter, id: number, count: number, fill: (s: ByteWriter) => void): void {
-  if (count === 0) return;
-  w.u8(id);
-  const at = w.reserve();
-  if (count > 0) w.u32(count);
-  fill(w);
-  w.patch(at);
+  if (count < 0) return rawSection(w, id, fill);
+  vecSection(w, id, count, fill);
 }
 
 function limits(s: ByteWriter, l: Limits): void {

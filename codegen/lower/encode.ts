@@ -8,6 +8,7 @@ import { sigKey } from '../ir/nodes.js';
 import { analyze, type References } from '../ir/analyze.js';
 import { VALTYPE_CODE, instr, type InstrInfo } from '../wasm/instructions.js';
 import { ByteWriter, writeConst } from '../wasm/writer.js';
+import { WASM_HEADER, section, vecSection, writeFuncType, writeMemoryImport, writeTableImport } from '../wasm/sections.js';
 
 /** How calls to functions of other stages are linked. */
 export type CallLinking = 'shared-table' | 'link-table';
@@ -128,38 +129,15 @@ class ModuleEncoder {
     this.code.patch(codeSize);
 
     const w = scratchModule.reset();
-    w.bytes([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]);
-    // Types.
-    section(w, 1, (s) => {
-      s.u32(this.types.length);
-      for (const t of this.types) {
-        s.u8(0x60).u32(t.params.length);
-        for (const p of t.params) s.u8(VALTYPE_CODE[p]);
-        s.u32(t.results.length);
-        for (const r of t.results) s.u8(VALTYPE_CODE[r]);
-      }
-    });
+    w.bytes(WASM_HEADER);
+    vecSection(w, 1, this.types.length, (s) => this.types.forEach((t) => writeFuncType(s, t)));
     // Imports, in the order their indices were assigned: tables (link, shared), memory, tag.
     const imp: Array<(s: ByteWriter) => void> = [];
-    const tableImport = (field: string, min: number) => (s: ByteWriter) => s.name('accrete').name(field).u8(0x01).u8(0x70).u8(0x00).u32(min);
-    if (ctx.calls === 'link-table') {
-      if (this.linkTableIdx >= 0) imp.push(tableImport('link', this.imports.link.length));
-      if (this.sharedTableIdx >= 0) imp.push(tableImport('table', 0));
-    } else if (this.sharedTableIdx >= 0) imp.push(tableImport('table', 0));
-    if (this.imports.memory) {
-      imp.push((s) => {
-        s.name('accrete').name('memory').u8(0x02);
-        if (ctx.memory.shared) s.u8(0x03).u32(0).u32(ctx.memory.maximum!);
-        else s.u8(0x00).u32(0);
-      });
-    }
+    if (ctx.calls === 'link-table' && this.linkTableIdx >= 0) imp.push((s) => writeTableImport(s, 'link', this.imports.link.length));
+    if (this.sharedTableIdx >= 0) imp.push((s) => writeTableImport(s, 'table', 0));
+    if (this.imports.memory) imp.push((s) => writeMemoryImport(s, ctx.memory));
     if (this.imports.exn) imp.push((s) => s.name('accrete').name('exn').u8(0x04).u8(0x00).u32(this.exnTypeIdx));
-    if (imp.length) {
-      section(w, 2, (s) => {
-        s.u32(imp.length);
-        for (const i of imp) i(s);
-      });
-    }
+    vecSection(w, 2, imp.length, (s) => imp.forEach((i) => i(s)));
     // Functions.
     section(w, 3, (s) => {
       s.u32(funcTypes.length);
@@ -518,13 +496,5 @@ class ModuleEncoder {
   }
 }
 
-function section(w: ByteWriter, id: number, fill: (s: ByteWriter) => void): void {
-  w.u8(id);
-  const at = w.reserve();
-  fill(w);
-  w.patch(at);
-}
-
-function sub(w: ByteWriter, id: number, fill: (s: ByteWriter) => void): void {
-  section(w, id, fill);
-}
+/** A name-section subsection: sized like a section. */
+const sub = section;

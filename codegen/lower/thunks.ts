@@ -4,8 +4,8 @@
 
 import type { Sig } from '../ir/nodes.js';
 import { sigKey } from '../ir/nodes.js';
-import { VALTYPE_CODE } from '../wasm/instructions.js';
 import { ByteWriter } from '../wasm/writer.js';
+import { WASM_HEADER, section as rawSection, vecSection, writeFuncType } from '../wasm/sections.js';
 
 export type ThunkSpec =
   /** Forward to import `h<i>` (module "host"), which has the same signature. */
@@ -32,22 +32,9 @@ export function encodeThunks(moduleName: string, specs: readonly ThunkSpec[]): U
   const funcTypes = specs.map((s) => typeOf(s.sig));
 
   const w = new ByteWriter(256 + specs.length * 32);
-  w.bytes([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]);
-  const section = (id: number, fill: () => void) => {
-    w.u8(id);
-    const at = w.reserve();
-    fill();
-    w.patch(at);
-  };
-  section(1, () => {
-    w.u32(types.length);
-    for (const t of types) {
-      w.u8(0x60).u32(t.params.length);
-      for (const p of t.params) w.u8(VALTYPE_CODE[p]);
-      w.u32(t.results.length);
-      for (const r of t.results) w.u8(VALTYPE_CODE[r]);
-    }
-  });
+  w.bytes(WASM_HEADER);
+  const section = (id: number, fill: () => void) => rawSection(w, id, fill);
+  vecSection(w, 1, types.length, () => types.forEach((t) => writeFuncType(w, t)));
   section(2, () => {
     w.u32(imports.length);
     for (const imp of imports) w.name('host').name(imp.field).u8(0x00).u32(imp.type);

@@ -1,0 +1,45 @@
+// Pieces of a module's binary that every producer writes the same way (the baseline encoder, the
+// link rewriter, thunks, the benchmarks' floor): header, sized sections, function types, and the
+// imports a stage takes from the runtime.
+
+import type { Sig } from '../ir/nodes.js';
+import { VALTYPE_CODE, type AnyValType } from './instructions.js';
+import type { ByteWriter } from './writer.js';
+
+export const WASM_HEADER: readonly number[] = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
+
+/** A section whose size is patched in after `fill` writes it. */
+export function section(w: ByteWriter, id: number, fill: (w: ByteWriter) => void): void {
+  w.u8(id);
+  const at = w.reserve();
+  fill(w);
+  w.patch(at);
+}
+
+/** A section made of `count` entries, left out when there are none. */
+export function vecSection(w: ByteWriter, id: number, count: number, fill: (w: ByteWriter) => void): void {
+  if (count === 0) return;
+  section(w, id, (s) => {
+    s.u32(count);
+    fill(s);
+  });
+}
+
+export function writeFuncType(w: ByteWriter, t: Sig | { params: readonly AnyValType[]; results: readonly AnyValType[] }): void {
+  w.u8(0x60).u32(t.params.length);
+  for (const p of t.params) w.u8(VALTYPE_CODE[p]);
+  w.u32(t.results.length);
+  for (const r of t.results) w.u8(VALTYPE_CODE[r]);
+}
+
+/** `(import "accrete" field (table min funcref))`: the shared table or a stage's link table. */
+export function writeTableImport(w: ByteWriter, field: 'table' | 'link', min: number): void {
+  w.name('accrete').name(field).u8(0x01).u8(0x70).u8(0x00).u32(min);
+}
+
+/** `(import "accrete" "memory" ...)`: the runtime memory, shared (with its maximum) or not. */
+export function writeMemoryImport(w: ByteWriter, memory: { readonly shared: boolean; readonly maximum: number | undefined }): void {
+  w.name('accrete').name('memory').u8(0x02);
+  if (memory.shared) w.u8(0x03).u32(0).u32(memory.maximum ?? 65536);
+  else w.u8(0x00).u32(0);
+}
