@@ -72,7 +72,7 @@ function emitBody(b: FuncBuilder, f: FuncDef, constructs: Constructs): Expr {
               ],
               { label: done, type: 'none' },
             ),
-            e(n.rest),
+            b.get(locals[n.into]!),
           ],
           { type: n.t },
         );

@@ -36,8 +36,8 @@ export type Node =
   /** `return v` (v has the function's result type; wrapped in a block of type t when not in tail position). */
   | { k: 'return'; t: VT; v: Node; tailPos: boolean }
   | { k: 'trap'; t: VT }
-  /** `{ repeat n times (counter local ctr): local into = body; rest }` */
-  | { k: 'repeat'; t: VT; n: number; ctr: number; into: number; body: Node; rest: Node };
+  /** `{ repeat n times (counter local ctr): local into = body }; local into` (into has type t) */
+  | { k: 'repeat'; t: VT; n: number; ctr: number; into: number; body: Node };
 
 export interface FuncDef {
   name: string;
@@ -119,6 +119,8 @@ export interface StageGene {
 }
 
 export interface ProgramGene {
+  /** How many of the stage genes are used (shrinking it drops trailing stages). */
+  count: number;
   stages: StageGene[];
 }
 
@@ -126,7 +128,7 @@ export function geneArb(depth: number): fc.Arbitrary<Gene> {
   const c = fc.noBias(fc.nat({ max: 1 << 20 }));
   const v = fc.nat();
   if (depth === 0) return fc.record({ c, v, k: fc.constant([] as Gene[]) });
-  return fc.record({ c, v, k: fc.array(geneArb(depth - 1), { maxLength: 3 }) });
+  return fc.record({ c, v, k: fc.array(geneArb(depth - 1), { minLength: 1, maxLength: 3 }) });
 }
 
 export interface GenLimits {
@@ -148,11 +150,14 @@ export function programGeneArb(lim: GenLimits): fc.Arbitrary<ProgramGene> {
     redefs: fc.array(fc.record({ target: fc.nat(), inline: fc.boolean(), locals, body }), { maxLength: 2 }),
     funcs: fc.array(func, { minLength: 1, maxLength: 4 }),
   });
-  return fc.record({ stages: fc.array(stage, { minLength: lim.minStages, maxLength: lim.maxStages }) });
+  return fc.record({
+    count: fc.integer({ min: lim.minStages, max: lim.maxStages }),
+    stages: fc.array(stage, { minLength: lim.maxStages, maxLength: lim.maxStages }),
+  });
 }
 
 export const argPoolArb: fc.Arbitrary<ArgPool> = fc.record({
-  i32: fc.array(fc.oneof(fc.integer(), fc.constantFrom(0, 1, -1, -0x80000000, 0x7fffffff, 31, 32, 64)), { minLength: 1, maxLength: 5 }),
+  i32: fc.array(fc.oneof(fc.integer(), fc.constantFrom(0, 1, -1, -0x80000000, 0x7fffffff, 31, 32, 64)).map((x) => x | 0), { minLength: 1, maxLength: 5 }),
   i64: fc.array(fc.oneof(fc.bigInt({ min: -(1n << 63n), max: (1n << 63n) - 1n }), fc.constantFrom(0n, 1n, -1n, -(1n << 63n), (1n << 63n) - 1n, 63n, 64n)), {
     minLength: 1,
     maxLength: 5,
@@ -162,14 +167,18 @@ export const argPoolArb: fc.Arbitrary<ArgPool> = fc.record({
 
 // ---------------------------------------------------------------- decoding
 
-/** Interesting constants; index 0 is what shrinking goes to. Beyond the table, values are mixed from v. */
+/** Interesting constants (entry 0 is what shrinking goes to); `valueOf` also mixes arbitrary ones from v. */
 const I32_VALUES = [1, 0, -1, 2, 7, 31, 32, 33, 63, 64, -2, 255, 65535, 0x7fffffff, -0x80000000, 0x12345678, -100, 1000000];
 const I64_VALUES = [1n, 0n, -1n, 2n, 63n, 64n, 65n, (1n << 63n) - 1n, -(1n << 63n), 1n << 32n, 0xffffffffn, 0x123456789abcdefn, -7n, -(1n << 31n)];
-const F64_VALUES = [1.5, 0, -0, 1, -1, 0.5, -2.5, 2.5, 3.75, 1e10, -1e10, 2 ** 31, 2 ** 32, 2 ** 63, -(2 ** 63), 2 ** 64, 1e300, Infinity, -Infinity, NaN, 4294967295.5, -2147483648.5, 5e-324];
+const F64_VALUES = [
+  1.5, 0, -0, 1, -1, 0.5, -0.5, -1.5, -2.5, 2.5, 3.5, -0.25, 3.75, 1e10, -1e10, 2 ** 31, -(2 ** 31), 2 ** 32, 2 ** 53 + 2, 2 ** 63, -(2 ** 63), 2 ** 64,
+  1e300, Infinity, -Infinity, NaN, 4294967295.5, -2147483648.5, 2147483647.5, 5e-324,
+];
 
 export function valueOf(t: VT, v: number): Value {
   const table: readonly Value[] = t === 'i32' ? I32_VALUES : t === 'i64' ? I64_VALUES : F64_VALUES;
-  if (v < table.length * 3) return table[v % table.length]!;
+  // Two thirds from the table (v = 0 gives its first entry), one third mixed from v.
+  if (v % 3 !== 2) return table[Math.floor(v / 3) % table.length]!;
   const mixed = Math.imul(v, 0x9e3779b1);
   if (t === 'i32') return mixed;
   if (t === 'i64') return BigInt.asIntN(64, (BigInt(mixed) << 32n) ^ BigInt(Math.imul(v ^ 0x5bd1e995, 0x27d4eb2d) >>> 0));
@@ -180,11 +189,17 @@ export function valueOf(t: VT, v: number): Value {
 export interface Constructs {
   /** Blocks and ifs without an explicit result type whose body ends in a return/return_call. */
   untypedUnreachableBlocks: boolean;
-  /** Calls inside loop bodies (with inline callees this exposes uncleared inlined locals). */
-  callsInLoops: boolean;
+  /**
+   * Calls inside loop bodies to functions that are, or may later become, inline (this exposes
+   * inlined locals that keep their values between iterations). When false, loop bodies call only
+   * non-inline functions, which stay non-inline in later redefinitions.
+   */
+  inlineCallsInLoops: boolean;
+  /** Counted loops at all. */
+  loops: boolean;
 }
 
-export const ALL_CONSTRUCTS: Constructs = { untypedUnreachableBlocks: true, callsInLoops: true };
+export const ALL_CONSTRUCTS: Constructs = { untypedUnreachableBlocks: true, inlineCallsInLoops: true, loops: true };
 
 interface FnSym {
   name: string;
@@ -193,6 +208,10 @@ interface FnSym {
   rank: number;
   /** Static cost bound: every body this function ever gets costs at most this. */
   cap: number;
+  /** Whether its current definition is inline. */
+  inline: boolean;
+  /** Called in a loop body: must stay non-inline (unless `inlineCallsInLoops`). */
+  pinned: boolean;
 }
 
 interface Scope {
@@ -226,8 +245,14 @@ class BodyDecoder {
     this.left = budget;
   }
 
-  private callees(t: VT | undefined, mult: number): FnSym[] {
-    return this.scope.funcs.filter((f) => f.rank < this.rank && (t === undefined || f.result === t) && f.cap * mult + mult <= this.left);
+  private callees(t: VT | undefined, mult: number, inLoop: boolean): FnSym[] {
+    const inlineOk = !inLoop || this.constructs.inlineCallsInLoops;
+    return this.scope.funcs.filter((f) => f.rank < this.rank && (t === undefined || f.result === t) && f.cap * mult + mult <= this.left && (inlineOk || !f.inline));
+  }
+
+  private called(f: FnSym, mult: number, inLoop: boolean): void {
+    this.left -= f.cap * mult;
+    if (inLoop && !this.constructs.inlineCallsInLoops) f.pinned = true;
   }
 
   private newLocal(t: VT): number {
@@ -248,9 +273,10 @@ class BodyDecoder {
 
   /**
    * Decode gene g into an expression of type t. `tail`: its value is the function's result.
-   * `mult`: how many times the enclosing loops may run it (for the cost).
+   * `mult`: how many times the enclosing loops may run it (for the cost). `armOfIf`: directly an
+   * arm of an `if` (the only place an `unreachable` goes).
    */
-  decode(g: Gene | undefined, t: VT, depth: number, tail: boolean, mult: number, inLoop: boolean): Node {
+  decode(g: Gene | undefined, t: VT, depth: number, tail: boolean, mult: number, inLoop: boolean, armOfIf = false): Node {
     const gene = g ?? { c: 0, v: 0, k: [] };
     const v = gene.v;
     const kid = (i: number) => gene.k[i];
@@ -266,15 +292,17 @@ class BodyDecoder {
     const ps = this.params.flatMap((pt, i) => (pt === t ? [i] : []));
     if (ps.length) add(3 * lw, () => ({ k: 'param', t, i: ps[v % ps.length]! }));
     const ls = this.readableLocals(t);
-    if (ls.length) add(2 * lw, () => ({ k: 'local', t, i: ls[v % ls.length]! }));
+    if (ls.length) add(3 * lw, () => ({ k: 'local', t, i: ls[v % ls.length]! }));
     const gs = this.scope.globals.filter((x) => x.t === t);
     if (gs.length) add(2 * lw, () => ({ k: 'gget', t, name: gs[v % gs.length]!.name }));
     const cs = this.scope.consts.filter((x) => x.t === t);
     if (cs.length) add(1 * lw, () => ({ k: 'sym', t, name: cs[v % cs.length]!.name }));
+    // `unreachable` only as an arm of an if, so that it does not make every caller trap.
+    if (armOfIf) add(compound ? 0.5 : 0.2, () => ({ k: 'trap', t }));
 
     if (compound) {
       const d = depth + 1;
-      const sub = (i: number, st: VT, subTail = false, m = mult, loop = inLoop) => this.decode(kid(i), st, d, subTail, m, loop);
+      const sub = (i: number, st: VT, subTail = false, m = mult, loop = inLoop, arm = false) => this.decode(kid(i), st, d, subTail, m, loop, arm);
       const opsOf = (cats: OpCategory[]) => [...OPS.values()].filter((o) => o.result === t && cats.includes(o.cat));
       const opNode = (list: OpSpec[]) => () => {
         const o = list[v % list.length]!;
@@ -282,17 +310,28 @@ class BodyDecoder {
       };
       const un = opsOf(['un']);
       if (un.length) add(3, opNode(un));
-      add(7, opNode(opsOf(t === 'i32' ? ['bin', 'cmp'] : ['bin'])));
+      add(7, opNode(opsOf(['bin'])));
+      const cmp = opsOf(['cmp']);
+      if (cmp.length) add(2, opNode(cmp));
       const conv = opsOf(['conv']);
       if (conv.length) add(2, opNode(conv));
       const trapping = opsOf(['trap']);
       if (trapping.length) add(1, opNode(trapping));
       add(1, () => ({ k: 'select', t, a: sub(0, t), b: sub(1, t), c: sub(2, 'i32') }));
-      add(2, () => ({ k: 'if', t, c: sub(0, 'i32'), a: sub(1, t, tail), b: sub(2, t, tail) }));
+      add(2, () => ({ k: 'if', t, c: sub(0, 'i32'), a: sub(1, t, tail, mult, inLoop, true), b: sub(2, t, tail, mult, inLoop, true) }));
       add(1, () => {
         const i = this.pickLocal(t, v >>> 2);
         return { k: 'tee', t, i, v: sub(0, t) };
       });
+      // Update a local from its own value (an accumulator): `(tee l (op l x))`.
+      if (ls.length) {
+        const bins = opsOf(['bin']);
+        add(2, () => {
+          const i = ls[v % ls.length]!;
+          const o = bins[(v >>> 3) % bins.length]!;
+          return { k: 'tee', t, i, v: { k: 'op', t, op: o.name, args: [{ k: 'local', t, i }, sub(0, t)] } };
+        });
+      }
       add(1, () => {
         const lt = VTS[v % 3]!;
         const i = this.pickLocal(lt, v >>> 2);
@@ -305,36 +344,31 @@ class BodyDecoder {
           return { k: 'gset', t, name: gd.name, v: sub(0, gd.t), body: sub(1, t, tail) };
         });
       }
-      if (!inLoop || this.constructs.callsInLoops) {
-        const fs = this.callees(t, mult);
-        if (fs.length) {
-          add(4, () => {
-            const f = fs[v % fs.length]!;
-            this.left -= f.cap * mult;
-            return { k: 'call', t, f: f.name, args: f.params.map((pt, i) => sub(i, pt)), tail: false, tailPos: false };
-          });
-        }
-        // return_call: the callee must return what this function returns.
-        const tfs = this.callees(this.result, mult);
-        if (tfs.length) {
-          add(tail ? 3 : 1, () => {
-            const f = tfs[v % tfs.length]!;
-            this.left -= f.cap * mult;
-            return { k: 'call', t, f: f.name, args: f.params.map((pt, i) => sub(i, pt)), tail: true, tailPos: tail };
-          });
-        }
+      const fs = this.callees(t, mult, inLoop);
+      if (fs.length) {
+        add(inLoop ? 8 : 4, () => {
+          const f = fs[v % fs.length]!;
+          this.called(f, mult, inLoop);
+          return { k: 'call', t, f: f.name, args: f.params.map((pt, i) => sub(i, pt)), tail: false, tailPos: false };
+        });
+      }
+      // return_call: the callee must return what this function returns.
+      const tfs = this.callees(this.result, mult, inLoop);
+      if (tfs.length) {
+        add(tail ? 3 : 1, () => {
+          const f = tfs[v % tfs.length]!;
+          this.called(f, mult, inLoop);
+          return { k: 'call', t, f: f.name, args: f.params.map((pt, i) => sub(i, pt)), tail: true, tailPos: tail };
+        });
       }
       add(tail ? 1 : 0.5, () => ({ k: 'return', t, v: sub(0, this.result), tailPos: tail }));
-      add(0.3, () => ({ k: 'trap', t }));
-      if (depth + 1 < this.maxDepth) {
+      if (this.constructs.loops && d < this.maxDepth) {
         add(1, () => {
           const n = v % (LOOP_MAX + 1);
           const ctr = this.newLocal('i32');
           this.counters.add(ctr);
-          const bt = VTS[(v >>> 2) % 3]!;
-          const into = this.pickLocal(bt, v >>> 4);
-          const body = sub(0, bt, false, mult * Math.max(n, 1), true);
-          return { k: 'repeat', t, n, ctr, into, body, rest: sub(1, t, tail) };
+          const into = this.pickLocal(t, v >>> 2);
+          return { k: 'repeat', t, n, ctr, into, body: sub(0, t, false, mult * Math.max(n, 1), true) };
         });
       }
     }
@@ -356,7 +390,7 @@ export function decodeProgram(pg: ProgramGene, maxDepth: number, constructs: Con
   let nf = 0;
   let ng = 0;
   let nk = 0;
-  const stages: StageDef[] = pg.stages.map((sg, si) => {
+  const stages: StageDef[] = pg.stages.slice(0, pg.count).map((sg, si) => {
     const stage: StageDef = { name: `s${si}`, async: sg.async, globals: [], consts: [], funcs: [] };
     for (const g of sg.globals) {
       const t = VTS[g.t % 3]!;
@@ -390,7 +424,9 @@ export function decodeProgram(pg: ProgramGene, maxDepth: number, constructs: Con
       redefined.add(f.name);
       const d = new BodyDecoder(scope, f.params, f.result, f.rank, f.cap, maxDepth, constructs, r.locals.map((x) => VTS[x % 3]!));
       const body = d.decode(r.body, f.result, 0, true, 1, false);
-      stage.funcs.push({ name: f.name, params: f.params, result: f.result, locals: d.locals, body, inline: r.inline, redefine: true });
+      const inline = r.inline && !f.pinned;
+      f.inline = inline;
+      stage.funcs.push({ name: f.name, params: f.params, result: f.result, locals: d.locals, body, inline, redefine: true });
     }
     for (const fg of sg.funcs) {
       const params = fg.params.map((p) => VTS[p % 3]!);
@@ -401,7 +437,7 @@ export function decodeProgram(pg: ProgramGene, maxDepth: number, constructs: Con
       const body = d.decode(fg.body, result, 0, true, 1, false);
       const cap = Math.max(FUNC_BUDGET - d.left, MIN_CAP);
       stage.funcs.push({ name, params, result, locals: d.locals, body, inline: fg.inline, redefine: false });
-      scope.funcs.push({ name, params, result, rank: myRank, cap });
+      scope.funcs.push({ name, params, result, rank: myRank, cap, inline: fg.inline, pinned: false });
     }
     return stage;
   });
@@ -440,7 +476,7 @@ function sexpr(n: Node): { head: string; kids: Node[] } | string {
     case 'return':
       return { head: `return${n.tailPos ? '' : ` (in block:${n.t})`}`, kids: [n.v] };
     case 'repeat':
-      return { head: `repeat ${n.n}x (counter l${n.ctr}) l${n.into} =`, kids: [n.body, n.rest] };
+      return { head: `repeat ${n.n}x (counter l${n.ctr}) l${n.into} =`, kids: [n.body] };
   }
 }
 

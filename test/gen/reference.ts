@@ -105,7 +105,7 @@ export class RefMachine {
           frame[np + n.into] = this.eval(n.body, frame, np);
           frame[np + n.ctr] = ((frame[np + n.ctr] as number) - 1) | 0;
         }
-        return this.eval(n.rest, frame, np);
+        return frame[np + n.into]!;
     }
   }
 
