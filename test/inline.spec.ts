@@ -48,6 +48,24 @@ for (const linking of LINKINGS) {
       assert.equal(rt.fn('f20')(), 2432902008176640000n);
     });
 
+    it('gives an inlined body fresh zeroed locals on every run, as a call would', async () => {
+      const rt = await newRuntime({ linking });
+      rt.stage('a').func('cnt', '-> i32', (b) => {
+        const l = b.local('i32');
+        return b.tee(l, b.i32.add(b.get(l), b.i32(1)));
+      }, { inline: true }).commitSync();
+      rt.stage('b').func('loop3', '-> i32', (b) => {
+        const i = b.local('i32');
+        const acc = b.local('i32');
+        return [
+          b.set(i, b.i32(3)),
+          b.block([b.loop('l', [b.brIf('done', b.i32.eqz(b.get(i))), b.set(acc, b.i32.add(b.get(acc), b.call('cnt'))), b.set(i, b.i32.sub(b.get(i), b.i32(1))), b.br('l')])], { label: 'done' }),
+          b.get(acc),
+        ];
+      }).commitSync();
+      assert.equal(rt.fn('loop3')(), 3);
+    });
+
     it('turns returns and tail calls of an inlined body into branches', async () => {
       const rt = await newRuntime({ linking });
       rt.stage().func('clamp', 'i32 -> i32', (b) => [b.if(b.i32.lt_s(b.param(0), b.i32(0)), b.return(b.i32(0))), b.param(0)], { inline: true }).func(

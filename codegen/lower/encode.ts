@@ -243,6 +243,14 @@ class ModuleEncoder {
   }
 
   private expr(e: Expr): void {
+    this.node(e);
+    // A block, loop, if or try that never completes has the empty block type in wasm, so what
+    // follows would see an empty stack; an `unreachable` after it (never executed) makes the
+    // stack polymorphic again, as the IR's type says.
+    if (e.type === 'unreachable' && (e.k === 'block' || e.k === 'loop' || e.k === 'if' || e.k === 'try')) this.body.u8(0x00);
+  }
+
+  private node(e: Expr): void {
     const b = this.body;
     const ctx = this.plan.ctx;
     switch (e.k) {

@@ -87,7 +87,11 @@ export const inlinePass: FuncPass = {
       };
       const body = callee.body.map(remap).map((e) => rewrite(e, stack));
       const binds: Expr[] = args.map((a, i) => ({ k: 'local.set', type: 'none', index: base + i, value: a, tee: false }));
-      return { k: 'block', type: resultType, label: exit, body: [...binds, ...body] };
+      // Wasm zeroes a callee's locals on every call; an inlined body reuses its locals (in a
+      // loop, say), so they are zeroed explicitly.
+      const zero = (t: ValType): Expr => ({ k: 'const', type: t, value: t === 'i64' ? 0n : 0 });
+      const resets: Expr[] = callee.locals.map((t, i) => ({ k: 'local.set', type: 'none', index: base + callee.sig.params.length + i, value: zero(t), tee: false }));
+      return { k: 'block', type: resultType, label: exit, body: [...binds, ...resets, ...body] };
     };
 
     const body = f.body.map((e) => rewrite(e, []));

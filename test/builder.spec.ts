@@ -1,0 +1,42 @@
+// The body builder and the baseline encoder on the shapes that are easy to get wrong: blocks
+// that never complete, inferred block types, branches carrying values.
+
+import assert from 'node:assert/strict';
+import { newRuntime } from './helpers.js';
+
+describe('builder and encoder', () => {
+  it('accepts blocks and ifs that never complete where a value is expected', async () => {
+    const rt = await newRuntime();
+    rt.stage('s')
+      .func('g', '-> i32', (b) => b.i32(4))
+      .func('seqReturn', '-> i32', (b) => b.seq(b.nop(), b.return(b.i32(3))))
+      .func('ifTail', '-> i32', (b) => b.if(b.i32(1), b.returnCall('g'), b.returnCall('g')))
+      .func('operand', '-> i32', (b) => b.i32.add(b.seq(b.nop(), b.return(b.i32(5))), b.i32(1)))
+      .func('loopForever', 'i32 -> i32', (b) => b.if(b.param(0), b.loop('l', b.br('l')), b.i32(7)))
+      .commitSync();
+    assert.equal(rt.fn('seqReturn')(), 3);
+    assert.equal(rt.fn('ifTail')(), 4);
+    assert.equal(rt.fn('operand')(), 5);
+    assert.equal(rt.fn('loopForever')(0), 7);
+  });
+
+  it('infers a labelled block type from the branches that leave it', async () => {
+    const rt = await newRuntime();
+    rt.stage('s')
+      .func('pick', 'i32 -> i64', (b) => b.block([b.drop(b.brIf('out', b.param(0), b.i64(10))), b.br('out', b.i64(20))], { label: 'out' }))
+      .commitSync();
+    assert.equal(rt.fn('pick')(1), 10n);
+    assert.equal(rt.fn('pick')(0), 20n);
+  });
+
+  it('dispatches with br_table', async () => {
+    const rt = await newRuntime();
+    rt.stage('s')
+      .func('sw', 'i32 -> i32', (b) => [
+        b.block([b.block([b.block(b.brTable(['a', 'b'], 'c', b.param(0)), { label: 'a' }), b.return(b.i32(100))], { label: 'b' }), b.return(b.i32(200))], { label: 'c' }),
+        b.i32(300),
+      ])
+      .commitSync();
+    assert.deepEqual([0, 1, 2, 9].map((i) => rt.fn('sw')(i)), [100, 200, 300, 300]);
+  });
+});
