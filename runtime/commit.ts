@@ -5,7 +5,7 @@
 import { FuncBuilder } from '../codegen/ir/builder.js';
 import { analyze } from '../codegen/ir/analyze.js';
 import type { FuncIR } from '../codegen/ir/nodes.js';
-import { sameSig, sigText } from '../codegen/ir/nodes.js';
+import { children, sameSig, sigText } from '../codegen/ir/nodes.js';
 import type { FieldInfo } from '../codegen/ir/symbols.js';
 import { OBJECT_HEADER_SIZE, RTT_DESC } from '../codegen/ir/symbols.js';
 import { verifyFunc } from '../codegen/ir/verify.js';
@@ -274,7 +274,11 @@ export function codeUnit(core: Core, plan: Plan, stage: string, tier: Tier, irs:
   const passCtx = {
     inlineBody: (n: string) => {
       const r = lookup(n);
-      return r?.kind === 'func' && r.inline && r.ir ? r.ir : undefined;
+      if (r?.kind !== 'func' || !r.ir) return undefined;
+      // Declared inline: always. Otherwise the optimizing tier inlines small bodies by itself
+      // (the engine will not inline a call through a table), with the same backedge.
+      if (r.inline || (tier === 'optimizing' && r.stage !== stage && irSize(r.ir, core.opts.autoInline) <= core.opts.autoInline)) return r.ir;
+      return undefined;
     },
     dependOn: (n: string) => void deps.add(n),
     resolve: (n: string) => lookupOrTombstone(core, lookup, n),
@@ -560,6 +564,23 @@ export function publish(core: Core, plan: Plan, recordStage: boolean): StageInfo
     recompiled: Object.freeze([...plan.recompiles.keys()]),
     stats: Object.freeze({ ...plan.stats }),
   });
+}
+
+/** Nodes in a function body, counted up to `limit` + 1 (bigger bodies are not inlined anyway). */
+const irSizes = new WeakMap<FuncIR, number>();
+export function irSize(f: FuncIR, limit: number): number {
+  let n = irSizes.get(f);
+  if (n === undefined) {
+    n = 0;
+    const stack = [...f.body];
+    while (stack.length && n <= limit) {
+      const e = stack.pop()!;
+      n++;
+      stack.push(...children(e));
+    }
+    irSizes.set(f, n);
+  }
+  return n;
 }
 
 /** A live record, or the record of a retired function (recompiled callers keep calling its stub). */

@@ -41,6 +41,12 @@ export interface RuntimeOptions {
   /** Validate every generated module with binaryen too (slow; for debugging Accrete). Default: `false`. */
   validate?: boolean;
   /**
+   * The optimizing tier inlines functions of other stages whose bodies have at most this many IR
+   * nodes, as if declared `inline` (redefining one recompiles its inliners). 0 turns it off.
+   * Default: 24.
+   */
+  autoInline?: number;
+  /**
    * Exception-handling encoding: `legacy` (try/catch, V8 9.5+), `final` (try_table, V8 13+).
    * `auto` prefers legacy where the engine has it, since every engine with final has it too so far.
    * Default: `'auto'`.
@@ -60,10 +66,11 @@ export interface ResolvedOptions {
   readonly tier: Tier;
   readonly linking: LinkingChoice;
   readonly validate: boolean;
+  readonly autoInline: number;
   readonly exceptions: 'auto' | 'legacy' | 'final';
 }
 
-const KNOWN = new Set(['host', 'shared', 'initialPages', 'maximumPages', 'globalsBytes', 'rttBytes', 'initialSlots', 'maxSlots', 'tier', 'linking', 'validate', 'exceptions']);
+const KNOWN = new Set(['host', 'shared', 'initialPages', 'maximumPages', 'globalsBytes', 'rttBytes', 'initialSlots', 'maxSlots', 'tier', 'linking', 'validate', 'exceptions', 'autoInline']);
 
 function int(o: Record<string, unknown>, key: string, min: number, max: number): number | undefined {
   const v = o[key];
@@ -125,6 +132,7 @@ export function resolveOptions(options: RuntimeOptions | undefined): ResolvedOpt
     tier: oneOf(o, 'tier', ['baseline', 'optimizing'] as const, 'baseline'),
     linking: oneOf(o, 'linking', ['auto', 'shared-table', 'link-table'] as const, 'auto'),
     validate: bool(o, 'validate'),
+    autoInline: int(o, 'autoInline', 0, 10_000) ?? 24,
     exceptions: oneOf(o, 'exceptions', ['auto', 'legacy', 'final'] as const, 'auto'),
   });
 }

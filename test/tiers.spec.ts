@@ -46,6 +46,26 @@ describe('tiers', () => {
     assert.equal(handle(10), 45);
   });
 
+  it('inlines small functions of other stages by itself, with backedges', async () => {
+    const rt = await newRuntime({ tier: 'optimizing' });
+    rt.stage('lib').func('inc', 'i32 -> i32', (b) => b.i32.add(b.param(0), b.i32(1))).commitSync();
+    rt.stage('app').func('inc2', 'i32 -> i32', (b) => b.call('inc', b.call('inc', b.param(0)))).commitSync();
+    assert.equal(rt.fn('inc2')(1), 3);
+    assert.deepEqual(WebAssembly.Module.imports(rt.internals.stages.get('app')!.code!.module), [], 'no call through the table is left');
+    const info = rt.stage('lib2').func('inc', 'i32 -> i32', (b) => b.i32.add(b.param(0), b.i32(10)), { redefine: true }).commitSync();
+    assert.deepEqual(info.recompiled, ['app']);
+    assert.equal(rt.fn('inc2')(1), 21);
+  });
+
+  it('does not inline on its own when autoInline is 0, or in the baseline tier', async () => {
+    for (const opts of [{ tier: 'optimizing' as const, autoInline: 0 }, { tier: 'baseline' as const }]) {
+      const rt = await newRuntime(opts);
+      rt.stage('lib').func('inc', 'i32 -> i32', (b) => b.i32.add(b.param(0), b.i32(1))).commitSync();
+      rt.stage('app').func('inc2', 'i32 -> i32', (b) => b.call('inc', b.param(0))).commitSync();
+      assert.notDeepEqual(WebAssembly.Module.imports(rt.internals.stages.get('app')!.code!.module), [], JSON.stringify(opts));
+    }
+  });
+
   it('says how to load binaryen when a sync call needs it first', async () => {
     // A fresh process may not have binaryen yet; the error must explain the fix. Here it may be
     // loaded by an earlier test, so only check the error when it is not.
