@@ -62,6 +62,12 @@ export interface Plan {
 
 export const now = (): number => performance.now();
 
+/** One shared empty set: most units fold nothing and call nothing directly (memory per stage counts). */
+export const NO_NAMES: Set<string> = new Set();
+const setOrEmpty = (names: string[]): Set<string> => (names.length ? new Set(names) : NO_NAMES);
+const NO_NUMBERS: number[] = Object.freeze([]) as unknown as number[];
+const arrayOrEmpty = (xs: number[]): number[] => (xs.length ? xs : NO_NUMBERS);
+
 export function emptyStats(tier: Tier): StageStats {
   return { bytes: 0, functions: 0, tier, build: 0, optimize: 0, compile: 0, instantiate: 0, wire: 0, total: 0 };
 }
@@ -312,10 +318,10 @@ export function codeUnit(core: Core, plan: Plan, stage: string, tier: Tier, irs:
     bytes,
     imports,
     host: undefined,
-    slotRefs: [...new Set([...refs.slotCalls, ...refs.slotRefs].map(slotOf))],
-    cellRefs: [...refs.globals].map((n) => ctx.globalAddress(n)),
-    deps,
-    directCalls: new Set([...refs.callers].filter(([callee, callers]) => [...callers].some((c) => c !== callee)).map(([callee]) => callee)),
+    slotRefs: arrayOrEmpty([...new Set([...refs.slotCalls, ...refs.slotRefs].map(slotOf))]),
+    cellRefs: arrayOrEmpty([...refs.globals].map((n) => ctx.globalAddress(n))),
+    deps: deps.size ? deps : NO_NAMES,
+    directCalls: setOrEmpty([...refs.callers].filter(([callee, callers]) => [...callers].some((c) => c !== callee)).map(([callee]) => callee)),
   };
 }
 
@@ -335,8 +341,8 @@ function hostUnit(core: Core, stage: string, defs: ReadonlyArray<Extract<Def, { 
     host,
     slotRefs: [],
     cellRefs: [],
-    deps: new Set(),
-    directCalls: new Set(),
+    deps: NO_NAMES,
+    directCalls: NO_NAMES,
   };
 }
 
@@ -377,7 +383,7 @@ export function planRecompiles(core: Core, plan: Plan, changed: readonly string[
 }
 
 export function relinkedUnit(stage: string, tier: Tier, r: RelinkResult): PendingUnit {
-  return { stage, kind: 'link', tier, funcs: r.funcs, exportNames: r.exportNames, bytes: r.bytes, imports: r.imports, host: undefined, slotRefs: r.slotRefs, cellRefs: r.cellRefs, deps: r.deps, directCalls: new Set() };
+  return { stage, kind: 'link', tier, funcs: r.funcs, exportNames: r.exportNames, bytes: r.bytes, imports: r.imports, host: undefined, slotRefs: r.slotRefs, cellRefs: r.cellRefs, deps: r.deps, directCalls: NO_NAMES };
 }
 
 // ---------------------------------------------------------------- realizing

@@ -63,6 +63,9 @@ export interface RelinkResult {
 export interface FnCell {
   current: Function | null;
   readonly name: string;
+  /** The `rt.fn` handle for this name (made on first request) and the arity it was made for. */
+  callable?: Function;
+  arity?: number;
 }
 
 export class Core implements Resolver {

@@ -3,7 +3,7 @@
 // and global cells return for reuse once no live stage refers to them.
 
 import { encodeThunks, type ThunkSpec } from '../codegen/lower/thunks.js';
-import { abandon, installUnits, liveUnits, newPlan, planRecompiles, realizeSync, swapRecompiles, type PendingUnit } from './commit.js';
+import { NO_NAMES, abandon, installUnits, liveUnits, newPlan, planRecompiles, realizeSync, swapRecompiles, type PendingUnit } from './commit.js';
 import type { Core } from './core.js';
 import { fail } from './errors.js';
 import type { FuncRecord, SymbolRecord } from './symbols.js';
@@ -87,7 +87,7 @@ function stubUnit(core: Core, stage: string, funcs: readonly FuncRecord[]): Pend
     host: { retired },
     slotRefs: [],
     cellRefs: [],
-    deps: new Set(),
-    directCalls: new Set(),
+    deps: NO_NAMES,
+    directCalls: NO_NAMES,
   };
 }

@@ -40,8 +40,6 @@ export class Runtime {
   readonly layout: Layout;
   private readonly core: Core;
   private queue: Promise<unknown> = Promise.resolve();
-  /** `rt.fn` handles, one per name and arity, so a handle is stable and cheap to ask for again. */
-  private readonly callables = new Map<string, Function>();
   private anonymous = 0;
 
   private constructor(core: Core) {
@@ -250,10 +248,12 @@ export class Runtime {
     if (!r) throw fail('UnknownSymbol', `'${name}' is not defined`);
     if (r.kind !== 'func') throw fail('WrongSymbolKind', `'${name}' is a ${r.kind}, not a func`);
     const arity = r.sig.params.length;
-    const key = `${arity}:${name}`;
-    let c = this.callables.get(key);
-    if (!c) this.callables.set(key, (c = callable(this.core, name, arity)));
-    return c as unknown as T;
+    const cell = this.core.cell(name);
+    if (!cell.callable || cell.arity !== arity) {
+      cell.callable = callable(this.core, name, arity);
+      cell.arity = arity;
+    }
+    return cell.callable as unknown as T;
   }
 
   /** Read a global's cell. */

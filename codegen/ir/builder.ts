@@ -504,12 +504,15 @@ export class FuncBuilder {
     return {
       name: this.name,
       sig: this.sig,
-      locals: this.localTypes.slice(this.sig.params.length),
-      localNames: [...this.localNames],
+      locals: this.localTypes.length > this.sig.params.length ? this.localTypes.slice(this.sig.params.length) : NO_LOCALS,
+      localNames: this.localNames.some((n) => n !== undefined) ? [...this.localNames] : NO_LOCALS,
       body: list,
     };
   }
 }
+
+/** Shared by bodies without locals or local names (most of them): memory per stage counts. */
+const NO_LOCALS: readonly never[] = Object.freeze([]);
 
 const protos = new Map<ValType, object>();
 

@@ -54,6 +54,8 @@ export interface EncodedModule {
 }
 
 const NONE_BT = 0x40;
+/** Shared by every module that imports nothing (many do): memory per stage counts. */
+const NO_IMPORTS: ModuleImports = Object.freeze({ memory: false, table: false, link: Object.freeze([]) as unknown as number[], exn: false });
 const LOAD: Record<ValType, InstrInfo> = { i32: instr('i32.load'), i64: instr('i64.load'), f32: instr('f32.load'), f64: instr('f64.load') };
 const STORE: Record<ValType, InstrInfo> = { i32: instr('i32.store'), i64: instr('i64.store'), f32: instr('f32.store'), f64: instr('f64.store') };
 const scratchCode = new ByteWriter(4096);
@@ -150,7 +152,8 @@ class ModuleEncoder {
     });
     w.bytes(this.code.buf.subarray(0, this.code.len));
     this.names(w);
-    return { bytes: w.finish(), imports: this.imports };
+    const i = this.imports;
+    return { bytes: w.finish(), imports: i.memory || i.table || i.exn || i.link.length ? i : NO_IMPORTS };
   }
 
   private names(w: ByteWriter): void {
