@@ -3,13 +3,13 @@
 // publish cannot fail, so a failed commit leaves the runtime exactly as it was.
 
 import { FuncBuilder } from '../codegen/ir/builder.js';
-import { analyze } from '../codegen/ir/analyze.js';
+import { analyze, type References } from '../codegen/ir/analyze.js';
 import type { FuncIR } from '../codegen/ir/nodes.js';
 import { children, sameSig, sigText } from '../codegen/ir/nodes.js';
 import type { FieldInfo } from '../codegen/ir/symbols.js';
 import { OBJECT_HEADER_SIZE, RTT_DESC } from '../codegen/ir/symbols.js';
 import { verifyFunc } from '../codegen/ir/verify.js';
-import { encodeModule, type ModuleImports } from '../codegen/lower/encode.js';
+import { encodeModule, type LowerContext, type ModuleImports } from '../codegen/lower/encode.js';
 import { encodeThunks, type ThunkSpec } from '../codegen/lower/thunks.js';
 import { optimizerLoaded, optimizerSync } from '../codegen/optimizer.js';
 import { runPasses } from '../codegen/passes/registry.js';
@@ -38,6 +38,10 @@ export interface PendingUnit {
   module?: WebAssembly.Module;
   instance?: WebAssembly.Instance;
   linkTable?: WebAssembly.Table;
+  /** For a part of a module shared by several stages (compaction): the part that is realized. */
+  primary?: PendingUnit;
+  /** Shared by all parts of one module: how many parts are live. */
+  shared?: { live: number };
 }
 
 export interface Plan {
@@ -270,12 +274,21 @@ export function readValue(v: DataView, at: number, t: string): number | bigint {
   return v.getFloat64(at, true);
 }
 
+/** A stage's functions after the passes, with what they refer to and depend on. */
+export interface LoweredStage {
+  stage: string;
+  irs: readonly FuncIR[];
+  lowered: readonly FuncIR[];
+  refs: References;
+  deps: Set<string>;
+}
+
 /**
- * Lower IR functions into a code unit of `stage`. `fresh` says the trees were just built against
+ * Run the passes over a stage's functions. `fresh` says the trees were just built against
  * `lookup`; others (stored bodies being recompiled) are rebound first, since lowering trusts what
  * each node resolved to.
  */
-export function codeUnit(core: Core, plan: Plan, stage: string, tier: Tier, irs: readonly FuncIR[], lookup: (n: string) => SymbolRecord | undefined, fresh = false): PendingUnit {
+export function lowerFuncs(core: Core, stage: string, tier: Tier, irs: readonly FuncIR[], lookup: (n: string) => SymbolRecord | undefined, fresh: boolean): LoweredStage {
   const deps = new Set<string>();
   const passCtx = {
     inlineBody: (n: string) => {
@@ -298,31 +311,39 @@ export function codeUnit(core: Core, plan: Plan, stage: string, tier: Tier, irs:
     refs = analyze(lowered);
   }
   for (const c of refs.constants) deps.add(c);
+  return { stage, irs, lowered, refs, deps };
+}
+
+/** What a lowered stage holds on to: slots and cells it refers to, backedges, direct calls. */
+export function partOf(ctx: LowerContext, low: LoweredStage): Pick<PendingUnit, 'slotRefs' | 'cellRefs' | 'deps' | 'directCalls'> {
+  const { refs, deps } = low;
+  return {
+    slotRefs: arrayOrEmpty([...new Set([...refs.slotCalls, ...refs.slotRefs].map((n) => ctx.slotOf(n)))]),
+    cellRefs: arrayOrEmpty([...refs.globals].map((n) => ctx.globalAddress(n))),
+    deps: deps.size ? deps : NO_NAMES,
+    directCalls: setOrEmpty([...refs.callers].filter(([callee, callers]) => [...callers].some((c) => c !== callee)).map(([callee]) => callee)),
+  };
+}
+
+/** Lower IR functions into a code unit of `stage` (see lowerFuncs for `fresh`). */
+export function codeUnit(core: Core, plan: Plan, stage: string, tier: Tier, irs: readonly FuncIR[], lookup: (n: string) => SymbolRecord | undefined, fresh = false): PendingUnit {
+  const low = lowerFuncs(core, stage, tier, irs, lookup, fresh);
   const ctx = core.lowerContext(lookup);
-  let { bytes, imports } = encodeModule({ name: stage, funcs: lowered, ctx, refs });
+  let { bytes, imports } = encodeModule({ name: stage, funcs: low.lowered, ctx, refs: low.refs });
   if (tier === 'optimizing') {
     const t = now();
     bytes = optimizerSync('the optimizing tier').optimize(bytes);
     plan.stats.optimize += now() - t;
   }
-  if (core.opts.validate) {
-    const text = optimizerSync('the validate option').validate(bytes);
-    if (text) throw fail('Internal', 'the generated module does not validate', { stage }, { detail: text });
-  }
-  const slotOf = (n: string) => ctx.slotOf(n);
-  return {
-    stage,
-    kind: 'code',
-    tier,
-    funcs: irs.map((f) => f.name),
-    bytes,
-    imports,
-    host: undefined,
-    slotRefs: arrayOrEmpty([...new Set([...refs.slotCalls, ...refs.slotRefs].map(slotOf))]),
-    cellRefs: arrayOrEmpty([...refs.globals].map((n) => ctx.globalAddress(n))),
-    deps: deps.size ? deps : NO_NAMES,
-    directCalls: setOrEmpty([...refs.callers].filter(([callee, callers]) => [...callers].some((c) => c !== callee)).map(([callee]) => callee)),
-  };
+  checkValid(core, bytes, stage);
+  return { stage, kind: 'code', tier, funcs: irs.map((f) => f.name), bytes, imports, host: undefined, ...partOf(ctx, low) };
+}
+
+/** With the validate option, binaryen checks every generated module (a failure is a bug). */
+export function checkValid(core: Core, bytes: Uint8Array, stage: string): void {
+  if (!core.opts.validate) return;
+  const text = optimizerSync('the validate option').validate(bytes);
+  if (text) throw fail('Internal', 'the generated module does not validate', { stage }, { detail: text });
 }
 
 function hostUnit(core: Core, stage: string, defs: ReadonlyArray<Extract<Def, { kind: 'host' }>>, lookup: (n: string) => SymbolRecord | undefined): PendingUnit {
@@ -421,8 +442,19 @@ function importsOf(core: Core, u: PendingUnit): WebAssembly.Imports {
   return core.importsFor(u.imports, u.linkTable, u.host);
 }
 
+/** Parts of a shared module take the module, instance and link table of its primary part. */
+function shareRealized(plan: Plan): void {
+  for (const u of unitsOf(plan)) {
+    if (!u.primary) continue;
+    u.module = u.primary.module;
+    u.instance = u.primary.instance;
+    u.linkTable = u.primary.linkTable;
+  }
+}
+
 export function realizeSync(core: Core, plan: Plan): void {
   for (const u of unitsOf(plan)) {
+    if (u.primary) continue;
     let t = now();
     try {
       u.module = new WebAssembly.Module(u.bytes as BufferSource);
@@ -438,10 +470,12 @@ export function realizeSync(core: Core, plan: Plan): void {
     }
     plan.stats.instantiate += now() - t;
   }
+  shareRealized(plan);
 }
 
 export async function realizeAsync(core: Core, plan: Plan): Promise<void> {
   for (const u of unitsOf(plan)) {
+    if (u.primary) continue;
     let t = now();
     try {
       u.module = await WebAssembly.compile(u.bytes as BufferSource);
@@ -457,6 +491,7 @@ export async function realizeAsync(core: Core, plan: Plan): Promise<void> {
     }
     plan.stats.instantiate += now() - t;
   }
+  shareRealized(plan);
 }
 
 function linkOrCompileFailure(core: Core, u: PendingUnit, e: unknown): AccreteError {
@@ -479,6 +514,7 @@ function liveUnit(u: PendingUnit): Unit {
     exportNames: u.exportNames,
     imports: u.imports,
     linkTable: u.linkTable,
+    shared: u.shared,
     slotRefs: u.slotRefs,
     cellRefs: u.cellRefs,
     deps: u.deps,
@@ -506,8 +542,9 @@ export function installUnits(core: Core, live: Map<PendingUnit, Unit>): void {
       core.setCell(n, fn);
     });
   }
-  for (const lu of live.values()) {
-    if (lu.linkTable && lu.imports) core.slots.attachLinkTable(lu.linkTable, lu.imports.link, (s) => core.slots.get(s));
+  for (const [u, lu] of live) {
+    // A module shared by several parts attaches its link table once, through its primary part.
+    if (!u.primary && lu.linkTable && lu.imports) core.slots.attachLinkTable(lu.linkTable, lu.imports.link, (s) => core.slots.get(s));
     core.holdRefs(lu);
   }
 }
@@ -522,7 +559,14 @@ export function swapRecompiles(core: Core, plan: Plan, live: Map<PendingUnit, Un
     }
     rec.code = u ? live.get(u) : undefined;
     if (rec.code) core.addDependents(s, rec.code.deps);
+    noteSingle(core, rec);
   }
+}
+
+/** Keep the set of compaction candidates: stages whose code is a baseline module of their own. */
+export function noteSingle(core: Core, rec: StageRecord): void {
+  if (rec.kind === 'code' && rec.code && !rec.code.shared && rec.code.kind === 'code' && rec.code.tier === 'baseline') core.singles.add(rec.name);
+  else core.singles.delete(rec.name);
 }
 
 /** Make a realized plan visible. Nothing here can fail on valid state. */
@@ -561,6 +605,7 @@ export function publish(core: Core, plan: Plan, recordStage: boolean): StageInfo
     };
     core.stages.set(plan.name, rec);
     if (code) core.addDependents(plan.name, code.deps);
+    noteSingle(core, rec);
   }
   plan.undo.length = 0;
   core.generation++;

@@ -24,6 +24,8 @@ export interface Unit {
   readonly exportNames: readonly string[] | undefined;
   readonly imports: ModuleImports | undefined;
   readonly linkTable: WebAssembly.Table | undefined;
+  /** Set when several stages share one module (compaction): how many of their parts are live. */
+  readonly shared: { live: number } | undefined;
   /** Slots and global cells the code refers to; they stay unreused while this unit lives. */
   readonly slotRefs: readonly number[];
   readonly cellRefs: readonly number[];
@@ -77,6 +79,8 @@ export class Core implements Resolver {
   readonly dependents = new Map<string, Set<string>>();
   readonly tagsById = new Map<number, TagRecord>();
   readonly cells = new Map<string, FnCell>();
+  /** Stages whose code is a baseline module of their own: what compaction may merge. */
+  readonly singles = new Set<string>();
   readonly slots: SlotTable;
   readonly globalCells: CellAllocator;
   readonly rtts: RttAllocator;
@@ -155,10 +159,11 @@ export class Core implements Resolver {
     for (const c of u.cellRefs) this.globalCells.pool.ref(c);
   }
 
-  /** Drop a unit that is being replaced or retired: its link table and its references. */
+  /** Drop a unit that is being replaced or retired: its references, and its link table once no part of its module is live. */
   dropUnit(u: Unit | undefined): void {
     if (!u) return;
-    if (u.linkTable && u.imports) this.slots.detachLinkTable(u.linkTable, u.imports.link);
+    const last = !u.shared || --u.shared.live === 0;
+    if (last && u.linkTable && u.imports) this.slots.detachLinkTable(u.linkTable, u.imports.link);
     for (const s of u.slotRefs) this.slots.pool.unref(s);
     for (const c of u.cellRefs) this.globalCells.pool.unref(c);
   }

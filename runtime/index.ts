@@ -7,6 +7,7 @@ export type { Features } from './features.js';
 export type { SymbolDescription } from './symbols.js';
 export type { RetireInfo } from './retire.js';
 export type { LinkOptions } from './link.js';
+export type { CompactionInfo } from './compact.js';
 export type { Layout } from './layout.js';
 export {
   AccreteError,

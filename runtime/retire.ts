@@ -60,6 +60,7 @@ export function retireStage(core: Core, name: string): RetireInfo {
     } else if (r.kind === 'global') core.globalCells.pool.retire(r.address);
   }
   core.stages.delete(name);
+  core.singles.delete(name);
   core.generation++;
   return Object.freeze({ stage: name, symbols: Object.freeze([...removed]), recompiled: Object.freeze([...plan.recompiles.keys()]) });
 }

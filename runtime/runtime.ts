@@ -9,6 +9,7 @@ import { chooseLinking, detectFeatures, engineInfo, type EngineInfo, type Featur
 import { PAGE, makeLayout, writeHeader, type Layout } from './layout.js';
 import { resolveOptions, type RuntimeOptions, type Tier } from './options.js';
 import { retireStage, type RetireInfo } from './retire.js';
+import { compactNow, type CompactionInfo } from './compact.js';
 import { planLink, sourceBytes, type LinkOptions } from './link.js';
 import { disassemble } from '../codegen/wasm/wat.js';
 import { Stage, type StageInfo, type StageStats } from './stage.js';
@@ -137,8 +138,35 @@ export class Runtime {
       abandon(plan);
       throw e;
     }
-    return publish(this.core, plan, true);
+    return this.afterPublish(publish(this.core, plan, true));
   }
+
+  /** Compact when enough single-module stages have accumulated (the commit has already succeeded). */
+  private afterPublish(info: StageInfo): StageInfo {
+    const n = this.core.opts.compactAfter;
+    if (n > 0 && this.core.singles.size >= n) {
+      const names = [...this.core.singles];
+      try {
+        const c = compactNow(this.core, names);
+        if (c) this.compactions.push(c);
+      } catch (e) {
+        // Compaction only saves memory; a failure (a bug) must not fail a commit that succeeded.
+        // Those stages keep their own modules and are not tried again.
+        this.compactionErrors.push(e);
+        for (const s of names) this.core.singles.delete(s);
+      }
+    }
+    return info;
+  }
+
+  /** Merge stages that each have a baseline module of their own into one module (default: all of them). */
+  compact(stageNames?: readonly string[]): CompactionInfo | undefined {
+    return compactNow(this.core, stageNames);
+  }
+
+  /** Compactions done so far (automatic ones included), and any that failed. */
+  readonly compactions: CompactionInfo[] = [];
+  readonly compactionErrors: unknown[] = [];
 
   /** Plan, compile in the background, publish; queued behind earlier async commits. */
   private execAsync(make: () => Plan): Promise<StageInfo> {
@@ -152,7 +180,7 @@ export class Runtime {
           throw e;
         }
         // Another commit published while this one compiled: what it planned may be stale.
-        if (plan.generation === this.core.generation) return publish(this.core, plan, true);
+        if (plan.generation === this.core.generation) return this.afterPublish(publish(this.core, plan, true));
         abandon(plan);
       }
       return this.execSync(make);

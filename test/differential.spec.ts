@@ -69,12 +69,14 @@ interface Config {
   tier: Tier;
   linking: Exclude<LinkingChoice, 'auto'>;
   numRuns: number;
+  /** Merge stages into shared modules this often (0: never), so compaction meets redefinition. */
+  compactAfter: number;
 }
 
 const CONFIGS: Config[] = [
-  { tier: 'baseline', linking: 'shared-table', numRuns: 60 },
-  { tier: 'baseline', linking: 'link-table', numRuns: 60 },
-  { tier: 'optimizing', linking: 'shared-table', numRuns: 40 },
+  { tier: 'baseline', linking: 'shared-table', numRuns: 60, compactAfter: 0 },
+  { tier: 'baseline', linking: 'link-table', numRuns: 60, compactAfter: 3 },
+  { tier: 'optimizing', linking: 'shared-table', numRuns: 40, compactAfter: 0 },
 ];
 
 /** A generated test case; fast-check prints it (the shrunk counterexample) as pseudo-source. */
@@ -115,7 +117,7 @@ function describeError(e: unknown): string {
 /** Run one case on a fresh runtime; throws (with the place and the values) on the first mismatch. */
 async function check(cfg: Config, c: Case): Promise<void> {
   const { program, pool } = c;
-  const rt = await Runtime.create({ tier: cfg.tier, linking: cfg.linking });
+  const rt = await Runtime.create({ tier: cfg.tier, linking: cfg.linking, compactAfter: cfg.compactAfter });
   const ref = new RefMachine();
   const handles = new Map<string, (...args: Value[]) => unknown>();
   const lastStage = program.stages.length - 1;
@@ -129,6 +131,7 @@ async function check(cfg: Config, c: Case): Promise<void> {
     } catch (e) {
       throw new Error(`commit of stage ${s.name} failed: ${describeError(e)}`);
     }
+    if (rt.compactionErrors.length) throw new Error(`compaction after stage ${s.name} failed: ${describeError(rt.compactionErrors[0])}`);
     ref.commit(s);
     for (const name of ref.order) if (!handles.has(name)) handles.set(name, rt.fn(name));
     const where = `after committing ${s.name}`;
@@ -375,7 +378,7 @@ describe('differential: random multi-stage programs against a reference evaluato
   });
 
   for (const cfg of CONFIGS) {
-    it(`agrees with the reference: tier ${cfg.tier}, ${cfg.linking} (${Math.max(1, Math.round(cfg.numRuns * RUN_FACTOR))} programs)`, async () => {
+    it(`agrees with the reference: tier ${cfg.tier}, ${cfg.linking}${cfg.compactAfter ? `, compacting every ${cfg.compactAfter} stages` : ''} (${Math.max(1, Math.round(cfg.numRuns * RUN_FACTOR))} programs)`, async () => {
       await fc.assert(
         fc.asyncProperty(caseArb(constructsFor(cfg.tier)), (c) => check(cfg, c)),
         {

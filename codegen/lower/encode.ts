@@ -36,6 +36,11 @@ export interface ModulePlan {
   ctx: LowerContext;
   /** `analyze(funcs)`, if the caller already has it. */
   refs?: References;
+  /**
+   * When several stages share the module (compaction): the stage of each function. Calls across
+   * groups stay calls through the slot, so each stage keeps its own redefinition semantics.
+   */
+  groups?: readonly number[];
 }
 
 /** What a module imports from `accrete` and which slots its link table holds. */
@@ -84,6 +89,7 @@ class ModuleEncoder {
   private extraLocals: ValType[] = [];
   private nLocals = 0;
   private funcName = '';
+  private funcIndex = 0;
 
   constructor(private readonly plan: ModulePlan) {
     plan.funcs.forEach((f, i) => this.local.set(f.name, i));
@@ -182,6 +188,7 @@ class ModuleEncoder {
 
   private encodeFunc(f: FuncIR): void {
     this.funcName = f.name;
+    this.funcIndex = this.local.get(f.name)!;
     this.labels = [];
     this.extraLocals = [];
     this.nLocals = f.sig.params.length + f.locals.length;
@@ -362,8 +369,9 @@ class ModuleEncoder {
 
   private call(e: CallExpr): void {
     for (const a of e.args) this.expr(a);
+    const groups = this.plan.groups;
     const idx = this.local.get(e.name);
-    if (idx !== undefined) {
+    if (idx !== undefined && (!groups || groups[idx] === groups[this.funcIndex])) {
       if (e.tail && this.plan.ctx.tailCalls) this.body.u8(0x12).u32(idx);
       else {
         this.body.u8(0x10).u32(idx);

@@ -1,0 +1,100 @@
+// Compaction: many small stages rebuilt as one module, each keeping its symbols, slots,
+// redefinition semantics and backedges.
+
+import assert from 'node:assert/strict';
+import type { Runtime } from '../runtime/index.js';
+import { LINKINGS, newRuntime, throwsCode } from './helpers.js';
+
+const modulesOf = (rt: Runtime, names: string[]) => new Set(names.map((n) => rt.internals.stages.get(n)!.code!.instance)).size;
+
+for (const linking of LINKINGS) {
+  describe(`compaction (${linking})`, () => {
+    it('merges stages into one module once enough have accumulated, keeping every slot', async () => {
+      const rt = await newRuntime({ linking, compactAfter: 4 });
+      rt.stage('s0').func('f0', 'i32 -> i32', (b) => b.i32.add(b.param(0), b.i32(1))).commitSync();
+      for (let i = 1; i < 4; i++) rt.stage(`s${i}`).func(`f${i}`, 'i32 -> i32', (b) => b.i32.mul(b.call(`f${i - 1}`, b.param(0)), b.i32(2))).commitSync();
+      const names = ['s0', 's1', 's2', 's3'];
+      assert.equal(modulesOf(rt, names), 1, 'four stages, one module');
+      assert.equal(rt.compactions.length, 1);
+      assert.deepEqual(rt.compactions[0]!.stages, names);
+      assert.equal(rt.fn('f3')(1), 16);
+      assert.deepEqual(rt.stages().map((s) => s.name), ['root', ...names], 'stages keep their identity');
+      const slot = (rt.lookup('f1') as { slot: number }).slot;
+      assert.equal((rt.table.get(slot) as (x: number) => number)(1), 4, 'the slot holds the compacted code');
+    });
+
+    it('still sees a redefinition of a function it calls across stages', async () => {
+      const rt = await newRuntime({ linking, compactAfter: 0 });
+      rt.stage('a').func('leaf', '-> i32', (b) => b.i32(1)).commitSync();
+      rt.stage('b').func('mid', '-> i32', (b) => b.i32.add(b.call('leaf'), b.i32(10))).commitSync();
+      rt.stage('c').func('top', '-> i32', (b) => b.i32.add(b.call('mid'), b.i32(100))).commitSync();
+      const info = rt.compact()!;
+      assert.deepEqual(info.stages, ['a', 'b', 'c']);
+      assert.equal(rt.fn('top')(), 111);
+      rt.stage('a2').func('leaf', '-> i32', (b) => b.i32(2), { redefine: true }).commitSync();
+      assert.equal(rt.fn('top')(), 112);
+      assert.equal(rt.fn('mid')(), 12);
+    });
+
+    it('rebuilds a compacted stage on its own when a backedge fires, leaving the others shared', async () => {
+      const rt = await newRuntime({ linking, compactAfter: 0 });
+      rt.stage('k').constant('K', 'i32', 1).func('one', '-> i32', (b) => b.i32(1), { inline: true }).commitSync();
+      rt.stage('u1').func('useK', '-> i32', (b) => b.i32.add(b.constant('K'), b.call('one'))).commitSync();
+      rt.stage('u2').func('plain', '-> i32', (b) => b.i32(7)).commitSync();
+      rt.compact(['u1', 'u2']);
+      assert.equal(modulesOf(rt, ['u1', 'u2']), 1);
+      const info = rt.stage('k2').constant('K', 'i32', 5, { redefine: true }).commitSync();
+      assert.deepEqual(info.recompiled, ['u1']);
+      assert.equal(rt.fn('useK')(), 6);
+      assert.equal(rt.fn('plain')(), 7);
+      assert.equal(modulesOf(rt, ['u1', 'u2']), 2);
+      rt.stage('k3').func('one', '-> i32', (b) => b.i32(100), { redefine: true, inline: true }).commitSync();
+      assert.equal(rt.fn('useK')(), 105);
+    });
+
+    it('redefines a function of a compacted stage whose other functions call it directly', async () => {
+      const rt = await newRuntime({ linking, compactAfter: 0 });
+      rt.stage('s').func('leaf', '-> i32', (b) => b.i32(1)).func('user', '-> i32', (b) => b.i32.add(b.call('leaf'), b.i32(1))).commitSync();
+      rt.stage('t').func('other', '-> i32', (b) => b.call('user')).commitSync();
+      rt.compact();
+      rt.stage('s2').func('leaf', '-> i32', (b) => b.i32(41), { redefine: true }).commitSync();
+      assert.equal(rt.fn('user')(), 42);
+      assert.equal(rt.fn('other')(), 42);
+    });
+
+    it('retires one stage of a shared module; the others keep working', async () => {
+      const rt = await newRuntime({ linking, compactAfter: 0 });
+      rt.stage('a').func('fa', '-> i32', (b) => b.i32(1)).global('ga', 'i32', 5).commitSync();
+      rt.stage('b').func('fb', '-> i32', (b) => b.i32.add(b.call('fa'), b.global('ga'))).commitSync();
+      rt.stage('c').func('fc', '-> i32', (b) => b.i32(3)).commitSync();
+      rt.compact();
+      rt.retire('b');
+      assert.equal(rt.fn('fa')(), 1);
+      assert.equal(rt.fn('fc')(), 3);
+      throwsCode(() => rt.fn('fb')(), 'RetiredSymbol');
+      rt.retire('a');
+      rt.retire('c');
+      rt.stage('d').func('fd', '-> i32', (b) => b.i32(4)).commitSync();
+      assert.equal(rt.fn('fd')(), 4);
+    });
+
+    it('compacts stages with globals, tags and exceptions', async () => {
+      const rt = await newRuntime({ linking, compactAfter: 0 });
+      rt.stage('t').tag('E', ['i32']).global('count', 'i32', 0).commitSync();
+      rt.stage('thrower').func('boom', 'i32 ->', (b) => [b.setGlobal('count', b.i32.add(b.global('count'), b.i32(1))), b.throw('E', b.param(0))]).commitSync();
+      rt.stage('catcher').func('safe', 'i32 -> i32', (b) => b.try([b.call('boom', b.param(0)), b.i32(0)], [{ tag: 'E', body: ([x]) => x! }])).commitSync();
+      rt.compact(['thrower', 'catcher']);
+      assert.equal(rt.fn('safe')(9), 9);
+      assert.equal(rt.getGlobal('count'), 1);
+      assert.match(rt.toText('catcher'), /\(func \$safe/);
+    });
+
+    it('leaves optimizing-tier and linked stages alone', async () => {
+      const rt = await newRuntime({ linking, compactAfter: 0 });
+      await rt.loadOptimizer();
+      rt.stage('opt', { tier: 'optimizing' }).func('o', '-> i32', (b) => b.i32(1)).commitSync();
+      rt.stage('base').func('p', '-> i32', (b) => b.i32(2)).commitSync();
+      assert.equal(rt.compact(), undefined, 'one candidate is nothing to merge');
+    });
+  });
+}
