@@ -5,7 +5,7 @@
 
 import type { References } from '../codegen/ir/analyze.js';
 import { encodeModule } from '../codegen/lower/encode.js';
-import { abandon, checkValid, lowerFuncs, newPlan, now, partOf, publish, realizeSync, type PendingUnit, type Plan } from './commit.js';
+import { abandon, checkValid, lowerFuncs, newPlan, now, partOf, publish, realizeAsync, realizeSync, type PendingUnit, type Plan } from './commit.js';
 import type { Core } from './core.js';
 
 /** What compaction reports. */
@@ -100,6 +100,31 @@ export function compactNow(core: Core, names: readonly string[] = [...core.singl
     throw e;
   }
   publish(core, plan, false);
+  return infoOf(plan, live, t);
+}
+
+/** The same, compiling in the background; gives up (for a later try) if a commit overtakes it. */
+export async function compactLater(core: Core, names: readonly string[]): Promise<CompactionInfo | undefined> {
+  const live = names.filter((n) => core.singles.has(n));
+  if (live.length < 2) return undefined;
+  const t = now();
+  const plan = planCompaction(core, live);
+  try {
+    await realizeAsync(core, plan);
+  } catch (e) {
+    abandon(plan);
+    throw e;
+  }
+  if (plan.generation !== core.generation) {
+    abandon(plan);
+    return undefined;
+  }
+  publish(core, plan, false);
+  return infoOf(plan, live, t);
+}
+
+function infoOf(plan: Plan, stages: readonly string[], t0: number): CompactionInfo {
   const first = plan.recompiles.values().next().value as PendingUnit;
-  return Object.freeze({ stages: Object.freeze([...live]), functions: [...plan.recompiles.values()].reduce((n, u) => n + (u?.funcs.length ?? 0), 0), bytes: first.bytes.length, time: now() - t });
+  const functions = [...plan.recompiles.values()].reduce((n, u) => n + (u?.funcs.length ?? 0), 0);
+  return Object.freeze({ stages: Object.freeze([...stages]), functions, bytes: first.bytes.length, time: now() - t0 });
 }

@@ -9,7 +9,7 @@ import { chooseLinking, detectFeatures, engineInfo, type EngineInfo, type Featur
 import { PAGE, makeLayout, writeHeader, type Layout } from './layout.js';
 import { resolveOptions, type RuntimeOptions, type Tier } from './options.js';
 import { retireStage, type RetireInfo } from './retire.js';
-import { compactNow, type CompactionInfo } from './compact.js';
+import { compactLater, compactNow, type CompactionInfo } from './compact.js';
 import { planLink, sourceBytes, type LinkOptions } from './link.js';
 import { disassemble } from '../codegen/wasm/wat.js';
 import { Stage, type StageInfo, type StageStats } from './stage.js';
@@ -141,22 +141,53 @@ export class Runtime {
     return this.afterPublish(publish(this.core, plan, true));
   }
 
-  /** Compact when enough single-module stages have accumulated (the commit has already succeeded). */
+  /**
+   * Compaction when enough single-module stages have accumulated (the commit has already
+   * succeeded). It runs in the background when the event loop turns (compiling off the main
+   * thread); a program that never yields gets it synchronously at four times the threshold.
+   */
   private afterPublish(info: StageInfo): StageInfo {
     const n = this.core.opts.compactAfter;
-    if (n > 0 && this.core.singles.size >= n) {
-      const names = [...this.core.singles];
-      try {
-        const c = compactNow(this.core, names);
-        if (c) this.compactions.push(c);
-      } catch (e) {
-        // Compaction only saves memory; a failure (a bug) must not fail a commit that succeeded.
-        // Those stages keep their own modules and are not tried again.
-        this.compactionErrors.push(e);
-        for (const s of names) this.core.singles.delete(s);
+    const singles = this.core.singles.size;
+    if (n > 0 && singles >= n) {
+      if (singles >= 4 * n) this.compactGuarded(() => compactNow(this.core, [...this.core.singles]));
+      else if (!this.compactionScheduled) {
+        this.compactionScheduled = true;
+        setImmediate(() => {
+          this.compactionScheduled = false;
+          void this.enqueue(() => this.compactGuarded(() => compactLater(this.core, [...this.core.singles])));
+        });
       }
     }
     return info;
+  }
+
+  private compactionScheduled = false;
+
+  /** Compaction only saves memory: a failure (a bug) must not fail a commit that succeeded. */
+  private compactGuarded(run: () => CompactionInfo | undefined | Promise<CompactionInfo | undefined>): void | Promise<void> {
+    const names = [...this.core.singles];
+    const done = (c: CompactionInfo | undefined) => void (c && this.compactions.push(c));
+    const failed = (e: unknown) => {
+      // Those stages keep their own modules and are not tried again.
+      this.compactionErrors.push(e);
+      for (const s of names) this.core.singles.delete(s);
+    };
+    try {
+      const r = run();
+      if (r instanceof Promise) return r.then(done, failed);
+      done(r);
+    } catch (e) {
+      failed(e);
+    }
+  }
+
+  /** Resolves when queued background work (async commits, compaction) has finished. */
+  async settled(): Promise<void> {
+    do {
+      await new Promise((r) => setImmediate(r));
+      await this.queue;
+    } while (this.compactionScheduled);
   }
 
   /** Merge stages that each have a baseline module of their own into one module (default: all of them). */

@@ -14,6 +14,8 @@ for (const linking of LINKINGS) {
       rt.stage('s0').func('f0', 'i32 -> i32', (b) => b.i32.add(b.param(0), b.i32(1))).commitSync();
       for (let i = 1; i < 4; i++) rt.stage(`s${i}`).func(`f${i}`, 'i32 -> i32', (b) => b.i32.mul(b.call(`f${i - 1}`, b.param(0)), b.i32(2))).commitSync();
       const names = ['s0', 's1', 's2', 's3'];
+      assert.equal(modulesOf(rt, names), 4, 'compaction waits for the event loop');
+      await rt.settled();
       assert.equal(modulesOf(rt, names), 1, 'four stages, one module');
       assert.equal(rt.compactions.length, 1);
       assert.deepEqual(rt.compactions[0]!.stages, names);
@@ -21,6 +23,18 @@ for (const linking of LINKINGS) {
       assert.deepEqual(rt.stages().map((s) => s.name), ['root', ...names], 'stages keep their identity');
       const slot = (rt.lookup('f1') as { slot: number }).slot;
       assert.equal((rt.table.get(slot) as (x: number) => number)(1), 4, 'the slot holds the compacted code');
+    });
+
+    it('compacts synchronously when the program never yields', async () => {
+      const rt = await newRuntime({ linking, compactAfter: 4 });
+      const names: string[] = [];
+      for (let i = 0; i < 16; i++) {
+        names.push(`s${i}`);
+        rt.stage(`s${i}`).func(`f${i}`, '-> i32', (b) => b.i32(i)).commitSync();
+      }
+      assert.equal(rt.compactions.length, 1, 'at four times the threshold');
+      assert.equal(modulesOf(rt, names), 1);
+      assert.deepEqual(names.map((n, i) => rt.fn(`f${i}`)()), names.map((_, i) => i));
     });
 
     it('still sees a redefinition of a function it calls across stages', async () => {
