@@ -38,7 +38,8 @@ async function main(): Promise<void> {
       step(i);
       times[i] = (now() - t0) * 1000;
       done = i + 1;
-      if (done % 5000 === 0 && process.stderr.isTTY) process.stderr.write(`\r  ${strategy}: ${done}/${N} stages   `);
+      // The parent reads these to say how far a strategy got if the engine kills the process.
+      if (done % 1000 === 0) process.stderr.write(`reached ${done}\n`);
     }
   } catch (e) {
     failed = `stopped after ${done} stages: ${(e as Error).message}`;

@@ -8,8 +8,12 @@ import type { Case, Mode, Series } from '../harness.js';
 const worker = fileURLToPath(new URL('../scaling-worker.js', import.meta.url));
 
 function run(strategy: string, n: number, block: number): Series & { failed?: string } {
-  const p = spawnSync(process.execPath, ['--expose-gc', worker, strategy, String(n), String(block)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 26 });
-  if (p.status !== 0 && !p.stdout) return { strategy, x: [], y: [], failed: `crashed (exit ${p.status ?? p.signal})` };
+  const p = spawnSync(process.execPath, ['--expose-gc', worker, strategy, String(n), String(block)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1 << 26 });
+  if (p.status !== 0 || !p.stdout) {
+    const reached = [...(p.stderr ?? '').matchAll(/reached (\d+)/g)].pop()?.[1] ?? '0';
+    const why = (p.stderr ?? '').split('\n').find((l) => /fatal|error|failed/i.test(l))?.trim() ?? `exit ${p.status ?? p.signal}`;
+    return { strategy, x: [], y: [], extra: { 'stages reached': Number(reached) }, failed: `the process died after about ${reached} stages: ${why}` };
+  }
   return JSON.parse(p.stdout) as Series & { failed?: string };
 }
 
@@ -26,9 +30,7 @@ export const stageCountScaling: Case = {
     const n = mode === 'smoke' ? 200 : mode === 'quick' ? 20000 : 100000;
     const block = mode === 'smoke' ? 100 : 1000;
     const series = ['floor', 'accrete baseline'].map((s) => run(s, n, block));
-    for (const s of series) {
-      if (s.failed) s.extra = { ...(s.extra ?? {}), failed: 1 };
-    }
+
     return { series, xLabel: 'live stages', yLabel: 'µs per stage (block median)' };
   },
   verdicts: (r) => {
