@@ -537,7 +537,8 @@ export function installUnits(core: Core, live: Map<PendingUnit, Unit>): void {
     u.funcs.forEach((n, i) => {
       const rec = core.symbols.get(n);
       if (rec?.kind !== 'func') return;
-      const fn = exp[lu.exportNames?.[i] ?? String(i)] as Function;
+      // Exports "0", "1"... are array-index keys: a number looks them up without making a string.
+      const fn = (lu.exportNames ? exp[lu.exportNames[i]!] : (exp as unknown as Function[])[i]) as Function;
       core.slots.write(rec.slot, fn);
       core.setCell(n, fn);
     });

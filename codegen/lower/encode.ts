@@ -83,7 +83,9 @@ class ModuleEncoder {
   private exnTypeIdx = -1;
   // Scratch writers shared by all encoders: encoding is synchronous and never re-entered.
   private readonly code = scratchCode.reset();
-  private readonly body = scratchBody.reset();
+  /** Where instructions go: the code section itself, or a scratch buffer when locals may still be added. */
+  private body: ByteWriter = scratchBody.reset();
+  private exceptions = false;
   // Per-function state.
   private labels: Array<string | null> = [];
   private extraLocals: ValType[] = [];
@@ -123,6 +125,7 @@ class ModuleEncoder {
     this.imports.memory = refs.memory;
     this.imports.table = this.sharedTableIdx >= 0;
     this.imports.exn = refs.exceptions;
+    this.exceptions = refs.exceptions;
     if (refs.exceptions) this.exnTypeIdx = this.typeOf({ params: ['i32'], results: [] });
   }
 
@@ -133,7 +136,7 @@ class ModuleEncoder {
     this.code.u8(10);
     const codeSize = this.code.reserve();
     this.code.u32(funcs.length);
-    for (const f of funcs) this.encodeFunc(f);
+    funcs.forEach((f, i) => this.encodeFunc(f, i));
     this.code.patch(codeSize);
 
     const w = scratchModule.reset();
@@ -186,28 +189,28 @@ class ModuleEncoder {
     w.patch(at);
   }
 
-  private encodeFunc(f: FuncIR): void {
+  private encodeFunc(f: FuncIR, index: number): void {
     this.funcName = f.name;
-    this.funcIndex = this.local.get(f.name)!;
-    this.labels = [];
-    this.extraLocals = [];
+    this.funcIndex = index;
+    this.labels.length = 0;
     this.nLocals = f.sig.params.length + f.locals.length;
-    const b = this.body;
-    b.len = 0;
-    for (const e of f.body) this.expr(e);
-    b.u8(0x0b);
-    // Locals: declared ones, then scratch locals the lowering added, run-length encoded.
-    const all = [...f.locals, ...this.extraLocals];
-    const runs: Array<[number, ValType]> = [];
-    for (const t of all) {
-      const last = runs[runs.length - 1];
-      if (last && last[1] === t) last[0]++;
-      else runs.push([1, t]);
-    }
     const c = this.code;
     const size = c.reserve();
-    c.u32(runs.length);
-    for (const [n, t] of runs) c.u32(n).u8(VALTYPE_CODE[t]);
+    if (!this.exceptions) {
+      // Only exception lowering adds scratch locals, so without it the locals are known up
+      // front and the body goes straight into the code section.
+      writeLocals(c, f.locals, NO_TYPES);
+      this.body = c;
+      for (const e of f.body) this.expr(e);
+      c.u8(0x0b);
+      c.patch(size);
+      return;
+    }
+    this.extraLocals = [];
+    const b = (this.body = scratchBody.reset());
+    for (const e of f.body) this.expr(e);
+    b.u8(0x0b);
+    writeLocals(c, f.locals, this.extraLocals);
     c.bytes(b.buf.subarray(0, b.len));
     c.patch(size);
   }
@@ -517,3 +520,21 @@ class ModuleEncoder {
 
 /** A name-section subsection: sized like a section. */
 const sub = section;
+
+const NO_TYPES: readonly ValType[] = [];
+
+/** The locals declaration: declared locals then scratch ones, run-length encoded. */
+function writeLocals(w: ByteWriter, a: readonly ValType[], b: readonly ValType[]): void {
+  const n = a.length + b.length;
+  const at = (i: number) => (i < a.length ? a[i]! : b[i - a.length]!);
+  let runs = 0;
+  for (let i = 0; i < n; i++) if (i === 0 || at(i) !== at(i - 1)) runs++;
+  w.u32(runs);
+  for (let i = 0; i < n; ) {
+    const t = at(i);
+    let j = i + 1;
+    while (j < n && at(j) === t) j++;
+    w.u32(j - i).u8(VALTYPE_CODE[t]);
+    i = j;
+  }
+}
