@@ -3,7 +3,7 @@
 // mapping per module (about 65,000 per process), so a program of 100,000 one-function stages
 // only fits, and stays small, when its stages share modules.
 
-import type { References } from '../codegen/ir/analyze.js';
+import { emptyReferences, type References } from '../codegen/ir/analyze.js';
 import { encodeModule } from '../codegen/lower/encode.js';
 import { abandon, checkValid, lowerFuncs, newPlan, now, partOf, publish, realizeAsync, realizeSync, type PendingUnit, type Plan } from './commit.js';
 import type { Core } from './core.js';
@@ -19,17 +19,7 @@ export interface CompactionInfo {
 }
 
 function mergeRefs(all: readonly References[]): References {
-  const r: References = {
-    slotCalls: new Set(),
-    directCalls: new Set(),
-    slotRefs: new Set(),
-    globals: new Set(),
-    constants: new Set(),
-    dynamicCalls: false,
-    callers: new Map(),
-    memory: false,
-    exceptions: false,
-  };
+  const r = emptyReferences();
   for (const x of all) {
     for (const n of x.slotCalls) r.slotCalls.add(n);
     for (const n of x.directCalls) r.directCalls.add(n);

@@ -23,9 +23,9 @@ export interface References {
   exceptions: boolean;
 }
 
-export function analyze(funcs: readonly FuncIR[]): References {
-  const defined = new Set(funcs.map((f) => f.name));
-  const r: References = {
+/** References of no code at all. */
+export function emptyReferences(): References {
+  return {
     slotCalls: new Set(),
     directCalls: new Set(),
     slotRefs: new Set(),
@@ -36,6 +36,11 @@ export function analyze(funcs: readonly FuncIR[]): References {
     memory: false,
     exceptions: false,
   };
+}
+
+export function analyze(funcs: readonly FuncIR[]): References {
+  const defined = new Set(funcs.map((f) => f.name));
+  const r = emptyReferences();
   let caller = '';
   const visit = (e: Expr): void => {
     switch (e.k) {
