@@ -18,7 +18,7 @@ import { AccreteError, fail } from './errors.js';
 import { align } from './layout.js';
 import type { Tier } from './options.js';
 import type { Def, Stage, StageInfo, StageStats } from './stage.js';
-import { infoOf, type FuncRecord, type RttRecord, type SymbolRecord } from './symbols.js';
+import type { FuncRecord, RttRecord, SymbolRecord } from './symbols.js';
 
 /** A unit planned but not yet live. */
 export interface PendingUnit {
@@ -144,7 +144,7 @@ export function planStage(core: Core, stage: Stage): Plan {
       }
     }
     plan.records = [...pending.values()];
-    if (hostDefs.length) plan.host = hostUnit(core, stage.name, hostDefs, lookup);
+    if (hostDefs.length) plan.host = hostUnit(stage.name, hostDefs);
     if (irs.length) plan.code = codeUnit(core, plan, stage.name, stage.tier, irs, lookup, true);
     const redefined = stage.defs.filter((d) => core.symbols.has(d.name)).map((d) => d.name);
     planRecompiles(core, plan, redefined, lookup);
@@ -346,9 +346,7 @@ export function checkValid(core: Core, bytes: Uint8Array, stage: string): void {
   if (text) throw fail('Internal', 'the generated module does not validate', { stage }, { detail: text });
 }
 
-function hostUnit(core: Core, stage: string, defs: ReadonlyArray<Extract<Def, { kind: 'host' }>>, lookup: (n: string) => SymbolRecord | undefined): PendingUnit {
-  void lookup;
-  void core;
+function hostUnit(stage: string, defs: ReadonlyArray<Extract<Def, { kind: 'host' }>>): PendingUnit {
   const specs: ThunkSpec[] = defs.map((d) => ({ kind: 'forward', name: d.name, sig: d.sig }));
   const host: Record<string, Function> = {};
   defs.forEach((d, i) => (host[`h${i}`] = d.fn));
@@ -413,7 +411,7 @@ function unitsOf(plan: Plan): PendingUnit[] {
   return [plan.host, plan.code, ...plan.recompiles.values()].filter((u): u is PendingUnit => u !== undefined);
 }
 
-function compileFailure(core: Core, u: PendingUnit, e: unknown): AccreteError {
+function compileFailure(u: PendingUnit, e: unknown): AccreteError {
   let detail: string | undefined;
   if (optimizerLoaded()) {
     try {
@@ -422,7 +420,6 @@ function compileFailure(core: Core, u: PendingUnit, e: unknown): AccreteError {
       detail = undefined;
     }
   }
-  void core;
   const msg = e instanceof Error ? e.message : String(e);
   return fail('CompileError', `the engine rejected the generated module (a bug in Accrete's code generator): ${msg}`, { stage: u.stage }, { cause: e, ...(detail ? { detail } : {}) });
 }
@@ -459,7 +456,7 @@ export function realizeSync(core: Core, plan: Plan): void {
     try {
       u.module = new WebAssembly.Module(u.bytes as BufferSource);
     } catch (e) {
-      throw linkOrCompileFailure(core, u, e);
+      throw linkOrCompileFailure(u, e);
     }
     plan.stats.compile += now() - t;
     t = now();
@@ -480,7 +477,7 @@ export async function realizeAsync(core: Core, plan: Plan): Promise<void> {
     try {
       u.module = await WebAssembly.compile(u.bytes as BufferSource);
     } catch (e) {
-      throw linkOrCompileFailure(core, u, e);
+      throw linkOrCompileFailure(u, e);
     }
     plan.stats.compile += now() - t;
     t = now();
@@ -494,12 +491,12 @@ export async function realizeAsync(core: Core, plan: Plan): Promise<void> {
   shareRealized(plan);
 }
 
-function linkOrCompileFailure(core: Core, u: PendingUnit, e: unknown): AccreteError {
+function linkOrCompileFailure(u: PendingUnit, e: unknown): AccreteError {
   if (u.kind === 'link') {
     const msg = e instanceof Error ? e.message : String(e);
     return fail('LinkError', `the engine rejected the linked module: ${msg}`, { stage: u.stage }, { cause: e });
   }
-  return compileFailure(core, u, e);
+  return compileFailure(u, e);
 }
 
 // ---------------------------------------------------------------- publishing

@@ -11,7 +11,7 @@ import type { ResolvedOptions, Tier } from './options.js';
 import { SlotTable } from './slots.js';
 import { isWasmException, makeException, makeTag, type WasmTag } from './wasm-eh.js';
 import type { StageStats } from './stage.js';
-import { infoOf, type FuncRecord, type SymbolRecord, type TagRecord } from './symbols.js';
+import type { FuncRecord, SymbolRecord, TagRecord } from './symbols.js';
 
 /** A compiled and instantiated module that belongs to a stage. */
 export interface Unit {

@@ -33,7 +33,7 @@ export function retireStage(core: Core, name: string): RetireInfo {
     };
     planRecompiles(core, plan, [...removed], lookup);
     plan.recompiles.delete(name);
-    if (funcs.length) plan.host = stubUnit(core, name, funcs);
+    if (funcs.length) plan.host = stubUnit(name, funcs);
     realizeSync(core, plan);
   } catch (e) {
     abandon(plan);
@@ -71,13 +71,12 @@ function installRecompiled(core: Core, recompiles: Map<string, PendingUnit | und
 }
 
 /** One stub per retired function: calling it raises RetiredSymbol naming the function. */
-function stubUnit(core: Core, stage: string, funcs: readonly FuncRecord[]): PendingUnit {
+function stubUnit(stage: string, funcs: readonly FuncRecord[]): PendingUnit {
   const bySlot = new Map(funcs.map((f) => [f.slot, f.name]));
   const specs: ThunkSpec[] = funcs.map((f) => ({ kind: 'retired', name: f.name, sig: f.sig, slot: f.slot }));
   const retired = (slot: number) => {
     throw fail('RetiredSymbol', `'${bySlot.get(slot) ?? `slot ${slot}`}' was retired with stage '${stage}'`);
   };
-  void core;
   return {
     stage,
     kind: 'stub',

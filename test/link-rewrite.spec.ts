@@ -2,7 +2,6 @@
 // memory and shared table and a fake LinkEnv, so each lowering is checked by what the code does.
 
 import assert from 'node:assert/strict';
-import binaryen from 'binaryen';
 import { AccreteError } from '../runtime/errors.js';
 import type { SymbolInfo } from '../codegen/ir/symbols.js';
 import type { CallLinking } from '../codegen/lower/encode.js';

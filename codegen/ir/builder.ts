@@ -7,7 +7,7 @@ import { INSTR, NUMERIC, type InstrInfo, type ValType } from '../wasm/instructio
 import type { BlockExpr, CatchClause, Expr, ExprType, FuncIR, Sig } from './nodes.js';
 import { children, seqType, sigText } from './nodes.js';
 import { isValType } from './sig.js';
-import { OBJECT_HEADER_SIZE, RTT_DESC, type Resolver, type SymbolInfo } from './symbols.js';
+import { RTT_DESC, type Resolver, type SymbolInfo } from './symbols.js';
 
 /** A body: one expression, a list of them (the last one gives the value), or nothing. */
 export type Body = Expr | readonly Expr[] | undefined | void;
