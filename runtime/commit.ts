@@ -408,7 +408,11 @@ export function relinkedUnit(stage: string, tier: Tier, r: RelinkResult): Pendin
 // ---------------------------------------------------------------- realizing
 
 function unitsOf(plan: Plan): PendingUnit[] {
-  return [plan.host, plan.code, ...plan.recompiles.values()].filter((u): u is PendingUnit => u !== undefined);
+  const out: PendingUnit[] = [];
+  if (plan.host) out.push(plan.host);
+  if (plan.code) out.push(plan.code);
+  for (const u of plan.recompiles.values()) if (u) out.push(u);
+  return out;
 }
 
 function compileFailure(u: PendingUnit, e: unknown): AccreteError {

@@ -170,21 +170,28 @@ class ModuleEncoder {
     w.u8(0);
     const at = w.reserve();
     w.name('name');
-    sub(w, 0, (s) => s.name(name));
-    sub(w, 1, (s) => {
-      s.u32(funcs.length);
-      funcs.forEach((f, i) => s.u32(i).name(f.name));
-    });
-    const withLocals = funcs.map((f, i) => [i, f] as const).filter(([, f]) => f.localNames.some((n) => n !== undefined));
-    if (withLocals.length) {
-      sub(w, 2, (s) => {
-        s.u32(withLocals.length);
-        for (const [i, f] of withLocals) {
-          const named = f.localNames.map((n, j) => [j, n] as const).filter(([, n]) => n !== undefined);
-          s.u32(i).u32(named.length);
-          for (const [j, n] of named) s.u32(j).name(n!);
-        }
-      });
+    let sub = startSub(w, 0);
+    w.name(name);
+    w.patch(sub);
+    sub = startSub(w, 1);
+    w.u32(funcs.length);
+    for (let i = 0; i < funcs.length; i++) w.u32(i).name(funcs[i]!.name);
+    w.patch(sub);
+    // Local names (subsection 2), for the functions that have any; most have none (NO_LOCALS).
+    let withLocals = 0;
+    for (const f of funcs) if (f.localNames.length) withLocals++;
+    if (withLocals) {
+      sub = startSub(w, 2);
+      w.u32(withLocals);
+      for (let i = 0; i < funcs.length; i++) {
+        const names = funcs[i]!.localNames;
+        if (!names.length) continue;
+        let named = 0;
+        for (const n of names) if (n !== undefined) named++;
+        w.u32(i).u32(named);
+        names.forEach((n, j) => n !== undefined && w.u32(j).name(n));
+      }
+      w.patch(sub);
     }
     w.patch(at);
   }
@@ -518,8 +525,11 @@ class ModuleEncoder {
   }
 }
 
-/** A name-section subsection: sized like a section. */
-const sub = section;
+/** Begin a name-section subsection; `patch` the returned position when it is written. */
+function startSub(w: ByteWriter, id: number): number {
+  w.u8(id);
+  return w.reserve();
+}
 
 const NO_TYPES: readonly ValType[] = [];
 
