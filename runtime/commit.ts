@@ -546,7 +546,7 @@ export function installUnits(core: Core, live: Map<PendingUnit, Unit>): void {
   }
   for (const [u, lu] of live) {
     // A module shared by several parts attaches its link table once, through its primary part.
-    if (!u.primary && lu.linkTable && lu.imports) core.slots.attachLinkTable(lu.linkTable, lu.imports.link, (s) => core.slots.get(s));
+    if (!u.primary && lu.linkTable && lu.imports) core.slots.attachLinkTable(lu.linkTable, lu.imports.link);
     core.holdRefs(lu);
   }
 }

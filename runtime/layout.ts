@@ -48,7 +48,7 @@ export function writeHeader(view: DataView, l: Layout): void {
  */
 export class CellAllocator {
   private next: number;
-  readonly pool = new ReusePool();
+  readonly pool = new ReusePool(8);
 
   constructor(
     private readonly base: number,

@@ -3,8 +3,12 @@
 
 export class ReusePool {
   private readonly free: number[] = [];
-  private readonly refs = new Map<number, number>();
+  /** Reference counts by resource number (slots and cells are small dense integers, after scaling). */
+  private readonly refs: number[] = [];
   private readonly retired = new Set<number>();
+
+  /** Resources are numbered `k * scale` (cells are 8-byte addresses): counts are kept at k. */
+  constructor(private readonly scale = 1) {}
 
   /** A free resource, if any. */
   take(): number | undefined {
@@ -17,19 +21,20 @@ export class ReusePool {
   }
 
   ref(k: number): void {
-    this.refs.set(k, (this.refs.get(k) ?? 0) + 1);
+    const i = k / this.scale;
+    this.refs[i] = (this.refs[i] ?? 0) + 1;
   }
 
   unref(k: number): void {
-    const n = (this.refs.get(k) ?? 0) - 1;
-    if (n > 0) return void this.refs.set(k, n);
-    this.refs.delete(k);
-    if (this.retired.delete(k)) this.free.push(k);
+    const i = k / this.scale;
+    const n = (this.refs[i] ?? 0) - 1;
+    this.refs[i] = n > 0 ? n : 0;
+    if (n <= 0 && this.retired.delete(k)) this.free.push(k);
   }
 
   /** Its owner is gone; free it once nothing refers to it. */
   retire(k: number): void {
-    if ((this.refs.get(k) ?? 0) > 0) this.retired.add(k);
+    if ((this.refs[k / this.scale] ?? 0) > 0) this.retired.add(k);
     else this.free.push(k);
   }
 
@@ -47,6 +52,6 @@ export class ReusePool {
   }
 
   refCount(k: number): number {
-    return this.refs.get(k) ?? 0;
+    return this.refs[k / this.scale] ?? 0;
   }
 }

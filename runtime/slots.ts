@@ -11,7 +11,9 @@ export class SlotTable {
   private next = 0;
   readonly pool = new ReusePool();
   /** Link tables holding a copy of each slot: slot → (link table → index in it). */
-  private readonly links = new Map<number, Map<WebAssembly.Table, number>>();
+  private readonly links: Array<Map<WebAssembly.Table, number> | undefined> = [];
+  /** What each slot holds, mirrored on the JS side: reading it back from the table costs more. */
+  private readonly fns: Array<Fn | null> = [];
 
   constructor(
     initial: number,
@@ -46,31 +48,33 @@ export class SlotTable {
   }
 
   get(slot: number): Fn | null {
-    return this.table.get(slot) as Fn | null;
+    return this.fns[slot] ?? null;
   }
 
   /** Write a slot everywhere it is visible: the shared table and every link table copy. */
   write(slot: number, fn: Fn | null): void {
     this.table.set(slot, fn as never);
-    const copies = this.links.get(slot);
+    this.fns[slot] = fn;
+    const copies = this.links[slot];
     if (copies) for (const [t, i] of copies) t.set(i, fn as never);
   }
 
   /** A link table whose entry i holds slot `slots[i]`: fill it now and keep it in step with writes. */
-  attachLinkTable(t: WebAssembly.Table, slots: readonly number[], current: (slot: number) => Fn | null): void {
-    slots.forEach((slot, i) => {
-      t.set(i, current(slot) as never);
-      let m = this.links.get(slot);
-      if (!m) this.links.set(slot, (m = new Map()));
+  attachLinkTable(t: WebAssembly.Table, slots: readonly number[]): void {
+    for (let i = 0; i < slots.length; i++) {
+      const slot = slots[i]!;
+      t.set(i, (this.fns[slot] ?? null) as never);
+      let m = this.links[slot];
+      if (!m) this.links[slot] = m = new Map();
       m.set(t, i);
-    });
+    }
   }
 
   detachLinkTable(t: WebAssembly.Table, slots: readonly number[]): void {
     for (const slot of slots) {
-      const m = this.links.get(slot);
+      const m = this.links[slot];
       m?.delete(t);
-      if (m?.size === 0) this.links.delete(slot);
+      if (m?.size === 0) this.links[slot] = undefined;
     }
   }
 
