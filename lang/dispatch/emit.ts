@@ -1,0 +1,519 @@
+// Code generation for one specialisation: the typed AST becomes Accrete IR. Concretely typed
+// values stay unboxed (i64, f64, i32), everything else is a pointer to an object with an RTT
+// header; conversions box, unbox (with a type check) or convert at the boundaries.
+
+import type { Expr as IR, FuncBuilder, Local, ValType } from '../../runtime/index.js';
+import type * as A from './syntax/ast.js';
+import type { Env } from './env.js';
+import { JlError } from './errors.js';
+import { INTRINSICS } from './prelude.js';
+import { BUILTINS, type Typing } from './typing.js';
+import { Any, Bool, Bottom, Float64, Int64, Nothing, isConcrete, reprOf, subtype, type JType, type Repr, type VectorType } from './types.js';
+import { ELEM_SIZE, SYM, type ObjectModel } from './values.js';
+
+/** What code generation asks of the engine. */
+export interface EmitHost {
+  readonly env: Env;
+  readonly om: ObjectModel;
+  /** The Accrete function of the specialisation a static call binds to (undefined: the call raises). */
+  specName(fn: string, args: readonly JType[]): string | undefined;
+  /** The Accrete function dispatching `fn` with `arity` boxed arguments at run time. */
+  dispatcher(fn: string, arity: number): string;
+  /** The message a call raises when no method (or no single most specific one) fits. */
+  callError(fn: string, args: readonly JType[]): JlError;
+  /** The Accrete global holding a global binding's boxed value (made on first use). */
+  globalCell(name: string): string;
+  /** The boxed type object of a type. */
+  typeObject(t: JType): number;
+}
+
+export const VT: Record<Repr, ValType> = { i64: 'i64', f64: 'f64', i32: 'i32', ref: 'i32' };
+/** Codes `jl:raise` understands. */
+export const RAISE_KIND = ['ErrorException', 'TypeError', 'MethodError', 'AmbiguityError', 'UndefVarError', 'BoundsError', 'DivideError'] as const;
+
+export class Emitter {
+  private readonly locals = new Map<string, Local>();
+  private readonly loops: Array<{ brk: string; cont: string }> = [];
+  private labels = 0;
+
+  constructor(
+    private readonly host: EmitHost,
+    private readonly b: FuncBuilder,
+    private readonly typing: Typing,
+    private readonly ret: JType,
+  ) {
+    for (const [name, t] of typing.vars) if (!this.localOf(name)) this.locals.set(name, b.local(VT[reprOf(t)], name));
+  }
+
+  /** Parameters are locals 0..n-1: bind their names. */
+  bindParams(names: readonly string[]): void {
+    names.forEach((n, i) => this.locals.set(n, { index: i, type: VT[reprOf(this.typing.vars.get(n)!)] }));
+  }
+
+  private localOf(name: string): Local | undefined {
+    return this.locals.get(name);
+  }
+
+  /** The whole function body: its statements, the value of the last one as the result. */
+  functionBody(body: readonly A.Stmt[]): IR[] {
+    return [this.blockValue(body, this.ret)];
+  }
+
+  private fresh(prefix: string): string {
+    return `${prefix}${this.labels++}`;
+  }
+
+  // ---- conversions ----
+
+  /** Convert a value of static type `from` (held in its repr) to a value of type `to`. */
+  convert(ir: IR, from: JType, to: JType, at: A.Loc): IR {
+    const b = this.b;
+    if (from === Bottom || ir.type === 'unreachable') return ir;
+    const rf = reprOf(from);
+    const rt = reprOf(to);
+    if (to === Nothing && from === Nothing) return rf === rt ? ir : b.seq(b.drop(ir), b.constant(SYM.nothing));
+    if (rf === rt) {
+      if (subtype(from, to) || rf !== 'ref') return ir;
+      return this.checked(ir, to, at);
+    }
+    if (rt === 'ref') {
+      if (!subtype(from, to)) return this.raise('TypeError', `expected ${to}, got a value of type ${from}`, at, 'i32', ir);
+      return this.box(ir, from);
+    }
+    if (rf === 'ref') return this.unbox(this.checked(ir, to, at), to);
+    if (from === Int64 && to === Float64) return b.f64.convert_i64_s(ir);
+    return this.raise('TypeError', `expected ${to}, got a value of type ${from}`, at, VT[rt], ir);
+  }
+
+  /** Box an unboxed primitive (objects are already pointers). */
+  box(ir: IR, t: JType): IR {
+    const b = this.b;
+    switch (reprOf(t)) {
+      case 'i64':
+        return b.call('jl:box_i64', ir);
+      case 'f64':
+        return b.call('jl:box_f64', ir);
+      case 'i32':
+        return b.select(ir, b.constant(SYM.true), b.constant(SYM.false));
+      default:
+        return ir;
+    }
+  }
+
+  private unbox(ptr: IR, t: JType): IR {
+    const b = this.b;
+    const r = this.host.om.rtt(t);
+    switch (reprOf(t)) {
+      case 'i64':
+        return b.field(ptr, r, 'value');
+      case 'f64':
+        return b.field(ptr, r, 'value');
+      case 'i32':
+        return b.field(ptr, r, 'value');
+      default:
+        return ptr;
+    }
+  }
+
+  /** A boxed value, checked at run time to be of type `t`. */
+  private checked(ptr: IR, t: JType, at: A.Loc): IR {
+    const b = this.b;
+    const tmp = b.local('i32');
+    return b.block([b.set(tmp, ptr), b.if(this.isaTest(b.get(tmp), t), b.nop(), this.raise('TypeError', `expected ${t}`, at, 'none', undefined, b.get(tmp))), b.get(tmp)], { type: 'i32' });
+  }
+
+  /** Run-time test that the object at `ptr` is of type `t`. */
+  isaTest(ptr: IR, t: JType): IR {
+    const b = this.b;
+    if (t === Any) return b.seq(b.drop(ptr), b.i32(1));
+    if (t.kind === 'union') {
+      if (!t.members.length) return b.seq(b.drop(ptr), b.i32(0));
+      const tmp = b.local('i32');
+      return t.members.slice(1).reduce((acc, m) => b.i32.or(acc, this.isaTest(b.get(tmp), m)), this.isaTest(b.tee(tmp, ptr), t.members[0]!));
+    }
+    if (t.kind === 'vector') return b.i32.eq(b.rttOf(ptr), b.rttId(this.host.om.rtt(t)));
+    return b.instanceOf(ptr, this.host.om.rtt(t));
+  }
+
+  /** Raise a language error at run time; `value` (evaluated first) and `culprit` are reported. */
+  private raise(kind: (typeof RAISE_KIND)[number], message: string, at: A.Loc, type: ValType | 'none', value?: IR, culprit?: IR): IR {
+    const b = this.b;
+    const where = `${at.line}:${at.col}`;
+    const call = b.call('jl:raise', b.i32(RAISE_KIND.indexOf(kind)), b.i32(this.host.om.intern(`${where}: ${message}`)), culprit ?? b.i32(0));
+    const body = [...(value ? [b.drop(value)] : []), call, b.unreachable()];
+    return b.block(body, type === 'none' ? {} : { type });
+  }
+
+  // ---- statements ----
+
+  /** A block's value, converted to `want` (Nothing when the block ends in a statement without value). */
+  blockValue(stmts: readonly A.Stmt[], want: JType): IR {
+    const b = this.b;
+    if (!stmts.length) return this.convert(b.constant(SYM.nothing), Nothing, want, { line: 0, col: 0 });
+    const init = stmts.slice(0, -1).map((s) => this.stmt(s));
+    const last = stmts[stmts.length - 1]!;
+    const value = this.stmtValue(last, want);
+    return b.block([...init, value], want === Bottom ? {} : { type: VT[reprOf(want)] });
+  }
+
+  /** The last statement of a block, as a value of type `want`. */
+  private stmtValue(s: A.Stmt, want: JType): IR {
+    const b = this.b;
+    switch (s.kind) {
+      case 'expr':
+        return this.expr(s.expr, want);
+      case 'if':
+        return this.ifStmt(s, want);
+      case 'assign':
+      case 'var-decl': {
+        // The value of an assignment is the assigned value: assign, then read it back.
+        const stmt = this.stmt(s);
+        const name = s.kind === 'assign' ? (s.target.kind === 'ident' ? s.target.name : undefined) : s.name;
+        if (name !== undefined) return b.seq(stmt, this.expr({ kind: 'ident', name, loc: s.loc }, want));
+        return b.seq(stmt, this.convert(b.constant(SYM.nothing), Nothing, want, s.loc));
+      }
+      case 'return':
+      case 'break':
+      case 'continue':
+        return this.stmt(s);
+      default:
+        return b.seq(this.stmt(s), this.convert(b.constant(SYM.nothing), Nothing, want, s.loc));
+    }
+  }
+
+  private stmt(s: A.Stmt): IR {
+    const b = this.b;
+    switch (s.kind) {
+      case 'expr':
+        return this.discard(this.expr(s.expr));
+      case 'assign':
+        return this.assign(s);
+      case 'var-decl': {
+        if (!s.value) return b.nop();
+        return this.store(s.name, s.value, s.loc);
+      }
+      case 'return':
+        return b.return(s.value ? this.expr(s.value, this.ret) : this.convert(b.constant(SYM.nothing), Nothing, this.ret, s.loc));
+      case 'if':
+        return this.ifStmt(s, Nothing, true);
+      case 'while':
+        return this.loop(this.cond(s.cond), [], s.body);
+      case 'for':
+        return this.forStmt(s);
+      case 'break':
+      case 'continue': {
+        const l = this.loops[this.loops.length - 1];
+        if (!l) throw new JlError('ErrorException', `${s.kind} outside a loop`, s.loc);
+        return b.br(s.kind === 'break' ? l.brk : l.cont);
+      }
+    }
+  }
+
+  private discard(ir: IR): IR {
+    return ir.type === 'none' || ir.type === 'unreachable' ? ir : this.b.drop(ir);
+  }
+
+  private ifStmt(s: A.If, want: JType, discard = false): IR {
+    const b = this.b;
+    const arm = (body: readonly A.Stmt[]) => (discard ? b.seq(...body.map((x) => this.stmt(x))) : this.blockValue(body, want));
+    let out: IR = s.elseBody ? arm(s.elseBody) : discard ? b.nop() : this.convert(b.constant(SYM.nothing), Nothing, want, s.loc);
+    for (let i = s.branches.length - 1; i >= 0; i--) {
+      const br = s.branches[i]!;
+      out = b.if(this.cond(br.cond), arm(br.body), out, discard ? 'none' : want === Bottom ? undefined : VT[reprOf(want)]);
+    }
+    return out;
+  }
+
+  /** A condition: a Bool as i32 (Julia does not convert other values). */
+  private cond(e: A.Expr): IR {
+    return this.expr(e, Bool);
+  }
+
+  private loop(cond: IR | undefined, init: IR[], body: readonly A.Stmt[], step: IR[] = []): IR {
+    const b = this.b;
+    const brk = this.fresh('brk');
+    const cont = this.fresh('cont');
+    const top = this.fresh('top');
+    this.loops.push({ brk, cont });
+    const inner = body.map((s) => this.stmt(s));
+    this.loops.pop();
+    return b.block(
+      [...init, b.loop(top, [...(cond ? [b.brIf(brk, b.i32.eqz(cond))] : []), b.block(inner, { label: cont, type: 'none' }), ...step, b.br(top)])],
+      { label: brk, type: 'none' },
+    );
+  }
+
+  private forStmt(s: A.For): IR {
+    const b = this.b;
+    const v = this.localOf(s.variable)!;
+    const vt = this.typing.vars.get(s.variable)!;
+    if (s.iter.kind === 'range') {
+      const i = b.local('i64');
+      const stop = b.local('i64');
+      const step = b.local('i64');
+      const init = [b.set(i, this.expr(s.iter.start, Int64)), b.set(stop, this.expr(s.iter.stop, Int64)), b.set(step, s.iter.step ? this.expr(s.iter.step, Int64) : b.i64(1))];
+      const more = b.if(b.i64.gt_s(b.get(step), b.i64(0)), b.i64.le_s(b.get(i), b.get(stop)), b.i64.ge_s(b.get(i), b.get(stop)), 'i32');
+      const bind = b.set(v, this.convert(b.get(i), Int64, vt, s.loc));
+      return this.loopWith(more, init, [bind], s.body, [b.set(i, b.i64.add(b.get(i), b.get(step)))]);
+    }
+    const vec = this.typing.typeOf(s.iter) as VectorType;
+    const p = b.local('i32');
+    const k = b.local('i32');
+    const init = [b.set(p, this.expr(s.iter, vec))];
+    const more = b.i32.lt_u(b.get(k), b.field(b.get(p), this.host.om.rtt(vec), 'length'));
+    const bind = b.set(v, this.convert(this.element(b.get(p), vec, b.get(k)), vec.element, vt, s.loc));
+    return this.loopWith(more, init, [bind], s.body, [b.set(k, b.i32.add(b.get(k), b.i32(1)))]);
+  }
+
+  private loopWith(cond: IR, init: IR[], bind: IR[], body: readonly A.Stmt[], step: IR[]): IR {
+    const b = this.b;
+    const brk = this.fresh('brk');
+    const cont = this.fresh('cont');
+    const top = this.fresh('top');
+    this.loops.push({ brk, cont });
+    const inner = body.map((s) => this.stmt(s));
+    this.loops.pop();
+    return b.block([...init, b.loop(top, [b.brIf(brk, b.i32.eqz(cond)), ...bind, b.block(inner, { label: cont, type: 'none' }), ...step, b.br(top)])], { label: brk, type: 'none' });
+  }
+
+  private assign(s: A.Assign): IR {
+    const b = this.b;
+    const value: A.Expr = s.op === '=' ? s.value : { kind: 'binary', op: s.op.slice(0, -1) as A.ArithOp, left: s.target, right: s.value, loc: s.loc };
+    const t = s.target;
+    if (t.kind === 'ident') return this.store(t.name, value, s.loc);
+    if (t.kind === 'field') return this.setField(t, value, s.loc);
+    const ot = this.typing.typeOf(t.object);
+    if (ot.kind !== 'vector' || t.indices.length !== 1) throw new JlError('TypeError', `cannot assign into an index of ${ot}`, s.loc);
+    return b.call(`jl:vec_set_${reprOf(ot.element)}`, this.expr(t.object, ot), this.expr(t.indices[0]!, Int64), this.expr(value, ot.element));
+  }
+
+  /** Assign a variable: a local in its repr, or (top level) a global cell holding a boxed value. */
+  private store(name: string, value: A.Expr, at: A.Loc): IR {
+    const b = this.b;
+    const l = this.localOf(name);
+    if (l) return b.set(l, this.expr(value, this.typing.vars.get(name)!));
+    const g = this.host.env.globals.get(name);
+    if (g?.constant) throw new JlError('ErrorException', `invalid redefinition of constant ${name}`, at);
+    return b.setGlobal(this.host.globalCell(name), this.expr(value, Any));
+  }
+
+  private setField(t: A.FieldAccess, value: A.Expr, at: A.Loc): IR {
+    const b = this.b;
+    const ot = this.typing.typeOf(t.object);
+    if (ot.kind === 'data' && !ot.abstract && !ot.primitive) {
+      const f = ot.fields.find((x) => x.name === t.name);
+      if (!f) throw new JlError('ErrorException', `type ${ot} has no field ${t.name}`, at);
+      if (!ot.mutable) return this.raise('ErrorException', `setfield!: immutable struct of type ${ot} cannot be changed`, at, 'none', this.expr(t.object, ot));
+      return b.setField(this.expr(t.object, ot), this.host.om.rtt(ot), t.name, this.expr(value, f.type));
+    }
+    return b.call('jl:setfield', this.expr(t.object, Any), b.i32(this.host.om.intern(t.name)), this.expr(value, Any));
+  }
+
+  // ---- expressions ----
+
+  /** An expression's value, converted to `want` when given (else in its own type's repr). */
+  expr(e: A.Expr, want?: JType): IR {
+    const t = this.typing.typeOf(e);
+    const ir = this.value(e, t);
+    return want === undefined ? ir : this.convert(ir, t, want, e.loc);
+  }
+
+  private value(e: A.Expr, t: JType): IR {
+    const b = this.b;
+    const om = this.host.om;
+    switch (e.kind) {
+      case 'int':
+        return b.i64(e.value);
+      case 'float':
+        return b.f64(e.value);
+      case 'bool':
+        return b.i32(e.value ? 1 : 0);
+      case 'nothing':
+        return b.constant(SYM.nothing);
+      case 'string':
+        return b.i32(om.box(e.value));
+      case 'interp':
+        return this.stringOf(e.parts);
+      case 'ident': {
+        const l = this.localOf(e.name);
+        if (l) return b.get(l);
+        if (this.typing.topLevel || this.host.env.globals.has(e.name)) {
+          const g = this.host.env.globals.get(e.name);
+          if (g || this.typing.assignedGlobals.has(e.name)) return this.convert(b.global(this.host.globalCell(e.name)), Any, t, e.loc);
+        }
+        const ty = this.host.env.types.get(e.name);
+        if (ty) return b.i32(this.host.typeObject(ty));
+        throw new JlError('UndefVarError', `${e.name} not defined`, e.loc);
+      }
+      case 'type-value':
+        return b.i32(this.host.typeObject(this.host.env.resolveType(e.type)));
+      case 'field': {
+        const ot = this.typing.typeOf(e.object);
+        if (ot.kind === 'data' && !ot.abstract && !ot.primitive) return b.field(this.expr(e.object, ot), om.rtt(ot), e.name);
+        return b.call('jl:getfield', this.expr(e.object, Any), b.i32(om.intern(e.name)));
+      }
+      case 'index': {
+        const ot = this.typing.typeOf(e.object);
+        if (ot.kind !== 'vector' || e.indices.length !== 1) throw new JlError('TypeError', `cannot index a value of type ${ot}`, e.loc);
+        return b.call(`jl:vec_get_${reprOf(ot.element)}`, this.expr(e.object, ot), this.expr(e.indices[0]!, Int64));
+      }
+      case 'vector':
+        return this.vectorLit(e.elements, t as VectorType);
+      case 'unary':
+        return this.callGeneric(e.op, [e.operand], t, e.loc);
+      case 'binary':
+        return this.callGeneric(e.op, [e.left, e.right], t, e.loc);
+      case 'comparison': {
+        // Each operand once: keep them in locals, then && the pairwise comparisons.
+        const ts = e.operands.map((o) => this.typing.typeOf(o));
+        const tmps = ts.map((x) => b.local(VT[reprOf(x)]));
+        const sets = e.operands.map((o, i) => b.set(tmps[i]!, this.expr(o)));
+        let acc: IR | undefined;
+        for (let i = e.ops.length - 1; i >= 0; i--) {
+          const cmp = this.callWithValues(e.ops[i]!, [b.get(tmps[i]!), b.get(tmps[i + 1]!)], [ts[i]!, ts[i + 1]!], e.loc, Bool);
+          acc = acc ? b.if(cmp, acc, b.i32(0), 'i32') : cmp;
+        }
+        return b.seq(...sets, acc!);
+      }
+      case 'isa': {
+        const vt = this.typing.typeOf(e.value);
+        const target = this.host.env.resolveType(e.type);
+        if (subtype(vt, target)) return b.seq(this.discard(this.expr(e.value)), b.i32(1));
+        if (isConcrete(vt)) return b.seq(this.discard(this.expr(e.value)), b.i32(0));
+        return this.isaTest(this.expr(e.value, Any), target);
+      }
+      case 'and':
+        return b.if(this.cond(e.left), this.expr(e.right, t), this.convert(b.i32(0), Bool, t, e.loc), VT[reprOf(t)]);
+      case 'or':
+        return b.if(this.cond(e.left), this.convert(b.i32(1), Bool, t, e.loc), this.expr(e.right, t), VT[reprOf(t)]);
+      case 'ternary':
+        return b.if(this.cond(e.cond), this.expr(e.whenTrue, t), this.expr(e.whenFalse, t), t === Bottom ? undefined : VT[reprOf(t)]);
+      case 'range':
+        throw new JlError('TypeError', 'ranges a:b are supported only as the iterator of a for loop', e.loc);
+      case 'call':
+        return this.call(e, t);
+    }
+  }
+
+  private call(e: A.Call, t: JType): IR {
+    const b = this.b;
+    const env = this.host.env;
+    const c = e.callee;
+    if (c.kind === 'type-value') return b.call('jl:vec_new', b.rttId(this.host.om.rtt(t)), b.i32(0), b.i32(ELEM_SIZE[reprOf((t as VectorType).element)]));
+    if (c.kind !== 'ident') throw new JlError('TypeError', 'only named functions can be called', e.loc);
+    const intrinsic = INTRINSICS.get(c.name);
+    if (intrinsic) return intrinsic.emit(b, e.args.map((a, i) => this.expr(a, intrinsic.params[i]!)));
+    const ty = env.types.get(c.name);
+    if (ty && !this.localOf(c.name)) return this.construct(ty, e.args, e.loc);
+    if (BUILTINS.has(c.name)) {
+      const done = this.builtin(c.name, e);
+      if (done) return done;
+    }
+    return this.callGeneric(c.name, e.args, t, e.loc);
+  }
+
+  /** A call of a generic function: static when the argument types are concrete, else dispatched. */
+  private callGeneric(name: string, args: readonly A.Expr[], t: JType, at: A.Loc): IR {
+    const ts = args.map((a) => this.typing.typeOf(a));
+    return this.callWithValues(name, args.map((a) => this.expr(a)), ts, at, t);
+  }
+
+  private callWithValues(name: string, values: IR[], ts: readonly JType[], at: A.Loc, t: JType): IR {
+    const b = this.b;
+    if (ts.some((x) => x === Bottom)) return b.seq(...values.map((v) => this.discard(v)), b.unreachable());
+    if (ts.every(isConcrete)) {
+      const spec = this.host.specName(name, ts);
+      if (!spec) {
+        const err = this.host.callError(name, ts);
+        return b.seq(...values.map((v) => this.discard(v)), this.raise(err.kind as (typeof RAISE_KIND)[number], err.bare, at, 'none'), b.unreachable());
+      }
+      return b.call(spec, ...values);
+    }
+    const boxed = values.map((v, i) => this.box(v, ts[i]!));
+    return this.convert(b.call(this.host.dispatcher(name, values.length), ...boxed), Any, t, at);
+  }
+
+  private construct(ty: JType, args: readonly A.Expr[], at: A.Loc): IR {
+    const b = this.b;
+    if (ty.kind !== 'data' || ty.abstract || ty.primitive) throw new JlError('MethodError', `no constructor for ${ty}`, at);
+    if (args.length !== ty.fields.length) {
+      return this.raise('MethodError', `no method matching ${ty.name}(${args.map((a) => String(this.typing.typeOf(a))).join(', ')}): ${ty.name} has ${ty.fields.length} field(s)`, at, 'i32');
+    }
+    const r = this.host.om.rtt(ty);
+    const p = b.local('i32');
+    return b.block(
+      [
+        b.set(p, b.call(SYM.alloc, b.sizeOf(r))),
+        b.initHeader(b.get(p), r),
+        ...ty.fields.map((f, i) => b.setField(b.get(p), r, f.name, this.expr(args[i]!, f.type))),
+        b.get(p),
+      ],
+      { type: 'i32' },
+    );
+  }
+
+  private vectorLit(elements: readonly A.Expr[], t: VectorType): IR {
+    const b = this.b;
+    const repr = reprOf(t.element);
+    const v = b.local('i32');
+    return b.block(
+      [
+        b.set(v, b.call('jl:vec_new', b.rttId(this.host.om.rtt(t)), b.i32(elements.length), b.i32(ELEM_SIZE[repr]))),
+        ...elements.map((x) => b.drop(b.call(`jl:vec_push_${repr}`, b.get(v), this.expr(x, t.element)))),
+        b.get(v),
+      ],
+      { type: 'i32' },
+    );
+  }
+
+  private element(vec: IR, t: VectorType, k0: IR): IR {
+    // k0 is 0-based and in range (loops): read it straight from the buffer.
+    const b = this.b;
+    const r = reprOf(t.element);
+    const addr = b.i32.add(b.field(vec, this.host.om.rtt(t), 'data'), b.i32.mul(k0, b.i32(ELEM_SIZE[r])));
+    return r === 'i64' ? b.i64.load(addr) : r === 'f64' ? b.f64.load(addr) : b.i32.load(addr);
+  }
+
+  /** Builtins the compiler implements; undefined means "dispatch to a user method instead". */
+  private builtin(name: string, e: A.Call): IR | undefined {
+    const b = this.b;
+    const ts = e.args.map((a) => this.typing.typeOf(a));
+    switch (name) {
+      case 'println':
+      case 'print':
+        return b.seq(...e.args.map((a) => b.call('jl:print', this.expr(a, Any))), ...(name === 'println' ? [b.call('jl:newline')] : []));
+      case 'string':
+        return this.stringOf(e.args);
+      case 'length':
+        if (ts[0]?.kind === 'vector') return b.i64.extend_i32_u(b.field(this.expr(e.args[0]!, ts[0]), this.host.om.rtt(ts[0]), 'length'));
+        return undefined;
+      case 'push!':
+        if (ts[0]?.kind === 'vector' && e.args.length === 2) {
+          return b.call(`jl:vec_push_${reprOf(ts[0].element)}`, this.expr(e.args[0]!, ts[0]), this.expr(e.args[1]!, ts[0].element));
+        }
+        return undefined;
+      case 'typeof': {
+        const x = ts[0]!;
+        if (isConcrete(x)) return b.seq(this.discard(this.expr(e.args[0]!)), b.i32(this.host.typeObject(x)));
+        return b.call('jl:typeof', this.expr(e.args[0]!, Any));
+      }
+      case 'isa': {
+        const target = e.args[1];
+        const ty = target?.kind === 'ident' ? this.host.env.types.get(target.name) : target?.kind === 'type-value' ? this.host.env.resolveType(target.type) : undefined;
+        if (!ty) throw new JlError('TypeError', 'isa(x, T) needs a type name as T', e.loc);
+        return this.value({ kind: 'isa', value: e.args[0]!, type: target!.kind === 'ident' ? { kind: 'type-name', name: target.name, loc: target.loc } : (target as A.TypeValue).type, loc: e.loc }, Bool);
+      }
+      case 'error':
+        return b.seq(b.call('jl:error', this.stringOf(e.args)), b.unreachable());
+      case '__egal':
+        return b.call('jl:egal', this.expr(e.args[0]!, Any), this.expr(e.args[1]!, Any));
+    }
+    return undefined;
+  }
+
+  /** string(parts...): each part printed into a buffer on the JS side. */
+  private stringOf(parts: readonly A.Expr[]): IR {
+    const b = this.b;
+    return b.seq(b.call('jl:str_begin'), ...parts.map((p) => b.call('jl:str_part', this.expr(p, Any))), b.call('jl:str_end'));
+  }
+}

@@ -1,0 +1,67 @@
+// The language's global environment: named types, generic functions with their methods, and
+// global bindings (constants and variables, each in an Accrete global cell holding a boxed value).
+
+import type * as A from './syntax/ast.js';
+import { JlError } from './errors.js';
+import { GenericFunction, type Method } from './methods.js';
+import { Any, BUILTIN_TYPES, Bottom, DataType, unionOf, vectorOf, type JType } from './types.js';
+
+/** A method as the compiler sees it: the definition, and the primitive it stands for, if any. */
+export interface MethodDef {
+  readonly def: A.FunctionDef;
+  readonly params: readonly string[];
+  /** Set for the prelude's primitive methods (`+(a::Int64, b::Int64) = __add_int(a, b)`). */
+  readonly intrinsic: boolean;
+}
+
+export type JlMethod = Method<MethodDef>;
+
+/** A global: a constant (its type is what its value is) or a variable (Any). */
+export interface Binding {
+  readonly name: string;
+  readonly type: JType;
+  /** The Accrete global holding the boxed value. */
+  readonly cell: string;
+  readonly constant: boolean;
+}
+
+/** The builtin type that type objects (`Int64` as a value, `typeof(x)`) have. */
+export const DataTypeT = new DataType('DataType', false, Any, [{ name: 'rtt', type: Any }]);
+
+export class Env {
+  readonly types = new Map<string, JType>();
+  readonly functions = new Map<string, GenericFunction<MethodDef>>();
+  readonly globals = new Map<string, Binding>();
+
+  constructor() {
+    for (const t of [...BUILTIN_TYPES, DataTypeT]) this.types.set(t.name, t);
+  }
+
+  fn(name: string): GenericFunction<MethodDef> {
+    let f = this.functions.get(name);
+    if (!f) this.functions.set(name, (f = new GenericFunction<MethodDef>(name)));
+    return f;
+  }
+
+  /** The type a type expression names. */
+  resolveType(t: A.TypeExpr): JType {
+    switch (t.kind) {
+      case 'type-name': {
+        if (t.name === 'Union') return Bottom;
+        const r = this.types.get(t.name);
+        if (!r) throw new JlError('UndefVarError', `type ${t.name} not defined`, t.loc);
+        return r;
+      }
+      case 'type-union':
+        return unionOf(t.members.map((m) => this.resolveType(m)));
+      case 'type-apply':
+        if (t.name === 'Vector' && t.args.length === 1) return vectorOf(this.resolveType(t.args[0]!));
+        throw new JlError('TypeError', `unsupported parametric type ${t.name}{...} (only Vector{T} is supported)`, t.loc);
+    }
+  }
+
+  /** A parameter or field type: none written means Any. */
+  typeOrAny(t: A.TypeExpr | null): JType {
+    return t ? this.resolveType(t) : Any;
+  }
+}

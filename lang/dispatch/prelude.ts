@@ -1,0 +1,97 @@
+// The prelude: arithmetic and comparison are generic functions whose methods for the primitive
+// types are one intrinsic each (so user code can add methods to `+`), and the intrinsics' wasm
+// meaning. Specialisations of these methods are small, so Accrete inlines them.
+
+import type { FuncBuilder, Expr as IR } from '../../runtime/index.js';
+import { Bool, Float64, Int64, type JType } from './types.js';
+
+export interface Intrinsic {
+  readonly params: readonly JType[];
+  readonly result: JType;
+  readonly emit: (b: FuncBuilder, args: IR[]) => IR;
+}
+
+const i2 = (op: (b: FuncBuilder, x: IR, y: IR) => IR, r: JType = Int64): Intrinsic => ({ params: [Int64, Int64], result: r, emit: (b, [x, y]) => op(b, x!, y!) });
+const f2 = (op: (b: FuncBuilder, x: IR, y: IR) => IR, r: JType = Float64): Intrinsic => ({ params: [Float64, Float64], result: r, emit: (b, [x, y]) => op(b, x!, y!) });
+
+/** Intrinsics by name; only the prelude calls them. */
+export const INTRINSICS: ReadonlyMap<string, Intrinsic> = new Map<string, Intrinsic>([
+  ['__add_int', i2((b, x, y) => b.i64.add(x, y))],
+  ['__sub_int', i2((b, x, y) => b.i64.sub(x, y))],
+  ['__mul_int', i2((b, x, y) => b.i64.mul(x, y))],
+  ['__div_int', i2((b, x, y) => b.i64.div_s(x, y))],
+  ['__rem_int', i2((b, x, y) => b.i64.rem_s(x, y))],
+  ['__eq_int', i2((b, x, y) => b.i64.eq(x, y), Bool)],
+  ['__lt_int', i2((b, x, y) => b.i64.lt_s(x, y), Bool)],
+  ['__le_int', i2((b, x, y) => b.i64.le_s(x, y), Bool)],
+  ['__neg_int', { params: [Int64], result: Int64, emit: (b, [x]) => b.i64.sub(b.i64(0), x!) }],
+  ['__add_float', f2((b, x, y) => b.f64.add(x, y))],
+  ['__sub_float', f2((b, x, y) => b.f64.sub(x, y))],
+  ['__mul_float', f2((b, x, y) => b.f64.mul(x, y))],
+  ['__div_float', f2((b, x, y) => b.f64.div(x, y))],
+  ['__eq_float', f2((b, x, y) => b.f64.eq(x, y), Bool)],
+  ['__lt_float', f2((b, x, y) => b.f64.lt(x, y), Bool)],
+  ['__le_float', f2((b, x, y) => b.f64.le(x, y), Bool)],
+  ['__neg_float', { params: [Float64], result: Float64, emit: (b, [x]) => b.f64.neg(x!) }],
+  ['__sqrt_float', { params: [Float64], result: Float64, emit: (b, [x]) => b.f64.sqrt(x!) }],
+  ['__int_to_float', { params: [Int64], result: Float64, emit: (b, [x]) => b.f64.convert_i64_s(x!) }],
+  ['__trunc_float', { params: [Float64], result: Int64, emit: (b, [x]) => b.i64.trunc_sat_f64_s(x!) }],
+  ['__not', { params: [Bool], result: Bool, emit: (b, [x]) => b.i32.eqz(x!) }],
+  ['__eq_bool', { params: [Bool, Bool], result: Bool, emit: (b, [x, y]) => b.i32.eq(x!, y!) }],
+]);
+
+const mixed = (op: string, intr: string) => `
+${op}(a::Int64, b::Float64) = ${intr}(__int_to_float(a), b)
+${op}(a::Float64, b::Int64) = ${intr}(a, __int_to_float(b))`;
+
+/** The prelude, in the language itself. */
+export const PRELUDE = `
++(a::Int64, b::Int64) = __add_int(a, b)
+-(a::Int64, b::Int64) = __sub_int(a, b)
+*(a::Int64, b::Int64) = __mul_int(a, b)
+÷(a::Int64, b::Int64) = __div_int(a, b)
+%(a::Int64, b::Int64) = __rem_int(a, b)
+/(a::Int64, b::Int64) = __div_float(__int_to_float(a), __int_to_float(b))
+-(a::Int64) = __neg_int(a)
++(a::Int64) = a
++(a::Float64, b::Float64) = __add_float(a, b)
+-(a::Float64, b::Float64) = __sub_float(a, b)
+*(a::Float64, b::Float64) = __mul_float(a, b)
+/(a::Float64, b::Float64) = __div_float(a, b)
+-(a::Float64) = __neg_float(a)
++(a::Float64) = a
+${mixed('+', '__add_float')}
+${mixed('-', '__sub_float')}
+${mixed('*', '__mul_float')}
+${mixed('/', '__div_float')}
+==(a::Int64, b::Int64) = __eq_int(a, b)
+<(a::Int64, b::Int64) = __lt_int(a, b)
+<=(a::Int64, b::Int64) = __le_int(a, b)
+==(a::Float64, b::Float64) = __eq_float(a, b)
+<(a::Float64, b::Float64) = __lt_float(a, b)
+<=(a::Float64, b::Float64) = __le_float(a, b)
+${mixed('==', '__eq_float')}
+${mixed('<', '__lt_float')}
+${mixed('<=', '__le_float')}
+==(a::Bool, b::Bool) = __eq_bool(a, b)
+==(a, b) = __egal(a, b)
+!=(a, b) = !(a == b)
+>(a, b) = b < a
+>=(a, b) = b <= a
+!(a::Bool) = __not(a)
+float(a::Int64) = __int_to_float(a)
+float(a::Float64) = a
+sqrt(a::Float64) = __sqrt_float(a)
+sqrt(a::Int64) = __sqrt_float(__int_to_float(a))
+trunc(a::Float64) = __trunc_float(a)
+abs(a::Int64) = a < 0 ? -a : a
+abs(a::Float64) = a < 0.0 ? -a : a
+function ^(a::Int64, n::Int64)
+  r = 1
+  while n > 0
+    r = r * a
+    n = n - 1
+  end
+  r
+end
+`;

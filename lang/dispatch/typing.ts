@@ -1,0 +1,283 @@
+// Type inference for one specialisation: the type of every variable (the join of everything
+// assigned to it, found by iterating to a fixpoint) and of every expression, given concrete
+// argument types. A call whose argument types are all concrete is bound statically, so its type
+// is the callee specialisation's inferred return type (recursion converges from Bottom).
+
+import type * as A from './syntax/ast.js';
+import { DataTypeT, type Env } from './env.js';
+import { JlError } from './errors.js';
+import { INTRINSICS } from './prelude.js';
+import { Any, Bool, Bottom, Float64, Int64, Nothing, String_, isConcrete, unionOf, vectorOf, type JType } from './types.js';
+
+/** What typing asks of the engine. */
+export interface TypingHost {
+  readonly env: Env;
+  /** Return type of the specialisation of `fn` at these concrete argument types (undefined: the call raises). */
+  returnType(fn: string, args: readonly JType[]): JType | undefined;
+}
+
+/** Functions the compiler implements itself (for the types it knows), before generic dispatch. */
+export const BUILTINS = new Set(['println', 'print', 'string', 'length', 'push!', 'typeof', 'isa', 'error', '__egal']);
+
+/** Unions wider than this become Any: inference must terminate and code must stay small. */
+const MAX_UNION = 4;
+
+export function widen(t: JType): JType {
+  return t.kind === 'union' && t.members.length > MAX_UNION ? Any : t;
+}
+
+export class Typing {
+  /** Local variables (parameters included) and their types. */
+  readonly vars = new Map<string, JType>();
+  /** Globals assigned by top-level code (they are variables of type Any). */
+  readonly assignedGlobals = new Set<string>();
+  private readonly types = new Map<A.Expr, JType>();
+  private returns: JType = Bottom;
+
+  constructor(
+    private readonly host: TypingHost,
+    params: readonly string[],
+    argTypes: readonly JType[],
+    private readonly body: readonly A.Stmt[],
+    /** Top-level code: assigned names are globals, not locals. */
+    readonly topLevel = false,
+  ) {
+    params.forEach((p, i) => this.vars.set(p, argTypes[i]!));
+  }
+
+  /** Infer to a fixpoint; returns the function's return type. */
+  run(): JType {
+    for (let round = 0; round < 50; round++) {
+      const before = this.signature();
+      this.types.clear();
+      this.returns = Bottom;
+      const last = this.blockType(this.body);
+      this.returns = unionOf([this.returns, last]);
+      if (this.signature() === before) return widen(this.returns);
+    }
+    throw new JlError('TypeError', 'type inference did not converge');
+  }
+
+  private signature(): string {
+    return [...this.vars].map(([k, v]) => `${k}:${v}`).join(';') + '|' + String(this.returns);
+  }
+
+  /** The type of an expression (after `run`). */
+  typeOf(e: A.Expr): JType {
+    let t = this.types.get(e);
+    if (t === undefined) {
+      t = widen(this.infer(e));
+      this.types.set(e, t);
+    }
+    return t;
+  }
+
+  isLocal(name: string): boolean {
+    return this.vars.has(name);
+  }
+
+  private assign(name: string, t: JType): void {
+    if (this.topLevel && !this.vars.has(name)) {
+      this.assignedGlobals.add(name);
+      return;
+    }
+    const old = this.vars.get(name);
+    this.vars.set(name, widen(old ? unionOf([old, t]) : t));
+  }
+
+  /** The value a block gives: its last statement's (Nothing for loops and empty blocks). */
+  blockType(stmts: readonly A.Stmt[]): JType {
+    let t: JType = Nothing;
+    for (const s of stmts) t = this.stmt(s);
+    return t;
+  }
+
+  private stmt(s: A.Stmt): JType {
+    switch (s.kind) {
+      case 'expr':
+        return this.typeOf(s.expr);
+      case 'assign': {
+        const v = this.typeOf(s.value);
+        if (s.target.kind === 'ident') {
+          const t = s.op === '=' ? v : this.typeOf({ kind: 'binary', op: s.op.slice(0, -1) as A.ArithOp, left: s.target, right: s.value, loc: s.loc });
+          this.assign(s.target.name, t);
+          return t;
+        }
+        this.typeOf(s.target);
+        return v;
+      }
+      case 'var-decl': {
+        const declared = s.type ? this.host.env.resolveType(s.type) : undefined;
+        const v = s.value ? this.typeOf(s.value) : Nothing;
+        this.assign(s.name, declared ?? v);
+        return declared ?? v;
+      }
+      case 'return':
+        this.returns = unionOf([this.returns, s.value ? this.typeOf(s.value) : Nothing]);
+        return Bottom;
+      case 'if': {
+        const arms = s.branches.map((br) => {
+          this.typeOf(br.cond);
+          return this.blockType(br.body);
+        });
+        arms.push(s.elseBody ? this.blockType(s.elseBody) : Nothing);
+        return unionOf(arms);
+      }
+      case 'while':
+        this.typeOf(s.cond);
+        this.blockType(s.body);
+        return Nothing;
+      case 'for': {
+        this.assign(s.variable, this.elementType(s.iter));
+        this.blockType(s.body);
+        return Nothing;
+      }
+      case 'break':
+      case 'continue':
+        return Bottom;
+    }
+  }
+
+  /** What `for x in iter` binds x to. */
+  elementType(iter: A.Expr): JType {
+    if (iter.kind === 'range') {
+      this.typeOf(iter.start);
+      this.typeOf(iter.stop);
+      if (iter.step) this.typeOf(iter.step);
+      return Int64;
+    }
+    const t = this.typeOf(iter);
+    if (t.kind === 'vector') return t.element;
+    throw new JlError('TypeError', `cannot iterate over a value of type ${t} (ranges a:b and vectors can be)`, iter.loc);
+  }
+
+  private infer(e: A.Expr): JType {
+    const env = this.host.env;
+    switch (e.kind) {
+      case 'int':
+        return Int64;
+      case 'float':
+        return Float64;
+      case 'bool':
+        return Bool;
+      case 'nothing':
+        return Nothing;
+      case 'string':
+        return String_;
+      case 'interp':
+        e.parts.forEach((p) => this.typeOf(p));
+        return String_;
+      case 'ident': {
+        const v = this.vars.get(e.name);
+        if (v) return v;
+        const g = env.globals.get(e.name);
+        if (g) return g.type;
+        if (this.topLevel && this.assignedGlobals.has(e.name)) return Any;
+        if (env.types.has(e.name)) return DataTypeT;
+        if (env.functions.has(e.name)) throw new JlError('TypeError', `functions are not values here: call ${e.name}(...)`, e.loc);
+        throw new JlError('UndefVarError', `${e.name} not defined`, e.loc);
+      }
+      case 'type-value':
+        return DataTypeT;
+      case 'field': {
+        const o = this.typeOf(e.object);
+        if (o.kind === 'data' && !o.abstract && !o.primitive) {
+          const f = o.fields.find((x) => x.name === e.name);
+          if (!f) throw new JlError('ErrorException', `type ${o} has no field ${e.name}`, e.loc);
+          return f.type;
+        }
+        return Any;
+      }
+      case 'index': {
+        const o = this.typeOf(e.object);
+        e.indices.forEach((i) => this.typeOf(i));
+        return o.kind === 'vector' ? o.element : Any;
+      }
+      case 'vector': {
+        const ts = e.elements.map((x) => this.typeOf(x));
+        const t = ts.length && ts.every((x) => x === ts[0] && isConcrete(x)) ? ts[0]! : Any;
+        return vectorOf(t);
+      }
+      case 'unary':
+        return this.callType(e.op, [e.operand], e);
+      case 'binary':
+        return this.callType(e.op, [e.left, e.right], e);
+      case 'comparison':
+        e.operands.forEach((o) => this.typeOf(o));
+        e.ops.forEach((op, i) => this.callType(op, [e.operands[i]!, e.operands[i + 1]!], e));
+        return Bool;
+      case 'isa':
+        this.typeOf(e.value);
+        env.resolveType(e.type);
+        return Bool;
+      case 'and':
+      case 'or':
+        this.typeOf(e.left);
+        return unionOf([Bool, this.typeOf(e.right)]);
+      case 'ternary':
+        this.typeOf(e.cond);
+        return unionOf([this.typeOf(e.whenTrue), this.typeOf(e.whenFalse)]);
+      case 'range':
+        throw new JlError('TypeError', 'ranges a:b are supported only as the iterator of a for loop', e.loc);
+      case 'call':
+        return this.call(e);
+    }
+  }
+
+  private call(e: A.Call): JType {
+    const env = this.host.env;
+    const c = e.callee;
+    if (c.kind === 'type-value') {
+      e.args.forEach((a) => this.typeOf(a));
+      const t = env.resolveType(c.type);
+      if (t.kind !== 'vector' || e.args.length) throw new JlError('TypeError', `only Vector{T}() can be constructed from a parametric type`, e.loc);
+      return t;
+    }
+    if (c.kind !== 'ident') throw new JlError('TypeError', 'only named functions can be called', e.loc);
+    const intrinsic = INTRINSICS.get(c.name);
+    if (intrinsic) {
+      e.args.forEach((a) => this.typeOf(a));
+      return intrinsic.result;
+    }
+    const t = env.types.get(c.name);
+    if (t && !this.vars.has(c.name)) {
+      e.args.forEach((a) => this.typeOf(a));
+      if (t.kind !== 'data' || t.abstract || t.primitive) throw new JlError('MethodError', `no constructor for ${t}`, e.loc);
+      return t;
+    }
+    if (BUILTINS.has(c.name)) {
+      const args = e.args.map((a) => this.typeOf(a));
+      switch (c.name) {
+        case 'println':
+        case 'print':
+          return Nothing;
+        case 'string':
+          return String_;
+        case 'length':
+          if (args[0]?.kind === 'vector') return Int64;
+          break;
+        case 'push!':
+          if (args[0]?.kind === 'vector') return args[0];
+          break;
+        case 'typeof':
+          return DataTypeT;
+        case 'isa':
+          return Bool;
+        case 'error':
+          return Bottom;
+        case '__egal':
+          return Bool;
+      }
+    }
+    return this.callType(c.name, e.args, e);
+  }
+
+  /** A call of a generic function: statically typed when every argument type is concrete. */
+  private callType(name: string, args: readonly A.Expr[], at: A.Expr): JType {
+    const ts = args.map((a) => this.typeOf(a));
+    if (!this.host.env.functions.has(name) && !BUILTINS.has(name)) throw new JlError('UndefVarError', `${name} not defined`, at.loc);
+    if (ts.some((t) => t === Bottom)) return Bottom;
+    if (ts.every(isConcrete)) return this.host.returnType(name, ts) ?? Bottom;
+    return Any;
+  }
+}
