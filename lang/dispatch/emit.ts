@@ -256,13 +256,20 @@ export class Emitter {
       const bind = b.set(v, this.convert(b.get(i), Int64, vt, s.loc));
       return this.loopWith(more, init, [bind], s.body, [b.set(i, b.i64.add(b.get(i), b.get(step)))]);
     }
-    const vec = this.typing.typeOf(s.iter) as VectorType;
+    const it = this.typing.typeOf(s.iter);
     const p = b.local('i32');
     const k = b.local('i32');
-    const init = [b.set(p, this.expr(s.iter, vec))];
-    const more = b.i32.lt_u(b.get(k), b.field(b.get(p), this.host.om.rtt(vec), 'length'));
-    const bind = b.set(v, this.convert(this.element(b.get(p), vec, b.get(k)), vec.element, vt, s.loc));
-    return this.loopWith(more, init, [bind], s.body, [b.set(k, b.i32.add(b.get(k), b.i32(1)))]);
+    const init = [b.set(p, this.expr(s.iter, it))];
+    const step = [b.set(k, b.i32.add(b.get(k), b.i32(1)))];
+    if (it.kind !== 'vector') {
+      // Iterating a value of unknown type: the JS side checks it is a vector and boxes elements.
+      const more = b.i32.lt_u(b.get(k), b.call('jl:dyn_count', b.get(p)));
+      const bind = b.set(v, this.convert(b.call('jl:dyn_element', b.get(p), b.get(k)), Any, vt, s.loc));
+      return this.loopWith(more, init, [bind], s.body, step);
+    }
+    const more = b.i32.lt_u(b.get(k), b.field(b.get(p), this.host.om.rtt(it), 'length'));
+    const bind = b.set(v, this.convert(this.element(b.get(p), it, b.get(k)), it.element, vt, s.loc));
+    return this.loopWith(more, init, [bind], s.body, step);
   }
 
   private loopWith(cond: IR, init: IR[], bind: IR[], body: readonly A.Stmt[], step: IR[]): IR {
@@ -283,8 +290,10 @@ export class Emitter {
     if (t.kind === 'ident') return this.store(t.name, value, s.loc);
     if (t.kind === 'field') return this.setField(t, value, s.loc);
     const ot = this.typing.typeOf(t.object);
-    if (ot.kind !== 'vector' || t.indices.length !== 1) throw new JlError('TypeError', `cannot assign into an index of ${ot}`, s.loc);
-    return b.call(`jl:vec_set_${reprOf(ot.element)}`, this.expr(t.object, ot), this.expr(t.indices[0]!, Int64), this.expr(value, ot.element));
+    if (t.indices.length !== 1) throw new JlError('TypeError', `only vectors can be indexed, with one index`, s.loc);
+    if (ot.kind === 'vector') return b.call(`jl:vec_set_${reprOf(ot.element)}`, this.expr(t.object, ot), this.expr(t.indices[0]!, Int64), this.expr(value, ot.element));
+    if (isConcrete(ot)) throw new JlError('TypeError', `cannot assign into an index of a value of type ${ot}`, s.loc);
+    return b.call('jl:dyn_setindex', this.expr(t.object, Any), this.expr(t.indices[0]!, Any), this.expr(value, Any));
   }
 
   /** Assign a variable: a local in its repr, or (top level) a global cell holding a boxed value. */
@@ -353,9 +362,13 @@ export class Emitter {
         return b.call('jl:getfield', this.expr(e.object, Any), b.i32(om.intern(e.name)));
       }
       case 'index': {
+        const lit = this.typing.typedVectorLiteral(e);
+        if (lit) return this.vectorLit(e.indices, lit as VectorType);
         const ot = this.typing.typeOf(e.object);
-        if (ot.kind !== 'vector' || e.indices.length !== 1) throw new JlError('TypeError', `cannot index a value of type ${ot}`, e.loc);
-        return b.call(`jl:vec_get_${reprOf(ot.element)}`, this.expr(e.object, ot), this.expr(e.indices[0]!, Int64));
+        if (e.indices.length !== 1) throw new JlError('TypeError', `only vectors can be indexed, with one index`, e.loc);
+        if (ot.kind === 'vector') return b.call(`jl:vec_get_${reprOf(ot.element)}`, this.expr(e.object, ot), this.expr(e.indices[0]!, Int64));
+        if (isConcrete(ot)) throw new JlError('TypeError', `cannot index a value of type ${ot}`, e.loc);
+        return b.call('jl:dyn_getindex', this.expr(e.object, Any), this.expr(e.indices[0]!, Any));
       }
       case 'vector':
         return this.vectorLit(e.elements, t as VectorType);
@@ -481,16 +494,18 @@ export class Emitter {
     switch (name) {
       case 'println':
       case 'print':
-        return b.seq(...e.args.map((a) => b.call('jl:print', this.expr(a, Any))), ...(name === 'println' ? [b.call('jl:newline')] : []));
+        return b.seq(...e.args.map((a) => b.call('jl:print', this.expr(a, Any))), ...(name === 'println' ? [b.call('jl:newline')] : []), b.constant(SYM.nothing));
       case 'string':
         return this.stringOf(e.args);
       case 'length':
         if (ts[0]?.kind === 'vector') return b.i64.extend_i32_u(b.field(this.expr(e.args[0]!, ts[0]), this.host.om.rtt(ts[0]), 'length'));
+        if (e.args.length === 1 && !isConcrete(ts[0]!)) return b.call('jl:dyn_length', this.expr(e.args[0]!, Any));
         return undefined;
       case 'push!':
         if (ts[0]?.kind === 'vector' && e.args.length === 2) {
           return b.call(`jl:vec_push_${reprOf(ts[0].element)}`, this.expr(e.args[0]!, ts[0]), this.expr(e.args[1]!, ts[0].element));
         }
+        if (e.args.length === 2 && !isConcrete(ts[0]!)) return b.call('jl:dyn_push', this.expr(e.args[0]!, Any), this.expr(e.args[1]!, Any));
         return undefined;
       case 'typeof': {
         const x = ts[0]!;

@@ -4,7 +4,8 @@
 import type * as A from './syntax/ast.js';
 import { JlError } from './errors.js';
 import { GenericFunction, type Method } from './methods.js';
-import { Any, BUILTIN_TYPES, Bottom, DataType, unionOf, vectorOf, type JType } from './types.js';
+import { Any, BUILTIN_TYPES, Bottom, unionOf, vectorOf, type JType } from './types.js';
+export { DataTypeT } from './types.js';
 
 /** A method as the compiler sees it: the definition, and the primitive it stands for, if any. */
 export interface MethodDef {
@@ -25,8 +26,6 @@ export interface Binding {
   readonly constant: boolean;
 }
 
-/** The builtin type that type objects (`Int64` as a value, `typeof(x)`) have. */
-export const DataTypeT = new DataType('DataType', false, Any, [{ name: 'rtt', type: Any }]);
 
 export class Env {
   readonly types = new Map<string, JType>();
@@ -34,7 +33,7 @@ export class Env {
   readonly globals = new Map<string, Binding>();
 
   constructor() {
-    for (const t of [...BUILTIN_TYPES, DataTypeT]) this.types.set(t.name, t);
+    for (const t of BUILTIN_TYPES) this.types.set(t.name, t);
   }
 
   fn(name: string): GenericFunction<MethodDef> {

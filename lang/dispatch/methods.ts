@@ -15,6 +15,9 @@ export interface Method<B> {
 
 let nextMethodId = 1;
 
+/** A call with argument types `a` fits signature `b`. */
+export const tupleSubtypeOf = tupleSubtype;
+
 /** `a` is more specific than `b`: its signature is a strict sub-tuple of b's. */
 export function moreSpecific(a: readonly JType[], b: readonly JType[]): boolean {
   return tupleSubtype(a, b) && !tupleSubtype(b, a);

@@ -55,10 +55,12 @@ export const Float64 = new DataType('Float64', false, AbstractFloat, [], false, 
 export const Bool = new DataType('Bool', false, Integer_, [], false, 'Bool');
 export const Nothing = new DataType('Nothing', false, Any, [], false, 'Nothing');
 export const String_ = new DataType('String', false, AbstractString, [], false, 'String');
+/** What type objects (`Int64` used as a value, `typeof(x)`) are: the index of the type in a JS table. */
+export const DataTypeT = new DataType('DataType', false, Any, [{ name: 'index', type: Int64 }]);
 /** The bottom type: the type of an expression that never returns (Union{}). */
 export const Bottom = new UnionType([]);
 
-export const BUILTIN_TYPES: readonly DataType[] = [Any, Number_, Real, Integer_, AbstractFloat, AbstractString, Int64, Float64, Bool, Nothing, String_];
+export const BUILTIN_TYPES: readonly DataType[] = [Any, Number_, Real, Integer_, AbstractFloat, AbstractString, Int64, Float64, Bool, Nothing, String_, DataTypeT];
 
 /** Canonical Vector{T} objects, so that identity means equality. */
 const vectors = new Map<JType, VectorType>();

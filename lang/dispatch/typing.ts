@@ -14,6 +14,8 @@ export interface TypingHost {
   readonly env: Env;
   /** Return type of the specialisation of `fn` at these concrete argument types (undefined: the call raises). */
   returnType(fn: string, args: readonly JType[]): JType | undefined;
+  /** Top-level code: the type of the current value of a global it reads but never assigns. */
+  globalValueType?(name: string): JType | undefined;
 }
 
 /** Functions the compiler implements itself (for the types it knows), before generic dispatch. */
@@ -128,7 +130,10 @@ export class Typing {
         this.blockType(s.body);
         return Nothing;
       case 'for': {
-        this.assign(s.variable, this.elementType(s.iter));
+        // A loop variable is local to its loop, at the top level too.
+        const el = this.elementType(s.iter);
+        const old = this.vars.get(s.variable);
+        this.vars.set(s.variable, widen(old ? unionOf([old, el]) : el));
         this.blockType(s.body);
         return Nothing;
       }
@@ -136,6 +141,14 @@ export class Typing {
       case 'continue':
         return Bottom;
     }
+  }
+
+  /** `T[]` or `T[a, b]` (a type name indexed): a Vector{T} literal. */
+  typedVectorLiteral(e: A.Index): JType | undefined {
+    const o = e.object;
+    if (o.kind === 'ident' && !this.vars.has(o.name) && this.host.env.types.has(o.name)) return vectorOf(this.host.env.types.get(o.name)!);
+    if (o.kind === 'type-value') return vectorOf(this.host.env.resolveType(o.type));
+    return undefined;
   }
 
   /** What `for x in iter` binds x to. */
@@ -148,6 +161,7 @@ export class Typing {
     }
     const t = this.typeOf(iter);
     if (t.kind === 'vector') return t.element;
+    if (!isConcrete(t)) return Any;
     throw new JlError('TypeError', `cannot iterate over a value of type ${t} (ranges a:b and vectors can be)`, iter.loc);
   }
 
@@ -171,8 +185,11 @@ export class Typing {
         const v = this.vars.get(e.name);
         if (v) return v;
         const g = env.globals.get(e.name);
-        if (g) return g.type;
         if (this.topLevel && this.assignedGlobals.has(e.name)) return Any;
+        // Top-level code runs right after it is compiled and functions cannot assign globals,
+        // so a global this code only reads keeps the type of its current value throughout.
+        if (g && this.topLevel && !g.constant) return this.host.globalValueType?.(e.name) ?? g.type;
+        if (g) return g.type;
         if (env.types.has(e.name)) return DataTypeT;
         if (env.functions.has(e.name)) throw new JlError('TypeError', `functions are not values here: call ${e.name}(...)`, e.loc);
         throw new JlError('UndefVarError', `${e.name} not defined`, e.loc);
@@ -189,6 +206,11 @@ export class Typing {
         return Any;
       }
       case 'index': {
+        const typed = this.typedVectorLiteral(e);
+        if (typed) {
+          e.indices.forEach((i) => this.typeOf(i));
+          return typed;
+        }
         const o = this.typeOf(e.object);
         e.indices.forEach((i) => this.typeOf(i));
         return o.kind === 'vector' ? o.element : Any;
@@ -255,9 +277,11 @@ export class Typing {
           return String_;
         case 'length':
           if (args[0]?.kind === 'vector') return Int64;
+          if (args[0] && !isConcrete(args[0])) return Any;
           break;
         case 'push!':
           if (args[0]?.kind === 'vector') return args[0];
+          if (args[0] && !isConcrete(args[0])) return Any;
           break;
         case 'typeof':
           return DataTypeT;

@@ -4,7 +4,7 @@
 
 import type { FuncBuilder, Runtime } from '../../runtime/index.js';
 import { JlError } from './errors.js';
-import { Any, BUILTIN_TYPES, Bool, DataType, Float64, Int64, Nothing, String_, reprOf, vectorOf, type JType, type Repr, type VectorType } from './types.js';
+import { Any, BUILTIN_TYPES, Bool, DataType, DataTypeT, Float64, Int64, Nothing, String_, reprOf, vectorOf, type JType, type Repr, type VectorType } from './types.js';
 
 /** Field types as Accrete RTT fields hold them. */
 const FIELD_OF: Record<Repr, 'i64' | 'f64' | 'i32' | 'ref'> = { i64: 'i64', f64: 'f64', i32: 'i32', ref: 'ref' };
@@ -131,15 +131,8 @@ export class ObjectModel {
 
   /** Allocate a zeroed object of type `t` from JS, header written. */
   allocJs(t: JType, extra = 0): number {
-    const size = (t.kind === 'data' || t.kind === 'vector' ? this.sizeOf(t) : 8) + extra;
-    const p = this.rt.getGlobal(SYM.heapTop) as number;
-    const top = (p + size + 7) & ~7;
-    const mem = this.rt.memory;
-    if (top > mem.buffer.byteLength) mem.grow(Math.ceil((top - mem.buffer.byteLength) / 65536));
-    this.rt.setGlobal(SYM.heapTop, top);
-    const v = this.view();
-    for (let i = p; i < top; i++) v.setUint8(i, 0);
-    v.setUint32(p, (this.rt.lookup(this.rtt(t)) as { id: number }).id, true);
+    const p = this.allocRaw((t.kind === 'data' || t.kind === 'vector' ? this.sizeOf(t) : 8) + extra);
+    this.view().setUint32(p, (this.rt.lookup(this.rtt(t)) as { id: number }).id, true);
     return p;
   }
 
@@ -190,6 +183,36 @@ export class ObjectModel {
 
   constant(name: string): number {
     return Number((this.rt.lookup(name) as { value: number }).value);
+  }
+
+  private readonly typeObjects = new Map<JType, number>();
+  private readonly typeTable: JType[] = [];
+
+  /** The type object (a DataType instance) of a type, made once. */
+  typeObject(t: JType): number {
+    let p = this.typeObjects.get(t);
+    if (p === undefined) {
+      p = this.allocJs(DataTypeT);
+      this.view().setBigInt64(p + this.fieldOffset(DataTypeT, 'index'), BigInt(this.typeTable.push(t) - 1), true);
+      this.typeObjects.set(t, p);
+    }
+    return p;
+  }
+
+  /** The type a type object stands for. */
+  typeObjectType(ptr: number): JType {
+    return this.typeTable[Number(this.view().getBigInt64(ptr + this.fieldOffset(DataTypeT, 'index'), true))]!;
+  }
+
+  /** Raw bytes from the heap (zeroed), for runtime structures such as dispatch caches. */
+  allocRaw(bytes: number): number {
+    const p = this.rt.getGlobal(SYM.heapTop) as number;
+    const top = (p + bytes + 7) & ~7;
+    const mem = this.rt.memory;
+    if (top > mem.buffer.byteLength) mem.grow(Math.ceil((top - mem.buffer.byteLength) / 65536));
+    this.rt.setGlobal(SYM.heapTop, top);
+    new Uint8Array(mem.buffer, p, top - p).fill(0);
+    return p;
   }
 
   /** A vector type for an element type, registered on first use. */

@@ -1,0 +1,618 @@
+// JuliaLike: a Julia subset on Accrete. Top-level statements run in order; every method
+// definition updates a generic function; the first call at a new tuple of concrete argument types
+// compiles a specialisation as a post-stage; calls with concrete arguments are bound statically,
+// others go through a per-function dispatch cache keyed by RTT ids; adding a method invalidates
+// exactly the specialisations whose static bindings it changes (and their static callers).
+
+import { Runtime, type Expr as IR, type FuncBuilder, type RuntimeOptions } from '../../runtime/index.js';
+import type * as A from './syntax/ast.js';
+import { parseProgram } from './syntax/parser.js';
+import { Env, type JlMethod, type MethodDef } from './env.js';
+import { Emitter, RAISE_KIND, VT, type EmitHost } from './emit.js';
+import { JlError } from './errors.js';
+import { moreSpecific, tupleSubtypeOf } from './methods.js';
+import { INTRINSICS, PRELUDE } from './prelude.js';
+import { show } from './show.js';
+import { Typing, type TypingHost } from './typing.js';
+import { Any, Bottom, DataType, Int64, Nothing, reprOf, tupleName, type JType } from './types.js';
+import { ELEM_SIZE, ObjectModel, SYM, type JsValue } from './values.js';
+
+/** A specialisation: one generic function's code for one tuple of concrete argument types. */
+export interface Spec {
+  readonly id: number;
+  readonly fn: string;
+  readonly argTypes: readonly JType[];
+  readonly method: JlMethod;
+  /** The Accrete function. */
+  readonly name: string;
+  ret: JType;
+  state: 'inferring' | 'ready' | 'compiled' | 'dead';
+  typing: Typing;
+  /** Specialisations this one calls statically, and those that call it statically. */
+  readonly callees: Set<Spec>;
+  readonly callers: Set<Spec>;
+  /** Specialisations whose inference read this one's return type. */
+  readonly readers: Set<Spec>;
+  stage: string | undefined;
+  adapter: string | undefined;
+  wantAdapter: boolean;
+}
+
+export interface JuliaOptions {
+  /** Where println and print write. Default: process.stdout. */
+  output?: (text: string) => void;
+  /** Options of the Accrete runtime underneath. */
+  runtime?: RuntimeOptions;
+}
+
+/** Most arguments a dynamically dispatched call may have. */
+const MAX_DYN_ARITY = 8;
+/** Entries in each dispatch cache (a power of two). */
+const CACHE_ENTRIES = 64;
+
+export class JuliaLike implements TypingHost, EmitHost {
+  readonly env = new Env();
+  readonly specs = new Map<string, Spec>();
+  private readonly fnIds = new Map<string, number>();
+  private readonly fnNames: string[] = [];
+  private readonly dispatchers = new Map<string, { name: string; cache: number; arity: number }>();
+  private readonly inferring: Spec[] = [];
+  private seq = 0;
+  private stringBuffer: string[] = [];
+  /** Specialisations invalidated so far (for introspection and tests). */
+  readonly invalidated: Spec[] = [];
+
+  private constructor(
+    readonly rt: Runtime,
+    readonly om: ObjectModel,
+    private readonly out: (text: string) => void,
+  ) {}
+
+  static async create(opts: JuliaOptions = {}): Promise<JuliaLike> {
+    let self: JuliaLike | undefined;
+    const me = () => self!;
+    const host: NonNullable<RuntimeOptions['host']> = {
+      'jl:print': { sig: 'i32 ->', fn: (p: number) => me().out(me().show(p)) },
+      'jl:newline': { sig: '->', fn: () => me().out('\n') },
+      'jl:str_begin': { sig: '->', fn: () => void me().stringBuffer.push('') },
+      'jl:str_part': { sig: 'i32 ->', fn: (p: number) => void me().appendString(p) },
+      'jl:str_end': { sig: '-> i32', fn: () => me().om.box(me().stringBuffer.pop() ?? '') },
+      'jl:raise': { sig: 'i32 i32 i32 ->', fn: (k: number, msg: number, culprit: number) => me().raise(k, msg, culprit) },
+      'jl:error': { sig: 'i32 ->', fn: (p: number) => { throw new JlError('ErrorException', me().om.unbox(p) as string); } },
+      'jl:bounds_error': { sig: 'i64 i64 ->', fn: (len: bigint, i: bigint) => { throw new JlError('BoundsError', `attempt to access ${len}-element vector at index [${i}]`); } },
+      'jl:egal': { sig: 'i32 i32 -> i32', fn: (a: number, b: number) => (me().egal(a, b) ? 1 : 0) },
+      'jl:typeof': { sig: 'i32 -> i32', fn: (p: number) => me().om.typeObject(me().om.typeAt(p)) },
+      'jl:getfield': { sig: 'i32 i32 -> i32', fn: (p: number, n: number) => me().getfield(p, me().om.strings[n]!) },
+      'jl:setfield': { sig: 'i32 i32 i32 ->', fn: (p: number, n: number, v: number) => me().setfield(p, me().om.strings[n]!, v) },
+      'jl:dyn_count': { sig: 'i32 -> i32', fn: (v: number) => me().vec(v).length },
+      'jl:dyn_element': { sig: 'i32 i32 -> i32', fn: (v: number, k: number) => me().vec(v).get(k) },
+      'jl:dyn_length': { sig: 'i32 -> i32', fn: (v: number) => me().om.box(BigInt(me().vec(v).length)) },
+      'jl:dyn_getindex': { sig: 'i32 i32 -> i32', fn: (v: number, i: number) => me().vec(v).get(me().index(v, i)) },
+      'jl:dyn_setindex': { sig: 'i32 i32 i32 ->', fn: (v: number, i: number, x: number) => me().vec(v).set(me().index(v, i), x) },
+      'jl:dyn_push': { sig: 'i32 i32 -> i32', fn: (v: number, x: number) => me().vec(v).push(x) },
+    };
+    for (let n = 0; n <= MAX_DYN_ARITY; n++) {
+      host[`jl:miss${n}`] = { sig: `i32 ${'i32 '.repeat(n)}-> i32`, fn: (fid: number, ...args: number[]) => me().miss(fid, args) };
+    }
+    const rt = await Runtime.create({ ...opts.runtime, host: { ...(opts.runtime?.host ?? {}), ...host } });
+    const om = ObjectModel.create(rt);
+    self = new JuliaLike(rt, om, opts.output ?? ((s) => void process.stdout.write(s)));
+    self.definePrimitives();
+    self.eval(PRELUDE, 'prelude');
+    return self;
+  }
+
+  // ---- top level ----
+
+  /** Run a program (or REPL input); returns the value of the last top-level expression. */
+  eval(source: string, file?: string): JsValue {
+    const program = parseProgram(source, file);
+    let last: JsValue = null;
+    for (const s of program.body) last = this.topLevel(s, file);
+    return last;
+  }
+
+  private topLevel(s: A.TopLevel, file?: string): JsValue {
+    try {
+      switch (s.kind) {
+        case 'abstract-type':
+          this.defineType(new DataType(s.name, true, this.supertypeOf(s.supertype, s.loc)), s.loc);
+          return null;
+        case 'struct': {
+          const fields = s.fields.map((f) => ({ name: f.name, type: this.env.typeOrAny(f.type) }));
+          this.defineType(new DataType(s.name, false, this.supertypeOf(s.supertype, s.loc), fields, s.mutable), s.loc);
+          return null;
+        }
+        case 'function':
+          this.defineMethod(s);
+          return null;
+        case 'const': {
+          if (this.env.globals.has(s.name)) throw new JlError('ErrorException', `invalid redefinition of constant ${s.name}`, s.loc);
+          const p = this.runThunk([{ kind: 'expr', expr: s.value, loc: s.loc }]);
+          const cell = this.globalCell(s.name, p);
+          this.env.globals.set(s.name, { name: s.name, type: this.om.typeAt(p), cell, constant: true });
+          return null;
+        }
+        default:
+          return this.om.unbox(this.runThunk([s]));
+      }
+    } catch (e) {
+      if (e instanceof JlError && !e.where && 'loc' in s) throw new JlError(e.kind, e.bare, { ...(file ? { file } : {}), ...s.loc });
+      throw e;
+    }
+  }
+
+  private supertypeOf(t: A.TypeExpr | null, loc: A.Loc): DataType {
+    const st = this.env.typeOrAny(t);
+    if (st.kind !== 'data' || !st.abstract) throw new JlError('TypeError', `invalid subtyping: ${st} is not an abstract type`, loc);
+    return st;
+  }
+
+  private defineType(t: DataType, loc: A.Loc): void {
+    if (this.env.types.has(t.name)) throw new JlError('ErrorException', `invalid redefinition of type ${t.name}`, loc);
+    this.om.defineType(t);
+    this.env.types.set(t.name, t);
+  }
+
+  /** Add (or replace) a method, then invalidate what it changes. */
+  private defineMethod(d: A.FunctionDef): void {
+    const sig = d.params.map((p) => this.env.typeOrAny(p.type));
+    const body = d.body;
+    const intrinsic = body.length === 1 && body[0]!.kind === 'expr' && body[0]!.expr.kind === 'call' && body[0]!.expr.callee.kind === 'ident' && INTRINSICS.has(body[0]!.expr.callee.name);
+    const fn = this.env.fn(d.name);
+    const def: MethodDef = { def: d, params: d.params.map((p) => p.name), intrinsic };
+    const { method, replaced } = fn.add(sig, def);
+    this.ensureDispatcher(d.name, sig.length);
+    for (const s of [...this.specs.values()]) {
+      if (s.fn !== d.name || s.state === 'dead' || !tupleSubtypeOf(s.argTypes, method.sig)) continue;
+      if (s.method === replaced || moreSpecific(method.sig, s.method.sig)) this.invalidate(s);
+    }
+  }
+
+  /** A specialisation (and transitively its static callers) must not run again: drop it. */
+  private invalidate(s: Spec): void {
+    if (s.state === 'dead') return;
+    s.state = 'dead';
+    this.invalidated.push(s);
+    this.specs.delete(this.key(s.fn, s.argTypes));
+    for (const c of s.callers) this.invalidate(c);
+    // Dispatch caches may point at its adapter: forget all of them for this function.
+    for (const [k, d] of this.dispatchers) if (k.startsWith(`${s.fn}/`)) new Uint8Array(this.rt.memory.buffer, d.cache, CACHE_ENTRIES * 4 * (d.arity + 1)).fill(0);
+  }
+
+  // ---- specialisations ----
+
+  private key(fn: string, args: readonly JType[]): string {
+    return `${fn}${tupleName(args)}`;
+  }
+
+  /** TypingHost: the return type of a static call (and the record that the caller depends on it). */
+  returnType(fn: string, args: readonly JType[]): JType | undefined {
+    const s = this.specFor(fn, args);
+    if (!s) return undefined;
+    const reader = this.inferring[this.inferring.length - 1];
+    if (reader) {
+      s.readers.add(reader);
+      s.callers.add(reader);
+      reader.callees.add(s);
+    }
+    return s.ret;
+  }
+
+  /** The specialisation of `fn` for these concrete argument types (inferring it if new); undefined if the call raises. */
+  specFor(fn: string, args: readonly JType[]): Spec | undefined {
+    const key = this.key(fn, args);
+    const have = this.specs.get(key);
+    if (have) return have;
+    const f = this.env.functions.get(fn);
+    if (!f) return undefined;
+    let method: JlMethod;
+    try {
+      method = f.select(args);
+    } catch (e) {
+      if (e instanceof JlError) return undefined;
+      throw e;
+    }
+    const s: Spec = {
+      id: ++this.seq,
+      fn,
+      argTypes: args,
+      method,
+      name: `${fn}${tupleName(args)}#${this.seq}`,
+      ret: Bottom,
+      state: 'inferring',
+      typing: undefined as unknown as Typing,
+      callees: new Set(),
+      callers: new Set(),
+      readers: new Set(),
+      stage: undefined,
+      adapter: undefined,
+      wantAdapter: false,
+    };
+    this.specs.set(key, s);
+    this.infer(s);
+    return s;
+  }
+
+  private infer(s: Spec): void {
+    this.inferring.push(s);
+    try {
+      for (let round = 0; round < 20; round++) {
+        s.typing = new Typing(this, s.method.body.params, s.argTypes, s.method.body.def.body);
+        const ret = s.typing.run();
+        if (ret === s.ret || String(ret) === String(s.ret)) break;
+        s.ret = ret;
+      }
+    } catch (e) {
+      this.specs.delete(this.key(s.fn, s.argTypes));
+      throw e;
+    } finally {
+      this.inferring.pop();
+    }
+    s.state = 'ready';
+    // Readers that finished with an older return type infer again (return types only grow).
+    for (const r of s.readers) if (r !== s && r.state === 'ready') this.infer(r);
+  }
+
+  /** EmitHost: the function a static call binds to. */
+  specName(fn: string, args: readonly JType[]): string | undefined {
+    return this.specs.get(this.key(fn, args))?.name;
+  }
+
+  callError(fn: string, args: readonly JType[]): JlError {
+    const f = this.env.functions.get(fn);
+    try {
+      if (!f) return new JlError('UndefVarError', `${fn} not defined`);
+      f.select(args);
+      return new JlError('ErrorException', `internal: no specialisation of ${fn}${tupleName(args)}`);
+    } catch (e) {
+      return e as JlError;
+    }
+  }
+
+  /** Compile every ready specialisation (and wanted adapters) as one post-stage. */
+  private flush(extra?: (stage: ReturnType<Runtime['stage']>) => void): void {
+    const ready = [...this.specs.values()].filter((s) => s.state === 'ready');
+    const adapters = [...this.specs.values()].filter((s) => s.wantAdapter && !s.adapter);
+    if (!ready.length && !adapters.length && !extra) return;
+    const stage = this.rt.stage(`jl:specs:${++this.seq}`);
+    for (const s of ready) {
+      const sig = { params: s.argTypes.map((t) => VT[reprOf(t)]), results: s.ret === Bottom ? [] : [VT[reprOf(s.ret)]] };
+      const inline = s.method.body.intrinsic;
+      stage.func(s.name, sig, (b) => this.body(b, s), { inline, params: s.method.body.params });
+    }
+    for (const s of adapters) {
+      s.adapter = `${s.name}$box`;
+      stage.func(s.adapter, { params: s.argTypes.map(() => 'i32'), results: ['i32'] }, (b) => this.adapterBody(b, s));
+    }
+    extra?.(stage);
+    stage.commitSync();
+    for (const s of ready) {
+      s.state = 'compiled';
+      s.stage = stage.name;
+    }
+  }
+
+  private body(b: FuncBuilder, s: Spec): IR[] {
+    const em = new Emitter(this, b, s.typing, s.ret === Bottom ? Nothing : s.ret);
+    em.bindParams(s.method.body.params);
+    const body = em.functionBody(s.method.body.def.body);
+    return s.ret === Bottom ? [b.drop(body[0]!), b.unreachable()] : body;
+  }
+
+  /** The boxed calling convention: unbox the arguments, call, box the result. */
+  private adapterBody(b: FuncBuilder, s: Spec): IR {
+    const args = s.argTypes.map((t, i) => (reprOf(t) === 'ref' ? b.param(i) : b.field(b.param(i), this.om.rtt(t), 'value')));
+    const call = b.call(s.name, ...args);
+    if (s.ret === Bottom) return b.seq(call, b.unreachable());
+    const em = new Emitter(this, b, s.typing, s.ret);
+    return em.box(call, s.ret);
+  }
+
+  // ---- dynamic dispatch ----
+
+  /** A dispatcher for `fn` with `arity` boxed arguments: a cache of RTT-id tuples to adapter slots. */
+  private ensureDispatcher(fn: string, arity: number): void {
+    const key = `${fn}/${arity}`;
+    if (this.dispatchers.has(key) || arity > MAX_DYN_ARITY) return;
+    if (!this.fnIds.has(fn)) this.fnIds.set(fn, this.fnNames.push(fn) - 1);
+    const fid = this.fnIds.get(fn)!;
+    const esize = 4 * (arity + 1);
+    const cache = this.om.allocRaw(CACHE_ENTRIES * esize);
+    const name = `jl:dyn:${fn}/${arity}`;
+    const sig = { params: new Array(arity).fill('i32'), results: ['i32'] } as const;
+    this.rt
+      .stage(`jl:dispatch:${key}:${++this.seq}`)
+      .func(name, sig, (b) => {
+        const e = b.local('i32', 'entry');
+        const h = b.local('i32', 'hash');
+        const rtts = Array.from({ length: arity }, (_, i) => b.rttOf(b.param(i)));
+        const mix = rtts.reduce((acc: IR, r) => b.i32.xor(b.i32.mul(acc, b.i32(0x9e3779b1 | 0)), r), b.i32(fid));
+        const hit = rtts.reduce((acc: IR, r, i) => b.i32.and(acc, b.i32.eq(b.i32.load(b.get(e), 4 * i), r)), b.i32.ne(b.i32.load(b.get(e), 4 * arity), b.i32(0)));
+        const args = Array.from({ length: arity }, (_, i) => b.param(i));
+        return [
+          b.set(h, b.i32.and(b.i32.shr_u(mix, b.i32(7)), b.i32(CACHE_ENTRIES - 1))),
+          b.set(e, b.i32.add(b.i32(cache), b.i32.mul(b.get(h), b.i32(esize)))),
+          b.if(hit, b.nop(), b.i32.store(b.get(e), b.call(`jl:miss${arity}`, b.i32(fid), ...args), 4 * arity)),
+          b.returnCallSlot(sig, b.i32.load(b.get(e), 4 * arity), ...args),
+        ];
+      })
+      .commitSync();
+    this.dispatchers.set(key, { name, cache, arity });
+  }
+
+  dispatcher(fn: string, arity: number): string {
+    const d = this.dispatchers.get(`${fn}/${arity}`);
+    if (!d) throw new JlError('MethodError', `no method of ${fn} takes ${arity} argument(s)`);
+    return d.name;
+  }
+
+  /** A dispatch cache missed: find the method, compile what it needs, fill the entry, give the adapter's slot. */
+  private miss(fid: number, args: number[]): number {
+    const fn = this.fnNames[fid]!;
+    const types = args.map((p) => this.om.typeAt(p));
+    const f = this.env.functions.get(fn)!;
+    f.select(types);
+    const s = this.specFor(fn, types)!;
+    s.wantAdapter = true;
+    this.flush();
+    const d = this.dispatchers.get(`${fn}/${args.length}`)!;
+    const slot = (this.rt.lookup(s.adapter!) as { slot: number }).slot;
+    // Write the RTT ids of this tuple into the entry the dispatcher computed (it stores the slot).
+    const v = this.om.view();
+    const ids = args.map((p) => v.getUint32(p, true));
+    let h = fid;
+    for (const id of ids) h = (Math.imul(h, 0x9e3779b1 | 0) ^ id) | 0;
+    const e = d.cache + ((h >>> 7) & (CACHE_ENTRIES - 1)) * 4 * (args.length + 1);
+    ids.forEach((id, i) => v.setUint32(e + 4 * i, id, true));
+    return slot;
+  }
+
+  // ---- thunks and globals ----
+
+  /** Compile top-level statements as a function of no arguments, run it, return the boxed value. */
+  private runThunk(body: A.Stmt[]): number {
+    const typing = new Typing(this, [], [], body, true);
+    typing.run();
+    for (const g of typing.assignedGlobals) {
+      if (!this.env.globals.has(g)) this.env.globals.set(g, { name: g, type: Any, cell: this.globalCell(g, this.om.constant(SYM.nothing)), constant: false });
+    }
+    const name = `jl:toplevel#${++this.seq}`;
+    this.flush((stage) =>
+      stage.func(name, '-> i32', (b) => {
+        const em = new Emitter(this, b, typing, Any);
+        return em.functionBody(body);
+      }),
+    );
+    return this.rt.fn<() => number>(name)();
+  }
+
+  globalCell(name: string, init?: number): string {
+    const cell = `jl:g:${name}`;
+    if (!this.rt.lookup(cell)) this.rt.stage(`jl:global:${name}:${++this.seq}`).global(cell, 'i32', init ?? this.om.constant(SYM.nothing)).commitSync();
+    else if (init !== undefined) this.rt.setGlobal(cell, init);
+    return cell;
+  }
+
+  typeObject(t: JType): number {
+    return this.om.typeObject(t);
+  }
+
+  // ---- host functions ----
+
+  show(p: number): string {
+    return show(this.om, p, String);
+  }
+
+  private appendString(p: number): void {
+    const buf = this.stringBuffer;
+    buf[buf.length - 1] += this.show(p);
+  }
+
+  private raise(kind: number, msg: number, culprit: number): never {
+    const text = this.om.strings[msg]!;
+    const [where, ...rest] = text.split(': ');
+    const [line, col] = where!.split(':').map(Number) as [number, number];
+    const got = culprit ? `; got a value of type ${this.om.typeAt(culprit)}` : '';
+    throw new JlError(RAISE_KIND[kind] ?? 'ErrorException', rest.join(': ') + got, { line, col });
+  }
+
+  private egal(a: number, b: number): boolean {
+    if (a === b) return true;
+    const ta = this.om.typeAt(a);
+    if (ta !== this.om.typeAt(b)) return false;
+    return ta.kind === 'data' && (ta.primitive !== undefined || ta.name === 'DataType') && this.om.unbox(a) === this.om.unbox(b);
+  }
+
+  private getfield(p: number, name: string): number {
+    const t = this.om.typeAt(p);
+    if (t.kind !== 'data' || t.abstract || t.primitive) throw new JlError('ErrorException', `type ${t} has no field ${name}`);
+    const f = t.fields.find((x) => x.name === name);
+    if (!f) throw new JlError('ErrorException', `type ${t} has no field ${name}`);
+    const at = p + this.om.fieldOffset(t, name);
+    const v = this.om.view();
+    switch (reprOf(f.type)) {
+      case 'i64':
+        return this.om.box(v.getBigInt64(at, true));
+      case 'f64':
+        return this.om.box(v.getFloat64(at, true));
+      case 'i32':
+        return this.om.box(v.getInt32(at, true) !== 0);
+      default:
+        return v.getInt32(at, true);
+    }
+  }
+
+  private setfield(p: number, name: string, value: number): void {
+    const t = this.om.typeAt(p);
+    if (t.kind !== 'data' || t.abstract || t.primitive) throw new JlError('ErrorException', `type ${t} has no field ${name}`);
+    if (!t.mutable) throw new JlError('ErrorException', `setfield!: immutable struct of type ${t} cannot be changed`);
+    const f = t.fields.find((x) => x.name === name);
+    if (!f) throw new JlError('ErrorException', `type ${t} has no field ${name}`);
+    const vt = this.om.typeAt(value);
+    if (!tupleSubtypeOf([vt], [f.type])) throw new JlError('TypeError', `in setfield!, expected ${f.type}, got a value of type ${vt}`);
+    const at = p + this.om.fieldOffset(t, name);
+    const v = this.om.view();
+    const x = this.om.unbox(value);
+    switch (reprOf(f.type)) {
+      case 'i64':
+        return v.setBigInt64(at, x as bigint, true);
+      case 'f64':
+        return v.setFloat64(at, x as number, true);
+      case 'i32':
+        return v.setInt32(at, x ? 1 : 0, true);
+      default:
+        return v.setInt32(at, value, true);
+    }
+  }
+
+  /** TypingHost: the type of a global's current value. */
+  globalValueType(name: string): JType | undefined {
+    const g = this.env.globals.get(name);
+    return g ? this.om.typeAt(this.rt.getGlobal(g.cell) as number) : undefined;
+  }
+
+  /** A vector seen from JS (for code that handles it without knowing its type). */
+  private vec(p: number): { length: number; get(k: number): number; set(k: number, x: number): void; push(x: number): number } {
+    const t = this.om.typeAt(p);
+    if (t.kind !== 'vector') throw new JlError('MethodError', `no method matching iterate/getindex/push! for a value of type ${t}`);
+    const om = this.om;
+    const r = reprOf(t.element);
+    const es = ELEM_SIZE[r];
+    const v = () => om.view();
+    const length = v().getInt32(p + om.fieldOffset(t, 'length'), true);
+    const at = (k: number) => v().getInt32(p + om.fieldOffset(t, 'data'), true) + k * es;
+    const raw = (x: number) => {
+      const xt = om.typeAt(x);
+      if (!tupleSubtypeOf([xt], [t.element])) throw new JlError('TypeError', `cannot store a ${xt} in a ${t}`);
+      const u = om.unbox(x);
+      return r === 'i64' ? (u as bigint) : r === 'f64' ? (u as number) : r === 'i32' ? (u ? 1 : 0) : x;
+    };
+    return {
+      length,
+      get: (k) => (r === 'i64' ? om.box(v().getBigInt64(at(k), true)) : r === 'f64' ? om.box(v().getFloat64(at(k), true)) : r === 'i32' ? om.box(v().getInt32(at(k), true) !== 0) : v().getInt32(at(k), true)),
+      set: (k, x) => {
+        const u = raw(x);
+        if (r === 'i64') v().setBigInt64(at(k), u as bigint, true);
+        else if (r === 'f64') v().setFloat64(at(k), u as number, true);
+        else v().setInt32(at(k), u as number, true);
+      },
+      push: (x) => this.rt.fn<(v: number, x: number | bigint) => number>(`jl:vec_push_${r}`)(p, raw(x)),
+    };
+  }
+
+  /** A 1-based boxed Int64 index into the vector at `v`, as a 0-based offset (bounds checked). */
+  private index(v: number, i: number): number {
+    const x = this.om.unbox(i);
+    if (typeof x !== 'bigint') throw new JlError('TypeError', `index must be an Int64, got a value of type ${this.om.typeAt(i)}`);
+    const len = this.vec(v).length;
+    if (x < 1n || x > BigInt(len)) throw new JlError('BoundsError', `attempt to access ${len}-element vector at index [${x}]`);
+    return Number(x) - 1;
+  }
+
+  // ---- wasm helpers: boxing and vectors ----
+
+  private definePrimitives(): void {
+    const om = this.om;
+    const s = this.rt.stage('jl:primitives');
+    for (const [name, t, vt] of [['jl:box_i64', Int64, 'i64'], ['jl:box_f64', this.env.types.get('Float64')!, 'f64']] as const) {
+      s.func(name, `${vt} -> i32`, (b) => {
+        const p = b.local('i32');
+        return [b.set(p, b.call(SYM.alloc, b.sizeOf(om.rtt(t)))), b.initHeader(b.get(p), om.rtt(t)), b.setField(b.get(p), om.rtt(t), 'value', b.param(0)), b.get(p)];
+      });
+    }
+    const any = om.vectorType(Any);
+    const LEN = om.fieldOffset(any, 'length');
+    const CAP = om.fieldOffset(any, 'capacity');
+    const DATA = om.fieldOffset(any, 'data');
+    const size = om.sizeOf(any);
+    s.func('jl:vec_new', 'i32 i32 i32 -> i32', (b) => {
+      const p = b.local('i32');
+      return [
+        b.set(p, b.call(SYM.alloc, b.i32(size))),
+        b.i32.store(b.get(p), b.param(0)),
+        b.i32.store(b.get(p), b.param(1), CAP),
+        b.i32.store(b.get(p), b.if(b.param(1), b.call(SYM.alloc, b.i32.mul(b.param(1), b.param(2))), b.i32(0)), DATA),
+        b.get(p),
+      ];
+    });
+    for (const r of ['i64', 'f64', 'i32', 'ref'] as const) {
+      const es = ELEM_SIZE[r];
+      const vt = VT[r];
+      const load = (b: FuncBuilder, addr: IR) => (vt === 'i64' ? b.i64.load(addr) : vt === 'f64' ? b.f64.load(addr) : b.i32.load(addr));
+      const store = (b: FuncBuilder, addr: IR, x: IR) => (vt === 'i64' ? b.i64.store(addr, x) : vt === 'f64' ? b.f64.store(addr, x) : b.i32.store(addr, x));
+      s.func(`jl:vec_push_${r}`, `i32 ${vt} -> i32`, (b) => {
+        const v = b.param(0);
+        const len = b.local('i32');
+        const cap = b.local('i32');
+        const nd = b.local('i32');
+        return [
+          b.set(len, b.i32.load(v, LEN)),
+          b.set(cap, b.i32.load(b.param(0), CAP)),
+          b.if(b.i32.eq(b.get(len), b.get(cap)), [
+            b.set(cap, b.if(b.get(cap), b.i32.shl(b.get(cap), b.i32(1)), b.i32(4))),
+            b.set(nd, b.call(SYM.alloc, b.i32.mul(b.get(cap), b.i32(es)))),
+            b.memory.copy(b.get(nd), b.i32.load(b.param(0), DATA), b.i32.mul(b.get(len), b.i32(es))),
+            b.i32.store(b.param(0), b.get(nd), DATA),
+            b.i32.store(b.param(0), b.get(cap), CAP),
+          ]),
+          store(b, b.i32.add(b.i32.load(b.param(0), DATA), b.i32.mul(b.get(len), b.i32(es))), b.param(1)),
+          b.i32.store(b.param(0), b.i32.add(b.get(len), b.i32(1)), LEN),
+          b.param(0),
+        ];
+      });
+      const checked = (b: FuncBuilder) => {
+        const len = b.i64.extend_i32_u(b.i32.load(b.param(0), LEN));
+        return b.if(b.i32.or(b.i64.lt_s(b.param(1), b.i64(1)), b.i64.gt_s(b.param(1), len)), [b.call('jl:bounds_error', b.i64.extend_i32_u(b.i32.load(b.param(0), LEN)), b.param(1)), b.unreachable()]);
+      };
+      const addr = (b: FuncBuilder) => b.i32.add(b.i32.load(b.param(0), DATA), b.i32.mul(b.i32.wrap_i64(b.i64.sub(b.param(1), b.i64(1))), b.i32(es)));
+      s.func(`jl:vec_get_${r}`, `i32 i64 -> ${vt}`, (b) => [checked(b), load(b, addr(b))], { inline: true });
+      s.func(`jl:vec_set_${r}`, `i32 i64 ${vt} ->`, (b) => [checked(b), store(b, addr(b), b.param(2))], { inline: true });
+    }
+    s.commitSync();
+  }
+
+  // ---- JS API and introspection ----
+
+  /** Call a generic function from JS (BigInt for Int64, number for Float64, ...). */
+  call(fn: string, ...args: JsValue[]): JsValue {
+    const ptrs = args.map((a) => this.om.box(a));
+    const d = this.dispatchers.get(`${fn}/${args.length}`);
+    if (!d) throw new JlError('MethodError', `no method of ${fn} takes ${args.length} argument(s)`);
+    return this.om.unbox(this.rt.fn<(...a: number[]) => number>(d.name)(...ptrs));
+  }
+
+  /** The methods of a generic function, as signatures. */
+  methods(fn: string): string[] {
+    return (this.env.functions.get(fn)?.methods ?? []).map((m) => `${fn}${tupleName(m.sig)}`);
+  }
+
+  /** The method a call with these argument types would run. */
+  which(fn: string, types: readonly string[]): string {
+    const f = this.env.functions.get(fn);
+    if (!f) throw new JlError('UndefVarError', `${fn} not defined`);
+    const m = f.select(types.map((t) => this.env.resolveType(parseTypeName(t))));
+    return `${fn}${tupleName(m.sig)}`;
+  }
+
+  /** Live specialisations: function, argument types, return type, stage. */
+  specializations(): Array<{ fn: string; args: string; ret: string; stage: string | undefined }> {
+    return [...this.specs.values()].filter((s) => s.state === 'compiled').map((s) => ({ fn: s.fn, args: tupleName(s.argTypes), ret: String(s.ret), stage: s.stage }));
+  }
+
+  /** WAT of the stage holding a specialisation. */
+  specializationText(fn: string, types: readonly string[]): string {
+    const s = this.specs.get(this.key(fn, types.map((t) => this.env.resolveType(parseTypeName(t)))));
+    if (!s?.stage) throw new JlError('ErrorException', `no compiled specialisation of ${fn}(${types.join(', ')})`);
+    return this.rt.toText(s.stage);
+  }
+}
+
+function parseTypeName(t: string): A.TypeExpr {
+  const m = /^(\w+)\{(.*)\}$/.exec(t);
+  if (m) {
+    const args = m[2]!.split(',').map((x) => parseTypeName(x.trim()));
+    return m[1] === 'Union' ? { kind: 'type-union', members: args, loc: { line: 0, col: 0 } } : { kind: 'type-apply', name: m[1]!, args, loc: { line: 0, col: 0 } };
+  }
+  return { kind: 'type-name', name: t, loc: { line: 0, col: 0 } };
+}
