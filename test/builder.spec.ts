@@ -13,7 +13,11 @@ describe('builder and encoder', () => {
       .func('ifTail', '-> i32', (b) => b.if(b.i32(1), b.returnCall('g'), b.returnCall('g')))
       .func('operand', '-> i32', (b) => b.i32.add(b.seq(b.nop(), b.return(b.i32(5))), b.i32(1)))
       .func('loopForever', 'i32 -> i32', (b) => b.if(b.param(0), b.loop('l', b.br('l')), b.i32(7)))
+      .func('valueAfterReturn', '-> i32', (b) => [b.seq(b.return(b.i32(3)), b.i32(1)), b.i32(2)])
+      .func('armsAfterReturn', 'i32 -> i32', (b) => [b.if(b.param(0), b.seq(b.return(b.i32(4)), b.f64(1)), b.seq(b.return(b.i32(5)), b.i32(1))), b.i32(6)])
       .commitSync();
+    assert.equal(rt.fn('valueAfterReturn')(), 3);
+    assert.deepEqual([rt.fn('armsAfterReturn')(1), rt.fn('armsAfterReturn')(0)], [4, 5]);
     assert.equal(rt.fn('seqReturn')(), 3);
     assert.equal(rt.fn('ifTail')(), 4);
     assert.equal(rt.fn('operand')(), 5);

@@ -258,8 +258,15 @@ class ModuleEncoder {
     writeConst(this.body, t, v);
   }
 
-  private seq(list: readonly Expr[]): void {
+  /**
+   * A sequence inside a construct of type `result`. A construct that never completes has the empty
+   * block type, yet its sequence may end in a value (`return x; 1`): that value is dropped, which
+   * the wasm validator requires even in unreachable code.
+   */
+  private seq(list: readonly Expr[], result: ExprType): void {
     for (const e of list) this.expr(e);
+    const last = list[list.length - 1];
+    if (result === 'unreachable' && last && last.type !== 'none' && last.type !== 'unreachable') this.body.u8(0x1a);
   }
 
   private expr(e: Expr): void {
@@ -316,7 +323,7 @@ class ModuleEncoder {
         b.u8(e.k === 'block' ? 0x02 : 0x03);
         this.bt(e.type);
         this.labels.push(e.label);
-        this.seq(e.body);
+        this.seq(e.body, e.type);
         this.labels.pop();
         b.u8(0x0b);
         return;
@@ -325,10 +332,10 @@ class ModuleEncoder {
         b.u8(0x04);
         this.bt(e.type);
         this.labels.push(null);
-        this.seq(e.then);
+        this.seq(e.then, e.type);
         if (e.else) {
           b.u8(0x05);
-          this.seq(e.else);
+          this.seq(e.else, e.type);
         }
         this.labels.pop();
         b.u8(0x0b);
@@ -441,12 +448,12 @@ class ModuleEncoder {
     b.u8(0x06);
     this.bt(e.type);
     this.labels.push(null);
-    this.seq(e.body);
+    this.seq(e.body, e.type);
     b.u8(0x07).u32(this.exnTag());
     this.dispatchCaught(e);
     if (e.catchAll) {
       b.u8(0x19);
-      this.seq(e.catchAll);
+      this.seq(e.catchAll, e.type);
     }
     this.labels.pop();
     b.u8(0x0b);
@@ -475,7 +482,7 @@ class ModuleEncoder {
     b.u8(0x00).u32(this.exnTag()).u32(0); // catch $exn → $caught
     if (e.catchAll) b.u8(0x02).u32(1); // catch_all → $all
     this.labels.push(null); // the try_table itself
-    this.seq(e.body);
+    this.seq(e.body, e.type);
     this.labels.pop();
     b.u8(0x0b);
     b.u8(0x0c).u32(e.catchAll ? 2 : 1); // br $done
@@ -486,7 +493,7 @@ class ModuleEncoder {
     if (e.catchAll) {
       this.labels.pop();
       b.u8(0x0b); // end $all
-      this.seq(e.catchAll);
+      this.seq(e.catchAll, e.type);
     }
     this.labels.pop();
     b.u8(0x0b); // end $done
@@ -510,10 +517,10 @@ class ModuleEncoder {
         this.memarg(`${p}.load`, 0);
         b.u8(0x21).u32(c.locals[i]!);
       });
-      this.seq(c.body);
+      this.seq(c.body, e.type);
       b.u8(0x05);
     }
-    if (e.catchAll) this.seq(e.catchAll);
+    if (e.catchAll) this.seq(e.catchAll, e.type);
     else {
       b.u8(0x20).u32(tid);
       b.u8(0x08).u32(this.exnTag());

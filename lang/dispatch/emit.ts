@@ -7,7 +7,7 @@ import type * as A from './syntax/ast.js';
 import type { Env } from './env.js';
 import { JlError } from './errors.js';
 import { INTRINSICS } from './prelude.js';
-import { BUILTINS, type Typing } from './typing.js';
+import { BUILTINS, assignedValue, type Typing } from './typing.js';
 import { Any, Bool, Bottom, Float64, Int64, Nothing, isConcrete, reprOf, subtype, type JType, type Repr, type VectorType } from './types.js';
 import { ELEM_SIZE, SYM, type ObjectModel } from './values.js';
 
@@ -285,7 +285,7 @@ export class Emitter {
 
   private assign(s: A.Assign): IR {
     const b = this.b;
-    const value: A.Expr = s.op === '=' ? s.value : { kind: 'binary', op: s.op.slice(0, -1) as A.ArithOp, left: s.target, right: s.value, loc: s.loc };
+    const value = assignedValue(s);
     const t = s.target;
     if (t.kind === 'ident') return this.store(t.name, value, s.loc);
     if (t.kind === 'field') return this.setField(t, value, s.loc);

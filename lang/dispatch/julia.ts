@@ -137,7 +137,11 @@ export class JuliaLike implements TypingHost, EmitHost {
           return this.om.unbox(this.runThunk([s]));
       }
     } catch (e) {
-      if (e instanceof JlError && !e.where && 'loc' in s) throw new JlError(e.kind, e.bare, { ...(file ? { file } : {}), ...s.loc });
+      // Place the error: in the statement that raised it, and in the file.
+      if (e instanceof JlError && (!e.where || (file && !e.where.file))) {
+        const at = e.where ?? s.loc;
+        throw new JlError(e.kind, e.bare, { ...(file ? { file } : {}), line: at.line, col: at.col });
+      }
       throw e;
     }
   }

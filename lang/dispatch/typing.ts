@@ -21,6 +21,16 @@ export interface TypingHost {
 /** Functions the compiler implements itself (for the types it knows), before generic dispatch. */
 export const BUILTINS = new Set(['println', 'print', 'string', 'length', 'push!', 'typeof', 'isa', 'error', '__egal']);
 
+const compounds = new WeakMap<A.Assign, A.Expr>();
+
+/** The value an assignment stores: for `x op= e`, the expression `x op e` (one node, shared by typing and emission). */
+export function assignedValue(s: A.Assign): A.Expr {
+  if (s.op === '=') return s.value;
+  let e = compounds.get(s);
+  if (!e) compounds.set(s, (e = { kind: 'binary', op: s.op.slice(0, -1) as A.ArithOp, left: s.target, right: s.value, loc: s.loc }));
+  return e;
+}
+
 /** Unions wider than this become Any: inference must terminate and code must stay small. */
 const MAX_UNION = 4;
 
@@ -99,14 +109,10 @@ export class Typing {
       case 'expr':
         return this.typeOf(s.expr);
       case 'assign': {
-        const v = this.typeOf(s.value);
-        if (s.target.kind === 'ident') {
-          const t = s.op === '=' ? v : this.typeOf({ kind: 'binary', op: s.op.slice(0, -1) as A.ArithOp, left: s.target, right: s.value, loc: s.loc });
-          this.assign(s.target.name, t);
-          return t;
-        }
-        this.typeOf(s.target);
-        return v;
+        const t = this.typeOf(assignedValue(s));
+        if (s.target.kind === 'ident') this.assign(s.target.name, t);
+        else this.typeOf(s.target);
+        return t;
       }
       case 'var-decl': {
         const declared = s.type ? this.host.env.resolveType(s.type) : undefined;

@@ -1,0 +1,105 @@
+// The Julia-like language: programs under test/jl/ run as data against their expected output,
+// and the dispatch, invalidation, introspection and error behaviour the issue names.
+
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { JlError } from '../lang/dispatch/errors.js';
+import { JuliaLike } from '../lang/dispatch/julia.js';
+import { JlSyntaxError } from '../lang/dispatch/syntax/errors.js';
+
+const dir = fileURLToPath(new URL('../../test/jl/', import.meta.url));
+
+/** Run a program as the CLI would: its output, then `ERROR: message` if it stopped on one. */
+async function run(source: string, file = 'prog.jl'): Promise<string> {
+  let out = '';
+  const jl = await JuliaLike.create({ output: (s) => (out += s) });
+  try {
+    jl.eval(source, file);
+  } catch (e) {
+    if (!(e instanceof JlError || e instanceof JlSyntaxError)) throw e;
+    out += `ERROR: ${e.message}\n`;
+  }
+  return out;
+}
+
+async function session() {
+  let out = '';
+  const jl = await JuliaLike.create({ output: (s) => (out += s) });
+  return { jl, out: () => out, clear: () => void (out = '') };
+}
+
+describe('jl programs', function () {
+  this.timeout(60_000);
+  for (const f of readdirSync(dir).filter((x) => x.endsWith('.jl')).sort()) {
+    it(`runs ${f}`, async () => {
+      const source = readFileSync(dir + f, 'utf8');
+      const want = readFileSync(dir + f.replace(/\.jl$/, '.out'), 'utf8');
+      const got = await run(source, basename(f));
+      assert.equal(got, want, `${f}\n--- source ---\n${source}`);
+    });
+  }
+});
+
+describe('jl dispatch and invalidation', () => {
+  it('invalidates exactly the affected specialisations, keeping the others', async () => {
+    const { jl, out } = await session();
+    jl.eval('f(x::Any) = 1\ng(x) = f(x)\nprintln(g(1), g(1.5))');
+    const before = jl.specializations().filter((s) => s.fn === 'f' || s.fn === 'g');
+    assert.equal(before.length, 4);
+    jl.eval('f(x::Int64) = 2\nprintln(g(1), g(1.5))');
+    assert.equal(out(), '11\n21\n');
+    const dead = jl.invalidated.map((s) => `${s.fn}${s.argTypes.length ? '(' + s.argTypes.join(', ') + ')' : '()'}`).sort();
+    assert.deepEqual(dead, ['f(Int64)', 'g(Int64)']);
+    const kept = before.filter((s) => s.args === '(Float64)').map((s) => s.stage);
+    const after = jl.specializations().filter((s) => s.args === '(Float64)').map((s) => s.stage);
+    assert.deepEqual(after, kept, 'the Float64 specialisations of f and g are the same compiled code as before');
+  });
+
+  it('binds concrete calls statically and leaves dynamic ones to the dispatch cache', async () => {
+    const { jl } = await session();
+    jl.eval('sq(x::Int64) = x * x\nh(x::Int64) = sq(x) + 1\nh(3)');
+    const text = jl.specializationText('h', ['Int64']);
+    assert.ok(!/jl:dyn:/.test(text), 'h(Int64) calls no dispatcher');
+    jl.eval('k(x) = sq(x)\nxs = Any[1, 2]\nfunction ks(v::Vector{Any})\n  s = 0\n  for x in v\n    s += k(x)\n  end\n  s\nend');
+    assert.equal(jl.eval('ks(xs)'), 5n);
+    assert.match(jl.specializationText('ks', ['Vector{Any}']), /jl:dyn:k\/1/, 'k on Any goes through the dispatcher');
+  });
+
+  it('answers methods, which and call from JS', async () => {
+    const { jl } = await session();
+    jl.eval('abstract type S end\nstruct C <: S\n  r::Float64\nend\narea(c::C) = 3.0 * c.r * c.r\narea(s::S) = 0.0');
+    assert.deepEqual(jl.methods('area'), ['area(C)', 'area(S)']);
+    assert.equal(jl.which('area', ['C']), 'area(C)');
+    assert.equal(jl.call('+', 2n, 3n), 5n);
+    assert.equal(jl.call('+', 2n, 0.5), 2.5);
+    assert.match(jl.specializationText('+', ['Int64', 'Int64']), /\(module/);
+  });
+});
+
+describe('jl errors', () => {
+  const cases: Array<[string, string, RegExp]> = [
+    ['syntax error with line and column', 'x = 1\nfunction f(x)\n  x +\n', /^ERROR: prog\.jl:\d+:\d+: syntax error: /m],
+    ['undefined name', 'println(nope)', /ERROR: prog\.jl:1:9: UndefVarError: nope not defined/],
+    ['no method', 'f(x::Int64) = x\nf("s")', /ERROR: prog\.jl:2:1: MethodError: no method matching f\(String\)/],
+    ['ambiguity', 'f(x::Int64, y) = 1\nf(x, y::Int64) = 2\nf(1, 2)', /AmbiguityError: f\(Int64, Int64\) is ambiguous; candidates: f\(Int64, Any\), f\(Any, Int64\)/],
+    ['wrong field type', 'mutable struct P\n  x::Int64\nend\np = P(1)\nq = "s"\np.x = q', /ERROR: prog\.jl:6:\d+: TypeError: (in setfield!, )?expected Int64/],
+    ['setting a field of an immutable struct', 'struct P\n  x::Int64\nend\np = P(1)\np.x = 2', /ErrorException: setfield!: immutable struct of type P cannot be changed/],
+  ];
+  for (const [what, source, re] of cases) {
+    it(`reports ${what}`, async () => {
+      assert.match(await run(source), re);
+    });
+  }
+
+  it('keeps the session usable after an error', async () => {
+    const { jl, out } = await session();
+    assert.throws(() => jl.eval('f(x::Int64) = x\nf(1.5)'), JlError);
+    assert.throws(() => jl.eval('y = (1 +'), JlSyntaxError);
+    jl.eval('f(x::Float64) = 2 * x', 'repl');
+    assert.equal(jl.eval('f(1.5)'), 3);
+    jl.eval('println(f(2))');
+    assert.equal(out(), '2\n');
+  });
+});
