@@ -17,8 +17,8 @@ export interface EmitHost {
   readonly om: ObjectModel;
   /** The Accrete function of the specialisation a static call binds to (undefined: the call raises). */
   specName(fn: string, args: readonly JType[]): string | undefined;
-  /** The Accrete function dispatching `fn` with `arity` boxed arguments at run time. */
-  dispatcher(fn: string, arity: number): string;
+  /** The Accrete function dispatching `fn` with `arity` boxed arguments at run time, returning `ret`'s repr (boxed if ref). */
+  dispatcher(fn: string, arity: number, ret?: Repr): string;
   /** The message a call raises when no method (or no single most specific one) fits. */
   callError(fn: string, args: readonly JType[]): JlError;
   /** The Accrete global holding a global binding's boxed value (made on first use). */
@@ -443,6 +443,10 @@ export class Emitter {
       return b.call(spec, ...values);
     }
     const boxed = values.map((v, i) => this.box(v, ts[i]!));
+    // When every method the call can reach returns the same primitive type, the dispatcher
+    // returns it unboxed: no allocation, and the caller keeps computing statically.
+    const r = reprOf(t);
+    if (r !== 'ref' && isConcrete(t)) return b.call(this.host.dispatcher(name, values.length, r), ...boxed);
     return this.convert(b.call(this.host.dispatcher(name, values.length), ...boxed), Any, t, at);
   }
 

@@ -14,7 +14,7 @@ import { moreSpecific, tupleSubtypeOf } from './methods.js';
 import { INTRINSICS, PRELUDE } from './prelude.js';
 import { show } from './show.js';
 import { Typing, type TypingHost } from './typing.js';
-import { Any, Bottom, DataType, Int64, Nothing, reprOf, tupleName, type JType } from './types.js';
+import { Any, Bottom, DataType, Int64, Nothing, isConcrete, reprOf, subtype, tupleName, unionOf, type JType, type Repr } from './types.js';
 import { ELEM_SIZE, ObjectModel, SYM, type JsValue } from './values.js';
 
 /** A specialisation: one generic function's code for one tuple of concrete argument types. */
@@ -34,8 +34,11 @@ export interface Spec {
   /** Specialisations whose inference read this one's return type. */
   readonly readers: Set<Spec>;
   stage: string | undefined;
-  adapter: string | undefined;
-  wantAdapter: boolean;
+  /** Adapters to the calling conventions of dispatchers, by result repr ('ref': boxed). */
+  readonly adapters: Map<Repr, string>;
+  readonly wantAdapters: Set<Repr>;
+  /** Generic functions whose dynamic calls this one typed from their method tables. */
+  readonly dynamicDeps: Set<string>;
 }
 
 export interface JuliaOptions {
@@ -45,10 +48,21 @@ export interface JuliaOptions {
   runtime?: RuntimeOptions;
 }
 
+/** Result representations a dispatcher may return; a miss handler's code says which (low 2 bits). */
+const REPRS: readonly Repr[] = ['ref', 'i64', 'f64', 'i32'];
+
+/** Whether some value could have both types (for a tree of abstract types: one is under the other). */
+function mayIntersect(a: JType, b: JType): boolean {
+  if (a.kind === 'union') return a.members.some((m) => mayIntersect(m, b));
+  if (b.kind === 'union') return b.members.some((m) => mayIntersect(a, m));
+  return subtype(a, b) || subtype(b, a);
+}
+
 /** Most arguments a dynamically dispatched call may have. */
 const MAX_DYN_ARITY = 8;
-/** Entries in each dispatch cache (a power of two). */
-const CACHE_ENTRIES = 64;
+/** Entries in each dispatch cache: 2^CACHE_BITS. */
+const CACHE_BITS = 6;
+const CACHE_ENTRIES = 1 << CACHE_BITS;
 
 export class JuliaLike implements TypingHost, EmitHost {
   readonly env = new Env();
@@ -166,10 +180,12 @@ export class JuliaLike implements TypingHost, EmitHost {
     const fn = this.env.fn(d.name);
     const def: MethodDef = { def: d, params: d.params.map((p) => p.name), intrinsic };
     const { method, replaced } = fn.add(sig, def);
-    this.ensureDispatcher(d.name, sig.length);
+    this.ensureDispatcher(d.name, sig.length, 'ref');
     for (const s of [...this.specs.values()]) {
-      if (s.fn !== d.name || s.state === 'dead' || !tupleSubtypeOf(s.argTypes, method.sig)) continue;
-      if (s.method === replaced || moreSpecific(method.sig, s.method.sig)) this.invalidate(s);
+      if (s.state === 'dead') continue;
+      // Code that typed a dynamic call of this function from its methods may now be wrong.
+      if (s.dynamicDeps.has(d.name)) this.invalidate(s);
+      else if (s.fn === d.name && tupleSubtypeOf(s.argTypes, method.sig) && (s.method === replaced || moreSpecific(method.sig, s.method.sig))) this.invalidate(s);
     }
   }
 
@@ -230,8 +246,9 @@ export class JuliaLike implements TypingHost, EmitHost {
       callers: new Set(),
       readers: new Set(),
       stage: undefined,
-      adapter: undefined,
-      wantAdapter: false,
+      adapters: new Map(),
+      wantAdapters: new Set(),
+      dynamicDeps: new Set(),
     };
     this.specs.set(key, s);
     this.infer(s);
@@ -277,7 +294,7 @@ export class JuliaLike implements TypingHost, EmitHost {
   /** Compile every ready specialisation (and wanted adapters) as one post-stage. */
   private flush(extra?: (stage: ReturnType<Runtime['stage']>) => void): void {
     const ready = [...this.specs.values()].filter((s) => s.state === 'ready');
-    const adapters = [...this.specs.values()].filter((s) => s.wantAdapter && !s.adapter);
+    const adapters = [...this.specs.values()].flatMap((s) => [...s.wantAdapters].filter((r) => !s.adapters.has(r)).map((r) => [s, r] as const));
     if (!ready.length && !adapters.length && !extra) return;
     const stage = this.rt.stage(`jl:specs:${++this.seq}`);
     for (const s of ready) {
@@ -285,9 +302,10 @@ export class JuliaLike implements TypingHost, EmitHost {
       const inline = s.method.body.intrinsic;
       stage.func(s.name, sig, (b) => this.body(b, s), { inline, params: s.method.body.params });
     }
-    for (const s of adapters) {
-      s.adapter = `${s.name}$box`;
-      stage.func(s.adapter, { params: s.argTypes.map(() => 'i32'), results: ['i32'] }, (b) => this.adapterBody(b, s));
+    for (const [s, r] of adapters) {
+      const name = `${s.name}$${r}`;
+      s.adapters.set(r, name);
+      stage.func(name, { params: s.argTypes.map(() => 'i32'), results: [VT[r]] }, (b) => this.adapterBody(b, s, r));
     }
     extra?.(stage);
     stage.commitSync();
@@ -304,40 +322,44 @@ export class JuliaLike implements TypingHost, EmitHost {
     return s.ret === Bottom ? [b.drop(body[0]!), b.unreachable()] : body;
   }
 
-  /** The boxed calling convention: unbox the arguments, call, box the result. */
-  private adapterBody(b: FuncBuilder, s: Spec): IR {
+  /** A dispatcher's calling convention: unbox the arguments, call, box the result (for 'ref'). */
+  private adapterBody(b: FuncBuilder, s: Spec, ret: Repr): IR {
     const args = s.argTypes.map((t, i) => (reprOf(t) === 'ref' ? b.param(i) : b.field(b.param(i), this.om.rtt(t), 'value')));
     const call = b.call(s.name, ...args);
     if (s.ret === Bottom) return b.seq(call, b.unreachable());
-    const em = new Emitter(this, b, s.typing, s.ret);
-    return em.box(call, s.ret);
+    return ret === 'ref' ? new Emitter(this, b, s.typing, s.ret).box(call, s.ret) : call;
   }
 
   // ---- dynamic dispatch ----
 
-  /** A dispatcher for `fn` with `arity` boxed arguments: a cache of RTT-id tuples to adapter slots. */
-  private ensureDispatcher(fn: string, arity: number): void {
-    const key = `${fn}/${arity}`;
+  /**
+   * A dispatcher for `fn` with `arity` boxed arguments, returning `ret` (a boxed value for 'ref',
+   * else that primitive unboxed): a cache of RTT-id tuples to the slot of a function with exactly
+   * that signature (the specialisation itself when it fits, else an adapter).
+   */
+  private ensureDispatcher(fn: string, arity: number, ret: Repr = 'ref'): void {
+    const key = `${fn}/${arity}:${ret}`;
     if (this.dispatchers.has(key) || arity > MAX_DYN_ARITY) return;
     if (!this.fnIds.has(fn)) this.fnIds.set(fn, this.fnNames.push(fn) - 1);
-    const fid = this.fnIds.get(fn)!;
+    const code = this.fnIds.get(fn)! * 4 + REPRS.indexOf(ret);
     const esize = 4 * (arity + 1);
     const cache = this.om.allocRaw(CACHE_ENTRIES * esize);
-    const name = `jl:dyn:${fn}/${arity}`;
-    const sig = { params: new Array(arity).fill('i32'), results: ['i32'] } as const;
+    const name = ret === 'ref' ? `jl:dyn:${fn}/${arity}` : `jl:dyn:${fn}/${arity}:${ret}`;
+    const sig = { params: new Array(arity).fill('i32'), results: [VT[ret]] };
     this.rt
       .stage(`jl:dispatch:${key}:${++this.seq}`)
       .func(name, sig, (b) => {
         const e = b.local('i32', 'entry');
         const h = b.local('i32', 'hash');
         const rtts = Array.from({ length: arity }, (_, i) => b.rttOf(b.param(i)));
-        const mix = rtts.reduce((acc: IR, r) => b.i32.xor(b.i32.mul(acc, b.i32(0x9e3779b1 | 0)), r), b.i32(fid));
+        // Fibonacci hashing: RTT ids are nearby addresses, so mix, multiply, and keep the top bits.
+        const mix = rtts.reduce((acc: IR, r) => b.i32.mul(b.i32.xor(acc, r), b.i32(0x9e3779b1 | 0)), b.i32(code));
         const hit = rtts.reduce((acc: IR, r, i) => b.i32.and(acc, b.i32.eq(b.i32.load(b.get(e), 4 * i), r)), b.i32.ne(b.i32.load(b.get(e), 4 * arity), b.i32(0)));
         const args = Array.from({ length: arity }, (_, i) => b.param(i));
         return [
-          b.set(h, b.i32.and(b.i32.shr_u(mix, b.i32(7)), b.i32(CACHE_ENTRIES - 1))),
+          b.set(h, b.i32.shr_u(mix, b.i32(32 - CACHE_BITS))),
           b.set(e, b.i32.add(b.i32(cache), b.i32.mul(b.get(h), b.i32(esize)))),
-          b.if(hit, b.nop(), b.i32.store(b.get(e), b.call(`jl:miss${arity}`, b.i32(fid), ...args), 4 * arity)),
+          b.if(hit, b.nop(), b.i32.store(b.get(e), b.call(`jl:miss${arity}`, b.i32(code), ...args), 4 * arity)),
           b.returnCallSlot(sig, b.i32.load(b.get(e), 4 * arity), ...args),
         ];
       })
@@ -345,29 +367,46 @@ export class JuliaLike implements TypingHost, EmitHost {
     this.dispatchers.set(key, { name, cache, arity });
   }
 
-  dispatcher(fn: string, arity: number): string {
-    const d = this.dispatchers.get(`${fn}/${arity}`);
-    if (!d) throw new JlError('MethodError', `no method of ${fn} takes ${arity} argument(s)`);
-    return d.name;
+  dispatcher(fn: string, arity: number, ret: Repr = 'ref'): string {
+    if (!this.dispatchers.has(`${fn}/${arity}:ref`)) throw new JlError('MethodError', `no method of ${fn} takes ${arity} argument(s)`);
+    this.ensureDispatcher(fn, arity, ret);
+    return this.dispatchers.get(`${fn}/${arity}:${ret}`)!.name;
+  }
+
+  /** TypingHost: what a dynamic call returns (see there); the caller now depends on `fn`'s methods. */
+  dynamicReturnType(fn: string, args: readonly JType[]): JType {
+    const f = this.env.functions.get(fn);
+    const reader = this.inferring[this.inferring.length - 1];
+    if (reader) reader.dynamicDeps.add(fn);
+    if (!f) return Any;
+    const cands = f.methods.filter((m) => m.sig.length === args.length && m.sig.every((p, i) => mayIntersect(p, args[i]!)));
+    if (cands.some((m) => !m.sig.every(isConcrete))) return Any;
+    const t = unionOf(cands.map((m) => this.returnType(fn, m.sig) ?? Bottom));
+    // The dispatcher for an unboxed result must exist before code calling it is committed.
+    if (isConcrete(t) && reprOf(t) !== 'ref') this.ensureDispatcher(fn, args.length, reprOf(t));
+    return t;
   }
 
   /** A dispatch cache missed: find the method, compile what it needs, fill the entry, give the adapter's slot. */
-  private miss(fid: number, args: number[]): number {
-    const fn = this.fnNames[fid]!;
+  private miss(code: number, args: number[]): number {
+    const fn = this.fnNames[code >> 2]!;
+    const ret = REPRS[code & 3]!;
     const types = args.map((p) => this.om.typeAt(p));
     const f = this.env.functions.get(fn)!;
     f.select(types);
     const s = this.specFor(fn, types)!;
-    s.wantAdapter = true;
+    // A specialisation taking only pointers and returning the wanted repr is its own adapter.
+    const direct = ret !== 'ref' && s.argTypes.every((t) => reprOf(t) === 'ref') && s.ret !== Bottom && reprOf(s.ret) === ret;
+    if (!direct) s.wantAdapters.add(ret);
     this.flush();
-    const d = this.dispatchers.get(`${fn}/${args.length}`)!;
-    const slot = (this.rt.lookup(s.adapter!) as { slot: number }).slot;
+    const d = this.dispatchers.get(`${fn}/${args.length}:${ret}`)!;
+    const slot = (this.rt.lookup(direct ? s.name : s.adapters.get(ret)!) as { slot: number }).slot;
     // Write the RTT ids of this tuple into the entry the dispatcher computed (it stores the slot).
     const v = this.om.view();
     const ids = args.map((p) => v.getUint32(p, true));
-    let h = fid;
-    for (const id of ids) h = (Math.imul(h, 0x9e3779b1 | 0) ^ id) | 0;
-    const e = d.cache + ((h >>> 7) & (CACHE_ENTRIES - 1)) * 4 * (args.length + 1);
+    let h = code;
+    for (const id of ids) h = Math.imul(h ^ id, 0x9e3779b1 | 0);
+    const e = d.cache + (h >>> (32 - CACHE_BITS)) * 4 * (args.length + 1);
     ids.forEach((id, i) => v.setUint32(e + 4 * i, id, true));
     return slot;
   }
@@ -581,9 +620,7 @@ export class JuliaLike implements TypingHost, EmitHost {
   /** Call a generic function from JS (BigInt for Int64, number for Float64, ...). */
   call(fn: string, ...args: JsValue[]): JsValue {
     const ptrs = args.map((a) => this.om.box(a));
-    const d = this.dispatchers.get(`${fn}/${args.length}`);
-    if (!d) throw new JlError('MethodError', `no method of ${fn} takes ${args.length} argument(s)`);
-    return this.om.unbox(this.rt.fn<(...a: number[]) => number>(d.name)(...ptrs));
+    return this.om.unbox(this.rt.fn<(...a: number[]) => number>(this.dispatcher(fn, args.length))(...ptrs));
   }
 
   /** The methods of a generic function, as signatures. */

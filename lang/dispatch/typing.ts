@@ -16,6 +16,12 @@ export interface TypingHost {
   returnType(fn: string, args: readonly JType[]): JType | undefined;
   /** Top-level code: the type of the current value of a global it reads but never assigns. */
   globalValueType?(name: string): JType | undefined;
+  /**
+   * The type a dynamically dispatched call returns: the join of what every method it may reach
+   * returns, when each of them has concrete parameter types (else Any). The caller depends on the
+   * method table of `fn` from then on.
+   */
+  dynamicReturnType(fn: string, args: readonly JType[]): JType;
 }
 
 /** Functions the compiler implements itself (for the types it knows), before generic dispatch. */
@@ -308,6 +314,6 @@ export class Typing {
     if (!this.host.env.functions.has(name) && !BUILTINS.has(name)) throw new JlError('UndefVarError', `${name} not defined`, at.loc);
     if (ts.some((t) => t === Bottom)) return Bottom;
     if (ts.every(isConcrete)) return this.host.returnType(name, ts) ?? Bottom;
-    return Any;
+    return this.host.env.functions.has(name) ? this.host.dynamicReturnType(name, ts) : Any;
   }
 }
