@@ -103,3 +103,30 @@ describe('jl errors', () => {
     assert.equal(out(), '2\n');
   });
 });
+
+describe('jl from the README and the command line', function () {
+  this.timeout(60_000);
+  it('behaves as the README says', async () => {
+    const { jl, out } = await session();
+    jl.eval('f(x::Any) = 1\ng(x) = f(x)\nprintln(g(1))');
+    jl.eval('f(x::Int64) = 2\nprintln(g(1))');
+    assert.equal(out(), '1\n2\n');
+    assert.equal(jl.call('g', 1.5), 1n);
+  });
+
+  it('runs a file and a REPL session through bin/accrete.mjs', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const bin = fileURLToPath(new URL('../../bin/accrete.mjs', import.meta.url));
+    const example = fileURLToPath(new URL('../../lang/dispatch/examples/shapes.jl', import.meta.url));
+    const file = spawnSync(process.execPath, [bin, 'jl', example], { encoding: 'utf8' });
+    assert.equal(file.status, 0, file.stderr);
+    assert.match(file.stdout, /fib\(25\) = 75025/);
+    const repl = spawnSync(process.execPath, [bin, 'jl'], { encoding: 'utf8', input: 'function sq(n::Int64)\n  n * n\nend\nsq(3)\nsq(1.5)\nsq(4) + 1\n' });
+    assert.equal(repl.status, 0);
+    assert.match(repl.stdout, /9/);
+    assert.match(repl.stdout, /17/);
+    assert.match(repl.stderr, /MethodError: no method matching sq\(Float64\)/);
+    const bad = spawnSync(process.execPath, [bin, 'nope'], { encoding: 'utf8' });
+    assert.equal(bad.status, 2);
+  });
+});
