@@ -256,6 +256,7 @@ export class JuliaLike implements TypingHost, EmitHost {
   }
 
   private infer(s: Spec): void {
+    const before = s.ret;
     this.inferring.push(s);
     try {
       for (let round = 0; round < 20; round++) {
@@ -271,8 +272,9 @@ export class JuliaLike implements TypingHost, EmitHost {
       this.inferring.pop();
     }
     s.state = 'ready';
-    // Readers that finished with an older return type infer again (return types only grow).
-    for (const r of s.readers) if (r !== s && r.state === 'ready') this.infer(r);
+    // Readers that finished with an older return type infer again (return types only grow, so
+    // this ends).
+    if (String(s.ret) !== String(before)) for (const r of s.readers) if (r !== s && r.state === 'ready') this.infer(r);
   }
 
   /** EmitHost: the function a static call binds to. */
@@ -460,11 +462,13 @@ export class JuliaLike implements TypingHost, EmitHost {
     throw new JlError(RAISE_KIND[kind] ?? 'ErrorException', rest.join(': ') + got, { line, col });
   }
 
-  private egal(a: number, b: number): boolean {
+  /** Julia's `===`: identity for mutable objects, equal contents for immutable ones. */
+  private egal(a: number, b: number, depth = 0): boolean {
     if (a === b) return true;
     const ta = this.om.typeAt(a);
-    if (ta !== this.om.typeAt(b)) return false;
-    return ta.kind === 'data' && (ta.primitive !== undefined || ta.name === 'DataType') && this.om.unbox(a) === this.om.unbox(b);
+    if (ta !== this.om.typeAt(b) || ta.kind !== 'data' || ta.mutable || depth > 64) return false;
+    if (ta.primitive !== undefined || ta.name === 'DataType') return this.om.unbox(a) === this.om.unbox(b);
+    return ta.fields.every((f) => this.egal(this.getfield(a, f.name), this.getfield(b, f.name), depth + 1));
   }
 
   private getfield(p: number, name: string): number {

@@ -76,6 +76,8 @@ ${mixed('<=', '__le_float')}
 ==(a::Bool, b::Bool) = __eq_bool(a, b)
 ==(a, b) = __egal(a, b)
 !=(a, b) = !(a == b)
+===(a, b) = __egal(a, b)
+!==(a, b) = !(a === b)
 >(a, b) = b < a
 >=(a, b) = b <= a
 !(a::Bool) = __not(a)
