@@ -197,7 +197,7 @@ export class Emitter {
       case 'if':
         return this.ifStmt(s, Nothing, true);
       case 'while':
-        return this.loop(this.cond(s.cond), [], s.body);
+        return this.loopWith(this.cond(s.cond), [], [], s.body, []);
       case 'for':
         return this.forStmt(s);
       case 'break':
@@ -229,20 +229,6 @@ export class Emitter {
     return this.expr(e, Bool);
   }
 
-  private loop(cond: IR | undefined, init: IR[], body: readonly A.Stmt[], step: IR[] = []): IR {
-    const b = this.b;
-    const brk = this.fresh('brk');
-    const cont = this.fresh('cont');
-    const top = this.fresh('top');
-    this.loops.push({ brk, cont });
-    const inner = body.map((s) => this.stmt(s));
-    this.loops.pop();
-    return b.block(
-      [...init, b.loop(top, [...(cond ? [b.brIf(brk, b.i32.eqz(cond))] : []), b.block(inner, { label: cont, type: 'none' }), ...step, b.br(top)])],
-      { label: brk, type: 'none' },
-    );
-  }
-
   private forStmt(s: A.For): IR {
     const b = this.b;
     const v = this.localOf(s.variable)!;
@@ -272,6 +258,7 @@ export class Emitter {
     return this.loopWith(more, init, [bind], s.body, step);
   }
 
+  /** `init; loop { if !cond break; bind; body (continue lands here); step }`. */
   private loopWith(cond: IR, init: IR[], bind: IR[], body: readonly A.Stmt[], step: IR[]): IR {
     const b = this.b;
     const brk = this.fresh('brk');
