@@ -131,17 +131,22 @@ export function planStage(core: Core, stage: Stage): Plan {
     }
     // Records are SymbolInfos already: hand them out as they are, with no copy per reference.
     const resolver = { resolve: (n: string) => lookup(n) };
-    for (const def of stage.defs) {
-      if (def.kind !== 'func') continue;
-      try {
-        const b = new FuncBuilder(resolver, def.name, def.sig, def.paramNames);
-        const ir = b.finish(def.body(b));
-        if (b.branches > 0) verifyFunc(ir);
-        irs.push(ir);
-        (pending.get(def.name) as { ir: FuncIR | undefined }).ir = ir;
-      } catch (e) {
-        throw placed(e, stage.name, def.name);
+    core.building = true;
+    try {
+      for (const def of stage.defs) {
+        if (def.kind !== 'func') continue;
+        try {
+          const b = new FuncBuilder(resolver, def.name, def.sig, def.paramNames);
+          const ir = b.finish(def.body(b));
+          if (b.branches > 0) verifyFunc(ir);
+          irs.push(ir);
+          (pending.get(def.name) as { ir: FuncIR | undefined }).ir = ir;
+        } catch (e) {
+          throw placed(e, stage.name, def.name);
+        }
       }
+    } finally {
+      core.building = false;
     }
     plan.records = [...pending.values()];
     if (hostDefs.length) plan.host = hostUnit(stage.name, hostDefs);

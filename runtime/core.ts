@@ -89,6 +89,8 @@ export class Core implements Resolver {
   readonly exceptions: 'legacy' | 'final' | undefined;
   nextTagId = 1;
   stageSeq = 0;
+  /** Set while body callbacks run: a commit from inside one would see half-planned state. */
+  building = false;
   /** Bumped by every publish; an async commit that sees it move re-plans. */
   generation = 0;
   private viewCache: DataView | undefined;

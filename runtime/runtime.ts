@@ -221,6 +221,7 @@ export class Runtime {
 
   private beginCommit(stage: Stage): void {
     if (stage.state !== 'open') throw fail('StageState', `the stage is ${stage.state}`, { stage: stage.name });
+    this.notBuilding(stage.name);
     stage.state = 'committing';
   }
 
@@ -237,6 +238,7 @@ export class Runtime {
 
   /** The same, synchronously (a text module needs binaryen loaded: see loadOptimizer). */
   linkSync(source: Uint8Array | ArrayBuffer | string, opts: LinkOptions = {}): StageInfo {
+    this.notBuilding();
     const name = this.linkName(opts);
     return this.execSync(() => planLink(this.core, sourceBytes(source, name), name, opts));
   }
@@ -271,6 +273,11 @@ export class Runtime {
       );
     }
     return parts.join('\n');
+  }
+
+  /** Changing the runtime from inside a body callback would pull the ground from under the commit running it. */
+  private notBuilding(stage?: string): void {
+    if (this.core.building) throw fail('StageState', `cannot change the runtime from inside a function body callback (build bodies from data; commit afterwards)`, stage !== undefined ? { stage } : {});
   }
 
   /** Describe a symbol, or undefined if no live symbol has this name. */
@@ -361,6 +368,7 @@ export class Runtime {
 
   /** Retire a stage: its symbols disappear, its slots and cells are reused once unreferenced. */
   retire(stageName: string): RetireInfo {
+    this.notBuilding(stageName);
     return retireStage(this.core, stageName);
   }
 

@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict';
 import type { Runtime } from '../runtime/index.js';
-import { LINKINGS, newRuntime } from './helpers.js';
+import { LINKINGS, newRuntime, throwsCode } from './helpers.js';
 
 for (const linking of LINKINGS) {
   describe(`commit (${linking})`, () => {
@@ -59,6 +59,21 @@ for (const linking of LINKINGS) {
       await assert.rejects(pending, /DuplicateSymbol/);
       assert.equal(rt.fn('v')(), 2);
       assert.equal(rt.lookup('v')!.stage, 'fast');
+    });
+
+    it('refuses a commit from inside a body callback, changing nothing', async () => {
+      const rt = await newRuntime({ linking });
+      const before = rt.stages().length;
+      const e = throwsCode(() => rt.stage('outer').func('f', '-> i32', (b) => {
+        rt.stage('inner').func('g', '-> i32', (bb) => bb.i32(1)).commitSync();
+        return b.i32(0);
+      }).commitSync(), 'StageState', /cannot change the runtime from inside a function body callback/);
+      assert.equal(e.stage, 'inner', 'the error names the stage that could not be committed');
+      assert.equal(e.definition, 'f', 'and the body it was committed from');
+      assert.equal(rt.stages().length, before);
+      assert.equal(rt.lookup('g'), undefined);
+      rt.stage('after').func('h', '-> i32', (b) => b.i32(2)).commitSync();
+      assert.equal(rt.fn('h')(), 2);
     });
 
     it('lets a failed stage be fixed elsewhere and committed again', async () => {
