@@ -298,6 +298,8 @@ export class JuliaLike implements TypingHost, EmitHost {
     const ready = [...this.specs.values()].filter((s) => s.state === 'ready');
     const adapters = [...this.specs.values()].flatMap((s) => [...s.wantAdapters].filter((r) => !s.adapters.has(r)).map((r) => [s, r] as const));
     if (!ready.length && !adapters.length && !extra) return;
+    // Vector types get their RTTs (a commit) on first use: do it now, not while bodies are built.
+    for (const s of ready) for (const t of [...s.argTypes, s.ret, ...s.typing.seenTypes()]) this.registerVectors(t);
     const stage = this.rt.stage(`jl:specs:${++this.seq}`);
     for (const s of ready) {
       const sig = { params: s.argTypes.map((t) => VT[reprOf(t)]), results: s.ret === Bottom ? [] : [VT[reprOf(s.ret)]] };
@@ -315,6 +317,13 @@ export class JuliaLike implements TypingHost, EmitHost {
       s.state = 'compiled';
       s.stage = stage.name;
     }
+  }
+
+  private registerVectors(t: JType): void {
+    if (t.kind === 'vector') {
+      this.registerVectors(t.element);
+      this.om.rtt(t);
+    } else if (t.kind === 'union') t.members.forEach((m) => this.registerVectors(m));
   }
 
   private body(b: FuncBuilder, s: Spec): IR[] {
@@ -419,6 +428,7 @@ export class JuliaLike implements TypingHost, EmitHost {
   private runThunk(body: A.Stmt[]): number {
     const typing = new Typing(this, [], [], body, true);
     typing.run();
+    for (const t of typing.seenTypes()) this.registerVectors(t);
     for (const g of typing.assignedGlobals) {
       if (!this.env.globals.has(g)) this.env.globals.set(g, { name: g, type: Any, cell: this.globalCell(g, this.om.constant(SYM.nothing)), constant: false });
     }

@@ -90,6 +90,11 @@ export class Typing {
     return t;
   }
 
+  /** Every type this code computes with (variables and expressions), after `run`. */
+  seenTypes(): JType[] {
+    return [...this.vars.values(), ...this.types.values()];
+  }
+
   isLocal(name: string): boolean {
     return this.vars.has(name);
   }
