@@ -69,10 +69,10 @@ export class Stage {
   ) {}
 
   private add(def: Def): this {
-    const site = { stage: this.name, definition: typeof def.name === 'string' ? def.name : String(def.name) };
-    if (this.state !== 'open') throw fail('StageState', `the stage is ${this.state}; start a new stage with rt.stage()`, site);
-    if (typeof def.name !== 'string' || def.name === '') throw fail('InvalidBody', `a symbol name must be a non-empty string`, site);
-    if (this.names.has(def.name)) throw fail('DuplicateSymbol', `'${def.name}' is defined twice in this stage`, site);
+    const site = () => ({ stage: this.name, definition: typeof def.name === 'string' ? def.name : String(def.name) });
+    if (this.state !== 'open') throw fail('StageState', `the stage is ${this.state}; start a new stage with rt.stage()`, site());
+    if (typeof def.name !== 'string' || def.name === '') throw fail('InvalidBody', `a symbol name must be a non-empty string`, site());
+    if (this.names.has(def.name)) throw fail('DuplicateSymbol', `'${def.name}' is defined twice in this stage`, site());
     this.names.add(def.name);
     this.defs.push(def);
     return this;

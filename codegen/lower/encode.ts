@@ -94,7 +94,11 @@ class ModuleEncoder {
   private funcIndex = 0;
 
   constructor(private readonly plan: ModulePlan) {
-    plan.funcs.forEach((f, i) => this.local.set(f.name, i));
+    // Only functions some function of the module calls directly need an index by name.
+    const direct = plan.refs?.directCalls;
+    plan.funcs.forEach((f, i) => {
+      if (!direct || direct.has(f.name)) this.local.set(f.name, i);
+    });
   }
 
   private typeOf(sig: Sig): number {
