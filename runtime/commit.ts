@@ -309,8 +309,10 @@ export function lowerFuncs(core: Core, stage: string, tier: Tier, irs: readonly 
   };
   let lowered = irs;
   let refs = analyze(irs);
-  // Inlining only when some callee asks for it: most stages have nothing to inline.
-  const inlining = [...refs.slotCalls, ...refs.directCalls].some((n) => passCtx.inlineBody(n) !== undefined);
+  // Inlining only when some callee asks for it: most stages have nothing to inline. Trees built
+  // just now know (from what their calls resolved to) unless the tier inlines on its own.
+  const inlining =
+    fresh && tier === 'baseline' ? refs.callsInline : [...refs.slotCalls, ...refs.directCalls].some((n) => passCtx.inlineBody(n) !== undefined);
   if (inlining || !fresh) {
     lowered = irs.map((f) => runPasses(f, inlining ? ['inline', 'rebind'] : ['rebind'], passCtx));
     refs = analyze(lowered);
@@ -320,11 +322,11 @@ export function lowerFuncs(core: Core, stage: string, tier: Tier, irs: readonly 
 }
 
 /** What a lowered stage holds on to: slots and cells it refers to, backedges, direct calls. */
-export function partOf(ctx: LowerContext, low: LoweredStage): Pick<PendingUnit, 'slotRefs' | 'cellRefs' | 'deps' | 'directCalls'> {
+export function partOf(ctx: LowerContext, low: LoweredStage, withRefs = true): Pick<PendingUnit, 'slotRefs' | 'cellRefs' | 'deps' | 'directCalls'> {
   const { refs, deps } = low;
   return {
-    slotRefs: arrayOrEmpty([...new Set([...refs.slotCalls, ...refs.slotRefs].map((n) => ctx.slotOf(n)))]),
-    cellRefs: arrayOrEmpty([...refs.globals].map((n) => ctx.globalAddress(n))),
+    slotRefs: withRefs ? arrayOrEmpty([...new Set([...refs.slotCalls, ...refs.slotRefs].map((n) => ctx.slotOf(n)))]) : NO_NUMBERS,
+    cellRefs: withRefs ? arrayOrEmpty([...refs.globals].map((n) => ctx.globalAddress(n))) : NO_NUMBERS,
     deps: deps.size ? deps : NO_NAMES,
     directCalls: setOrEmpty([...refs.callers].filter(([callee, callers]) => [...callers].some((c) => c !== callee)).map(([callee]) => callee)),
   };
@@ -334,14 +336,18 @@ export function partOf(ctx: LowerContext, low: LoweredStage): Pick<PendingUnit, 
 export function codeUnit(core: Core, plan: Plan, stage: string, tier: Tier, irs: readonly FuncIR[], lookup: (n: string) => SymbolRecord | undefined, fresh = false): PendingUnit {
   const low = lowerFuncs(core, stage, tier, irs, lookup, fresh);
   const ctx = core.lowerContext(lookup);
-  let { bytes, imports } = encodeModule({ name: stage, funcs: low.lowered, ctx, refs: low.refs });
+  const enc = encodeModule({ name: stage, funcs: low.lowered, ctx, refs: low.refs });
+  let bytes = enc.bytes;
+  const imports = enc.imports;
   if (tier === 'optimizing') {
     const t = now();
     bytes = optimizerSync('the optimizing tier').optimize(bytes);
     plan.stats.optimize += now() - t;
   }
   checkValid(core, bytes, stage);
-  return { stage, kind: 'code', tier, funcs: irs.map((f) => f.name), bytes, imports, host: undefined, ...partOf(ctx, low) };
+  // The encoder saw every slot and cell the code names: no second pass over the names needed.
+  const { deps, directCalls } = partOf(ctx, low, false);
+  return { stage, kind: 'code', tier, funcs: irs.map((f) => f.name), bytes, imports, host: undefined, slotRefs: arrayOrEmpty(enc.slotRefs), cellRefs: arrayOrEmpty(enc.cellRefs), deps, directCalls };
 }
 
 /** With the validate option, binaryen checks every generated module (a failure is a bug). */

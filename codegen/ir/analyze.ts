@@ -21,6 +21,8 @@ export interface References {
   memory: boolean;
   /** The code throws or catches runtime exceptions. */
   exceptions: boolean;
+  /** Some call names a function declared inline (as the builder resolved it). */
+  callsInline: boolean;
 }
 
 /** References of no code at all. */
@@ -35,6 +37,7 @@ export function emptyReferences(): References {
     callers: new Map(),
     memory: false,
     exceptions: false,
+    callsInline: false,
   };
 }
 
@@ -50,6 +53,7 @@ export function analyze(funcs: readonly FuncIR[]): References {
       case 'unreachable':
         return; // leaves: the common case, no children to look at
       case 'call':
+        if (e.sym?.kind === 'func' && e.sym.inline) r.callsInline = true;
         if (defined.has(e.name)) {
           r.directCalls.add(e.name);
           let c = r.callers.get(e.name);

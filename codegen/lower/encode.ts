@@ -4,6 +4,7 @@
 
 import { fail } from '../../runtime/errors.js';
 import type { CallExpr, Expr, ExprType, FuncIR, Sig, TryExpr, ValType } from '../ir/nodes.js';
+import type { SymbolInfo } from '../ir/symbols.js';
 import { sigKey } from '../ir/nodes.js';
 import { analyze, type References } from '../ir/analyze.js';
 import { VALTYPE_CODE, instr, type InstrInfo } from '../wasm/instructions.js';
@@ -56,6 +57,9 @@ export interface ModuleImports {
 export interface EncodedModule {
   bytes: Uint8Array;
   imports: ModuleImports;
+  /** Slots the code names (calls through a slot, slotOf) and global cells it uses, each once. */
+  slotRefs: number[];
+  cellRefs: number[];
 }
 
 const NONE_BT = 0x40;
@@ -92,6 +96,20 @@ class ModuleEncoder {
   private nLocals = 0;
   private funcName = '';
   private funcIndex = 0;
+  private readonly slotRefs = new Set<number>();
+  private readonly cellRefs = new Set<number>();
+
+  private cell(e: { name: string; sym?: SymbolInfo }): number {
+    const a = (e.sym?.kind === 'global' ? e.sym.address : undefined) ?? this.plan.ctx.globalAddress(e.name);
+    this.cellRefs.add(a);
+    return a;
+  }
+
+  private slot(e: { name: string; sym?: SymbolInfo }): number {
+    const s = (e.sym?.kind === 'func' ? e.sym.slot : undefined) ?? this.plan.ctx.slotOf(e.name);
+    this.slotRefs.add(s);
+    return s;
+  }
 
   constructor(private readonly plan: ModulePlan) {
     // Only functions some function of the module calls directly need an index by name.
@@ -166,7 +184,7 @@ class ModuleEncoder {
     w.bytes(this.code.buf.subarray(0, this.code.len));
     this.names(w);
     const i = this.imports;
-    return { bytes: w.finish(), imports: i.memory || i.table || i.exn || i.link.length ? i : NO_IMPORTS };
+    return { bytes: w.finish(), imports: i.memory || i.table || i.exn || i.link.length ? i : NO_IMPORTS, slotRefs: [...this.slotRefs], cellRefs: [...this.cellRefs] };
   }
 
   private names(w: ByteWriter): void {
@@ -305,16 +323,16 @@ class ModuleEncoder {
         this.expr(e.value);
         return this.memInfo(e.info ?? instr(e.op), e.offset);
       case 'global.get':
-        this.constant('i32', (e.sym?.kind === 'global' ? e.sym.address : undefined) ?? ctx.globalAddress(e.name));
+        this.constant('i32', this.cell(e));
         return this.memInfo(LOAD[e.type], 0);
       case 'global.set':
-        this.constant('i32', (e.sym?.kind === 'global' ? e.sym.address : undefined) ?? ctx.globalAddress(e.name));
+        this.constant('i32', this.cell(e));
         this.expr(e.value);
         return this.memInfo(STORE[e.sym?.kind === 'global' ? e.sym.type : e.value.type === 'unreachable' || e.value.type === 'none' ? 'i32' : e.value.type], 0);
       case 'symconst':
         return this.constant(e.type, e.sym?.kind === 'constant' ? e.sym.value : ctx.constantValue(e.name));
       case 'slot.of':
-        return this.constant('i32', (e.sym?.kind === 'func' ? e.sym.slot : undefined) ?? ctx.slotOf(e.name));
+        return this.constant('i32', this.slot(e));
       case 'call':
         return this.call(e);
       case 'call.slot': {
@@ -400,7 +418,7 @@ class ModuleEncoder {
       }
       return;
     }
-    const slot = (e.sym?.kind === 'func' ? e.sym.slot : undefined) ?? this.plan.ctx.slotOf(e.name);
+    const slot = this.slot(e);
     if (this.plan.ctx.calls === 'link-table') {
       let li = this.linkIndex.get(slot);
       if (li === undefined) {
