@@ -365,7 +365,8 @@ export class JuliaLike implements TypingHost, EmitHost {
         const rtts = Array.from({ length: arity }, (_, i) => b.rttOf(b.param(i)));
         // Fibonacci hashing: RTT ids are nearby addresses, so mix, multiply, and keep the top bits.
         const mix = rtts.reduce((acc: IR, r) => b.i32.mul(b.i32.xor(acc, r), b.i32(0x9e3779b1 | 0)), b.i32(code));
-        const hit = rtts.reduce((acc: IR, r, i) => b.i32.and(acc, b.i32.eq(b.i32.load(b.get(e), 4 * i), r)), b.i32.ne(b.i32.load(b.get(e), 4 * arity), b.i32(0)));
+        // An empty entry holds RTT id 0, which no object has: no separate "filled" test needed.
+        const hit = rtts.slice(1).reduce((acc: IR, r, i) => b.i32.and(acc, b.i32.eq(b.i32.load(b.get(e), 4 * (i + 1)), r)), arity ? b.i32.eq(b.i32.load(b.get(e), 0), rtts[0]!) : b.i32.ne(b.i32.load(b.get(e), 0), b.i32(0)));
         const args = Array.from({ length: arity }, (_, i) => b.param(i));
         return [
           b.set(h, b.i32.shr_u(mix, b.i32(32 - CACHE_BITS))),
@@ -373,7 +374,7 @@ export class JuliaLike implements TypingHost, EmitHost {
           b.if(hit, b.nop(), b.i32.store(b.get(e), b.call(`jl:miss${arity}`, b.i32(code), ...args), 4 * arity)),
           b.returnCallSlot(sig, b.i32.load(b.get(e), 4 * arity), ...args),
         ];
-      })
+      }, { inline: true })
       .commitSync();
     this.dispatchers.set(key, { name, cache, arity });
   }
