@@ -64,7 +64,9 @@ export interface Plan {
   removals: string[];
 }
 
-export const now = (): number => performance.now();
+// Node's global `performance` is a lazy getter: read it once.
+const perf = performance;
+export const now = (): number => perf.now();
 
 /** One shared empty set: most units fold nothing and call nothing directly (memory per stage counts). */
 export const NO_NAMES: Set<string> = new Set();

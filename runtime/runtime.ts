@@ -12,7 +12,7 @@ import { retireStage, type RetireInfo } from './retire.js';
 import { compactLater, compactNow, type CompactionInfo } from './compact.js';
 import { planLink, sourceBytes, type LinkOptions } from './link.js';
 import { disassemble } from '../codegen/wasm/wat.js';
-import { Stage, type StageInfo, type StageStats } from './stage.js';
+import { Stage, type StageHost, type StageInfo, type StageStats } from './stage.js';
 import { describe, type SymbolDescription } from './symbols.js';
 import { RTT_DESC } from '../codegen/ir/symbols.js';
 
@@ -42,6 +42,8 @@ export class Runtime {
   private readonly core: Core;
   private queue: Promise<unknown> = Promise.resolve();
   private anonymous = 0;
+  /** What every stage commits through (one object, not one per stage). */
+  private readonly host: StageHost = { commitStage: (s, sync) => (sync ? this.commitNow(s) : this.commitLater(s)) };
 
   private constructor(core: Core) {
     this.core = core;
@@ -100,7 +102,7 @@ export class Runtime {
     if (this.core.stages.has(n)) throw fail('UnknownStage', `a live stage is already named '${n}'`, { stage: n });
     const tier = opts.tier ?? this.core.opts.tier;
     if (tier !== 'baseline' && tier !== 'optimizing') throw new TypeError(`stage option 'tier' must be 'baseline' or 'optimizing', got ${String(tier)}`);
-    return new Stage({ commitStage: (s, sync) => (sync ? this.commitNow(s) : this.commitLater(s)) }, n, tier);
+    return new Stage(this.host, n, tier);
   }
 
   private commitNow(stage: Stage): StageInfo {

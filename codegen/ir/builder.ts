@@ -65,9 +65,17 @@ export interface CatchSpec {
   body: (payload: Expr[]) => Body;
 }
 
+/** `b.memory`: bulk memory operations on the shared memory. */
+export interface MemoryNS {
+  size(): N;
+  grow(pages: N): N;
+  copy(dst: N, src: N, n: N): N;
+  fill(dst: N, value: N, n: N): N;
+}
+
 export class FuncBuilder {
   // Namespaces are made on first use: most bodies touch one or two of the four.
-  private ns: { i32?: I32NS; i64?: I64NS; f32?: F32NS; f64?: F64NS } = {};
+  private ns: { i32?: I32NS; i64?: I64NS; f32?: F32NS; f64?: F64NS; memory?: MemoryNS } = {};
   get i32(): I32NS {
     return (this.ns.i32 ??= this.namespace('i32') as I32NS);
   }
@@ -80,12 +88,15 @@ export class FuncBuilder {
   get f64(): F64NS {
     return (this.ns.f64 ??= this.namespace('f64') as F64NS);
   }
-  readonly memory: {
-    size(): N;
-    grow(pages: N): N;
-    copy(dst: N, src: N, n: N): N;
-    fill(dst: N, value: N, n: N): N;
-  };
+  /** Bulk memory operations (made on first use, like the namespaces). */
+  get memory(): MemoryNS {
+    return (this.ns.memory ??= {
+      size: () => ({ k: 'memory', type: 'i32', op: 'memory.size', args: [] }),
+      grow: (pages) => ({ k: 'memory', type: 'i32', op: 'memory.grow', args: [this.expect(pages, 'i32', 'memory.grow')] }),
+      copy: (d, s, n) => ({ k: 'memory', type: 'none', op: 'memory.copy', args: this.expectAll([d, s, n], ['i32', 'i32', 'i32'], 'memory.copy') }),
+      fill: (d, v, n) => ({ k: 'memory', type: 'none', op: 'memory.fill', args: this.expectAll([d, v, n], ['i32', 'i32', 'i32'], 'memory.fill') }),
+    });
+  }
   /** Branches made so far: label checks are needed only when there are some. */
   branches = 0;
   private readonly localTypes: ValType[];
@@ -99,12 +110,6 @@ export class FuncBuilder {
   ) {
     this.localTypes = [...sig.params];
     this.localNames = sig.params.map((_, i) => paramNames[i]);
-    this.memory = {
-      size: () => ({ k: 'memory', type: 'i32', op: 'memory.size', args: [] }),
-      grow: (pages) => ({ k: 'memory', type: 'i32', op: 'memory.grow', args: [this.expect(pages, 'i32', 'memory.grow')] }),
-      copy: (d, s, n) => ({ k: 'memory', type: 'none', op: 'memory.copy', args: this.expectAll([d, s, n], ['i32', 'i32', 'i32'], 'memory.copy') }),
-      fill: (d, v, n) => ({ k: 'memory', type: 'none', op: 'memory.fill', args: this.expectAll([d, v, n], ['i32', 'i32', 'i32'], 'memory.fill') }),
-    };
   }
 
   // ---- errors and checks ----
