@@ -74,20 +74,22 @@ export interface MemoryNS {
 }
 
 export class FuncBuilder {
-  // Namespaces are made on first use: most bodies touch one or two of the four.
-  private ns: { i32?: I32NS; i64?: I64NS; f32?: F32NS; f64?: F64NS; memory?: MemoryNS } = {};
+  // One namespace object per type for all builders (making a callable with a prototype per
+  // builder cost more than the rest of a small body). Reading `b.i32` points it at this builder;
+  // the builder only names the definition in errors, the nodes themselves do not depend on it.
   get i32(): I32NS {
-    return (this.ns.i32 ??= this.namespace('i32') as I32NS);
+    return sharedNamespace('i32', this) as unknown as I32NS;
   }
   get i64(): I64NS {
-    return (this.ns.i64 ??= this.namespace('i64') as I64NS);
+    return sharedNamespace('i64', this) as unknown as I64NS;
   }
   get f32(): F32NS {
-    return (this.ns.f32 ??= this.namespace('f32') as F32NS);
+    return sharedNamespace('f32', this) as unknown as F32NS;
   }
   get f64(): F64NS {
-    return (this.ns.f64 ??= this.namespace('f64') as F64NS);
+    return sharedNamespace('f64', this) as unknown as F64NS;
   }
+  private ns: { memory?: MemoryNS } = {};
   /** Bulk memory operations (made on first use, like the namespaces). */
   get memory(): MemoryNS {
     return (this.ns.memory ??= {
@@ -195,7 +197,8 @@ export class FuncBuilder {
     return { k: 'local.set', type, index, value: this.expect(value, type, `tee of local ${index}`), tee: true };
   }
 
-  private constOf(type: ValType, value: number | bigint): Expr {
+  /** A constant of a value type: what `b.i32(5)` makes. */
+  constOf(type: ValType, value: number | bigint): Expr {
     if (type === 'i64') {
       if (typeof value === 'number' && !Number.isInteger(value)) throw this.err('TypeMismatch', `i64 constant must be an integer, got ${value}`);
       if (typeof value !== 'bigint' && typeof value !== 'number') throw this.err('TypeMismatch', `i64 constant must be a bigint or number`);
@@ -207,14 +210,6 @@ export class FuncBuilder {
       return { k: 'const', type, value: value | 0 };
     }
     return { k: 'const', type, value: type === 'f32' ? Math.fround(value) : value };
-  }
-
-  private namespace(prefix: ValType): object {
-    // The operations live on one shared prototype per type; only the callable is per builder.
-    const ns = ((v: number | bigint) => this.constOf(prefix, v)) as unknown as { $b: FuncBuilder };
-    Object.setPrototypeOf(ns, namespaceProto(prefix));
-    ns.$b = this;
-    return ns;
   }
 
   /** Any plain numeric instruction, by its wasm name. */
@@ -519,36 +514,44 @@ export class FuncBuilder {
 /** Shared by bodies without locals or local names (most of them): memory per stage counts. */
 const NO_LOCALS: readonly never[] = Object.freeze([]);
 
-const protos = new Map<ValType, object>();
+type NS = ((v: number | bigint) => Expr) & { $b: FuncBuilder };
+const namespaces = new Map<ValType, NS>();
 
-/** The shared methods of `b.i32`, `b.f64`... (`this` is the namespace, `this.$b` its builder). */
-function namespaceProto(prefix: ValType): object {
-  let proto = protos.get(prefix) as Record<string, unknown> | undefined;
-  if (proto) return proto;
-  proto = Object.create(Function.prototype) as Record<string, unknown>;
-  type NS = { $b: FuncBuilder };
+/** The namespace of `prefix`, pointed at builder `b`. */
+function sharedNamespace(prefix: ValType, b: FuncBuilder): NS {
+  let ns = namespaces.get(prefix);
+  if (!ns) namespaces.set(prefix, (ns = makeNamespace(prefix)));
+  ns.$b = b;
+  return ns;
+}
+
+/** `b.i32`, `b.f64`...: callable for constants, with a method per instruction of the type. */
+function makeNamespace(prefix: ValType): NS {
+  const ns = function (v: number | bigint) {
+    return ns.$b.constOf(prefix, v);
+  } as NS;
+  const methods = ns as unknown as Record<string, unknown>;
   for (const [name, info] of NUMERIC) {
     if (!name.startsWith(prefix + '.')) continue;
     // Exact-arity methods: no rest array, no table lookup per node.
     const n = info.params!.length;
-    proto[name.slice(prefix.length + 1)] = function (this: NS, a: Expr, b: Expr) {
+    methods[name.slice(prefix.length + 1)] = function (a: Expr, b: Expr) {
       // A wrong argument count still reaches opWith, which reports it.
-      return this.$b.opWith(info, arguments.length === n ? (n === 1 ? [a] : [a, b]) : (Array.from(arguments) as Expr[]));
+      return ns.$b.opWith(info, arguments.length === n ? (n === 1 ? [a] : [a, b]) : (Array.from(arguments) as Expr[]));
     };
   }
   for (const [name, info] of INSTR) {
     if (!name.startsWith(prefix + '.') || info.memType === undefined) continue;
     const short = name.slice(prefix.length + 1);
-    proto[short] = short.startsWith('load')
-      ? function (this: NS, ptr: Expr, offset = 0) {
-          return this.$b.load(name, ptr, offset);
+    methods[short] = short.startsWith('load')
+      ? function (ptr: Expr, offset = 0) {
+          return ns.$b.load(name, ptr, offset);
         }
-      : function (this: NS, ptr: Expr, value: Expr, offset = 0) {
-          return this.$b.store(name, ptr, value, offset);
+      : function (ptr: Expr, value: Expr, offset = 0) {
+          return ns.$b.store(name, ptr, value, offset);
         };
   }
-  protos.set(prefix, proto);
-  return proto;
+  return ns;
 }
 
 function joinTypes(a: ExprType, b: ExprType, mismatch: (a: ExprType, b: ExprType) => Error): ExprType {
