@@ -61,6 +61,11 @@ export interface StrategyResult {
   items: number | undefined;
   summary: Summary;
   samples: number[];
+  /**
+   * The first warm-up samples (at most COLD_SAMPLES): the runtime's JavaScript not yet optimised
+   * by the engine. Steady-state figures come after the whole warm-up; this shows what they hide.
+   */
+  cold?: Summary;
   breakdown: Record<string, Summary> | undefined;
 }
 
@@ -74,6 +79,9 @@ export interface CaseResult {
   series?: { series: Series[]; xLabel: string; yLabel: string };
   verdicts: Verdict[];
 }
+
+/** Warm-up samples kept to show cold behaviour. */
+const COLD_SAMPLES = 50;
 
 /** Run one case: warm up, then sample every strategy in turn, rep after rep. */
 export async function runCase(c: Case, mode: Mode, progress?: Progress): Promise<CaseResult> {
@@ -89,6 +97,7 @@ export async function runCase(c: Case, mode: Mode, progress?: Progress): Promise
   const ctxs: unknown[] = [];
   for (const s of strategies) ctxs.push(await s.setup(mode));
   const samples: number[][] = strategies.map(() => []);
+  const cold: number[][] = strategies.map(() => []);
   const phases: Array<Record<string, number[]>> = strategies.map(() => ({}));
   const total = (warmup + reps) * strategies.length;
   let done = 0;
@@ -96,6 +105,7 @@ export async function runCase(c: Case, mode: Mode, progress?: Progress): Promise
     for (let k = 0; k < strategies.length; k++) {
       const s = strategies[k]!;
       const v = await s.sample(ctxs[k], r);
+      if (r < COLD_SAMPLES && r < warmup) cold[k]!.push(v);
       if (r >= warmup) {
         samples[k]!.push(v);
         const b = s.breakdown?.(ctxs[k]);
@@ -112,6 +122,7 @@ export async function runCase(c: Case, mode: Mode, progress?: Progress): Promise
       items: s.items,
       summary: summarize(samples[k]!),
       samples: samples[k]!,
+      ...(cold[k]!.length ? { cold: summarize(cold[k]!) } : {}),
       breakdown: Object.keys(phases[k]!).length ? Object.fromEntries(Object.entries(phases[k]!).map(([p, xs]) => [p, summarize(xs)])) : undefined,
     })),
     verdicts: [],
@@ -144,7 +155,17 @@ export function markdown(r: CaseResult, charts?: string): string {
   if (r.results.length) {
     const grouped = r.results.some((x) => x.group !== undefined);
     const rates = r.results.some((x) => x.items !== undefined);
-    const head = [...(grouped ? ['group'] : []), 'strategy', `median (${r.unit})`, `p99 (${r.unit})`, ...(rates ? ['items/s (median)'] : []), `median ÷ ${r.reference}`, `p99 ÷ ${r.reference}`];
+    const coldN = Math.max(0, ...r.results.map((x) => x.cold?.n ?? 0));
+    const head = [
+      ...(grouped ? ['group'] : []),
+      'strategy',
+      `median (${r.unit})`,
+      `p99 (${r.unit})`,
+      ...(rates ? ['items/s (median)'] : []),
+      `median ÷ ${r.reference}`,
+      `p99 ÷ ${r.reference}`,
+      ...(coldN ? [`first ${coldN}: median ÷ ${r.reference}`] : []),
+    ];
     lines.push(`| ${head.join(' | ')} |`, `|${head.map((_, i) => (i < (grouped ? 2 : 1) ? ' --- |' : ' ---: |')).join('')}`);
     for (const x of r.results) {
       const ref = r.results.find((s) => s.strategy === r.reference && s.group === x.group);
@@ -156,6 +177,7 @@ export function markdown(r: CaseResult, charts?: string): string {
         ...(rates ? [x.items !== undefined ? fmt(x.items / (x.summary.median * unitSeconds(r.unit))) : ''] : []),
         ref ? (x.summary.median / ref.summary.median).toFixed(2) : '',
         ref ? (x.summary.p99 / ref.summary.p99).toFixed(2) : '',
+        ...(coldN ? [ref?.cold && x.cold ? (x.cold.median / ref.cold.median).toFixed(2) : ''] : []),
       ];
       lines.push(`| ${cells.join(' | ')} |`);
     }

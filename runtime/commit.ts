@@ -62,11 +62,21 @@ export interface Plan {
   relink: StageRecord['relink'];
   /** Symbols of other stages that leave them (retirement). */
   removals: string[];
+  /** When the last phase ended (see `lap`): one clock read per phase boundary. */
+  clock: number;
 }
 
 // Node's global `performance` is a lazy getter: read it once.
 const perf = performance;
 export const now = (): number => perf.now();
+
+/** Time since the plan's previous phase boundary, which becomes now. */
+export function lap(plan: Plan): number {
+  const t = perf.now();
+  const d = t - plan.clock;
+  plan.clock = t;
+  return d;
+}
 
 /** One shared empty set: most units fold nothing and call nothing directly (memory per stage counts). */
 export const NO_NAMES: Set<string> = new Set();
@@ -93,6 +103,7 @@ export function newPlan(core: Core, name: string, kind: StageRecord['kind'], tie
     stats: emptyStats(tier),
     relink: undefined,
     removals: [],
+    clock: now(),
   };
 }
 
@@ -113,7 +124,6 @@ export function placed(e: unknown, stage: string, definition?: string): AccreteE
 
 /** Plan a stage of definitions. Throws (with nothing reserved) on any bad input. */
 export function planStage(core: Core, stage: Stage): Plan {
-  const t0 = now();
   const plan = newPlan(core, stage.name, 'code', stage.tier);
   try {
     if (core.stages.has(stage.name)) throw fail('UnknownStage', `a live stage is already named '${stage.name}'`, { stage: stage.name });
@@ -155,7 +165,7 @@ export function planStage(core: Core, stage: Stage): Plan {
     if (irs.length) plan.code = codeUnit(core, plan, stage.name, stage.tier, irs, lookup, true);
     const redefined = stage.defs.filter((d) => core.symbols.has(d.name)).map((d) => d.name);
     planRecompiles(core, plan, redefined, lookup);
-    plan.stats.build = now() - t0 - plan.stats.optimize;
+    plan.stats.build = lap(plan) - plan.stats.optimize;
     return plan;
   } catch (e) {
     abandon(plan);
@@ -467,22 +477,21 @@ function shareRealized(plan: Plan): void {
 }
 
 export function realizeSync(core: Core, plan: Plan): void {
+  lap(plan);
   for (const u of unitsOf(plan)) {
     if (u.primary) continue;
-    let t = now();
     try {
       u.module = new WebAssembly.Module(u.bytes as BufferSource);
     } catch (e) {
       throw linkOrCompileFailure(u, e);
     }
-    plan.stats.compile += now() - t;
-    t = now();
+    plan.stats.compile += lap(plan);
     try {
       u.instance = new WebAssembly.Instance(u.module, importsOf(core, u));
     } catch (e) {
       throw instantiateFailure(u, e);
     }
-    plan.stats.instantiate += now() - t;
+    plan.stats.instantiate += lap(plan);
   }
   shareRealized(plan);
 }
@@ -490,20 +499,22 @@ export function realizeSync(core: Core, plan: Plan): void {
 export async function realizeAsync(core: Core, plan: Plan): Promise<void> {
   for (const u of unitsOf(plan)) {
     if (u.primary) continue;
-    let t = now();
+    // Time spent waiting for the event loop between steps is not the commit's.
+    lap(plan);
+    const compiling = WebAssembly.compile(u.bytes as BufferSource);
     try {
-      u.module = await WebAssembly.compile(u.bytes as BufferSource);
+      u.module = await compiling;
     } catch (e) {
       throw linkOrCompileFailure(u, e);
     }
-    plan.stats.compile += now() - t;
-    t = now();
+    plan.stats.compile += lap(plan);
+    const instantiating = WebAssembly.instantiate(u.module, importsOf(core, u));
     try {
-      u.instance = await WebAssembly.instantiate(u.module, importsOf(core, u));
+      u.instance = await instantiating;
     } catch (e) {
       throw instantiateFailure(u, e);
     }
-    plan.stats.instantiate += now() - t;
+    plan.stats.instantiate += lap(plan);
   }
   shareRealized(plan);
 }
@@ -586,7 +597,6 @@ export function noteSingle(core: Core, rec: StageRecord): void {
 
 /** Make a realized plan visible. Nothing here can fail on valid state. */
 export function publish(core: Core, plan: Plan, recordStage: boolean): StageInfo {
-  const t = now();
   const v = core.view();
   for (const w of plan.memWrites) w(v);
   const live = liveUnits(plan);
@@ -602,7 +612,7 @@ export function publish(core: Core, plan: Plan, recordStage: boolean): StageInfo
   swapRecompiles(core, plan, live);
   const code = plan.code ? live.get(plan.code) : undefined;
   const host = plan.host ? live.get(plan.host) : undefined;
-  plan.stats.wire = now() - t;
+  plan.stats.wire = lap(plan);
   plan.stats.bytes = (code?.bytes.length ?? 0) + (host?.bytes.length ?? 0);
   plan.stats.functions = (code?.funcs.length ?? 0) + (host?.funcs.length ?? 0);
   plan.stats.total = plan.stats.build + plan.stats.optimize + plan.stats.compile + plan.stats.instantiate + plan.stats.wire;

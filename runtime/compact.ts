@@ -109,6 +109,7 @@ export async function compactLater(core: Core, names: readonly string[]): Promis
     abandon(plan);
     return undefined;
   }
+  plan.clock = now();
   publish(core, plan, false);
   return infoOf(plan, live, t);
 }

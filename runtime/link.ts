@@ -5,7 +5,7 @@ import { rewriteModule, type LinkEnv, type RewrittenModule } from '../codegen/li
 import { sameSig, sigText } from '../codegen/ir/nodes.js';
 import { optimizerSync } from '../codegen/optimizer.js';
 import { parseModule, type ParsedModule } from '../codegen/wasm/decoder.js';
-import { abandon, newPlan, now, placed, planRecompiles, relinkedUnit, writeValue, type Plan } from './commit.js';
+import { abandon, newPlan, lap, placed, planRecompiles, relinkedUnit, writeValue, type Plan } from './commit.js';
 import type { Core, RelinkResult } from './core.js';
 import { fail } from './errors.js';
 import { infoOf, type SymbolRecord } from './symbols.js';
@@ -33,7 +33,6 @@ export function sourceBytes(source: Uint8Array | ArrayBuffer | string, stage: st
 
 /** Plan a link stage. Throws with nothing reserved on any problem. */
 export function planLink(core: Core, bytes: Uint8Array, name: string, opts: LinkOptions): Plan {
-  const t0 = now();
   const plan = newPlan(core, name, 'link', 'baseline');
   try {
     if (core.stages.has(name)) throw fail('UnknownStage', `a live stage is already named '${name}'`, { stage: name });
@@ -103,7 +102,7 @@ export function planLink(core: Core, bytes: Uint8Array, name: string, opts: Link
     const res = resultOf(core, r, funcs, exportNames, plan.records);
     plan.code = relinkedUnit(name, 'baseline', res);
     plan.relink = relink;
-    plan.stats.build = now() - t0;
+    plan.stats.build = lap(plan);
     // Stages that folded a constant this module redefines are rebuilt in the same commit.
     return withRecompiles(core, plan, redefined);
   } catch (e) {

@@ -2,7 +2,7 @@
 // stages) that grows by committing stages, and the JS-side handles onto what it holds.
 
 import { loadOptimizer } from '../codegen/optimizer.js';
-import { abandon, codeUnit, newPlan, planStage, publish, readValue, realizeAsync, realizeSync, writeValue, type Plan } from './commit.js';
+import { abandon, codeUnit, newPlan, now, planStage, publish, readValue, realizeAsync, realizeSync, writeValue, type Plan } from './commit.js';
 import { Core } from './core.js';
 import { fail } from './errors.js';
 import { chooseLinking, detectFeatures, engineInfo, type EngineInfo, type Features } from './features.js';
@@ -213,7 +213,10 @@ export class Runtime {
           throw e;
         }
         // Another commit published while this one compiled: what it planned may be stale.
-        if (plan.generation === this.core.generation) return this.afterPublish(publish(this.core, plan, true));
+        if (plan.generation === this.core.generation) {
+          plan.clock = now(); // the wait for this continuation is not wiring
+          return this.afterPublish(publish(this.core, plan, true));
+        }
         abandon(plan);
       }
       return this.execSync(make);
