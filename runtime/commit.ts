@@ -131,10 +131,14 @@ export function planStage(core: Core, stage: Stage): Plan {
     const lookup = (n: string) => pending.get(n) ?? core.symbols.get(n);
     const irs: FuncIR[] = [];
     const hostDefs: Array<Extract<Def, { kind: 'host' }>> = [];
+    const redefined: string[] = [];
     for (const def of stage.defs) {
       try {
         const old = core.symbols.get(def.name);
-        if (old) checkRedefinition(old, def);
+        if (old) {
+          checkRedefinition(old, def);
+          redefined.push(def.name);
+        }
         pending.set(def.name, reserve(core, plan, def, old, lookup));
         if (def.kind === 'host') hostDefs.push(def);
       } catch (e) {
@@ -163,7 +167,6 @@ export function planStage(core: Core, stage: Stage): Plan {
     plan.records = [...pending.values()];
     if (hostDefs.length) plan.host = hostUnit(stage.name, hostDefs);
     if (irs.length) plan.code = codeUnit(core, plan, stage.name, stage.tier, irs, lookup, true);
-    const redefined = stage.defs.filter((d) => core.symbols.has(d.name)).map((d) => d.name);
     planRecompiles(core, plan, redefined, lookup);
     plan.stats.build = lap(plan) - plan.stats.optimize;
     return plan;
@@ -219,7 +222,7 @@ function reserve(core: Core, plan: Plan, def: Def, old: SymbolRecord | undefined
 function reserveSlot(core: Core, plan: Plan, name: string, sig: FuncRecord['sig']): number {
   // A name defined again after retirement, with the same signature, gets its old slot back, so
   // stages still calling that slot reach the new definition instead of a trap.
-  const tomb = core.tombstones.get(name);
+  const tomb = core.tombstones.size ? core.tombstones.get(name) : undefined;
   if (tomb && sameSig(tomb.sig, sig) && core.slots.pool.revive(tomb.slot)) {
     plan.undo.push(() => core.slots.pool.retire(tomb.slot));
     return tomb.slot;
@@ -605,7 +608,7 @@ export function publish(core: Core, plan: Plan, recordStage: boolean): StageInfo
     const old = core.symbols.get(r.name);
     if (old && old.stage !== r.stage) core.stages.get(old.stage)?.owned.delete(r.name);
     core.symbols.set(r.name, r);
-    core.tombstones.delete(r.name);
+    if (core.tombstones.size) core.tombstones.delete(r.name);
     if (r.kind === 'tag') core.tagsById.set(r.id, r);
   }
   installUnits(core, live);
