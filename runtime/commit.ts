@@ -38,6 +38,8 @@ export interface PendingUnit {
   module?: WebAssembly.Module;
   instance?: WebAssembly.Instance;
   linkTable?: WebAssembly.Table;
+  /** The records of `funcs`, when the planner has them at hand (spares a symbol lookup each). */
+  records?: readonly SymbolRecord[];
   /** For a part of a module shared by several stages (compaction): the part that is realized. */
   primary?: PendingUnit;
   /** Shared by all parts of one module: how many parts are live. */
@@ -52,6 +54,8 @@ export interface Plan {
   undo: Array<() => void>;
   /** New records (and replacements, for redefinitions), in definition order. */
   records: SymbolRecord[];
+  /** The records `records` replace, when the planner knows them all (absent: look them up). */
+  replaced?: Map<string, SymbolRecord>;
   /** Unit of the new stage and its host thunks. */
   code: PendingUnit | undefined;
   host: PendingUnit | undefined;
@@ -132,12 +136,14 @@ export function planStage(core: Core, stage: Stage): Plan {
     const irs: FuncIR[] = [];
     const hostDefs: Array<Extract<Def, { kind: 'host' }>> = [];
     const redefined: string[] = [];
+    const replaced = new Map<string, SymbolRecord>();
     for (const def of stage.defs) {
       try {
         const old = core.symbols.get(def.name);
         if (old) {
           checkRedefinition(old, def);
           redefined.push(def.name);
+          replaced.set(def.name, old);
         }
         pending.set(def.name, reserve(core, plan, def, old, lookup));
         if (def.kind === 'host') hostDefs.push(def);
@@ -147,6 +153,7 @@ export function planStage(core: Core, stage: Stage): Plan {
     }
     // Records are SymbolInfos already: hand them out as they are, with no copy per reference.
     const resolver = { resolve: (n: string) => lookup(n) };
+    const funcRecords: SymbolRecord[] = [];
     core.building = true;
     try {
       for (const def of stage.defs) {
@@ -156,7 +163,9 @@ export function planStage(core: Core, stage: Stage): Plan {
           const ir = b.finish(def.body(b));
           if (b.branches > 0) verifyFunc(ir);
           irs.push(ir);
-          (pending.get(def.name) as { ir: FuncIR | undefined }).ir = ir;
+          const rec = pending.get(def.name)!;
+          (rec as { ir: FuncIR | undefined }).ir = ir;
+          funcRecords.push(rec);
         } catch (e) {
           throw placed(e, stage.name, def.name);
         }
@@ -166,7 +175,11 @@ export function planStage(core: Core, stage: Stage): Plan {
     }
     plan.records = [...pending.values()];
     if (hostDefs.length) plan.host = hostUnit(stage.name, hostDefs);
-    if (irs.length) plan.code = codeUnit(core, plan, stage.name, stage.tier, irs, lookup, true);
+    plan.replaced = replaced;
+    if (irs.length) {
+      plan.code = codeUnit(core, plan, stage.name, stage.tier, irs, lookup, true);
+      plan.code.records = funcRecords;
+    }
     planRecompiles(core, plan, redefined, lookup);
     plan.stats.build = lap(plan) - plan.stats.optimize;
     return plan;
@@ -563,7 +576,7 @@ export function installUnits(core: Core, live: Map<PendingUnit, Unit>): void {
   for (const [u, lu] of live) {
     const exp = lu.instance.exports;
     u.funcs.forEach((n, i) => {
-      const rec = core.symbols.get(n);
+      const rec = u.records?.[i] ?? core.symbols.get(n);
       if (rec?.kind !== 'func') return;
       // Exports "0", "1"... are array-index keys: a number looks them up without making a string.
       const fn = (lu.exportNames ? exp[lu.exportNames[i]!] : (exp as unknown as Function[])[i]) as Function;
@@ -605,7 +618,7 @@ export function publish(core: Core, plan: Plan, recordStage: boolean): StageInfo
   const live = liveUnits(plan);
   // Symbols first, so slot lookups below see the new records.
   for (const r of plan.records) {
-    const old = core.symbols.get(r.name);
+    const old = plan.replaced ? plan.replaced.get(r.name) : core.symbols.get(r.name);
     if (old && old.stage !== r.stage) core.stages.get(old.stage)?.owned.delete(r.name);
     core.symbols.set(r.name, r);
     if (core.tombstones.size) core.tombstones.delete(r.name);
