@@ -517,16 +517,14 @@ export async function realizeAsync(core: Core, plan: Plan): Promise<void> {
     if (u.primary) continue;
     // Time spent waiting for the event loop between steps is not the commit's.
     lap(plan);
-    const compiling = WebAssembly.compile(u.bytes as BufferSource);
     try {
-      u.module = await compiling;
+      u.module = await WebAssembly.compile(u.bytes as BufferSource);
     } catch (e) {
       throw linkOrCompileFailure(u, e);
     }
     plan.stats.compile += lap(plan);
-    const instantiating = WebAssembly.instantiate(u.module, importsOf(core, u));
     try {
-      u.instance = await instantiating;
+      u.instance = await WebAssembly.instantiate(u.module, importsOf(core, u));
     } catch (e) {
       throw instantiateFailure(u, e);
     }
