@@ -38,6 +38,8 @@ export interface PendingUnit {
   module?: WebAssembly.Module;
   instance?: WebAssembly.Instance;
   linkTable?: WebAssembly.Table;
+  /** Per function, the slot the module wrote it into at instantiation (it is not exported). */
+  installed?: ReadonlyArray<number | undefined>;
   /** The records of `funcs`, when the planner has them at hand (spares a symbol lookup each). */
   records?: readonly SymbolRecord[];
   /** For a part of a module shared by several stages (compaction): the part that is realized. */
@@ -68,6 +70,8 @@ export interface Plan {
   removals: string[];
   /** When the last phase ended (see `lap`): one clock read per phase boundary. */
   clock: number;
+  /** Slots reserved new (not revived, not kept by a redefinition): no live code can reach them. */
+  fresh: Set<number> | undefined;
 }
 
 // Node's global `performance` is a lazy getter: read it once.
@@ -108,6 +112,7 @@ export function newPlan(core: Core, name: string, kind: StageRecord['kind'], tie
     relink: undefined,
     removals: [],
     clock: now(),
+    fresh: undefined,
   };
 }
 
@@ -177,7 +182,7 @@ export function planStage(core: Core, stage: Stage): Plan {
     if (hostDefs.length) plan.host = hostUnit(stage.name, hostDefs);
     plan.replaced = replaced;
     if (irs.length) {
-      plan.code = codeUnit(core, plan, stage.name, stage.tier, irs, lookup, true);
+      plan.code = codeUnit(core, plan, stage.name, stage.tier, irs, lookup, true, installable(core, plan, stage.tier, funcRecords));
       plan.code.records = funcRecords;
     }
     planRecompiles(core, plan, redefined, lookup);
@@ -187,6 +192,25 @@ export function planStage(core: Core, stage: Stage): Plan {
     abandon(plan);
     throw e;
   }
+}
+
+/**
+ * Which functions the stage's module may write into their slots itself (an active element
+ * segment at instantiation, instead of exports and a table.set each from JavaScript). Only on
+ * engines where modules import the shared table anyway (importing it is O(table size) on V8 11),
+ * only for fresh slots (the write happens before publish, so no live code may reach the slot),
+ * and only in the baseline tier (the optimizing tier's cost is elsewhere). A failed commit puts
+ * back what the slots held.
+ */
+function installable(core: Core, plan: Plan, tier: Tier, records: readonly SymbolRecord[]): Array<number | undefined> | undefined {
+  const fresh = plan.fresh;
+  if (!fresh || core.linking !== 'shared-table' || tier !== 'baseline') return undefined;
+  const install = records.map((r) => (r.kind === 'func' && fresh.has(r.slot) ? r.slot : undefined));
+  const slots = install.filter((x): x is number => x !== undefined);
+  if (!slots.length || slots.length < core.installMin) return undefined;
+  const before = slots.map((s) => core.slots.get(s));
+  plan.undo.push(() => slots.forEach((s, i) => core.slots.restore(s, before[i]!)));
+  return install;
 }
 
 function checkRedefinition(old: SymbolRecord, def: Def): void {
@@ -242,6 +266,7 @@ function reserveSlot(core: Core, plan: Plan, name: string, sig: FuncRecord['sig'
   }
   const slot = core.slots.allocate(name);
   plan.undo.push(() => core.slots.release(slot));
+  (plan.fresh ??= new Set()).add(slot);
   return slot;
 }
 
@@ -361,10 +386,19 @@ export function partOf(ctx: LowerContext, low: LoweredStage, withRefs = true): P
 }
 
 /** Lower IR functions into a code unit of `stage` (see lowerFuncs for `fresh`). */
-export function codeUnit(core: Core, plan: Plan, stage: string, tier: Tier, irs: readonly FuncIR[], lookup: (n: string) => SymbolRecord | undefined, fresh = false): PendingUnit {
+export function codeUnit(
+  core: Core,
+  plan: Plan,
+  stage: string,
+  tier: Tier,
+  irs: readonly FuncIR[],
+  lookup: (n: string) => SymbolRecord | undefined,
+  fresh = false,
+  install?: ReadonlyArray<number | undefined>,
+): PendingUnit {
   const low = lowerFuncs(core, stage, tier, irs, lookup, fresh);
   const ctx = core.lowerContext(lookup);
-  const enc = encodeModule({ name: stage, funcs: low.lowered, ctx, refs: low.refs });
+  const enc = encodeModule({ name: stage, funcs: low.lowered, ctx, refs: low.refs, ...(install ? { install } : {}) });
   let bytes = enc.bytes;
   const imports = enc.imports;
   if (tier === 'optimizing') {
@@ -375,7 +409,20 @@ export function codeUnit(core: Core, plan: Plan, stage: string, tier: Tier, irs:
   checkValid(core, bytes, stage);
   // The encoder saw every slot and cell the code names: no second pass over the names needed.
   const { deps, directCalls } = partOf(ctx, low, false);
-  return { stage, kind: 'code', tier, funcs: irs.map((f) => f.name), bytes, imports, host: undefined, slotRefs: arrayOrEmpty(enc.slotRefs), cellRefs: arrayOrEmpty(enc.cellRefs), deps, directCalls };
+  return {
+    stage,
+    kind: 'code',
+    tier,
+    funcs: irs.map((f) => f.name),
+    bytes,
+    imports,
+    host: undefined,
+    slotRefs: arrayOrEmpty(enc.slotRefs),
+    cellRefs: arrayOrEmpty(enc.cellRefs),
+    deps,
+    directCalls,
+    ...(install ? { installed: install } : {}),
+  };
 }
 
 /** With the validate option, binaryen checks every generated module (a failure is a bug). */
@@ -576,6 +623,11 @@ export function installUnits(core: Core, live: Map<PendingUnit, Unit>): void {
     u.funcs.forEach((n, i) => {
       const rec = u.records?.[i] ?? core.symbols.get(n);
       if (rec?.kind !== 'func') return;
+      if (u.installed?.[i] !== undefined) {
+        core.slots.installed(rec.slot);
+        if (core.cells.size && core.cells.has(n)) core.setCell(n, core.slots.get(rec.slot));
+        return;
+      }
       // Exports "0", "1"... are array-index keys: a number looks them up without making a string.
       const fn = (lu.exportNames ? exp[lu.exportNames[i]!] : (exp as unknown as Function[])[i]) as Function;
       core.slots.write(rec.slot, fn);

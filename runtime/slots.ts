@@ -7,13 +7,19 @@ import { ReusePool } from './reuse.js';
 
 type Fn = Function;
 
+/** Marks a slot written by its module's element segment (see `installed`). */
+const IN_TABLE: Fn = () => undefined;
+
 export class SlotTable {
   readonly table: WebAssembly.Table;
   private next = 0;
   readonly pool = new ReusePool();
   /** Link tables holding a copy of each slot. */
   private readonly links = new LinkIndex();
-  /** What each slot holds, mirrored on the JS side: reading it back from the table costs more. */
+  /**
+   * What each slot holds, mirrored on the JS side: reading it back from the table costs more.
+   * IN_TABLE marks a slot its module wrote itself; the function is read back when first needed.
+   */
   private readonly fns: Array<Fn | null> = [];
 
   constructor(
@@ -49,7 +55,20 @@ export class SlotTable {
   }
 
   get(slot: number): Fn | null {
-    return this.fns[slot] ?? null;
+    let f = this.fns[slot];
+    if (f === IN_TABLE) this.fns[slot] = f = this.table.get(slot) as Fn | null;
+    return f ?? null;
+  }
+
+  /** A module wrote `slot` itself when it was instantiated (an element segment). */
+  installed(slot: number): void {
+    this.fns[slot] = IN_TABLE;
+  }
+
+  /** Put back what a slot held before a failed commit's module wrote it. */
+  restore(slot: number, fn: Fn | null): void {
+    this.table.set(slot, fn as never);
+    this.fns[slot] = fn;
   }
 
   /** Write a slot everywhere it is visible: the shared table and every link table copy. */
@@ -62,7 +81,10 @@ export class SlotTable {
   /** A link table whose entry i holds slot `slots[i]`: fill it now and keep it in step with writes. */
   attachLinkTable(t: WebAssembly.Table, slots: readonly number[]): void {
     const fns = this.fns;
-    for (let i = 0; i < slots.length; i++) t.set(i, (fns[slots[i]!] ?? null) as never);
+    for (let i = 0; i < slots.length; i++) {
+      const f = fns[slots[i]!];
+      t.set(i, (f === IN_TABLE ? this.get(slots[i]!) : (f ?? null)) as never);
+    }
     this.links.attach(t, slots);
   }
 

@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { AccreteError, SymbolError, ValidationError } from '../runtime/index.js';
-import { assertUnchanged, newRuntime, snapshot, throwsCode } from './helpers.js';
+import { assertUnchanged, LINKINGS, newRuntime, snapshot, throwsCode } from './helpers.js';
 
 async function populated() {
   const rt = await newRuntime({ maxSlots: 12, globalsBytes: 64 });
@@ -115,6 +115,39 @@ describe('errors leave the runtime unchanged', () => {
     assertUnchanged(before, rt);
     assert.equal(rt.fn('useK')(), 1);
   });
+
+  for (const linking of LINKINGS) {
+    it(`a failure after a module wrote its functions into the table puts the slots back (${linking})`, async () => {
+      const rt = await newRuntime({ linking });
+      rt.internals.installMin = 1;
+      rt.stage('inl').func('k', '-> i32', (b) => b.i32(1), { inline: true }).commitSync();
+      rt.stage('dep').func('useK', '-> i32', (b) => b.call('k')).commitSync();
+      // A retired stage leaves a free slot still holding its stub: a fresh function may reuse it.
+      rt.stage('gone').func('old', '-> i32', (b) => b.i32(9)).commitSync();
+      rt.retire('gone');
+      const before = snapshot(rt);
+      // The stage's own module instantiates (and may install its fresh functions); then the
+      // recompiled inliner's instantiation fails.
+      const Real = WebAssembly.Instance;
+      let n = 0;
+      (WebAssembly as { Instance: unknown }).Instance = function (m: WebAssembly.Module, i?: WebAssembly.Imports) {
+        if (++n === 2) throw new Error('injected failure');
+        return new Real(m, i);
+      };
+      try {
+        const s = rt.stage('re').func('k', '-> i32', (b) => b.i32(2), { redefine: true, inline: true });
+        for (let i = 0; i < 3; i++) s.func(`fresh${i}`, '-> i32', (b) => b.i32(10 + i));
+        throwsCode(() => s.commitSync(), 'InstantiateError', /injected failure/);
+      } finally {
+        (WebAssembly as { Instance: unknown }).Instance = Real;
+      }
+      assert.equal(n, 2, 'the failure struck after the stage module was instantiated');
+      assertUnchanged(before, rt);
+      assert.equal(rt.fn('useK')(), 1);
+      rt.stage('again').func('fresh0', '-> i32', (b) => b.i32(5)).commitSync();
+      assert.equal(rt.fn('fresh0')(), 5);
+    });
+  }
 
   it('a trap inside committed code leaves the runtime usable', async () => {
     const rt = await populated();

@@ -42,6 +42,12 @@ export interface ModulePlan {
    * groups stay calls through the slot, so each stage keeps its own redefinition semantics.
    */
   groups?: readonly number[];
+  /**
+   * Per function, a slot of the shared table its module writes it into when instantiated (an
+   * active element segment), instead of exporting it for the runtime to write. Only for slots no
+   * live code can reach yet, since the write happens before the commit publishes.
+   */
+  install?: ReadonlyArray<number | undefined>;
 }
 
 /** What a module imports from `accrete` and which slots its link table holds. */
@@ -140,10 +146,11 @@ class ModuleEncoder {
     if (ctx.calls === 'link-table') {
       if (slotCalls) this.linkTableIdx = tables++;
       if (dynamic) this.sharedTableIdx = tables++;
-    } else if (slotCalls || dynamic) {
+    } else if (slotCalls || dynamic || this.plan.install) {
       this.sharedTableIdx = tables++;
       this.linkTableIdx = this.sharedTableIdx;
     }
+    if (this.plan.install && ctx.calls !== 'shared-table') throw fail('Internal', 'installing by element segment needs shared-table linking');
     this.imports.memory = refs.memory;
     this.imports.table = this.sharedTableIdx >= 0;
     this.imports.exn = refs.exceptions;
@@ -176,15 +183,37 @@ class ModuleEncoder {
       s.u32(funcTypes.length);
       for (const t of funcTypes) s.u32(t);
     });
-    // Exports: function i as "i".
+    // Exports: function i as "i", except those the module installs itself.
+    const install = this.plan.install;
     section(w, 7, (s) => {
-      s.u32(funcs.length);
-      funcs.forEach((_, i) => s.name(String(i)).u8(0x00).u32(i));
+      s.u32(install ? funcs.length - install.filter((x) => x !== undefined).length : funcs.length);
+      funcs.forEach((_, i) => install?.[i] === undefined && s.name(String(i)).u8(0x00).u32(i));
     });
+    if (install) this.elements(w, install);
     w.bytes(this.code.buf.subarray(0, this.code.len));
     this.names(w);
     const i = this.imports;
     return { bytes: w.finish(), imports: i.memory || i.table || i.exn || i.link.length ? i : NO_IMPORTS, slotRefs: [...this.slotRefs], cellRefs: [...this.cellRefs] };
+  }
+
+  /** Active element segments, one per run of functions bound for consecutive slots. */
+  private elements(w: ByteWriter, install: ReadonlyArray<number | undefined>): void {
+    const runs: Array<{ slot: number; funcs: number[] }> = [];
+    install.forEach((slot, i) => {
+      if (slot === undefined) return;
+      const last = runs[runs.length - 1];
+      if (last && last.slot + last.funcs.length === slot && last.funcs[last.funcs.length - 1] === i - 1) last.funcs.push(i);
+      else runs.push({ slot, funcs: [i] });
+    });
+    vecSection(w, 9, runs.length, (s) =>
+      runs.forEach((r) => {
+        // Flags 2: active, explicit table index, then an element kind (funcref) and function indices.
+        s.u8(0x02).u32(this.sharedTableIdx);
+        writeConst(s, 'i32', r.slot);
+        s.u8(0x0b).u8(0x00).u32(r.funcs.length);
+        for (const f of r.funcs) s.u32(f);
+      }),
+    );
   }
 
   private names(w: ByteWriter): void {
