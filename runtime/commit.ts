@@ -56,8 +56,6 @@ export interface Plan {
   undo: Array<() => void>;
   /** New records (and replacements, for redefinitions), in definition order. */
   records: SymbolRecord[];
-  /** The records `records` replace, when the planner knows them all (absent: look them up). */
-  replaced?: Map<string, SymbolRecord>;
   /** Unit of the new stage and its host thunks. */
   code: PendingUnit | undefined;
   host: PendingUnit | undefined;
@@ -70,8 +68,11 @@ export interface Plan {
   removals: string[];
   /** When the last phase ended (see `lap`): one clock read per phase boundary. */
   clock: number;
-  /** Slots reserved new (not revived, not kept by a redefinition): no live code can reach them. */
-  fresh: Set<number> | undefined;
+  /**
+   * Slots reserved new (not revived, not kept by a redefinition), in definition order: no live
+   * code can reach them. One undo gives them all back.
+   */
+  allocated: number[] | undefined;
 }
 
 // Node's global `performance` is a lazy getter: read it once.
@@ -112,7 +113,7 @@ export function newPlan(core: Core, name: string, kind: StageRecord['kind'], tie
     relink: undefined,
     removals: [],
     clock: now(),
-    fresh: undefined,
+    allocated: undefined,
   };
 }
 
@@ -136,21 +137,26 @@ export function planStage(core: Core, stage: Stage): Plan {
   const plan = newPlan(core, stage.name, 'code', stage.tier);
   try {
     if (core.stages.has(stage.name)) throw fail('UnknownStage', `a live stage is already named '${stage.name}'`, { stage: stage.name });
-    const pending = new Map<string, SymbolRecord>();
-    const lookup = (n: string) => pending.get(n) ?? core.symbols.get(n);
+    // The stage's own records sit beside its definitions (stage.index says where): no second map.
+    const defs = stage.defs;
+    const records: SymbolRecord[] = new Array(defs.length);
+    const index = stage.index;
+    const lookup = (n: string) => {
+      const i = index.get(n);
+      return (i !== undefined ? records[i] : undefined) ?? core.symbols.get(n);
+    };
     const irs: FuncIR[] = [];
     const hostDefs: Array<Extract<Def, { kind: 'host' }>> = [];
     const redefined: string[] = [];
-    const replaced = new Map<string, SymbolRecord>();
-    for (const def of stage.defs) {
+    for (let i = 0; i < defs.length; i++) {
+      const def = defs[i]!;
       try {
         const old = core.symbols.get(def.name);
         if (old) {
           checkRedefinition(old, def);
           redefined.push(def.name);
-          replaced.set(def.name, old);
         }
-        pending.set(def.name, reserve(core, plan, def, old, lookup));
+        records[i] = reserve(core, plan, def, old, lookup);
         if (def.kind === 'host') hostDefs.push(def);
       } catch (e) {
         throw placed(e, stage.name, def.name);
@@ -161,14 +167,15 @@ export function planStage(core: Core, stage: Stage): Plan {
     const funcRecords: SymbolRecord[] = [];
     core.building = true;
     try {
-      for (const def of stage.defs) {
+      for (let i = 0; i < defs.length; i++) {
+        const def = defs[i]!;
         if (def.kind !== 'func') continue;
         try {
           const b = new FuncBuilder(resolver, def.name, def.sig, def.paramNames);
           const ir = b.finish(def.body(b));
           if (b.branches > 0) verifyFunc(ir);
           irs.push(ir);
-          const rec = pending.get(def.name)!;
+          const rec = records[i]!;
           (rec as { ir: FuncIR | undefined }).ir = ir;
           funcRecords.push(rec);
         } catch (e) {
@@ -178,11 +185,10 @@ export function planStage(core: Core, stage: Stage): Plan {
     } finally {
       core.building = false;
     }
-    plan.records = [...pending.values()];
+    plan.records = records;
     if (hostDefs.length) plan.host = hostUnit(stage.name, hostDefs);
-    plan.replaced = replaced;
     if (irs.length) {
-      plan.code = codeUnit(core, plan, stage.name, stage.tier, irs, lookup, true, installable(core, plan, stage.tier, funcRecords));
+      plan.code = codeUnit(core, plan, stage.name, stage.tier, irs, lookup, true, installable(core, plan, stage.tier));
       plan.code.records = funcRecords;
     }
     planRecompiles(core, plan, redefined, lookup);
@@ -202,12 +208,22 @@ export function planStage(core: Core, stage: Stage): Plan {
  * and only in the baseline tier (the optimizing tier's cost is elsewhere). A failed commit puts
  * back what the slots held.
  */
-function installable(core: Core, plan: Plan, tier: Tier, records: readonly SymbolRecord[]): Array<number | undefined> | undefined {
-  const fresh = plan.fresh;
-  if (!fresh || core.linking !== 'shared-table' || tier !== 'baseline') return undefined;
-  const install = records.map((r) => (r.kind === 'func' && fresh.has(r.slot) ? r.slot : undefined));
-  const slots = install.filter((x): x is number => x !== undefined);
-  if (!slots.length || slots.length < core.installMin) return undefined;
+function installable(core: Core, plan: Plan, tier: Tier): Array<number | undefined> | undefined {
+  const fresh = plan.allocated;
+  if (!fresh || fresh.length < core.installMin || core.linking !== 'shared-table' || tier !== 'baseline') return undefined;
+  // Fresh slots were allocated in definition order, so one walk beside the records finds them.
+  const install: Array<number | undefined> = [];
+  const slots: number[] = [];
+  let p = 0;
+  for (const r of plan.records) {
+    if (r.kind !== 'func') continue;
+    const isFresh = fresh[p] === r.slot;
+    if (isFresh) p++;
+    if (r.host) continue;
+    install.push(isFresh ? r.slot : undefined);
+    if (isFresh) slots.push(r.slot);
+  }
+  if (slots.length < core.installMin) return undefined;
   const before = slots.map((s) => core.slots.get(s));
   plan.undo.push(() => slots.forEach((s, i) => core.slots.restore(s, before[i]!)));
   return install;
@@ -265,8 +281,13 @@ function reserveSlot(core: Core, plan: Plan, name: string, sig: FuncRecord['sig'
     return tomb.slot;
   }
   const slot = core.slots.allocate(name);
-  plan.undo.push(() => core.slots.release(slot));
-  (plan.fresh ??= new Set()).add(slot);
+  if (!plan.allocated) {
+    const allocated: number[] = (plan.allocated = []);
+    plan.undo.push(() => {
+      for (let i = allocated.length - 1; i >= 0; i--) core.slots.release(allocated[i]!);
+    });
+  }
+  plan.allocated.push(slot);
   return slot;
 }
 
@@ -474,7 +495,7 @@ export function planRecompiles(core: Core, plan: Plan, changed: readonly string[
       continue;
     }
     const irs: FuncIR[] = [];
-    for (const n of rec.owned) {
+    for (const n of rec.defined) {
       if (plan.removals.includes(n)) continue;
       const r = lookup(n);
       if (r?.kind === 'func' && r.stage === s && r.ir) irs.push(r.ir);
@@ -663,13 +684,13 @@ export function noteSingle(core: Core, rec: StageRecord): void {
 
 /** Make a realized plan visible. Nothing here can fail on valid state. */
 export function publish(core: Core, plan: Plan, recordStage: boolean): StageInfo {
-  const v = core.view();
-  for (const w of plan.memWrites) w(v);
+  if (plan.memWrites.length) {
+    const v = core.view();
+    for (const w of plan.memWrites) w(v);
+  }
   const live = liveUnits(plan);
   // Symbols first, so slot lookups below see the new records.
   for (const r of plan.records) {
-    const old = plan.replaced ? plan.replaced.get(r.name) : core.symbols.get(r.name);
-    if (old && old.stage !== r.stage) core.stages.get(old.stage)?.owned.delete(r.name);
     core.symbols.set(r.name, r);
     if (core.tombstones.size) core.tombstones.delete(r.name);
     if (r.kind === 'tag') core.tagsById.set(r.id, r);
@@ -682,13 +703,14 @@ export function publish(core: Core, plan: Plan, recordStage: boolean): StageInfo
   plan.stats.bytes = (code?.bytes.length ?? 0) + (host?.bytes.length ?? 0);
   plan.stats.functions = (code?.funcs.length ?? 0) + (host?.funcs.length ?? 0);
   plan.stats.total = plan.stats.build + plan.stats.optimize + plan.stats.compile + plan.stats.instantiate + plan.stats.wire;
+  const names = Object.freeze(plan.records.map((r) => r.name));
   if (recordStage) {
     const rec: StageRecord = {
       name: plan.name,
       seq: core.stageSeq++,
       kind: plan.kind,
       tier: plan.tier,
-      owned: new Set(plan.records.map((r) => r.name)),
+      defined: names,
       code,
       host,
       stats: plan.stats,
@@ -702,7 +724,7 @@ export function publish(core: Core, plan: Plan, recordStage: boolean): StageInfo
   core.generation++;
   return Object.freeze({
     name: plan.name,
-    symbols: Object.freeze(plan.records.map((r) => r.name)),
+    symbols: names,
     recompiled: Object.freeze([...plan.recompiles.keys()]),
     stats: Object.freeze({ ...plan.stats }),
   });

@@ -42,8 +42,11 @@ export interface StageRecord {
   readonly kind: 'code' | 'link' | 'root';
   /** The tier its code is compiled with (re-tiering changes it). */
   tier: Tier;
-  /** Names this stage defines now (redefinition elsewhere moves a name away). */
-  readonly owned: Set<string>;
+  /**
+   * Names the stage defined. Those it still owns are the ones whose record names it as their stage
+   * (a later redefinition moves a name away): see `Core.ownedBy`.
+   */
+  readonly defined: readonly string[];
   code: Unit | undefined;
   host: Unit | undefined;
   stats: StageStats;
@@ -122,6 +125,16 @@ export class Core implements Resolver {
     const buf = this.memory.buffer;
     if (!this.viewCache || this.viewCache.buffer !== buf) this.viewCache = new DataView(buf);
     return this.viewCache;
+  }
+
+  /** The records a stage still owns, in definition order. */
+  ownedBy(rec: StageRecord): SymbolRecord[] {
+    const out: SymbolRecord[] = [];
+    for (const n of rec.defined) {
+      const r = this.symbols.get(n);
+      if (r?.stage === rec.name) out.push(r);
+    }
+    return out;
   }
 
   resolve(name: string): SymbolInfo | undefined {

@@ -19,7 +19,7 @@ export interface RetireInfo {
 export function retireStage(core: Core, name: string): RetireInfo {
   const rec = core.stages.get(name);
   if (!rec) throw fail('UnknownStage', `no live stage named '${name}'`, { stage: name });
-  const owned = [...rec.owned].map((n) => core.symbols.get(n)!).filter((r): r is SymbolRecord => r !== undefined);
+  const owned = core.ownedBy(rec);
   const funcs = owned.filter((r): r is FuncRecord => r.kind === 'func');
   const removed = new Set(owned.map((r) => r.name));
   const plan = newPlan(core, name, rec.kind, rec.tier);

@@ -300,7 +300,7 @@ export class Runtime {
   stages(): StageSummary[] {
     return [...this.core.stages.values()]
       .sort((a, b) => a.seq - b.seq)
-      .map((s) => Object.freeze({ name: s.name, kind: s.kind, tier: s.code?.tier ?? s.tier, symbols: Object.freeze([...s.owned]), stats: Object.freeze({ ...s.stats }) }));
+      .map((s) => Object.freeze({ name: s.name, kind: s.kind, tier: s.code?.tier ?? s.tier, symbols: Object.freeze(this.core.ownedBy(s).map((r) => r.name)), stats: Object.freeze({ ...s.stats }) }));
   }
 
   /** Timings and size of a stage's commit. */
@@ -394,7 +394,7 @@ export class Runtime {
     if (rec.kind === 'link') throw fail('Unsupported', `linked stages keep the code they were given`, { stage: stageName });
     const plan = newPlan(this.core, stageName, rec.kind, tier);
     try {
-      const irs = [...rec.owned].map((n) => this.core.symbols.get(n)).flatMap((r) => (r?.kind === 'func' && r.ir ? [r.ir] : []));
+      const irs = this.core.ownedBy(rec).flatMap((r) => (r.kind === 'func' && r.ir ? [r.ir] : []));
       const lookup = (n: string) => this.core.symbols.get(n);
       if (irs.length) plan.recompiles.set(stageName, codeUnit(this.core, plan, stageName, tier, irs, lookup));
       realizeSync(this.core, plan);

@@ -10,6 +10,8 @@ import type { Tier } from './options.js';
 
 export type FieldType = ValType | 'ref';
 
+const NO_NAMES: readonly string[] = Object.freeze([]);
+
 export interface FuncOptions {
   /** Inline calls to it in later stages (recorded as backedges). Default: false. */
   inline?: boolean;
@@ -59,7 +61,8 @@ export type StageState = 'open' | 'committing' | 'committed';
 
 export class Stage {
   readonly defs: Def[] = [];
-  private readonly names = new Set<string>();
+  /** Where each name sits in `defs`: the planner resolves the stage's own names through it. */
+  readonly index = new Map<string, number>();
   state: StageState = 'open';
 
   constructor(
@@ -69,11 +72,15 @@ export class Stage {
   ) {}
 
   private add(def: Def): this {
-    const site = () => ({ stage: this.name, definition: typeof def.name === 'string' ? def.name : String(def.name) });
-    if (this.state !== 'open') throw fail('StageState', `the stage is ${this.state}; start a new stage with rt.stage()`, site());
-    if (typeof def.name !== 'string' || def.name === '') throw fail('InvalidBody', `a symbol name must be a non-empty string`, site());
-    if (this.names.has(def.name)) throw fail('DuplicateSymbol', `'${def.name}' is defined twice in this stage`, site());
-    this.names.add(def.name);
+    if (this.state !== 'open') throw fail('StageState', `the stage is ${this.state}; start a new stage with rt.stage()`, siteOf(this.name, def));
+    if (typeof def.name !== 'string' || def.name === '') throw fail('InvalidBody', `a symbol name must be a non-empty string`, siteOf(this.name, def));
+    // One map operation per definition: a duplicate shows as a size that did not grow.
+    const before = this.index.size;
+    this.index.set(def.name, this.defs.length);
+    if (this.index.size === before) {
+      this.index.set(def.name, this.defs.findIndex((d) => d.name === def.name));
+      throw fail('DuplicateSymbol', `'${def.name}' is defined twice in this stage`, siteOf(this.name, def));
+    }
     this.defs.push(def);
     return this;
   }
@@ -82,8 +89,13 @@ export class Stage {
     try {
       return f();
     } catch (e) {
-      throw (e as { at?: (s: object) => unknown }).at ? (e as ReturnType<typeof fail>).at({ stage: this.name, definition: name }) : e;
+      throw this.placed(e, name);
     }
+  }
+
+  /** An error of a definition's arguments, placed at the definition. */
+  private placed(e: unknown, name: string): unknown {
+    return (e as { at?: (s: object) => unknown }).at ? (e as ReturnType<typeof fail>).at({ stage: this.name, definition: name }) : e;
   }
 
   /** A compile-time constant: code that uses it gets an immediate. */
@@ -133,10 +145,15 @@ export class Stage {
   }
 
   /** A function; `body` is called at commit with a builder and returns the body. */
-  func(name: string, sig: SigLike, body: (b: FuncBuilder) => Body, opts: FuncOptions = {}): this {
-    const s = this.checked(name, () => parseSig(sig, 'signature'));
+  func(name: string, sig: SigLike, body: (b: FuncBuilder) => Body, opts?: FuncOptions): this {
+    let s: Sig;
+    try {
+      s = parseSig(sig, 'signature');
+    } catch (e) {
+      throw this.placed(e, name);
+    }
     if (typeof body !== 'function') throw fail('InvalidBody', `the body must be a function (b) => expression(s)`, { stage: this.name, definition: name });
-    return this.add({ kind: 'func', name, sig: s, body, inline: opts.inline === true, redefine: opts.redefine === true, paramNames: opts.params ?? [] });
+    return this.add({ kind: 'func', name, sig: s, body, inline: opts?.inline === true, redefine: opts?.redefine === true, paramNames: opts?.params ?? NO_NAMES });
   }
 
   /** A host (JS) function, callable from any stage through its slot. */
@@ -159,6 +176,10 @@ export class Stage {
   commitSync(): StageInfo {
     return this.owner.commitStage(this, true) as StageInfo;
   }
+}
+
+function siteOf(stage: string, def: Def): { stage: string; definition: string } {
+  return { stage, definition: typeof def.name === 'string' ? def.name : String(def.name) };
 }
 
 function checkValue(t: ValType, v: unknown, what: string): number | bigint {

@@ -95,5 +95,25 @@ for (const linking of LINKINGS) {
       rt.stage('caller').func('sum', '-> i32', (b) => b.i32.add(b.call('m1'), b.call(`m${n - 1}`))).commitSync();
       assert.equal(rt.fn('sum')(), n);
     });
+
+    it('installs fresh functions around redefined ones and host functions, each into its own slot', async () => {
+      const rt = await newRuntime({ linking });
+      rt.internals.installMin = 1;
+      rt.stage('old').func('r', '-> i32', (b) => b.i32(-1)).commitSync();
+      rt.stage('mix')
+        .func('a', '-> i32', (b) => b.i32(1))
+        .func('r', '-> i32', (b) => b.i32(2), { redefine: true })
+        .host('h', '-> i32', () => 3)
+        .func('c', '-> i32', (b) => b.i32(4))
+        .func('d', '-> i32', (b) => b.i32(5))
+        .commitSync();
+      const names = ['a', 'r', 'h', 'c', 'd'];
+      assert.deepEqual(names.map((n) => rt.fn(n)()), [1, 2, 3, 4, 5]);
+      rt.stage('calls').func('all', '-> i32', (b) => names.map((n) => b.call(n)).reduce((x, y) => b.i32.add(b.i32.mul(x, b.i32(10)), y))).commitSync();
+      assert.equal(rt.fn('all')(), 12345);
+      const mod = rt.internals.stages.get('mix')!.code!.module;
+      // Only the redefined function (its slot is live) is exported for the runtime to write.
+      assert.deepEqual(WebAssembly.Module.exports(mod).map((e) => e.name), linking === 'shared-table' ? ['1'] : ['0', '1', '2', '3']);
+    });
   });
 }

@@ -42,7 +42,8 @@ export function emptyReferences(): References {
 }
 
 export function analyze(funcs: readonly FuncIR[]): References {
-  const defined = new Set(funcs.map((f) => f.name));
+  // The module's own names, gathered at the first call met (most small stages make none).
+  let defined: Set<string> | undefined;
   const r = emptyReferences();
   let caller = '';
   const visit = (e: Expr): void => {
@@ -54,7 +55,7 @@ export function analyze(funcs: readonly FuncIR[]): References {
         return; // leaves: the common case, no children to look at
       case 'call':
         if (e.sym?.kind === 'func' && e.sym.inline) r.callsInline = true;
-        if (defined.has(e.name)) {
+        if ((defined ??= new Set(funcs.map((f) => f.name))).has(e.name)) {
           r.directCalls.add(e.name);
           let c = r.callers.get(e.name);
           if (!c) r.callers.set(e.name, (c = new Set()));

@@ -89,10 +89,10 @@ export class FuncBuilder {
   get f64(): F64NS {
     return sharedNamespace('f64', this) as unknown as F64NS;
   }
-  private ns: { memory?: MemoryNS } = {};
+  private memoryNS: MemoryNS | undefined;
   /** Bulk memory operations (made on first use, like the namespaces). */
   get memory(): MemoryNS {
-    return (this.ns.memory ??= {
+    return (this.memoryNS ??= {
       size: () => ({ k: 'memory', type: 'i32', op: 'memory.size', args: [] }),
       grow: (pages) => ({ k: 'memory', type: 'i32', op: 'memory.grow', args: [this.expect(pages, 'i32', 'memory.grow')] }),
       copy: (d, s, n) => ({ k: 'memory', type: 'none', op: 'memory.copy', args: this.expectAll([d, s, n], ['i32', 'i32', 'i32'], 'memory.copy') }),
@@ -101,8 +101,10 @@ export class FuncBuilder {
   }
   /** Branches made so far: label checks are needed only when there are some. */
   branches = 0;
-  private readonly localTypes: ValType[];
-  private readonly localNames: Array<string | undefined>;
+  // Parameters' types and names until the first `local()` copies them: most bodies add none.
+  private localTypes: readonly ValType[];
+  private localNames: ReadonlyArray<string | undefined>;
+  private ownLocals = false;
 
   constructor(
     private readonly resolver: Resolver,
@@ -110,8 +112,8 @@ export class FuncBuilder {
     readonly sig: Sig,
     paramNames: ReadonlyArray<string | undefined> = [],
   ) {
-    this.localTypes = [...sig.params];
-    this.localNames = sig.params.map((_, i) => paramNames[i]);
+    this.localTypes = sig.params;
+    this.localNames = paramNames;
   }
 
   // ---- errors and checks ----
@@ -132,7 +134,13 @@ export class FuncBuilder {
   private expectAll(es: readonly Expr[], ts: readonly ValType[], what: string | (() => string)): Expr[] {
     const name = () => (typeof what === 'string' ? what : what());
     if (es.length !== ts.length) throw this.err('TypeMismatch', `${name()}: expected ${ts.length} argument(s), got ${es.length}`);
-    for (let i = 0; i < es.length; i++) this.expect(es[i]!, ts[i]!, () => `${name()}, argument ${i}`);
+    // The common case checks without making a closure per argument; a failure says which.
+    for (let i = 0; i < es.length; i++) {
+      const e = es[i];
+      if (e === null || typeof e !== 'object' || typeof (e as { k?: unknown }).k !== 'string' || (e.type !== ts[i] && e.type !== 'unreachable')) {
+        this.expect(e!, ts[i]!, () => `${name()}, argument ${i}`);
+      }
+    }
     return es as Expr[];
   }
 
@@ -147,14 +155,15 @@ export class FuncBuilder {
   /** Turn a body into a list whose non-final elements leave no value. */
   seqOf(body: Body, what = 'body'): Expr[] {
     const list: Expr[] = body === undefined ? [] : Array.isArray(body) ? [...(body as Expr[])] : [body as Expr];
-    list.forEach((e, i) => {
+    for (let i = 0; i < list.length; i++) {
+      const e = list[i]!;
       if (e === null || typeof e !== 'object' || typeof (e as { k?: unknown }).k !== 'string') {
         throw this.err('InvalidBody', `${what}, element ${i}: expected an expression, got ${String(e)}`);
       }
       if (i < list.length - 1 && e.type !== 'none' && e.type !== 'unreachable') {
         throw this.err('InvalidBody', `${what}, element ${i}: a value of type ${e.type} would be discarded (wrap it in b.drop())`);
       }
-    });
+    }
     return list;
   }
 
@@ -171,8 +180,14 @@ export class FuncBuilder {
   /** Declare a new local. */
   local(type: ValType, name?: string): Local {
     if (!isValType(type)) throw this.err('BadSignature', `local type must be i32, i64, f32 or f64, got ${String(type)}`);
-    this.localTypes.push(type);
-    this.localNames.push(name);
+    if (!this.ownLocals) {
+      const n = this.sig.params.length;
+      this.localTypes = [...this.sig.params];
+      this.localNames = Array.from({ length: n }, (_, i) => this.localNames[i]);
+      this.ownLocals = true;
+    }
+    (this.localTypes as ValType[]).push(type);
+    (this.localNames as Array<string | undefined>).push(name);
     return { index: this.localTypes.length - 1, type };
   }
 
@@ -505,10 +520,15 @@ export class FuncBuilder {
       name: this.name,
       sig: this.sig,
       locals: this.localTypes.length > this.sig.params.length ? this.localTypes.slice(this.sig.params.length) : NO_LOCALS,
-      localNames: this.localNames.some((n) => n !== undefined) ? [...this.localNames] : NO_LOCALS,
+      localNames: this.localNames.length && this.localNames.some((n) => n !== undefined) ? namesOf(this.localNames, this.localTypes.length) : NO_LOCALS,
       body: list,
     };
   }
+}
+
+/** Names of `n` locals (parameters' names may have been given for fewer or more). */
+function namesOf(names: ReadonlyArray<string | undefined>, n: number): Array<string | undefined> {
+  return Array.from({ length: n }, (_, i) => names[i]);
 }
 
 /** Shared by bodies without locals or local names (most of them): memory per stage counts. */

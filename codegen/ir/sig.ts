@@ -22,12 +22,17 @@ export type SigLike = Sig | { params?: readonly ValType[]; results?: readonly Va
 /** Parsed signature strings: generated code repeats a few signatures many times over. */
 const parsed = new LRUCache<string, Sig>({ max: 1024 });
 
+let lastText: string | undefined;
+let lastSig: Sig | undefined;
+
 export function parseSig(s: SigLike, what = 'signature'): Sig {
   if (typeof s === 'string') {
-    const hit = parsed.get(s);
-    if (hit) return hit;
-    const sig = parseSigText(s, what);
-    parsed.set(s, sig);
+    // Definitions come in runs of one signature: the last one answers before the cache does.
+    if (s === lastText) return lastSig!;
+    let sig = parsed.get(s);
+    if (!sig) parsed.set(s, (sig = parseSigText(s, what)));
+    lastText = s;
+    lastSig = sig;
     return sig;
   }
   return parseSigObject(s, what);

@@ -120,12 +120,23 @@ class ModuleEncoder {
   constructor(private readonly plan: ModulePlan) {
     // Only functions some function of the module calls directly need an index by name.
     const direct = plan.refs?.directCalls;
+    if (direct && direct.size === 0) return;
     plan.funcs.forEach((f, i) => {
       if (!direct || direct.has(f.name)) this.local.set(f.name, i);
     });
   }
 
+  private lastSig: Sig | undefined;
+  private lastType = 0;
+
   private typeOf(sig: Sig): number {
+    // Functions of a stage mostly share one signature object (parsed signatures are cached).
+    if (sig === this.lastSig) return this.lastType;
+    this.lastSig = sig;
+    return (this.lastType = this.internType(sig));
+  }
+
+  private internType(sig: Sig): number {
     const key = sigKey(sig);
     let i = this.typeIndex.get(key);
     if (i === undefined) {
@@ -198,22 +209,22 @@ class ModuleEncoder {
 
   /** Active element segments, one per run of functions bound for consecutive slots. */
   private elements(w: ByteWriter, install: ReadonlyArray<number | undefined>): void {
-    const runs: Array<{ slot: number; funcs: number[] }> = [];
-    install.forEach((slot, i) => {
-      if (slot === undefined) return;
-      const last = runs[runs.length - 1];
-      if (last && last.slot + last.funcs.length === slot && last.funcs[last.funcs.length - 1] === i - 1) last.funcs.push(i);
-      else runs.push({ slot, funcs: [i] });
-    });
-    vecSection(w, 9, runs.length, (s) =>
-      runs.forEach((r) => {
+    // A run continues while both the function index and the slot go up by one.
+    const runStarts = (i: number) => install[i] !== undefined && (i === 0 || install[i - 1] === undefined || install[i - 1]! + 1 !== install[i]);
+    let runs = 0;
+    for (let i = 0; i < install.length; i++) if (runStarts(i)) runs++;
+    vecSection(w, 9, runs, (s) => {
+      for (let i = 0; i < install.length; i++) {
+        if (!runStarts(i)) continue;
+        let end = i + 1;
+        while (end < install.length && !runStarts(end) && install[end] !== undefined) end++;
         // Flags 2: active, explicit table index, then an element kind (funcref) and function indices.
         s.u8(0x02).u32(this.sharedTableIdx);
-        writeConst(s, 'i32', r.slot);
-        s.u8(0x0b).u8(0x00).u32(r.funcs.length);
-        for (const f of r.funcs) s.u32(f);
-      }),
-    );
+        writeConst(s, 'i32', install[i]!);
+        s.u8(0x0b).u8(0x00).u32(end - i);
+        for (let f = i; f < end; f++) s.u32(f);
+      }
+    });
   }
 
   private names(w: ByteWriter): void {
