@@ -89,6 +89,7 @@ export function lap(plan: Plan): number {
 
 /** One shared empty set: most units fold nothing and call nothing directly (memory per stage counts). */
 export const NO_NAMES: Set<string> = new Set();
+const NO_STRINGS: readonly string[] = Object.freeze([]);
 const setOrEmpty = (names: string[]): Set<string> => (names.length ? new Set(names) : NO_NAMES);
 const NO_NUMBERS: number[] = Object.freeze([]) as unknown as number[];
 const arrayOrEmpty = (xs: number[]): number[] => (xs.length ? xs : NO_NUMBERS);
@@ -368,31 +369,31 @@ export interface LoweredStage {
  * each node resolved to.
  */
 export function lowerFuncs(core: Core, stage: string, tier: Tier, irs: readonly FuncIR[], lookup: (n: string) => SymbolRecord | undefined, fresh: boolean): LoweredStage {
-  const deps = new Set<string>();
-  const passCtx = {
-    inlineBody: (n: string) => {
-      const r = lookup(n);
-      if (r?.kind !== 'func' || !r.ir) return undefined;
-      // Declared inline: always. Otherwise the optimizing tier inlines small bodies by itself
-      // (the engine will not inline a call through a table), with the same backedge.
-      if (r.inline || (tier === 'optimizing' && r.stage !== stage && irSize(r.ir, core.opts.autoInline) <= core.opts.autoInline)) return r.ir;
-      return undefined;
-    },
-    dependOn: (n: string) => void deps.add(n),
-    resolve: (n: string) => lookupOrTombstone(core, lookup, n),
+  let deps: Set<string> | undefined;
+  const inlineBody = (n: string) => {
+    const r = lookup(n);
+    if (r?.kind !== 'func' || !r.ir) return undefined;
+    // Declared inline: always. Otherwise the optimizing tier inlines small bodies by itself
+    // (the engine will not inline a call through a table), with the same backedge.
+    if (r.inline || (tier === 'optimizing' && r.stage !== stage && irSize(r.ir, core.opts.autoInline) <= core.opts.autoInline)) return r.ir;
+    return undefined;
   };
   let lowered = irs;
   let refs = analyze(irs);
   // Inlining only when some callee asks for it: most stages have nothing to inline. Trees built
   // just now know (from what their calls resolved to) unless the tier inlines on its own.
-  const inlining =
-    fresh && tier === 'baseline' ? refs.callsInline : [...refs.slotCalls, ...refs.directCalls].some((n) => passCtx.inlineBody(n) !== undefined);
+  const inlining = fresh && tier === 'baseline' ? refs.callsInline : [...refs.slotCalls, ...refs.directCalls].some((n) => inlineBody(n) !== undefined);
   if (inlining || !fresh) {
+    const passCtx = {
+      inlineBody,
+      dependOn: (n: string) => void (deps ??= new Set()).add(n),
+      resolve: (n: string) => lookupOrTombstone(core, lookup, n),
+    };
     lowered = irs.map((f) => runPasses(f, inlining ? ['inline', 'rebind'] : ['rebind'], passCtx));
     refs = analyze(lowered);
   }
-  for (const c of refs.constants) deps.add(c);
-  return { stage, irs, lowered, refs, deps };
+  for (const c of refs.constants) (deps ??= new Set()).add(c);
+  return { stage, irs, lowered, refs, deps: deps ?? NO_NAMES };
 }
 
 /** What a lowered stage holds on to: slots and cells it refers to, backedges, direct calls. */
@@ -477,6 +478,7 @@ function hostUnit(stage: string, defs: ReadonlyArray<Extract<Def, { kind: 'host'
  * constant), or calls a moved function directly. The rebuilt code goes into the same slots.
  */
 export function planRecompiles(core: Core, plan: Plan, changed: readonly string[], lookup: (n: string) => SymbolRecord | undefined): void {
+  if (changed.length === 0) return;
   const affected = new Set<string>();
   for (const n of changed) {
     for (const s of core.dependents.get(n) ?? []) affected.add(s);
@@ -639,31 +641,36 @@ export function liveUnits(plan: Plan): Map<PendingUnit, Unit> {
 
 /** Write each unit's functions into their slots and `rt.fn` cells; attach link tables; hold refs. */
 export function installUnits(core: Core, live: Map<PendingUnit, Unit>): void {
-  for (const [u, lu] of live) {
+  // forEach, not for-of: no iterator or entry array per unit (this runs once per commit, mostly
+  // before the engine has optimised it).
+  live.forEach((lu, u) => {
     const exp = lu.instance.exports;
-    u.funcs.forEach((n, i) => {
+    const funcs = u.funcs;
+    for (let i = 0; i < funcs.length; i++) {
+      const n = funcs[i]!;
       const rec = u.records?.[i] ?? core.symbols.get(n);
-      if (rec?.kind !== 'func') return;
+      if (rec?.kind !== 'func') continue;
       if (u.installed?.[i] !== undefined) {
         core.slots.installed(rec.slot);
         if (core.cells.size && core.cells.has(n)) core.setCell(n, core.slots.get(rec.slot));
-        return;
+        continue;
       }
       // Exports "0", "1"... are array-index keys: a number looks them up without making a string.
       const fn = (lu.exportNames ? exp[lu.exportNames[i]!] : (exp as unknown as Function[])[i]) as Function;
       core.slots.write(rec.slot, fn);
       core.setCell(n, fn);
-    });
-  }
-  for (const [u, lu] of live) {
+    }
+  });
+  live.forEach((lu, u) => {
     // A module shared by several parts attaches its link table once, through its primary part.
     if (!u.primary && lu.linkTable && lu.imports) core.slots.attachLinkTable(lu.linkTable, lu.imports.link);
     core.holdRefs(lu);
-  }
+  });
 }
 
 /** Rebuilt stages swap their code unit (dropping the old one's references and backedges). */
 export function swapRecompiles(core: Core, plan: Plan, live: Map<PendingUnit, Unit>): void {
+  if (plan.recompiles.size === 0) return;
   for (const [s, u] of plan.recompiles) {
     const rec = core.stages.get(s)!;
     if (rec.code) {
@@ -703,6 +710,8 @@ export function publish(core: Core, plan: Plan, recordStage: boolean): StageInfo
   plan.stats.bytes = (code?.bytes.length ?? 0) + (host?.bytes.length ?? 0);
   plan.stats.functions = (code?.funcs.length ?? 0) + (host?.funcs.length ?? 0);
   plan.stats.total = plan.stats.build + plan.stats.optimize + plan.stats.compile + plan.stats.instantiate + plan.stats.wire;
+  // The plan is done: its stats and names are shared, frozen, by the stage record and the info.
+  const stats = Object.freeze(plan.stats);
   const names = Object.freeze(plan.records.map((r) => r.name));
   if (recordStage) {
     const rec: StageRecord = {
@@ -713,7 +722,7 @@ export function publish(core: Core, plan: Plan, recordStage: boolean): StageInfo
       defined: names,
       code,
       host,
-      stats: plan.stats,
+      stats,
       relink: plan.relink,
     };
     core.stages.set(plan.name, rec);
@@ -725,8 +734,8 @@ export function publish(core: Core, plan: Plan, recordStage: boolean): StageInfo
   return Object.freeze({
     name: plan.name,
     symbols: names,
-    recompiled: Object.freeze([...plan.recompiles.keys()]),
-    stats: Object.freeze({ ...plan.stats }),
+    recompiled: plan.recompiles.size ? Object.freeze([...plan.recompiles.keys()]) : NO_STRINGS,
+    stats,
   });
 }
 

@@ -104,6 +104,8 @@ export class Core implements Resolver {
   /** Bumped by every publish; an async commit that sees it move re-plans. */
   generation = 0;
   private viewCache: DataView | undefined;
+  /** The memory as modules import it (one object for every lowering context). */
+  readonly memoryShape: { readonly shared: boolean; readonly maximum: number | undefined };
 
   constructor(
     readonly opts: ResolvedOptions,
@@ -118,6 +120,7 @@ export class Core implements Resolver {
     this.rtts = new RttAllocator(layout.rttBase, layout.rttEnd);
     this.exceptions = chooseExceptions(opts.exceptions, features);
     this.exnTag = this.exceptions ? makeTag(['i32']) : undefined;
+    this.memoryShape = Object.freeze({ shared: opts.shared, maximum: opts.shared ? opts.maximumPages : undefined });
   }
 
   /** A DataView of the memory, renewed when the memory grows. */
@@ -143,21 +146,7 @@ export class Core implements Resolver {
 
   /** The lowering context for code compiled against `lookup` (published symbols plus a plan's). */
   lowerContext(lookup: (name: string) => SymbolRecord | undefined): LowerContext {
-    const must = <K extends SymbolRecord['kind']>(name: string, kind: K) => {
-      const r = lookup(name) ?? (kind === 'func' ? this.tombstones.get(name) : undefined);
-      if (!r || r.kind !== kind) throw fail('Internal', `lowering found no ${kind} '${name}'`);
-      return r as Extract<SymbolRecord, { kind: K }>;
-    };
-    return {
-      slotOf: (n) => must(n, 'func').slot,
-      globalAddress: (n) => must(n, 'global').address,
-      constantValue: (n) => must(n, 'constant').value,
-      exnBuffer: this.layout.exnBuffer,
-      calls: this.linking,
-      tailCalls: this.features.tailCall,
-      exceptions: this.exceptions ?? 'legacy',
-      memory: { shared: this.opts.shared, maximum: this.opts.shared ? this.opts.maximumPages : undefined },
-    };
+    return new CoreLowerContext(this, lookup);
   }
 
   /** The imports object for a unit. */
@@ -255,5 +244,43 @@ export class Core implements Resolver {
       else v.setFloat64(at, Number(x), true);
     });
     return makeException(this.exnTag, [t.id]);
+  }
+}
+
+/** What the encoder asks of the runtime, answered from a lookup (a class: no closures per stage). */
+class CoreLowerContext implements LowerContext {
+  readonly exnBuffer: number;
+  readonly calls: CallLinking;
+  readonly tailCalls: boolean;
+  readonly exceptions: 'legacy' | 'final';
+  readonly memory: { readonly shared: boolean; readonly maximum: number | undefined };
+
+  constructor(
+    private readonly core: Core,
+    private readonly lookup: (name: string) => SymbolRecord | undefined,
+  ) {
+    this.exnBuffer = core.layout.exnBuffer;
+    this.calls = core.linking;
+    this.tailCalls = core.features.tailCall;
+    this.exceptions = core.exceptions ?? 'legacy';
+    this.memory = core.memoryShape;
+  }
+
+  private must<K extends SymbolRecord['kind']>(name: string, kind: K): Extract<SymbolRecord, { kind: K }> {
+    const r = this.lookup(name) ?? (kind === 'func' ? this.core.tombstones.get(name) : undefined);
+    if (!r || r.kind !== kind) throw fail('Internal', `lowering found no ${kind} '${name}'`);
+    return r as Extract<SymbolRecord, { kind: K }>;
+  }
+
+  slotOf(n: string): number {
+    return this.must(n, 'func').slot;
+  }
+
+  globalAddress(n: string): number {
+    return this.must(n, 'global').address;
+  }
+
+  constantValue(n: string): number | bigint {
+    return this.must(n, 'constant').value;
   }
 }

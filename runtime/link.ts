@@ -125,8 +125,8 @@ function linkEnv(core: Core, lookup: (n: string) => SymbolRecord | undefined, ex
       const r = lookup(n);
       return r ? infoOf(r) : undefined;
     },
-    slotOf: ctx.slotOf,
-    globalAddress: ctx.globalAddress,
+    slotOf: (n) => ctx.slotOf(n),
+    globalAddress: (n) => ctx.globalAddress(n),
     exportedGlobalAddress,
     calls: ctx.calls,
     tailCalls: ctx.tailCalls,

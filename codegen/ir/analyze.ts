@@ -25,7 +25,30 @@ export interface References {
   callsInline: boolean;
 }
 
-/** References of no code at all. */
+/**
+ * Stands for an empty set until analysis adds to it: most stages call, read and refer to little,
+ * and a set per kind per stage costs more than the walk. Adding to it throws (a bug).
+ */
+class NoNames extends Set<string> {
+  override add(): this {
+    throw new Error('internal: the shared empty reference set was added to');
+  }
+}
+const NONE: Set<string> = new NoNames();
+class NoCallers extends Map<string, Set<string>> {
+  override set(): this {
+    throw new Error('internal: the shared empty callers map was added to');
+  }
+}
+const NO_CALLERS: Map<string, Set<string>> = new NoCallers();
+
+function put(r: References, k: 'slotCalls' | 'directCalls' | 'slotRefs' | 'globals' | 'constants', name: string): void {
+  let s = r[k];
+  if (s === NONE) (r as { -readonly [K in typeof k]: Set<string> })[k] = s = new Set();
+  s.add(name);
+}
+
+/** References of no code at all, as sets one may add to (compaction merges several into one). */
 export function emptyReferences(): References {
   return {
     slotCalls: new Set(),
@@ -44,7 +67,18 @@ export function emptyReferences(): References {
 export function analyze(funcs: readonly FuncIR[]): References {
   // The module's own names, gathered at the first call met (most small stages make none).
   let defined: Set<string> | undefined;
-  const r = emptyReferences();
+  const r: References = {
+    slotCalls: NONE,
+    directCalls: NONE,
+    slotRefs: NONE,
+    globals: NONE,
+    constants: NONE,
+    dynamicCalls: false,
+    callers: NO_CALLERS,
+    memory: false,
+    exceptions: false,
+    callsInline: false,
+  };
   let caller = '';
   const visit = (e: Expr): void => {
     switch (e.k) {
@@ -56,29 +90,30 @@ export function analyze(funcs: readonly FuncIR[]): References {
       case 'call':
         if (e.sym?.kind === 'func' && e.sym.inline) r.callsInline = true;
         if ((defined ??= new Set(funcs.map((f) => f.name))).has(e.name)) {
-          r.directCalls.add(e.name);
+          put(r, 'directCalls', e.name);
+          if (r.callers === NO_CALLERS) (r as { callers: Map<string, Set<string>> }).callers = new Map();
           let c = r.callers.get(e.name);
           if (!c) r.callers.set(e.name, (c = new Set()));
           c.add(caller);
-        } else r.slotCalls.add(e.name);
+        } else put(r, 'slotCalls', e.name);
         for (const a of e.args) visit(a);
         return;
       case 'op':
         for (const a of e.args) visit(a);
         return;
       case 'slot.of':
-        r.slotRefs.add(e.name);
+        put(r, 'slotRefs', e.name);
         return;
       case 'global.get':
-        r.globals.add(e.name);
+        put(r, 'globals', e.name);
         r.memory = true;
         return;
       case 'global.set':
-        r.globals.add(e.name);
+        put(r, 'globals', e.name);
         r.memory = true;
         break;
       case 'symconst':
-        r.constants.add(e.name);
+        put(r, 'constants', e.name);
         return;
       case 'call.slot':
         r.dynamicCalls = true;

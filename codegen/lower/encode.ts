@@ -83,10 +83,12 @@ export function encodeModule(plan: ModulePlan): EncodedModule {
 }
 
 class ModuleEncoder {
+  // Maps and sets are made when first needed: a small stage needs none, and making them cost
+  // more than encoding its one function.
   private readonly types: Sig[] = [];
-  private readonly typeIndex = new Map<string, number>();
-  private readonly local = new Map<string, number>();
-  private readonly linkIndex = new Map<number, number>();
+  private typeIndex: Map<string, number> | undefined;
+  private local: Map<string, number> | undefined;
+  private linkIndex: Map<number, number> | undefined;
   private readonly imports: ModuleImports = { memory: false, table: false, link: [], exn: false };
   private linkTableIdx = -1;
   private sharedTableIdx = -1;
@@ -102,18 +104,18 @@ class ModuleEncoder {
   private nLocals = 0;
   private funcName = '';
   private funcIndex = 0;
-  private readonly slotRefs = new Set<number>();
-  private readonly cellRefs = new Set<number>();
+  private slotRefs: Set<number> | undefined;
+  private cellRefs: Set<number> | undefined;
 
   private cell(e: { name: string; sym?: SymbolInfo }): number {
     const a = (e.sym?.kind === 'global' ? e.sym.address : undefined) ?? this.plan.ctx.globalAddress(e.name);
-    this.cellRefs.add(a);
+    (this.cellRefs ??= new Set()).add(a);
     return a;
   }
 
   private slot(e: { name: string; sym?: SymbolInfo }): number {
     const s = (e.sym?.kind === 'func' ? e.sym.slot : undefined) ?? this.plan.ctx.slotOf(e.name);
-    this.slotRefs.add(s);
+    (this.slotRefs ??= new Set()).add(s);
     return s;
   }
 
@@ -121,8 +123,9 @@ class ModuleEncoder {
     // Only functions some function of the module calls directly need an index by name.
     const direct = plan.refs?.directCalls;
     if (direct && direct.size === 0) return;
+    const local = (this.local = new Map());
     plan.funcs.forEach((f, i) => {
-      if (!direct || direct.has(f.name)) this.local.set(f.name, i);
+      if (!direct || direct.has(f.name)) local.set(f.name, i);
     });
   }
 
@@ -137,11 +140,18 @@ class ModuleEncoder {
   }
 
   private internType(sig: Sig): number {
+    const types = this.types;
+    for (let i = 0; i < types.length && i < 4; i++) if (types[i] === sig) return i;
     const key = sigKey(sig);
+    if (!this.typeIndex) {
+      // Few types so far: compare their keys, and index them only when there are more.
+      for (let i = 0; i < types.length; i++) if (sigKey(types[i]!) === key) return i;
+      if (types.length < 8) return types.push(sig) - 1;
+      this.typeIndex = new Map(types.map((t, i) => [sigKey(t), i]));
+    }
     let i = this.typeIndex.get(key);
     if (i === undefined) {
-      i = this.types.length;
-      this.types.push(sig);
+      i = types.push(sig) - 1;
       this.typeIndex.set(key, i);
     }
     return i;
@@ -204,7 +214,12 @@ class ModuleEncoder {
     w.bytes(this.code.buf.subarray(0, this.code.len));
     this.names(w);
     const i = this.imports;
-    return { bytes: w.finish(), imports: i.memory || i.table || i.exn || i.link.length ? i : NO_IMPORTS, slotRefs: [...this.slotRefs], cellRefs: [...this.cellRefs] };
+    return {
+      bytes: w.finish(),
+      imports: i.memory || i.table || i.exn || i.link.length ? i : NO_IMPORTS,
+      slotRefs: this.slotRefs ? [...this.slotRefs] : [],
+      cellRefs: this.cellRefs ? [...this.cellRefs] : [],
+    };
   }
 
   /** Active element segments, one per run of functions bound for consecutive slots. */
@@ -449,7 +464,7 @@ class ModuleEncoder {
   private call(e: CallExpr): void {
     for (const a of e.args) this.expr(a);
     const groups = this.plan.groups;
-    const idx = this.local.get(e.name);
+    const idx = this.local?.get(e.name);
     if (idx !== undefined && (!groups || groups[idx] === groups[this.funcIndex])) {
       if (e.tail && this.plan.ctx.tailCalls) this.body.u8(0x12).u32(idx);
       else {
@@ -460,11 +475,12 @@ class ModuleEncoder {
     }
     const slot = this.slot(e);
     if (this.plan.ctx.calls === 'link-table') {
-      let li = this.linkIndex.get(slot);
+      const links = (this.linkIndex ??= new Map());
+      let li = links.get(slot);
       if (li === undefined) {
         li = this.imports.link.length;
         this.imports.link.push(slot);
-        this.linkIndex.set(slot, li);
+        links.set(slot, li);
       }
       this.constant('i32', li);
     } else this.constant('i32', slot);
