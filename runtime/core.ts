@@ -164,10 +164,27 @@ export class Core implements Resolver {
     return out;
   }
 
-  /** Hold references from a unit now live. */
+  /**
+   * Count references from now on (before the first retirement): every unit live stages hold
+   * is counted once, as `holdRefs` would have.
+   */
+  trackRefs(): void {
+    const slots = this.slots.pool.track();
+    const cells = this.globalCells.pool.track();
+    if (!slots && !cells) return;
+    for (const rec of this.stages.values()) {
+      for (const u of [rec.code, rec.host]) {
+        if (!u) continue;
+        if (slots) for (const s of u.slotRefs) this.slots.pool.ref(s);
+        if (cells) for (const c of u.cellRefs) this.globalCells.pool.ref(c);
+      }
+    }
+  }
+
+  /** Hold references from a unit now live (counted once something has been retired). */
   holdRefs(u: Unit): void {
-    for (const s of u.slotRefs) this.slots.pool.ref(s);
-    for (const c of u.cellRefs) this.globalCells.pool.ref(c);
+    if (this.slots.pool.counting) for (const s of u.slotRefs) this.slots.pool.ref(s);
+    if (this.globalCells.pool.counting) for (const c of u.cellRefs) this.globalCells.pool.ref(c);
   }
 
   /** Drop a unit that is being replaced or retired: its references, and its link table once no part of its module is live. */
@@ -175,8 +192,8 @@ export class Core implements Resolver {
     if (!u) return;
     const last = !u.shared || --u.shared.live === 0;
     if (last && u.linkTable && u.imports) this.slots.detachLinkTable(u.linkTable, u.imports.link);
-    for (const s of u.slotRefs) this.slots.pool.unref(s);
-    for (const c of u.cellRefs) this.globalCells.pool.unref(c);
+    if (this.slots.pool.counting) for (const s of u.slotRefs) this.slots.pool.unref(s);
+    if (this.globalCells.pool.counting) for (const c of u.cellRefs) this.globalCells.pool.unref(c);
   }
 
   addDependents(stage: string, deps: Iterable<string>): void {

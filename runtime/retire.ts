@@ -47,6 +47,7 @@ export function retireStage(core: Core, name: string): RetireInfo {
     core.slots.write(f.slot, stub!.instance.exports[String(i)] as Function);
     core.setCell(f.name, null);
   }
+  core.trackRefs();
   core.dropUnit(rec.code);
   core.dropUnit(rec.host);
   if (rec.code) core.removeDependents(name, rec.code.deps);

@@ -1,8 +1,16 @@
 // Reuse of retired resources (slots, global cells): a retired one is handed out again only when
 // no live stage still refers to it, so old code can never reach a stranger's definition.
 
+import { fail } from './errors.js';
+
 export class ReusePool {
   private readonly free: number[] = [];
+  /**
+   * Reference counts matter only once something is retired: until then nothing waits to be
+   * reused, and counting every reference of every stage would cost each commit O(references).
+   * `Core.trackRefs` turns counting on (counting what live stages hold) before the first retire.
+   */
+  private tracking = false;
   /** Reference counts by resource number (slots and cells are small dense integers, after scaling). */
   private readonly refs: number[] = [];
   private readonly retired = new Set<number>();
@@ -20,12 +28,25 @@ export class ReusePool {
     this.free.push(k);
   }
 
+  /** Start counting references; the caller then counts those already live. False if already on. */
+  track(): boolean {
+    if (this.tracking) return false;
+    this.tracking = true;
+    return true;
+  }
+
+  get counting(): boolean {
+    return this.tracking;
+  }
+
   ref(k: number): void {
+    if (!this.tracking) return;
     const i = k / this.scale;
     this.refs[i] = (this.refs[i] ?? 0) + 1;
   }
 
   unref(k: number): void {
+    if (!this.tracking) return;
     const i = k / this.scale;
     const n = (this.refs[i] ?? 0) - 1;
     this.refs[i] = n > 0 ? n : 0;
@@ -34,6 +55,7 @@ export class ReusePool {
 
   /** Its owner is gone; free it once nothing refers to it. */
   retire(k: number): void {
+    if (!this.tracking) throw fail('Internal', 'a resource was retired before references were counted');
     if ((this.refs[k / this.scale] ?? 0) > 0) this.retired.add(k);
     else this.free.push(k);
   }

@@ -58,6 +58,34 @@ for (const linking of LINKINGS) {
       assert.equal(rt.getGlobal('k'), 0, 'a reused cell is initialised afresh');
     });
 
+    it('counts, at the first retirement, references made before it (compacted and recompiled stages too)', async () => {
+      // References are counted only once something is retired: the count must then cover
+      // everything live, whatever path made it live.
+      const rt = await newRuntime({ linking, compactAfter: 0 });
+      rt.stage('lib').func('f', '-> i32', (b) => b.i32(1)).global('g', 'i32', 2).constant('K', 'i32', 3).commitSync();
+      const slot = (rt.lookup('f') as { slot: number }).slot;
+      const cell = (rt.lookup('g') as { address: number }).address;
+      rt.stage('a').func('ua', '-> i32', (b) => b.call('f')).commitSync();
+      rt.stage('b').func('ub', '-> i32', (b) => b.i32.add(b.global('g'), b.constant('K'))).commitSync();
+      rt.compact(['a', 'b']);
+      rt.stage('k2').constant('K', 'i32', 4, { redefine: true }).commitSync(); // recompiles 'b'
+      assert.equal(rt.fn('ub')(), 6);
+      rt.stage('tmp').func('t', '-> i32', (b) => b.i32(0)).commitSync();
+      rt.retire('tmp');
+      rt.retire('lib');
+      rt.stage('n1').func('x', '-> i32', (b) => b.i32(9)).global('h', 'i32', 0).commitSync();
+      assert.notEqual((rt.lookup('x') as { slot: number }).slot, slot, 'f is still called by compacted stage a');
+      assert.notEqual((rt.lookup('h') as { address: number }).address, cell, 'g is still read by recompiled stage b');
+      rt.retire('a');
+      rt.retire('b');
+      const n2 = rt.stage('n2').global('k', 'i32', 0);
+      for (let i = 0; i < 4; i++) n2.func(`y${i}`, '-> i32', (b) => b.i32(i));
+      n2.commitSync();
+      const slots = [0, 1, 2, 3].map((i) => (rt.lookup(`y${i}`) as { slot: number }).slot);
+      assert.ok(slots.includes(slot), `f's slot ${slot} is free again once its users are gone (got ${slots})`);
+      assert.equal((rt.lookup('k') as { address: number }).address, cell, "g's cell is free again once its users are gone");
+    });
+
     it('gives a name defined again with the same signature its old slot, reviving its callers', async () => {
       const rt = await newRuntime({ linking });
       rt.stage('lib').func('f', '-> i32', (b) => b.i32(1)).commitSync();
