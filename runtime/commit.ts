@@ -403,7 +403,7 @@ export function partOf(ctx: LowerContext, low: LoweredStage, withRefs = true): P
     slotRefs: withRefs ? arrayOrEmpty([...new Set([...refs.slotCalls, ...refs.slotRefs].map((n) => ctx.slotOf(n)))]) : NO_NUMBERS,
     cellRefs: withRefs ? arrayOrEmpty([...refs.globals].map((n) => ctx.globalAddress(n))) : NO_NUMBERS,
     deps: deps.size ? deps : NO_NAMES,
-    directCalls: setOrEmpty([...refs.callers].filter(([callee, callers]) => [...callers].some((c) => c !== callee)).map(([callee]) => callee)),
+    directCalls: refs.callers.size ? setOrEmpty([...refs.callers].filter(([callee, callers]) => [...callers].some((c) => c !== callee)).map(([callee]) => callee)) : NO_NAMES,
   };
 }
 
@@ -428,7 +428,7 @@ export function codeUnit(
     bytes = optimizerSync('the optimizing tier').optimize(bytes);
     plan.stats.optimize += now() - t;
   }
-  checkValid(core, bytes, stage);
+  if (core.opts.validate) checkValid(core, bytes, stage);
   // The encoder saw every slot and cell the code names: no second pass over the names needed.
   const { deps, directCalls } = partOf(ctx, low, false);
   return {

@@ -213,10 +213,11 @@ export class Core implements Resolver {
   }
 
   /** The cell of a name, made on first request (most functions are never asked for from JS). */
-  cell(name: string): FnCell {
+  /** The cell of `name`, made on first request (`rec`: its live record or null, when the caller knows). */
+  cell(name: string, rec?: SymbolRecord | null): FnCell {
     let c = this.cells.get(name);
     if (!c) {
-      const r = this.symbols.get(name);
+      const r = rec === undefined ? this.symbols.get(name) : rec;
       c = { current: r?.kind === 'func' ? this.slots.get(r.slot) : null, name };
       this.cells.set(name, c);
     }
