@@ -683,9 +683,16 @@ export function swapRecompiles(core: Core, plan: Plan, live: Map<PendingUnit, Un
   }
 }
 
+/**
+ * Stages with more functions than this keep their module: its ~15 KB of engine overhead is
+ * already small beside their code, and merging would lower every tree again (~1 µs a function).
+ */
+export const COMPACT_MAX_FUNCTIONS = 32;
+
 /** Keep the set of compaction candidates: stages whose code is a baseline module of their own. */
 export function noteSingle(core: Core, rec: StageRecord): void {
-  if (rec.kind === 'code' && rec.code && !rec.code.shared && rec.code.kind === 'code' && rec.code.tier === 'baseline') core.singles.add(rec.name);
+  const c = rec.code;
+  if (rec.kind === 'code' && c && !c.shared && c.kind === 'code' && c.tier === 'baseline' && c.funcs.length <= COMPACT_MAX_FUNCTIONS) core.singles.add(rec.name);
   else core.singles.delete(rec.name);
 }
 

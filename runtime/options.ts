@@ -49,7 +49,8 @@ export interface RuntimeOptions {
   /**
    * When this many stages each have a baseline module of their own, the next commit merges them
    * into one module (each keeps its symbols, slots and backedges). Engines pay per module (V8:
-   * ~15 KB and one memory mapping each, ~65,000 mappings per process). 0 turns it off. Default: 256.
+   * ~15 KB and one memory mapping each, ~65,000 mappings per process). Only stages of at most 32
+   * functions are merged; bigger ones carry that overhead easily. 0 turns it off. Default: 256.
    */
   compactAfter?: number;
   /**

@@ -37,6 +37,23 @@ for (const linking of LINKINGS) {
       assert.deepEqual(names.map((n, i) => rt.fn(`f${i}`)()), names.map((_, i) => i));
     });
 
+    it('leaves stages of more than 32 functions in their own modules', async () => {
+      const rt = await newRuntime({ linking, compactAfter: 0 });
+      const sizes = { small: 1, edge: 32, big: 33 };
+      for (const [name, n] of Object.entries(sizes)) {
+        const s = rt.stage(name);
+        for (let i = 0; i < n; i++) s.func(`${name}${i}`, '-> i32', (b) => b.i32(i));
+        s.commitSync();
+      }
+      rt.stage('tiny').func('t', '-> i32', (b) => b.i32(7)).commitSync();
+      const info = rt.compact()!;
+      assert.deepEqual(info.stages, ['small', 'edge', 'tiny']);
+      assert.equal(modulesOf(rt, ['small', 'edge', 'tiny']), 1);
+      assert.notEqual(rt.internals.stages.get('big')!.code!.instance, rt.internals.stages.get('tiny')!.code!.instance);
+      assert.equal(rt.fn('big32')(), 32);
+      assert.equal(rt.fn('edge31')(), 31);
+    });
+
     it('still sees a redefinition of a function it calls across stages', async () => {
       const rt = await newRuntime({ linking, compactAfter: 0 });
       rt.stage('a').func('leaf', '-> i32', (b) => b.i32(1)).commitSync();

@@ -174,7 +174,7 @@ export class FuncBuilder {
     if (!Number.isInteger(i) || i < 0 || i >= this.sig.params.length) {
       throw this.err('InvalidBody', `parameter ${i} does not exist (the function has ${this.sig.params.length})`);
     }
-    return { k: 'local.get', type: this.sig.params[i]!, index: i };
+    return localGet(this.sig.params[i]!, i);
   }
 
   /** Declare a new local. */
@@ -199,7 +199,7 @@ export class FuncBuilder {
 
   get(l: Local | number): Expr {
     const { index, type } = this.localOf(l);
-    return { k: 'local.get', type, index };
+    return localGet(type, index);
   }
 
   set(l: Local | number, value: Expr): Expr {
@@ -222,7 +222,7 @@ export class FuncBuilder {
     if (typeof value !== 'number') throw this.err('TypeMismatch', `${type} constant must be a number, got ${typeof value}`);
     if (type === 'i32') {
       if (!Number.isInteger(value)) throw this.err('TypeMismatch', `i32 constant must be an integer, got ${value}`);
-      return { k: 'const', type, value: value | 0 };
+      return i32Const(value | 0);
     }
     return { k: 'const', type, value: type === 'f32' ? Math.fround(value) : value };
   }
@@ -524,6 +524,25 @@ export class FuncBuilder {
       body: list,
     };
   }
+}
+
+// Leaves are values: nodes are never changed once made, so the commonest leaves are made once
+// and shared by every tree (every body kept for recompilation holds fewer objects).
+const SHARED_LOCALS = 16;
+const localGets = new Map<ValType, Expr[]>();
+function localGet(type: ValType, index: number): Expr {
+  if (index >= SHARED_LOCALS) return { k: 'local.get', type, index };
+  let row = localGets.get(type);
+  if (!row) localGets.set(type, (row = []));
+  return (row[index] ??= { k: 'local.get', type, index });
+}
+
+const SMALL_MIN = -16;
+const SMALL_MAX = 255;
+const smallI32: Expr[] = [];
+function i32Const(value: number): Expr {
+  if (value < SMALL_MIN || value > SMALL_MAX) return { k: 'const', type: 'i32', value };
+  return (smallI32[value - SMALL_MIN] ??= { k: 'const', type: 'i32', value });
 }
 
 /** Names of `n` locals (parameters' names may have been given for fewer or more). */
