@@ -18,7 +18,7 @@ import { AccreteError, fail } from './errors.js';
 import { align } from './layout.js';
 import type { Tier } from './options.js';
 import type { Def, Stage, StageInfo, StageStats } from './stage.js';
-import type { FuncRecord, RttRecord, SymbolRecord } from './symbols.js';
+import type { FuncRecord, GlobalRecord, RttRecord, SymbolRecord } from './symbols.js';
 
 /** A unit planned but not yet live. */
 export interface PendingUnit {
@@ -254,8 +254,7 @@ function reserve(core: Core, plan: Plan, def: Def, old: SymbolRecord | undefined
       return { kind: 'func', name: def.name, sig: def.sig, slot, stage, inline: def.kind === 'func' && def.inline, host: def.kind === 'host', ir: undefined };
     }
     case 'global': {
-      const address = core.globalCells.allocate(def.name);
-      plan.undo.push(() => core.globalCells.release(address));
+      const address = reserveCell(core, plan, def.name, def.type);
       plan.memWrites.push((v) => writeValue(v, address, def.type, def.init));
       return { kind: 'global', name: def.name, type: def.type, mutable: def.mutable, address, stage };
     }
@@ -273,11 +272,23 @@ function reserve(core: Core, plan: Plan, def: Def, old: SymbolRecord | undefined
   }
 }
 
+/** A global's cell: a retired global's, when one of the same type is defined again (as slots are). */
+function reserveCell(core: Core, plan: Plan, name: string, type: GlobalRecord['type']): number {
+  const tomb = core.tombstones.size ? core.tombstones.get(name) : undefined;
+  if (tomb?.kind === 'global' && tomb.type === type && core.globalCells.pool.revive(tomb.address)) {
+    plan.undo.push(() => core.globalCells.pool.retire(tomb.address));
+    return tomb.address;
+  }
+  const address = core.globalCells.allocate(name);
+  plan.undo.push(() => core.globalCells.release(address));
+  return address;
+}
+
 function reserveSlot(core: Core, plan: Plan, name: string, sig: FuncRecord['sig']): number {
   // A name defined again after retirement, with the same signature, gets its old slot back, so
   // stages still calling that slot reach the new definition instead of a trap.
   const tomb = core.tombstones.size ? core.tombstones.get(name) : undefined;
-  if (tomb && sameSig(tomb.sig, sig) && core.slots.pool.revive(tomb.slot)) {
+  if (tomb?.kind === 'func' && sameSig(tomb.sig, sig) && core.slots.pool.revive(tomb.slot)) {
     plan.undo.push(() => core.slots.pool.retire(tomb.slot));
     return tomb.slot;
   }
@@ -649,7 +660,9 @@ export function installUnits(core: Core, live: Map<PendingUnit, Unit>): void {
     for (let i = 0; i < funcs.length; i++) {
       const n = funcs[i]!;
       const rec = u.records?.[i] ?? core.symbols.get(n);
-      if (rec?.kind !== 'func') continue;
+      // A unit rebuilt from an older definition list (a relinked module) may still export a
+      // function another stage has redefined since: its slot is that stage's now.
+      if (rec?.kind !== 'func' || rec.stage !== u.stage) continue;
       if (u.installed?.[i] !== undefined) {
         core.slots.installed(rec.slot);
         if (core.cells.size && core.cells.has(n)) core.setCell(n, core.slots.get(rec.slot));

@@ -11,7 +11,7 @@ import type { ResolvedOptions, Tier } from './options.js';
 import { SlotTable } from './slots.js';
 import { isWasmException, makeException, makeTag, type WasmTag } from './wasm-eh.js';
 import type { StageStats } from './stage.js';
-import type { FuncRecord, SymbolRecord, TagRecord } from './symbols.js';
+import type { SymbolRecord, TagRecord } from './symbols.js';
 
 /** A compiled and instantiated module that belongs to a stage. */
 export interface Unit {
@@ -76,7 +76,7 @@ export interface FnCell {
 export class Core implements Resolver {
   readonly symbols = new Map<string, SymbolRecord>();
   /** Functions retired while other stages still call their slots: recompiles lower to the stub. */
-  readonly tombstones = new Map<string, FuncRecord>();
+  readonly tombstones = new Map<string, SymbolRecord>();
   readonly stages = new Map<string, StageRecord>();
   /** Backedges, inverted: symbol name → stages whose code folded it in. */
   readonly dependents = new Map<string, Set<string>>();
@@ -285,7 +285,7 @@ class CoreLowerContext implements LowerContext {
   }
 
   private must<K extends SymbolRecord['kind']>(name: string, kind: K): Extract<SymbolRecord, { kind: K }> {
-    const r = this.lookup(name) ?? (kind === 'func' ? this.core.tombstones.get(name) : undefined);
+    const r = this.lookup(name) ?? this.core.tombstones.get(name);
     if (!r || r.kind !== kind) throw fail('Internal', `lowering found no ${kind} '${name}'`);
     return r as Extract<SymbolRecord, { kind: K }>;
   }

@@ -51,12 +51,16 @@ export function retireStage(core: Core, name: string): RetireInfo {
   core.dropUnit(rec.code);
   core.dropUnit(rec.host);
   if (rec.code) core.removeDependents(name, rec.code.deps);
-  swapRecompiles(core, plan, new Map([...live].filter(([u]) => u !== plan.host)));
+  // Hold the rebuilt units' references before dropping the units they replace: a retired slot
+  // that only they still call must not reach the free list in between.
   installRecompiled(core, plan.recompiles, live);
+  swapRecompiles(core, plan, new Map([...live].filter(([u]) => u !== plan.host)));
   for (const r of owned) {
     core.symbols.delete(r.name);
+    // Code rebuilt later may still name it: calls reach the stub, reads of a global its kept
+    // cell, constants and ids their last value.
+    core.tombstones.set(r.name, r);
     if (r.kind === 'func') {
-      core.tombstones.set(r.name, r);
       core.slots.pool.retire(r.slot);
     } else if (r.kind === 'global') core.globalCells.pool.retire(r.address);
   }

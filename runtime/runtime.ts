@@ -316,7 +316,8 @@ export class Runtime {
    */
   fn<T extends (...args: never[]) => unknown = (...args: Array<number | bigint>) => number | bigint | undefined>(name: string): T {
     const live = this.core.symbols.get(name);
-    const r = live ?? this.core.tombstones.get(name);
+    const tomb = live ? undefined : this.core.tombstones.get(name);
+    const r = live ?? (tomb?.kind === 'func' ? tomb : undefined);
     if (!r) throw fail('UnknownSymbol', `'${name}' is not defined`);
     if (r.kind !== 'func') throw fail('WrongSymbolKind', `'${name}' is a ${r.kind}, not a func`);
     const arity = r.sig.params.length;

@@ -68,6 +68,17 @@ for (const linking of LINKINGS) {
       assert.equal(rt.fn('addK')(1), 1001);
     });
 
+    it('relinking leaves alone an export another stage has redefined since', async () => {
+      const rt = await world(linking);
+      rt.linkSync(wat(FOREIGN), { name: 'f' });
+      rt.stage('mine').func('addK', 'i32 -> i32', (b) => b.i32.mul(b.param(0), b.i32(42)), { redefine: true }).commitSync();
+      const info = rt.stage().constant('K', 'i32', 1000, { redefine: true }).commitSync();
+      assert.deepEqual(info.recompiled, ['f']);
+      assert.equal(rt.fn('addK')(2), 84, 'the slot still holds the redefinition');
+      assert.equal(rt.lookup('addK')!.stage, 'mine');
+      assert.equal(rt.fn('tailAdd')(1, 2), 3, "the module's other exports are relinked");
+    });
+
     it('folds RTT and tag ids imported as immutable i32 globals', async () => {
       const rt = await world(linking);
       rt.linkSync(wat(`(module (import "accrete" "Thing" (global $t i32)) (import "accrete" "Oops" (global $o i32))

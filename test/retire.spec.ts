@@ -86,6 +86,49 @@ for (const linking of LINKINGS) {
       assert.equal((rt.lookup('k') as { address: number }).address, cell, "g's cell is free again once its users are gone");
     });
 
+    it('keeps a retired slot from reuse while only code rebuilt by a later retirement calls it', async () => {
+      const rt = await newRuntime({ linking, compactAfter: 0 });
+      rt.stage('L').func('f', '-> i32', (b) => b.i32(1)).commitSync();
+      rt.stage('I').func('k', '-> i32', (b) => b.i32(10), { inline: true }).commitSync();
+      rt.stage('C').func('c', 'i32 -> i32', (b) => b.if(b.param(0), b.call('f'), b.call('k'), 'i32')).commitSync();
+      const slot = (rt.lookup('f') as { slot: number }).slot;
+      rt.retire('L');
+      const info = rt.retire('I'); // rebuilds C, which inlined k and still calls f's slot
+      assert.deepEqual(info.recompiled, ['C']);
+      const s = rt.stage('N');
+      for (let i = 0; i < 4; i++) s.func(`x${i}`, '-> i32', (b) => b.i32(1000 + i));
+      s.commitSync();
+      const slots = [0, 1, 2, 3].map((i) => (rt.lookup(`x${i}`) as { slot: number }).slot);
+      assert.ok(!slots.includes(slot), `f's slot ${slot} is still called by C (new slots ${slots})`);
+      throwsCode(() => rt.fn('c')(1), 'RetiredSymbol', /'f' was retired/);
+    });
+
+    it('rebuilds code that reads a retired global or folded a retired constant', async () => {
+      const rt = await newRuntime({ linking, compactAfter: 0 });
+      rt.stage('G').global('g', 'i32', 5).constant('K', 'i32', 100).commitSync();
+      rt.stage('I').func('k', '-> i32', (b) => b.i32(1), { inline: true }).commitSync();
+      rt.stage('C').func('c', '-> i32', (b) => b.i32.add(b.i32.add(b.global('g'), b.constant('K')), b.call('k'))).commitSync();
+      rt.retire('G');
+      assert.equal(rt.fn('c')(), 106);
+      rt.retierSync('C', 'baseline');
+      assert.equal(rt.fn('c')(), 106, 'after re-tiering');
+      const info = rt.stage('I2').func('k', '-> i32', (b) => b.i32(2), { redefine: true, inline: true }).commitSync();
+      assert.deepEqual(info.recompiled, ['C']);
+      assert.equal(rt.fn('c')(), 107, 'after a redefinition rebuilt it');
+    });
+
+    it('gives a global defined again with the same type its old cell, so its readers see it', async () => {
+      const rt = await newRuntime({ linking, compactAfter: 0 });
+      rt.stage('G').global('g', 'i32', 5).global('h', 'i32', 6).commitSync();
+      rt.stage('C').func('c', '-> i32', (b) => b.i32.add(b.global('g'), b.i32.mul(b.global('h'), b.i32(10)))).commitSync();
+      const [g, h] = ['g', 'h'].map((n) => (rt.lookup(n) as { address: number }).address);
+      rt.retire('G');
+      rt.stage('G2').global('g', 'i32', 9).global('h', 'f64', 1.5).commitSync();
+      assert.equal((rt.lookup('g') as { address: number }).address, g);
+      assert.notEqual((rt.lookup('h') as { address: number }).address, h, 'another type gets another cell');
+      assert.equal(rt.fn('c')(), 9 + 60, 'C reads the new g and the old h');
+    });
+
     it('gives a name defined again with the same signature its old slot, reviving its callers', async () => {
       const rt = await newRuntime({ linking });
       rt.stage('lib').func('f', '-> i32', (b) => b.i32(1)).commitSync();
