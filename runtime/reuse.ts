@@ -73,6 +73,11 @@ export class ReusePool {
     return this.free.length;
   }
 
+  /** Whether `k` is waiting to be handed out again (for consistency checks). */
+  isFree(k: number): boolean {
+    return this.free.includes(k);
+  }
+
   refCount(k: number): number {
     return this.refs[k / this.scale] ?? 0;
   }

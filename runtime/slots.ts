@@ -102,6 +102,19 @@ export class SlotTable {
     return this.links.listed(slot);
   }
 
+  /**
+   * Slots whose JavaScript mirror disagrees with the table (always none: a slot listed here is a
+   * bug). For tests and `rt.internals`; O(slots).
+   */
+  mismatches(): number[] {
+    const out: number[] = [];
+    for (let s = 0; s < this.next; s++) {
+      const f = this.fns[s];
+      if (f !== IN_TABLE && (f ?? null) !== this.table.get(s)) out.push(s);
+    }
+    return out;
+  }
+
   /** Slots in use (allocated and not free). */
   get used(): number {
     return this.next - this.pool.freeCount;
