@@ -224,7 +224,7 @@ function installable(core: Core, plan: Plan, tier: Tier): Array<number | undefin
     install.push(isFresh ? r.slot : undefined);
     if (isFresh) slots.push(r.slot);
   }
-  if (slots.length < core.installMin) return undefined;
+  if (slots.length === 0 || slots.length < core.installMin) return undefined;
   const before = slots.map((s) => core.slots.get(s));
   plan.undo.push(() => slots.forEach((s, i) => core.slots.restore(s, before[i]!)));
   return install;
