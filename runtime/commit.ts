@@ -9,7 +9,7 @@ import { children, sameSig, sigText } from '../codegen/ir/nodes.js';
 import type { FieldInfo } from '../codegen/ir/symbols.js';
 import { OBJECT_HEADER_SIZE, RTT_DESC } from '../codegen/ir/symbols.js';
 import { verifyFunc } from '../codegen/ir/verify.js';
-import { encodeModule, type LowerContext, type ModuleImports } from '../codegen/lower/encode.js';
+import { encodeModule, type BodyLayout, type LowerContext, type ModuleImports } from '../codegen/lower/encode.js';
 import { encodeThunks, type ThunkSpec } from '../codegen/lower/thunks.js';
 import { optimizerLoaded, optimizerSync } from '../codegen/optimizer.js';
 import { runPasses } from '../codegen/passes/registry.js';
@@ -46,6 +46,8 @@ export interface PendingUnit {
   primary?: PendingUnit;
   /** Shared by all parts of one module: how many parts are live. */
   shared?: { live: number };
+  /** Where the bodies lie in `bytes`, for a baseline module of one stage. */
+  layout?: BodyLayout;
 }
 
 export interface Plan {
@@ -455,6 +457,7 @@ export function codeUnit(
     deps,
     directCalls,
     ...(install ? { installed: install } : {}),
+    ...(tier === 'baseline' ? { layout: enc.layout } : {}),
   };
 }
 
@@ -640,6 +643,7 @@ function liveUnit(u: PendingUnit): Unit {
     deps: u.deps,
     directCalls: u.directCalls,
     tier: u.tier,
+    layout: u.layout,
   };
 }
 
@@ -705,7 +709,7 @@ export const COMPACT_MAX_FUNCTIONS = 32;
 /** Keep the set of compaction candidates: stages whose code is a baseline module of their own. */
 export function noteSingle(core: Core, rec: StageRecord): void {
   const c = rec.code;
-  if (rec.kind === 'code' && c && !c.shared && c.kind === 'code' && c.tier === 'baseline' && c.funcs.length <= COMPACT_MAX_FUNCTIONS) core.singles.add(rec.name);
+  if (rec.kind === 'code' && c?.layout && !c.shared && c.kind === 'code' && c.funcs.length <= COMPACT_MAX_FUNCTIONS) core.singles.add(rec.name);
   else core.singles.delete(rec.name);
 }
 

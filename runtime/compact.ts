@@ -3,9 +3,9 @@
 // mapping per module (about 65,000 per process), so a program of 100,000 one-function stages
 // only fits, and stays small, when its stages share modules.
 
-import { emptyReferences, type References } from '../codegen/ir/analyze.js';
-import { encodeModule } from '../codegen/lower/encode.js';
-import { abandon, checkValid, lowerFuncs, newPlan, now, partOf, publish, realizeAsync, realizeSync, type PendingUnit, type Plan } from './commit.js';
+import { mergeModules, type MergePart } from '../codegen/lower/merge.js';
+import { NO_IMPORTS } from '../codegen/lower/encode.js';
+import { abandon, checkValid, newPlan, now, publish, realizeAsync, realizeSync, type PendingUnit, type Plan } from './commit.js';
 import type { Core } from './core.js';
 
 /** What compaction reports. */
@@ -18,58 +18,60 @@ export interface CompactionInfo {
   readonly time: number;
 }
 
-function mergeRefs(all: readonly References[]): References {
-  const r = emptyReferences();
-  for (const x of all) {
-    for (const n of x.slotCalls) r.slotCalls.add(n);
-    for (const n of x.directCalls) r.directCalls.add(n);
-    for (const n of x.slotRefs) r.slotRefs.add(n);
-    for (const n of x.globals) r.globals.add(n);
-    for (const n of x.constants) r.constants.add(n);
-    r.dynamicCalls ||= x.dynamicCalls;
-    r.memory ||= x.memory;
-    r.exceptions ||= x.exceptions;
-  }
-  return r;
-}
-
-/** Plan one module holding the code of `names` (stages with a baseline module of their own). */
+/**
+ * Plan one module holding the code of `names` (stages with a baseline module of their own): their
+ * bodies are copied as they are, with their module-specific immediates rewritten (merge.ts).
+ * Functions another stage has redefined since are left out, unless a kept body calls them directly.
+ */
 export function planCompaction(core: Core, names: readonly string[]): Plan {
   const plan = newPlan(core, `compaction of ${names.length} stages`, 'code', 'baseline');
   try {
-    const lookup = (n: string) => core.symbols.get(n);
-    const parts = names.map((s) => {
-      const rec = core.stages.get(s)!;
-      const irs = rec.code!.funcs.map((n) => core.symbols.get(n)).flatMap((r) => (r?.kind === 'func' && r.ir && r.stage === s ? [r.ir] : []));
-      return lowerFuncs(core, s, 'baseline', irs, lookup, false);
-    });
-    const funcs = parts.flatMap((p) => p.lowered);
-    const groups = parts.flatMap((p, i) => p.lowered.map(() => i));
-    const ctx = core.lowerContext(lookup);
+    const units = names.map((s) => core.stages.get(s)!.code!);
+    const parts: MergePart[] = units.map((u, i) => ({
+      bytes: u.bytes,
+      layout: u.layout!,
+      imports: u.imports ?? NO_IMPORTS,
+      names: u.funcs,
+      keep: u.funcs.map((n) => {
+        const r = core.symbols.get(n);
+        return r?.kind === 'func' && r.stage === names[i];
+      }),
+    }));
     const name = `${names[0]}…${names[names.length - 1]}`;
-    const { bytes, imports } = encodeModule({ name, funcs, ctx, refs: mergeRefs(parts.map((p) => p.refs)), groups });
-    checkValid(core, bytes, name);
+    const merged = mergeModules(name, { calls: core.linking, memory: core.memoryShape }, parts);
+    if (core.opts.validate) checkValid(core, merged.bytes, name);
     const shared = { live: parts.length };
     let first: PendingUnit | undefined;
-    let offset = 0;
-    for (const p of parts) {
-      const u: PendingUnit = {
-        stage: p.stage,
+    units.forEach((u, i) => {
+      const m = merged.parts[i]!;
+      const keep = parts[i]!.keep;
+      const funcs: string[] = [];
+      const exportNames: string[] = [];
+      u.funcs.forEach((n, f) => {
+        if (!keep[f]) return;
+        funcs.push(n);
+        exportNames.push(String(m.index[f]));
+      });
+      // The part keeps the unit's backedges and direct calls: its bodies are the same code.
+      const pu: PendingUnit = {
+        stage: names[i]!,
         kind: 'code',
         tier: 'baseline',
-        funcs: p.irs.map((f) => f.name),
-        exportNames: p.irs.map((_, i) => String(offset + i)),
-        bytes,
-        imports,
+        funcs,
+        exportNames,
+        bytes: merged.bytes,
+        imports: merged.imports,
         host: undefined,
-        ...partOf(ctx, p),
-        ...(first ? { primary: first } : {}),
+        slotRefs: m.slotRefs,
+        cellRefs: m.cellRefs,
+        deps: u.deps as Set<string>,
+        directCalls: u.directCalls as Set<string>,
         shared,
       };
-      first ??= u;
-      offset += p.irs.length;
-      plan.recompiles.set(p.stage, u);
-    }
+      if (first) pu.primary = first;
+      else first = pu;
+      plan.recompiles.set(names[i]!, pu);
+    });
     return plan;
   } catch (e) {
     abandon(plan);

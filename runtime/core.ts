@@ -2,7 +2,7 @@
 // resolution, the records of live stages, installing a compiled unit into its slots, the
 // callables handed to JS, and turning wasm exceptions into JS errors.
 
-import type { CallLinking, LowerContext, ModuleImports } from '../codegen/lower/encode.js';
+import type { BodyLayout, CallLinking, LowerContext, ModuleImports } from '../codegen/lower/encode.js';
 import type { Resolver, SymbolInfo } from '../codegen/ir/symbols.js';
 import { AccreteException, fail } from './errors.js';
 import { chooseExceptions, type EngineInfo, type Features } from './features.js';
@@ -34,6 +34,8 @@ export interface Unit {
   /** Functions of the same unit called directly. */
   readonly directCalls: ReadonlySet<string>;
   readonly tier: Tier;
+  /** Where its bodies lie in `bytes` (baseline modules of one stage): compaction copies them. */
+  readonly layout: BodyLayout | undefined;
 }
 
 export interface StageRecord {

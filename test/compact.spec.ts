@@ -120,6 +120,36 @@ for (const linking of LINKINGS) {
       assert.match(rt.toText('catcher'), /\(func \$safe/);
     });
 
+    it('copies every kind of call, the types they need and local names into the shared module', async () => {
+      // Compaction copies bodies and rewrites what is specific to their module: direct-call
+      // targets, type and table indices, link-table entries.
+      const rt = await newRuntime({ linking, compactAfter: 0 });
+      rt.stage('lib').func('inc', 'i32 -> i32', (b) => b.i32.add(b.param(0), b.i32(1))).func('twice', 'f64 -> f64', (b) => b.f64.mul(b.param(0), b.f64(2))).commitSync();
+      rt.stage('x')
+        .func('sq', 'i64 -> i64', (b) => b.i64.mul(b.param(0), b.param(0)))
+        .func('useAll', 'i32 -> i32', (b) => {
+          const t = b.local('i32', 'tmp');
+          return [
+            b.set(t, b.callSlot({ params: ['i32'], results: ['i32'] }, b.slotOf('inc'), b.param(0))),
+            b.i32.add(b.i32.add(b.get(t), b.call('inc', b.get(t))), b.i32.add(b.i32.wrap_i64(b.call('sq', b.i64(3))), b.i32.trunc_f64_s(b.call('twice', b.f64(2.5))))),
+          ];
+        }, { params: ['n'] })
+        .commitSync();
+      rt.stage('y').func('more', 'f64 -> f64', (b) => b.call('twice', b.call('twice', b.param(0)))).func('sq2', 'i64 -> i64', (b) => b.i64.add(b.param(0), b.i64(1))).commitSync();
+      const info = rt.compact(['y', 'x'])!;
+      assert.deepEqual(info.stages, ['y', 'x']);
+      assert.equal(modulesOf(rt, ['x', 'y']), 1);
+      // useAll(1): tmp = inc(1) = 2; 2 + inc(2) + sq(3) + twice(2.5) = 2 + 3 + 9 + 5
+      assert.equal(rt.fn('useAll')(1), 19);
+      assert.equal(rt.fn('more')(1.5), 6);
+      assert.equal(rt.fn('sq2')(4n), 5n);
+      const text = rt.toText('x');
+      assert.match(text, /\$tmp/, 'local names survive');
+      assert.match(text, /\$n\b/, 'parameter names survive');
+      rt.stage('lib2').func('inc', 'i32 -> i32', (b) => b.i32.add(b.param(0), b.i32(100)), { redefine: true }).commitSync();
+      assert.equal(rt.fn('useAll')(1), 101 + 201 + 9 + 5, 'calls through slots see a redefinition');
+    });
+
     it('leaves optimizing-tier and linked stages alone', async () => {
       const rt = await newRuntime({ linking, compactAfter: 0 });
       await rt.loadOptimizer();

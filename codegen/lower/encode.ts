@@ -9,7 +9,7 @@ import { sigKey } from '../ir/nodes.js';
 import { analyze, type References } from '../ir/analyze.js';
 import { VALTYPE_CODE, instr, type InstrInfo } from '../wasm/instructions.js';
 import { ByteWriter, writeConst } from '../wasm/writer.js';
-import { WASM_HEADER, section, vecSection, writeFuncType, writeMemoryImport, writeTableImport } from '../wasm/sections.js';
+import { WASM_HEADER, section, vecSection, writeFuncType, writeNameSection, writeStageImports } from '../wasm/sections.js';
 
 /** How calls to functions of other stages are linked. */
 export type CallLinking = 'shared-table' | 'link-table';
@@ -66,11 +66,38 @@ export interface EncodedModule {
   /** Slots the code names (calls through a slot, slotOf) and global cells it uses, each once. */
   slotRefs: number[];
   cellRefs: number[];
+  /** Where each body lies in `bytes` and what in it depends on this module (see merge.ts). */
+  layout: BodyLayout;
+}
+
+/**
+ * Relocation kinds: immediates of a body that are indices of its own module, and (for reference
+ * counting) the slots and cells it names. Each relocation is three numbers: the immediate's
+ * position from the start of the body's instructions (-1 for SLOT and CELL), the kind, the value.
+ */
+export const RELOC = { FUNC: 0, TYPE: 1, TABLE: 2, LINK: 3, SLOT: 4, CELL: 5 } as const;
+/** TABLE relocations say which table: the module's link table or the shared table. */
+export const LINK_TABLE = 0;
+export const SHARED_TABLE = 1;
+
+/** What it takes to copy a module's bodies into another module (compaction) without lowering again. */
+export interface BodyLayout {
+  /** The module's function types, by type index. */
+  readonly types: readonly Sig[];
+  /**
+   * Five numbers per function: its type index, where its body starts (after the size), where
+   * its instructions start (after the locals), where it ends, and where its relocations end in
+   * `relocs` (they start where the previous function's end).
+   */
+  readonly spans: Int32Array;
+  readonly relocs: Int32Array;
+  /** Local names per function, when any function has some. */
+  readonly localNames: ReadonlyArray<ReadonlyArray<string | undefined>> | undefined;
 }
 
 const NONE_BT = 0x40;
 /** Shared by every module that imports nothing (many do): memory per stage counts. */
-const NO_IMPORTS: ModuleImports = Object.freeze({ memory: false, table: false, link: Object.freeze([]) as unknown as number[], exn: false });
+export const NO_IMPORTS: ModuleImports = Object.freeze({ memory: false, table: false, link: Object.freeze([]) as unknown as number[], exn: false });
 const LOAD: Record<ValType, InstrInfo> = { i32: instr('i32.load'), i64: instr('i64.load'), f32: instr('f32.load'), f64: instr('f64.load') };
 const STORE: Record<ValType, InstrInfo> = { i32: instr('i32.store'), i64: instr('i64.store'), f32: instr('f32.store'), f64: instr('f64.store') };
 const scratchCode = new ByteWriter(4096);
@@ -106,16 +133,26 @@ class ModuleEncoder {
   private funcIndex = 0;
   private slotRefs: Set<number> | undefined;
   private cellRefs: Set<number> | undefined;
+  // The body layout: spans per function, relocations, and where the current body's instructions begin.
+  private readonly spans: number[] = [];
+  private readonly relocs: number[] = [];
+  private instrBase = 0;
+
+  private reloc(kind: number, value: number, at = true): void {
+    this.relocs.push(at ? this.body.len - this.instrBase : -1, kind, value);
+  }
 
   private cell(e: { name: string; sym?: SymbolInfo }): number {
     const a = (e.sym?.kind === 'global' ? e.sym.address : undefined) ?? this.plan.ctx.globalAddress(e.name);
     (this.cellRefs ??= new Set()).add(a);
+    this.reloc(RELOC.CELL, a, false);
     return a;
   }
 
   private slot(e: { name: string; sym?: SymbolInfo }): number {
     const s = (e.sym?.kind === 'func' ? e.sym.slot : undefined) ?? this.plan.ctx.slotOf(e.name);
     (this.slotRefs ??= new Set()).add(s);
+    this.reloc(RELOC.SLOT, s, false);
     return s;
   }
 
@@ -193,12 +230,12 @@ class ModuleEncoder {
     w.bytes(WASM_HEADER);
     vecSection(w, 1, this.types.length, (s) => this.types.forEach((t) => writeFuncType(s, t)));
     // Imports, in the order their indices were assigned: tables (link, shared), memory, tag.
-    const imp: Array<(s: ByteWriter) => void> = [];
-    if (ctx.calls === 'link-table' && this.linkTableIdx >= 0) imp.push((s) => writeTableImport(s, 'link', this.imports.link.length));
-    if (this.sharedTableIdx >= 0) imp.push((s) => writeTableImport(s, 'table', 0));
-    if (this.imports.memory) imp.push((s) => writeMemoryImport(s, ctx.memory));
-    if (this.imports.exn) imp.push((s) => s.name('accrete').name('exn').u8(0x04).u8(0x00).u32(this.exnTypeIdx));
-    vecSection(w, 2, imp.length, (s) => imp.forEach((i) => i(s)));
+    writeStageImports(w, {
+      link: ctx.calls === 'link-table' && this.linkTableIdx >= 0 ? this.imports.link.length : undefined,
+      table: this.sharedTableIdx >= 0,
+      memory: this.imports.memory ? ctx.memory : undefined,
+      exnType: this.imports.exn ? this.exnTypeIdx : undefined,
+    });
     // Functions.
     section(w, 3, (s) => {
       s.u32(funcTypes.length);
@@ -211,6 +248,7 @@ class ModuleEncoder {
       funcs.forEach((_, i) => install?.[i] === undefined && s.name(String(i)).u8(0x00).u32(i));
     });
     if (install) this.elements(w, install);
+    const codeAt = w.len;
     w.bytes(this.code.buf.subarray(0, this.code.len));
     this.names(w);
     const i = this.imports;
@@ -219,6 +257,22 @@ class ModuleEncoder {
       imports: i.memory || i.table || i.exn || i.link.length ? i : NO_IMPORTS,
       slotRefs: this.slotRefs ? [...this.slotRefs] : [],
       cellRefs: this.cellRefs ? [...this.cellRefs] : [],
+      layout: this.layout(funcTypes, codeAt),
+    };
+  }
+
+  private layout(funcTypes: readonly number[], codeAt: number): BodyLayout {
+    const spans = Int32Array.from(this.spans);
+    for (let f = 0; f < funcTypes.length; f++) {
+      spans[5 * f] = funcTypes[f]!;
+      for (let k = 1; k <= 3; k++) spans[5 * f + k]! += codeAt;
+    }
+    const funcs = this.plan.funcs;
+    return {
+      types: this.types.slice(),
+      spans,
+      relocs: Int32Array.from(this.relocs),
+      localNames: funcs.some((f) => f.localNames.length) ? funcs.map((f) => f.localNames) : undefined,
     };
   }
 
@@ -244,33 +298,14 @@ class ModuleEncoder {
 
   private names(w: ByteWriter): void {
     const { funcs, name } = this.plan;
-    w.u8(0);
-    const at = w.reserve();
-    w.name('name');
-    let sub = startSub(w, 0);
-    w.name(name);
-    w.patch(sub);
-    sub = startSub(w, 1);
-    w.u32(funcs.length);
-    for (let i = 0; i < funcs.length; i++) w.u32(i).name(funcs[i]!.name);
-    w.patch(sub);
-    // Local names (subsection 2), for the functions that have any; most have none (NO_LOCALS).
-    let withLocals = 0;
-    for (const f of funcs) if (f.localNames.length) withLocals++;
-    if (withLocals) {
-      sub = startSub(w, 2);
-      w.u32(withLocals);
-      for (let i = 0; i < funcs.length; i++) {
-        const names = funcs[i]!.localNames;
-        if (!names.length) continue;
-        let named = 0;
-        for (const n of names) if (n !== undefined) named++;
-        w.u32(i).u32(named);
-        names.forEach((n, j) => n !== undefined && w.u32(j).name(n));
-      }
-      w.patch(sub);
-    }
-    w.patch(at);
+    const locals: Array<readonly [number, ReadonlyArray<string | undefined>]> = [];
+    funcs.forEach((f, i) => f.localNames.length && locals.push([i, f.localNames]));
+    writeNameSection(
+      w,
+      name,
+      funcs.map((f, i) => [i, f.name] as const),
+      locals,
+    );
   }
 
   private encodeFunc(f: FuncIR, index: number): void {
@@ -285,18 +320,23 @@ class ModuleEncoder {
       // front and the body goes straight into the code section.
       writeLocals(c, f.locals, NO_TYPES);
       this.body = c;
+      this.instrBase = c.len;
       for (const e of f.body) this.expr(e);
       c.u8(0x0b);
       c.patch(size);
+      this.spans.push(0, size + 5, this.instrBase, c.len, this.relocs.length);
       return;
     }
     this.extraLocals = [];
     const b = (this.body = scratchBody.reset());
+    this.instrBase = 0;
     for (const e of f.body) this.expr(e);
     b.u8(0x0b);
     writeLocals(c, f.locals, this.extraLocals);
+    const instrAt = c.len;
     c.bytes(b.buf.subarray(0, b.len));
     c.patch(size);
+    this.spans.push(0, size + 5, instrAt, c.len, this.relocs.length);
   }
 
   private scratch(t: ValType): number {
@@ -466,11 +506,10 @@ class ModuleEncoder {
     const groups = this.plan.groups;
     const idx = this.local?.get(e.name);
     if (idx !== undefined && (!groups || groups[idx] === groups[this.funcIndex])) {
-      if (e.tail && this.plan.ctx.tailCalls) this.body.u8(0x12).u32(idx);
-      else {
-        this.body.u8(0x10).u32(idx);
-        if (e.tail) this.body.u8(0x0f);
-      }
+      this.body.u8(e.tail && this.plan.ctx.tailCalls ? 0x12 : 0x10);
+      this.reloc(RELOC.FUNC, idx);
+      this.body.u32(idx);
+      if (e.tail && !this.plan.ctx.tailCalls) this.body.u8(0x0f);
       return;
     }
     const slot = this.slot(e);
@@ -482,18 +521,22 @@ class ModuleEncoder {
         this.imports.link.push(slot);
         links.set(slot, li);
       }
-      this.constant('i32', li);
+      this.body.u8(0x41);
+      this.reloc(RELOC.LINK, slot);
+      this.body.s32(li);
     } else this.constant('i32', slot);
     this.indirect(e.sig, this.linkTableIdx, e.tail);
   }
 
   private indirect(sig: Sig, table: number, tail: boolean): void {
     const t = this.typeOf(sig);
-    if (tail && this.plan.ctx.tailCalls) this.body.u8(0x13).u32(t).u32(table);
-    else {
-      this.body.u8(0x11).u32(t).u32(table);
-      if (tail) this.body.u8(0x0f);
-    }
+    const b = this.body;
+    b.u8(tail && this.plan.ctx.tailCalls ? 0x13 : 0x11);
+    this.reloc(RELOC.TYPE, t);
+    b.u32(t);
+    this.reloc(RELOC.TABLE, this.plan.ctx.calls === 'link-table' && table === this.linkTableIdx ? LINK_TABLE : SHARED_TABLE);
+    b.u32(table);
+    if (tail && !this.plan.ctx.tailCalls) b.u8(0x0f);
   }
 
   private exnTag(): number {
@@ -608,12 +651,6 @@ class ModuleEncoder {
       b.u8(0x0b);
     }
   }
-}
-
-/** Begin a name-section subsection; `patch` the returned position when it is written. */
-function startSub(w: ByteWriter, id: number): number {
-  w.u8(id);
-  return w.reserve();
 }
 
 const NO_TYPES: readonly ValType[] = [];

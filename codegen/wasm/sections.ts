@@ -43,3 +43,61 @@ export function writeMemoryImport(w: ByteWriter, memory: { readonly shared: bool
   if (memory.shared) w.u8(0x03).u32(0).u32(memory.maximum ?? 65536);
   else w.u8(0x00).u32(0);
 }
+
+/** What a stage module imports from `accrete`, in index order: link table, shared table, memory, tag. */
+export interface StageImportSpec {
+  /** Entries of the link table, when the module has one. */
+  readonly link: number | undefined;
+  readonly table: boolean;
+  readonly memory: { readonly shared: boolean; readonly maximum: number | undefined } | undefined;
+  /** Type index of the exception tag's signature, when the module throws or catches. */
+  readonly exnType: number | undefined;
+}
+
+export function writeStageImports(w: ByteWriter, spec: StageImportSpec): void {
+  const n = (spec.link !== undefined ? 1 : 0) + (spec.table ? 1 : 0) + (spec.memory ? 1 : 0) + (spec.exnType !== undefined ? 1 : 0);
+  vecSection(w, 2, n, (s) => {
+    if (spec.link !== undefined) writeTableImport(s, 'link', spec.link);
+    if (spec.table) writeTableImport(s, 'table', 0);
+    if (spec.memory) writeMemoryImport(s, spec.memory);
+    if (spec.exnType !== undefined) s.name('accrete').name('exn').u8(0x04).u8(0x00).u32(spec.exnType);
+  });
+}
+
+/**
+ * The name section: the module's name, its functions' names, and the local names of functions
+ * that have some (`undefined` entries are unnamed locals).
+ */
+export function writeNameSection(
+  w: ByteWriter,
+  module: string,
+  funcs: ReadonlyArray<readonly [index: number, name: string]>,
+  locals: ReadonlyArray<readonly [index: number, names: ReadonlyArray<string | undefined>]>,
+): void {
+  const sub = (id: number, fill: () => void) => {
+    w.u8(id);
+    const at = w.reserve();
+    fill();
+    w.patch(at);
+  };
+  w.u8(0);
+  const at = w.reserve();
+  w.name('name');
+  sub(0, () => w.name(module));
+  sub(1, () => {
+    w.u32(funcs.length);
+    for (const [i, n] of funcs) w.u32(i).name(n);
+  });
+  if (locals.length) {
+    sub(2, () => {
+      w.u32(locals.length);
+      for (const [i, names] of locals) {
+        let named = 0;
+        for (const n of names) if (n !== undefined) named++;
+        w.u32(i).u32(named);
+        names.forEach((n, j) => n !== undefined && w.u32(j).name(n));
+      }
+    });
+  }
+  w.patch(at);
+}

@@ -38,6 +38,16 @@ export class ByteWriter {
     return this;
   }
 
+  /** Bytes `from` to `to` of `src` (short ranges copied in a loop: a subarray costs more). */
+  range(src: Uint8Array, from: number, to: number): this {
+    const n = to - from;
+    this.ensure(n);
+    if (n > 64) this.buf.set(src.subarray(from, to), this.len);
+    else for (let i = 0; i < n; i++) this.buf[this.len + i] = src[from + i]!;
+    this.len += n;
+    return this;
+  }
+
   u32(v: number): this {
     this.ensure(5);
     v >>>= 0;
