@@ -39,7 +39,7 @@ export interface PendingUnit {
   instance?: WebAssembly.Instance;
   linkTable?: WebAssembly.Table;
   /** Per function, the slot the module wrote it into at instantiation (it is not exported). */
-  installed?: ReadonlyArray<number | undefined>;
+  installed?: ReadonlyArray<number | undefined> | undefined;
   /** The records of `funcs`, when the planner has them at hand (spares a symbol lookup each). */
   records?: readonly SymbolRecord[];
   /** For a part of a module shared by several stages (compaction): the part that is realized. */
@@ -47,7 +47,7 @@ export interface PendingUnit {
   /** Shared by all parts of one module: how many parts are live. */
   shared?: { live: number };
   /** Where the bodies lie in `bytes`, for a baseline module of one stage. */
-  layout?: BodyLayout;
+  layout?: BodyLayout | undefined;
 }
 
 export interface Plan {
@@ -433,7 +433,7 @@ export function codeUnit(
 ): PendingUnit {
   const low = lowerFuncs(core, stage, tier, irs, lookup, fresh);
   const ctx = core.lowerContext(lookup);
-  const enc = encodeModule({ name: stage, funcs: low.lowered, ctx, refs: low.refs, ...(install ? { install } : {}) });
+  const enc = encodeModule({ name: stage, funcs: low.lowered, ctx, refs: low.refs, install });
   let bytes = enc.bytes;
   const imports = enc.imports;
   if (tier === 'optimizing') {
@@ -456,8 +456,8 @@ export function codeUnit(
     cellRefs: arrayOrEmpty(enc.cellRefs),
     deps,
     directCalls,
-    ...(install ? { installed: install } : {}),
-    ...(tier === 'baseline' ? { layout: enc.layout } : {}),
+    installed: install,
+    layout: tier === 'baseline' ? enc.layout : undefined,
   };
 }
 

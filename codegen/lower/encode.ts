@@ -47,7 +47,7 @@ export interface ModulePlan {
    * active element segment), instead of exporting it for the runtime to write. Only for slots no
    * live code can reach yet, since the write happens before the commit publishes.
    */
-  install?: ReadonlyArray<number | undefined>;
+  install?: ReadonlyArray<number | undefined> | undefined;
 }
 
 /** What a module imports from `accrete` and which slots its link table holds. */
@@ -89,14 +89,15 @@ export interface BodyLayout {
    * its instructions start (after the locals), where it ends, and where its relocations end in
    * `relocs` (they start where the previous function's end).
    */
-  readonly spans: Int32Array;
-  readonly relocs: Int32Array;
+  readonly spans: readonly number[];
+  readonly relocs: readonly number[];
   /** Local names per function, when any function has some. */
   readonly localNames: ReadonlyArray<ReadonlyArray<string | undefined>> | undefined;
 }
 
 const NONE_BT = 0x40;
 /** Shared by every module that imports nothing (many do): memory per stage counts. */
+const NO_RELOCS: readonly number[] = Object.freeze([]);
 export const NO_IMPORTS: ModuleImports = Object.freeze({ memory: false, table: false, link: Object.freeze([]) as unknown as number[], exn: false });
 const LOAD: Record<ValType, InstrInfo> = { i32: instr('i32.load'), i64: instr('i64.load'), f32: instr('f32.load'), f64: instr('f64.load') };
 const STORE: Record<ValType, InstrInfo> = { i32: instr('i32.store'), i64: instr('i64.store'), f32: instr('f32.store'), f64: instr('f64.store') };
@@ -262,16 +263,17 @@ class ModuleEncoder {
   }
 
   private layout(funcTypes: readonly number[], codeAt: number): BodyLayout {
-    const spans = Int32Array.from(this.spans);
+    // The encoder's own arrays become the layout (an encoder encodes one module): no copies.
+    const spans = this.spans;
     for (let f = 0; f < funcTypes.length; f++) {
       spans[5 * f] = funcTypes[f]!;
       for (let k = 1; k <= 3; k++) spans[5 * f + k]! += codeAt;
     }
     const funcs = this.plan.funcs;
     return {
-      types: this.types.slice(),
+      types: this.types,
       spans,
-      relocs: Int32Array.from(this.relocs),
+      relocs: this.relocs.length ? this.relocs : NO_RELOCS,
       localNames: funcs.some((f) => f.localNames.length) ? funcs.map((f) => f.localNames) : undefined,
     };
   }
@@ -299,13 +301,8 @@ class ModuleEncoder {
   private names(w: ByteWriter): void {
     const { funcs, name } = this.plan;
     const locals: Array<readonly [number, ReadonlyArray<string | undefined>]> = [];
-    funcs.forEach((f, i) => f.localNames.length && locals.push([i, f.localNames]));
-    writeNameSection(
-      w,
-      name,
-      funcs.map((f, i) => [i, f.name] as const),
-      locals,
-    );
+    for (let i = 0; i < funcs.length; i++) if (funcs[i]!.localNames.length) locals.push([i, funcs[i]!.localNames]);
+    writeNameSection(w, name, { length: funcs.length, name: (i) => funcs[i]!.name }, locals);
   }
 
   private encodeFunc(f: FuncIR, index: number): void {

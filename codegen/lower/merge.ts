@@ -147,17 +147,17 @@ export function mergeModules(name: string, ctx: MergeContext, parts: readonly Me
     for (let i = 0; i < count; i++) s.name(String(i)).u8(0x00).u32(i);
   });
   section(w, 10, (s) => s.bytes(code.buf.subarray(0, code.len)));
-  const funcNames: Array<readonly [number, string]> = [];
+  // Kept functions were numbered in this same order, so the names come out by index.
+  const funcNames: string[] = [];
   const locals: Array<readonly [number, ReadonlyArray<string | undefined>]> = [];
   parts.forEach((p, pi) =>
     forKept(p, kept[pi]!, (f) => {
-      const i = index[pi]![f]!;
-      funcNames.push([i, p.names[f]!]);
+      funcNames.push(p.names[f]!);
       const names = p.layout.localNames?.[f];
-      if (names?.length) locals.push([i, names]);
+      if (names?.length) locals.push([index[pi]![f]!, names]);
     }),
   );
-  writeNameSection(w, name, funcNames, locals);
+  writeNameSection(w, name, { length: funcNames.length, name: (i) => funcNames[i]! }, locals);
   const imports: ModuleImports = { memory, table: sharedTableIdx >= 0, link, exn };
   return { bytes: w.finish(), imports, parts: mergedParts };
 }

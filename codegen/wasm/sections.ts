@@ -65,13 +65,13 @@ export function writeStageImports(w: ByteWriter, spec: StageImportSpec): void {
 }
 
 /**
- * The name section: the module's name, its functions' names, and the local names of functions
- * that have some (`undefined` entries are unnamed locals).
+ * The name section: the module's name, its functions' names (by function index), and the local
+ * names of functions that have some (`undefined` entries are unnamed locals).
  */
 export function writeNameSection(
   w: ByteWriter,
   module: string,
-  funcs: ReadonlyArray<readonly [index: number, name: string]>,
+  funcs: { readonly length: number; name(i: number): string },
   locals: ReadonlyArray<readonly [index: number, names: ReadonlyArray<string | undefined>]>,
 ): void {
   const sub = (id: number, fill: () => void) => {
@@ -86,7 +86,7 @@ export function writeNameSection(
   sub(0, () => w.name(module));
   sub(1, () => {
     w.u32(funcs.length);
-    for (const [i, n] of funcs) w.u32(i).name(n);
+    for (let i = 0; i < funcs.length; i++) w.u32(i).name(funcs.name(i));
   });
   if (locals.length) {
     sub(2, () => {
