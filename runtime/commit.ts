@@ -1,6 +1,6 @@
-// The commit pipeline: plan (validate, reserve, build, lower) → realize (compile, instantiate)
-// → publish (write memory and slots, publish symbols). Everything before publish is undoable and
-// publish cannot fail, so a failed commit leaves the runtime exactly as it was.
+// The commit pipeline's first step: plan (validate, reserve, build, lower); realize.ts compiles,
+// instantiates and publishes. Everything before publish is undoable and publish cannot fail, so a
+// failed commit leaves the runtime exactly as it was.
 
 import { FuncBuilder } from '../codegen/ir/builder.js';
 import { analyze, type References } from '../codegen/ir/analyze.js';
@@ -11,13 +11,13 @@ import { OBJECT_HEADER_SIZE, RTT_DESC } from '../codegen/ir/symbols.js';
 import { verifyFunc } from '../codegen/ir/verify.js';
 import { encodeModule, type BodyLayout, type LowerContext, type ModuleImports } from '../codegen/lower/encode.js';
 import { encodeThunks, type ThunkSpec } from '../codegen/lower/thunks.js';
-import { optimizerLoaded, optimizerSync } from '../codegen/optimizer.js';
+import { optimizerSync } from '../codegen/optimizer.js';
 import { runPasses } from '../codegen/passes/registry.js';
 import type { Core, RelinkResult, StageRecord, Unit } from './core.js';
 import { AccreteError, fail } from './errors.js';
 import { align } from './layout.js';
 import type { Tier } from './options.js';
-import type { Def, Stage, StageInfo, StageStats } from './stage.js';
+import type { Def, Stage, StageStats } from './stage.js';
 import type { FuncRecord, GlobalRecord, RttRecord, SymbolRecord } from './symbols.js';
 
 /** A unit planned but not yet live. */
@@ -91,7 +91,6 @@ export function lap(plan: Plan): number {
 
 /** One shared empty set: most units fold nothing and call nothing directly (memory per stage counts). */
 export const NO_NAMES: Set<string> = new Set();
-const NO_STRINGS: readonly string[] = Object.freeze([]);
 const setOrEmpty = (names: string[]): Set<string> => (names.length ? new Set(names) : NO_NAMES);
 const NO_NUMBERS: number[] = Object.freeze([]) as unknown as number[];
 const arrayOrEmpty = (xs: number[]): number[] => (xs.length ? xs : NO_NUMBERS);
@@ -526,241 +525,6 @@ export function planRecompiles(core: Core, plan: Plan, changed: readonly string[
 
 export function relinkedUnit(stage: string, tier: Tier, r: RelinkResult): PendingUnit {
   return { stage, kind: 'link', tier, funcs: r.funcs, exportNames: r.exportNames, bytes: r.bytes, imports: r.imports, host: undefined, slotRefs: r.slotRefs, cellRefs: r.cellRefs, deps: r.deps, directCalls: NO_NAMES };
-}
-
-// ---------------------------------------------------------------- realizing
-
-function unitsOf(plan: Plan): PendingUnit[] {
-  const out: PendingUnit[] = [];
-  if (plan.host) out.push(plan.host);
-  if (plan.code) out.push(plan.code);
-  for (const u of plan.recompiles.values()) if (u) out.push(u);
-  return out;
-}
-
-function compileFailure(u: PendingUnit, e: unknown): AccreteError {
-  let detail: string | undefined;
-  if (optimizerLoaded()) {
-    try {
-      detail = optimizerSync('diagnosis').validate(u.bytes);
-    } catch {
-      detail = undefined;
-    }
-  }
-  const msg = e instanceof Error ? e.message : String(e);
-  return fail('CompileError', `the engine rejected the generated module (a bug in Accrete's code generator): ${msg}`, { stage: u.stage }, { cause: e, ...(detail ? { detail } : {}) });
-}
-
-function instantiateFailure(u: PendingUnit, e: unknown): AccreteError {
-  if (e instanceof AccreteError) return e.at({ stage: u.stage });
-  const msg = e instanceof Error ? e.message : String(e);
-  if (/memory|table/i.test(msg) && /(allocat|size|grow|out of)/i.test(msg)) {
-    return fail('ResourceExhausted', `instantiation ran out of a resource: ${msg}`, { stage: u.stage }, { cause: e });
-  }
-  return fail('InstantiateError', `instantiation failed: ${msg}`, { stage: u.stage }, { cause: e });
-}
-
-function importsOf(core: Core, u: PendingUnit): WebAssembly.Imports {
-  const n = u.imports?.link.length ?? 0;
-  u.linkTable = n > 0 ? new WebAssembly.Table({ initial: n, element: 'anyfunc' }) : undefined;
-  return core.importsFor(u.imports, u.linkTable, u.host);
-}
-
-/** Parts of a shared module take the module, instance and link table of its primary part. */
-function shareRealized(plan: Plan): void {
-  for (const u of unitsOf(plan)) {
-    if (!u.primary) continue;
-    u.module = u.primary.module;
-    u.instance = u.primary.instance;
-    u.linkTable = u.primary.linkTable;
-  }
-}
-
-export function realizeSync(core: Core, plan: Plan): void {
-  lap(plan);
-  for (const u of unitsOf(plan)) {
-    if (u.primary) continue;
-    try {
-      u.module = new WebAssembly.Module(u.bytes as BufferSource);
-    } catch (e) {
-      throw linkOrCompileFailure(u, e);
-    }
-    plan.stats.compile += lap(plan);
-    try {
-      u.instance = new WebAssembly.Instance(u.module, importsOf(core, u));
-    } catch (e) {
-      throw instantiateFailure(u, e);
-    }
-    plan.stats.instantiate += lap(plan);
-  }
-  shareRealized(plan);
-}
-
-export async function realizeAsync(core: Core, plan: Plan): Promise<void> {
-  for (const u of unitsOf(plan)) {
-    if (u.primary) continue;
-    // Time spent waiting for the event loop between steps is not the commit's.
-    lap(plan);
-    try {
-      u.module = await WebAssembly.compile(u.bytes as BufferSource);
-    } catch (e) {
-      throw linkOrCompileFailure(u, e);
-    }
-    plan.stats.compile += lap(plan);
-    try {
-      u.instance = await WebAssembly.instantiate(u.module, importsOf(core, u));
-    } catch (e) {
-      throw instantiateFailure(u, e);
-    }
-    plan.stats.instantiate += lap(plan);
-  }
-  shareRealized(plan);
-}
-
-function linkOrCompileFailure(u: PendingUnit, e: unknown): AccreteError {
-  if (u.kind === 'link') {
-    const msg = e instanceof Error ? e.message : String(e);
-    return fail('LinkError', `the engine rejected the linked module: ${msg}`, { stage: u.stage }, { cause: e });
-  }
-  return compileFailure(u, e);
-}
-
-// ---------------------------------------------------------------- publishing
-
-function liveUnit(u: PendingUnit): Unit {
-  return {
-    kind: u.kind,
-    bytes: u.bytes,
-    module: u.module!,
-    instance: u.instance!,
-    funcs: u.funcs,
-    exportNames: u.exportNames,
-    imports: u.imports,
-    linkTable: u.linkTable,
-    shared: u.shared,
-    slotRefs: u.slotRefs,
-    cellRefs: u.cellRefs,
-    deps: u.deps,
-    directCalls: u.directCalls,
-    tier: u.tier,
-    layout: u.layout,
-  };
-}
-
-/** Live units for a realized plan's pending units. */
-export function liveUnits(plan: Plan): Map<PendingUnit, Unit> {
-  const live = new Map<PendingUnit, Unit>();
-  for (const u of unitsOf(plan)) live.set(u, liveUnit(u));
-  return live;
-}
-
-/** Write each unit's functions into their slots and `rt.fn` cells; attach link tables; hold refs. */
-export function installUnits(core: Core, live: Map<PendingUnit, Unit>): void {
-  // forEach, not for-of: no iterator or entry array per unit (this runs once per commit, mostly
-  // before the engine has optimised it).
-  live.forEach((lu, u) => {
-    const exp = lu.instance.exports;
-    const funcs = u.funcs;
-    for (let i = 0; i < funcs.length; i++) {
-      const n = funcs[i]!;
-      const rec = u.records?.[i] ?? core.symbols.get(n);
-      // A unit rebuilt from an older definition list (a relinked module) may still export a
-      // function another stage has redefined since: its slot is that stage's now.
-      if (rec?.kind !== 'func' || rec.stage !== u.stage) continue;
-      if (u.installed?.[i] !== undefined) {
-        core.slots.installed(rec.slot);
-        if (core.cells.size && core.cells.has(n)) core.setCell(n, core.slots.get(rec.slot));
-        continue;
-      }
-      // Exports "0", "1"... are array-index keys: a number looks them up without making a string.
-      const fn = (lu.exportNames ? exp[lu.exportNames[i]!] : (exp as unknown as Function[])[i]) as Function;
-      core.slots.write(rec.slot, fn);
-      core.setCell(n, fn);
-    }
-  });
-  live.forEach((lu, u) => {
-    // A module shared by several parts attaches its link table once, through its primary part.
-    if (!u.primary && lu.linkTable && lu.imports) core.slots.attachLinkTable(lu.linkTable, lu.imports.link);
-    core.holdRefs(lu);
-  });
-}
-
-/** Rebuilt stages swap their code unit (dropping the old one's references and backedges). */
-export function swapRecompiles(core: Core, plan: Plan, live: Map<PendingUnit, Unit>): void {
-  if (plan.recompiles.size === 0) return;
-  for (const [s, u] of plan.recompiles) {
-    const rec = core.stages.get(s)!;
-    if (rec.code) {
-      core.dropUnit(rec.code);
-      core.removeDependents(s, rec.code.deps);
-    }
-    rec.code = u ? live.get(u) : undefined;
-    if (rec.code) core.addDependents(s, rec.code.deps);
-    noteSingle(core, rec);
-  }
-}
-
-/**
- * Stages with more functions than this keep their module: its ~15 KB of engine overhead is
- * already small beside their code, and merging would lower every tree again (~1 µs a function).
- */
-export const COMPACT_MAX_FUNCTIONS = 32;
-
-/** Keep the set of compaction candidates: stages whose code is a baseline module of their own. */
-export function noteSingle(core: Core, rec: StageRecord): void {
-  const c = rec.code;
-  if (rec.kind === 'code' && c?.layout && !c.shared && c.kind === 'code' && c.funcs.length <= COMPACT_MAX_FUNCTIONS) core.singles.add(rec.name);
-  else core.singles.delete(rec.name);
-}
-
-/** Make a realized plan visible. Nothing here can fail on valid state. */
-export function publish(core: Core, plan: Plan, recordStage: boolean): StageInfo {
-  if (plan.memWrites.length) {
-    const v = core.view();
-    for (const w of plan.memWrites) w(v);
-  }
-  const live = liveUnits(plan);
-  // Symbols first, so slot lookups below see the new records.
-  for (const r of plan.records) {
-    core.symbols.set(r.name, r);
-    if (core.tombstones.size) core.tombstones.delete(r.name);
-    if (r.kind === 'tag') core.tagsById.set(r.id, r);
-  }
-  installUnits(core, live);
-  swapRecompiles(core, plan, live);
-  const code = plan.code ? live.get(plan.code) : undefined;
-  const host = plan.host ? live.get(plan.host) : undefined;
-  plan.stats.wire = lap(plan);
-  plan.stats.bytes = (code?.bytes.length ?? 0) + (host?.bytes.length ?? 0);
-  plan.stats.functions = (code?.funcs.length ?? 0) + (host?.funcs.length ?? 0);
-  plan.stats.total = plan.stats.build + plan.stats.optimize + plan.stats.compile + plan.stats.instantiate + plan.stats.wire;
-  // The plan is done: its stats and names are shared, frozen, by the stage record and the info.
-  const stats = Object.freeze(plan.stats);
-  const names = Object.freeze(plan.records.map((r) => r.name));
-  if (recordStage) {
-    const rec: StageRecord = {
-      name: plan.name,
-      seq: core.stageSeq++,
-      kind: plan.kind,
-      tier: plan.tier,
-      defined: names,
-      code,
-      host,
-      stats,
-      relink: plan.relink,
-    };
-    core.stages.set(plan.name, rec);
-    if (code) core.addDependents(plan.name, code.deps);
-    noteSingle(core, rec);
-  }
-  plan.undo.length = 0;
-  core.generation++;
-  return Object.freeze({
-    name: plan.name,
-    symbols: names,
-    recompiled: plan.recompiles.size ? Object.freeze([...plan.recompiles.keys()]) : NO_STRINGS,
-    stats,
-  });
 }
 
 /** Nodes in a function body, counted up to `limit` + 1 (bigger bodies are not inlined anyway). */

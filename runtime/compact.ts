@@ -5,7 +5,8 @@
 
 import { mergeModules, type MergePart } from '../codegen/lower/merge.js';
 import { NO_IMPORTS } from '../codegen/lower/encode.js';
-import { abandon, checkValid, newPlan, now, publish, realizeAsync, realizeSync, type PendingUnit, type Plan } from './commit.js';
+import { abandon, checkValid, newPlan, now, type PendingUnit, type Plan } from './commit.js';
+import { publish, realizeAsync, realizeSync } from './realize.js';
 import type { Core } from './core.js';
 
 /** What compaction reports. */

@@ -3,7 +3,8 @@
 // and global cells return for reuse once no live stage refers to them.
 
 import { encodeThunks, type ThunkSpec } from '../codegen/lower/thunks.js';
-import { NO_NAMES, abandon, installUnits, liveUnits, newPlan, planRecompiles, realizeSync, swapRecompiles, type PendingUnit } from './commit.js';
+import { NO_NAMES, abandon, newPlan, planRecompiles, type PendingUnit } from './commit.js';
+import { installUnits, liveUnits, realizeSync, swapRecompiles } from './realize.js';
 import type { Core } from './core.js';
 import { fail } from './errors.js';
 import type { FuncRecord, SymbolRecord } from './symbols.js';

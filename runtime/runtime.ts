@@ -2,7 +2,8 @@
 // stages) that grows by committing stages, and the JS-side handles onto what it holds.
 
 import { loadOptimizer } from '../codegen/optimizer.js';
-import { abandon, codeUnit, newPlan, now, planStage, publish, readValue, realizeAsync, realizeSync, writeValue, type Plan } from './commit.js';
+import { abandon, codeUnit, newPlan, now, planStage, readValue, writeValue, type Plan } from './commit.js';
+import { publish, realizeAsync, realizeSync } from './realize.js';
 import { Core, type FnCell } from './core.js';
 import { fail } from './errors.js';
 import { chooseLinking, detectFeatures, engineInfo, type EngineInfo, type Features } from './features.js';
