@@ -87,7 +87,7 @@ export interface BodyLayout {
   /**
    * Five numbers per function: its type index, where its body starts (after the size), where
    * its instructions start (after the locals), where it ends, and where its relocations end in
-   * `relocs` (they start where the previous function's end).
+   * `relocs` (they start where the previous function's relocations end).
    */
   readonly spans: readonly number[];
   readonly relocs: readonly number[];
