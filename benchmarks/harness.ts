@@ -78,6 +78,22 @@ export interface CaseResult {
   results: StrategyResult[];
   series?: { series: Series[]; xLabel: string; yLabel: string };
   verdicts: Verdict[];
+  /**
+   * With `--repeat N`: every run's verdicts (this result's tables are the last run's). On a shared
+   * machine one run can land on either side of a target; the spread says how firmly it is met.
+   */
+  repeats?: Verdict[][];
+}
+
+/** One target over repeated runs: the median value, the range, and in how many runs it was met. */
+export function repeatedVerdict(runs: readonly Verdict[][], i: number): { what: string; value: string; met: number; runs: number } {
+  const vs = runs.map((r) => r[i]!).filter((v) => v !== undefined);
+  const num = (v: Verdict) => parseFloat(v.value);
+  const suffix = vs[0]!.value.replace(/^[-\d.]+/, '');
+  const sorted = vs.map(num).sort((a, b) => a - b);
+  const med = sorted[(sorted.length - 1) >> 1]!;
+  const f = (x: number) => `${x.toFixed(2)}${suffix}`;
+  return { what: vs[0]!.what, value: `${f(med)} (${f(sorted[0]!)}–${f(sorted[sorted.length - 1]!)})`, met: vs.filter((v) => v.met).length, runs: vs.length };
 }
 
 /** Warm-up samples kept to show cold behaviour. */
@@ -200,6 +216,13 @@ export function markdown(r: CaseResult, charts?: string): string {
   if (r.verdicts.length) {
     lines.push('', '| target | measured | met |', '| --- | ---: | :---: |');
     for (const v of r.verdicts) lines.push(`| ${v.what} | ${v.value} | ${v.met ? 'yes' : '**no**'} |`);
+  }
+  if (r.repeats && r.repeats.length > 1) {
+    lines.push('', `Over ${r.repeats.length} runs (each in a fresh process; median, range):`, '', '| target | measured | met |', '| --- | ---: | :---: |');
+    r.verdicts.forEach((_, i) => {
+      const v = repeatedVerdict(r.repeats!, i);
+      lines.push(`| ${v.what} | ${v.value} | ${v.met} of ${v.runs} |`);
+    });
   }
   return lines.join('\n');
 }

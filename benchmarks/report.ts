@@ -3,7 +3,7 @@
 
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { markdown, type CaseResult } from './harness.js';
+import { markdown, repeatedVerdict, type CaseResult } from './harness.js';
 import { groupSeries, lineChart } from './svg.js';
 import { CASES } from './cases/index.js';
 
@@ -74,16 +74,22 @@ export function writeReport(): string {
       lines.push(markdown(r, chart), '', `<sub>${hit.run.date.slice(0, 16).replace('T', ' ')} UTC, \`${hit.run.command}\` (${hit.run.mode})</sub>`, '');
     }
   }
-  lines.push('## Targets', '', '| case | target | ' + majors.map((m) => `Node ${m}`).join(' | ') + ' |', '| --- | --- |' + majors.map(() => ' --- |').join(''));
+  const repeated = majors.some((m) => [...byNode.get(m)!.values()].some(({ result }) => (result.repeats?.length ?? 0) > 1));
+  lines.push('## Targets', '');
+  if (repeated) lines.push('Cases run with `--repeat N` show the median over the runs, the range, and in how many runs the target was met (✓ every run, ~ some, ✗ none).', '');
+  lines.push('| case | target | ' + majors.map((m) => `Node ${m}`).join(' | ') + ' |', '| --- | --- |' + majors.map(() => ' --- |').join(''));
   const targets = new Map<string, Map<string, string>>();
   for (const major of majors) {
     for (const { result } of byNode.get(major)!.values()) {
-      for (const v of result.verdicts) {
+      result.verdicts.forEach((v, i) => {
         const key = `${result.case}\u0000${v.what}`;
         let t = targets.get(key);
         if (!t) targets.set(key, (t = new Map()));
-        t.set(major, `${v.value} ${v.met ? '✓' : '✗'}`);
-      }
+        if (result.repeats && result.repeats.length > 1) {
+          const r = repeatedVerdict(result.repeats, i);
+          t.set(major, `${r.value}, met ${r.met} of ${r.runs} ${r.met === r.runs ? '✓' : r.met === 0 ? '✗' : '~'}`);
+        } else t.set(major, `${v.value} ${v.met ? '✓' : '✗'}`);
+      });
     }
   }
   for (const [key, t] of targets) {

@@ -1,7 +1,9 @@
 // `npm run bench`: runs each case in a fresh child process (so one case cannot pollute the next),
 // prints a Markdown table per case and writes every raw sample to benchmarks/results/.
-// Flags: --full, --case NAME, --node 24, --smoke (one tiny iteration), --report (rewrite
-// docs/benchmarks.md from the newest results of each Node version, without running anything).
+// Flags: --full, --case NAME, --node 24, --smoke (one tiny iteration), --repeat N (each case N
+// times, in N fresh processes, reporting every target's median, range and how often it is met),
+// --report (rewrite docs/benchmarks.md from the newest results of each Node version, without
+// running anything).
 
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -18,10 +20,11 @@ interface Args {
   node: string | undefined;
   child: string | undefined;
   report: boolean;
+  repeat: number;
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { mode: 'quick', only: undefined, node: undefined, child: undefined, report: false };
+  const a: Args = { mode: 'quick', only: undefined, node: undefined, child: undefined, report: false, repeat: 1 };
   for (let i = 0; i < argv.length; i++) {
     const x = argv[i];
     if (x === '--full') a.mode = 'full';
@@ -30,7 +33,11 @@ function parseArgs(argv: string[]): Args {
     else if (x === '--node') a.node = argv[++i];
     else if (x === '--child') a.child = argv[++i];
     else if (x === '--report') a.report = true;
-    else throw new Error(`unknown argument ${x} (flags: --full, --smoke, --case NAME, --node VERSION, --report)`);
+    else if (x === '--repeat') {
+      const n = Number(argv[++i]);
+      if (!Number.isInteger(n) || n < 1 || n > 50) throw new Error(`--repeat takes a whole number of runs from 1 to 50, got ${String(argv[i])}`);
+      a.repeat = n;
+    } else throw new Error(`unknown argument ${x} (flags: --full, --smoke, --case NAME, --node VERSION, --repeat N, --report)`);
   }
   return a;
 }
@@ -74,11 +81,14 @@ async function main(): Promise<void> {
   const cases = args.only ? CASES.filter((c) => c.name === args.only) : CASES;
   if (cases.length === 0) throw new Error(`no case named ${args.only} (cases: ${CASES.map((c) => c.name).join(', ')})`);
   const v = versionsOf(args.node);
-  const command = `npm run bench --${args.mode === 'quick' ? '' : ` --${args.mode}`}${args.only ? ` --case ${args.only}` : ''}${args.node ? ` --node ${args.node}` : ''}`.replace('-- ', '-- ').replace(/--$/, '').trim();
+  const command = `npm run bench --${args.mode === 'quick' ? '' : ` --${args.mode}`}${args.only ? ` --case ${args.only}` : ''}${args.node ? ` --node ${args.node}` : ''}${args.repeat > 1 ? ` --repeat ${args.repeat}` : ''}`.replace('-- ', '-- ').replace(/--$/, '').trim();
   console.log(`# Accrete benchmarks (${args.mode}) — Node ${v.node}, V8 ${v.v8}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}\n`);
   const results: CaseResult[] = [];
   for (const c of cases) {
-    const r = runInChild(c.name, args.mode, args.node);
+    const runs: CaseResult[] = [];
+    for (let i = 0; i < args.repeat; i++) runs.push(runInChild(c.name, args.mode, args.node));
+    const r = runs[runs.length - 1]!;
+    if (runs.length > 1) r.repeats = runs.map((x) => x.verdicts);
     results.push(r);
     console.log(markdown(r) + '\n');
   }

@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { CASES } from '../benchmarks/cases/index.js';
-import { markdown, runCase } from '../benchmarks/harness.js';
+import { markdown, repeatedVerdict, runCase, type CaseResult } from '../benchmarks/harness.js';
 import { groupSeries, lineChart } from '../benchmarks/svg.js';
 
 describe('benchmark smoke', function () {
@@ -25,6 +25,18 @@ describe('benchmark smoke', function () {
       if (c.verdicts) assert.ok(r.verdicts.length > 0, 'targets are judged');
     });
   }
+
+  it('summarises repeated runs: median, range, and how often each target was met', () => {
+    const run = (x: number, kb: number) => [
+      { what: 'ratio ≤ 1.5', value: `${x.toFixed(2)}×`, met: x <= 1.5 },
+      { what: 'memory', value: `${kb.toFixed(1)} KB`, met: true },
+    ];
+    const runs = [run(1.2, 5.1), run(1.6, 4.9), run(1.4, 5.3)];
+    assert.deepEqual(repeatedVerdict(runs, 0), { what: 'ratio ≤ 1.5', value: '1.40× (1.20×–1.60×)', met: 2, runs: 3 });
+    assert.deepEqual(repeatedVerdict(runs, 1), { what: 'memory', value: '5.10 KB (4.90 KB–5.30 KB)', met: 3, runs: 3 });
+    const r: CaseResult = { case: 'c', description: 'd', reference: 'r', target: 't', unit: 'µs', results: [], verdicts: runs[2]!, repeats: runs };
+    assert.match(markdown(r), /Over 3 runs[\s\S]*\| ratio ≤ 1\.5 \| 1\.40× \(1\.20×–1\.60×\) \| 2 of 3 \|/);
+  });
 
   it('draws charts', () => {
     const svg = lineChart('t', [{ strategy: 'a', x: [1, 10, 100], y: [1, 2, 3] }], 'x', 'y', { logX: true });
