@@ -433,52 +433,57 @@ export class Runtime {
  * generic argument adaptation (measured: 6.6 ns vs 14 ns per call for one i32 parameter).
  */
 function callable(core: Core, cell: FnCell, arity: number): Function {
-  const current = (): Function => {
-    const f = cell.current;
-    if (!f) throw fail('RetiredSymbol', `'${cell.name}' was retired`);
-    return f;
-  };
-  const tr = (e: unknown) => core.translate(e);
+  // One closure per handle (a program may hold one per function it ever defined): the cell is
+  // read and the error translated inline rather than through helper closures.
   switch (arity) {
     case 0:
       return function () {
+        const f = cell.current ?? retired(cell);
         try {
-          return current()();
+          return f();
         } catch (e) {
-          throw tr(e);
+          throw core.translate(e);
         }
       };
     case 1:
       return function (a: unknown) {
+        const f = cell.current ?? retired(cell);
         try {
-          return current()(a);
+          return f(a);
         } catch (e) {
-          throw tr(e);
+          throw core.translate(e);
         }
       };
     case 2:
       return function (a: unknown, b: unknown) {
+        const f = cell.current ?? retired(cell);
         try {
-          return current()(a, b);
+          return f(a, b);
         } catch (e) {
-          throw tr(e);
+          throw core.translate(e);
         }
       };
     case 3:
       return function (a: unknown, b: unknown, c: unknown) {
+        const f = cell.current ?? retired(cell);
         try {
-          return current()(a, b, c);
+          return f(a, b, c);
         } catch (e) {
-          throw tr(e);
+          throw core.translate(e);
         }
       };
     default:
       return function (...args: unknown[]) {
+        const f = cell.current ?? retired(cell);
         try {
-          return current()(...args);
+          return f(...args);
         } catch (e) {
-          throw tr(e);
+          throw core.translate(e);
         }
       };
   }
+}
+
+function retired(cell: FnCell): never {
+  throw fail('RetiredSymbol', `'${cell.name}' was retired`);
 }
