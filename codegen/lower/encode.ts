@@ -89,8 +89,8 @@ export interface BodyLayout {
    * its instructions start (after the locals), where it ends, and where its relocations end in
    * `relocs` (they start where the previous function's relocations end).
    */
-  readonly spans: readonly number[];
-  readonly relocs: readonly number[];
+  readonly spans: ArrayLike<number>;
+  readonly relocs: ArrayLike<number>;
   /** Local names per function, when any function has some. */
   readonly localNames: ReadonlyArray<ReadonlyArray<string | undefined>> | undefined;
 }
@@ -98,6 +98,14 @@ export interface BodyLayout {
 const NONE_BT = 0x40;
 /** Shared by every module that imports nothing (many do): memory per stage counts. */
 const NO_RELOCS: readonly number[] = Object.freeze([]);
+
+/**
+ * Small lists stay arrays (a typed array costs more to make than a one-function stage's layout);
+ * long ones move off the JavaScript heap, out of the garbage collector's way, in an Int32Array.
+ */
+function packed(xs: number[]): ArrayLike<number> {
+  return xs.length > 64 ? Int32Array.from(xs) : xs;
+}
 export const NO_IMPORTS: ModuleImports = Object.freeze({ memory: false, table: false, link: Object.freeze([]) as unknown as number[], exn: false });
 const LOAD: Record<ValType, InstrInfo> = { i32: instr('i32.load'), i64: instr('i64.load'), f32: instr('f32.load'), f64: instr('f64.load') };
 const STORE: Record<ValType, InstrInfo> = { i32: instr('i32.store'), i64: instr('i64.store'), f32: instr('f32.store'), f64: instr('f64.store') };
@@ -272,8 +280,8 @@ class ModuleEncoder {
     const funcs = this.plan.funcs;
     return {
       types: this.types,
-      spans,
-      relocs: this.relocs.length ? this.relocs : NO_RELOCS,
+      spans: packed(spans),
+      relocs: this.relocs.length ? packed(this.relocs) : NO_RELOCS,
       localNames: funcs.some((f) => f.localNames.length) ? funcs.map((f) => f.localNames) : undefined,
     };
   }
