@@ -258,7 +258,7 @@ class ModuleEncoder {
     });
     if (install) this.elements(w, install);
     const codeAt = w.len;
-    w.bytes(this.code.buf.subarray(0, this.code.len));
+    w.range(this.code.buf, 0, this.code.len);
     this.names(w);
     const i = this.imports;
     return {
@@ -339,7 +339,7 @@ class ModuleEncoder {
     b.u8(0x0b);
     writeLocals(c, f.locals, this.extraLocals);
     const instrAt = c.len;
-    c.bytes(b.buf.subarray(0, b.len));
+    c.range(b.buf, 0, b.len);
     c.patch(size);
     this.spans.push(0, size + 5, instrAt, c.len, this.relocs.length);
   }
