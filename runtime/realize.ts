@@ -16,7 +16,7 @@ function unitsOf(plan: Plan): PendingUnit[] {
   const out: PendingUnit[] = [];
   if (plan.host) out.push(plan.host);
   if (plan.code) out.push(plan.code);
-  for (const u of plan.recompiles.values()) if (u) out.push(u);
+  if (plan.recompiles.size) for (const u of plan.recompiles.values()) if (u) out.push(u);
   return out;
 }
 
