@@ -3,13 +3,13 @@
 // failed commit leaves the runtime exactly as it was.
 
 import { FuncBuilder } from '../codegen/ir/builder.js';
-import { analyze, type References } from '../codegen/ir/analyze.js';
+import { analyze, NO_NAMES, type References } from '../codegen/ir/analyze.js';
 import type { FuncIR } from '../codegen/ir/nodes.js';
 import { children, sameSig, sigText } from '../codegen/ir/nodes.js';
 import type { FieldInfo } from '../codegen/ir/symbols.js';
 import { OBJECT_HEADER_SIZE, RTT_DESC } from '../codegen/ir/symbols.js';
 import { verifyFunc } from '../codegen/ir/verify.js';
-import { encodeModule, type BodyLayout, type LowerContext, type ModuleImports } from '../codegen/lower/encode.js';
+import { encodeModule, type BodyLayout, type ModuleImports } from '../codegen/lower/encode.js';
 import { encodeThunks, type ThunkSpec } from '../codegen/lower/thunks.js';
 import { optimizerSync } from '../codegen/optimizer.js';
 import { runPasses } from '../codegen/passes/registry.js';
@@ -90,9 +90,14 @@ export function lap(plan: Plan): number {
 }
 
 /** One shared empty set: most units fold nothing and call nothing directly (memory per stage counts). */
-export const NO_NAMES: Set<string> = new Set();
+export { NO_NAMES };
 const setOrEmpty = (names: string[]): Set<string> => (names.length ? new Set(names) : NO_NAMES);
 const NO_NUMBERS: number[] = Object.freeze([]) as unknown as number[];
+/**
+ * Stages with more functions than this keep their module: its ~15 KB of engine overhead is
+ * already small beside their code, and only smaller stages get the body layout merging needs.
+ */
+export const COMPACT_MAX_FUNCTIONS = 32;
 const arrayOrEmpty = (xs: number[]): number[] => (xs.length ? xs : NO_NUMBERS);
 
 export function emptyStats(tier: Tier): StageStats {
@@ -368,8 +373,6 @@ export function readValue(v: DataView, at: number, t: string): number | bigint {
 
 /** A stage's functions after the passes, with what they refer to and depend on. */
 export interface LoweredStage {
-  stage: string;
-  irs: readonly FuncIR[];
   lowered: readonly FuncIR[];
   refs: References;
   deps: Set<string>;
@@ -405,18 +408,13 @@ export function lowerFuncs(core: Core, stage: string, tier: Tier, irs: readonly 
     refs = analyze(lowered);
   }
   for (const c of refs.constants) (deps ??= new Set()).add(c);
-  return { stage, irs, lowered, refs, deps: deps ?? NO_NAMES };
+  return { lowered, refs, deps: deps ?? NO_NAMES };
 }
 
-/** What a lowered stage holds on to: slots and cells it refers to, backedges, direct calls. */
-export function partOf(ctx: LowerContext, low: LoweredStage, withRefs = true): Pick<PendingUnit, 'slotRefs' | 'cellRefs' | 'deps' | 'directCalls'> {
-  const { refs, deps } = low;
-  return {
-    slotRefs: withRefs ? arrayOrEmpty([...new Set([...refs.slotCalls, ...refs.slotRefs].map((n) => ctx.slotOf(n)))]) : NO_NUMBERS,
-    cellRefs: withRefs ? arrayOrEmpty([...refs.globals].map((n) => ctx.globalAddress(n))) : NO_NUMBERS,
-    deps: deps.size ? deps : NO_NAMES,
-    directCalls: refs.callers.size ? setOrEmpty([...refs.callers].filter(([callee, callers]) => [...callers].some((c) => c !== callee)).map(([callee]) => callee)) : NO_NAMES,
-  };
+/** Functions of the unit that other functions of it call directly (redefining one rebuilds it). */
+function directCallees(refs: References): Set<string> {
+  if (!refs.callers.size) return NO_NAMES;
+  return setOrEmpty([...refs.callers].filter(([callee, callers]) => [...callers].some((c) => c !== callee)).map(([callee]) => callee));
 }
 
 /** Lower IR functions into a code unit of `stage` (see lowerFuncs for `fresh`). */
@@ -432,7 +430,9 @@ export function codeUnit(
 ): PendingUnit {
   const low = lowerFuncs(core, stage, tier, irs, lookup, fresh);
   const ctx = core.lowerContext(lookup);
-  const enc = encodeModule({ name: stage, funcs: low.lowered, ctx, refs: low.refs, install });
+  // Only stages small enough to be compacted keep the layout merging copies their bodies by.
+  const layout = tier === 'baseline' && irs.length <= COMPACT_MAX_FUNCTIONS;
+  const enc = encodeModule({ name: stage, funcs: low.lowered, ctx, refs: low.refs, install, layout });
   let bytes = enc.bytes;
   const imports = enc.imports;
   if (tier === 'optimizing') {
@@ -442,7 +442,6 @@ export function codeUnit(
   }
   if (core.opts.validate) checkValid(core, bytes, stage);
   // The encoder saw every slot and cell the code names: no second pass over the names needed.
-  const { deps, directCalls } = partOf(ctx, low, false);
   return {
     stage,
     kind: 'code',
@@ -453,10 +452,10 @@ export function codeUnit(
     host: undefined,
     slotRefs: arrayOrEmpty(enc.slotRefs),
     cellRefs: arrayOrEmpty(enc.cellRefs),
-    deps,
-    directCalls,
+    deps: low.deps.size ? low.deps : NO_NAMES,
+    directCalls: directCallees(low.refs),
     installed: install,
-    layout: tier === 'baseline' ? enc.layout : undefined,
+    layout: enc.layout,
   };
 }
 

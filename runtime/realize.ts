@@ -182,16 +182,11 @@ export function swapRecompiles(core: Core, plan: Plan, live: Map<PendingUnit, Un
   }
 }
 
-/**
- * Stages with more functions than this keep their module: its ~15 KB of engine overhead is
- * already small beside their code, and merging would lower every tree again (~1 µs a function).
- */
-export const COMPACT_MAX_FUNCTIONS = 32;
-
 /** Keep the set of compaction candidates: stages whose code is a baseline module of their own. */
 export function noteSingle(core: Core, rec: StageRecord): void {
+  // A unit has a layout only when it is a baseline module of at most COMPACT_MAX_FUNCTIONS.
   const c = rec.code;
-  if (rec.kind === 'code' && c?.layout && !c.shared && c.kind === 'code' && c.funcs.length <= COMPACT_MAX_FUNCTIONS) core.singles.add(rec.name);
+  if (rec.kind === 'code' && c?.layout && !c.shared && c.kind === 'code') core.singles.add(rec.name);
   else core.singles.delete(rec.name);
 }
 

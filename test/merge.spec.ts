@@ -58,6 +58,7 @@ for (const calls of ['shared-table', 'link-table'] as const) {
       const a = encodeModule({
         name: 'A',
         ctx,
+        layout: true,
         funcs: [
           func('a0', I32, (b) => b.i32.add(b.call('a1', b.param(0)), b.call('inc', b.param(0)))),
           func('a1', I32, (b) => b.i32.mul(b.param(0), b.i32(2))),
@@ -68,12 +69,13 @@ for (const calls of ['shared-table', 'link-table'] as const) {
       const bm = encodeModule({
         name: 'B',
         ctx,
+        layout: true,
         funcs: [func('b0', F64, (b) => b.f64.add(b.call('half', b.param(0)), b.f64(1))), func('b1', I32, (b) => b.call('inc', b.call('inc', b.param(0))))],
       });
       const parts: MergePart[] = [
         // a1 is left out as if redefined elsewhere, yet a0 calls it directly: it must stay in.
-        { bytes: a.bytes, layout: a.layout, imports: a.imports, names: ['a0', 'a1', 'a2'], keep: [true, false, true] },
-        { bytes: bm.bytes, layout: bm.layout, imports: bm.imports, names: ['b0', 'b1'], keep: [true, true] },
+        { bytes: a.bytes, layout: a.layout!, imports: a.imports, names: ['a0', 'a1', 'a2'], keep: [true, false, true] },
+        { bytes: bm.bytes, layout: bm.layout!, imports: bm.imports, names: ['b0', 'b1'], keep: [true, true] },
       ];
       const merged = mergeModules('A…B', ctx, parts);
       const m = binaryen.readBinary(merged.bytes);

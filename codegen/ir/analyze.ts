@@ -35,6 +35,8 @@ class NoNames extends Set<string> {
   }
 }
 const NONE: Set<string> = new NoNames();
+/** The shared empty set of names (adding to it throws): for units and plans with none. */
+export const NO_NAMES: Set<string> = NONE;
 class NoCallers extends Map<string, Set<string>> {
   override set(): this {
     throw new Error('internal: the shared empty callers map was added to');
@@ -46,22 +48,6 @@ function put(r: References, k: 'slotCalls' | 'directCalls' | 'slotRefs' | 'globa
   let s = r[k];
   if (s === NONE) (r as { -readonly [K in typeof k]: Set<string> })[k] = s = new Set();
   s.add(name);
-}
-
-/** References of no code at all, as sets one may add to (compaction merges several into one). */
-export function emptyReferences(): References {
-  return {
-    slotCalls: new Set(),
-    directCalls: new Set(),
-    slotRefs: new Set(),
-    globals: new Set(),
-    constants: new Set(),
-    dynamicCalls: false,
-    callers: new Map(),
-    memory: false,
-    exceptions: false,
-    callsInline: false,
-  };
 }
 
 export function analyze(funcs: readonly FuncIR[]): References {

@@ -37,11 +37,8 @@ export interface ModulePlan {
   ctx: LowerContext;
   /** `analyze(funcs)`, if the caller already has it. */
   refs?: References;
-  /**
-   * When several stages share the module (compaction): the stage of each function. Calls across
-   * groups stay calls through the slot, so each stage keeps its own redefinition semantics.
-   */
-  groups?: readonly number[];
+  /** Record the body layout (spans and relocations) that compaction copies bodies by. */
+  layout?: boolean;
   /**
    * Per function, a slot of the shared table its module writes it into when instantiated (an
    * active element segment), instead of exporting it for the runtime to write. Only for slots no
@@ -66,8 +63,8 @@ export interface EncodedModule {
   /** Slots the code names (calls through a slot, slotOf) and global cells it uses, each once. */
   slotRefs: number[];
   cellRefs: number[];
-  /** Where each body lies in `bytes` and what in it depends on this module (see merge.ts). */
-  layout: BodyLayout;
+  /** Where each body lies in `bytes` and what in it depends on this module (see merge.ts), when asked for. */
+  layout: BodyLayout | undefined;
 }
 
 /**
@@ -139,7 +136,6 @@ class ModuleEncoder {
   private extraLocals: ValType[] = [];
   private nLocals = 0;
   private funcName = '';
-  private funcIndex = 0;
   private slotRefs: Set<number> | undefined;
   private cellRefs: Set<number> | undefined;
   // The body layout: spans per function, relocations, and where the current body's instructions begin.
@@ -148,7 +144,7 @@ class ModuleEncoder {
   private instrBase = 0;
 
   private reloc(kind: number, value: number, at = true): void {
-    this.relocs.push(at ? this.body.len - this.instrBase : -1, kind, value);
+    if (this.plan.layout) this.relocs.push(at ? this.body.len - this.instrBase : -1, kind, value);
   }
 
   private cell(e: { name: string; sym?: SymbolInfo }): number {
@@ -187,11 +183,10 @@ class ModuleEncoder {
 
   private internType(sig: Sig): number {
     const types = this.types;
-    for (let i = 0; i < types.length && i < 4; i++) if (types[i] === sig) return i;
     const key = sigKey(sig);
     if (!this.typeIndex) {
       // Few types so far: compare their keys, and index them only when there are more.
-      for (let i = 0; i < types.length; i++) if (sigKey(types[i]!) === key) return i;
+      for (let i = 0; i < types.length; i++) if (types[i] === sig || sigKey(types[i]!) === key) return i;
       if (types.length < 8) return types.push(sig) - 1;
       this.typeIndex = new Map(types.map((t, i) => [sigKey(t), i]));
     }
@@ -266,7 +261,7 @@ class ModuleEncoder {
       imports: i.memory || i.table || i.exn || i.link.length ? i : NO_IMPORTS,
       slotRefs: this.slotRefs ? [...this.slotRefs] : [],
       cellRefs: this.cellRefs ? [...this.cellRefs] : [],
-      layout: this.layout(funcTypes, codeAt),
+      layout: this.plan.layout ? this.layout(funcTypes, codeAt) : undefined,
     };
   }
 
@@ -315,7 +310,6 @@ class ModuleEncoder {
 
   private encodeFunc(f: FuncIR, index: number): void {
     this.funcName = f.name;
-    this.funcIndex = index;
     this.labels.length = 0;
     this.nLocals = f.sig.params.length + f.locals.length;
     const c = this.code;
@@ -329,7 +323,7 @@ class ModuleEncoder {
       for (const e of f.body) this.expr(e);
       c.u8(0x0b);
       c.patch(size);
-      this.spans.push(0, size + 5, this.instrBase, c.len, this.relocs.length);
+      if (this.plan.layout) this.spans.push(0, size + 5, this.instrBase, c.len, this.relocs.length);
       return;
     }
     this.extraLocals = [];
@@ -341,7 +335,7 @@ class ModuleEncoder {
     const instrAt = c.len;
     c.range(b.buf, 0, b.len);
     c.patch(size);
-    this.spans.push(0, size + 5, instrAt, c.len, this.relocs.length);
+    if (this.plan.layout) this.spans.push(0, size + 5, instrAt, c.len, this.relocs.length);
   }
 
   private scratch(t: ValType): number {
@@ -508,9 +502,8 @@ class ModuleEncoder {
 
   private call(e: CallExpr): void {
     for (const a of e.args) this.expr(a);
-    const groups = this.plan.groups;
     const idx = this.local?.get(e.name);
-    if (idx !== undefined && (!groups || groups[idx] === groups[this.funcIndex])) {
+    if (idx !== undefined) {
       this.body.u8(e.tail && this.plan.ctx.tailCalls ? 0x12 : 0x10);
       this.reloc(RELOC.FUNC, idx);
       this.body.u32(idx);
