@@ -9,6 +9,7 @@ import { chooseExceptions, type EngineInfo, type Features } from './features.js'
 import { CellAllocator, RttAllocator, type Layout } from './layout.js';
 import type { ResolvedOptions, Tier } from './options.js';
 import { SlotTable } from './slots.js';
+import { NameTable } from './name-table.js';
 import { isWasmException, makeException, makeTag, type WasmTag } from './wasm-eh.js';
 import type { StageStats } from './stage.js';
 import type { SymbolRecord, TagRecord } from './symbols.js';
@@ -76,7 +77,7 @@ export interface FnCell {
 }
 
 export class Core implements Resolver {
-  readonly symbols = new Map<string, SymbolRecord>();
+  readonly symbols = new NameTable<SymbolRecord>();
   /** Functions retired while other stages still call their slots: recompiles lower to the stub. */
   readonly tombstones = new Map<string, SymbolRecord>();
   readonly stages = new Map<string, StageRecord>();
