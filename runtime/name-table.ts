@@ -16,8 +16,6 @@ export class NameTable<V> {
   /** Entries in insertion order; a deleted entry leaves `undefined` until the next rebuild. */
   private names: Array<string | undefined> = [];
   private vals: Array<V | undefined> = [];
-  /** Each entry's hash (so rebuilding never reads key strings). */
-  private hashes = new Int32Array(64);
   /** Probe slots: [hash, entry + 1]; entry + 1 = 0 is empty, -1 a deleted entry's slot. */
   private slots = new Int32Array(2 * 64);
   private mask = 63;
@@ -46,14 +44,8 @@ export class NameTable<V> {
       return this;
     }
     const entry = this.names.length;
-    if (entry === this.hashes.length) {
-      const grown = new Int32Array(entry * 2);
-      grown.set(this.hashes);
-      this.hashes = grown;
-    }
     this.names.push(name);
     this.vals.push(value);
-    this.hashes[entry] = h;
     const at = ~e;
     this.slots[2 * at] = h;
     this.slots[2 * at + 1] = entry + 1;
@@ -106,32 +98,40 @@ export class NameTable<V> {
     }
   }
 
-  /** New slots sized for the live entries (load ≤ 1/4 after), with the entry arrays compacted. */
+  /**
+   * New slots sized for the live entries (load ≤ 1/4 after), with the entry arrays compacted.
+   * The old slots are walked in order, so the writes into the new ones run in a few ascending
+   * streams (a slot's new position is its old one plus a multiple of the old size) instead of
+   * landing at random: at 100,000 names that is the difference between cached and missed writes.
+   */
   private rebuild(): void {
+    const old = this.slots;
+    let remap: Int32Array | undefined;
     if (this.live < this.names.length) {
-      const keys: Array<string | undefined> = [];
+      remap = new Int32Array(this.names.length);
+      const names: Array<string | undefined> = [];
       const vals: Array<V | undefined> = [];
-      const hashes = new Int32Array(Math.max(64, this.hashes.length));
       for (let i = 0; i < this.names.length; i++) {
         if (this.names[i] === undefined) continue;
-        hashes[keys.length] = this.hashes[i]!;
-        keys.push(this.names[i]);
+        names.push(this.names[i]);
         vals.push(this.vals[i]);
+        remap[i] = names.length;
       }
-      this.names = keys;
+      this.names = names;
       this.vals = vals;
-      this.hashes = hashes;
     }
     let cap = 64;
     while (cap < 4 * this.live) cap *= 2;
     const slots = new Int32Array(2 * cap);
     const mask = cap - 1;
-    for (let e = 0; e < this.names.length; e++) {
-      const h = this.hashes[e]!;
+    for (let q = 0; q < old.length; q += 2) {
+      const e1 = old[q + 1]!;
+      if (e1 <= 0) continue;
+      const h = old[q]!;
       let p = h & mask;
       while (slots[2 * p + 1] !== 0) p = (p + 1) & mask;
       slots[2 * p] = h;
-      slots[2 * p + 1] = e + 1;
+      slots[2 * p + 1] = remap ? remap[e1 - 1]! : e1;
     }
     this.slots = slots;
     this.mask = mask;
