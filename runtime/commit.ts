@@ -18,7 +18,7 @@ import { AccreteError, fail } from './errors.js';
 import { align } from './layout.js';
 import type { Tier } from './options.js';
 import type { Def, Stage, StageStats } from './stage.js';
-import type { FuncRecord, GlobalRecord, RttRecord, SymbolRecord } from './symbols.js';
+import type { FuncRecord, GlobalRecord, RttRecord, SymbolRecord, TagRecord } from './symbols.js';
 
 /** A unit planned but not yet live. */
 export interface PendingUnit {
@@ -259,23 +259,31 @@ function reserve(core: Core, plan: Plan, def: Def, old: SymbolRecord | undefined
       const slot = old?.kind === 'func' ? old.slot : reserveSlot(core, plan, def.name, def.sig);
       return { kind: 'func', name: def.name, sig: def.sig, slot, stage, inline: def.kind === 'func' && def.inline, host: def.kind === 'host', ir: undefined };
     }
-    case 'global': {
-      const address = reserveCell(core, plan, def.name, def.type);
-      plan.memWrites.push((v) => writeValue(v, address, def.type, def.init));
-      return { kind: 'global', name: def.name, type: def.type, mutable: def.mutable, address, stage };
-    }
+    case 'global':
+      return reserveGlobal(core, plan, def);
     case 'constant':
       return { kind: 'constant', name: def.name, type: def.type, value: def.value, stage };
-    case 'tag': {
-      const id = core.nextTagId++;
-      plan.undo.push(() => {
-        if (core.nextTagId === id + 1) core.nextTagId = id;
-      });
-      return { kind: 'tag', name: def.name, id, params: def.params, stage };
-    }
+    case 'tag':
+      return reserveTag(core, plan, def);
     case 'rtt':
       return reserveRtt(core, plan, def, lookup);
   }
+}
+
+// The closures of globals and tags live in functions of their own: a closure in `reserve` would
+// make V8 allocate a context on every call of it, once per function defined.
+function reserveGlobal(core: Core, plan: Plan, def: Extract<Def, { kind: 'global' }>): GlobalRecord {
+  const address = reserveCell(core, plan, def.name, def.type);
+  plan.memWrites.push((v) => writeValue(v, address, def.type, def.init));
+  return { kind: 'global', name: def.name, type: def.type, mutable: def.mutable, address, stage: plan.name };
+}
+
+function reserveTag(core: Core, plan: Plan, def: Extract<Def, { kind: 'tag' }>): TagRecord {
+  const id = core.nextTagId++;
+  plan.undo.push(() => {
+    if (core.nextTagId === id + 1) core.nextTagId = id;
+  });
+  return { kind: 'tag', name: def.name, id, params: def.params, stage: plan.name };
 }
 
 /** A global's cell: a retired global's, when one of the same type is defined again (as slots are). */
