@@ -18,6 +18,12 @@ export interface Strategy<C = unknown> {
   sample(ctx: C, i: number): Promise<number> | number;
   /** Optional breakdown (phase → value) of the last sample. */
   breakdown?(ctx: C): Record<string, number> | undefined;
+  /**
+   * Runs every IDLE_EVERY reps, outside the timing: background work the strategy's runtime queued
+   * (Accrete's compaction) happens here, as it would while an application waits for its next
+   * request, instead of inside a later sample or never.
+   */
+  idle?(ctx: C): Promise<void>;
 }
 
 /** A point series of a scaling case: y (in the case's unit) against x. */
@@ -98,6 +104,8 @@ export function repeatedVerdict(runs: readonly Verdict[][], i: number): { what: 
 
 /** Warm-up samples kept to show cold behaviour. */
 const COLD_SAMPLES = 50;
+/** How often (in reps) strategies with an `idle` hook get to run their background work. */
+const IDLE_EVERY = 50;
 
 /** Run one case: warm up, then sample every strategy in turn, rep after rep. */
 export async function runCase(c: Case, mode: Mode, progress?: Progress): Promise<CaseResult> {
@@ -117,7 +125,15 @@ export async function runCase(c: Case, mode: Mode, progress?: Progress): Promise
   const phases: Array<Record<string, number[]>> = strategies.map(() => ({}));
   const total = (warmup + reps) * strategies.length;
   let done = 0;
+  const idles = strategies.some((s) => s.idle);
   for (let r = 0; r < warmup + reps; r++) {
+    if (idles && r > 0 && r % IDLE_EVERY === 0) {
+      for (let k = 0; k < strategies.length; k++) await strategies[k]!.idle?.(ctxs[k]);
+      // The rep after an idle period runs with caches the idle work has cooled, and the first
+      // strategy alone would pay for it: one extra rep is run and thrown away (its sample index
+      // lies past the counted ones, so names made from it stay unique).
+      for (let k = 0; k < strategies.length; k++) await strategies[k]!.sample(ctxs[k], warmup + reps + r);
+    }
     for (let k = 0; k < strategies.length; k++) {
       const s = strategies[k]!;
       const v = await s.sample(ctxs[k], r);
