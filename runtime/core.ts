@@ -229,6 +229,7 @@ export class Core implements Resolver {
 
   /** Point an existing cell at new code (cells not made yet will read the slot when made). */
   setCell(name: string, fn: Function | null): void {
+    if (this.cells.size === 0) return;
     const c = this.cells.get(name);
     if (c) c.current = fn;
   }

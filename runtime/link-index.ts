@@ -51,6 +51,11 @@ export class LinkIndex {
   }
 
   /** Call `f(table, index)` for every live copy of `slot`. */
+  /** Whether any copy of `slot` is listed (live or awaiting a sweep). */
+  has(slot: number): boolean {
+    return slot < this.head.length && this.head[slot] !== NONE;
+  }
+
   forEach(slot: number, f: (t: WebAssembly.Table, index: number) => void): void {
     if (slot >= this.head.length) return;
     for (let e = this.head[slot]!; e !== NONE; e = this.next[e]!) {

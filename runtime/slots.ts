@@ -75,7 +75,8 @@ export class SlotTable {
   write(slot: number, fn: Fn | null): void {
     this.table.set(slot, fn as never);
     this.fns[slot] = fn;
-    this.links.forEach(slot, (t, i) => t.set(i, fn as never));
+    // Most slots have no link-table copy: ask first, so that no closure is made per write.
+    if (this.links.has(slot)) this.links.forEach(slot, (t, i) => t.set(i, fn as never));
   }
 
   /** A link table whose entry i holds slot `slots[i]`: fill it now and keep it in step with writes. */
