@@ -19,6 +19,7 @@ import { align } from './layout.js';
 import type { Tier } from './options.js';
 import type { Def, Stage, StageStats } from './stage.js';
 import type { FuncRecord, GlobalRecord, RttRecord, SymbolRecord, TagRecord } from './symbols.js';
+import { makeFuncRecord } from './symbols.js';
 
 /** A unit planned but not yet live. */
 export interface PendingUnit {
@@ -257,7 +258,7 @@ function reserve(core: Core, plan: Plan, def: Def, old: SymbolRecord | undefined
     case 'func':
     case 'host': {
       const slot = old?.kind === 'func' ? old.slot : reserveSlot(core, plan, def.name, def.sig);
-      return { kind: 'func', name: def.name, sig: def.sig, slot, stage, inline: def.kind === 'func' && def.inline, host: def.kind === 'host', ir: undefined };
+      return makeFuncRecord(def.name, def.sig, slot, stage, def.kind === 'func' && def.inline, def.kind === 'host');
     }
     case 'global':
       return reserveGlobal(core, plan, def);

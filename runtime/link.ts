@@ -8,7 +8,7 @@ import { parseModule, type ParsedModule } from '../codegen/wasm/decoder.js';
 import { abandon, newPlan, lap, placed, planRecompiles, relinkedUnit, writeValue, type Plan } from './commit.js';
 import type { Core, RelinkResult } from './core.js';
 import { fail } from './errors.js';
-import { infoOf, type SymbolRecord } from './symbols.js';
+import { infoOf, makeFuncRecord, type SymbolRecord } from './symbols.js';
 
 export interface LinkOptions {
   /** The stage's name. Default: `link<N>`. */
@@ -83,7 +83,7 @@ export function planLink(core: Core, bytes: Uint8Array, name: string, opts: Link
           slot = core.slots.allocate(x.name);
           plan.undo.push(() => core.slots.release(slot));
         }
-        rec = { kind: 'func', name: x.name, sig: x.sig, slot, stage: name, inline: false, host: false, ir: undefined };
+        rec = makeFuncRecord(x.name, x.sig, slot, name, false, false);
         funcs.push(x.name);
         exportNames.push(x.exportName);
       } else if (x.kind === 'global') {
