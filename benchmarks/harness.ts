@@ -130,8 +130,9 @@ export async function runCase(c: Case, mode: Mode, progress?: Progress): Promise
     if (idles && r > 0 && r % IDLE_EVERY === 0) {
       for (let k = 0; k < strategies.length; k++) await strategies[k]!.idle?.(ctxs[k]);
       // The rep after an idle period runs with caches the idle work has cooled, and the first
-      // strategy alone would pay for it: one extra rep is run and thrown away (its sample index
-      // lies past the counted ones, so names made from it stay unique).
+      // strategy alone would pay for it: one extra rep of every strategy (with an idle hook or
+      // not) is run and thrown away. Its sample index lies past the counted ones, so names made
+      // from it stay unique; progress does not count it.
       for (let k = 0; k < strategies.length; k++) await strategies[k]!.sample(ctxs[k], warmup + reps + r);
     }
     for (let k = 0; k < strategies.length; k++) {

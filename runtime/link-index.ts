@@ -50,12 +50,12 @@ export class LinkIndex {
     if (this.dead > this.live && 4 * this.dead > this.head.length) this.sweep();
   }
 
-  /** Call `f(table, index)` for every live copy of `slot`. */
   /** Whether any copy of `slot` is listed (live or awaiting a sweep). */
   has(slot: number): boolean {
     return slot < this.head.length && this.head[slot] !== NONE;
   }
 
+  /** Call `f(table, index)` for every live copy of `slot`. */
   forEach(slot: number, f: (t: WebAssembly.Table, index: number) => void): void {
     if (slot >= this.head.length) return;
     for (let e = this.head[slot]!; e !== NONE; e = this.next[e]!) {

@@ -3,7 +3,8 @@
 
 /**
  * A string-keyed map with Map's semantics for the operations the runtime uses (insertion order,
- * re-setting keeps the position, delete then set appends).
+ * re-setting keeps the position, delete then set appends), except that `values` and `keys` are
+ * snapshots.
  *
  * Why not `Map`: defining a fresh name costs a miss (is it defined already?) and an insert. With
  * 100,000 names, V8's Map walks a bucket chain of entries and key strings spread over the heap,
@@ -73,18 +74,24 @@ export class NameTable<V> {
     }
   }
 
-  *values(): IterableIterator<V> {
-    // By index, so a deletion during iteration (a rebuild) cannot skip or repeat entries already
-    // seen; the runtime never deletes while iterating, but a user of `rt.symbols()` should not
-    // have to know that.
+  /**
+   * The values in insertion order, as a snapshot: changes made while the caller goes through it
+   * are not seen (a Map's live iteration would need the index carried across rebuilds, which move
+   * entries; no caller wants it).
+   */
+  values(): V[] {
+    const out: V[] = [];
     const names = this.names;
-    const vals = this.vals;
-    for (let i = 0; i < names.length; i++) if (names[i] !== undefined) yield vals[i]!;
+    for (let i = 0; i < names.length; i++) if (names[i] !== undefined) out.push(this.vals[i]!);
+    return out;
   }
 
-  *keys(): IterableIterator<string> {
+  /** The names in insertion order, as a snapshot (see `values`). */
+  keys(): string[] {
+    const out: string[] = [];
     const names = this.names;
-    for (let i = 0; i < names.length; i++) if (names[i] !== undefined) yield names[i]!;
+    for (let i = 0; i < names.length; i++) if (names[i] !== undefined) out.push(names[i]!);
+    return out;
   }
 
   /** The entry index of `name`, or the complement of the empty slot where it would go. */
@@ -100,9 +107,10 @@ export class NameTable<V> {
 
   /**
    * New slots sized for the live entries (load ≤ 1/4 after), with the entry arrays compacted.
-   * The old slots are walked in order, so the writes into the new ones run in a few ascending
-   * streams (a slot's new position is its old one plus a multiple of the old size) instead of
-   * landing at random: at 100,000 names that is the difference between cached and missed writes.
+   * The old slots are walked in order, so when the table grows the writes into the new ones run in
+   * a few ascending streams (a slot's new position is its old one plus a multiple of the old size)
+   * instead of landing at random: at 100,000 names that is the difference between cached and
+   * missed writes.
    */
   private rebuild(): void {
     const old = this.slots;

@@ -294,7 +294,7 @@ export class Runtime {
 
   /** Every live symbol. */
   symbols(): SymbolDescription[] {
-    return [...this.core.symbols.values()].map(describe);
+    return this.core.symbols.values().map(describe);
   }
 
   /** Every live stage, oldest first. */
