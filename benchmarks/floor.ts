@@ -55,3 +55,47 @@ export function importingModule(k: number, salt: number): Uint8Array {
   });
   return w.finish();
 }
+
+/** How a module gets K function references it can call and that can be redirected later. */
+export type LinkMechanism = 'link-table' | 'own-table' | 'func-imports' | 'shared-table';
+
+/**
+ * A module whose export "run" (→ i32) calls reference K-1 (i32 → i32) with 1 through
+ * `call_indirect`. `link-table` and `shared-table` import the table `l.t` (K, or `shared` slots);
+ * `own-table` defines and exports it as "t"; `func-imports` imports K functions `l.0`…
+ * and puts them in its own table with an active element segment.
+ */
+export function linkingModule(how: LinkMechanism, k: number, shared = 0): Uint8Array {
+  const w = new ByteWriter(64 + k * 8);
+  const imported = how === 'func-imports' ? k : 0;
+  w.bytes(HEADER);
+  section(w, 1, () => w.bytes([0x02, 0x60, 0x01, 0x7f, 0x01, 0x7f, 0x60, 0x00, 0x01, 0x7f]));
+  if (how !== 'own-table') {
+    section(w, 2, () => {
+      if (how === 'func-imports') {
+        w.u32(k);
+        for (let i = 0; i < k; i++) w.name('l').name(String(i)).u8(0x00).u32(0);
+      } else w.u32(1).name('l').name('t').u8(0x01).u8(0x70).u8(0x00).u32(how === 'shared-table' ? shared : k);
+    });
+  }
+  section(w, 3, () => w.u32(1).u32(1));
+  if (how === 'own-table' || how === 'func-imports') section(w, 4, () => w.u32(1).u8(0x70).u8(0x00).u32(k));
+  section(w, 7, () => {
+    const ownTable = how === 'own-table' || how === 'func-imports';
+    w.u32(ownTable ? 2 : 1).name('run').u8(0).u32(imported);
+    if (ownTable) w.name('t').u8(0x01).u32(0);
+  });
+  if (how === 'func-imports') {
+    section(w, 9, () => {
+      w.u32(1).u32(0).u8(0x41).s32(0).u8(0x0b).u32(k);
+      for (let i = 0; i < k; i++) w.u32(i);
+    });
+  }
+  section(w, 10, () => {
+    w.u32(1);
+    const at = w.reserve();
+    w.u8(0x00).u8(0x41).s32(1).u8(0x41).s32(k - 1).u8(0x11).u32(0).u32(0).u8(0x0b);
+    w.patch(at);
+  });
+  return w.finish();
+}

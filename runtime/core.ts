@@ -153,11 +153,10 @@ export class Core implements Resolver {
   }
 
   /** The imports object for a unit. */
-  importsFor(imports: ModuleImports | undefined, linkTable: WebAssembly.Table | undefined, host: Record<string, Function> | undefined): WebAssembly.Imports {
+  importsFor(imports: ModuleImports | undefined, host: Record<string, Function> | undefined): WebAssembly.Imports {
     const accrete: Record<string, WebAssembly.ImportValue> = {};
     if (imports?.memory) accrete.memory = this.memory;
     if (imports?.table) accrete.table = this.slots.table;
-    if (linkTable) accrete.link = linkTable;
     if (imports?.exn) {
       if (!this.exnTag) throw fail('Unsupported', 'exceptions need the wasm exception-handling feature, which this engine lacks');
       accrete.exn = this.exnTag as unknown as WebAssembly.ImportValue;

@@ -27,7 +27,7 @@ export class LinkIndex {
     let head = this.head;
     for (let i = 0; i < slots.length; i++) {
       const slot = slots[i]!;
-        if (slot >= head.length) head = this.growHead(slot);
+      if (slot >= head.length) head = this.growHead(slot);
       const e = this.top++;
       this.copy[e] = id;
       this.index[e] = i;

@@ -3,6 +3,7 @@
 // Publishing cannot fail on valid state; everything before it is undone by `abandon`.
 
 import { optimizerLoaded, optimizerSync } from '../codegen/optimizer.js';
+import { LINK_EXPORT } from '../codegen/wasm/sections.js';
 import { lap, type PendingUnit, type Plan } from './commit.js';
 import type { Core, StageRecord, Unit } from './core.js';
 import { AccreteError, fail } from './errors.js';
@@ -43,9 +44,12 @@ function instantiateFailure(u: PendingUnit, e: unknown): AccreteError {
 }
 
 function importsOf(core: Core, u: PendingUnit): WebAssembly.Imports {
-  const n = u.imports?.link.length ?? 0;
-  u.linkTable = n > 0 ? new WebAssembly.Table({ initial: n, element: 'anyfunc' }) : undefined;
-  return core.importsFor(u.imports, u.linkTable, u.host);
+  return core.importsFor(u.imports, u.host);
+}
+
+/** A module with link-table entries defines its link table and exports it; installation fills it. */
+function linkTableOf(u: PendingUnit): void {
+  u.linkTable = u.imports?.link.length ? (u.instance!.exports[LINK_EXPORT] as WebAssembly.Table) : undefined;
 }
 
 /** Parts of a shared module take the module, instance and link table of its primary part. */
@@ -73,6 +77,7 @@ export function realizeSync(core: Core, plan: Plan): void {
     } catch (e) {
       throw instantiateFailure(u, e);
     }
+    linkTableOf(u);
     plan.stats.instantiate += lap(plan);
   }
   shareRealized(plan);
@@ -94,6 +99,7 @@ export async function realizeAsync(core: Core, plan: Plan): Promise<void> {
     } catch (e) {
       throw instantiateFailure(u, e);
     }
+    linkTableOf(u);
     plan.stats.instantiate += lap(plan);
   }
   shareRealized(plan);

@@ -63,12 +63,12 @@ function instantiate(r: RewrittenModule, shared = false): Linked {
   const accrete: Record<string, WebAssembly.ImportValue> = {};
   if (r.imports.memory) accrete['memory'] = memory;
   if (r.imports.table) accrete['table'] = table;
-  if (r.imports.link.length) {
-    const link = new WebAssembly.Table({ initial: r.imports.link.length, element: 'anyfunc' });
-    r.imports.link.forEach((slot, k) => link.set(k, table.get(slot)));
-    accrete['link'] = link;
-  }
   const inst = new WebAssembly.Instance(new WebAssembly.Module(r.bytes as BufferSource), { accrete });
+  if (r.imports.link.length) {
+    const link = inst.exports['accrete:link'] as WebAssembly.Table;
+    assert.equal(link.length, r.imports.link.length);
+    r.imports.link.forEach((slot, k) => link.set(k, table.get(slot)));
+  }
   return { exports: inst.exports as Linked['exports'], view: new DataView(memory.buffer), table };
 }
 
@@ -119,12 +119,14 @@ describe('rewriteModule: end to end', () => {
       makeEnv({ calls: 'link-table' }),
     );
     assert.deepEqual(r.imports, { memory: false, table: false, link: [6, 5], exn: false });
-    const table = parseModule(r.bytes).imports[0]!;
-    assert.deepEqual([table.name, table.desc], ['link', { kind: 'table', table: { elem: 'funcref', limits: { min: 2, max: undefined, shared: false } } }]);
+    const m = parseModule(r.bytes);
+    assert.deepEqual(m.imports, []);
+    assert.deepEqual(m.tables, [{ elem: 'funcref', limits: { min: 2, max: undefined, shared: false } }]);
+    assert.deepEqual(m.exports.filter((e) => e.kind === 'table'), [{ name: 'accrete:link', kind: 'table', index: 0 }]);
     assert.equal(instantiate(r).exports['f']!(7), -14);
   });
 
-  it('puts the link table before the shared table when the module also imports accrete.table', () => {
+  it('numbers its own link table after the imported accrete.table', () => {
     const r = link(
       `(module (import "accrete" "table" (table 1 funcref)) (import "accrete" "neg" (func $n (param i32) (result i32)))
         (type $un (func (param i32) (result i32)))
@@ -132,7 +134,9 @@ describe('rewriteModule: end to end', () => {
       makeEnv({ calls: 'link-table' }),
     );
     assert.deepEqual(r.imports, { memory: false, table: true, link: [6], exn: false });
-    assert.deepEqual(parseModule(r.bytes).imports.map((i) => i.name), ['link', 'table']);
+    const m = parseModule(r.bytes);
+    assert.deepEqual(m.imports.map((i) => i.name), ['table']);
+    assert.deepEqual(m.exports.filter((e) => e.kind === 'table'), [{ name: 'accrete:link', kind: 'table', index: 1 }]);
     assert.equal(instantiate(r).exports['f']!(3, SLOTS['neg']!), 3, 'neg(3) through the link table, then neg(-3) through slot 6 of the shared table');
   });
 
@@ -229,6 +233,12 @@ describe('rewriteModule: imports', () => {
     for (const [imp, re] of cases) linkError(() => link(`(module ${imp})`), re);
   });
 
+  it('rejects an export named like the link table the runtime adds', () => {
+    for (const calls of ['shared-table', 'link-table'] as const) {
+      linkError(() => link(`(module (func (export "accrete:link") (result i32) i32.const 1))`, makeEnv({ calls })), /export 'accrete:link': the name is reserved for the runtime's link table/);
+    }
+  });
+
   it('rejects what cannot be lowered: ref.func of an import, writes to immutable imports, cells in initialisers', () => {
     linkError(
       () => link(`(module (import "accrete" "neg" (func $n (param i32) (result i32))) (func $f (result funcref) ref.func $n) (elem declare func $n))`),
@@ -290,7 +300,7 @@ describe('rewriteModule: index shifting', () => {
     it(`renumbers functions, tables and globals consistently (${calls})`, () => {
       const r = link(TEXT, makeEnv({ calls }));
       const m = parseModule(r.bytes);
-      assert.deepEqual(m.imports.map((i) => i.name), calls === 'shared-table' ? ['table', 'memory'] : ['link', 'memory']);
+      assert.deepEqual(m.imports.map((i) => i.name), calls === 'shared-table' ? ['table', 'memory'] : ['memory']);
       assert.equal(m.elems[0]!.table, 1, 'the own table follows the imported one');
       const { exports, view } = instantiate(r);
       assert.equal(view.getInt32(0, true), 77, 'the start function ran');

@@ -93,14 +93,14 @@ for (const calls of ['shared-table', 'link-table'] as const) {
       const table = libTable();
       const accrete: Record<string, WebAssembly.ImportValue> = {};
       if (merged.imports.table) accrete.table = table;
-      if (merged.imports.link.length) {
-        const link = new WebAssembly.Table({ initial: merged.imports.link.length, element: 'anyfunc' });
-        merged.imports.link.forEach((slot, i) => link.set(i, table.get(slot)));
-        accrete.link = link;
-      }
       assert.equal(merged.imports.table, calls === 'shared-table');
       assert.equal(merged.imports.link.length, calls === 'link-table' ? 2 : 0, 'one link entry per slot, shared by both parts');
-      const run = new WebAssembly.Instance(new WebAssembly.Module(merged.bytes as BufferSource), { accrete }).exports as Record<string, (x: number) => number>;
+      const inst = new WebAssembly.Instance(new WebAssembly.Module(merged.bytes as BufferSource), { accrete });
+      if (merged.imports.link.length) {
+        const link = inst.exports['accrete:link'] as WebAssembly.Table;
+        merged.imports.link.forEach((slot, i) => link.set(i, table.get(slot)));
+      }
+      const run = inst.exports as Record<string, (x: number) => number>;
       assert.equal(run['0']!(5), 10 + 6, 'a0 = a1(5) + inc(5)');
       assert.equal(run['2']!(3), 1.5, 'a2 = half(3)');
       assert.equal(run['3']!(3), 2.5, 'b0 = half(3) + 1');

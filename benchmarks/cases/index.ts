@@ -5,9 +5,9 @@ import { batchThroughput } from './batch-throughput.js';
 import { callOverhead } from './call-overhead.js';
 import { compileTimeImports } from './compile-time-imports.js';
 import { dispatchDynamic, dispatchInvalidation, dispatchStatic } from './dispatch.js';
-import { linkLatency, redefineFanout } from './linking.js';
+import { linkLatency, linkMechanisms, redefineFanout } from './linking.js';
 import { linkScaling } from './link-scaling.js';
 import { stageCountScaling } from './stage-count-scaling.js';
 import { stageLatency, stageLatencyOptimizing } from './stage-latency.js';
 
-export const CASES: readonly Case[] = [stageLatency, stageLatencyOptimizing, batchThroughput, linkScaling, stageCountScaling, callOverhead, compileTimeImports, dispatchStatic, dispatchDynamic, dispatchInvalidation, linkLatency, redefineFanout];
+export const CASES: readonly Case[] = [stageLatency, stageLatencyOptimizing, batchThroughput, linkScaling, stageCountScaling, callOverhead, compileTimeImports, dispatchStatic, dispatchDynamic, dispatchInvalidation, linkLatency, redefineFanout, linkMechanisms];

@@ -1,9 +1,10 @@
 // The evidence behind the linking choice (docs/linking.md): the cost of a stage that calls an
 // earlier one, and of redefining a function many stages call, for each linking strategy, with a
-// large shared table.
+// large shared table; and what the engine alone charges for each way of linking K references.
 
 import { Runtime } from '../../runtime/index.js';
-import type { Case, Strategy } from '../harness.js';
+import { floorModule, linkingModule, type LinkMechanism } from '../floor.js';
+import { timed, type Case, type Strategy } from '../harness.js';
 
 const TABLE = 16384;
 const now = () => performance.now();
@@ -78,4 +79,69 @@ export const redefineFanout: Case = {
   warmup: { quick: 5, full: 20 },
   reps: { quick: 60, full: 300 },
   strategies: [fanout('shared-table', 2000), fanout('link-table', 2000)] as never,
+};
+
+const MECHANISM_KS = [1, 100, 1000];
+const MECHANISMS: ReadonlyArray<[LinkMechanism, string]> = [
+  ['link-table', 'link table, imported, filled from JS'],
+  ['own-table', 'own table, exported, filled from JS'],
+  ['func-imports', 'K function imports + element segment'],
+  ['shared-table', `shared table (${TABLE} slots), imported`],
+];
+
+interface Library {
+  fns: Function[];
+  shared: WebAssembly.Table;
+}
+
+let library: Library | undefined;
+/** 1,000 functions f_j(x) = x + j, also in slots 0… of a TABLE-slot shared table. */
+function ensureLibrary(): Library {
+  if (library) return library;
+  const inst = new WebAssembly.Instance(new WebAssembly.Module(floorModule(0, 1000) as BufferSource), {});
+  const fns = Array.from({ length: 1000 }, (_, j) => inst.exports[String(j)] as Function);
+  const shared = new WebAssembly.Table({ initial: TABLE, element: 'anyfunc' });
+  fns.forEach((f, j) => shared.set(j, f as never));
+  library = { fns, shared };
+  return library;
+}
+
+function mechanism(how: LinkMechanism, label: string, k: number): Strategy<{ lib: Library; module: WebAssembly.Module }> {
+  return {
+    name: label,
+    group: `K=${k}`,
+    setup: () => ({ lib: ensureLibrary(), module: new WebAssembly.Module(linkingModule(how, k, TABLE) as BufferSource) }),
+    // Instantiate, fill what must be filled, call reference K-1 (f_{K-1}(1) = K) once.
+    sample: ({ lib, module }) =>
+      timed(() => {
+        const { fns } = lib;
+        let inst: WebAssembly.Instance;
+        if (how === 'link-table') {
+          const t = new WebAssembly.Table({ initial: k, element: 'anyfunc' });
+          inst = new WebAssembly.Instance(module, { l: { t } });
+          for (let i = 0; i < k; i++) t.set(i, fns[i] as never);
+        } else if (how === 'own-table') {
+          inst = new WebAssembly.Instance(module, {});
+          const t = inst.exports.t as WebAssembly.Table;
+          for (let i = 0; i < k; i++) t.set(i, fns[i] as never);
+        } else if (how === 'func-imports') {
+          inst = new WebAssembly.Instance(module, { l: fns as never });
+        } else {
+          inst = new WebAssembly.Instance(module, { l: { t: lib.shared } });
+        }
+        return (inst.exports.run as () => number)();
+      }, k),
+  };
+}
+
+export const linkMechanisms: Case = {
+  name: 'link-mechanisms',
+  description:
+    'The engine alone: instantiate a module that calls through K redirectable function references, give it the references, call once (module compiled beforehand). Accrete uses a link table on Node 20 and the shared table on Node 24.',
+  reference: 'link table, imported, filled from JS',
+  target: 'evidence for docs/performance.md: what linking K references costs on each engine before any runtime work.',
+  unit: 'µs',
+  warmup: { quick: 30, full: 100 },
+  reps: { quick: 300, full: 1000 },
+  strategies: MECHANISM_KS.flatMap((k) => MECHANISMS.map(([how, label]) => mechanism(how, label, k))) as never,
 };

@@ -18,7 +18,7 @@ import {
 } from '../wasm/decoder.js';
 import { VALTYPE_CODE, instr, type AnyValType } from '../wasm/instructions.js';
 import { ByteWriter, writeConst } from '../wasm/writer.js';
-import { WASM_HEADER, section as rawSection, vecSection, writeFuncType, writeMemoryImport, writeTableImport } from '../wasm/sections.js';
+import { LINK_EXPORT, WASM_HEADER, section as rawSection, vecSection, writeFuncType, writeFuncrefTable, writeLinkExport, writeMemoryImport, writeTableImport } from '../wasm/sections.js';
 
 /** What the rewriter asks of the runtime. */
 export interface LinkEnv {
@@ -240,6 +240,7 @@ class Rewriter {
       } else this.globals.push({ kind: 'keep', index: kept++, mutable: g.type.mutable });
     });
     for (const e of m.exports) {
+      if (e.name === LINK_EXPORT) throw linkError(`export '${e.name}': the name is reserved for the runtime's link table`);
       if (e.kind === 'func') {
         const p = this.funcs[e.index];
         if (!p) throw linkError(`export '${e.name}': function ${e.index} does not exist`);
@@ -373,12 +374,12 @@ class Rewriter {
     } else if (p.kind === 'const') this.uses.constants.add(p.name);
   }
 
-  /** New table imports come first: the link table, then the shared table. */
+  /** The shared table is the one imported table; the link table is the first defined one. */
   private layoutTables(): void {
     const calls = this.callIndex.size > 0;
     let n = 0;
-    if (this.env.calls === 'link-table' && calls) this.linkTable = n++;
     if (this.importsTable || (this.env.calls === 'shared-table' && calls)) this.sharedTable = n++;
+    if (this.env.calls === 'link-table' && calls) this.linkTable = n++;
     this.callTable = this.env.calls === 'link-table' ? this.linkTable : this.sharedTable;
     const imported = importCount(this.m, 'table');
     for (let i = 0; i < this.tables.length; i++) this.tables[i] = i < imported ? this.sharedTable : n + (i - imported);
@@ -399,12 +400,13 @@ class Rewriter {
     w.bytes(WASM_HEADER);
     section(w, 1, m.types.length, (s) => m.types.forEach((t) => writeFuncType(s, t)));
     const imps: Array<(s: ByteWriter) => void> = [];
-    if (this.linkTable >= 0) imps.push((s) => writeTableImport(s, 'link', this.imports.link.length));
-    if (this.sharedTable >= 0) imps.push((s) => writeTableImport(s, 'table', 0));
+    if (this.sharedTable >= 0) imps.push(writeTableImport);
     if (this.imports.memory) imps.push((s) => writeMemoryImport(s, env.memory));
     section(w, 2, imps.length, (s) => imps.forEach((f) => f(s)));
     section(w, 3, m.funcs.length, (s) => m.funcs.forEach((t) => s.u32(t)));
-    section(w, 4, m.tables.length, (s) => {
+    const link = this.linkTable >= 0;
+    section(w, 4, m.tables.length + (link ? 1 : 0), (s) => {
+      if (link) writeFuncrefTable(s, this.imports.link.length);
       for (const t of m.tables) limits(s.u8(VALTYPE_CODE[t.elem]), t.limits);
     });
     section(w, 5, m.memories.length, (s) => m.memories.forEach((l) => limits(s, l)));
@@ -418,8 +420,9 @@ class Rewriter {
       }
     });
     const funcExports = m.exports.filter((e) => e.kind === 'func');
-    section(w, 7, funcExports.length, (s) => {
+    section(w, 7, funcExports.length + (link ? 1 : 0), (s) => {
       for (const e of funcExports) s.name(e.name).u8(0).u32(this.localFunc(e.index, 'an export'));
+      if (link) writeLinkExport(s, this.linkTable);
     });
     if (m.start !== undefined) {
       const start = this.localFunc(m.start, 'the start function');

@@ -9,7 +9,7 @@ import { sigKey } from '../ir/nodes.js';
 import { analyze, type References } from '../ir/analyze.js';
 import { VALTYPE_CODE, instr, type InstrInfo } from '../wasm/instructions.js';
 import { ByteWriter, writeConst } from '../wasm/writer.js';
-import { WASM_HEADER, section, vecSection, writeFuncType, writeNameSection, writeStageImports } from '../wasm/sections.js';
+import { WASM_HEADER, section, vecSection, writeFuncType, writeFuncrefTable, writeLinkExport, writeNameSection, writeStageImports } from '../wasm/sections.js';
 
 /** How calls to functions of other stages are linked. */
 export type CallLinking = 'shared-table' | 'link-table';
@@ -206,8 +206,9 @@ class ModuleEncoder {
     const ctx = this.plan.ctx;
     let tables = 0;
     if (ctx.calls === 'link-table') {
-      if (slotCalls) this.linkTableIdx = tables++;
+      // Imported tables come first in the index space; the link table is the module's own.
       if (dynamic) this.sharedTableIdx = tables++;
+      if (slotCalls) this.linkTableIdx = tables++;
     } else if (slotCalls || dynamic || this.plan.install) {
       this.sharedTableIdx = tables++;
       this.linkTableIdx = this.sharedTableIdx;
@@ -233,9 +234,8 @@ class ModuleEncoder {
     const w = scratchModule.reset();
     w.bytes(WASM_HEADER);
     vecSection(w, 1, this.types.length, (s) => this.types.forEach((t) => writeFuncType(s, t)));
-    // Imports, in the order their indices were assigned: tables (link, shared), memory, tag.
+    // Imports, in the order their indices were assigned: shared table, memory, tag.
     writeStageImports(w, {
-      link: ctx.calls === 'link-table' && this.linkTableIdx >= 0 ? this.imports.link.length : undefined,
       table: this.sharedTableIdx >= 0,
       memory: this.imports.memory ? ctx.memory : undefined,
       exnType: this.imports.exn ? this.exnTypeIdx : undefined,
@@ -245,11 +245,14 @@ class ModuleEncoder {
       s.u32(funcTypes.length);
       for (const t of funcTypes) s.u32(t);
     });
-    // Exports: function i as "i", except those the module installs itself.
+    const link = ctx.calls === 'link-table' && this.linkTableIdx >= 0;
+    if (link) vecSection(w, 4, 1, (s) => writeFuncrefTable(s, this.imports.link.length));
+    // Exports: function i as "i", except those the module installs itself; the link table.
     const install = this.plan.install;
     section(w, 7, (s) => {
-      s.u32(install ? funcs.length - install.filter((x) => x !== undefined).length : funcs.length);
+      s.u32((install ? funcs.length - install.filter((x) => x !== undefined).length : funcs.length) + (link ? 1 : 0));
       funcs.forEach((_, i) => install?.[i] === undefined && s.name(String(i)).u8(0x00).u32(i));
+      if (link) writeLinkExport(s, this.linkTableIdx);
     });
     if (install) this.elements(w, install);
     const codeAt = w.len;

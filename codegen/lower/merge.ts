@@ -5,7 +5,7 @@
 import { fail } from '../../runtime/errors.js';
 import type { Sig } from '../ir/nodes.js';
 import { sigKey } from '../ir/nodes.js';
-import { WASM_HEADER, section, vecSection, writeFuncType, writeNameSection, writeStageImports } from '../wasm/sections.js';
+import { WASM_HEADER, section, vecSection, writeFuncType, writeFuncrefTable, writeLinkExport, writeNameSection, writeStageImports } from '../wasm/sections.js';
 import { ByteWriter } from '../wasm/writer.js';
 import { LINK_TABLE, RELOC, type BodyLayout, type CallLinking, type ModuleImports } from './encode.js';
 
@@ -82,8 +82,9 @@ export function mergeModules(name: string, ctx: MergeContext, parts: readonly Me
     exn ||= p.imports.exn;
     return { index: index[pi]!, slotRefs: [...slots], cellRefs: [...cells] };
   });
-  const linkTableIdx = ctx.calls === 'link-table' && link.length ? 0 : -1;
-  const sharedTableIdx = sharedTable ? (linkTableIdx >= 0 ? 1 : 0) : -1;
+  // The imported shared table first, then the module's own link table.
+  const sharedTableIdx = sharedTable ? 0 : -1;
+  const linkTableIdx = ctx.calls === 'link-table' && link.length ? (sharedTable ? 1 : 0) : -1;
   const exnType = exn ? typeOf(EXN_SIG) : -1;
 
   // Code: bodies copied with their relocations applied.
@@ -137,14 +138,15 @@ export function mergeModules(name: string, ctx: MergeContext, parts: readonly Me
   w.bytes(WASM_HEADER);
   vecSection(w, 1, types.length, (s) => types.forEach((t) => writeFuncType(s, t)));
   writeStageImports(w, {
-    link: linkTableIdx >= 0 ? link.length : undefined,
     table: sharedTableIdx >= 0,
     memory: memory ? ctx.memory : undefined,
     exnType: exn ? exnType : undefined,
   });
   vecSection(w, 3, funcTypes.length, (s) => funcTypes.forEach((t) => s.u32(t)));
-  vecSection(w, 7, count, (s) => {
+  if (linkTableIdx >= 0) vecSection(w, 4, 1, (s) => writeFuncrefTable(s, link.length));
+  vecSection(w, 7, count + (linkTableIdx >= 0 ? 1 : 0), (s) => {
     for (let i = 0; i < count; i++) s.name(String(i)).u8(0x00).u32(i);
+    if (linkTableIdx >= 0) writeLinkExport(s, linkTableIdx);
   });
   section(w, 10, (s) => s.bytes(code.buf.subarray(0, code.len)));
   // Kept functions were numbered in this same order, so the names come out by index.

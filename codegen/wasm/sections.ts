@@ -32,9 +32,26 @@ export function writeFuncType(w: ByteWriter, t: Sig | { params: readonly AnyValT
   for (const r of t.results) w.u8(VALTYPE_CODE[r]);
 }
 
-/** `(import "accrete" field (table min funcref))`: the shared table or a stage's link table. */
-export function writeTableImport(w: ByteWriter, field: 'table' | 'link', min: number): void {
-  w.name('accrete').name(field).u8(0x01).u8(0x70).u8(0x00).u32(min);
+/** `(import "accrete" "table" (table 0 funcref))`: the shared table. */
+export function writeTableImport(w: ByteWriter): void {
+  w.name('accrete').name('table').u8(0x01).u8(0x70).u8(0x00).u32(0);
+}
+
+/**
+ * The export name of a module's link table (link-table linking). The module defines the table
+ * and the runtime fills it after instantiation: on V8 11 importing even an empty table costs more
+ * than defining one (the link-mechanisms benchmark). Export names under "accrete:" are reserved.
+ */
+export const LINK_EXPORT = 'accrete:link';
+
+/** A table entry `(table min funcref)`, for a table section. */
+export function writeFuncrefTable(w: ByteWriter, min: number): void {
+  w.u8(0x70).u8(0x00).u32(min);
+}
+
+/** The export entry of the link table at `index`. */
+export function writeLinkExport(w: ByteWriter, index: number): void {
+  w.name(LINK_EXPORT).u8(0x01).u32(index);
 }
 
 /** `(import "accrete" "memory" ...)`: the runtime memory, shared (with its maximum) or not. */
@@ -44,10 +61,8 @@ export function writeMemoryImport(w: ByteWriter, memory: { readonly shared: bool
   else w.u8(0x00).u32(0);
 }
 
-/** What a stage module imports from `accrete`, in index order: link table, shared table, memory, tag. */
+/** What a stage module imports from `accrete`, in index order: shared table, memory, tag. */
 export interface StageImportSpec {
-  /** Entries of the link table, when the module has one. */
-  readonly link: number | undefined;
   readonly table: boolean;
   readonly memory: { readonly shared: boolean; readonly maximum: number | undefined } | undefined;
   /** Type index of the exception tag's signature, when the module throws or catches. */
@@ -55,10 +70,9 @@ export interface StageImportSpec {
 }
 
 export function writeStageImports(w: ByteWriter, spec: StageImportSpec): void {
-  const n = (spec.link !== undefined ? 1 : 0) + (spec.table ? 1 : 0) + (spec.memory ? 1 : 0) + (spec.exnType !== undefined ? 1 : 0);
+  const n = (spec.table ? 1 : 0) + (spec.memory ? 1 : 0) + (spec.exnType !== undefined ? 1 : 0);
   vecSection(w, 2, n, (s) => {
-    if (spec.link !== undefined) writeTableImport(s, 'link', spec.link);
-    if (spec.table) writeTableImport(s, 'table', 0);
+    if (spec.table) writeTableImport(s);
     if (spec.memory) writeMemoryImport(s, spec.memory);
     if (spec.exnType !== undefined) s.name('accrete').name('exn').u8(0x04).u8(0x00).u32(spec.exnType);
   });
