@@ -39,6 +39,8 @@ export interface PendingUnit {
   module?: WebAssembly.Module;
   instance?: WebAssembly.Instance;
   linkTable?: WebAssembly.Table;
+  /** The table the module hands its functions over in, instead of exporting each (exportTable). */
+  funcTable?: WebAssembly.Table;
   /** Per function, the slot the module wrote it into at instantiation (it is not exported). */
   installed?: ReadonlyArray<number | undefined> | undefined;
   /** The records of `funcs`, when the planner has them at hand (spares a symbol lookup each). */
@@ -441,7 +443,8 @@ export function codeUnit(
   const ctx = core.lowerContext(lookup);
   // Only stages small enough to be compacted keep the layout merging copies their bodies by.
   const layout = tier === 'baseline' && irs.length <= COMPACT_MAX_FUNCTIONS;
-  const enc = encodeModule({ name: stage, funcs: low.lowered, ctx, refs: low.refs, install, layout });
+  const exportTable = !install && core.linking === 'link-table' && irs.length >= core.installMin;
+  const enc = encodeModule({ name: stage, funcs: low.lowered, ctx, refs: low.refs, install, layout, exportTable });
   let bytes = enc.bytes;
   const imports = enc.imports;
   if (tier === 'optimizing') {

@@ -98,10 +98,13 @@ export class Core implements Resolver {
   /** Set while body callbacks run: a commit from inside one would see half-planned state. */
   building = false;
   /**
-   * Fewest fresh functions for which a stage's module writes them into the table itself (see
-   * `installable` in commit.ts). Below it, exports and a table.set each cost no more (measured on
-   * V8 13: equal at 1 function, 4.7 against 5.5 µs per function at 10, 0.84 against 1.70 at 100).
-   * Tests lower it to exercise the path with small stages.
+   * Fewest functions for which a stage's module hands them over in bulk instead of one export
+   * each. Under shared-table linking it writes its fresh functions into their slots itself (see
+   * `installable` in commit.ts; V8 13: equal at 1 function, 4.7 against 5.5 µs per function at
+   * 10, 0.84 against 1.70 at 100). Under link-table linking it puts all of them in a table of its
+   * own, which the runtime reads them from (V8 11, compile + instantiate + wire per function: 6.6
+   * against 7.5 µs at 1, 1.37 against 1.26 at 10, 0.92 against 0.66 at 100, 1.54 against 1.02 at
+   * 1,000). Tests lower it to exercise both paths with small stages.
    */
   installMin = 8;
   /** Bumped by every publish; an async commit that sees it move re-plans. */

@@ -3,7 +3,7 @@
 // Publishing cannot fail on valid state; everything before it is undone by `abandon`.
 
 import { optimizerLoaded, optimizerSync } from '../codegen/optimizer.js';
-import { LINK_EXPORT } from '../codegen/wasm/sections.js';
+import { FUNCS_EXPORT, LINK_EXPORT } from '../codegen/wasm/sections.js';
 import { lap, type PendingUnit, type Plan } from './commit.js';
 import type { Core, StageRecord, Unit } from './core.js';
 import { AccreteError, fail } from './errors.js';
@@ -47,9 +47,14 @@ function importsOf(core: Core, u: PendingUnit): WebAssembly.Imports {
   return core.importsFor(u.imports, u.host);
 }
 
-/** A module with link-table entries defines its link table and exports it; installation fills it. */
-function linkTableOf(u: PendingUnit): void {
-  u.linkTable = u.imports?.link.length ? (u.instance!.exports[LINK_EXPORT] as WebAssembly.Table) : undefined;
+/**
+ * The module's own tables: its link table (when it has link-table entries), which installation
+ * fills, and the table it hands its functions over in, if it was encoded with one.
+ */
+function tablesOf(u: PendingUnit): void {
+  const exp = u.instance!.exports;
+  u.linkTable = u.imports?.link.length ? (exp[LINK_EXPORT] as WebAssembly.Table) : undefined;
+  u.funcTable = exp[FUNCS_EXPORT] as WebAssembly.Table | undefined;
 }
 
 /** Parts of a shared module take the module, instance and link table of its primary part. */
@@ -59,6 +64,7 @@ function shareRealized(plan: Plan): void {
     u.module = u.primary.module;
     u.instance = u.primary.instance;
     u.linkTable = u.primary.linkTable;
+    u.funcTable = u.primary.funcTable;
   }
 }
 
@@ -77,7 +83,7 @@ export function realizeSync(core: Core, plan: Plan): void {
     } catch (e) {
       throw instantiateFailure(u, e);
     }
-    linkTableOf(u);
+    tablesOf(u);
     plan.stats.instantiate += lap(plan);
   }
   shareRealized(plan);
@@ -99,7 +105,7 @@ export async function realizeAsync(core: Core, plan: Plan): Promise<void> {
     } catch (e) {
       throw instantiateFailure(u, e);
     }
-    linkTableOf(u);
+    tablesOf(u);
     plan.stats.instantiate += lap(plan);
   }
   shareRealized(plan);
@@ -161,7 +167,7 @@ export function installUnits(core: Core, live: Map<PendingUnit, Unit>): void {
         continue;
       }
       // Exports "0", "1"... are array-index keys: a number looks them up without making a string.
-      const fn = (lu.exportNames ? exp[lu.exportNames[i]!] : (exp as unknown as Function[])[i]) as Function;
+      const fn = (u.funcTable ? u.funcTable.get(i) : lu.exportNames ? exp[lu.exportNames[i]!] : (exp as unknown as Function[])[i]) as Function;
       core.slots.write(rec.slot, fn);
       core.setCell(n, fn);
     }

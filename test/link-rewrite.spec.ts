@@ -233,10 +233,13 @@ describe('rewriteModule: imports', () => {
     for (const [imp, re] of cases) linkError(() => link(`(module ${imp})`), re);
   });
 
-  it('rejects an export named like the link table the runtime adds', () => {
+  it('rejects export names the runtime keeps for its own tables', () => {
     for (const calls of ['shared-table', 'link-table'] as const) {
-      linkError(() => link(`(module (func (export "accrete:link") (result i32) i32.const 1))`, makeEnv({ calls })), /export 'accrete:link': the name is reserved for the runtime's link table/);
+      for (const name of ['accrete:link', 'accrete:funcs', 'accrete:']) {
+        linkError(() => link(`(module (func (export "${name}") (result i32) i32.const 1))`, makeEnv({ calls })), new RegExp(`export '${name}': names starting with 'accrete:' are reserved`));
+      }
     }
+    assert.equal(link(`(module (func (export "accrete") (result i32) i32.const 1))`).exports[0]!.name, 'accrete');
   });
 
   it('rejects what cannot be lowered: ref.func of an import, writes to immutable imports, cells in initialisers', () => {

@@ -18,7 +18,7 @@ import {
 } from '../wasm/decoder.js';
 import { VALTYPE_CODE, instr, type AnyValType } from '../wasm/instructions.js';
 import { ByteWriter, writeConst } from '../wasm/writer.js';
-import { LINK_EXPORT, WASM_HEADER, section as rawSection, vecSection, writeFuncType, writeFuncrefTable, writeLinkExport, writeMemoryImport, writeTableImport } from '../wasm/sections.js';
+import { LINK_EXPORT, RESERVED_EXPORT_PREFIX, WASM_HEADER, section as rawSection, vecSection, writeFuncType, writeFuncrefTable, writeMemoryImport, writeTableExport, writeTableImport } from '../wasm/sections.js';
 
 /** What the rewriter asks of the runtime. */
 export interface LinkEnv {
@@ -240,7 +240,7 @@ class Rewriter {
       } else this.globals.push({ kind: 'keep', index: kept++, mutable: g.type.mutable });
     });
     for (const e of m.exports) {
-      if (e.name === LINK_EXPORT) throw linkError(`export '${e.name}': the name is reserved for the runtime's link table`);
+      if (e.name.startsWith(RESERVED_EXPORT_PREFIX)) throw linkError(`export '${e.name}': names starting with '${RESERVED_EXPORT_PREFIX}' are reserved for the runtime's tables`);
       if (e.kind === 'func') {
         const p = this.funcs[e.index];
         if (!p) throw linkError(`export '${e.name}': function ${e.index} does not exist`);
@@ -422,7 +422,7 @@ class Rewriter {
     const funcExports = m.exports.filter((e) => e.kind === 'func');
     section(w, 7, funcExports.length + (link ? 1 : 0), (s) => {
       for (const e of funcExports) s.name(e.name).u8(0).u32(this.localFunc(e.index, 'an export'));
-      if (link) writeLinkExport(s, this.linkTable);
+      if (link) writeTableExport(s, LINK_EXPORT, this.linkTable);
     });
     if (m.start !== undefined) {
       const start = this.localFunc(m.start, 'the start function');

@@ -9,7 +9,7 @@ import { sigKey } from '../ir/nodes.js';
 import { analyze, type References } from '../ir/analyze.js';
 import { VALTYPE_CODE, instr, type InstrInfo } from '../wasm/instructions.js';
 import { ByteWriter, writeConst } from '../wasm/writer.js';
-import { WASM_HEADER, section, vecSection, writeFuncType, writeFuncrefTable, writeLinkExport, writeNameSection, writeStageImports } from '../wasm/sections.js';
+import { FUNCS_EXPORT, LINK_EXPORT, WASM_HEADER, section, vecSection, writeElementRun, writeFuncType, writeFuncrefTable, writeNameSection, writeStageImports, writeTableExport } from '../wasm/sections.js';
 
 /** How calls to functions of other stages are linked. */
 export type CallLinking = 'shared-table' | 'link-table';
@@ -45,6 +45,13 @@ export interface ModulePlan {
    * live code can reach yet, since the write happens before the commit publishes.
    */
   install?: ReadonlyArray<number | undefined> | undefined;
+  /**
+   * Hand all functions over in one table of the module's own (an active element segment, the
+   * table exported as FUNCS_EXPORT) instead of one export each: on V8 11 reading a function out of
+   * a table costs less than exporting it (the link-mechanisms notes in docs/performance.md).
+   * Not with `install`.
+   */
+  exportTable?: boolean;
 }
 
 /** What a module imports from `accrete` and which slots its link table holds. */
@@ -125,6 +132,7 @@ class ModuleEncoder {
   private readonly imports: ModuleImports = { memory: false, table: false, link: [], exn: false };
   private linkTableIdx = -1;
   private sharedTableIdx = -1;
+  private funcTableIdx = -1;
   private exnTypeIdx = -1;
   // Scratch writers shared by all encoders: encoding is synchronous and never re-entered.
   private readonly code = scratchCode.reset();
@@ -214,6 +222,10 @@ class ModuleEncoder {
       this.linkTableIdx = this.sharedTableIdx;
     }
     if (this.plan.install && ctx.calls !== 'shared-table') throw fail('Internal', 'installing by element segment needs shared-table linking');
+    if (this.plan.exportTable) {
+      if (this.plan.install) throw fail('Internal', 'a module either installs its functions or exports them in a table');
+      this.funcTableIdx = tables++;
+    }
     this.imports.memory = refs.memory;
     this.imports.table = this.sharedTableIdx >= 0;
     this.imports.exn = refs.exceptions;
@@ -245,16 +257,24 @@ class ModuleEncoder {
       s.u32(funcTypes.length);
       for (const t of funcTypes) s.u32(t);
     });
+    // Own tables, in index order: the link table, the table of exported functions.
     const link = ctx.calls === 'link-table' && this.linkTableIdx >= 0;
-    if (link) vecSection(w, 4, 1, (s) => writeFuncrefTable(s, this.imports.link.length));
-    // Exports: function i as "i", except those the module installs itself; the link table.
+    const table = this.funcTableIdx >= 0;
+    vecSection(w, 4, (link ? 1 : 0) + (table ? 1 : 0), (s) => {
+      if (link) writeFuncrefTable(s, this.imports.link.length);
+      if (table) writeFuncrefTable(s, funcs.length);
+    });
+    // Exports: function i as "i", except those the module installs itself or puts in its table.
     const install = this.plan.install;
+    const exported = table ? 0 : install ? funcs.length - install.filter((x) => x !== undefined).length : funcs.length;
     section(w, 7, (s) => {
-      s.u32((install ? funcs.length - install.filter((x) => x !== undefined).length : funcs.length) + (link ? 1 : 0));
-      funcs.forEach((_, i) => install?.[i] === undefined && s.name(String(i)).u8(0x00).u32(i));
-      if (link) writeLinkExport(s, this.linkTableIdx);
+      s.u32(exported + (link ? 1 : 0) + (table ? 1 : 0));
+      if (exported) funcs.forEach((_, i) => install?.[i] === undefined && s.name(String(i)).u8(0x00).u32(i));
+      if (link) writeTableExport(s, LINK_EXPORT, this.linkTableIdx);
+      if (table) writeTableExport(s, FUNCS_EXPORT, this.funcTableIdx);
     });
     if (install) this.elements(w, install);
+    else if (table) vecSection(w, 9, 1, (s) => writeElementRun(s, this.funcTableIdx, 0, 0, funcs.length));
     const codeAt = w.len;
     w.range(this.code.buf, 0, this.code.len);
     this.names(w);
@@ -295,11 +315,7 @@ class ModuleEncoder {
         if (!runStarts(i)) continue;
         let end = i + 1;
         while (end < install.length && !runStarts(end) && install[end] !== undefined) end++;
-        // Flags 2: active, explicit table index, then an element kind (funcref) and function indices.
-        s.u8(0x02).u32(this.sharedTableIdx);
-        writeConst(s, 'i32', install[i]!);
-        s.u8(0x0b).u8(0x00).u32(end - i);
-        for (let f = i; f < end; f++) s.u32(f);
+        writeElementRun(s, this.sharedTableIdx, install[i]!, i, end);
       }
     });
   }

@@ -5,7 +5,7 @@
 import { fail } from '../../runtime/errors.js';
 import type { Sig } from '../ir/nodes.js';
 import { sigKey } from '../ir/nodes.js';
-import { WASM_HEADER, section, vecSection, writeFuncType, writeFuncrefTable, writeLinkExport, writeNameSection, writeStageImports } from '../wasm/sections.js';
+import { LINK_EXPORT, WASM_HEADER, section, vecSection, writeFuncType, writeFuncrefTable, writeNameSection, writeStageImports, writeTableExport } from '../wasm/sections.js';
 import { ByteWriter } from '../wasm/writer.js';
 import { LINK_TABLE, RELOC, type BodyLayout, type CallLinking, type ModuleImports } from './encode.js';
 
@@ -146,7 +146,7 @@ export function mergeModules(name: string, ctx: MergeContext, parts: readonly Me
   if (linkTableIdx >= 0) vecSection(w, 4, 1, (s) => writeFuncrefTable(s, link.length));
   vecSection(w, 7, count + (linkTableIdx >= 0 ? 1 : 0), (s) => {
     for (let i = 0; i < count; i++) s.name(String(i)).u8(0x00).u32(i);
-    if (linkTableIdx >= 0) writeLinkExport(s, linkTableIdx);
+    if (linkTableIdx >= 0) writeTableExport(s, LINK_EXPORT, linkTableIdx);
   });
   section(w, 10, (s) => s.bytes(code.buf.subarray(0, code.len)));
   // Kept functions were numbered in this same order, so the names come out by index.

@@ -40,18 +40,29 @@ export function writeTableImport(w: ByteWriter): void {
 /**
  * The export name of a module's link table (link-table linking). The module defines the table
  * and the runtime fills it after instantiation: on V8 11 importing even an empty table costs more
- * than defining one (the link-mechanisms benchmark). Export names under "accrete:" are reserved.
+ * than defining one (the link-mechanisms benchmark).
  */
 export const LINK_EXPORT = 'accrete:link';
+/** The export name of the table a module hands its functions over in (`exportTable`). */
+export const FUNCS_EXPORT = 'accrete:funcs';
+/** Export names the runtime gives its own tables; a linked module may not use them. */
+export const RESERVED_EXPORT_PREFIX = 'accrete:';
 
 /** A table entry `(table min funcref)`, for a table section. */
 export function writeFuncrefTable(w: ByteWriter, min: number): void {
   w.u8(0x70).u8(0x00).u32(min);
 }
 
-/** The export entry of the link table at `index`. */
-export function writeLinkExport(w: ByteWriter, index: number): void {
-  w.name(LINK_EXPORT).u8(0x01).u32(index);
+/** The export entry of a table. */
+export function writeTableExport(w: ByteWriter, name: string, index: number): void {
+  w.name(name).u8(0x01).u32(index);
+}
+
+/** An active element segment putting functions [from, to) into `table` from entry `at`. */
+export function writeElementRun(w: ByteWriter, table: number, at: number, from: number, to: number): void {
+  // Flags 2: active, explicit table index, then an element kind (funcref) and function indices.
+  w.u8(0x02).u32(table).u8(0x41).s32(at).u8(0x0b).u8(0x00).u32(to - from);
+  for (let f = from; f < to; f++) w.u32(f);
 }
 
 /** `(import "accrete" "memory" ...)`: the runtime memory, shared (with its maximum) or not. */
