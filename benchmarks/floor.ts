@@ -99,3 +99,55 @@ export function linkingModule(how: LinkMechanism, k: number, shared = 0): Uint8A
   });
   return w.finish();
 }
+
+/** How a hand-encoded loop reaches `inc` (x + 1): the engine's own cost of each kind of call. */
+export type CallKind = 'direct' | 'indirect, same module' | 'indirect, other module';
+
+/**
+ * Loops `acc = inc(acc)` n times, exported as `run(n) → n`, one per kind of call: a direct call,
+ * a `call_indirect` through the module's own table, and one through an imported table whose
+ * entry is another module's function (what a cross-stage call is, minus Accrete).
+ */
+export function callLoops(): Record<CallKind, (n: number) => number> {
+  const typeSection = (w: ByteWriter) => section(w, 1, () => w.bytes([0x01, 0x60, 0x01, 0x7f, 0x01, 0x7f]));
+  const inc = [0x00, 0x20, 0x00, 0x41, 0x01, 0x6a, 0x0b];
+  const lib = new ByteWriter(64);
+  lib.bytes(HEADER);
+  typeSection(lib);
+  section(lib, 3, () => lib.u32(1).u8(0));
+  section(lib, 7, () => lib.u32(1).name('inc').u8(0).u32(0));
+  section(lib, 10, () => lib.u32(1).u32(inc.length).bytes(inc));
+  const other = new WebAssembly.Instance(new WebAssembly.Module(lib.finish() as BufferSource), {});
+  const shared = new WebAssembly.Table({ initial: 1, element: 'anyfunc' });
+  shared.set(0, other.exports['inc'] as never);
+
+  // Imported table 0 (other's inc), own table 1 (own inc); functions: 0 inc, 1–3 the loops.
+  const calls: Record<CallKind, number[]> = {
+    direct: [0x10, 0x00],
+    'indirect, same module': [0x41, 0x00, 0x11, 0x00, 0x01],
+    'indirect, other module': [0x41, 0x00, 0x11, 0x00, 0x00],
+  };
+  const kinds = Object.keys(calls) as CallKind[];
+  const w = new ByteWriter(256);
+  w.bytes(HEADER);
+  typeSection(w);
+  section(w, 2, () => w.u32(1).name('l').name('t').u8(0x01).u8(0x70).u8(0x00).u32(1));
+  section(w, 3, () => w.u32(4).u8(0).u8(0).u8(0).u8(0));
+  section(w, 4, () => w.u32(1).u8(0x70).u8(0x00).u32(1));
+  section(w, 7, () => {
+    w.u32(kinds.length);
+    kinds.forEach((k, i) => w.name(k).u8(0).u32(i + 1));
+  });
+  section(w, 9, () => w.u32(1).u8(0x02).u32(1).u8(0x41).s32(0).u8(0x0b).u8(0x00).u32(1).u32(0));
+  section(w, 10, () => {
+    w.u32(4);
+    w.u32(inc.length).bytes(inc);
+    for (const k of kinds) {
+      // (local $acc i32) loop: acc = call(acc); n -= 1; br_if n; end; acc
+      const body = [0x01, 0x01, 0x7f, 0x03, 0x40, 0x20, 0x01, ...calls[k], 0x21, 0x01, 0x20, 0x00, 0x41, 0x01, 0x6b, 0x22, 0x00, 0x0d, 0x00, 0x0b, 0x20, 0x01, 0x0b];
+      w.u32(body.length).bytes(body);
+    }
+  });
+  const inst = new WebAssembly.Instance(new WebAssembly.Module(w.finish() as BufferSource), { l: { t: shared } });
+  return inst.exports as unknown as Record<CallKind, (n: number) => number>;
+}
