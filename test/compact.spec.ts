@@ -2,6 +2,8 @@
 // redefinition semantics and backedges.
 
 import assert from 'node:assert/strict';
+import type { FuncBuilder } from '../codegen/ir/builder.js';
+import { LAYOUT_MAX_RELOCS } from '../codegen/lower/encode.js';
 import type { Runtime } from '../runtime/index.js';
 import { LINKINGS, newRuntime, throwsCode } from './helpers.js';
 
@@ -52,6 +54,20 @@ for (const linking of LINKINGS) {
       assert.notEqual(rt.internals.stages.get('big')!.code!.instance, rt.internals.stages.get('tiny')!.code!.instance);
       assert.equal(rt.fn('big32')(), 32);
       assert.equal(rt.fn('edge31')(), 31);
+    });
+
+    it('leaves a stage whose code has more references than a layout records in its own module', async () => {
+      const rt = await newRuntime({ linking, compactAfter: 0 });
+      rt.stage('lib').func('one', '-> i32', (b) => b.i32(1)).commitSync();
+      // Each call through a slot takes 3 or 4 relocations (slot, type, table, link entry).
+      const caller = (calls: number) => (b: FuncBuilder) => Array.from({ length: calls }, () => b.call('one')).reduce((x, y) => b.i32.add(x, y));
+      rt.stage('few').func('few', '-> i32', caller(50)).commitSync();
+      rt.stage('many').func('many', '-> i32', caller(LAYOUT_MAX_RELOCS / 2)).commitSync();
+      rt.stage('tiny').func('t', '-> i32', (b) => b.i32(7)).commitSync();
+      assert.equal(rt.internals.stages.get('many')!.code!.layout, undefined);
+      assert.deepEqual(rt.compact()!.stages, ['lib', 'few', 'tiny']);
+      assert.notEqual(rt.internals.stages.get('many')!.code!.instance, rt.internals.stages.get('few')!.code!.instance);
+      assert.deepEqual([rt.fn('few')(), rt.fn('many')(), rt.fn('t')()], [50, LAYOUT_MAX_RELOCS / 2, 7]);
     });
 
     it('still sees a redefinition of a function it calls across stages', async () => {

@@ -37,7 +37,11 @@ export interface ModulePlan {
   ctx: LowerContext;
   /** `analyze(funcs)`, if the caller already has it. */
   refs?: References;
-  /** Record the body layout (spans and relocations) that compaction copies bodies by. */
+  /**
+   * Record the body layout (spans and relocations) that compaction copies bodies by, unless the
+   * module needs more than LAYOUT_MAX_RELOCS relocations: then recording stops (a bounded cost
+   * per stage) and the module keeps no layout, which leaves it out of compaction.
+   */
   layout?: boolean;
   /**
    * Per function, a slot of the shared table its module writes it into when instantiated (an
@@ -80,6 +84,12 @@ export interface EncodedModule {
  * position from the start of the body's instructions (-1 for SLOT and CELL), the kind, the value.
  */
 export const RELOC = { FUNC: 0, TYPE: 1, TABLE: 2, LINK: 3, SLOT: 4, CELL: 5 } as const;
+/**
+ * Most relocations a module's layout records. Compaction saves a module's ~15 KB of engine
+ * overhead; a module with more references than this is big enough to keep its own, and
+ * recording (and keeping) thousands of relocations would cost more than merging saves.
+ */
+export const LAYOUT_MAX_RELOCS = 512;
 /** TABLE relocations say which table: the module's link table or the shared table. */
 export const LINK_TABLE = 0;
 export const SHARED_TABLE = 1;
@@ -150,9 +160,12 @@ class ModuleEncoder {
   private readonly spans: number[] = [];
   private readonly relocs: number[] = [];
   private instrBase = 0;
+  private recording: boolean;
 
   private reloc(kind: number, value: number, at = true): void {
-    if (this.plan.layout) this.relocs.push(at ? this.body.len - this.instrBase : -1, kind, value);
+    if (!this.recording) return;
+    if (this.relocs.length >= 3 * LAYOUT_MAX_RELOCS) this.recording = false;
+    else this.relocs.push(at ? this.body.len - this.instrBase : -1, kind, value);
   }
 
   private cell(e: { name: string; sym?: SymbolInfo }): number {
@@ -170,6 +183,7 @@ class ModuleEncoder {
   }
 
   constructor(private readonly plan: ModulePlan) {
+    this.recording = plan.layout === true;
     // Only functions some function of the module calls directly need an index by name.
     const direct = plan.refs?.directCalls;
     if (direct && direct.size === 0) return;
@@ -284,7 +298,7 @@ class ModuleEncoder {
       imports: i.memory || i.table || i.exn || i.link.length ? i : NO_IMPORTS,
       slotRefs: this.slotRefs ? [...this.slotRefs] : [],
       cellRefs: this.cellRefs ? [...this.cellRefs] : [],
-      layout: this.plan.layout ? this.layout(funcTypes, codeAt) : undefined,
+      layout: this.recording ? this.layout(funcTypes, codeAt) : undefined,
     };
   }
 
@@ -342,7 +356,7 @@ class ModuleEncoder {
       for (const e of f.body) this.expr(e);
       c.u8(0x0b);
       c.patch(size);
-      if (this.plan.layout) this.spans.push(0, size + 5, this.instrBase, c.len, this.relocs.length);
+      if (this.recording) this.spans.push(0, size + 5, this.instrBase, c.len, this.relocs.length);
       return;
     }
     this.extraLocals = [];
@@ -354,7 +368,7 @@ class ModuleEncoder {
     const instrAt = c.len;
     c.range(b.buf, 0, b.len);
     c.patch(size);
-    if (this.plan.layout) this.spans.push(0, size + 5, instrAt, c.len, this.relocs.length);
+    if (this.recording) this.spans.push(0, size + 5, instrAt, c.len, this.relocs.length);
   }
 
   private scratch(t: ValType): number {
