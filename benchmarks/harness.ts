@@ -265,7 +265,7 @@ export function markdown(r: CaseResult, charts?: string): string {
     lines.push('', '| target | measured | met |', '| --- | ---: | :---: |');
     for (const v of r.verdicts) lines.push(`| ${v.what} | ${v.value} | ${v.met ? 'yes' : '**no**'} |`);
   }
-  if (r.repeats && r.repeats.length > 1) {
+  if (r.repeats && r.repeats.length > 1 && r.verdicts.length) {
     lines.push('', `Over ${r.repeats.length} runs (each in a fresh process; median, range):`, '', '| target | measured | met |', '| --- | ---: | :---: |');
     r.verdicts.forEach((_, i) => {
       const v = repeatedVerdict(r.repeats!, i);
