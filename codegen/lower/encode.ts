@@ -51,9 +51,9 @@ export interface ModulePlan {
   install?: ReadonlyArray<number | undefined> | undefined;
   /**
    * Hand all functions over in one table of the module's own (an active element segment, the
-   * table exported as FUNCS_EXPORT) instead of one export each: on V8 11 reading a function out of
-   * a table costs less than exporting it (the link-mechanisms notes in docs/performance.md).
-   * Not with `install`.
+   * table exported as FUNCS_EXPORT) instead of one export each: on V8 11 reading functions out of
+   * a table costs less than exporting them from 10 functions on (docs/linking.md, "Installing a
+   * stage's functions"). Not with `install`.
    */
   exportTable?: boolean;
 }
