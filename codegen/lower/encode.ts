@@ -418,15 +418,8 @@ class ModuleEncoder {
     if (result === 'unreachable' && last && last.type !== 'none' && last.type !== 'unreachable') this.body.u8(0x1a);
   }
 
+  // One call per node (trees can be a chain of thousands of operations).
   private expr(e: Expr): void {
-    this.node(e);
-    // A block, loop, if or try that never completes has the empty block type in wasm, so what
-    // follows would see an empty stack; an `unreachable` after it (never executed) makes the
-    // stack polymorphic again, as the IR's type says.
-    if (e.type === 'unreachable' && (e.k === 'block' || e.k === 'loop' || e.k === 'if' || e.k === 'try')) this.body.u8(0x00);
-  }
-
-  private node(e: Expr): void {
     const b = this.body;
     const ctx = this.plan.ctx;
     switch (e.k) {
@@ -475,7 +468,7 @@ class ModuleEncoder {
         this.seq(e.body, e.type);
         this.labels.pop();
         b.u8(0x0b);
-        return;
+        return this.afterConstruct(e.type);
       case 'if':
         this.expr(e.cond);
         b.u8(0x04);
@@ -488,7 +481,7 @@ class ModuleEncoder {
         }
         this.labels.pop();
         b.u8(0x0b);
-        return;
+        return this.afterConstruct(e.type);
       case 'br':
         if (e.value) this.expr(e.value);
         if (e.cond) this.expr(e.cond);
@@ -529,8 +522,18 @@ class ModuleEncoder {
       case 'throw':
         return this.throwExpr(e.id, e.params, e.args);
       case 'try':
-        return this.tryExpr(e);
+        this.tryExpr(e);
+        return this.afterConstruct(e.type);
     }
+  }
+
+  /**
+   * A block, loop, if or try that never completes has the empty block type in wasm, so what
+   * follows would see an empty stack; an `unreachable` after it (never executed) makes the stack
+   * polymorphic again, as the IR's type says.
+   */
+  private afterConstruct(type: ExprType): void {
+    if (type === 'unreachable') this.body.u8(0x00);
   }
 
   private call(e: CallExpr): void {
