@@ -3,7 +3,7 @@
 // Publishing cannot fail on valid state; everything before it is undone by `abandon`.
 
 import { optimizerLoaded, optimizerSync } from '../codegen/optimizer.js';
-import { FUNCS_EXPORT, LINK_EXPORT } from '../codegen/wasm/sections.js';
+import { FUNCS_EXPORT, LINK_EXPORT, START_EXPORT } from '../codegen/wasm/sections.js';
 import { lap, type PendingUnit, type Plan } from './commit.js';
 import type { Core, StageRecord, Unit } from './core.js';
 import { AccreteError, fail } from './errors.js';
@@ -49,12 +49,23 @@ function importsOf(core: Core, u: PendingUnit): WebAssembly.Imports {
 
 /**
  * The module's own tables: its link table (when it has link-table entries), which installation
- * fills, and the table it hands its functions over in, if it was encoded with one.
+ * fills, and the table it hands its functions over in, if it was encoded with one. A linked
+ * module's start function runs here, once its link table holds what the slots hold now (as the
+ * shared table would at instantiation); installation fills the table again, after this plan's
+ * own slot writes.
  */
-function tablesOf(u: PendingUnit): void {
+function tablesOf(core: Core, u: PendingUnit): void {
   const exp = u.instance!.exports;
   u.linkTable = u.imports?.link.length ? (exp[LINK_EXPORT] as WebAssembly.Table) : undefined;
   u.funcTable = exp[FUNCS_EXPORT] as WebAssembly.Table | undefined;
+  const start = u.kind === 'link' ? (exp[START_EXPORT] as (() => void) | undefined) : undefined;
+  if (!start) return;
+  if (u.linkTable) core.slots.fillLinkTable(u.linkTable, u.imports!.link);
+  try {
+    start();
+  } catch (e) {
+    throw instantiateFailure(u, e);
+  }
 }
 
 /** Parts of a shared module take the module, instance and link table of its primary part. */
@@ -83,7 +94,7 @@ export function realizeSync(core: Core, plan: Plan): void {
     } catch (e) {
       throw instantiateFailure(u, e);
     }
-    tablesOf(u);
+    tablesOf(core, u);
     plan.stats.instantiate += lap(plan);
   }
   shareRealized(plan);
@@ -105,7 +116,7 @@ export async function realizeAsync(core: Core, plan: Plan): Promise<void> {
     } catch (e) {
       throw instantiateFailure(u, e);
     }
-    tablesOf(u);
+    tablesOf(core, u);
     plan.stats.instantiate += lap(plan);
   }
   shareRealized(plan);

@@ -81,12 +81,17 @@ export class SlotTable {
 
   /** A link table whose entry i holds slot `slots[i]`: fill it now and keep it in step with writes. */
   attachLinkTable(t: WebAssembly.Table, slots: readonly number[]): void {
+    this.fillLinkTable(t, slots);
+    this.links.attach(t, slots);
+  }
+
+  /** Entry i of `t` gets what slot `slots[i]` holds now. */
+  fillLinkTable(t: WebAssembly.Table, slots: readonly number[]): void {
     const fns = this.fns;
     for (let i = 0; i < slots.length; i++) {
       const f = fns[slots[i]!];
       t.set(i, (f === IN_TABLE ? this.get(slots[i]!) : (f ?? null)) as never);
     }
-    this.links.attach(t, slots);
   }
 
   detachLinkTable(t: WebAssembly.Table, slots: readonly number[]): void {

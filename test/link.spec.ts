@@ -141,5 +141,24 @@ for (const linking of LINKINGS) {
       throwsCode(() => rt.linkSync(wat('(module (func $s unreachable) (start $s) (func (export "fine") (result i32) (i32.const 1)))')), 'InstantiateError', /unreachable/);
       assertUnchanged(before, rt);
     });
+
+    it('runs a start function that calls runtime functions, on every engine', async () => {
+      // Under link-table linking the runtime fills the link table, then calls the start function.
+      const rt = await world(linking);
+      const text = `(module
+        (import "accrete" "add" (func $add (param i32 i32) (result i32)))
+        (import "accrete" "counter" (global $c (mut i64)))
+        (global $seen (mut i32) (i32.const 0))
+        (func $init (global.set $seen (call $add (i32.const 40) (i32.const 2))) (global.set $c (i64.const 99)))
+        (start $init)
+        (func (export "seen") (result i32) (global.get $seen)))`;
+      rt.linkSync(wat(text));
+      assert.equal(rt.fn('seen')(), 42);
+      assert.equal(rt.getGlobal('counter'), 99n);
+      const before = snapshot(rt);
+      const trapping = text.replace('(i32.const 40)', '(i32.const 40) (drop) (unreachable)').replace('"seen"', '"seen2"');
+      throwsCode(() => rt.linkSync(wat(trapping)), 'InstantiateError', /unreachable/);
+      assertUnchanged(before, rt);
+    });
   });
 }

@@ -18,7 +18,7 @@ import {
 } from '../wasm/decoder.js';
 import { VALTYPE_CODE, instr, type AnyValType } from '../wasm/instructions.js';
 import { ByteWriter, writeConst } from '../wasm/writer.js';
-import { LINK_EXPORT, RESERVED_EXPORT_PREFIX, WASM_HEADER, section as rawSection, vecSection, writeFuncType, writeFuncrefTable, writeMemoryImport, writeTableExport, writeTableImport } from '../wasm/sections.js';
+import { LINK_EXPORT, RESERVED_EXPORT_PREFIX, START_EXPORT, WASM_HEADER, section as rawSection, vecSection, writeFuncType, writeFuncrefTable, writeMemoryImport, writeTableExport, writeTableImport } from '../wasm/sections.js';
 
 /** What the rewriter asks of the runtime. */
 export interface LinkEnv {
@@ -420,14 +420,15 @@ class Rewriter {
       }
     });
     const funcExports = m.exports.filter((e) => e.kind === 'func');
-    section(w, 7, funcExports.length + (link ? 1 : 0), (s) => {
+    const start = m.start !== undefined ? this.localFunc(m.start, 'the start function') : undefined;
+    // With a link table the runtime calls the start function, once the table is filled.
+    const deferStart = link && start !== undefined;
+    section(w, 7, funcExports.length + (link ? 1 : 0) + (deferStart ? 1 : 0), (s) => {
       for (const e of funcExports) s.name(e.name).u8(0).u32(this.localFunc(e.index, 'an export'));
       if (link) writeTableExport(s, LINK_EXPORT, this.linkTable);
+      if (deferStart) s.name(START_EXPORT).u8(0).u32(start);
     });
-    if (m.start !== undefined) {
-      const start = this.localFunc(m.start, 'the start function');
-      section(w, 8, -1, (s) => s.u32(start));
-    }
+    if (start !== undefined && !deferStart) section(w, 8, -1, (s) => s.u32(start));
     section(w, 9, m.elems.length, (s) => m.elems.forEach((e) => this.elem(s, e)));
     if (m.dataCount !== undefined) section(w, 12, -1, (s) => s.u32(m.dataCount!));
     section(w, 10, m.codes.length, (s) => m.codes.forEach((_, i) => this.body(s, i)));

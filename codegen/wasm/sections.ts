@@ -45,6 +45,12 @@ export function writeTableImport(w: ByteWriter): void {
 export const LINK_EXPORT = 'accrete:link';
 /** The export name of the table a module hands its functions over in (`exportTable`). */
 export const FUNCS_EXPORT = 'accrete:funcs';
+/**
+ * The export name of a linked module's start function when it has a link table: the table is
+ * filled after instantiation, so the runtime calls the start function then, instead of the
+ * engine calling it during instantiation, when its calls through the table would trap.
+ */
+export const START_EXPORT = 'accrete:start';
 /** Export names the runtime gives its own tables; a linked module may not use them. */
 export const RESERVED_EXPORT_PREFIX = 'accrete:';
 
