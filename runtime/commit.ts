@@ -14,7 +14,7 @@ import { encodeThunks, type ThunkSpec } from '../codegen/lower/thunks.js';
 import { optimizerSync } from '../codegen/optimizer.js';
 import { runPasses } from '../codegen/passes/registry.js';
 import type { Core, RelinkResult, StageRecord, Unit } from './core.js';
-import { AccreteError, fail } from './errors.js';
+import { AccreteError, fail, stackLimit } from './errors.js';
 import { align } from './layout.js';
 import type { Tier } from './options.js';
 import type { Def, Stage, StageStats } from './stage.js';
@@ -135,6 +135,7 @@ export function abandon(plan: Plan): void {
 
 /** Place an error in a stage/definition, wrapping foreign errors thrown by user callbacks. */
 export function placed(e: unknown, stage: string, definition?: string): AccreteError {
+  e = stackLimit(e, {});
   if (e instanceof AccreteError) return e.at({ stage, ...(definition !== undefined ? { definition } : {}) });
   const msg = e instanceof Error ? e.message : String(e);
   return fail('InvalidBody', `the body builder threw: ${msg}`, { stage, ...(definition !== undefined ? { definition } : {}) }, { cause: e });
@@ -206,7 +207,7 @@ export function planStage(core: Core, stage: Stage): Plan {
     return plan;
   } catch (e) {
     abandon(plan);
-    throw e;
+    throw stackLimit(e, { stage: stage.name });
   }
 }
 

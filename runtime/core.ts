@@ -97,6 +97,8 @@ export class Core implements Resolver {
   stageSeq = 0;
   /** Set while body callbacks run: a commit from inside one would see half-planned state. */
   building = false;
+  /** Set while a linked module's start function runs, before its link publishes: the same. */
+  starting = false;
   /**
    * Fewest functions for which a stage's module hands them over in bulk instead of one export
    * each. Under shared-table linking it writes its fresh functions into their slots itself (see

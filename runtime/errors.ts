@@ -126,6 +126,15 @@ export function fail(code: ErrorCode, message: string, site: ErrorSite = {}, opt
   return new classOf[code](code, message, site, options);
 }
 
+/**
+ * The tree walkers (analysis, lowering, encoding) recurse once per nesting level: a body nested
+ * thousands of levels deep exhausts the JavaScript stack. That is a limit, not a bug: say so.
+ */
+export function stackLimit(e: unknown, site: ErrorSite): unknown {
+  if (!(e instanceof RangeError) || !/call stack/i.test(e.message)) return e;
+  return fail('ResourceExhausted', 'a function body is nested too deeply to compile (the JavaScript stack ran out); hold intermediate results in locals to flatten long expression chains', site, { cause: e });
+}
+
 /** An exception thrown by Accrete code with a runtime tag, as seen from JS. */
 export class AccreteException extends Error {
   constructor(

@@ -49,22 +49,41 @@ function importsOf(core: Core, u: PendingUnit): WebAssembly.Imports {
 
 /**
  * The module's own tables: its link table (when it has link-table entries), which installation
- * fills, and the table it hands its functions over in, if it was encoded with one. A linked
- * module's start function runs here, once its link table holds what the slots hold now (as the
- * shared table would at instantiation); installation fills the table again, after this plan's
- * own slot writes.
+ * fills, and the table it hands its functions over in, if it was encoded with one.
  */
-function tablesOf(core: Core, u: PendingUnit): void {
+function tablesOf(u: PendingUnit): void {
   const exp = u.instance!.exports;
   u.linkTable = u.imports?.link.length ? (exp[LINK_EXPORT] as WebAssembly.Table) : undefined;
   u.funcTable = exp[FUNCS_EXPORT] as WebAssembly.Table | undefined;
-  const start = u.kind === 'link' ? (exp[START_EXPORT] as (() => void) | undefined) : undefined;
+}
+
+/**
+ * A linked module's start function, which the rewriter left for the runtime to call (see
+ * START_EXPORT). It runs once, just before the link publishes: with the link table holding what
+ * the slots hold and the module's exported globals holding their initial values, as when an
+ * engine runs a start function, on either linking; never again when the module is relinked. A
+ * trap, or a change to the runtime tried from inside it, fails the link and changes nothing (the
+ * globals it wrote are this plan's fresh cells). Installation fills the link table again, after
+ * this plan's own slot writes.
+ */
+export function startLinked(core: Core, plan: Plan): void {
+  const u = plan.code;
+  if (plan.kind !== 'link' || !u?.instance) return;
+  const start = u.instance.exports[START_EXPORT] as (() => void) | undefined;
   if (!start) return;
   if (u.linkTable) core.slots.fillLinkTable(u.linkTable, u.imports!.link);
+  if (plan.memWrites.length) {
+    const v = core.view();
+    for (const w of plan.memWrites) w(v);
+    plan.memWrites.length = 0;
+  }
+  core.starting = true;
   try {
     start();
   } catch (e) {
     throw instantiateFailure(u, e);
+  } finally {
+    core.starting = false;
   }
 }
 
@@ -94,7 +113,7 @@ export function realizeSync(core: Core, plan: Plan): void {
     } catch (e) {
       throw instantiateFailure(u, e);
     }
-    tablesOf(core, u);
+    tablesOf(u);
     plan.stats.instantiate += lap(plan);
   }
   shareRealized(plan);
@@ -116,7 +135,7 @@ export async function realizeAsync(core: Core, plan: Plan): Promise<void> {
     } catch (e) {
       throw instantiateFailure(u, e);
     }
-    tablesOf(core, u);
+    tablesOf(u);
     plan.stats.instantiate += lap(plan);
   }
   shareRealized(plan);

@@ -3,9 +3,9 @@
 
 import { loadOptimizer } from '../codegen/optimizer.js';
 import { abandon, codeUnit, newPlan, now, planStage, readValue, writeValue, type Plan } from './commit.js';
-import { publish, realizeAsync, realizeSync } from './realize.js';
+import { publish, realizeAsync, realizeSync, startLinked } from './realize.js';
 import { Core, type FnCell } from './core.js';
-import { fail } from './errors.js';
+import { fail, stackLimit } from './errors.js';
 import { chooseLinking, detectFeatures, engineInfo, type EngineInfo, type Features } from './features.js';
 import { PAGE, makeLayout, writeHeader, type Layout } from './layout.js';
 import { resolveOptions, type RuntimeOptions, type Tier } from './options.js';
@@ -137,6 +137,7 @@ export class Runtime {
     const plan = make();
     try {
       realizeSync(this.core, plan);
+      startLinked(this.core, plan);
     } catch (e) {
       abandon(plan);
       throw e;
@@ -195,6 +196,7 @@ export class Runtime {
 
   /** Merge stages that each have a baseline module of their own into one module (default: all of them). */
   compact(stageNames?: readonly string[]): CompactionInfo | undefined {
+    this.notBuilding();
     return compactNow(this.core, stageNames);
   }
 
@@ -216,6 +218,12 @@ export class Runtime {
         // Another commit published while this one compiled: what it planned may be stale.
         if (plan.generation === this.core.generation) {
           plan.clock = now(); // the wait for this continuation is not wiring
+          try {
+            startLinked(this.core, plan);
+          } catch (e) {
+            abandon(plan);
+            throw e;
+          }
           return this.afterPublish(publish(this.core, plan, true));
         }
         abandon(plan);
@@ -284,6 +292,7 @@ export class Runtime {
   /** Changing the runtime from inside a body callback would pull the ground from under the commit running it. */
   private notBuilding(stage?: string): void {
     if (this.core.building) throw fail('StageState', `cannot change the runtime from inside a function body callback (build bodies from data; commit afterwards)`, stage !== undefined ? { stage } : {});
+    if (this.core.starting) throw fail('StageState', `cannot change the runtime from inside a linked module's start function (it runs before the module's link publishes)`, stage !== undefined ? { stage } : {});
   }
 
   /** Describe a symbol, or undefined if no live symbol has this name. */
@@ -391,6 +400,7 @@ export class Runtime {
 
   /** The same, synchronously (binaryen must be loaded for the optimizing tier). */
   retierSync(stageName: string, tier: Tier = 'optimizing'): StageInfo {
+    this.notBuilding(stageName);
     const rec = this.core.stages.get(stageName);
     if (!rec) throw fail('UnknownStage', `no live stage named '${stageName}'`, { stage: stageName });
     if (tier !== 'baseline' && tier !== 'optimizing') throw new TypeError(`tier must be 'baseline' or 'optimizing', got ${String(tier)}`);
@@ -403,7 +413,7 @@ export class Runtime {
       realizeSync(this.core, plan);
     } catch (e) {
       abandon(plan);
-      throw e;
+      throw stackLimit(e, { stage: stageName });
     }
     const info = publish(this.core, plan, false);
     rec.tier = tier;

@@ -89,6 +89,21 @@ describe('errors leave the runtime unchanged', () => {
     assert.equal(rt.fn('small')(), 1);
   });
 
+  it('a body nested deeper than the JavaScript stack allows', async () => {
+    const rt = await populated();
+    const before = snapshot(rt);
+    const deep = (b: Parameters<Parameters<ReturnType<typeof rt.stage>['func']>[2]>[0]) => {
+      let e = b.param(0);
+      for (let i = 0; i < 50_000; i++) e = b.i32.add(e, b.i32(1));
+      return e;
+    };
+    const e = throwsCode(() => rt.stage('deep').global('ok', 'i32', 1).func('chain', 'i32 -> i32', deep).commitSync(), 'ResourceExhausted', /nested too deeply to compile/);
+    assert.equal(e.stage, 'deep');
+    assertUnchanged(before, rt);
+    rt.stage('flat').func('chain', 'i32 -> i32', (b) => b.i32.add(b.param(0), b.i32(1))).commitSync();
+    assert.equal(rt.fn('chain')(1), 2);
+  });
+
   it('globals region exhaustion', async () => {
     const rt = await populated();
     const before = snapshot(rt);

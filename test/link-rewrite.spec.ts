@@ -69,7 +69,7 @@ function instantiate(r: RewrittenModule, shared = false): Linked {
     assert.equal(link.length, r.imports.link.length);
     r.imports.link.forEach((slot, k) => link.set(k, table.get(slot)));
   }
-  // With a link table the start function is the runtime's to call, once the table is filled.
+  // The start function is the runtime's to call, once the link table is filled.
   (inst.exports['accrete:start'] as (() => void) | undefined)?.();
   return { exports: inst.exports as Linked['exports'], view: new DataView(memory.buffer), table };
 }
@@ -306,8 +306,8 @@ describe('rewriteModule: index shifting', () => {
       const r = link(TEXT, makeEnv({ calls }));
       const m = parseModule(r.bytes);
       assert.deepEqual(m.imports.map((i) => i.name), calls === 'shared-table' ? ['table', 'memory'] : ['memory']);
-      assert.equal(m.start === undefined, calls === 'link-table', 'with a link table the runtime calls the start function');
-      assert.equal(m.exports.some((e) => e.name === 'accrete:start'), calls === 'link-table');
+      assert.equal(m.start, undefined, 'the runtime calls the start function');
+      assert.ok(m.exports.some((e) => e.name === 'accrete:start'));
       assert.equal(m.elems[0]!.table, 1, 'the own table follows the imported one');
       const { exports, view } = instantiate(r);
       assert.equal(view.getInt32(0, true), 77, 'the start function ran');

@@ -160,5 +160,57 @@ for (const linking of LINKINGS) {
       throwsCode(() => rt.linkSync(wat(trapping)), 'InstantiateError', /unreachable/);
       assertUnchanged(before, rt);
     });
+
+    it("runs the start function once, after the module's exported globals hold their initial values", async () => {
+      const rt = await world(linking);
+      let starts = 0;
+      rt.stage('counting').host('started', '-> ()', () => void starts++).commitSync();
+      rt.linkSync(
+        wat(`(module
+          (import "accrete" "started" (func $started))
+          (import "accrete" "K" (global $k i32))
+          (global $x (export "x") (mut i32) (i32.const 5))
+          (global $seen (mut i32) (i32.const -1))
+          (func $init (call $started) (global.set $seen (global.get $x)) (global.set $x (i32.const 42)))
+          (start $init)
+          (func (export "seen") (result i32) (i32.add (global.get $seen) (global.get $k))))`),
+      );
+      assert.deepEqual([rt.fn('seen')(), rt.getGlobal('x'), starts], [5 + 7, 42, 1], 'the start saw x = 5 and its write stayed');
+      // Redefining the constant it folded relinks the module: a new instance, no second start.
+      rt.stage('k2').constant('K', 'i32', 8, { redefine: true }).commitSync();
+      assert.deepEqual([rt.fn('seen')(), starts], [-1 + 8, 1]);
+    });
+
+    it('rejects a start function that takes parameters or returns a value, as the engine would', async () => {
+      const rt = await world(linking);
+      const before = snapshot(rt);
+      // (type (i32) -> i32) (func (type 0) local.get 0) (start 0): valid text to binaryen's parser only as bytes.
+      const section = (id: number, body: number[]) => [id, body.length, ...body];
+      const bytes = new Uint8Array([
+        0, 0x61, 0x73, 0x6d, 1, 0, 0, 0,
+        ...section(1, [1, 0x60, 1, 0x7f, 1, 0x7f]),
+        ...section(3, [1, 0]),
+        ...section(8, [0]),
+        ...section(10, [1, 4, 0, 0x20, 0, 0x0b]),
+      ]);
+      assert.throws(() => new WebAssembly.Module(bytes), /start function/);
+      throwsCode(() => rt.linkSync(bytes), 'LinkError', /the start function must take no parameters and return nothing, not \(i32\) -> i32/);
+      assertUnchanged(before, rt);
+    });
+
+    it('refuses changes to the runtime from inside a start function, and the link fails cleanly', async () => {
+      const rt = await world(linking);
+      rt.stage('nested')
+        .host('commitInside', '-> ()', () => void rt.stage('inner').func('x', '-> i32', (b) => b.i32(1)).commitSync())
+        .commitSync();
+      const before = snapshot(rt);
+      throwsCode(
+        () => rt.linkSync(wat(`(module (import "accrete" "commitInside" (func $c)) (func $s (call $c)) (start $s) (func (export "x") (result i32) (i32.const 2)))`)),
+        'StageState',
+        /from inside a linked module's start function/,
+      );
+      assertUnchanged(before, rt);
+      assert.equal(rt.lookup('x'), undefined);
+    });
   });
 }

@@ -420,15 +420,14 @@ class Rewriter {
       }
     });
     const funcExports = m.exports.filter((e) => e.kind === 'func');
-    const start = m.start !== undefined ? this.localFunc(m.start, 'the start function') : undefined;
-    // With a link table the runtime calls the start function, once the table is filled.
-    const deferStart = link && start !== undefined;
-    section(w, 7, funcExports.length + (link ? 1 : 0) + (deferStart ? 1 : 0), (s) => {
+    const start = m.start !== undefined ? this.startFunc(m.start) : undefined;
+    // The runtime calls the start function (START_EXPORT): the engine would call it before the
+    // link table is filled and the module's exported globals hold their initial values.
+    section(w, 7, funcExports.length + (link ? 1 : 0) + (start !== undefined ? 1 : 0), (s) => {
       for (const e of funcExports) s.name(e.name).u8(0).u32(this.localFunc(e.index, 'an export'));
       if (link) writeTableExport(s, LINK_EXPORT, this.linkTable);
-      if (deferStart) s.name(START_EXPORT).u8(0).u32(start);
+      if (start !== undefined) s.name(START_EXPORT).u8(0).u32(start);
     });
-    if (start !== undefined && !deferStart) section(w, 8, -1, (s) => s.u32(start));
     section(w, 9, m.elems.length, (s) => m.elems.forEach((e) => this.elem(s, e)));
     if (m.dataCount !== undefined) section(w, 12, -1, (s) => s.u32(m.dataCount!));
     section(w, 10, m.codes.length, (s) => m.codes.forEach((_, i) => this.body(s, i)));
@@ -443,6 +442,14 @@ class Rewriter {
     });
     this.names(w);
     return w.finish();
+  }
+
+  /** The start function's new index; like the engine, only a function of type [] -> [] may start. */
+  private startFunc(index: number): number {
+    const f = this.localFunc(index, 'the start function');
+    const t = this.m.types[this.m.funcs[f]!];
+    if (!t || t.params.length || t.results.length) throw linkError(`the start function must take no parameters and return nothing, not ${typeText(t)}`);
+    return f;
   }
 
   private localFunc(index: number, what: string): number {
