@@ -55,9 +55,10 @@ export function engineInfo(): EngineInfo {
 }
 
 /**
- * V8 before 13 (measured: 11.3) copies a whole imported table into every importing instance, slows `table.set`
- * in proportion to the number of importers and never frees them (docs/linking.md); there a small
- * private link table per stage wins. From V8 13 on (measured: 13.6) importing the shared table costs nothing extra.
+ * V8 before 13 (measured: 11.3 and 12.4) copies a whole imported table into every importing
+ * instance, slows `table.set` in proportion to the number of importers and never frees them
+ * (docs/linking.md); there a small private link table per stage wins. From V8 13 on (measured:
+ * 13.6) importing the shared table costs nothing extra.
  */
 export function chooseLinking(choice: LinkingChoice, engine: EngineInfo): CallLinking {
   if (choice !== 'auto') return choice;
