@@ -1,16 +1,18 @@
 // Hand-encoded modules for the "floor" strategies: the engine's own cost, with no runtime
 // between the caller and V8 (bytes by a few direct writes, then compile, instantiate, table.set).
 
-import { WASM_HEADER as HEADER, section as rawSection } from '../codegen/wasm/sections.js';
+import { WASM_HEADER as HEADER, section as rawSection, writeElementRun, writeFuncrefTable, writeTableExport } from '../codegen/wasm/sections.js';
 import { ByteWriter } from '../codegen/wasm/writer.js';
 
 const section = (w: ByteWriter, id: number, fill: () => void): void => rawSection(w, id, fill);
+/** A type section holding one type, (i32) -> i32. */
+const i32ToI32Types = (w: ByteWriter): void => section(w, 1, () => w.bytes([0x01, 0x60, 0x01, 0x7f, 0x01, 0x7f]));
 
 /** n functions (param i32) (result i32) `local.get 0; i32.const k+j; i32.add`, exported as "0".."n-1". */
 export function floorModule(k: number, n = 1): Uint8Array {
   const w = new ByteWriter(32 + n * 16);
   w.bytes(HEADER);
-  section(w, 1, () => w.bytes([0x01, 0x60, 0x01, 0x7f, 0x01, 0x7f]));
+  i32ToI32Types(w);
   section(w, 3, () => {
     w.u32(n);
     for (let j = 0; j < n; j++) w.u8(0);
@@ -79,18 +81,13 @@ export function linkingModule(how: LinkMechanism, k: number, shared = 0): Uint8A
     });
   }
   section(w, 3, () => w.u32(1).u32(1));
-  if (how === 'own-table' || how === 'func-imports') section(w, 4, () => w.u32(1).u8(0x70).u8(0x00).u32(k));
+  const ownTable = how === 'own-table' || how === 'func-imports';
+  if (ownTable) section(w, 4, () => writeFuncrefTable(w.u32(1), k));
   section(w, 7, () => {
-    const ownTable = how === 'own-table' || how === 'func-imports';
     w.u32(ownTable ? 2 : 1).name('run').u8(0).u32(imported);
-    if (ownTable) w.name('t').u8(0x01).u32(0);
+    if (ownTable) writeTableExport(w, 't', 0);
   });
-  if (how === 'func-imports') {
-    section(w, 9, () => {
-      w.u32(1).u32(0).u8(0x41).s32(0).u8(0x0b).u32(k);
-      for (let i = 0; i < k; i++) w.u32(i);
-    });
-  }
+  if (how === 'func-imports') section(w, 9, () => writeElementRun(w.u32(1), 0, 0, 0, k));
   section(w, 10, () => {
     w.u32(1);
     const at = w.reserve();
@@ -109,11 +106,10 @@ export type CallKind = 'direct' | 'indirect, same module' | 'indirect, other mod
  * entry is another module's function (what a cross-stage call is, minus Accrete).
  */
 export function callLoops(): Record<CallKind, (n: number) => number> {
-  const typeSection = (w: ByteWriter) => section(w, 1, () => w.bytes([0x01, 0x60, 0x01, 0x7f, 0x01, 0x7f]));
   const inc = [0x00, 0x20, 0x00, 0x41, 0x01, 0x6a, 0x0b];
   const lib = new ByteWriter(64);
   lib.bytes(HEADER);
-  typeSection(lib);
+  i32ToI32Types(lib);
   section(lib, 3, () => lib.u32(1).u8(0));
   section(lib, 7, () => lib.u32(1).name('inc').u8(0).u32(0));
   section(lib, 10, () => lib.u32(1).u32(inc.length).bytes(inc));
@@ -130,15 +126,15 @@ export function callLoops(): Record<CallKind, (n: number) => number> {
   const kinds = Object.keys(calls) as CallKind[];
   const w = new ByteWriter(256);
   w.bytes(HEADER);
-  typeSection(w);
+  i32ToI32Types(w);
   section(w, 2, () => w.u32(1).name('l').name('t').u8(0x01).u8(0x70).u8(0x00).u32(1));
   section(w, 3, () => w.u32(4).u8(0).u8(0).u8(0).u8(0));
-  section(w, 4, () => w.u32(1).u8(0x70).u8(0x00).u32(1));
+  section(w, 4, () => writeFuncrefTable(w.u32(1), 1));
   section(w, 7, () => {
     w.u32(kinds.length);
     kinds.forEach((k, i) => w.name(k).u8(0).u32(i + 1));
   });
-  section(w, 9, () => w.u32(1).u8(0x02).u32(1).u8(0x41).s32(0).u8(0x0b).u8(0x00).u32(1).u32(0));
+  section(w, 9, () => writeElementRun(w.u32(1), 1, 0, 0, 1));
   section(w, 10, () => {
     w.u32(4);
     w.u32(inc.length).bytes(inc);

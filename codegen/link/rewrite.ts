@@ -240,7 +240,7 @@ class Rewriter {
       } else this.globals.push({ kind: 'keep', index: kept++, mutable: g.type.mutable });
     });
     for (const e of m.exports) {
-      if (e.name.startsWith(RESERVED_EXPORT_PREFIX)) throw linkError(`export '${e.name}': names starting with '${RESERVED_EXPORT_PREFIX}' are reserved for the runtime's tables`);
+      if (e.name.startsWith(RESERVED_EXPORT_PREFIX)) throw linkError(`export '${e.name}': names starting with '${RESERVED_EXPORT_PREFIX}' are reserved for the runtime`);
       if (e.kind === 'func') {
         const p = this.funcs[e.index];
         if (!p) throw linkError(`export '${e.name}': function ${e.index} does not exist`);

@@ -46,12 +46,12 @@ export const LINK_EXPORT = 'accrete:link';
 /** The export name of the table a module hands its functions over in (`exportTable`). */
 export const FUNCS_EXPORT = 'accrete:funcs';
 /**
- * The export name of a linked module's start function when it has a link table: the table is
- * filled after instantiation, so the runtime calls the start function then, instead of the
- * engine calling it during instantiation, when its calls through the table would trap.
+ * The export name of a linked module's start function: the runtime calls it just before the link
+ * publishes, once the link table is filled and the module's exported globals hold their initial
+ * values; the engine would call it during instantiation, before either.
  */
 export const START_EXPORT = 'accrete:start';
-/** Export names the runtime gives its own tables; a linked module may not use them. */
+/** Export names the runtime gives its own tables and start functions; a linked module may not use them. */
 export const RESERVED_EXPORT_PREFIX = 'accrete:';
 
 /** A table entry `(table min funcref)`, for a table section. */
