@@ -3,6 +3,8 @@
 // callables handed to JS, and turning wasm exceptions into JS errors.
 
 import type { BodyLayout, CallLinking, LowerContext, ModuleImports } from '../codegen/lower/encode.js';
+import { encodeDispatcher } from '../codegen/lower/thunks.js';
+import { sigKey, type Sig } from '../codegen/ir/nodes.js';
 import type { Resolver, SymbolInfo } from '../codegen/ir/symbols.js';
 import { AccreteException, fail } from './errors.js';
 import { chooseExceptions, type EngineInfo, type Features } from './features.js';
@@ -129,6 +131,30 @@ export class Core implements Resolver {
     this.exceptions = chooseExceptions(opts.exceptions, features);
     this.exnTag = this.exceptions ? makeTag(['i32']) : undefined;
     this.memoryShape = Object.freeze({ shared: opts.shared, maximum: opts.shared ? opts.maximumPages : undefined });
+  }
+
+  /** Link-table entry value of each signature's dispatcher (link-table linking). */
+  private readonly dispatchers = new Map<string, number>();
+
+  /**
+   * The dispatcher for dynamic calls of `sig`, made once per signature: the only module that
+   * imports the shared table under link-table linking, so stages stay collectable and cheap to
+   * instantiate (docs/linking.md, "Dynamic calls"). Made while planning, so publishing cannot fail.
+   */
+  ensureDispatcher(sig: Sig): number {
+    const key = sigKey(sig);
+    let v = this.dispatchers.get(key);
+    if (v === undefined) {
+      let fn: Function;
+      try {
+        const m = new WebAssembly.Module(encodeDispatcher(sig, this.features.tailCall) as BufferSource);
+        fn = new WebAssembly.Instance(m, { accrete: { table: this.slots.table } }).exports['0'] as Function;
+      } catch (e) {
+        throw fail(e instanceof WebAssembly.CompileError ? 'Internal' : 'ResourceExhausted', `could not make the dispatcher for dynamic calls of ${key}: ${e instanceof Error ? e.message : String(e)}`, {}, { cause: e });
+      }
+      this.dispatchers.set(key, (v = this.slots.addDispatcher(fn)));
+    }
+    return v;
   }
 
   /** A DataView of the memory, renewed when the memory grows. */
@@ -308,5 +334,9 @@ class CoreLowerContext implements LowerContext {
 
   constantValue(n: string): number | bigint {
     return this.must(n, 'constant').value;
+  }
+
+  dispatcher(sig: Sig): number {
+    return this.core.ensureDispatcher(sig);
   }
 }

@@ -18,15 +18,17 @@ export class LinkIndex {
   private live = 0;
   private dead = 0;
 
-  /** Record that entry i of `t` holds slot `slots[i]`. */
+  /** Record that entry i of `t` holds slot `slots[i]` (negative entries are no slot: skipped). */
   attach(t: WebAssembly.Table, slots: readonly number[]): void {
     const id = this.tables.length;
     this.tables.push(t);
     this.ids.set(t, id);
     this.reserve(slots.length);
     let head = this.head;
+    const top = this.top;
     for (let i = 0; i < slots.length; i++) {
       const slot = slots[i]!;
+      if (slot < 0) continue;
       if (slot >= head.length) head = this.growHead(slot);
       const e = this.top++;
       this.copy[e] = id;
@@ -34,7 +36,7 @@ export class LinkIndex {
       this.next[e] = head[slot]!;
       head[slot] = e;
     }
-    this.live += slots.length;
+    this.live += this.top - top;
   }
 
   /** Forget a link table (its module is gone). Idempotent. */
@@ -43,8 +45,10 @@ export class LinkIndex {
     if (id === undefined || this.tables[id] === null) return;
     this.tables[id] = null;
     this.ids.delete(t);
-    this.live -= slots.length;
-    this.dead += slots.length;
+    let n = 0;
+    for (let i = 0; i < slots.length; i++) if (slots[i]! >= 0) n++;
+    this.live -= n;
+    this.dead += n;
     // Sweeping costs O(slots + entries): wait until the dead outnumber both the live entries
     // and a quarter of the slots, so each detached entry pays O(1) on average.
     if (this.dead > this.live && 4 * this.dead > this.head.length) this.sweep();

@@ -21,6 +21,8 @@ export class SlotTable {
    * IN_TABLE marks a slot its module wrote itself; the function is read back when first needed.
    */
   private readonly fns: Array<Fn | null> = [];
+  /** Dispatchers (see `addDispatcher`), which link tables hold as entry values -1, -2, … */
+  private readonly dispatchers: Fn[] = [];
 
   constructor(
     initial: number,
@@ -85,13 +87,23 @@ export class SlotTable {
     this.links.attach(t, slots);
   }
 
-  /** Entry i of `t` gets what slot `slots[i]` holds now. */
+  /** Entry i of `t` gets what slot `slots[i]` holds now (or dispatcher -1 - slots[i]). */
   fillLinkTable(t: WebAssembly.Table, slots: readonly number[]): void {
     const fns = this.fns;
     for (let i = 0; i < slots.length; i++) {
-      const f = fns[slots[i]!];
-      t.set(i, (f === IN_TABLE ? this.get(slots[i]!) : (f ?? null)) as never);
+      const s = slots[i]!;
+      const f = s < 0 ? this.dispatchers[-1 - s] : fns[s];
+      t.set(i, (f === IN_TABLE ? this.get(s) : (f ?? null)) as never);
     }
+  }
+
+  /**
+   * A function that calls a slot computed at run time through the shared table (a module that
+   * imports the shared table, once per signature): the link-table entry value that stands for it.
+   * Never written afterwards, so link tables copy it without listing the copy.
+   */
+  addDispatcher(fn: Fn): number {
+    return -1 - (this.dispatchers.push(fn) - 1);
   }
 
   detachLinkTable(t: WebAssembly.Table, slots: readonly number[]): void {

@@ -334,10 +334,13 @@ describe('disassemble: modules from the baseline encoder', () => {
   ];
   for (const [calls, shared, tailCalls] of configs) {
     it(`round-trips a ${calls} module (${shared ? 'shared' : 'unshared'} memory, tail calls ${tailCalls ? 'on' : 'off'})`, () => {
-      const ctx: LowerContext = { slotOf: () => 9, globalAddress: () => 256, constantValue: (n) => (syms[n] as { value: number }).value, exnBuffer: 1024, calls, tailCalls, memory: { shared, maximum: shared ? 100 : undefined } };
+      const ctx: LowerContext = { slotOf: () => 9, globalAddress: () => 256, constantValue: (n) => (syms[n] as { value: number }).value, exnBuffer: 1024, calls, tailCalls, memory: { shared, maximum: shared ? 100 : undefined }, dispatcher: () => -1 };
       const enc = encodeModule({ name: 'stage1', funcs: [mainFunc()], ctx });
       const out = disassemble(enc.bytes, { comment: (k, v) => (k === 'slot' ? `slot ${v}` : undefined) });
-      assert.match(out, calls === 'link-table' ? /\(table 1 funcref\)\n {2}\(export "0" \(func \$main\)\)\n {2}\(export "accrete:link" \(table 1\)\)/ : /\(import "accrete" "table" \(table 0 funcref\)\)/);
+      // Link-table modules import no table: the dynamic call goes through the dispatcher in entry 1.
+      assert.match(out, calls === 'link-table' ? /\(table 2 funcref\)\n {2}\(export "0" \(func \$main\)\)\n {2}\(export "accrete:link" \(table 0\)\)/ : /\(import "accrete" "table" \(table 0 funcref\)\)/);
+      assert.equal(out.includes('(import "accrete" "table"'), calls !== 'link-table');
+      if (calls === 'link-table') assert.deepEqual(enc.imports.link, [9, -1]);
       assert.ok(out.includes(shared ? '(import "accrete" "memory" (memory 0 100 shared))' : '(import "accrete" "memory" (memory 0))'));
       assert.ok(out.includes(`i32.const ${calls === 'link-table' ? 0 : 9} ;; slot ${calls === 'link-table' ? 0 : 9}\n`));
       assert.ok(out.includes(tailCalls ? 'return_call_indirect' : '      call_indirect'));

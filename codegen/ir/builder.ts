@@ -6,7 +6,7 @@ import { fail, type AccreteError } from '../../runtime/errors.js';
 import { INSTR, NUMERIC, type InstrInfo, type ValType } from '../wasm/instructions.js';
 import type { BlockExpr, CallExpr, CatchClause, ConstExpr, Expr, ExprType, FuncIR, OpExpr, Sig } from './nodes.js';
 import { children, seqType, sigText } from './nodes.js';
-import { isValType } from './sig.js';
+import { isValType, parseSig, type SigLike } from './sig.js';
 import { RTT_DESC, type Resolver, type SymbolInfo } from './symbols.js';
 
 /** A body: one expression, a list of them (the last one gives the value), or nothing. */
@@ -308,13 +308,15 @@ export class FuncBuilder {
     }
   }
 
-  /** Call through the shared table at a slot computed at run time. */
-  callSlot(sig: Sig, slot: Expr, ...args: Expr[]): Expr {
+  /** Call through the shared table at a slot computed at run time (a signature string or object). */
+  callSlot(sigLike: SigLike, slot: Expr, ...args: Expr[]): Expr {
+    const sig = parseSig(sigLike, 'call through slot');
     const checked = this.expectAll(args, sig.params, () => `call through slot ${sigText(sig)}`);
     return { k: 'call.slot', type: sig.results[0] ?? 'none', sig, slot: this.expect(slot, 'i32', 'slot'), args: checked, tail: false };
   }
 
-  returnCallSlot(sig: Sig, slot: Expr, ...args: Expr[]): Expr {
+  returnCallSlot(sigLike: SigLike, slot: Expr, ...args: Expr[]): Expr {
+    const sig = parseSig(sigLike, 'tail call through slot');
     this.checkTailResult(sig, 'slot');
     const checked = this.expectAll(args, sig.params, () => `tail call through slot ${sigText(sig)}`);
     return { k: 'call.slot', type: 'unreachable', sig, slot: this.expect(slot, 'i32', 'slot'), args: checked, tail: true };

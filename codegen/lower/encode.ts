@@ -9,6 +9,7 @@ import { sigKey } from '../ir/nodes.js';
 import { analyze, type References } from '../ir/analyze.js';
 import { VALTYPE_CODE, instr, type InstrInfo } from '../wasm/instructions.js';
 import { ByteWriter, writeConst } from '../wasm/writer.js';
+import { dispatcherSig } from './thunks.js';
 import { FUNCS_EXPORT, LINK_EXPORT, WASM_HEADER, section, vecSection, writeElementRun, writeFuncType, writeFuncrefTable, writeNameSection, writeStageImports, writeTableExport } from '../wasm/sections.js';
 
 /** How calls to functions of other stages are linked. */
@@ -27,6 +28,11 @@ export interface LowerContext {
   /** Which exception-handling encoding to emit: the legacy `try`/`catch` (default) or the final `try_table`. */
   readonly exceptions?: 'legacy' | 'final';
   readonly memory: { readonly shared: boolean; readonly maximum: number | undefined };
+  /**
+   * Link-table linking: the link-table entry value (negative, unlike slots) of the dispatcher
+   * through which dynamic calls of this signature reach the shared table (see encodeDispatcher).
+   */
+  dispatcher?(sig: Sig): number;
 }
 
 export interface ModulePlan {
@@ -63,7 +69,10 @@ export interface ModuleImports {
   memory: boolean;
   /** The shared table. */
   table: boolean;
-  /** The link table's slots, in link-table order (link-table linking only). */
+  /**
+   * What the link table holds, in link-table order (link-table linking only): slots, and
+   * dispatchers as negative values (see LowerContext.dispatcher).
+   */
   link: number[];
   exn: boolean;
 }
@@ -228,9 +237,8 @@ class ModuleEncoder {
     const ctx = this.plan.ctx;
     let tables = 0;
     if (ctx.calls === 'link-table') {
-      // Imported tables come first in the index space; the link table is the module's own.
-      if (dynamic) this.sharedTableIdx = tables++;
-      if (slotCalls) this.linkTableIdx = tables++;
+      // The link table is the module's own; dynamic calls go through dispatchers it holds.
+      if (slotCalls || dynamic) this.linkTableIdx = tables++;
     } else if (slotCalls || dynamic || this.plan.install) {
       this.sharedTableIdx = tables++;
       this.linkTableIdx = this.sharedTableIdx;
@@ -458,7 +466,10 @@ class ModuleEncoder {
       case 'call.slot': {
         for (const a of e.args) this.expr(a);
         this.expr(e.slot);
-        return this.indirect(e.sig, this.sharedTableIdx, e.tail);
+        if (ctx.calls !== 'link-table') return this.indirect(e.sig, this.sharedTableIdx, e.tail);
+        if (!ctx.dispatcher) throw fail('Internal', 'link-table lowering of a dynamic call needs LowerContext.dispatcher');
+        this.linkEntry(ctx.dispatcher(e.sig));
+        return this.indirect(dispatcherSig(e.sig), this.linkTableIdx, e.tail);
       }
       case 'block':
       case 'loop':
@@ -547,19 +558,23 @@ class ModuleEncoder {
       return;
     }
     const slot = this.slot(e);
-    if (this.plan.ctx.calls === 'link-table') {
-      const links = (this.linkIndex ??= new Map());
-      let li = links.get(slot);
-      if (li === undefined) {
-        li = this.imports.link.length;
-        this.imports.link.push(slot);
-        links.set(slot, li);
-      }
-      this.body.u8(0x41);
-      this.reloc(RELOC.LINK, slot);
-      this.body.s32(li);
-    } else this.constant('i32', slot);
+    if (this.plan.ctx.calls === 'link-table') this.linkEntry(slot);
+    else this.constant('i32', slot);
     this.indirect(e.sig, this.linkTableIdx, e.tail);
+  }
+
+  /** `i32.const` of the link-table index holding `value` (a slot or a dispatcher), one entry per value. */
+  private linkEntry(value: number): void {
+    const links = (this.linkIndex ??= new Map());
+    let li = links.get(value);
+    if (li === undefined) {
+      li = this.imports.link.length;
+      this.imports.link.push(value);
+      links.set(value, li);
+    }
+    this.body.u8(0x41);
+    this.reloc(RELOC.LINK, value);
+    this.body.s32(li);
   }
 
   private indirect(sig: Sig, table: number, tail: boolean): void {

@@ -1,11 +1,11 @@
 // Small modules made without IR: host thunks (a wasm function forwarding to an imported JS
-// function, so the table can hold it and stages need not import JS) and retirement stubs (a
-// function of the right type that reports which retired slot was called).
+// function, so the table can hold it and stages need not import JS), retirement stubs (a
+// function of the right type that reports which retired slot was called) and dispatchers.
 
 import type { Sig } from '../ir/nodes.js';
 import { sigKey } from '../ir/nodes.js';
 import { ByteWriter } from '../wasm/writer.js';
-import { WASM_HEADER, section as rawSection, vecSection, writeFuncType } from '../wasm/sections.js';
+import { WASM_HEADER, section as rawSection, vecSection, writeFuncType, writeTableImport } from '../wasm/sections.js';
 
 export type ThunkSpec =
   /** Forward to import `h<i>` (module "host"), which has the same signature. */
@@ -77,5 +77,39 @@ export function encodeThunks(moduleName: string, specs: readonly ThunkSpec[]): U
   specs.forEach((s, i) => w.u32(imports.length + i).name(s.kind === 'forward' ? s.name : `${s.name} (retired)`));
   w.patch(f);
   w.patch(at);
+  return w.finish();
+}
+
+/** A dynamic call's signature with the slot as a last i32 parameter: the dispatcher's type. */
+export function dispatcherSig(sig: Sig): Sig {
+  return { params: [...sig.params, 'i32'], results: sig.results };
+}
+
+/**
+ * A dispatcher: one function of type `dispatcherSig(sig)` that calls slot (its last parameter)
+ * of the shared table with the other parameters, as a tail call when the engine has them. Under
+ * link-table linking a stage reaches a slot computed at run time through one of these in its
+ * link table: on V8 11 and 12 a module that imports the shared table pays O(table size) to
+ * instantiate and is kept alive by the table for good (docs/linking.md, "Dynamic calls").
+ */
+export function encodeDispatcher(sig: Sig, tailCalls: boolean): Uint8Array {
+  const outer = dispatcherSig(sig);
+  const w = new ByteWriter(96);
+  w.bytes(WASM_HEADER);
+  vecSection(w, 1, 2, () => {
+    writeFuncType(w, outer);
+    writeFuncType(w, sig);
+  });
+  vecSection(w, 2, 1, () => writeTableImport(w));
+  vecSection(w, 3, 1, () => w.u32(0));
+  vecSection(w, 7, 1, () => w.name('0').u8(0x00).u32(0));
+  vecSection(w, 10, 1, () => {
+    const at = w.reserve();
+    w.u32(0); // no locals
+    for (let p = 0; p < outer.params.length; p++) w.u8(0x20).u32(p);
+    w.u8(tailCalls ? 0x13 : 0x11).u32(1).u32(0);
+    w.u8(0x0b);
+    w.patch(at);
+  });
   return w.finish();
 }
