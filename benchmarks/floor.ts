@@ -58,6 +58,35 @@ export function importingModule(k: number, salt: number): Uint8Array {
   return w.finish();
 }
 
+/**
+ * The floor for link-scaling: the module Accrete's link-table lowering makes, by hand. It imports
+ * the memory `m.mem`, defines a link table of K entries exported as "t", and its export "run" sums
+ * f_k(load(4k)) over k (entry k of the table holds f_k), plus `salt`. Accrete's own module adds
+ * only a name section.
+ */
+export function linkTableModule(k: number, salt: number): Uint8Array {
+  const w = new ByteWriter(64 + k * 16);
+  w.bytes(HEADER);
+  section(w, 1, () => w.bytes([0x02, 0x60, 0x01, 0x7f, 0x01, 0x7f, 0x60, 0x00, 0x01, 0x7f]));
+  section(w, 2, () => w.u32(1).name('m').name('mem').u8(0x02).u8(0x00).u32(1));
+  section(w, 3, () => w.u32(1).u32(1));
+  section(w, 4, () => writeFuncrefTable(w.u32(1), k));
+  section(w, 7, () => {
+    w.u32(2).name('run').u8(0).u32(0);
+    writeTableExport(w, 't', 0);
+  });
+  section(w, 10, () => {
+    w.u32(1);
+    const at = w.reserve();
+    w.u8(0x00).u8(0x41).s32(salt);
+    // i32.const 4k; i32.load; i32.const k; call_indirect (type 0) (table 0); i32.add
+    for (let i = 0; i < k; i++) w.u8(0x41).s32(4 * i).u8(0x28).u8(0x02).u8(0x00).u8(0x41).s32(i).u8(0x11).u32(0).u32(0).u8(0x6a);
+    w.u8(0x0b);
+    w.patch(at);
+  });
+  return w.finish();
+}
+
 /** How a module gets K function references it can call and that can be redirected later. */
 export type LinkMechanism = 'link-table' | 'own-table' | 'func-imports' | 'shared-table';
 

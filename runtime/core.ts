@@ -2,6 +2,7 @@
 // resolution, the records of live stages, installing a compiled unit into its slots, the
 // callables handed to JS, and turning wasm exceptions into JS errors.
 
+import type { MemoryShape } from '../codegen/wasm/sections.js';
 import type { BodyLayout, CallLinking, LowerContext, ModuleImports } from '../codegen/lower/encode.js';
 import { encodeDispatcher } from '../codegen/lower/thunks.js';
 import { sigKey, type Sig } from '../codegen/ir/nodes.js';
@@ -115,7 +116,7 @@ export class Core implements Resolver {
   generation = 0;
   private viewCache: DataView | undefined;
   /** The memory as modules import it (one object for every lowering context). */
-  readonly memoryShape: { readonly shared: boolean; readonly maximum: number | undefined };
+  readonly memoryShape: MemoryShape;
 
   constructor(
     readonly opts: ResolvedOptions,
@@ -130,7 +131,7 @@ export class Core implements Resolver {
     this.rtts = new RttAllocator(layout.rttBase, layout.rttEnd);
     this.exceptions = chooseExceptions(opts.exceptions, features);
     this.exnTag = this.exceptions ? makeTag(['i32']) : undefined;
-    this.memoryShape = Object.freeze({ shared: opts.shared, maximum: opts.shared ? opts.maximumPages : undefined });
+    this.memoryShape = Object.freeze({ shared: opts.shared, maximum: opts.shared ? opts.maximumPages : undefined, minimum: memory.buffer.byteLength / 65536 });
   }
 
   /** Link-table entry value of each signature's dispatcher (link-table linking). */
@@ -305,7 +306,7 @@ class CoreLowerContext implements LowerContext {
   readonly calls: CallLinking;
   readonly tailCalls: boolean;
   readonly exceptions: 'legacy' | 'final';
-  readonly memory: { readonly shared: boolean; readonly maximum: number | undefined };
+  readonly memory: MemoryShape;
 
   constructor(
     private readonly core: Core,

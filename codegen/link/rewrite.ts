@@ -18,7 +18,7 @@ import {
 } from '../wasm/decoder.js';
 import { VALTYPE_CODE, instr, type AnyValType } from '../wasm/instructions.js';
 import { ByteWriter, writeConst } from '../wasm/writer.js';
-import { LINK_EXPORT, RESERVED_EXPORT_PREFIX, START_EXPORT, WASM_HEADER, section as rawSection, vecSection, writeFuncType, writeFuncrefTable, writeMemoryImport, writeTableExport, writeTableImport } from '../wasm/sections.js';
+import { type MemoryShape, LINK_EXPORT, RESERVED_EXPORT_PREFIX, START_EXPORT, WASM_HEADER, section as rawSection, vecSection, writeFuncType, writeFuncrefTable, writeMemoryImport, writeTableExport, writeTableImport } from '../wasm/sections.js';
 
 /** What the rewriter asks of the runtime. */
 export interface LinkEnv {
@@ -32,7 +32,7 @@ export interface LinkEnv {
   exportedGlobalAddress(exportName: string): number;
   readonly calls: CallLinking;
   readonly tailCalls: boolean;
-  readonly memory: { readonly shared: boolean; readonly maximum: number | undefined };
+  readonly memory: MemoryShape;
   /** Active data segments may write the runtime memory only from here up (below are its regions). */
   readonly heapBase?: number;
 }

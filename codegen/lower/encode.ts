@@ -10,7 +10,7 @@ import { analyze, type References } from '../ir/analyze.js';
 import { VALTYPE_CODE, instr, type InstrInfo } from '../wasm/instructions.js';
 import { ByteWriter, writeConst } from '../wasm/writer.js';
 import { dispatcherSig } from './thunks.js';
-import { FUNCS_EXPORT, LINK_EXPORT, WASM_HEADER, section, vecSection, writeElementRun, writeFuncType, writeFuncrefTable, writeNameSection, writeStageImports, writeTableExport } from '../wasm/sections.js';
+import { type MemoryShape, FUNCS_EXPORT, LINK_EXPORT, WASM_HEADER, section, vecSection, writeElementRun, writeFuncType, writeFuncrefTable, writeNameSection, writeStageImports, writeTableExport } from '../wasm/sections.js';
 
 /** How calls to functions of other stages are linked. */
 export type CallLinking = 'shared-table' | 'link-table';
@@ -27,7 +27,7 @@ export interface LowerContext {
   readonly tailCalls: boolean;
   /** Which exception-handling encoding to emit: the legacy `try`/`catch` (default) or the final `try_table`. */
   readonly exceptions?: 'legacy' | 'final';
-  readonly memory: { readonly shared: boolean; readonly maximum: number | undefined };
+  readonly memory: MemoryShape;
   /**
    * Link-table linking: the link-table entry value (negative, unlike slots) of the dispatcher
    * through which dynamic calls of this signature reach the shared table (see encodeDispatcher).

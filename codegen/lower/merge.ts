@@ -5,7 +5,7 @@
 import { fail } from '../../runtime/errors.js';
 import type { Sig } from '../ir/nodes.js';
 import { sigKey } from '../ir/nodes.js';
-import { LINK_EXPORT, WASM_HEADER, section, vecSection, writeFuncType, writeFuncrefTable, writeNameSection, writeStageImports, writeTableExport } from '../wasm/sections.js';
+import { type MemoryShape, LINK_EXPORT, WASM_HEADER, section, vecSection, writeFuncType, writeFuncrefTable, writeNameSection, writeStageImports, writeTableExport } from '../wasm/sections.js';
 import { ByteWriter } from '../wasm/writer.js';
 import { LINK_TABLE, RELOC, type BodyLayout, type CallLinking, type ModuleImports } from './encode.js';
 
@@ -37,7 +37,7 @@ export interface MergedModule {
 /** The module's environment: how calls link, and the memory modules import. */
 export interface MergeContext {
   readonly calls: CallLinking;
-  readonly memory: { readonly shared: boolean; readonly maximum: number | undefined };
+  readonly memory: MemoryShape;
 }
 
 const EXN_SIG: Sig = { params: ['i32'], results: [] };
