@@ -21,6 +21,11 @@ export class SlotTable {
    * IN_TABLE marks a slot its module wrote itself; the function is read back when first needed.
    */
   private readonly fns: Array<Fn | null> = [];
+  /**
+   * Slots allocated and not yet written: no code can reach them, so their first write skips the
+   * link index (which then need not be up to date for the commits that merely add functions).
+   */
+  private fresh = new Uint8Array(64);
   /** Dispatchers (see `addDispatcher`), which link tables hold as entry values -1, -2, … */
   private readonly dispatchers: Fn[] = [];
 
@@ -33,6 +38,18 @@ export class SlotTable {
 
   /** A fresh slot (undo with `release` if the commit fails). */
   allocate(what: string): number {
+    const slot = this.take(what);
+    if (slot >= this.fresh.length) {
+      const f = new Uint8Array(Math.max(2 * this.fresh.length, slot + 1));
+      f.set(this.fresh);
+      this.fresh = f;
+    }
+    this.fresh[slot] = 1;
+    return slot;
+  }
+
+  private take(what: string): number {
+    // A slot comes back to the pool only once no live code refers to it.
     const reused = this.pool.take();
     if (reused !== undefined) return reused;
     const slot = this.next;
@@ -65,6 +82,7 @@ export class SlotTable {
   /** A module wrote `slot` itself when it was instantiated (an element segment). */
   installed(slot: number): void {
     this.fns[slot] = IN_TABLE;
+    this.fresh[slot] = 0;
   }
 
   /** Put back what a slot held before a failed commit's module wrote it. */
@@ -77,6 +95,10 @@ export class SlotTable {
   write(slot: number, fn: Fn | null): void {
     this.table.set(slot, fn as never);
     this.fns[slot] = fn;
+    if (this.fresh[slot]) {
+      this.fresh[slot] = 0;
+      return;
+    }
     // Most slots have no link-table copy: ask first, so that no closure is made per write.
     if (this.links.has(slot)) this.links.forEach(slot, (t, i) => t.set(i, fn as never));
   }

@@ -163,6 +163,17 @@ class Lifecycle {
     }
     for (const r of core.symbols.values()) if (r.kind === 'func') assert.ok(!core.slots.pool.isFree(r.slot), `the slot of live '${r.name}' is free`);
     assert.deepEqual(core.slots.mismatches(), [], 'slots whose mirror differs from the table');
+    // Every link-table entry live code can reach holds what its slot holds. (An entry only a retired
+    // part of a compacted module named is unreachable, and its slot may belong to a stranger now.)
+    for (const rec of core.stages.values()) {
+      for (const u of [rec.code, rec.host]) {
+        if (!u?.linkTable) continue;
+        const reachable = new Set(u.slotRefs);
+        u.imports!.link.forEach((slot, i) => {
+          if (slot >= 0 && reachable.has(slot)) assert.equal(u.linkTable!.get(i), core.slots.table.get(slot), `${rec.name}: link entry ${i} (slot ${slot})`);
+        });
+      }
+    }
     for (const n of this.funcs.keys()) {
       const want = this.expected(n);
       let got: number | 'retired';

@@ -26,7 +26,23 @@ describe('link index', () => {
     assert.deepEqual(copies(ix, 1 << 20), []);
   });
 
-  it('agrees with a plain model through random attaches, detaches and sweeps', () => {
+  it('lists a table only once asked, skips entries that are no slot, and forgets a table detached before then', () => {
+    const ix = new LinkIndex();
+    const a = table();
+    const b = table();
+    ix.attach(a, [3, -1, 4]);
+    ix.attach(b, [4]);
+    ix.detach(b, [4]);
+    assert.deepEqual(copies(ix, 4).map(([t, i]) => [t === a, i]), [[true, 2]]);
+    assert.equal(ix.listed(4), 1, 'the table detached while pending took no entry');
+    assert.deepEqual(copies(ix, 3).map(([, i]) => i), [0]);
+    // Its id is free again: a new table takes it and is found under its own indices.
+    const c = table();
+    ix.attach(c, [9, 3]);
+    assert.deepEqual(new Set(copies(ix, 3).map(([t, i]) => [t === a ? 'a' : t === c ? 'c' : '?', i].join())), new Set(['a,0', 'c,1']));
+  });
+
+  for (const every of [1, 7, 100]) it(`agrees with a plain model through random attaches, detaches and sweeps (asked every ${every} steps)`, () => {
     const ix = new LinkIndex();
     const model = new Map<WebAssembly.Table, number[]>();
     let seed = 7;
@@ -40,12 +56,13 @@ describe('link index', () => {
         model.delete(t);
       } else {
         const t = table();
-        const slots = Array.from({ length: 1 + rnd(20) }, () => rnd(300));
+        // Negative entries stand for dispatchers, which are no slot.
+        const slots = Array.from({ length: 1 + rnd(20) }, () => rnd(300) - 10);
         ix.attach(t, slots);
         model.set(t, slots);
       }
-      if (step % 100 === 99) {
-        for (let slot = 0; slot < 300; slot++) {
+      if (step % every === every - 1) {
+        for (let slot = 0; slot < 300; slot += every === 1 ? 13 : 1) {
           const want: string[] = [];
           let k = 0;
           for (const slots of model.values()) {
