@@ -59,21 +59,25 @@ export function importingModule(k: number, salt: number): Uint8Array {
 }
 
 /**
- * The floor for link-scaling: the module Accrete's link-table lowering makes, by hand. It imports
- * the memory `m.mem`, defines a link table of K entries exported as "t", and its export "run" sums
- * f_k(load(4k)) over k (entry k of the table holds f_k), plus `salt`. Accrete's own module adds
- * only a name section.
+ * The floor for link-scaling: the module Accrete's lowering makes, by hand. It imports the memory
+ * `m.mem`; its export "run" sums f_k(load(4k)) over k, plus `salt`, calling f_k through entry k of
+ * a table: its own link table of K entries, exported as "t" (`link-table`), or the imported table
+ * `m.t` that already holds every f_k (`shared-table`). Accrete's own module adds a name section.
  */
-export function linkTableModule(k: number, salt: number): Uint8Array {
+export function linkScalingModule(how: 'link-table' | 'shared-table', k: number, salt: number): Uint8Array {
   const w = new ByteWriter(64 + k * 16);
   w.bytes(HEADER);
   section(w, 1, () => w.bytes([0x02, 0x60, 0x01, 0x7f, 0x01, 0x7f, 0x60, 0x00, 0x01, 0x7f]));
-  section(w, 2, () => w.u32(1).name('m').name('mem').u8(0x02).u8(0x00).u32(1));
+  section(w, 2, () => {
+    w.u32(how === 'shared-table' ? 2 : 1);
+    if (how === 'shared-table') w.name('m').name('t').u8(0x01).u8(0x70).u8(0x00).u32(k);
+    w.name('m').name('mem').u8(0x02).u8(0x00).u32(1);
+  });
   section(w, 3, () => w.u32(1).u32(1));
-  section(w, 4, () => writeFuncrefTable(w.u32(1), k));
+  if (how === 'link-table') section(w, 4, () => writeFuncrefTable(w.u32(1), k));
   section(w, 7, () => {
-    w.u32(2).name('run').u8(0).u32(0);
-    writeTableExport(w, 't', 0);
+    w.u32(how === 'link-table' ? 2 : 1).name('run').u8(0).u32(0);
+    if (how === 'link-table') writeTableExport(w, 't', 0);
   });
   section(w, 10, () => {
     w.u32(1);
