@@ -279,10 +279,16 @@ export class Runtime {
       if (!u) continue;
       // With link tables the immediate is an index into the stage's link table.
       const linkSlots = u.imports?.link ?? [];
-      const slotName = (v: number) => bySlot.get(this.core.linking === 'link-table' && u.linkTable ? (linkSlots[v] ?? -1) : v);
+      const viaLink = this.core.linking === 'link-table' && u.linkTable !== undefined;
+      const slotComment = (v: number): string | undefined => {
+        const slot = viaLink ? (linkSlots[v] ?? NaN) : v;
+        if (slot < 0) return 'dispatcher (dynamic calls)';
+        const name = bySlot.get(slot);
+        return name !== undefined ? `→ ${name}` : undefined;
+      };
       parts.push(
         disassemble(u.bytes, {
-          comment: (kind, v) => (kind === 'slot' ? (slotName(v) !== undefined ? `→ ${slotName(v)}` : undefined) : byAddress.has(v) ? `global ${byAddress.get(v)}` : undefined),
+          comment: (kind, v) => (kind === 'slot' ? slotComment(v) : byAddress.has(v) ? `global ${byAddress.get(v)}` : undefined),
         }),
       );
     }

@@ -106,6 +106,10 @@ describe('dynamic calls under link-table linking', () => {
     const m = rt.internals.stages.get('m')!.code!;
     assert.deepEqual(m.imports!.link.map((v) => v < 0), [true, false]);
     assert.equal(rt.fn('thrice')(slot(rt, 'inc'), 1), 5);
+    // The text form says what each link-table entry stands for.
+    const text = rt.toText('m');
+    assert.match(text, /i32\.const 0 ;; dispatcher \(dynamic calls\)/);
+    assert.match(text, /i32\.const 1 ;; → inc/);
   });
 });
 

@@ -63,6 +63,25 @@ function accrete(k: number): Strategy<{ rt: Runtime; n: number; last: Phases }> 
   };
 }
 
+/**
+ * One stage with no runtime: make the bytes, compile, link (`link` instantiates and wires), call
+ * "run" once; the phases go to `ctx.last`, the whole in µs is returned.
+ */
+function engineStage(ctx: { last: Phases }, k: number, salt: number, bytes: () => Uint8Array, link: (m: WebAssembly.Module) => WebAssembly.Instance): number {
+  const t0 = now();
+  const b = bytes();
+  const t1 = now();
+  const mod = new WebAssembly.Module(b as BufferSource);
+  const tc = now();
+  const inst = link(mod);
+  const t2 = now();
+  const r = (inst.exports.run as () => number)();
+  const t3 = now();
+  if (r !== expected(k, salt)) throw new Error(`wrong result ${r}`);
+  ctx.last = { code: (t1 - t0) * 1000, compile: (tc - t1) * 1000, link: (t2 - tc) * 1000, firstCall: (t3 - t2) * 1000 };
+  return (t3 - t0) * 1000;
+}
+
 function importMatching(k: number): Strategy<{ lib: Record<string, unknown>; last: Phases }> {
   return {
     name: 'import matching',
@@ -79,20 +98,8 @@ function importMatching(k: number): Strategy<{ lib: Record<string, unknown>; las
       }
       return { lib, last: { code: 0, compile: 0, link: 0, firstCall: 0 } };
     },
-    sample: (ctx, salt) => {
-      const t0 = now();
-      const bytes = importingModule(k, salt);
-      const t1 = now();
-      const mod = new WebAssembly.Module(bytes as BufferSource);
-      const tc = now();
-      const inst = new WebAssembly.Instance(mod, { lib: ctx.lib as WebAssembly.ModuleImports });
-      const t2 = now();
-      const r = (inst.exports.run as () => number)();
-      const t3 = now();
-      if (r !== expected(k, salt)) throw new Error(`wrong result ${r}`);
-      ctx.last = { code: (t1 - t0) * 1000, compile: (tc - t1) * 1000, link: (t2 - tc) * 1000, firstCall: (t3 - t2) * 1000 };
-      return (t3 - t0) * 1000;
-    },
+    sample: (ctx, salt) =>
+      engineStage(ctx, k, salt, () => importingModule(k, salt), (mod) => new WebAssembly.Instance(mod, { lib: ctx.lib as WebAssembly.ModuleImports })),
     breakdown: (ctx) => ({ ...ctx.last }),
   };
 }
@@ -114,24 +121,15 @@ function floor(how: 'link-table' | 'shared-table', k: number): Strategy<{ fns: F
       fns.forEach((f, i) => table.set(i, f as never));
       return { fns, mem, table, last: { code: 0, compile: 0, link: 0, firstCall: 0 } };
     },
-    sample: (ctx, salt) => {
-      const t0 = now();
-      const bytes = linkScalingModule(how, k, salt);
-      const t1 = now();
-      const mod = new WebAssembly.Module(bytes as BufferSource);
-      const tc = now();
-      const inst = new WebAssembly.Instance(mod, { m: how === 'shared-table' ? { mem: ctx.mem, t: ctx.table } : { mem: ctx.mem } });
-      if (how === 'link-table') {
-        const t = inst.exports.t as WebAssembly.Table;
-        for (let i = 0; i < k; i++) t.set(i, ctx.fns[i] as never);
-      }
-      const t2 = now();
-      const r = (inst.exports.run as () => number)();
-      const t3 = now();
-      if (r !== expected(k, salt)) throw new Error(`wrong result ${r}`);
-      ctx.last = { code: (t1 - t0) * 1000, compile: (tc - t1) * 1000, link: (t2 - tc) * 1000, firstCall: (t3 - t2) * 1000 };
-      return (t3 - t0) * 1000;
-    },
+    sample: (ctx, salt) =>
+      engineStage(ctx, k, salt, () => linkScalingModule(how, k, salt), (mod) => {
+        const inst = new WebAssembly.Instance(mod, { m: how === 'shared-table' ? { mem: ctx.mem, t: ctx.table } : { mem: ctx.mem } });
+        if (how === 'link-table') {
+          const t = inst.exports.t as WebAssembly.Table;
+          for (let i = 0; i < k; i++) t.set(i, ctx.fns[i] as never);
+        }
+        return inst;
+      }),
     breakdown: (ctx) => ({ ...ctx.last }),
   };
 }
