@@ -11,7 +11,6 @@ export interface References {
   readonly directCalls: Set<string>;
   /** Functions whose slot is taken as a value. */
   readonly slotRefs: Set<string>;
-  readonly globals: Set<string>;
   readonly constants: Set<string>;
   /** Whether any code calls through the shared table by a computed slot. */
   dynamicCalls: boolean;
@@ -44,7 +43,7 @@ class NoCallers extends Map<string, Set<string>> {
 }
 const NO_CALLERS: Map<string, Set<string>> = new NoCallers();
 
-function put(r: References, k: 'slotCalls' | 'directCalls' | 'slotRefs' | 'globals' | 'constants', name: string): void {
+function put(r: References, k: 'slotCalls' | 'directCalls' | 'slotRefs' | 'constants', name: string): void {
   let s = r[k];
   if (s === NONE) (r as { -readonly [K in typeof k]: Set<string> })[k] = s = new Set();
   s.add(name);
@@ -57,7 +56,6 @@ export function analyze(funcs: readonly FuncIR[]): References {
     slotCalls: NONE,
     directCalls: NONE,
     slotRefs: NONE,
-    globals: NONE,
     constants: NONE,
     dynamicCalls: false,
     callers: NO_CALLERS,
@@ -90,12 +88,11 @@ export function analyze(funcs: readonly FuncIR[]): References {
       case 'slot.of':
         put(r, 'slotRefs', e.name);
         return;
+      // Globals are memory cells; which ones, the encoder records (cellRefs).
       case 'global.get':
-        put(r, 'globals', e.name);
         r.memory = true;
         return;
       case 'global.set':
-        put(r, 'globals', e.name);
         r.memory = true;
         break;
       case 'symconst':

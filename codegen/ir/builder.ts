@@ -298,8 +298,9 @@ export class FuncBuilder {
   private makeCall(name: string, args: Expr[], tail: boolean): Expr {
     const f = this.lookup(name, 'func');
     if (tail) this.checkTailResult(f.sig, name);
-    const checked = this.expectAll(args, f.sig.params, () => `call of '${name}' ${sigText(f.sig)}`);
-    return new CallNode(tail ? 'unreachable' : (f.sig.results[0] ?? 'none'), name, f, checked, tail);
+    // The message closure is made only when the arguments are wrong: one per call cost ~80 bytes.
+    if (!argsFit(args, f.sig.params)) this.expectAll(args, f.sig.params, () => `call of '${name}' ${sigText(f.sig)}`);
+    return new CallNode(tail ? 'unreachable' : (f.sig.results[0] ?? 'none'), name, f, args, tail);
   }
 
   private checkTailResult(sig: Sig, what: string): void {
@@ -640,6 +641,16 @@ function makeNamespace(prefix: ValType): NS {
         };
   }
   return ns;
+}
+
+/** Whether `es` are expressions of types `ts` (what expectAll checks, without naming anything). */
+function argsFit(es: readonly Expr[], ts: readonly ValType[]): boolean {
+  if (es.length !== ts.length) return false;
+  for (let i = 0; i < es.length; i++) {
+    const e = es[i];
+    if (e === null || typeof e !== 'object' || typeof (e as { k?: unknown }).k !== 'string' || (e.type !== ts[i] && e.type !== 'unreachable')) return false;
+  }
+  return true;
 }
 
 function joinTypes(a: ExprType, b: ExprType, mismatch: (a: ExprType, b: ExprType) => Error): ExprType {

@@ -9,6 +9,7 @@ import { sigKey } from '../ir/nodes.js';
 import { analyze, type References } from '../ir/analyze.js';
 import { VALTYPE_CODE, instr, type InstrInfo } from '../wasm/instructions.js';
 import { ByteWriter, writeConst } from '../wasm/writer.js';
+import { IntIndex } from './int-index.js';
 import { dispatcherSig } from './thunks.js';
 import { type MemoryShape, FUNCS_EXPORT, LINK_EXPORT, WASM_HEADER, section, vecSection, writeElementRun, writeFuncType, writeFuncrefTable, writeNameSection, writeStageImports, writeTableExport } from '../wasm/sections.js';
 
@@ -141,13 +142,20 @@ export function encodeModule(plan: ModulePlan): EncodedModule {
   return new ModuleEncoder(plan).encode();
 }
 
+// Which slots, cells (by address / 8) and link-table slots the module being encoded has met, and
+// at what index: shared by all encoders, like the scratch writers.
+const slotsSeen = new IntIndex();
+const cellsSeen = new IntIndex();
+const linksSeen = new IntIndex();
+
 class ModuleEncoder {
   // Maps and sets are made when first needed: a small stage needs none, and making them cost
   // more than encoding its one function.
   private readonly types: Sig[] = [];
   private typeIndex: Map<string, number> | undefined;
   private local: Map<string, number> | undefined;
-  private linkIndex: Map<number, number> | undefined;
+  /** Link-table index of each dispatcher (negative link values) met; slots are in `linksSeen`. */
+  private dispatcherLinks: Map<number, number> | undefined;
   private readonly imports: ModuleImports = { memory: false, table: false, link: [], exn: false };
   private linkTableIdx = -1;
   private sharedTableIdx = -1;
@@ -163,8 +171,10 @@ class ModuleEncoder {
   private extraLocals: ValType[] = [];
   private nLocals = 0;
   private funcName = '';
-  private slotRefs: Set<number> | undefined;
-  private cellRefs: Set<number> | undefined;
+  private readonly slotRefs: number[] = [];
+  private readonly cellRefs: number[] = [];
+  /** Cells at addresses that are not a multiple of 8 (none the runtime makes). */
+  private oddCells: Set<number> | undefined;
   // The body layout: spans per function, relocations, and where the current body's instructions begin.
   private readonly spans: number[] = [];
   private readonly relocs: number[] = [];
@@ -179,20 +189,34 @@ class ModuleEncoder {
 
   private cell(e: { name: string; sym?: SymbolInfo }): number {
     const a = (e.sym?.kind === 'global' ? e.sym.address : undefined) ?? this.plan.ctx.globalAddress(e.name);
-    (this.cellRefs ??= new Set()).add(a);
+    if ((a & 7) === 0 && a >= 0) {
+      if (cellsSeen.get(a >>> 3) < 0) {
+        cellsSeen.set(a >>> 3, 0);
+        this.cellRefs.push(a);
+      }
+    } else if (!(this.oddCells ??= new Set()).has(a)) {
+      this.oddCells.add(a);
+      this.cellRefs.push(a);
+    }
     this.reloc(RELOC.CELL, a, false);
     return a;
   }
 
   private slot(e: { name: string; sym?: SymbolInfo }): number {
     const s = (e.sym?.kind === 'func' ? e.sym.slot : undefined) ?? this.plan.ctx.slotOf(e.name);
-    (this.slotRefs ??= new Set()).add(s);
+    if (slotsSeen.get(s) < 0) {
+      slotsSeen.set(s, 0);
+      this.slotRefs.push(s);
+    }
     this.reloc(RELOC.SLOT, s, false);
     return s;
   }
 
   constructor(private readonly plan: ModulePlan) {
     this.recording = plan.layout === true;
+    slotsSeen.begin();
+    cellsSeen.begin();
+    linksSeen.begin();
     // Only functions some function of the module calls directly need an index by name.
     const direct = plan.refs?.directCalls;
     if (direct && direct.size === 0) return;
@@ -304,8 +328,8 @@ class ModuleEncoder {
     return {
       bytes: w.finish(),
       imports: i.memory || i.table || i.exn || i.link.length ? i : NO_IMPORTS,
-      slotRefs: this.slotRefs ? [...this.slotRefs] : [],
-      cellRefs: this.cellRefs ? [...this.cellRefs] : [],
+      slotRefs: this.slotRefs,
+      cellRefs: this.cellRefs,
       layout: this.recording ? this.layout(funcTypes, codeAt) : undefined,
     };
   }
@@ -565,12 +589,12 @@ class ModuleEncoder {
 
   /** `i32.const` of the link-table index holding `value` (a slot or a dispatcher), one entry per value. */
   private linkEntry(value: number): void {
-    const links = (this.linkIndex ??= new Map());
-    let li = links.get(value);
-    if (li === undefined) {
+    let li = value >= 0 ? linksSeen.get(value) : (this.dispatcherLinks?.get(value) ?? -1);
+    if (li < 0) {
       li = this.imports.link.length;
       this.imports.link.push(value);
-      links.set(value, li);
+      if (value >= 0) linksSeen.set(value, li);
+      else (this.dispatcherLinks ??= new Map()).set(value, li);
     }
     this.body.u8(0x41);
     this.reloc(RELOC.LINK, value);
