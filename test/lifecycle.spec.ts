@@ -18,6 +18,8 @@ interface ModelFn {
   id: number;
   c: number;
   callees: string[];
+  /** Per callee: called through a computed slot (`callSlot` of `slotOf`) rather than by name. */
+  dynamic: boolean[];
   reads: string[];
   stage: string;
   host: boolean;
@@ -100,11 +102,15 @@ class Lifecycle {
       const id = old?.id ?? this.nextId;
       const callable = [...this.funcs.values(), ...made.values()].filter((f) => f.id < id);
       const callees: string[] = [];
-      for (let k = 0; k < 2 && callable.length && this.rnd() < 0.5; k++) callees.push(this.pick(callable).name);
+      const dynamic: boolean[] = [];
+      for (let k = 0; k < 2 && callable.length && this.rnd() < 0.5; k++) {
+        callees.push(this.pick(callable).name);
+        dynamic.push(this.rnd() < 0.3);
+      }
       const reads = this.rnd() < 0.3 ? [`g${Math.floor(this.rnd() * GLOBALS)}`] : [];
       const c = Math.floor(this.rnd() * 100);
       const host = !old && this.rnd() < 0.1;
-      const f: ModelFn = { name: n, id, c, callees: host ? [] : callees, reads: host ? [] : reads, stage: name, host };
+      const f: ModelFn = { name: n, id, c, callees: host ? [] : callees, dynamic: host ? [] : dynamic, reads: host ? [] : reads, stage: name, host };
       made.set(n, f);
       if (host) stage.host(n, '-> i32', () => c);
       else {
@@ -115,7 +121,7 @@ class Lifecycle {
           (b) => {
             if (fails) throw new Error('injected failure');
             let e = b.i32(c);
-            for (const x of f.callees) e = b.i32.add(e, b.call(x));
+            f.callees.forEach((x, k) => (e = b.i32.add(e, f.dynamic[k] ? b.callSlot('-> i32', b.slotOf(x)) : b.call(x))));
             for (const g of f.reads) e = b.i32.add(e, b.global(g));
             return e;
           },
@@ -123,7 +129,7 @@ class Lifecycle {
         );
       }
     }
-    this.trace.push(`${kind} ${name}: ${[...made.values()].map((f) => `${f.name}=${f.host ? 'host ' : ''}${f.c}${f.callees.map((x) => `+${x}`).join('')}${f.reads.map((g) => `+${g}`).join('')}`).join(' ')}`);
+    this.trace.push(`${kind} ${name}: ${[...made.values()].map((f) => `${f.name}=${f.host ? 'host ' : ''}${f.c}${f.callees.map((x, k) => `+${f.dynamic[k] ? '~' : ''}${x}`).join('')}${f.reads.map((g) => `+${g}`).join('')}`).join(' ')}`);
     if (kind === 'fail') {
       if (![...made.values()].some((f) => !f.host)) return;
       assert.throws(() => stage.commitSync(), /injected failure/);
@@ -136,7 +142,7 @@ class Lifecycle {
       const fn = `f${this.nextId++}`;
       const c = Math.floor(this.rnd() * 50);
       this.rt.stage(other).func(fn, '-> i32', (b) => b.i32(c)).commitSync();
-      this.funcs.set(fn, { name: fn, id: this.nextId - 1, c, callees: [], reads: [], stage: other, host: false });
+      this.funcs.set(fn, { name: fn, id: this.nextId - 1, c, callees: [], dynamic: [], reads: [], stage: other, host: false });
       this.stages.add(other);
       await pending;
     } else stage.commitSync();
