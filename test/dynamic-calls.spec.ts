@@ -66,6 +66,17 @@ for (const linking of LINKINGS) {
       assert.equal(rt.fn('b.apply')(slot(rt, 'inc'), 2), 1);
     });
 
+    it('reach slots added after the shared table grew', async () => {
+      const rt = await newRuntime({ linking, initialSlots: 16 });
+      applyStage(rt);
+      const lib = rt.stage('lib');
+      for (let i = 0; i < 100; i++) lib.func(`k${i}`, 'i32 -> i32', (b) => b.i32.add(b.param(0), b.i32(i)));
+      lib.commitSync();
+      assert.ok(rt.table.length > 16, `the table has ${rt.table.length} slots`);
+      assert.equal(rt.fn('app.apply')(slot(rt, 'k99'), 1), 100);
+      assert.equal(rt.fn('app.apply')(slot(rt, 'k3'), 1), 4);
+    });
+
     it('take a signature as a string or an object, and name a bad one', async () => {
       const rt = await newRuntime({ linking });
       rt.stage('lib').func('inc', 'i32 -> i32', (b) => b.i32.add(b.param(0), b.i32(1))).commitSync();
