@@ -293,8 +293,8 @@ function reserveTag(core: Core, plan: Plan, def: Extract<Def, { kind: 'tag' }>):
 /** A global's cell: a retired global's, when one of the same type is defined again (as slots are). */
 function reserveCell(core: Core, plan: Plan, name: string, type: GlobalRecord['type']): number {
   const tomb = core.tombstones.size ? core.tombstones.get(name) : undefined;
-  if (tomb?.kind === 'global' && tomb.type === type && core.globalCells.pool.revive(tomb.address)) {
-    plan.undo.push(() => core.globalCells.pool.retire(tomb.address));
+  if (tomb?.kind === 'global' && tomb.type === type && core.globalCells.pool.revive(tomb.address, tomb)) {
+    plan.undo.push(() => core.globalCells.pool.retire(tomb.address, tomb));
     return tomb.address;
   }
   const address = core.globalCells.allocate(name);
@@ -306,8 +306,8 @@ function reserveSlot(core: Core, plan: Plan, name: string, sig: FuncRecord['sig'
   // A name defined again after retirement, with the same signature, gets its old slot back, so
   // stages still calling that slot reach the new definition instead of a trap.
   const tomb = core.tombstones.size ? core.tombstones.get(name) : undefined;
-  if (tomb?.kind === 'func' && sameSig(tomb.sig, sig) && core.slots.pool.revive(tomb.slot)) {
-    plan.undo.push(() => core.slots.pool.retire(tomb.slot));
+  if (tomb?.kind === 'func' && sameSig(tomb.sig, sig) && core.slots.pool.revive(tomb.slot, tomb)) {
+    plan.undo.push(() => core.slots.pool.retire(tomb.slot, tomb));
     return tomb.slot;
   }
   const slot = core.slots.allocate(name);

@@ -62,8 +62,8 @@ export function retireStage(core: Core, name: string): RetireInfo {
     // cell, constants and ids their last value.
     core.tombstones.set(r.name, r);
     if (r.kind === 'func') {
-      core.slots.pool.retire(r.slot);
-    } else if (r.kind === 'global') core.globalCells.pool.retire(r.address);
+      core.slots.pool.retire(r.slot, r);
+    } else if (r.kind === 'global') core.globalCells.pool.retire(r.address, r);
   }
   core.stages.delete(name);
   core.singles.delete(name);

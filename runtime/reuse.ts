@@ -14,13 +14,20 @@ export class ReusePool {
   /** Reference counts by resource number (slots and cells are small dense integers, after scaling). */
   private readonly refs: number[] = [];
   private readonly retired = new Set<number>();
+  /**
+   * Who may take a retired resource back (`revive`): the record it was retired from. Handing the
+   * resource to anyone else ends the claim, so an old name defined again never takes a stranger's.
+   */
+  private readonly claims = new Map<number, unknown>();
 
   /** Resources are numbered `k * scale` (cells are 8-byte addresses): counts are kept at k. */
   constructor(private readonly scale = 1) {}
 
   /** A free resource, if any. */
   take(): number | undefined {
-    return this.free.pop();
+    const k = this.free.pop();
+    if (k !== undefined && this.claims.size) this.claims.delete(k);
+    return k;
   }
 
   /** Return a resource that was never published (a failed commit's reservation). */
@@ -53,15 +60,18 @@ export class ReusePool {
     if (n <= 0 && this.retired.delete(k)) this.free.push(k);
   }
 
-  /** Its owner is gone; free it once nothing refers to it. */
-  retire(k: number): void {
+  /** Its owner is gone; free it once nothing refers to it. `owner` may `revive` it until then or until it is handed out again. */
+  retire(k: number, owner?: unknown): void {
     if (!this.tracking) throw fail('Internal', 'a resource was retired before references were counted');
+    if (owner !== undefined) this.claims.set(k, owner);
     if ((this.refs[k / this.scale] ?? 0) > 0) this.retired.add(k);
     else this.free.push(k);
   }
 
-  /** Take back a specific retired resource (a name defined again). */
-  revive(k: number): boolean {
+  /** Take back a retired resource for the record it was retired from (a name defined again), if nobody else got it since. */
+  revive(k: number, owner: unknown): boolean {
+    if (this.claims.get(k) !== owner) return false;
+    this.claims.delete(k);
     if (this.retired.delete(k)) return true;
     const i = this.free.indexOf(k);
     if (i < 0) return false;

@@ -139,6 +139,27 @@ for (const linking of LINKINGS) {
       assert.equal(rt.fn('g')(), 2);
     });
 
+    it('does not give a name defined again its old slot or cell once another name has had it', async () => {
+      // f's slot goes to g; g retires while h still calls it. Defining f again must not take that
+      // slot (h would call the new f), nor x a cell that y had (r would read x's value).
+      const rt = await newRuntime({ linking, compactAfter: 0 });
+      rt.stage('A').func('f', '-> i32', (b) => b.i32(1)).global('x', 'i32', 5).commitSync();
+      const [fSlot, xCell] = [(rt.lookup('f') as { slot: number }).slot, (rt.lookup('x') as { address: number }).address];
+      rt.retire('A');
+      rt.stage('G').func('g', '-> i32', (b) => b.i32(2)).global('y', 'i32', 7).commitSync();
+      assert.equal((rt.lookup('g') as { slot: number }).slot, fSlot, 'g reuses the free slot');
+      assert.equal((rt.lookup('y') as { address: number }).address, xCell, 'y reuses the free cell');
+      rt.stage('X').func('h', '-> i32', (b) => b.call('g')).func('r', '-> i32', (b) => b.global('y')).commitSync();
+      rt.retire('G');
+      rt.stage('A2').func('f', '-> i32', (b) => b.i32(99)).global('x', 'i32', 123).commitSync();
+      assert.notEqual((rt.lookup('f') as { slot: number }).slot, fSlot);
+      assert.notEqual((rt.lookup('x') as { address: number }).address, xCell);
+      throwsCode(() => rt.fn('h')(), 'RetiredSymbol');
+      assert.equal(rt.fn('r')(), 7, "r still reads retired y's kept cell");
+      assert.equal(rt.fn('f')(), 99);
+      assert.equal(rt.getGlobal('x'), 123);
+    });
+
     it('keeps a function redefined elsewhere when its first stage retires', async () => {
       const rt = await newRuntime({ linking });
       rt.stage('v1').func('f', '-> i32', (b) => b.i32(1)).func('other', '-> i32', (b) => b.i32(0)).commitSync();
