@@ -19,6 +19,8 @@ export class ReusePool {
    * resource to anyone else ends the claim, so an old name defined again never takes a stranger's.
    */
   private readonly claims = new Map<number, unknown>();
+  /** Claims of resources handed out by `take` and not yet kept: `give` puts them back. */
+  private readonly lent = new Map<number, unknown>();
 
   /** Resources are numbered `k * scale` (cells are 8-byte addresses): counts are kept at k. */
   constructor(private readonly scale = 1) {}
@@ -26,13 +28,21 @@ export class ReusePool {
   /** A free resource, if any. */
   take(): number | undefined {
     const k = this.free.pop();
-    if (k !== undefined && this.claims.size) this.claims.delete(k);
+    if (k !== undefined && this.claims.has(k)) {
+      this.lent.set(k, this.claims.get(k));
+      this.claims.delete(k);
+    }
     return k;
   }
 
-  /** Return a resource that was never published (a failed commit's reservation). */
+  /** Return a resource that was never published (a failed commit's reservation), with its claim. */
   give(k: number): void {
     this.free.push(k);
+    const owner = this.lent.get(k);
+    if (owner !== undefined) {
+      this.claims.set(k, owner);
+      this.lent.delete(k);
+    }
   }
 
   /** Start counting references; the caller then counts those already live. False if already on. */
@@ -63,6 +73,7 @@ export class ReusePool {
   /** Its owner is gone; free it once nothing refers to it. `owner` may `revive` it until then or until it is handed out again. */
   retire(k: number, owner?: unknown): void {
     if (!this.tracking) throw fail('Internal', 'a resource was retired before references were counted');
+    this.lent.delete(k);
     if (owner !== undefined) this.claims.set(k, owner);
     if ((this.refs[k / this.scale] ?? 0) > 0) this.retired.add(k);
     else this.free.push(k);

@@ -160,6 +160,20 @@ for (const linking of LINKINGS) {
       assert.equal(rt.getGlobal('x'), 123);
     });
 
+    it('keeps a retired name\'s claim on its slot and cell through a failed commit that briefly took them', async () => {
+      const rt = await newRuntime({ linking });
+      rt.stage('A').func('f', '-> i32', (b) => b.i32(1)).func('g', '-> i32', (b) => b.i32(2)).global('G', 'i32', 1).global('H', 'i32', 2).commitSync();
+      const before = ['f', 'g', 'G', 'H'].map((n) => JSON.stringify(rt.lookup(n)).match(/"(slot|address)":(\d+)/)![2]);
+      rt.retire('A');
+      throwsCode(
+        () => rt.stage('X').func('p', '-> i32', (b) => b.i32(0)).func('q', '-> i32', (b) => b.i32(0)).global('P', 'i32', 0).global('Q', 'i32', 0).func('bad', '-> i32', (b) => b.call('nope')).commitSync(),
+        'UnknownSymbol',
+      );
+      rt.stage('A2').func('f', '-> i32', (b) => b.i32(10)).func('g', '-> i32', (b) => b.i32(20)).global('G', 'i32', 1).global('H', 'i32', 2).commitSync();
+      const after = ['f', 'g', 'G', 'H'].map((n) => JSON.stringify(rt.lookup(n)).match(/"(slot|address)":(\d+)/)![2]);
+      assert.deepEqual(after, before);
+    });
+
     it('keeps a function redefined elsewhere when its first stage retires', async () => {
       const rt = await newRuntime({ linking });
       rt.stage('v1').func('f', '-> i32', (b) => b.i32(1)).func('other', '-> i32', (b) => b.i32(0)).commitSync();
