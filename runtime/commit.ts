@@ -517,7 +517,12 @@ export function planRecompiles(core: Core, plan: Plan, changed: readonly string[
   for (const s of affected) {
     const rec = core.stages.get(s)!;
     if (rec.relink) {
-      const r = rec.relink(core, lookup);
+      let r: RelinkResult;
+      try {
+        r = rec.relink(core, lookup);
+      } catch (e) {
+        throw placed(e, s);
+      }
       plan.recompiles.set(s, relinkedUnit(s, rec.tier, r));
       continue;
     }

@@ -96,7 +96,10 @@ export function planLink(core: Core, bytes: Uint8Array, name: string, opts: Link
       plan.records.push(rec);
     }
     const relink = (c: Core, lookup: (n: string) => SymbolRecord | undefined): RelinkResult => {
-      const again = rewriteModule(parsed, linkEnv(c, lookup, (n) => (c.symbols.get(n) as { address: number }).address));
+      // A symbol the module imports may have been retired since: as for a code stage rebuilt
+      // later, calls reach its stub, reads its kept cell, and a constant keeps its last value.
+      const orTombstone = (n: string) => lookup(n) ?? c.tombstones.get(n);
+      const again = rewriteModule(parsed, linkEnv(c, orTombstone, (n) => (c.symbols.get(n) as { address: number }).address));
       return resultOf(c, again, funcs, exportNames);
     };
     const res = resultOf(core, r, funcs, exportNames, plan.records);
@@ -136,7 +139,7 @@ function linkEnv(core: Core, lookup: (n: string) => SymbolRecord | undefined, ex
 }
 
 function resultOf(core: Core, r: RewrittenModule, funcs: string[], exportNames: string[], pending: readonly SymbolRecord[] = []): RelinkResult {
-  const find = (n: string) => pending.find((p) => p.name === n) ?? core.symbols.get(n);
+  const find = (n: string) => pending.find((p) => p.name === n) ?? core.symbols.get(n) ?? core.tombstones.get(n);
   return {
     bytes: r.bytes,
     imports: r.imports,

@@ -96,6 +96,25 @@ for (const linking of LINKINGS) {
       assert.equal(rt.fn('callAdd')(), -1);
     });
 
+    it('relinks a module whose imported function has been retired (calls reach the stub)', async () => {
+      const rt = await newRuntime({ linking });
+      rt.stage('lib').func('f', '-> i32', (b) => b.i32(1)).commitSync();
+      rt.stage('consts').constant('K', 'i32', 10).commitSync();
+      rt.linkSync(
+        wat(`(module (import "accrete" "f" (func $f (result i32))) (import "accrete" "K" (global $k i32))
+          (func (export "useK") (result i32) (global.get $k)) (func (export "callF") (result i32) (call $f)))`),
+        { name: 'L' },
+      );
+      rt.retire('lib');
+      throwsCode(() => rt.fn('callF')(), 'RetiredSymbol');
+      // Redefining K relinks L, which still imports the retired f.
+      rt.stage('k2').constant('K', 'i32', 20, { redefine: true }).commitSync();
+      assert.equal(rt.fn('useK')(), 20);
+      throwsCode(() => rt.fn('callF')(), 'RetiredSymbol');
+      rt.retire('k2');
+      assert.equal(rt.fn('useK')(), 20, 'a retired constant keeps its last value');
+    });
+
     it('rejects what cannot link, changing nothing', async () => {
       const rt = await world(linking);
       const before = snapshot(rt);
