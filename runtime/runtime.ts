@@ -13,7 +13,7 @@ import { retireStage, type RetireInfo } from './retire.js';
 import { compactLater, compactNow, type CompactionInfo } from './compact.js';
 import { planLink, sourceBytes, type LinkOptions } from './link.js';
 import { disassemble } from '../codegen/wasm/wat.js';
-import { Stage, type StageHost, type StageInfo, type StageStats } from './stage.js';
+import { Stage, checkValue, type StageHost, type StageInfo, type StageStats } from './stage.js';
 import { describe, type SymbolDescription } from './symbols.js';
 import { RTT_DESC } from '../codegen/ir/symbols.js';
 
@@ -196,8 +196,11 @@ export class Runtime {
 
   /** Merge stages that each have a baseline module of their own into one module (default: all of them). */
   compact(stageNames?: readonly string[]): CompactionInfo | undefined {
+    if (stageNames !== undefined && (!Array.isArray(stageNames) || stageNames.some((n) => typeof n !== 'string'))) {
+      throw new TypeError(`compact() takes an array of stage names, got ${typeof stageNames === 'string' ? JSON.stringify(stageNames) : String(stageNames)}`);
+    }
     this.notBuilding();
-    return compactNow(this.core, stageNames);
+    return compactNow(this.core, stageNames && [...new Set(stageNames)]);
   }
 
   /** Compactions done so far (automatic ones included), and any that failed. */
@@ -355,10 +358,8 @@ export class Runtime {
   setGlobal(name: string, value: number | bigint): void {
     const g = this.globalRecord(name);
     if (!g.mutable) throw fail('TypeMismatch', `global '${name}' is immutable`);
-    if (g.type === 'i64' ? typeof value !== 'bigint' && !Number.isSafeInteger(value) : typeof value !== 'number') {
-      throw fail('TypeMismatch', `global '${name}' is a ${g.type}; got ${typeof value}`);
-    }
-    writeValue(this.core.view(), g.address, g.type, value);
+    // As strict as an initial value: 1.5, 2**40 or NaN are no i32, and are refused, not wrapped.
+    writeValue(this.core.view(), g.address, g.type, checkValue(g.type, value, `global '${name}'`));
   }
 
   private globalRecord(name: string) {

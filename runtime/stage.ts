@@ -182,7 +182,8 @@ function siteOf(stage: string, def: Def): { stage: string; definition: string } 
   return { stage, definition: typeof def.name === 'string' ? def.name : String(def.name) };
 }
 
-function checkValue(t: ValType, v: unknown, what: string): number | bigint {
+/** A JS value as a value of type `t`, or a TypeMismatch error naming `what`. */
+export function checkValue(t: ValType, v: unknown, what: string): number | bigint {
   if (t === 'i64') {
     if (typeof v === 'bigint') return BigInt.asIntN(64, v);
     if (typeof v === 'number' && Number.isSafeInteger(v)) return BigInt(v);

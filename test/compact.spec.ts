@@ -166,6 +166,18 @@ for (const linking of LINKINGS) {
       assert.equal(rt.fn('useAll')(1), 101 + 201 + 9 + 5, 'calls through slots see a redefinition');
     });
 
+    it('takes each named stage once, and refuses an argument that is not a list of names', async () => {
+      const rt = await newRuntime({ linking, compactAfter: 0 });
+      rt.stage('s0').func('f0', '-> i32', (b) => b.i32(1)).commitSync();
+      rt.stage('s1').func('f1', '-> i32', (b) => b.i32.add(b.call('f0'), b.i32(1))).commitSync();
+      assert.throws(() => rt.compact('s0' as unknown as string[]), (e: unknown) => e instanceof TypeError && /array of stage names/.test(e.message));
+      assert.throws(() => rt.compact([1] as unknown as string[]), TypeError);
+      const info = rt.compact(['s0', 's0', 's1']);
+      assert.deepEqual(info?.stages, ['s0', 's1']);
+      assert.equal(modulesOf(rt, ['s0', 's1']), 1);
+      assert.equal(rt.fn('f1')(), 2);
+    });
+
     it('leaves optimizing-tier and linked stages alone', async () => {
       const rt = await newRuntime({ linking, compactAfter: 0 });
       await rt.loadOptimizer();

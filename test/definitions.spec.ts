@@ -53,6 +53,12 @@ describe('stage definitions', () => {
     rt.setGlobal('i', 9);
     assert.equal(rt.getGlobal('i'), 9);
     throwsCode(() => rt.setGlobal('c', 1), 'TypeMismatch', /immutable/);
+    // Values an i32 cannot hold are refused, not wrapped; the global keeps its value.
+    for (const bad of [1.5, 2 ** 40, NaN, '3' as unknown as number]) throwsCode(() => rt.setGlobal('i', bad), 'TypeMismatch', /global 'i'/);
+    assert.equal(rt.getGlobal('i'), 9);
+    rt.setGlobal('l', 5);
+    assert.equal(rt.getGlobal('l'), 5n, 'an i64 takes a safe integer');
+    throwsCode(() => rt.setGlobal('l', 0.5), 'TypeMismatch');
   });
 
   it('names anonymous stages uniquely and rejects a duplicate stage name', async () => {
