@@ -51,6 +51,8 @@ export interface PendingUnit {
   shared?: { live: number };
   /** Where the bodies lie in `bytes`, for a baseline module of one stage. */
   layout?: BodyLayout | undefined;
+  /** Slots the code takes as values (`b.slotOf`): pinned when the unit goes live. */
+  escaped?: readonly number[];
 }
 
 export interface Plan {
@@ -469,7 +471,18 @@ export function codeUnit(
     directCalls: directCallees(low.refs),
     installed: install,
     layout: enc.layout,
+    escaped: escapedSlots(core, lookup, low.refs),
   };
+}
+
+function escapedSlots(core: Core, lookup: (n: string) => SymbolRecord | undefined, refs: References): readonly number[] | undefined {
+  if (refs.slotRefs.size === 0) return undefined;
+  const out: number[] = [];
+  for (const n of refs.slotRefs) {
+    const r = lookupOrTombstone(core, lookup, n);
+    if (r?.kind === 'func') out.push(r.slot);
+  }
+  return out;
 }
 
 /** With the validate option, binaryen checks every generated module (a failure is a bug). */

@@ -40,6 +40,8 @@ export interface Unit {
   readonly tier: Tier;
   /** Where its bodies lie in `bytes` (baseline modules of one stage): compaction copies them. */
   readonly layout: BodyLayout | undefined;
+  /** Slots the code takes as values (`b.slotOf`): never reused once retired. */
+  readonly escaped?: readonly number[] | undefined;
 }
 
 export interface StageRecord {
@@ -217,6 +219,7 @@ export class Core implements Resolver {
 
   /** Hold references from a unit now live (counted once something has been retired). */
   holdRefs(u: Unit): void {
+    if (u.escaped) for (const s of u.escaped) this.slots.pool.pin(s);
     if (this.slots.pool.counting) for (const s of u.slotRefs) this.slots.pool.ref(s);
     if (this.globalCells.pool.counting) for (const c of u.cellRefs) this.globalCells.pool.ref(c);
   }

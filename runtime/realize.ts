@@ -168,6 +168,7 @@ function liveUnit(u: PendingUnit): Unit {
     directCalls: u.directCalls,
     tier: u.tier,
     layout: u.layout,
+    escaped: u.escaped,
   };
 }
 

@@ -19,6 +19,11 @@ export class ReusePool {
    * resource to anyone else ends the claim, so an old name defined again never takes a stranger's.
    */
   private readonly claims = new Map<number, unknown>();
+  /**
+   * Resources never to be handed out again once retired: a slot taken as a value (`b.slotOf`)
+   * can be stored anywhere, beyond what reference counts see, and must keep reaching its stub.
+   */
+  private readonly pinned = new Set<number>();
   /** Claims of resources handed out by `take` and not yet kept: `give` puts them back. */
   private readonly lent = new Map<number, unknown>();
 
@@ -67,7 +72,7 @@ export class ReusePool {
     const i = k / this.scale;
     const n = (this.refs[i] ?? 0) - 1;
     this.refs[i] = n > 0 ? n : 0;
-    if (n <= 0 && this.retired.delete(k)) this.free.push(k);
+    if (n <= 0 && !this.pinned.has(k) && this.retired.delete(k)) this.free.push(k);
   }
 
   /** Its owner is gone; free it once nothing refers to it. `owner` may `revive` it until then or until it is handed out again. */
@@ -75,8 +80,13 @@ export class ReusePool {
     if (!this.tracking) throw fail('Internal', 'a resource was retired before references were counted');
     this.lent.delete(k);
     if (owner !== undefined) this.claims.set(k, owner);
-    if ((this.refs[k / this.scale] ?? 0) > 0) this.retired.add(k);
+    if ((this.refs[k / this.scale] ?? 0) > 0 || this.pinned.has(k)) this.retired.add(k);
     else this.free.push(k);
+  }
+
+  /** Never hand `k` out again once it is retired (it escaped as a value). Idempotent. */
+  pin(k: number): void {
+    this.pinned.add(k);
   }
 
   /** Take back a retired resource for the record it was retired from (a name defined again), if nobody else got it since. */

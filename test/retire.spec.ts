@@ -174,6 +174,24 @@ for (const linking of LINKINGS) {
       assert.deepEqual(after, before);
     });
 
+    it('never reuses a slot taken as a value with slotOf, which may be stored anywhere', async () => {
+      const rt = await newRuntime({ linking });
+      rt.stage('G').global('cache', 'i32', -1, { mutable: true }).commitSync();
+      rt.stage('A').func('f', '-> i32', (b) => b.i32(1)).commitSync();
+      rt.stage('B').func('remember', '->', (b) => b.setGlobal('cache', b.slotOf('f'))).commitSync();
+      rt.stage('C').func('viaCache', '-> i32', (b) => b.callSlot('-> i32', b.global('cache'))).commitSync();
+      rt.fn('remember')();
+      assert.equal(rt.fn('viaCache')(), 1);
+      rt.retire('A');
+      rt.retire('B');
+      // Nothing that reference counts see still names f's slot; the stored value still does.
+      rt.stage('D').func('other', '-> i32', (b) => b.i32(5)).func('stranger', '-> i32', (b) => b.i32(666)).commitSync();
+      throwsCode(() => rt.fn('viaCache')(), 'RetiredSymbol', /'f'/);
+      // The name defined again with its signature takes the slot back, as for callers.
+      rt.stage('A2').func('f', '-> i32', (b) => b.i32(2)).commitSync();
+      assert.equal(rt.fn('viaCache')(), 2);
+    });
+
     it('keeps a function redefined elsewhere when its first stage retires', async () => {
       const rt = await newRuntime({ linking });
       rt.stage('v1').func('f', '-> i32', (b) => b.i32(1)).func('other', '-> i32', (b) => b.i32(0)).commitSync();
