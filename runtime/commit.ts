@@ -6,7 +6,7 @@ import { FuncBuilder } from '../codegen/ir/builder.js';
 import { analyze, NO_NAMES, type References } from '../codegen/ir/analyze.js';
 import type { FuncIR } from '../codegen/ir/nodes.js';
 import { children, sameSig, sigText } from '../codegen/ir/nodes.js';
-import type { FieldInfo } from '../codegen/ir/symbols.js';
+import type { FieldInfo, SymbolInfo } from '../codegen/ir/symbols.js';
 import { OBJECT_HEADER_SIZE, RTT_DESC } from '../codegen/ir/symbols.js';
 import { verifyFunc } from '../codegen/ir/verify.js';
 import { encodeModule, type BodyLayout, type ModuleImports } from '../codegen/lower/encode.js';
@@ -399,9 +399,11 @@ export interface LoweredStage {
  */
 export function lowerFuncs(core: Core, stage: string, tier: Tier, irs: readonly FuncIR[], lookup: (n: string) => SymbolRecord | undefined, fresh: boolean): LoweredStage {
   let deps: Set<string> | undefined;
-  const inlineBody = (n: string) => {
+  const inlineBody = (n: string, was?: SymbolInfo) => {
     const r = lookup(n);
     if (r?.kind !== 'func' || !r.ir) return undefined;
+    // A call bound to a retired function stays a call (to its stub), whatever the name means now.
+    if (was && rebound(core, lookup, n, was) !== r) return undefined;
     // Declared inline: always. Otherwise the optimizing tier inlines small bodies by itself
     // (the engine will not inline a call through a table), with the same backedge.
     if (r.inline || (tier === 'optimizing' && r.stage !== stage && irSize(r.ir, core.opts.autoInline) <= core.opts.autoInline)) return r.ir;
@@ -416,7 +418,7 @@ export function lowerFuncs(core: Core, stage: string, tier: Tier, irs: readonly 
     const passCtx = {
       inlineBody,
       dependOn: (n: string) => void (deps ??= new Set()).add(n),
-      resolve: (n: string) => lookupOrTombstone(core, lookup, n),
+      resolve: (n: string, was?: SymbolInfo) => rebound(core, lookup, n, was),
     };
     lowered = irs.map((f) => runPasses(f, inlining ? ['inline', 'rebind'] : ['rebind'], passCtx));
     refs = analyze(lowered);
@@ -572,6 +574,25 @@ export function irSize(f: FuncIR, limit: number): number {
     irSizes.set(f, n);
   }
   return n;
+}
+
+/**
+ * What a stored node naming `n` means now, given what it meant (`was`). A redefinition keeps a
+ * function's slot and a global's cell, so the live record is the node's unless the name was
+ * retired and then defined anew in another slot or cell (another signature or type): the node
+ * keeps the retired record then (calls reach the stub, reads the kept cell), as it does for a
+ * constant it folded before the constant was retired.
+ */
+function rebound(core: Core, lookup: (n: string) => SymbolRecord | undefined, n: string, was: SymbolInfo | undefined): SymbolRecord | undefined {
+  const live = lookup(n);
+  // The newest record of the node's lineage (redefinitions since the tree was built).
+  let old = was as SymbolRecord | undefined;
+  for (let next = old && core.successor.get(old); next; next = core.successor.get(next)) old = next;
+  if (!old || !core.retired.has(old)) return live ?? core.tombstones.get(n);
+  if (!live) return old;
+  if (old.kind === 'func') return live.kind === 'func' && live.slot === old.slot ? live : old;
+  if (old.kind === 'global') return live.kind === 'global' && live.address === old.address ? live : old;
+  return old;
 }
 
 /** A live record, or the record of a retired function (recompiled callers keep calling its stub). */

@@ -85,6 +85,10 @@ export class Core implements Resolver {
   readonly symbols = new NameTable<SymbolRecord>();
   /** Functions retired while other stages still call their slots: recompiles lower to the stub. */
   readonly tombstones = new Map<string, SymbolRecord>();
+  /** Every record retired so far (a tombstone leaves when its name is defined again; this stays). */
+  readonly retired = new WeakSet<SymbolRecord>();
+  /** The record that redefined each redefined record: stored trees name the record they were built against. */
+  readonly successor = new WeakMap<SymbolRecord, SymbolRecord>();
   readonly stages = new Map<string, StageRecord>();
   /** Backedges, inverted: symbol name → stages whose code folded it in. */
   readonly dependents = new Map<string, Set<string>>();

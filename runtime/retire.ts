@@ -61,6 +61,7 @@ export function retireStage(core: Core, name: string): RetireInfo {
     // Code rebuilt later may still name it: calls reach the stub, reads of a global its kept
     // cell, constants and ids their last value.
     core.tombstones.set(r.name, r);
+    core.retired.add(r);
     if (r.kind === 'func') {
       core.slots.pool.retire(r.slot, r);
     } else if (r.kind === 'global') core.globalCells.pool.retire(r.address, r);

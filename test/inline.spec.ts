@@ -77,5 +77,32 @@ for (const linking of LINKINGS) {
       assert.equal(rt.fn('use')(-5), 10);
       assert.equal(rt.fn('use')(7), 17);
     });
+
+    it('keeps a tail call inside a try a tail call: what the callee throws leaves the try', async function () {
+      const rt = await newRuntime({ linking });
+      if (!rt.internals.features.tailCall) this.skip();
+      await rt.loadOptimizer();
+      const catching = (callee: string) => (b: Parameters<Parameters<ReturnType<typeof rt.stage>['func']>[2]>[0]) =>
+        b.try(b.returnCall(callee), [{ tag: 'E', body: ([x]) => b.i32.add(x!, b.i32(100)) }], undefined, 'i32');
+      rt.stage('t').tag('E', ['i32']).func('thrower', '-> i32', (b) => b.throw('E', b.i32(7))).commitSync();
+      // The callee side: f tail-calls inside its own try; inlined, the call must not come under that try.
+      rt.stage('A').func('f', '-> i32', catching('thrower'), { inline: true }).func('plainF', '-> i32', catching('thrower')).commitSync();
+      // The caller side: g tail-calls an inline function inside its try.
+      rt.stage('I').func('throwsInline', '-> i32', (b) => b.throw('E', b.i32(7)), { inline: true }).commitSync();
+      rt.stage('B').func('callsF', '-> i32', (b) => b.call('f')).func('callsPlain', '-> i32', (b) => b.call('plainF')).func('g', '-> i32', catching('throwsInline')).commitSync();
+      const thrown = (f: () => unknown) => {
+        try {
+          return f();
+        } catch (e) {
+          return (e as { tag?: string }).tag ?? String(e);
+        }
+      };
+      for (const tier of ['baseline', 'optimizing'] as const) {
+        rt.retierSync('B', tier);
+        assert.equal(thrown(() => rt.fn('callsF')()), 'E', `${tier}: f inlined`);
+        assert.equal(thrown(() => rt.fn('callsPlain')()), 'E', `${tier}: plainF (auto-inlined by the optimizing tier)`);
+        assert.equal(thrown(() => rt.fn('g')()), 'E', `${tier}: g's tail call of an inline function`);
+      }
+    });
   });
 }

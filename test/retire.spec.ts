@@ -192,6 +192,29 @@ for (const linking of LINKINGS) {
       assert.equal(rt.fn('viaCache')(), 2);
     });
 
+    it('keeps code that named a retired symbol on the retired one when the name is defined anew, through any rebuild', async () => {
+      const rt = await newRuntime({ linking, compactAfter: 0 });
+      rt.stage('A').global('G', 'i32', 1).func('f', '-> i32', (b) => b.i32(1)).constant('K', 'i32', 1).commitSync();
+      rt.stage('K2').constant('K', 'i32', 2, { redefine: true }).commitSync();
+      rt.stage('C')
+        .func('bump', '-> i32', (b) => [b.setGlobal('G', b.i32.add(b.global('G'), b.i32(1))), b.global('G')])
+        .func('g', '-> i32', (b) => b.call('f'))
+        .func('k', '-> i32', (b) => b.constant('K'))
+        .commitSync();
+      rt.retire('A');
+      rt.retire('K2');
+      // Defined anew with another type, signature or value: C is not theirs.
+      rt.stage('D').global('G', 'f64', 0.5).func('f', 'i32 -> i32', (b) => b.param(0)).constant('K', 'i32', 3).commitSync();
+      await rt.loadOptimizer();
+      for (const tier of ['baseline', 'optimizing', 'baseline'] as const) {
+        rt.retierSync('C', tier);
+        assert.equal(rt.fn('k')(), 2, `${tier}: k keeps K's last value`);
+        throwsCode(() => rt.fn('g')(), 'RetiredSymbol', /'f'/);
+        assert.equal(rt.getGlobal('G'), 0.5, `${tier}: the new G is untouched`);
+      }
+      assert.equal(rt.fn('bump')(), 2, 'bump still writes the retired i32 cell');
+    });
+
     it('keeps a function redefined elsewhere when its first stage retires', async () => {
       const rt = await newRuntime({ linking });
       rt.stage('v1').func('f', '-> i32', (b) => b.i32(1)).func('other', '-> i32', (b) => b.i32(0)).commitSync();

@@ -19,21 +19,25 @@ export const inlinePass: FuncPass = {
     let labelCounter = 0;
     let changed = false;
 
-    const rewrite = (e: Expr, stack: readonly string[]): Expr => {
-      if (e.k === 'call') {
-        const callee = stack.length < MAX_DEPTH && !stack.includes(e.name) ? ctx.inlineBody(e.name) : undefined;
+    // A tail call leaves any `try` around it, so what the callee throws is not caught there;
+    // inlined, the callee's body would run inside that `try`. So a tail call inside a `try` is not
+    // inlined, nor a callee that makes one inside a `try` of its own.
+    const rewrite = (e: Expr, stack: readonly string[], inTry: boolean): Expr => {
+      if (e.k === 'call' && !(e.tail && inTry)) {
+        const found = stack.length < MAX_DEPTH && !stack.includes(e.name) ? ctx.inlineBody(e.name, e.sym) : undefined;
+        const callee = found && !tailCallInTry(found) ? found : undefined;
         if (callee) {
           changed = true;
           ctx.dependOn(e.name);
-          const args = e.args.map((a) => rewrite(a, stack));
-          const inlined = expand(callee, args, [...stack, e.name]);
+          const args = e.args.map((a) => rewrite(a, stack, inTry));
+          const inlined = expand(callee, args, [...stack, e.name], inTry);
           return e.tail ? { k: 'return', type: 'unreachable', value: inlined.type === 'none' ? null : inlined } : inlined;
         }
       }
-      return mapChildren(e, (c) => rewrite(c, stack));
+      return mapChildren(e, (c) => rewrite(c, stack, inTry || e.k === 'try'));
     };
 
-    const expand = (callee: FuncIR, args: Expr[], stack: readonly string[]): Expr => {
+    const expand = (callee: FuncIR, args: Expr[], stack: readonly string[], inTry: boolean): Expr => {
       const base = nLocals;
       const types = [...callee.sig.params, ...callee.locals];
       types.forEach((t, i) => {
@@ -85,7 +89,7 @@ export const inlinePass: FuncPass = {
             return mapChildren(e, remap);
         }
       };
-      const body = callee.body.map(remap).map((e) => rewrite(e, stack));
+      const body = callee.body.map(remap).map((e) => rewrite(e, stack, inTry));
       const binds: Expr[] = args.map((a, i) => ({ k: 'local.set', type: 'none', index: base + i, value: a, tee: false }));
       // Wasm zeroes a callee's locals on every call; an inlined body reuses its locals (in a
       // loop, say), so they are zeroed explicitly.
@@ -94,8 +98,22 @@ export const inlinePass: FuncPass = {
       return { k: 'block', type: resultType, label: exit, body: [...binds, ...resets, ...body] };
     };
 
-    const body = f.body.map((e) => rewrite(e, []));
+    const body = f.body.map((e) => rewrite(e, [], false));
     if (!changed) return f;
     return { ...f, locals, localNames, body };
   },
 };
+
+/** Whether `f` makes a tail call inside a `try` (conservatively: anywhere in a `try` construct). */
+function tailCallInTry(f: FuncIR): boolean {
+  const visit = (e: Expr, inTry: boolean): boolean => {
+    if (inTry && (e.k === 'call' || e.k === 'call.slot') && e.tail) return true;
+    let found = false;
+    mapChildren(e, (c) => {
+      if (!found && visit(c, inTry || e.k === 'try')) found = true;
+      return c;
+    });
+    return found;
+  };
+  return f.body.some((e) => visit(e, false));
+}

@@ -17,7 +17,7 @@ export const rebindPass: FuncPass = {
         case 'global.set':
         case 'symconst':
         case 'slot.of':
-          return { ...m, sym: ctx.resolve(m.name) } as Expr;
+          return { ...m, sym: ctx.resolve(m.name, m.sym) } as Expr;
         default:
           return m;
       }

@@ -8,12 +8,15 @@ import type { SymbolInfo } from '../ir/symbols.js';
 
 /** What a pass may ask about the world outside the function it transforms. */
 export interface PassContext {
-  /** The body of a function that may be inlined here, or undefined. */
-  inlineBody(name: string): FuncIR | undefined;
+  /** The body of a function that may be inlined at a call that meant `was`, or undefined. */
+  inlineBody(name: string, was?: SymbolInfo): FuncIR | undefined;
   /** The function being compiled now depends on the definition `name` (a backedge). */
   dependOn(name: string): void;
-  /** What a name means now (undefined for a name that lowering resolves another way). */
-  resolve(name: string): SymbolInfo | undefined;
+  /**
+   * What a name means now for a node that meant `was` (undefined for a name that lowering
+   * resolves another way).
+   */
+  resolve(name: string, was?: SymbolInfo): SymbolInfo | undefined;
 }
 
 export interface FuncPass {
