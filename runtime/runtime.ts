@@ -247,24 +247,28 @@ export class Runtime {
    * from "accrete" name runtime symbols; its exported functions and globals become symbols.
    */
   async link(source: Uint8Array | ArrayBuffer | string, opts: LinkOptions = {}): Promise<StageInfo> {
+    const o = this.linkOptions(opts);
     if (typeof source === 'string') await loadOptimizer();
-    const name = this.linkName(opts);
-    const bytes = sourceBytes(source, name);
-    return this.execAsync(() => planLink(this.core, bytes, name, opts));
+    const bytes = sourceBytes(source, o.name);
+    return this.execAsync(() => planLink(this.core, bytes, o.name, o));
   }
 
   /** The same, synchronously (a text module needs binaryen loaded: see loadOptimizer). */
   linkSync(source: Uint8Array | ArrayBuffer | string, opts: LinkOptions = {}): StageInfo {
     this.notBuilding();
-    const name = this.linkName(opts);
-    return this.execSync(() => planLink(this.core, sourceBytes(source, name), name, opts));
+    const o = this.linkOptions(opts);
+    return this.execSync(() => planLink(this.core, sourceBytes(source, o.name), o.name, o));
   }
 
-  private linkName(opts: LinkOptions): string {
+  /** The options, checked and read once: planning must not run code the caller put in a getter. */
+  private linkOptions(opts: LinkOptions): { name: string; redefine: boolean } {
     if (opts === null || typeof opts !== 'object') throw new TypeError(`link options must be an object`);
-    const name = opts.name ?? `link${++this.anonymous}`;
+    for (const k of Object.keys(opts)) if (k !== 'name' && k !== 'redefine') throw new TypeError(`unknown link option '${k}' (expected name, redefine)`);
+    const { name: given, redefine = false } = opts;
+    if (typeof redefine !== 'boolean') throw new TypeError(`link option 'redefine' must be a boolean, got ${typeof redefine}`);
+    const name = given ?? `link${++this.anonymous}`;
     if (typeof name !== 'string' || name === '') throw fail('UnknownStage', `a stage name must be a non-empty string`);
-    return name;
+    return { name, redefine };
   }
 
   /** The WAT of a stage's current code, with function and local names and symbol comments. */

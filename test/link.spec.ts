@@ -115,6 +115,24 @@ for (const linking of LINKINGS) {
       assert.equal(rt.fn('useK')(), 20, 'a retired constant keeps its last value');
     });
 
+    it('checks its options and reads them once, before planning', async () => {
+      const rt = await newRuntime({ linking });
+      const mod = wat(`(module (func (export "seven") (result i32) (i32.const 7)))`);
+      assert.throws(() => rt.linkSync(mod, { nmae: 'x' } as never), (e: unknown) => e instanceof TypeError && /unknown link option 'nmae'/.test(e.message));
+      assert.throws(() => rt.linkSync(mod, { redefine: 'yes' } as never), TypeError);
+      let reads = 0;
+      const opts = {
+        name: 'once',
+        get redefine() {
+          reads++;
+          return false;
+        },
+      };
+      rt.linkSync(mod, opts);
+      assert.equal(reads, 1);
+      assert.equal(rt.fn('seven')(), 7);
+    });
+
     it('rejects what cannot link, changing nothing', async () => {
       const rt = await world(linking);
       const before = snapshot(rt);
