@@ -285,9 +285,12 @@ function reserveGlobal(core: Core, plan: Plan, def: Extract<Def, { kind: 'global
 }
 
 function reserveTag(core: Core, plan: Plan, def: Extract<Def, { kind: 'tag' }>): TagRecord {
-  const id = core.nextTagId++;
+  // A failed commit's id was never seen: undone at the top it is given back, and below a later
+  // one (an async commit overtaken by a sync one) it waits for the next tag.
+  const id = core.freeTagIds.pop() ?? core.nextTagId++;
   plan.undo.push(() => {
     if (core.nextTagId === id + 1) core.nextTagId = id;
+    else core.freeTagIds.push(id);
   });
   return { kind: 'tag', name: def.name, id, params: def.params, stage: plan.name };
 }
@@ -347,7 +350,7 @@ function reserveRtt(core: Core, plan: Plan, def: Extract<Def, { kind: 'rtt' }>, 
   const mark = core.rtts.top;
   const id = core.rtts.allocate(descBytes, def.name);
   const top = core.rtts.top;
-  plan.undo.push(() => core.rtts.rollback(mark, top));
+  plan.undo.push(() => core.rtts.rollback(mark, top, id, descBytes));
   const display = [...(parent?.display ?? []), id];
   const size = align(end, 8);
   plan.memWrites.push((v) => {

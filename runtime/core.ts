@@ -103,6 +103,8 @@ export class Core implements Resolver {
   /** The exception-handling encoding in use, or undefined when the engine has none. */
   readonly exceptions: 'legacy' | 'final' | undefined;
   nextTagId = 1;
+  /** Tag ids a failed commit took below `nextTagId` (see reserveTag). */
+  readonly freeTagIds: number[] = [];
   stageSeq = 0;
   /** Set while body callbacks run: a commit from inside one would see half-planned state. */
   building = false;

@@ -78,9 +78,16 @@ export class CellAllocator {
   }
 }
 
-/** Bump allocation of RTT descriptors. Ids are generative, so space is never reused. */
+/**
+ * Bump allocation of RTT descriptors. Ids are generative: a published descriptor's space is never
+ * reused. A failed commit's is, since nothing saw its id: undone at the top, it is given back to
+ * the bump pointer; undone below a later allocation (an async commit overtaken by a sync one),
+ * it is kept for the next descriptor it fits.
+ */
 export class RttAllocator {
   private next: number;
+  /** Blocks of undone allocations below the top: [address, bytes] (8-aligned), first fit. */
+  private readonly holes: Array<[number, number]> = [];
 
   constructor(
     base: number,
@@ -90,6 +97,14 @@ export class RttAllocator {
   }
 
   allocate(bytes: number, what: string): number {
+    for (let i = 0; i < this.holes.length; i++) {
+      const [h, size] = this.holes[i]!;
+      if (size < bytes) continue;
+      const rest = align(h + bytes, 8);
+      if (rest < h + size) this.holes[i] = [rest, h + size - rest];
+      else this.holes.splice(i, 1);
+      return h;
+    }
     const at = align(this.next, 8);
     if (at + bytes > this.end) {
       throw fail('ResourceExhausted', `the RTT region is full; raise the 'rttBytes' option`, { definition: what });
@@ -98,9 +113,10 @@ export class RttAllocator {
     return at;
   }
 
-  /** Undo the most recent allocations back to `mark` (only if nothing was allocated since). */
-  rollback(mark: number, end: number): void {
-    if (this.next === end) this.next = mark;
+  /** Undo an allocation that moved the top from `mark` to `end`, or the one at `at` of `bytes`. */
+  rollback(mark: number, end: number, at = align(mark, 8), bytes = end - at): void {
+    if (this.next === end && at >= mark) this.next = mark;
+    else this.holes.push([at, bytes]);
   }
 
   get top(): number {

@@ -78,3 +78,27 @@ describe('RTTs', () => {
     throwsCode(() => rt.stage().func('f', 'i32 -> i32', (b) => b.field(b.param(0), 'P', 'b')).commitSync(), 'UnknownSymbol', /no field 'b'/);
   });
 });
+
+describe('RTT space and tag ids of failed async commits', () => {
+  it('are reused, so commits overtaken by sync ones do not exhaust the RTT region', async () => {
+    const rt = await newRuntime({ rttBytes: 2048 });
+    const rtts = rt.internals.rtts;
+    const allocate = rtts.allocate.bind(rtts);
+    let allocations = 0;
+    rtts.allocate = (bytes: number, what: string) => (allocations++, allocate(bytes, what));
+    // Each round publishes one descriptor (B's, never reused: ids are generative) above the one a
+    // failed attempt (A's) reserved first. 45 rounds fit only if A's space is reused.
+    for (let n = 0; n < 45; n++) {
+      const before = allocations;
+      const lost = rt.stage(`A${n}`).rtt(`RA${n}`, { fields: { x: 'i32' } }).tag(`TA${n}`, ['i32']).func(`dup${n}`, '-> i32', (b) => b.i32(1)).commit();
+      // Let it plan (reserve its descriptor and tag), then overtake it with a sync commit of the same name.
+      for (let i = 0; i < 1000 && allocations === before; i++) await Promise.resolve();
+      assert.equal(allocations, before + 1, 'the async commit has planned');
+      rt.stage(`B${n}`).rtt(`RB${n}`).tag(`TB${n}`).func(`dup${n}`, '-> i32', (b) => b.i32(2)).commitSync();
+      await assert.rejects(lost, (e: unknown) => (e as { code?: string }).code === 'DuplicateSymbol');
+      rt.retire(`B${n}`);
+    }
+    // Every failed attempt's tag id went to a later tag: B's 45, and one waiting.
+    assert.ok(rt.internals.nextTagId <= 47, `tag ids reused (next ${rt.internals.nextTagId})`);
+  });
+});
