@@ -72,8 +72,13 @@ export function startLinked(core: Core, plan: Plan): void {
   const start = u.instance.exports[START_EXPORT] as (() => void) | undefined;
   if (!start) return;
   if (u.linkTable) core.slots.fillLinkTable(u.linkTable, u.imports!.link);
+  // The runtime globals it can write, and its own exported ones, are put back if it traps. What
+  // it stores elsewhere in memory (the heap is the program's) stays, as after any call that traps.
+  const cells = [...u.cellRefs];
+  for (const r of plan.records) if (r.kind === 'global') cells.push(r.address);
+  const v = core.view();
+  const saved = cells.map((a) => v.getBigUint64(a, true));
   if (plan.memWrites.length) {
-    const v = core.view();
     for (const w of plan.memWrites) w(v);
     plan.memWrites.length = 0;
   }
@@ -81,6 +86,8 @@ export function startLinked(core: Core, plan: Plan): void {
   try {
     start();
   } catch (e) {
+    const now = core.view();
+    cells.forEach((a, i) => now.setBigUint64(a, saved[i]!, true));
     throw instantiateFailure(u, e);
   } finally {
     core.starting = false;

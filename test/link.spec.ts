@@ -144,6 +144,9 @@ for (const linking of LINKINGS) {
         ['(module (import "env" "add" (func (param i32 i32) (result i32))))', /only imports from "accrete"/],
         ['(module (import "accrete" "counter" (global $c (mut i64))) (memory 1) (func (export "x") (result i64) (global.get $c)))', /defines its own memory/],
         ['(module (import "accrete" "table" (table 1 funcref)) (func $f) (elem (i32.const 0) $f))', /overwrite slots of the shared table/],
+        ['(module (import "accrete" "table" (table 1 funcref)) (func (export "w") (table.set 0 (i32.const 0) (ref.null func))))', /table.set would write the shared table/],
+        ['(module (import "accrete" "table" (table 1 funcref)) (func (export "g") (drop (table.grow 0 (ref.null func) (i32.const 1)))))', /table.grow would write the shared table/],
+        ['(module (import "accrete" "table" (table 1 funcref)) (table $own 2 funcref) (func (export "c") (table.copy 0 1 (i32.const 0) (i32.const 0) (i32.const 1))))', /table.copy would write the shared table/],
         ['(module (import "accrete" "memory" (memory 1)) (data (i32.const 400) "clobber"))', /reserved regions/],
       ];
       for (const [text, re] of bad) {
@@ -195,6 +198,18 @@ for (const linking of LINKINGS) {
       const before = snapshot(rt);
       const trapping = text.replace('(i32.const 40)', '(i32.const 40) (drop) (unreachable)').replace('"seen"', '"seen2"');
       throwsCode(() => rt.linkSync(wat(trapping)), 'InstantiateError', /unreachable/);
+      assertUnchanged(before, rt);
+    });
+
+    it('puts back the runtime globals a trapping start function wrote, and its own exported ones', async () => {
+      const rt = await world(linking);
+      const before = snapshot(rt);
+      const text = `(module
+        (import "accrete" "counter" (global $c (mut i64)))
+        (global $mine (export "mine") (mut i32) (i32.const 1234))
+        (func $init (global.set $c (i64.const 4242)) (global.set $mine (i32.const 77)) (unreachable))
+        (start $init))`;
+      throwsCode(() => rt.linkSync(wat(text)), 'InstantiateError', /unreachable/);
       assertUnchanged(before, rt);
     });
 

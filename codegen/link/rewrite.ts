@@ -13,6 +13,7 @@ import {
   type ConstExpr,
   type ExternKind,
   type FuncType,
+  type Instr,
   type Limits,
   type ParsedModule,
 } from '../wasm/decoder.js';
@@ -332,6 +333,10 @@ class Rewriter {
             throw linkError(`function ${this.funcLabel(i)}: global.set of immutable global ${im.global}`);
           }
           this.noteGlobal(p);
+        } else if (this.importsTable && writesTable0(ins.info.name, im)) {
+          // The runtime mirrors the table in JavaScript and keeps link tables in step with it:
+          // a write behind its back would break both (a null slot, a stale copy).
+          throw linkError(`function ${this.funcLabel(i)}: ${ins.info.name} would write the shared table accrete.table, whose slots are the runtime's (export the functions instead, or use a table of the module's own)`);
         }
       }
     });
@@ -694,4 +699,12 @@ const constant = writeConst;
 function memop(s: ByteWriter, name: string): void {
   const i = instr(name);
   s.u8(i.code).u32(i.align!).u32(0);
+}
+
+/** Whether an instruction writes table 0 (the imported accrete.table, when a module imports it). */
+function writesTable0(name: string, im: Instr['immediates']): boolean {
+  if (im.kind === 'table') return im.table === 0 && (name === 'table.set' || name === 'table.grow' || name === 'table.fill');
+  if (im.kind === 'elem_table') return im.table === 0;
+  if (im.kind === 'table_table') return im.dst === 0;
+  return false;
 }
