@@ -37,7 +37,8 @@ function compileFailure(u: PendingUnit, e: unknown): AccreteError {
 function instantiateFailure(u: PendingUnit, e: unknown): AccreteError {
   if (e instanceof AccreteError) return e.at({ stage: u.stage });
   const msg = e instanceof Error ? e.message : String(e);
-  if (/memory|table/i.test(msg) && /(allocat|size|grow|out of)/i.test(msg)) {
+  // A trap (out-of-bounds access included) is the code's doing, not a resource running out.
+  if (!(e instanceof WebAssembly.RuntimeError) && /memory|table/i.test(msg) && /(allocat|size|grow|out of)/i.test(msg)) {
     return fail('ResourceExhausted', `instantiation ran out of a resource: ${msg}`, { stage: u.stage }, { cause: e });
   }
   return fail('InstantiateError', `instantiation failed: ${msg}`, { stage: u.stage }, { cause: e });

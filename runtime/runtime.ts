@@ -120,7 +120,8 @@ export class Runtime {
 
   private commitLater(stage: Stage): Promise<StageInfo> {
     this.beginCommit(stage);
-    return this.execAsync(() => planStage(this.core, stage)).then(
+    // The async API loads what it needs (an optimizing-tier stage needs binaryen), in its turn.
+    return this.execAsync(() => planStage(this.core, stage), stage.tier === 'optimizing' ? loadOptimizer : undefined).then(
       (info) => {
         stage.state = 'committed';
         return info;
@@ -208,8 +209,9 @@ export class Runtime {
   readonly compactionErrors: unknown[] = [];
 
   /** Plan, compile in the background, publish; queued behind earlier async commits. */
-  private execAsync(make: () => Plan): Promise<StageInfo> {
+  private execAsync(make: () => Plan, prepare?: () => Promise<unknown>): Promise<StageInfo> {
     const run = async (): Promise<StageInfo> => {
+      if (prepare) await prepare();
       for (let attempt = 1; attempt <= MAX_ASYNC_ATTEMPTS; attempt++) {
         const plan = make();
         try {

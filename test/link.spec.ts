@@ -179,6 +179,8 @@ for (const linking of LINKINGS) {
       const rt = await world(linking);
       const before = snapshot(rt);
       throwsCode(() => rt.linkSync(wat('(module (func $s unreachable) (start $s) (func (export "fine") (result i32) (i32.const 1)))')), 'InstantiateError', /unreachable/);
+      // An out-of-bounds access is a trap too, not a resource running out.
+      throwsCode(() => rt.linkSync(wat('(module (import "accrete" "memory" (memory 1)) (func $s (drop (i32.load (i32.const -1)))) (start $s))')), 'InstantiateError', /out of bounds/);
       assertUnchanged(before, rt);
     });
 

@@ -2,6 +2,7 @@
 // the same slots.
 
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { newRuntime, throwsCode } from './helpers.js';
 
 describe('tiers', () => {
@@ -77,5 +78,16 @@ describe('tiers', () => {
     rt.stage('s').func('f', '-> i32', (b) => b.i32(1)).commitSync();
     if (!optimizerLoaded()) throwsCode(() => rt.retierSync('s'), 'NotLoaded', /loadOptimizer/);
     throwsCode(() => rt.retierSync('nope'), 'UnknownStage');
+  });
+
+  it('loads binaryen itself when an optimizing-tier stage is committed with the async API', () => {
+    // In a fresh process, where binaryen is not loaded yet (here an earlier test may have loaded it).
+    const runtime = new URL('../runtime/index.js', import.meta.url).href;
+    const script = `const { Runtime } = await import(${JSON.stringify(runtime)});
+      const rt = await Runtime.create();
+      const info = await rt.stage('o', { tier: 'optimizing' }).func('f', '-> i32', (b) => b.i32(5)).commit();
+      console.log(info.stats.tier, rt.fn('f')());`;
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+    assert.equal(out.trim(), 'optimizing 5');
   });
 });
