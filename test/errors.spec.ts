@@ -183,3 +183,22 @@ describe('errors leave the runtime unchanged', () => {
     throwsCode(() => rt.stats('nope'), 'UnknownStage');
   });
 });
+
+describe('engine limits are typed errors, not code generator bugs', () => {
+  it('refuses more than 1000 parameters and about 50,000 locals where the definition is made', async () => {
+    const rt = await newRuntime();
+    const before = snapshot(rt);
+    throwsCode(() => rt.stage('p').func('f', { params: Array(1001).fill('i32'), results: [] }, () => undefined).commitSync(), 'BadSignature', /at most 1000 parameters/);
+    throwsCode(
+      () =>
+        rt.stage('l').func('g', '->', (b) => {
+          for (let i = 0; i < 60_000; i++) b.local('i32');
+        }).commitSync(),
+      'ResourceExhausted',
+      /at most \d+ locals/,
+    );
+    assertUnchanged(before, rt);
+    rt.stage('ok').func('h', { params: Array(1000).fill('i32'), results: ['i32'] }, (b) => b.param(999)).commitSync();
+    assert.equal(rt.fn('h')(...Array(999).fill(0), 7), 7);
+  });
+});

@@ -73,6 +73,12 @@ export interface MemoryNS {
   fill(dst: N, value: N, n: N): N;
 }
 
+/**
+ * Locals (parameters included) a body may declare: the engines accept 50,000, and lowering adds a
+ * few scratch locals of its own (exception payloads).
+ */
+export const MAX_LOCALS = 50_000 - 64;
+
 export class FuncBuilder {
   // One namespace object per type for all builders (making a callable with a prototype per
   // builder cost more than the rest of a small body). Reading `b.i32` points it at this builder;
@@ -180,6 +186,7 @@ export class FuncBuilder {
   /** Declare a new local. */
   local(type: ValType, name?: string): Local {
     if (!isValType(type)) throw this.err('BadSignature', `local type must be i32, i64, f32 or f64, got ${String(type)}`);
+    if (this.localTypes.length >= MAX_LOCALS) throw this.err('ResourceExhausted', `a function may have at most ${MAX_LOCALS} locals, parameters included`);
     if (!this.ownLocals) {
       const n = this.sig.params.length;
       this.localTypes = [...this.sig.params];

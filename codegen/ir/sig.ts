@@ -54,9 +54,14 @@ function parseSigObject(s: Exclude<SigLike, string>, what: string): Sig {
   return makeSig(params, results, what);
 }
 
+/** Parameters a wasm function may have in the engines. */
+export const MAX_PARAMS = 1000;
+
 function makeSig(params: unknown[], results: unknown[], what: string): Sig {
   const p = params.map((t, i) => checkValType(t, `${what}, parameter ${i}`));
   const r = results.map((t, i) => checkValType(t, `${what}, result ${i}`));
   if (r.length > 1) throw fail('BadSignature', `${what}: at most one result is supported, got ${r.length}`);
+  // The engines' own limit (V8, SpiderMonkey): past it the module would not compile.
+  if (p.length > MAX_PARAMS) throw fail('BadSignature', `${what}: at most ${MAX_PARAMS} parameters, got ${p.length}`);
   return Object.freeze({ params: Object.freeze(p), results: Object.freeze(r) });
 }
