@@ -7,7 +7,7 @@ import { optimizerSync } from '../codegen/optimizer.js';
 import { parseModule, type ParsedModule } from '../codegen/wasm/decoder.js';
 import { abandon, newPlan, lap, placed, planRecompiles, relinkedUnit, writeValue, type Plan } from './commit.js';
 import type { Core, RelinkResult } from './core.js';
-import { fail } from './errors.js';
+import { AccreteError, fail } from './errors.js';
 import { infoOf, makeFuncRecord, type SymbolRecord } from './symbols.js';
 
 export interface LinkOptions {
@@ -110,7 +110,8 @@ export function planLink(core: Core, bytes: Uint8Array, name: string, opts: Link
     return withRecompiles(core, plan, redefined);
   } catch (e) {
     abandon(plan);
-    throw e;
+    // Every error of a link names its stage (running out of slots, a rebuilt dependent's...).
+    throw e instanceof AccreteError && e.stage === undefined ? e.at({ stage: name }) : e;
   }
 }
 

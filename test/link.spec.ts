@@ -115,6 +115,15 @@ for (const linking of LINKINGS) {
       assert.equal(rt.fn('useK')(), 20, 'a retired constant keeps its last value');
     });
 
+    it('names its stage in every error, running out of slots included', async () => {
+      const rt = await newRuntime({ linking, maxSlots: 4 });
+      const before = snapshot(rt);
+      const exports = Array.from({ length: 10 }, (_, i) => `(func (export "e${i}") (result i32) (i32.const ${i}))`).join(' ');
+      const e = throwsCode(() => rt.linkSync(wat(`(module ${exports})`), { name: 'many' }), 'ResourceExhausted', /function table is full/);
+      assert.equal(e.stage, 'many');
+      assertUnchanged(before, rt);
+    });
+
     it('checks its options and reads them once, before planning', async () => {
       const rt = await newRuntime({ linking });
       const mod = wat(`(module (func (export "seven") (result i32) (i32.const 7)))`);
