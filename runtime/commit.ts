@@ -559,7 +559,7 @@ export function planRecompiles(core: Core, plan: Plan, changed: readonly string[
 }
 
 export function relinkedUnit(stage: string, tier: Tier, r: RelinkResult): PendingUnit {
-  return { stage, kind: 'link', tier, funcs: r.funcs, exportNames: r.exportNames, bytes: r.bytes, imports: r.imports, host: undefined, slotRefs: r.slotRefs, cellRefs: r.cellRefs, deps: r.deps, directCalls: NO_NAMES };
+  return { stage, kind: 'link', tier, funcs: r.funcs, exportNames: r.exportNames, bytes: r.bytes, imports: r.imports, host: undefined, slotRefs: r.slotRefs, cellRefs: r.cellRefs, deps: r.deps, directCalls: r.directCalls?.size ? r.directCalls : NO_NAMES };
 }
 
 /** Nodes in a function body, counted up to `limit` + 1 (bigger bodies are not inlined anyway). */

@@ -70,6 +70,8 @@ export interface RelinkResult {
   slotRefs: number[];
   cellRefs: number[];
   deps: Set<string>;
+  /** Exported functions the module calls directly: redefining one elsewhere relinks it. */
+  directCalls?: Set<string>;
 }
 
 /** A stable handle per function name, so `rt.fn(name)` follows redefinition and retirement. */

@@ -99,7 +99,9 @@ export function planLink(core: Core, bytes: Uint8Array, name: string, opts: Link
       // A symbol the module imports may have been retired since: as for a code stage rebuilt
       // later, calls reach its stub, reads its kept cell, and a constant keeps its last value.
       const orTombstone = (n: string) => lookup(n) ?? c.tombstones.get(n);
-      const again = rewriteModule(parsed, linkEnv(c, orTombstone, (n) => (c.symbols.get(n) as { address: number }).address));
+      // An export another stage has redefined since is called through its slot from now on.
+      const owns = (n: string) => lookup(n)?.stage === name;
+      const again = rewriteModule(parsed, linkEnv(c, orTombstone, (n) => (c.symbols.get(n) as { address: number }).address, owns));
       return resultOf(c, again, funcs, exportNames);
     };
     const res = resultOf(core, r, funcs, exportNames, plan.records);
@@ -122,9 +124,10 @@ function withRecompiles(core: Core, plan: Plan, redefined: readonly string[]): P
   return plan;
 }
 
-function linkEnv(core: Core, lookup: (n: string) => SymbolRecord | undefined, exportedGlobalAddress: (n: string) => number): LinkEnv {
+function linkEnv(core: Core, lookup: (n: string) => SymbolRecord | undefined, exportedGlobalAddress: (n: string) => number, ownsExport?: (n: string) => boolean): LinkEnv {
   const ctx = core.lowerContext(lookup);
   return {
+    ...(ownsExport ? { ownsExport } : {}),
     resolve: (n) => {
       const r = lookup(n);
       return r ? infoOf(r) : undefined;
@@ -149,5 +152,6 @@ function resultOf(core: Core, r: RewrittenModule, funcs: string[], exportNames: 
     slotRefs: [...r.uses.slotCalls].map((n) => (find(n) as { slot: number }).slot),
     cellRefs: [...r.uses.globals].map((n) => (find(n) as { address: number }).address),
     deps: new Set([...r.uses.constants].filter((n) => find(n)?.kind === 'constant')),
+    directCalls: r.uses.directCalls,
   };
 }

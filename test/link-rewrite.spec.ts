@@ -102,7 +102,7 @@ describe('rewriteModule: end to end', () => {
   it('calls runtime functions through their shared-table slots, uses global cells and folds constants', () => {
     const r = link(FOREIGN);
     assert.deepEqual(r.imports, { memory: true, table: true, link: [], exn: false });
-    assert.deepEqual(r.uses, { slotCalls: new Set(['add']), globals: new Set(['counter']), constants: new Set(['K']) });
+    assert.deepEqual(r.uses, { slotCalls: new Set(['add']), globals: new Set(['counter']), constants: new Set(['K']), directCalls: new Set() });
     const { exports, view } = instantiate(r);
     view.setInt32(64, 10, true);
     assert.equal(exports['run']!(1), 43);

@@ -124,6 +124,16 @@ for (const linking of LINKINGS) {
       assertUnchanged(before, rt);
     });
 
+    it("follows a redefinition of one of its exports from its own calls, as a code stage does", async () => {
+      const rt = await newRuntime({ linking });
+      rt.linkSync(wat(`(module (func $f (export "f") (result i32) (i32.const 1)) (func (export "g") (result i32) (call $f)))`), { name: 'L' });
+      assert.equal(rt.fn('g')(), 1);
+      rt.stage('S').func('f', '-> i32', (b) => b.i32(2), { redefine: true }).commitSync();
+      assert.equal(rt.fn('g')(), 2, "g's direct call now goes through f's slot");
+      rt.stage('S2').func('f', '-> i32', (b) => b.i32(3), { redefine: true }).commitSync();
+      assert.equal(rt.fn('g')(), 3);
+    });
+
     it('checks its options and reads them once, before planning', async () => {
       const rt = await newRuntime({ linking });
       const mod = wat(`(module (func (export "seven") (result i32) (i32.const 7)))`);

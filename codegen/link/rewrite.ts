@@ -36,6 +36,11 @@ export interface LinkEnv {
   readonly memory: MemoryShape;
   /** Active data segments may write the runtime memory only from here up (below are its regions). */
   readonly heapBase?: number;
+  /**
+   * Whether the module's export `name` is still the runtime's `name` (false once another stage
+   * has redefined it: the module's own calls to it then go through its slot). Default: yes.
+   */
+  ownsExport?(name: string): boolean;
 }
 
 /** A definition the linked module contributes to the runtime. */
@@ -51,6 +56,8 @@ export interface LinkUses {
   globals: Set<string>;
   /** Runtime constants, RTT ids and tag ids folded into the code. */
   constants: Set<string>;
+  /** The module's own exported functions that it calls directly (a redefinition relinks it). */
+  directCalls: Set<string>;
 }
 
 export interface RewrittenModule {
@@ -125,7 +132,11 @@ class Rewriter {
   /** Input table index → output table index. */
   private readonly tables: number[] = [];
   private readonly imports: ModuleImports = { memory: false, table: false, link: [], exn: false };
-  private readonly uses: LinkUses = { slotCalls: new Set(), globals: new Set(), constants: new Set() };
+  private readonly uses: LinkUses = { slotCalls: new Set(), globals: new Set(), constants: new Set(), directCalls: new Set() };
+  /** Export name of each exported defined function (by input function index). */
+  private readonly exportNameOf = new Map<number, string>();
+  /** Defined functions another stage has redefined: calls to them go through the slot. */
+  private readonly redirected = new Map<number, string>();
   private readonly exports: LinkExport[] = [];
   /** Call-table immediate per imported function name (a slot, or a link-table index). */
   private readonly callIndex = new Map<string, number>();
@@ -252,6 +263,7 @@ class Rewriter {
           throw linkError(`export '${e.name}': signature ${typeText(t)} cannot be a runtime function (only i32, i64, f32, f64 and at most one result)`);
         }
         this.exports.push({ kind: 'func', name: e.name, sig, exportName: e.name });
+        if (!this.exportNameOf.has(e.index)) this.exportNameOf.set(e.index, e.name);
       } else if (e.kind === 'global') {
         const g = m.globals[e.index - globalBase]!;
         const type = g.type.type;
@@ -324,7 +336,15 @@ class Rewriter {
         const im = ins.immediates;
         if (im.kind === 'func') {
           const p = this.funcPlan(im.func, ins.offset);
-          if (p.kind !== 'import') continue;
+          if (p.kind !== 'import') {
+            const n = this.exportNameOf.get(im.func);
+            if (n === undefined || (ins.info.name !== 'call' && ins.info.name !== 'return_call')) continue;
+            if (this.env.ownsExport && !this.env.ownsExport(n)) {
+              this.redirected.set(im.func, n);
+              this.noteCall(n);
+            } else this.uses.directCalls.add(n);
+            continue;
+          }
           if (ins.info.name === 'ref.func') throw linkError(`function ${this.funcLabel(i)}: ref.func of the import accrete.${p.name} is not supported (use its slot)`);
           this.noteCall(p.name);
         } else if (im.kind === 'global') {
@@ -583,9 +603,13 @@ class Rewriter {
       switch (im.kind) {
         case 'func': {
           const p = this.funcs[im.func]!;
+          const redirected = p.kind === 'local' && (name === 'call' || name === 'return_call') ? this.redirected.get(im.func) : undefined;
           if (p.kind === 'import') {
             b.u8(0x41).s32(this.callIndex.get(p.name)!);
             indirect(p.type, this.callTable, tail(name));
+          } else if (redirected !== undefined) {
+            b.u8(0x41).s32(this.callIndex.get(redirected)!);
+            indirect(m.funcs[p.index]!, this.callTable, tail(name));
           } else if (name === 'return_call' && !env.tailCalls) b.u8(0x10).u32(p.index).u8(0x0f);
           else {
             op(name);
