@@ -104,6 +104,16 @@ export function planLink(core: Core, bytes: Uint8Array, name: string, opts: Link
       const again = rewriteModule(parsed, linkEnv(c, orTombstone, (n) => (c.symbols.get(n) as { address: number }).address, owns));
       return resultOf(c, again, funcs, exportNames);
     };
+    // A module that redefines a constant it also imports sees its own new value, as a code stage
+    // sees its own definitions: written again against the pending records.
+    if (redefined.some((n) => r.uses.constants.has(n))) {
+      const pending = new Map(plan.records.map((x) => [x.name, x]));
+      try {
+        r = rewriteModule(parsed, linkEnv(core, (n) => pending.get(n) ?? core.symbols.get(n), (n) => cells.get(n)!));
+      } catch (e) {
+        throw placed(e, name);
+      }
+    }
     const res = resultOf(core, r, funcs, exportNames, plan.records);
     plan.code = relinkedUnit(name, 'baseline', res);
     plan.relink = relink;

@@ -134,6 +134,15 @@ for (const linking of LINKINGS) {
       assert.equal(rt.fn('g')(), 3);
     });
 
+    it('sees its own new value of a constant it redefines and imports', async () => {
+      const rt = await newRuntime({ linking });
+      rt.stage('A').constant('K', 'i32', 1).commitSync();
+      rt.linkSync(wat(`(module (import "accrete" "K" (global $k i32)) (global (export "K") i32 (i32.const 2)) (func (export "getK") (result i32) (global.get $k)))`), { name: 'L', redefine: true });
+      assert.equal(rt.fn('getK')(), 2);
+      rt.stage('C').func('codeK', '-> i32', (b) => b.constant('K')).commitSync();
+      assert.equal(rt.fn('codeK')(), 2);
+    });
+
     it('checks its options and reads them once, before planning', async () => {
       const rt = await newRuntime({ linking });
       const mod = wat(`(module (func (export "seven") (result i32) (i32.const 7)))`);
