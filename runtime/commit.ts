@@ -199,7 +199,7 @@ export function planStage(core: Core, stage: Stage): Plan {
       core.building = false;
     }
     plan.records = records;
-    if (hostDefs.length) plan.host = hostUnit(stage.name, hostDefs);
+    if (hostDefs.length) plan.host = hostUnit(core, stage.name, hostDefs);
     if (irs.length) {
       plan.code = codeUnit(core, plan, stage.name, stage.tier, irs, lookup, true, installable(core, plan, stage.tier));
       plan.code.records = funcRecords;
@@ -490,6 +490,57 @@ function escapedSlots(core: Core, lookup: (n: string) => SymbolRecord | undefine
   return out;
 }
 
+/**
+ * A host function as its thunk imports it: what it throws goes through `Core.intoWasm`, so a
+ * runtime exception keeps its tag and payload on the way back into wasm. One wrapper per arity up
+ * to three, so a host call makes no argument array.
+ */
+function hostEntry(core: Core, fn: Function, arity: number): Function {
+  const f = fn as (...a: unknown[]) => unknown;
+  switch (arity) {
+    case 0:
+      return () => {
+        try {
+          return f();
+        } catch (e) {
+          throw core.intoWasm(e);
+        }
+      };
+    case 1:
+      return (a: unknown) => {
+        try {
+          return f(a);
+        } catch (e) {
+          throw core.intoWasm(e);
+        }
+      };
+    case 2:
+      return (a: unknown, b: unknown) => {
+        try {
+          return f(a, b);
+        } catch (e) {
+          throw core.intoWasm(e);
+        }
+      };
+    case 3:
+      return (a: unknown, b: unknown, c: unknown) => {
+        try {
+          return f(a, b, c);
+        } catch (e) {
+          throw core.intoWasm(e);
+        }
+      };
+    default:
+      return (...args: unknown[]) => {
+        try {
+          return f(...args);
+        } catch (e) {
+          throw core.intoWasm(e);
+        }
+      };
+  }
+}
+
 /** With the validate option, binaryen checks every generated module (a failure is a bug). */
 export function checkValid(core: Core, bytes: Uint8Array, stage: string): void {
   if (!core.opts.validate) return;
@@ -497,10 +548,10 @@ export function checkValid(core: Core, bytes: Uint8Array, stage: string): void {
   if (text) throw fail('Internal', 'the generated module does not validate', { stage }, { detail: text });
 }
 
-function hostUnit(stage: string, defs: ReadonlyArray<Extract<Def, { kind: 'host' }>>): PendingUnit {
+function hostUnit(core: Core, stage: string, defs: ReadonlyArray<Extract<Def, { kind: 'host' }>>): PendingUnit {
   const specs: ThunkSpec[] = defs.map((d) => ({ kind: 'forward', name: d.name, sig: d.sig }));
   const host: Record<string, Function> = {};
-  defs.forEach((d, i) => (host[`h${i}`] = d.fn));
+  defs.forEach((d, i) => (host[`h${i}`] = hostEntry(core, d.fn, d.sig.params.length)));
   return {
     stage,
     kind: 'host',

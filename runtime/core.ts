@@ -292,12 +292,39 @@ export class Core implements Resolver {
     return new AccreteException(t.name, values);
   }
 
+  /** Exceptions made by `makeException`, with their payload: written again when thrown into wasm. */
+  private readonly payloads = new WeakMap<object, { tag: TagRecord; values: ReadonlyArray<number | bigint> }>();
+
   /** Make a wasm exception carrying a runtime tag, for host functions to throw into wasm. */
   makeException(tagName: string, values: ReadonlyArray<number | bigint>): unknown {
     const t = this.symbols.get(tagName);
     if (!t || t.kind !== 'tag') throw fail('UnknownSymbol', `'${tagName}' is not a tag`);
     if (!this.exnTag) throw fail('Unsupported', 'exceptions need the wasm exception-handling feature');
     if (values.length !== t.params.length) throw fail('TypeMismatch', `tag '${tagName}' takes ${t.params.length} value(s), got ${values.length}`);
+    this.writePayload(t, values);
+    const ex = makeException(this.exnTag, [t.id]);
+    this.payloads.set(ex, { tag: t, values: [...values] });
+    return ex;
+  }
+
+  /**
+   * What a host function threw, as the wasm that called it must see it. A runtime exception that
+   * came back from wasm through `rt.fn` (an AccreteException) becomes a wasm exception with its
+   * tag again, so `catch` by tag catches it, not only `catch_all`; one made by `rt.exception` gets
+   * its payload written again, since wasm run since may have used the buffer.
+   */
+  intoWasm(e: unknown): unknown {
+    if (e instanceof AccreteException) {
+      const t = this.symbols.get(e.tag);
+      if (t?.kind === 'tag' && this.exnTag && t.params.length === e.values.length) return this.makeException(e.tag, e.values);
+      return e;
+    }
+    const p = e !== null && typeof e === 'object' ? this.payloads.get(e) : undefined;
+    if (p) this.writePayload(p.tag, p.values);
+    return e;
+  }
+
+  private writePayload(t: TagRecord, values: ReadonlyArray<number | bigint>): void {
     const v = this.view();
     t.params.forEach((p, i) => {
       const at = this.layout.exnBuffer + 8 * i;
@@ -307,7 +334,6 @@ export class Core implements Resolver {
       else if (p === 'f32') v.setFloat32(at, Number(x), true);
       else v.setFloat64(at, Number(x), true);
     });
-    return makeException(this.exnTag, [t.id]);
   }
 }
 

@@ -13,6 +13,28 @@ for (const { linking, exceptions } of modes) {
       if (exceptions === 'final' && !(await newRuntime()).features.exceptionsFinal) this.skip();
     });
 
+    it('keeps an exception catchable by its tag when it passes through a host function', async () => {
+      const rt = await newRuntime({ linking, exceptions });
+      rt.stage('t').tag('E', ['i32', 'i64']).commitSync();
+      rt.stage('a').func('thrower', '-> i32', (b) => b.throw('E', b.i32(7), b.i64(-3n))).commitSync();
+      rt.stage('in').func('inner', '-> i32', (b) => b.try(b.throw('E', b.i32(99), b.i64(0n)), [{ tag: 'E', body: ([x]) => x! }])).commitSync();
+      // Re-entering wasm through rt.fn: the exception comes back to the host as an AccreteException.
+      rt.stage('h')
+        .host('reenter', '-> i32', () => rt.fn('thrower')())
+        // Made first, thrown after wasm that throws and catches with the same buffer.
+        .host('late', '-> i32', () => {
+          const e = rt.exception('E', 5, 6n);
+          rt.fn('inner')();
+          throw e;
+        })
+        .commitSync();
+      const catching = (callee: string) => (b: Parameters<Parameters<ReturnType<typeof rt.stage>['func']>[2]>[0]) =>
+        b.try(b.call(callee), [{ tag: 'E', body: ([x, y]) => b.i32.add(b.i32.mul(x!, b.i32(100)), b.i32.wrap_i64(y!)) }], b.i32(-1));
+      rt.stage('b').func('viaReenter', '-> i32', catching('reenter')).func('viaLate', '-> i32', catching('late')).commitSync();
+      assert.equal(rt.fn('viaReenter')(), 697, 'caught by tag E with payload (7, -3), not by catch_all');
+      assert.equal(rt.fn('viaLate')(), 506, 'the payload given to rt.exception');
+    });
+
     it('catches in one stage what another stage throws, with its payload', async () => {
       const rt = await newRuntime({ linking, exceptions });
       rt.stage('tags').tag('Err', ['i32', 'f64']).tag('Other', ['i64']).commitSync();
