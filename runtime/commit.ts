@@ -492,50 +492,66 @@ function escapedSlots(core: Core, lookup: (n: string) => SymbolRecord | undefine
 
 /**
  * A host function as its thunk imports it: what it throws goes through `Core.intoWasm`, so a
- * runtime exception keeps its tag and payload on the way back into wasm. One wrapper per arity up
- * to three, so a host call makes no argument array.
+ * runtime exception keeps its tag and payload on the way back into wasm, and `Core.hostDepth`
+ * says wasm frames are on the stack while it runs. One wrapper per arity up to three, so a host
+ * call makes no argument array.
  */
 function hostEntry(core: Core, fn: Function, arity: number): Function {
   const f = fn as (...a: unknown[]) => unknown;
   switch (arity) {
     case 0:
       return () => {
+        core.hostDepth++;
         try {
           return f();
         } catch (e) {
           throw core.intoWasm(e);
+        } finally {
+          core.hostDepth--;
         }
       };
     case 1:
       return (a: unknown) => {
+        core.hostDepth++;
         try {
           return f(a);
         } catch (e) {
           throw core.intoWasm(e);
+        } finally {
+          core.hostDepth--;
         }
       };
     case 2:
       return (a: unknown, b: unknown) => {
+        core.hostDepth++;
         try {
           return f(a, b);
         } catch (e) {
           throw core.intoWasm(e);
+        } finally {
+          core.hostDepth--;
         }
       };
     case 3:
       return (a: unknown, b: unknown, c: unknown) => {
+        core.hostDepth++;
         try {
           return f(a, b, c);
         } catch (e) {
           throw core.intoWasm(e);
+        } finally {
+          core.hostDepth--;
         }
       };
     default:
       return (...args: unknown[]) => {
+        core.hostDepth++;
         try {
           return f(...args);
         } catch (e) {
           throw core.intoWasm(e);
+        } finally {
+          core.hostDepth--;
         }
       };
   }

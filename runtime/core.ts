@@ -122,6 +122,10 @@ export class Core implements Resolver {
    * 1,000). Tests lower it to exercise both paths with small stages.
    */
   installMin = 8;
+  /** Host functions running (called from wasm): wasm frames are on the stack below them. */
+  hostDepth = 0;
+  /** Link tables of units dropped while wasm frames were on the stack (see dropUnit). */
+  private readonly deferredLinks: Array<[WebAssembly.Table, readonly number[]]> = [];
   /** Bumped by every publish; an async commit that sees it move re-plans. */
   generation = 0;
   private viewCache: DataView | undefined;
@@ -232,11 +236,26 @@ export class Core implements Resolver {
     if (this.globalCells.pool.counting) for (const c of u.cellRefs) this.globalCells.pool.ref(c);
   }
 
+  /** Detach the link tables whose units were dropped during host calls, once none is running. */
+  settleLinks(): void {
+    if (this.hostDepth > 0 || this.deferredLinks.length === 0) return;
+    for (const [t, slots] of this.deferredLinks) this.slots.detachLinkTable(t, slots);
+    this.deferredLinks.length = 0;
+  }
+
   /** Drop a unit that is being replaced or retired: its references, and its link table once no part of its module is live. */
   dropUnit(u: Unit | undefined): void {
     if (!u) return;
     const last = !u.shared || --u.shared.live === 0;
-    if (last && u.linkTable && u.imports) this.slots.detachLinkTable(u.linkTable, u.imports.link);
+    if (last && u.linkTable && u.imports) {
+      // Dropped from inside a host call, the unit's code may still be running below it: its link
+      // table stays in step with slot writes until no wasm frame can be left.
+      if (this.hostDepth > 0) this.deferredLinks.push([u.linkTable, u.imports.link]);
+      else {
+        this.settleLinks();
+        this.slots.detachLinkTable(u.linkTable, u.imports.link);
+      }
+    }
     if (this.slots.pool.counting) for (const s of u.slotRefs) this.slots.pool.unref(s);
     if (this.globalCells.pool.counting) for (const c of u.cellRefs) this.globalCells.pool.unref(c);
   }

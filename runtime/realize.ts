@@ -243,6 +243,7 @@ export function noteSingle(core: Core, rec: StageRecord): void {
 
 /** Make a realized plan visible. Nothing here can fail on valid state. */
 export function publish(core: Core, plan: Plan, recordStage: boolean): StageInfo {
+  core.settleLinks();
   if (plan.memWrites.length) {
     const v = core.view();
     for (const w of plan.memWrites) w(v);

@@ -58,6 +58,24 @@ for (const linking of LINKINGS) {
       assert.ok(imports.every((i) => i.module === 'accrete'), `stage imports ${JSON.stringify(imports)}`);
     });
 
+    it('keeps code that is still running in step when a host call it made rebuilds its stage and redefines what it calls next', async () => {
+      const rt = await newRuntime({ linking, compactAfter: 0 });
+      let first = true;
+      rt.stage('A').func('i', '-> i32', (b) => b.i32(1), { inline: true }).func('g', '-> i32', (b) => b.i32(10)).commitSync();
+      rt.stage('H')
+        .host('h', '->', () => {
+          if (!first) return;
+          first = false;
+          rt.stage('R1').func('i', '-> i32', (b) => b.i32(2), { inline: true, redefine: true }).commitSync(); // rebuilds S below us
+          rt.stage('R2').func('g', '-> i32', (b) => b.i32(20), { redefine: true }).commitSync();
+        })
+        .commitSync();
+      rt.stage('S').func('f', '-> i32', (b) => [b.call('h'), b.i32.add(b.call('i'), b.call('g'))]).commitSync();
+      // The running (old) f inlined i = 1 and must reach the new g = 20; a new call runs the rebuilt f.
+      assert.equal(rt.fn('f')(), 21);
+      assert.equal(rt.fn('f')(), 22);
+    });
+
     it('calls through a computed slot (dynamic dispatch)', async () => {
       const rt = await newRuntime({ linking });
       rt.stage().func('inc', 'i32 -> i32', (b) => b.i32.add(b.param(0), b.i32(1))).func('dbl', 'i32 -> i32', (b) => b.i32.mul(b.param(0), b.i32(2))).commitSync();
