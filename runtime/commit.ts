@@ -73,6 +73,8 @@ export interface Plan {
   relink: StageRecord['relink'];
   /** Symbols of other stages that leave them (retirement). */
   removals: string[];
+  /** Records this plan's records replace (redefinitions): their successors once it publishes. */
+  replaced: Array<[SymbolRecord, SymbolRecord]>;
   /** When the last phase ended (see `lap`): one clock read per phase boundary. */
   clock: number;
   /**
@@ -124,6 +126,7 @@ export function newPlan(core: Core, name: string, kind: StageRecord['kind'], tie
     stats: emptyStats(tier),
     relink: undefined,
     removals: [],
+    replaced: [],
     clock: now(),
     allocated: undefined,
   };
@@ -170,6 +173,7 @@ export function planStage(core: Core, stage: Stage): Plan {
           redefined.push(def.name);
         }
         records[i] = reserve(core, plan, def, old, lookup);
+        if (old) plan.replaced.push([old, records[i]!]);
         if (def.kind === 'host') hostDefs.push(def);
       } catch (e) {
         throw placed(e, stage.name, def.name);

@@ -94,6 +94,7 @@ export function planLink(core: Core, bytes: Uint8Array, name: string, opts: Link
         rec = { kind: 'constant', name: x.name, type: x.type, value: x.value, stage: name };
       }
       plan.records.push(rec);
+      if (old) plan.replaced.push([old, rec]);
     }
     const relink = (c: Core, lookup: (n: string) => SymbolRecord | undefined): RelinkResult => {
       // A symbol the module imports may have been retired since: as for a code stage rebuilt

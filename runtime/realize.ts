@@ -250,9 +250,8 @@ export function publish(core: Core, plan: Plan, recordStage: boolean): StageInfo
   }
   const live = liveUnits(plan);
   // Symbols first, so slot lookups below see the new records.
+  for (const [prev, r] of plan.replaced) core.successor.set(prev, r);
   for (const r of plan.records) {
-    const prev = core.symbols.get(r.name);
-    if (prev && prev !== r) core.successor.set(prev, r);
     core.symbols.set(r.name, r);
     if (core.tombstones.size) core.tombstones.delete(r.name);
     if (r.kind === 'tag') core.tagsById.set(r.id, r);
