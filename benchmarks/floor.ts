@@ -7,6 +7,8 @@ import { ByteWriter } from '../codegen/wasm/writer.js';
 const section = (w: ByteWriter, id: number, fill: () => void): void => rawSection(w, id, fill);
 /** A type section holding one type, (i32) -> i32. */
 const i32ToI32Types = (w: ByteWriter): void => section(w, 1, () => w.bytes([0x01, 0x60, 0x01, 0x7f, 0x01, 0x7f]));
+/** A type section holding type 0, (i32) -> i32 (the callees), and type 1, () -> i32 ("run"). */
+const calleeAndRunTypes = (w: ByteWriter): void => section(w, 1, () => w.bytes([0x02, 0x60, 0x01, 0x7f, 0x01, 0x7f, 0x60, 0x00, 0x01, 0x7f]));
 
 /** n functions (param i32) (result i32) `local.get 0; i32.const k+j; i32.add`, exported as "0".."n-1". */
 export function floorModule(k: number, n = 1): Uint8Array {
@@ -39,7 +41,7 @@ export function floorModule(k: number, n = 1): Uint8Array {
 export function importingModule(k: number, salt: number): Uint8Array {
   const w = new ByteWriter(64 + k * 24);
   w.bytes(HEADER);
-  section(w, 1, () => w.bytes([0x02, 0x60, 0x01, 0x7f, 0x01, 0x7f, 0x60, 0x00, 0x01, 0x7f]));
+  calleeAndRunTypes(w);
   section(w, 2, () => {
     w.u32(2 * k);
     for (let i = 0; i < k; i++) w.name('lib').name(`f${i}`).u8(0x00).u32(0);
@@ -67,7 +69,7 @@ export function importingModule(k: number, salt: number): Uint8Array {
 export function linkScalingModule(how: 'link-table' | 'shared-table', k: number, salt: number): Uint8Array {
   const w = new ByteWriter(64 + k * 16);
   w.bytes(HEADER);
-  section(w, 1, () => w.bytes([0x02, 0x60, 0x01, 0x7f, 0x01, 0x7f, 0x60, 0x00, 0x01, 0x7f]));
+  calleeAndRunTypes(w);
   section(w, 2, () => {
     w.u32(how === 'shared-table' ? 2 : 1);
     if (how === 'shared-table') w.name('m').name('t').u8(0x01).u8(0x70).u8(0x00).u32(k);
@@ -104,7 +106,7 @@ export function linkingModule(how: LinkMechanism, k: number, shared = 0): Uint8A
   const w = new ByteWriter(64 + k * 8);
   const imported = how === 'func-imports' ? k : 0;
   w.bytes(HEADER);
-  section(w, 1, () => w.bytes([0x02, 0x60, 0x01, 0x7f, 0x01, 0x7f, 0x60, 0x00, 0x01, 0x7f]));
+  calleeAndRunTypes(w);
   if (how !== 'own-table') {
     section(w, 2, () => {
       if (how === 'func-imports') {

@@ -409,12 +409,11 @@ export function lowerFuncs(core: Core, stage: string, tier: Tier, irs: readonly 
   const inlineBody = (n: string, was?: SymbolInfo) => {
     const r = lookup(n);
     if (r?.kind !== 'func' || !r.ir) return undefined;
-    // A call bound to a retired function stays a call (to its stub), whatever the name means now.
-    if (was && rebound(core, lookup, n, was) !== r) return undefined;
     // Declared inline: always. Otherwise the optimizing tier inlines small bodies by itself
     // (the engine will not inline a call through a table), with the same backedge.
-    if (r.inline || (tier === 'optimizing' && r.stage !== stage && irSize(r.ir, core.opts.autoInline) <= core.opts.autoInline)) return r.ir;
-    return undefined;
+    if (!r.inline && !(tier === 'optimizing' && r.stage !== stage && irSize(r.ir, core.opts.autoInline) <= core.opts.autoInline)) return undefined;
+    // A call bound to a retired function stays a call (to its stub), whatever the name means now.
+    return was && rebound(core, lookup, n, was) !== r ? undefined : r.ir;
   };
   let lowered = irs;
   let refs = analyze(irs);

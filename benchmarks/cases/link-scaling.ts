@@ -109,7 +109,7 @@ function importMatching(k: number): Strategy<{ lib: Record<string, unknown>; las
  * of K entries from JS (`link-table`), or import a table already holding the library
  * (`shared-table`, LIB slots).
  */
-function floor(how: 'link-table' | 'shared-table', k: number): Strategy<{ fns: Function[]; mem: WebAssembly.Memory; table: WebAssembly.Table; last: Phases }> {
+function floor(how: 'link-table' | 'shared-table', k: number): Strategy<{ fns: Function[]; mem: WebAssembly.Memory; table: WebAssembly.Table | undefined; last: Phases }> {
   return {
     name: `floor (${how.replace('-', ' ')})`,
     group: `K=${k}`,
@@ -117,13 +117,16 @@ function floor(how: 'link-table' | 'shared-table', k: number): Strategy<{ fns: F
       const fns = libFunctions();
       const mem = new WebAssembly.Memory({ initial: 1 });
       new Int32Array(mem.buffer, 0, LIB).fill(1);
-      const table = new WebAssembly.Table({ initial: LIB, element: 'anyfunc' });
-      fns.forEach((f, i) => table.set(i, f as never));
+      let table: WebAssembly.Table | undefined;
+      if (how === 'shared-table') {
+        table = new WebAssembly.Table({ initial: LIB, element: 'anyfunc' });
+        fns.forEach((f, i) => table!.set(i, f as never));
+      }
       return { fns, mem, table, last: { code: 0, compile: 0, link: 0, firstCall: 0 } };
     },
     sample: (ctx, salt) =>
       engineStage(ctx, k, salt, () => linkScalingModule(how, k, salt), (mod) => {
-        const inst = new WebAssembly.Instance(mod, { m: how === 'shared-table' ? { mem: ctx.mem, t: ctx.table } : { mem: ctx.mem } });
+        const inst = new WebAssembly.Instance(mod, { m: ctx.table ? { mem: ctx.mem, t: ctx.table } : { mem: ctx.mem } });
         if (how === 'link-table') {
           const t = inst.exports.t as WebAssembly.Table;
           for (let i = 0; i < k; i++) t.set(i, ctx.fns[i] as never);

@@ -173,8 +173,6 @@ class ModuleEncoder {
   private funcName = '';
   private readonly slotRefs: number[] = [];
   private readonly cellRefs: number[] = [];
-  /** Cells at addresses that are not a multiple of 8 (none the runtime makes). */
-  private oddCells: Set<number> | undefined;
   // The body layout: spans per function, relocations, and where the current body's instructions begin.
   private readonly spans: number[] = [];
   private readonly relocs: number[] = [];
@@ -189,13 +187,9 @@ class ModuleEncoder {
 
   private cell(e: { name: string; sym?: SymbolInfo }): number {
     const a = (e.sym?.kind === 'global' ? e.sym.address : undefined) ?? this.plan.ctx.globalAddress(e.name);
-    if ((a & 7) === 0 && a >= 0) {
-      if (cellsSeen.get(a >>> 3) < 0) {
-        cellsSeen.set(a >>> 3, 0);
-        this.cellRefs.push(a);
-      }
-    } else if (!(this.oddCells ??= new Set()).has(a)) {
-      this.oddCells.add(a);
+    if ((a & 7) !== 0 || a < 0) throw fail('Internal', `global '${e.name}' has cell address ${a}, not a multiple of 8`);
+    if (cellsSeen.get(a >>> 3) < 0) {
+      cellsSeen.set(a >>> 3, 0);
       this.cellRefs.push(a);
     }
     this.reloc(RELOC.CELL, a, false);
