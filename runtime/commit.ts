@@ -5,7 +5,8 @@
 import { FuncBuilder } from '../codegen/ir/builder.js';
 import { analyze, NO_NAMES, type References } from '../codegen/ir/analyze.js';
 import type { FuncIR } from '../codegen/ir/nodes.js';
-import { children, sameSig, sigText } from '../codegen/ir/nodes.js';
+import { sameSig, sigText } from '../codegen/ir/nodes.js';
+import { keepFunc, keptSize, keptTree } from '../codegen/ir/packed.js';
 import type { FieldInfo, SymbolInfo } from '../codegen/ir/symbols.js';
 import { OBJECT_HEADER_SIZE, RTT_DESC } from '../codegen/ir/symbols.js';
 import { verifyFunc } from '../codegen/ir/verify.js';
@@ -193,7 +194,7 @@ export function planStage(core: Core, stage: Stage): Plan {
           if (b.branches > 0) verifyFunc(ir);
           irs.push(ir);
           const rec = records[i]!;
-          (rec as { ir: FuncIR | undefined }).ir = ir;
+          (rec as FuncRecord).ir = keepFunc(ir);
           funcRecords.push(rec);
         } catch (e) {
           throw placed(e, stage.name, def.name);
@@ -406,14 +407,19 @@ export interface LoweredStage {
  */
 export function lowerFuncs(core: Core, stage: string, tier: Tier, irs: readonly FuncIR[], lookup: (n: string) => SymbolRecord | undefined, fresh: boolean): LoweredStage {
   let deps: Set<string> | undefined;
+  // Each callee's body is unpacked once per lowering, however many calls inline it.
+  let unpacked: Map<FuncRecord, FuncIR> | undefined;
   const inlineBody = (n: string, was?: SymbolInfo) => {
     const r = lookup(n);
     if (r?.kind !== 'func' || !r.ir) return undefined;
     // Declared inline: always. Otherwise the optimizing tier inlines small bodies by itself
     // (the engine will not inline a call through a table), with the same backedge.
-    if (!r.inline && !(tier === 'optimizing' && r.stage !== stage && irSize(r.ir, core.opts.autoInline) <= core.opts.autoInline)) return undefined;
+    if (!r.inline && !(tier === 'optimizing' && r.stage !== stage && keptSize(r.ir) <= core.opts.autoInline)) return undefined;
     // A call bound to a retired function stays a call (to its stub), whatever the name means now.
-    return was && rebound(core, lookup, n, was) !== r ? undefined : r.ir;
+    if (was && rebound(core, lookup, n, was) !== r) return undefined;
+    let f = (unpacked ??= new Map()).get(r);
+    if (f === undefined) unpacked.set(r, (f = keptTree(r.ir)));
+    return f;
   };
   let lowered = irs;
   let refs = analyze(irs);
@@ -618,7 +624,7 @@ export function planRecompiles(core: Core, plan: Plan, changed: readonly string[
     for (const n of rec.defined) {
       if (plan.removals.includes(n)) continue;
       const r = lookup(n);
-      if (r?.kind === 'func' && r.stage === s && r.ir) irs.push(r.ir);
+      if (r?.kind === 'func' && r.stage === s && r.ir) irs.push(keptTree(r.ir));
     }
     try {
       plan.recompiles.set(s, irs.length ? codeUnit(core, plan, s, rec.tier, irs, lookup) : undefined);
@@ -630,23 +636,6 @@ export function planRecompiles(core: Core, plan: Plan, changed: readonly string[
 
 export function relinkedUnit(stage: string, tier: Tier, r: RelinkResult): PendingUnit {
   return { stage, kind: 'link', tier, funcs: r.funcs, exportNames: r.exportNames, bytes: r.bytes, imports: r.imports, host: undefined, slotRefs: r.slotRefs, cellRefs: r.cellRefs, deps: r.deps, directCalls: r.directCalls?.size ? r.directCalls : NO_NAMES };
-}
-
-/** Nodes in a function body, counted up to `limit` + 1 (bigger bodies are not inlined anyway). */
-const irSizes = new WeakMap<FuncIR, number>();
-export function irSize(f: FuncIR, limit: number): number {
-  let n = irSizes.get(f);
-  if (n === undefined) {
-    n = 0;
-    const stack = [...f.body];
-    while (stack.length && n <= limit) {
-      const e = stack.pop()!;
-      n++;
-      stack.push(...children(e));
-    }
-    irSizes.set(f, n);
-  }
-  return n;
 }
 
 /**

@@ -16,6 +16,7 @@ import { disassemble } from '../codegen/wasm/wat.js';
 import { Stage, checkValue, type StageHost, type StageInfo, type StageStats } from './stage.js';
 import { describe, type SymbolDescription } from './symbols.js';
 import { RTT_DESC } from '../codegen/ir/symbols.js';
+import { keptTree } from '../codegen/ir/packed.js';
 
 /** After this many async attempts overtaken by other commits, commit synchronously. */
 const MAX_ASYNC_ATTEMPTS = 3;
@@ -420,7 +421,7 @@ export class Runtime {
     if (rec.kind === 'link') throw fail('Unsupported', `linked stages keep the code they were given`, { stage: stageName });
     const plan = newPlan(this.core, stageName, rec.kind, tier);
     try {
-      const irs = this.core.ownedBy(rec).flatMap((r) => (r.kind === 'func' && r.ir ? [r.ir] : []));
+      const irs = this.core.ownedBy(rec).flatMap((r) => (r.kind === 'func' && r.ir ? [keptTree(r.ir)] : []));
       const lookup = (n: string) => this.core.symbols.get(n);
       if (irs.length) plan.recompiles.set(stageName, codeUnit(this.core, plan, stageName, tier, irs, lookup));
       realizeSync(this.core, plan);

@@ -1,7 +1,8 @@
 // The runtime's records of its symbols (one index space of functions, globals, constants, RTTs
 // and tags) and the read-only descriptions `rt.lookup` hands out.
 
-import type { FuncIR, Sig, ValType } from '../codegen/ir/nodes.js';
+import type { Sig, ValType } from '../codegen/ir/nodes.js';
+import type { KeptFunc } from '../codegen/ir/packed.js';
 import { sigText } from '../codegen/ir/nodes.js';
 import type { FieldInfo, SymbolInfo } from '../codegen/ir/symbols.js';
 
@@ -14,8 +15,11 @@ export interface FuncRecord {
   readonly inline: boolean;
   /** A host (JS) function reached through a thunk. */
   readonly host: boolean;
-  /** Source IR (wasm functions of code stages); what inlining copies and recompiling lowers. Set once, while planning. */
-  ir: FuncIR | undefined;
+  /**
+   * Source IR (wasm functions of code stages), kept packed (`keptTree` gives the tree back); what
+   * inlining copies and recompiling lowers. Set once, while planning.
+   */
+  ir: KeptFunc | undefined;
 }
 /**
  * A function's record, made once per definition. A class rather than an object literal: V8 tracks
@@ -28,7 +32,7 @@ export function makeFuncRecord(name: string, sig: Sig, slot: number, stage: stri
 
 class FuncRecordImpl implements FuncRecord {
   readonly kind = 'func' as const;
-  ir: FuncIR | undefined = undefined;
+  ir: KeptFunc | undefined = undefined;
   constructor(
     readonly name: string,
     readonly sig: Sig,

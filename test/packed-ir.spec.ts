@@ -1,0 +1,240 @@
+// Kept function bodies are packed (codegen/ir/packed.ts): every node kind and field survives the
+// round trip, and code rebuilt from packed bodies (recompiles, re-tiering, inlining) behaves as
+// the code first built from the trees.
+
+import assert from 'node:assert/strict';
+import { FuncBuilder } from '../codegen/ir/builder.js';
+import type { BlockExpr, Expr, FuncIR, Sig } from '../codegen/ir/nodes.js';
+import { KEEP_TREE_MAX, keepFunc, keptSize, keptTree, packFunc, unpackFunc } from '../codegen/ir/packed.js';
+import type { FuncRecord } from '../runtime/symbols.js';
+import type { SymbolInfo } from '../codegen/ir/symbols.js';
+import { LINKINGS, newRuntime } from './helpers.js';
+
+const I32: Sig = { params: ['i32'], results: ['i32'] };
+const syms: Record<string, SymbolInfo> = {
+  inc: { kind: 'func', name: 'inc', sig: I32, inline: false },
+  g: { kind: 'global', name: 'g', type: 'i32', mutable: true },
+  h: { kind: 'global', name: 'h', type: 'f64', mutable: true },
+  k: { kind: 'constant', name: 'k', type: 'i64', value: 7n },
+  oops: { kind: 'tag', name: 'oops', id: 3, params: ['i32', 'f64'] },
+  pt: { kind: 'rtt', name: 'pt', id: 512, depth: 1, size: 12, fields: [{ name: 'x', type: 'i32', offset: 4 }, { name: 'y', type: 'f32', offset: 8 }] },
+};
+/** Names resolving to a symbol of another name (what a rebound node holds). */
+const aliased: Record<string, SymbolInfo> = { incAlias: syms.inc!, gAlias: syms.g! };
+
+function build(sig: Sig, body: (b: FuncBuilder) => ReturnType<FuncBuilder['finish']>['body'][number] | Expr[]): FuncIR {
+  const b = new FuncBuilder({ resolve: (n) => syms[n] ?? aliased[n] }, 'f', sig, ['x']);
+  return b.finish(body(b) as Expr[]);
+}
+
+/** Structural equality: prototypes and property order aside; symbols, signatures and instruction entries by identity. */
+function same(a: unknown, b: unknown, path = 'body'): void {
+  if (a === b) return;
+  if (typeof a === 'number' && typeof b === 'number') {
+    assert.ok(Object.is(a, b), `${path}: ${a} against ${b}`);
+    if (Number.isNaN(a)) assert.deepEqual(new Uint8Array(new Float64Array([a]).buffer), new Uint8Array(new Float64Array([b]).buffer), `${path}: NaN bits`);
+    return;
+  }
+  assert.ok(a !== null && b !== null && typeof a === 'object' && typeof b === 'object', `${path}: ${String(a)} against ${String(b)}`);
+  if (Array.isArray(a)) {
+    assert.ok(Array.isArray(b) && a.length === b.length, `${path}: arrays of different lengths`);
+    a.forEach((x, i) => same(x, (b as unknown[])[i], `${path}[${i}]`));
+    return;
+  }
+  const keys = (o: object) => Object.keys(o).filter((k) => (o as Record<string, unknown>)[k] !== undefined).sort();
+  assert.deepEqual(keys(b), keys(a), `${path}: fields`);
+  for (const k of keys(a)) {
+    const x: unknown = (a as Record<string, unknown>)[k];
+    const y: unknown = (b as Record<string, unknown>)[k];
+    if (k === 'sym' || k === 'sig' || k === 'info') assert.equal(y, x, `${path}.${k}: not the same object`);
+    else same(x, y, `${path}.${k}`);
+  }
+}
+
+function roundTrip(f: FuncIR): FuncIR {
+  const back = unpackFunc(packFunc(f));
+  assert.equal(back.name, f.name);
+  assert.equal(back.sig, f.sig);
+  assert.equal(back.locals, f.locals);
+  assert.equal(back.localNames, f.localNames);
+  same(f.body, back.body);
+  return back;
+}
+
+/** Nodes of a tree, counted as the packer counts them. */
+function count(es: readonly unknown[]): number {
+  let n = 0;
+  const visit = (x: unknown): void => {
+    if (Array.isArray(x)) return x.forEach(visit);
+    if (x === null || typeof x !== 'object') return;
+    const o = x as Record<string, unknown>;
+    if (typeof o.k === 'string') n++;
+    for (const [key, v] of Object.entries(o)) if (key !== 'sym' && key !== 'sig' && key !== 'info' && key !== 'params') visit(v);
+  };
+  es.forEach(visit);
+  return n;
+}
+
+const nanBits = new Float64Array(new BigInt64Array([0x7ff8000000000123n]).buffer)[0]!;
+
+describe('packed IR', () => {
+  it('round-trips every node kind, field and flag', () => {
+    const f = build({ params: ['i32'], results: ['i32'] }, (b) => {
+      const t = b.local('i32', 'tmp');
+      const d = b.local('f64');
+      return [
+        b.set(t, b.i32(-5)),
+        b.drop(b.tee(t, b.i32(0x7fffffff))),
+        b.set(d, b.f64(-0)),
+        b.set(d, b.f64(nanBits)),
+        b.drop(b.f32(1.5)),
+        b.drop(b.i64(-(2n ** 63n))),
+        b.drop(b.constant('k')),
+        b.setGlobal('g', b.call('inc', b.global('g'))),
+        b.setGlobal('gAlias', b.call('incAlias', b.global('gAlias'))),
+        b.drop(b.global('h')),
+        b.i32.store(b.i32(16), b.i32.load(b.i32(8), 0xffffffff), 4),
+        b.f64.store(b.i32(16), b.f64.load(b.i32(8))),
+        b.drop(b.i32.load8_u(b.i32(3), 1)),
+        b.drop(b.op('i32.rotl', b.get(t), b.i32(3))),
+        b.drop(b.i32.eqz(b.param(0))),
+        b.drop(b.slotOf('inc')),
+        b.drop(b.callSlot('i32 -> i32', b.slotOf('inc'), b.i32(1))),
+        b.drop(b.memory.size()),
+        b.drop(b.memory.grow(b.i32(0))),
+        b.memory.copy(b.i32(0), b.i32(8), b.i32(4)),
+        b.memory.fill(b.i32(0), b.i32(0), b.i32(4)),
+        b.drop(b.field(b.i32(64), 'pt', 'y')),
+        b.drop(b.instanceOf(b.i32(64), 'pt')),
+        b.nop(),
+        b.block(
+          [
+            b.loop('top', [b.br('out'), b.brIf('top', b.i32(0))]),
+            b.block(b.brTable(['a', 'out'], 'out', b.get(t)), { label: 'a', type: 'none' }),
+          ],
+          { label: 'out' },
+        ),
+        b.drop(b.block([b.drop(b.brIf('v', b.i32(2), b.i32(1))), b.i32(3)], { label: 'v', type: 'i32' })),
+        b.drop(b.seq(b.i32(4))),
+        b.if(b.get(t), b.nop()),
+        b.drop(b.if(b.get(t), b.i32(1), b.i32(2))),
+        b.drop(b.select(b.get(t), b.f64(1), b.f64(2))),
+        b.drop(
+          b.try(
+            [b.throw('oops', b.i32(1), b.f64(2)), b.i32(0)],
+            [{ tag: 'oops', body: ([a]) => a! }],
+            [b.i32(9)],
+          ),
+        ),
+        b.try(b.nop(), [], undefined, 'none'),
+        b.if(b.i32(0), b.unreachable()),
+        b.if(b.i32(0), b.return(b.i32(1))),
+        b.returnCall('inc', b.i32(2)),
+      ];
+    });
+    const p = packFunc(f);
+    assert.equal(p.size, count(f.body));
+    roundTrip(f);
+  });
+
+  it('keeps a function with no body, locals or names as it was', () => {
+    const f = build({ params: [], results: [] }, () => []);
+    assert.equal(packFunc(f).size, 0);
+    roundTrip(f);
+  });
+
+  it('keeps lists longer than a node word can count', () => {
+    const nop: Expr = { k: 'nop', type: 'none' };
+    const long = 0xfffff + 3;
+    const body: Expr[] = [{ k: 'block', type: 'none', label: null, body: new Array<Expr>(long).fill(nop) }, { k: 'drop', type: 'none', value: { k: 'const', type: 'i32', value: 1 } }];
+    const f: FuncIR = { name: 'long', sig: { params: [], results: [] }, locals: [], localNames: [], body };
+    const back = unpackFunc(packFunc(f));
+    const block = back.body[0] as BlockExpr;
+    assert.equal(block.body.length, long);
+    assert.equal(block.body[long - 1]!.k, 'nop');
+    same(f.body[1], back.body[1]);
+  });
+
+  it('packs a node used twice as two (the tree the encoder walks)', () => {
+    const f = build(I32, (b) => {
+      const x = b.i32.add(b.param(0), b.i32(1000));
+      return b.i32.mul(x, x);
+    });
+    assert.equal(packFunc(f).size, 7);
+    roundTrip(f);
+  });
+
+  it('takes a fraction of the words of the tree it packs', () => {
+    const f = build({ params: [], results: ['i32'] }, (b) => {
+      let acc = b.i32(0);
+      for (let i = 0; i < 1000; i++) acc = b.i32.add(acc, b.call('inc', b.global('g')));
+      return acc;
+    });
+    const p = packFunc(f);
+    // Per reference: add (2 words), call (2 + symbol), global (1 + symbol); symbols are one ref each.
+    assert.ok(p.words.length <= 7 * 1000 + 2, `${p.words.length} words`);
+    assert.ok(p.refs.length <= 2 * 1000, `${p.refs.length} refs`);
+    roundTrip(f);
+  });
+
+  it('keeps bodies of a few nodes as trees, and packs bigger ones', () => {
+    const small = build(I32, (b) => b.i32.add(b.param(0), b.i32(1)));
+    assert.equal(keepFunc(small), small);
+    assert.equal(keptTree(keepFunc(small)), small);
+    assert.equal(keptSize(keepFunc(small)), 3);
+    const big = build(I32, (b) => {
+      let acc = b.param(0);
+      for (let i = 0; i < KEEP_TREE_MAX; i++) acc = b.i32.add(acc, b.i32(i));
+      return acc;
+    });
+    const kept = keepFunc(big);
+    assert.ok('words' in kept);
+    assert.equal(keptSize(kept), 2 * KEEP_TREE_MAX + 1);
+    same(big.body, keptTree(kept).body);
+  });
+
+  for (const linking of LINKINGS) {
+    describe(`in the runtime (${linking})`, () => {
+      it('rebuilds callers from packed bodies when what they depend on changes', async () => {
+        const rt = await newRuntime({ linking });
+        rt.stage('lib').constant('k', 'i32', 10).func('inc', 'i32 -> i32', (b) => b.i32.add(b.param(0), b.i32(1))).global('g', 'i32', 5).tag('oops', ['i32']).commitSync();
+        rt.stage('user')
+          .func('f', 'i32 -> i32', (b) => {
+            const t = b.local('i32');
+            return [
+              b.set(t, b.i32(0)),
+              b.loop('l', [b.set(t, b.i32.add(b.get(t), b.call('inc', b.constant('k')))), b.brIf('l', b.i32.lt_s(b.get(t), b.param(0)))]),
+              b.try([b.if(b.i32.gt_s(b.get(t), b.i32(100)), b.throw('oops', b.get(t))), b.i32.add(b.get(t), b.global('g'))], [{ tag: 'oops', body: ([v]) => b.i32.sub(b.i32(0), v!) }]),
+            ];
+          })
+          .commitSync();
+        const f = rt.fn('f') as (x: number) => number;
+        assert.equal(f(30), 33 + 5);
+        assert.equal(f(200), -209);
+        // Redefining the constant rebuilds 'user' from its packed body.
+        rt.stage('lib2').constant('k', 'i32', 20, { redefine: true }).commitSync();
+        assert.equal(f(30), 42 + 5);
+        assert.equal(f(200), -210);
+        rt.setGlobal('g', 7);
+        assert.equal(f(30), 42 + 7);
+      });
+
+      it('re-tiers and inlines from packed bodies', async () => {
+        const rt = await newRuntime({ linking });
+        await rt.loadOptimizer();
+        // Bodies of more than KEEP_TREE_MAX nodes, so that they are kept packed.
+        const sq = (b: FuncBuilder) => b.i32.add(b.i32.mul(b.i32.add(b.param(0), b.i32(0)), b.param(0)), b.i32.sub(b.i32(1), b.i32(1)));
+        rt.stage('lib').func('sq', 'i32 -> i32', sq, { inline: true }).func('dbl', 'i32 -> i32', (b) => b.i32.add(b.param(0), b.i32.add(b.param(0), b.i32.mul(b.i32(0), b.i32.add(b.param(0), b.i32(1)))))).commitSync();
+        rt.stage('hot').func('h', 'i32 -> i32', (b) => b.i32.add(b.call('sq', b.param(0)), b.i32.add(b.call('dbl', b.call('sq', b.i32(3))), b.i32.sub(b.i32(2), b.i32(2))))).commitSync();
+        for (const n of ['sq', 'dbl', 'h']) assert.ok('words' in (rt.internals.symbols.get(n) as FuncRecord).ir!, `${n} is kept packed`);
+        const h = rt.fn('h') as (x: number) => number;
+        assert.equal(h(4), 16 + 18);
+        rt.retierSync('hot');
+        assert.equal(rt.stages().find((s) => s.name === 'hot')!.tier, 'optimizing');
+        assert.equal(h(4), 16 + 18);
+        rt.retierSync('hot', 'baseline');
+        assert.equal(h(5), 25 + 18);
+      });
+    });
+  }
+});
