@@ -6,8 +6,9 @@ import { callOverhead } from './call-overhead.js';
 import { compileTimeImports } from './compile-time-imports.js';
 import { dispatchDynamic, dispatchInvalidation, dispatchStatic } from './dispatch.js';
 import { linkLatency, linkMechanisms, redefineFanout } from './linking.js';
+import { keptHeap } from './kept-heap.js';
 import { linkScaling } from './link-scaling.js';
 import { stageCountScaling } from './stage-count-scaling.js';
 import { stageLatency, stageLatencyOptimizing } from './stage-latency.js';
 
-export const CASES: readonly Case[] = [stageLatency, stageLatencyOptimizing, batchThroughput, linkScaling, stageCountScaling, callOverhead, compileTimeImports, dispatchStatic, dispatchDynamic, dispatchInvalidation, linkLatency, redefineFanout, linkMechanisms];
+export const CASES: readonly Case[] = [stageLatency, stageLatencyOptimizing, batchThroughput, linkScaling, keptHeap, stageCountScaling, callOverhead, compileTimeImports, dispatchStatic, dispatchDynamic, dispatchInvalidation, linkLatency, redefineFanout, linkMechanisms];
