@@ -182,6 +182,11 @@ describe('packed IR', () => {
     assert.equal(keepFunc(small), small);
     assert.equal(keptTree(keepFunc(small)), small);
     assert.equal(keptSize(keepFunc(small)), 3);
+    // Counted as the packer counts, whatever the kinds.
+    const branchy = build(I32, (b) => b.if(b.param(0), b.i32.load(b.i32(8)), b.select(b.param(0), b.i32(1), b.i32(2))));
+    assert.equal(keepFunc(branchy), branchy);
+    assert.equal(keptSize(branchy), packFunc(branchy).size);
+    assert.equal(keptSize(branchy), 8);
     const big = build(I32, (b) => {
       let acc = b.param(0);
       for (let i = 0; i < KEEP_TREE_MAX; i++) acc = b.i32.add(acc, b.i32(i));

