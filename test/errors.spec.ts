@@ -201,4 +201,37 @@ describe('engine limits are typed errors, not code generator bugs', () => {
     rt.stage('ok').func('h', { params: Array(1000).fill('i32'), results: ['i32'] }, (b) => b.param(999)).commitSync();
     assert.equal(rt.fn('h')(...Array(999).fill(0), 7), 7);
   });
+
+  it('refuses a body that would unfold past what an engine compiles, without exhausting the process', async () => {
+    const rt = await newRuntime();
+    const before = snapshot(rt);
+    // Each node used twice: 2^40 nodes as a tree (the IR's meaning, and what would be encoded).
+    const e = throwsCode(
+      () =>
+        rt.stage('dag').func('f', 'i32 -> i32', (b) => {
+          let x = b.param(0);
+          for (let i = 0; i < 40; i++) x = b.i32.add(x, x);
+          return x;
+        }).commitSync(),
+      'ResourceExhausted',
+      /more than 7,654,321 nodes.*bind shared values to locals/,
+    );
+    assert.equal(e.stage, 'dag');
+    assert.equal(e.definition, 'f');
+    assertUnchanged(before, rt);
+    // Fewer nodes than that, but more bytes of code than the engines accept in one function.
+    throwsCode(
+      () =>
+        rt.stage('big').func('g', '->', (b) => {
+          const body = [];
+          for (let i = 0; i < 640_000; i++) body.push(b.drop(b.i64(-(2n ** 63n))));
+          return body;
+        }).commitSync(),
+      'ResourceExhausted',
+      /code is 7,680,\d+ bytes.*\(7,654,321\)/,
+    );
+    assertUnchanged(before, rt);
+    rt.stage('ok').func('h', 'i32 -> i32', (b) => b.i32.add(b.param(0), b.i32(1))).commitSync();
+    assert.equal(rt.fn('h')(1), 2);
+  });
 });

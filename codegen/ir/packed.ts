@@ -7,6 +7,15 @@ import type { CatchClause, Expr, ExprType, FuncIR, Sig, ValType } from './nodes.
 import { children } from './nodes.js';
 import type { InstrInfo } from '../wasm/instructions.js';
 import type { SymbolInfo } from './symbols.js';
+import { fail } from '../../runtime/errors.js';
+import { MAX_BODY_BYTES } from './sig.js';
+
+/**
+ * Most nodes a body may have: every node is at least one byte of code. The limit also stops a
+ * body that shares subtrees (a node used twice is packed, and encoded, twice) from growing
+ * exponentially until the process dies.
+ */
+export const MAX_BODY_NODES = MAX_BODY_BYTES;
 
 /** A function body in packed form (see `packFunc`); `unpackFunc` gives the tree back. */
 export interface PackedFunc {
@@ -101,6 +110,7 @@ function instrCode(op: string, info: InstrInfo | undefined): number {
 
 /** Scratch space reused by every pack (the result is an exact-size copy). */
 let words = new Int32Array(1024);
+const SCRATCH_KEEP = 1 << 20;
 let n = 0;
 const refs: unknown[] = [];
 let size = 0;
@@ -148,7 +158,9 @@ function symbol(name: string, sym: SymbolInfo | undefined): number {
 }
 
 function node(e: Expr): void {
-  size++;
+  if (++size > MAX_BODY_NODES) {
+    throw fail('ResourceExhausted', `the body has more than ${MAX_BODY_NODES.toLocaleString('en')} nodes (counting a node used twice as two), more than an engine compiles in one function; split it, or bind shared values to locals`);
+  }
   switch (e.k) {
     case 'const':
       if (e.type === 'i32') {
@@ -310,6 +322,8 @@ export function packFunc(f: FuncIR): PackedFunc {
     return { name: f.name, sig: f.sig, locals: f.locals, localNames: f.localNames, size, count: f.body.length, words: words.slice(0, n), refs: refs.slice() };
   } finally {
     refs.length = 0;
+    // A huge body's scratch is not kept for the next one.
+    if (words.length > SCRATCH_KEEP) words = new Int32Array(1024);
   }
 }
 

@@ -65,3 +65,6 @@ function makeSig(params: unknown[], results: unknown[], what: string): Sig {
   if (p.length > MAX_PARAMS) throw fail('BadSignature', `${what}: at most ${MAX_PARAMS} parameters, got ${p.length}`);
   return Object.freeze({ params: Object.freeze(p), results: Object.freeze(r) });
 }
+
+/** Bytes of code one function body may have: V8's limit (the JS API's limits say the same). */
+export const MAX_BODY_BYTES = 7_654_321;

@@ -6,6 +6,7 @@ import { fail } from '../../runtime/errors.js';
 import type { CallExpr, Expr, ExprType, FuncIR, Sig, TryExpr, ValType } from '../ir/nodes.js';
 import type { SymbolInfo } from '../ir/symbols.js';
 import { sigKey } from '../ir/nodes.js';
+import { MAX_BODY_BYTES } from '../ir/sig.js';
 import { analyze, type References } from '../ir/analyze.js';
 import { VALTYPE_CODE, instr, type InstrInfo } from '../wasm/instructions.js';
 import { ByteWriter, writeConst } from '../wasm/writer.js';
@@ -381,7 +382,7 @@ class ModuleEncoder {
       this.instrBase = c.len;
       for (const e of f.body) this.expr(e);
       c.u8(0x0b);
-      c.patch(size);
+      this.endBody(size);
       if (this.recording) this.spans.push(0, size + 5, this.instrBase, c.len, this.relocs.length);
       return;
     }
@@ -393,8 +394,15 @@ class ModuleEncoder {
     writeLocals(c, f.locals, this.extraLocals);
     const instrAt = c.len;
     c.range(b.buf, 0, b.len);
-    c.patch(size);
+    this.endBody(size);
     if (this.recording) this.spans.push(0, size + 5, instrAt, c.len, this.relocs.length);
+  }
+
+  /** Patch a body's size, which the engines bound (V8: 7,654,321 bytes). */
+  private endBody(size: number): void {
+    const n = this.code.len - size - 5;
+    if (n > MAX_BODY_BYTES) throw fail('ResourceExhausted', `the function's code is ${n.toLocaleString('en')} bytes, more than an engine compiles in one function (${MAX_BODY_BYTES.toLocaleString('en')}); split it`, { definition: this.funcName });
+    this.code.patch(size);
   }
 
   private scratch(t: ValType): number {
