@@ -191,10 +191,13 @@ export function planStage(core: Core, stage: Stage): Plan {
         try {
           const b = new FuncBuilder(resolver, def.name, def.sig, def.paramNames);
           const ir = b.finish(def.body(b));
+          // Kept (packed) before verification: packing bounds the body's size, and the verifier
+          // walks it unfolded (a body that reuses its nodes can unfold exponentially).
+          const kept = keepFunc(ir);
           if (b.branches > 0) verifyFunc(ir);
           irs.push(ir);
           const rec = records[i]!;
-          (rec as FuncRecord).ir = keepFunc(ir);
+          (rec as FuncRecord).ir = kept;
           funcRecords.push(rec);
         } catch (e) {
           throw placed(e, stage.name, def.name);
@@ -206,7 +209,12 @@ export function planStage(core: Core, stage: Stage): Plan {
     plan.records = records;
     if (hostDefs.length) plan.host = hostUnit(core, stage.name, hostDefs);
     if (irs.length) {
-      plan.code = codeUnit(core, plan, stage.name, stage.tier, irs, lookup, true, installable(core, plan, stage.tier));
+      try {
+        plan.code = codeUnit(core, plan, stage.name, stage.tier, irs, lookup, true, installable(core, plan, stage.tier));
+      } catch (e) {
+        // Lowering's own errors (an engine limit) name the definition; say which stage too.
+        throw e instanceof AccreteError ? e.at({ stage: stage.name }) : e;
+      }
       plan.code.records = funcRecords;
     }
     planRecompiles(core, plan, redefined, lookup);

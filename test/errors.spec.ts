@@ -219,8 +219,20 @@ describe('engine limits are typed errors, not code generator bugs', () => {
     assert.equal(e.stage, 'dag');
     assert.equal(e.definition, 'f');
     assertUnchanged(before, rt);
-    // Fewer nodes than that, but more bytes of code than the engines accept in one function.
+    // With branches in it too (checking them walks the body; a labelled block scans it as it is made).
     throwsCode(
+      () =>
+        rt.stage('dag2').func('f', 'i32 -> i32', (b) => {
+          let x = b.block([b.drop(b.brIf('out', b.param(0), b.param(0))), b.param(0)], { label: 'out' });
+          for (let i = 0; i < 40; i++) x = b.block([b.drop(b.brIf('l', b.param(0), x)), x], { label: 'l' });
+          return x;
+        }).commitSync(),
+      'ResourceExhausted',
+      /more than 7,654,321 nodes/,
+    );
+    assertUnchanged(before, rt);
+    // Fewer nodes than that, but more bytes of code than the engines accept in one function.
+    const big = throwsCode(
       () =>
         rt.stage('big').func('g', '->', (b) => {
           const body = [];
@@ -230,6 +242,8 @@ describe('engine limits are typed errors, not code generator bugs', () => {
       'ResourceExhausted',
       /code is 7,680,\d+ bytes.*\(7,654,321\)/,
     );
+    assert.equal(big.stage, 'big');
+    assert.equal(big.definition, 'g');
     assertUnchanged(before, rt);
     rt.stage('ok').func('h', 'i32 -> i32', (b) => b.i32.add(b.param(0), b.i32(1))).commitSync();
     assert.equal(rt.fn('h')(1), 2);

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { FuncBuilder } from '../codegen/ir/builder.js';
 import type { BlockExpr, Expr, FuncIR, Sig } from '../codegen/ir/nodes.js';
-import { KEEP_TREE_MAX, keepFunc, keptSize, keptTree, packFunc, unpackFunc } from '../codegen/ir/packed.js';
+import { KEEP_TREE_MAX, MAX_BODY_NODES, keepFunc, keptSize, keptTree, packFunc, unpackFunc } from '../codegen/ir/packed.js';
 import type { FuncRecord } from '../runtime/symbols.js';
 import type { SymbolInfo } from '../codegen/ir/symbols.js';
 import { LINKINGS, newRuntime } from './helpers.js';
@@ -153,6 +153,34 @@ describe('packed IR', () => {
     assert.equal(block.body.length, long);
     assert.equal(block.body[long - 1]!.k, 'nop');
     same(f.body[1], back.body[1]);
+  });
+
+  it('does not count nops, which encode to nothing, against the size limit', () => {
+    const nop: Expr = { k: 'nop', type: 'none' };
+    const f: FuncIR = { name: 'nops', sig: { params: [], results: [] }, locals: [], localNames: [], body: new Array<Expr>(MAX_BODY_NODES + 1).fill(nop) };
+    assert.equal(packFunc(f).size, MAX_BODY_NODES + 1);
+    const g: FuncIR = { ...f, body: new Array<Expr>(MAX_BODY_NODES + 1).fill({ k: 'unreachable', type: 'unreachable' }) };
+    assert.throws(() => packFunc(g), /more than 7,654,321 nodes/);
+  });
+
+  it('packs a body met while packing another one apart from it', () => {
+    const inner = build(I32, (b) => b.i32.add(b.param(0), b.i32.mul(b.i32(3), b.i32.sub(b.param(0), b.i32(1000)))));
+    let innerPacked: ReturnType<typeof packFunc> | undefined;
+    // A node made by hand whose field getter packs another body mid-pack.
+    const sneaky = {
+      k: 'const',
+      type: 'i64',
+      get value() {
+        innerPacked ??= packFunc(inner);
+        return 5n;
+      },
+    } as unknown as Expr;
+    const outer = build({ params: ['i32'], results: ['i64'] }, (b) => b.i64.add(sneaky, b.i64.add(b.i64.extend_i32_s(b.param(0)), b.i64(2000))));
+    const back = unpackFunc(packFunc(outer));
+    same(inner.body, unpackFunc(innerPacked!).body);
+    const op = back.body[0] as Extract<Expr, { k: 'op' }>;
+    assert.equal((op.args[0] as Extract<Expr, { k: 'const' }>).value, 5n);
+    same((outer.body[0] as Extract<Expr, { k: 'op' }>).args[1], op.args[1]);
   });
 
   it('packs a node used twice as two (the tree the encoder walks)', () => {

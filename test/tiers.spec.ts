@@ -90,4 +90,14 @@ describe('tiers', () => {
     const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
     assert.equal(out.trim(), 'optimizing 5');
   });
+
+  it('compiles bulk memory operations in the optimizing tier', async () => {
+    const rt = await newRuntime({ tier: 'optimizing' });
+    await rt.loadOptimizer();
+    const at = rt.layout.heapBase;
+    rt.stage('m')
+      .func('fillCopy', '-> i32', (b) => [b.memory.fill(b.i32(at), b.i32(7), b.i32(8)), b.memory.copy(b.i32(at + 8), b.i32(at), b.i32(8)), b.i32.load8_u(b.i32(at + 15))])
+      .commitSync();
+    assert.equal(rt.fn('fillCopy')(), 7);
+  });
 });

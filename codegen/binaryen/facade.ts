@@ -10,6 +10,8 @@ const FEATURES =
   binaryen.Features.NontrappingFPToInt |
   binaryen.Features.SignExt |
   binaryen.Features.BulkMemory |
+  // memory.copy and memory.fill: binaryen asserts on them without this half of bulk memory.
+  binaryen.Features.BulkMemoryOpt |
   binaryen.Features.ReferenceTypes |
   binaryen.Features.Multivalue |
   binaryen.Features.TailCall |

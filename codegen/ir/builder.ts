@@ -684,8 +684,14 @@ function hasBranchTo(body: readonly Expr[], label: string): boolean {
 
 function scanBranches(body: readonly Expr[], label: string, hit: (value: Expr | null) => void): void {
   const stack = [...body];
+  // A node used twice is scanned once: what lies below it does not depend on the path to it
+  // (shadowing blocks stop the scan above), and a body that reuses its nodes at every level
+  // would otherwise take exponential time.
+  const seen = new Set<Expr>();
   while (stack.length) {
     const e = stack.pop()!;
+    if (seen.has(e)) continue;
+    seen.add(e);
     if ((e.k === 'block' || e.k === 'loop') && e.label === label) continue; // shadowed
     if (e.k === 'br' && e.label === label) hit(e.value);
     if (e.k === 'br_table' && (e.labels.includes(label) || e.fallback === label)) hit(e.value);

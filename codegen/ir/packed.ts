@@ -11,7 +11,7 @@ import { fail } from '../../runtime/errors.js';
 import { MAX_BODY_BYTES } from './sig.js';
 
 /**
- * Most nodes a body may have: every node is at least one byte of code. The limit also stops a
+ * Most nodes a body may have, `nop`s aside: every other node is at least one byte of code. The limit also stops a
  * body that shares subtrees (a node used twice is packed, and encoded, twice) from growing
  * exponentially until the process dies.
  */
@@ -112,8 +112,11 @@ function instrCode(op: string, info: InstrInfo | undefined): number {
 let words = new Int32Array(1024);
 const SCRATCH_KEEP = 1 << 20;
 let n = 0;
-const refs: unknown[] = [];
+let refs: unknown[] = [];
 let size = 0;
+/** Nodes that encode to at least one byte (what MAX_BODY_NODES bounds). */
+let coded = 0;
+let packing = false;
 
 function grow(): void {
   const bigger = new Int32Array(words.length * 2);
@@ -158,7 +161,9 @@ function symbol(name: string, sym: SymbolInfo | undefined): number {
 }
 
 function node(e: Expr): void {
-  if (++size > MAX_BODY_NODES) {
+  size++;
+  // `nop` is the one node that encodes to nothing.
+  if (e.k !== 'nop' && ++coded > MAX_BODY_NODES) {
     throw fail('ResourceExhausted', `the body has more than ${MAX_BODY_NODES.toLocaleString('en')} nodes (counting a node used twice as two), more than an engine compiles in one function; split it, or bind shared values to locals`);
   }
   switch (e.k) {
@@ -314,13 +319,31 @@ function node(e: Expr): void {
 
 /** Pack a function body. Throws (an internal error) on a node kind it does not know. */
 export function packFunc(f: FuncIR): PackedFunc {
+  if (!packing) return packWith(f);
+  // Re-entered (a node made by hand, with a getter that packs another body): that body gets
+  // scratch of its own, and this one's is put back.
+  const saved = [words, n, refs, size, coded] as const;
+  words = new Int32Array(1024);
+  refs = [];
+  try {
+    return packWith(f);
+  } finally {
+    [words, n, refs, size, coded] = saved;
+    packing = true;
+  }
+}
+
+function packWith(f: FuncIR): PackedFunc {
+  packing = true;
   n = 0;
   size = 0;
+  coded = 0;
   refs.length = 0;
   try {
     list(f.body);
     return { name: f.name, sig: f.sig, locals: f.locals, localNames: f.localNames, size, count: f.body.length, words: words.slice(0, n), refs: refs.slice() };
   } finally {
+    packing = false;
     refs.length = 0;
     // A huge body's scratch is not kept for the next one.
     if (words.length > SCRATCH_KEEP) words = new Int32Array(1024);
