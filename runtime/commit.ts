@@ -666,6 +666,6 @@ function rebound(core: Core, lookup: (n: string) => SymbolRecord | undefined, n:
 }
 
 /** A live record, or the record of a retired function (recompiled callers keep calling its stub). */
-function lookupOrTombstone(core: Core, lookup: (n: string) => SymbolRecord | undefined, n: string): SymbolRecord | undefined {
+export function lookupOrTombstone(core: Core, lookup: (n: string) => SymbolRecord | undefined, n: string): SymbolRecord | undefined {
   return lookup(n) ?? core.tombstones.get(n);
 }

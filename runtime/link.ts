@@ -5,7 +5,7 @@ import { rewriteModule, type LinkEnv, type RewrittenModule } from '../codegen/li
 import { sameSig, sigText } from '../codegen/ir/nodes.js';
 import { optimizerSync } from '../codegen/optimizer.js';
 import { parseModule, type ParsedModule } from '../codegen/wasm/decoder.js';
-import { abandon, newPlan, lap, placed, planRecompiles, relinkedUnit, writeValue, type Plan } from './commit.js';
+import { abandon, newPlan, lap, lookupOrTombstone, placed, planRecompiles, relinkedUnit, writeValue, type Plan } from './commit.js';
 import type { Core, RelinkResult } from './core.js';
 import { AccreteError, fail } from './errors.js';
 import { infoOf, makeFuncRecord, type SymbolRecord } from './symbols.js';
@@ -99,7 +99,7 @@ export function planLink(core: Core, bytes: Uint8Array, name: string, opts: Link
     const relink = (c: Core, lookup: (n: string) => SymbolRecord | undefined): RelinkResult => {
       // A symbol the module imports may have been retired since: as for a code stage rebuilt
       // later, calls reach its stub, reads its kept cell, and a constant keeps its last value.
-      const orTombstone = (n: string) => lookup(n) ?? c.tombstones.get(n);
+      const orTombstone = (n: string) => lookupOrTombstone(c, lookup, n);
       // An export another stage has redefined since is called through its slot from now on.
       const owns = (n: string) => lookup(n)?.stage === name;
       const again = rewriteModule(parsed, linkEnv(c, orTombstone, (n) => (c.symbols.get(n) as { address: number }).address, owns));

@@ -37,7 +37,6 @@ const KINDS = [
   'call.slot', 'slot.of', 'block', 'loop', 'if', 'br', 'br_table', 'return', 'drop', 'select',
   'unreachable', 'nop', 'throw', 'try', 'memory',
 ] as const;
-type Kind = (typeof KINDS)[number];
 // A kind's number is its index in KINDS, written out: a constant per call of `head`, no lookup.
 const K_CONST = 0;
 const K_LOCAL_GET = 1;
@@ -66,7 +65,7 @@ const K_TRY = 23;
 const K_MEMORY = 24;
 const TYPES: readonly ExprType[] = ['i32', 'i64', 'f32', 'f64', 'none', 'unreachable'];
 
-function typeCode(t: ExprType, k: Kind): number {
+function typeCode(t: ExprType, code: number): number {
   switch (t) {
     case 'i32':
       return 0;
@@ -81,7 +80,7 @@ function typeCode(t: ExprType, k: Kind): number {
     case 'unreachable':
       return 5;
   }
-  throw new Error(`packed IR: unknown type ${String(t)} of a ${k} node`);
+  throw new Error(`packed IR: unknown type ${String(t)} of a ${KINDS[code]} node`);
 }
 
 // A node's first word: kind (5 bits), type (3), flags (4), list length (20; the escape value
@@ -134,8 +133,8 @@ function ref(x: unknown): void {
   refs.push(x);
 }
 
-function head(kind: Kind, code: number, type: ExprType, flags: number, len = 0): void {
-  const first = code | (typeCode(type, kind) << 5) | flags;
+function head(code: number, type: ExprType, flags: number, len = 0): void {
+  const first = code | (typeCode(type, code) << 5) | flags;
   if (len < LEN_ESCAPE) {
     if (n === words.length) grow();
     words[n++] = first | (len << LEN_SHIFT);
@@ -169,35 +168,35 @@ function node(e: Expr): void {
   switch (e.k) {
     case 'const':
       if (e.type === 'i32') {
-        head('const', K_CONST, 'i32', 0);
+        head(K_CONST, 'i32', 0);
         word(e.value as number);
       } else {
-        head('const', K_CONST, e.type, 0);
+        head(K_CONST, e.type, 0);
         ref(e.value);
       }
       return;
     case 'local.get':
-      head('local.get', K_LOCAL_GET, e.type, 0);
+      head(K_LOCAL_GET, e.type, 0);
       word(e.index);
       return;
     case 'local.set':
-      head('local.set', K_LOCAL_SET, e.type, e.tee ? F1 : 0);
+      head(K_LOCAL_SET, e.type, e.tee ? F1 : 0);
       word(e.index);
       node(e.value);
       return;
     case 'op':
-      head('op', K_OP, e.type, 0, e.args.length);
+      head(K_OP, e.type, 0, e.args.length);
       word(instrCode(e.op, e.info));
       list(e.args);
       return;
     case 'load':
-      head('load', K_LOAD, e.type, 0);
+      head(K_LOAD, e.type, 0);
       word(instrCode(e.op, e.info));
       word(e.offset);
       node(e.ptr);
       return;
     case 'store':
-      head('store', K_STORE, e.type, 0);
+      head(K_STORE, e.type, 0);
       word(instrCode(e.op, e.info));
       word(e.offset);
       node(e.ptr);
@@ -207,7 +206,7 @@ function node(e: Expr): void {
     case 'symconst':
     case 'slot.of': {
       const at = n;
-      head(e.k, e.k === 'global.get' ? K_GLOBAL_GET : e.k === 'symconst' ? K_SYMCONST : K_SLOT_OF, e.type, 0);
+      head(e.k === 'global.get' ? K_GLOBAL_GET : e.k === 'symconst' ? K_SYMCONST : K_SLOT_OF, e.type, 0);
       // Separate statements: writing refs may replace `words`.
       const f = symbol(e.name, e.sym);
       words[at]! |= f;
@@ -215,7 +214,7 @@ function node(e: Expr): void {
     }
     case 'global.set': {
       const at = n;
-      head('global.set', K_GLOBAL_SET, e.type, 0);
+      head(K_GLOBAL_SET, e.type, 0);
       const f = symbol(e.name, e.sym);
       words[at]! |= f;
       node(e.value);
@@ -223,7 +222,7 @@ function node(e: Expr): void {
     }
     case 'call': {
       const at = n;
-      head('call', K_CALL, e.type, e.tail ? F3 : 0, e.args.length);
+      head(K_CALL, e.type, e.tail ? F3 : 0, e.args.length);
       let f = symbol(e.name, e.sym);
       if (e.sym?.kind === 'func' && e.sym.sig === e.sig) f |= F4;
       else ref(e.sig);
@@ -232,19 +231,19 @@ function node(e: Expr): void {
       return;
     }
     case 'call.slot':
-      head('call.slot', K_CALL_SLOT, e.type, e.tail ? F1 : 0, e.args.length);
+      head(K_CALL_SLOT, e.type, e.tail ? F1 : 0, e.args.length);
       ref(e.sig);
       list(e.args);
       node(e.slot);
       return;
     case 'block':
     case 'loop':
-      head(e.k, e.k === 'block' ? K_BLOCK : K_LOOP, e.type, e.label !== null ? F1 : 0, e.body.length);
+      head(e.k === 'block' ? K_BLOCK : K_LOOP, e.type, e.label !== null ? F1 : 0, e.body.length);
       if (e.label !== null) ref(e.label);
       list(e.body);
       return;
     case 'if':
-      head('if', K_IF, e.type, e.else ? F1 : 0, e.then.length);
+      head(K_IF, e.type, e.else ? F1 : 0, e.then.length);
       node(e.cond);
       list(e.then);
       if (e.else) {
@@ -253,45 +252,45 @@ function node(e: Expr): void {
       }
       return;
     case 'br':
-      head('br', K_BR, e.type, (e.value ? F1 : 0) | (e.cond ? F2 : 0));
+      head(K_BR, e.type, (e.value ? F1 : 0) | (e.cond ? F2 : 0));
       ref(e.label);
       if (e.value) node(e.value);
       if (e.cond) node(e.cond);
       return;
     case 'br_table':
-      head('br_table', K_BR_TABLE, e.type, e.value ? F1 : 0);
+      head(K_BR_TABLE, e.type, e.value ? F1 : 0);
       ref(e.labels);
       ref(e.fallback);
       if (e.value) node(e.value);
       node(e.index);
       return;
     case 'return':
-      head('return', K_RETURN, e.type, e.value ? F1 : 0);
+      head(K_RETURN, e.type, e.value ? F1 : 0);
       if (e.value) node(e.value);
       return;
     case 'drop':
-      head('drop', K_DROP, e.type, 0);
+      head(K_DROP, e.type, 0);
       node(e.value);
       return;
     case 'select':
-      head('select', K_SELECT, e.type, 0);
+      head(K_SELECT, e.type, 0);
       node(e.a);
       node(e.b);
       node(e.cond);
       return;
     case 'unreachable':
     case 'nop':
-      head(e.k, e.k === 'nop' ? K_NOP : K_UNREACHABLE, e.type, 0);
+      head(e.k === 'nop' ? K_NOP : K_UNREACHABLE, e.type, 0);
       return;
     case 'throw':
-      head('throw', K_THROW, e.type, 0, e.args.length);
+      head(K_THROW, e.type, 0, e.args.length);
       ref(e.tag);
       word(e.id);
       ref(e.params);
       list(e.args);
       return;
     case 'try':
-      head('try', K_TRY, e.type, e.catchAll ? F1 : 0, e.body.length);
+      head(K_TRY, e.type, e.catchAll ? F1 : 0, e.body.length);
       list(e.body);
       word(e.catches.length);
       for (const c of e.catches) {
@@ -308,7 +307,7 @@ function node(e: Expr): void {
       }
       return;
     case 'memory':
-      head('memory', K_MEMORY, e.type, 0, e.args.length);
+      head(K_MEMORY, e.type, 0, e.args.length);
       word(instrCode(e.op, undefined));
       list(e.args);
       return;
