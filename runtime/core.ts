@@ -140,7 +140,7 @@ export class Core implements Resolver {
     readonly memory: WebAssembly.Memory,
     readonly layout: Layout,
   ) {
-    this.slots = new SlotTable(opts.initialSlots, opts.maxSlots);
+    this.slots = new SlotTable(opts.initialSlots, opts.maxSlots, linking === 'link-table');
     this.globalCells = new CellAllocator(layout.globalsBase, layout.globalsEnd);
     this.rtts = new RttAllocator(layout.rttBase, layout.rttEnd);
     this.exceptions = chooseExceptions(opts.exceptions, features);
@@ -163,6 +163,7 @@ export class Core implements Resolver {
       let fn: Function;
       try {
         const m = new WebAssembly.Module(encodeDispatcher(sig, this.features.tailCall) as BufferSource);
+        this.slots.sync();
         fn = new WebAssembly.Instance(m, { accrete: { table: this.slots.table } }).exports['0'] as Function;
       } catch (e) {
         throw fail(e instanceof WebAssembly.CompileError ? 'Internal' : 'ResourceExhausted', `could not make the dispatcher for dynamic calls of ${key}: ${e instanceof Error ? e.message : String(e)}`, {}, { cause: e });
@@ -202,7 +203,10 @@ export class Core implements Resolver {
   importsFor(imports: ModuleImports | undefined, host: Record<string, Function> | undefined): WebAssembly.Imports {
     const accrete: Record<string, WebAssembly.ImportValue> = {};
     if (imports?.memory) accrete.memory = this.memory;
-    if (imports?.table) accrete.table = this.slots.table;
+    if (imports?.table) {
+      this.slots.sync();
+      accrete.table = this.slots.table;
+    }
     if (imports?.exn) {
       if (!this.exnTag) throw fail('Unsupported', 'exceptions need the wasm exception-handling feature, which this engine lacks');
       accrete.exn = this.exnTag as unknown as WebAssembly.ImportValue;

@@ -7,6 +7,7 @@ import { FUNCS_EXPORT, LINK_EXPORT, START_EXPORT } from '../codegen/wasm/section
 import { lap, type PendingUnit, type Plan } from './commit.js';
 import type { Core, StageRecord, Unit } from './core.js';
 import { AccreteError, fail } from './errors.js';
+import { FunctionSource } from './slots.js';
 import type { StageInfo } from './stage.js';
 
 const NO_STRINGS: readonly string[] = Object.freeze([]);
@@ -194,6 +195,8 @@ export function installUnits(core: Core, live: Map<PendingUnit, Unit>): void {
   live.forEach((lu, u) => {
     const exp = lu.instance.exports;
     const funcs = u.funcs;
+    // Functions handed over in a table of the module's own are fetched from it when first needed.
+    const source = u.funcTable ? new FunctionSource(u.funcTable) : undefined;
     for (let i = 0; i < funcs.length; i++) {
       const n = funcs[i]!;
       const rec = u.records?.[i] ?? core.symbols.get(n);
@@ -205,8 +208,12 @@ export function installUnits(core: Core, live: Map<PendingUnit, Unit>): void {
         if (core.cells.size && core.cells.has(n)) core.setCell(n, core.slots.get(rec.slot));
         continue;
       }
+      if (source && core.slots.deferred(rec.slot, source, i)) {
+        if (core.cells.size && core.cells.has(n)) core.setCell(n, core.slots.get(rec.slot));
+        continue;
+      }
       // Exports "0", "1"... are array-index keys: a number looks them up without making a string.
-      const fn = (u.funcTable ? u.funcTable.get(i) : lu.exportNames ? exp[lu.exportNames[i]!] : (exp as unknown as Function[])[i]) as Function;
+      const fn = (source ? source.table.get(i) : lu.exportNames ? exp[lu.exportNames[i]!] : (exp as unknown as Function[])[i]) as Function;
       core.slots.write(rec.slot, fn);
       core.setCell(n, fn);
     }

@@ -92,8 +92,12 @@ export class Runtime {
     return this.core.memory;
   }
 
-  /** The shared funcref table (a function's slot is its index here). */
+  /**
+   * The shared funcref table (a function's slot is its index here). Under link-table linking the
+   * runtime writes it only once something can read it: asking for it makes it complete, once.
+   */
   get table(): WebAssembly.Table {
+    this.core.slots.sync();
     return this.core.slots.table;
   }
 
