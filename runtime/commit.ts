@@ -6,7 +6,7 @@ import { FuncBuilder } from '../codegen/ir/builder.js';
 import { analyze, NO_NAMES, type References } from '../codegen/ir/analyze.js';
 import type { FuncIR } from '../codegen/ir/nodes.js';
 import { sameSig, sigText } from '../codegen/ir/nodes.js';
-import { keepFunc, keptSize, keptTree } from '../codegen/ir/packed.js';
+import { keepFunc, keptSize, keptTree, newFacts, type BodyFacts } from '../codegen/ir/packed.js';
 import type { FieldInfo, SymbolInfo } from '../codegen/ir/symbols.js';
 import { OBJECT_HEADER_SIZE, RTT_DESC } from '../codegen/ir/symbols.js';
 import { verifyFunc } from '../codegen/ir/verify.js';
@@ -163,6 +163,8 @@ export function planStage(core: Core, stage: Stage): Plan {
       return (i !== undefined ? records[i] : undefined) ?? core.symbols.get(n);
     };
     const irs: FuncIR[] = [];
+    let facts: Array<BodyFacts | undefined> | undefined;
+    let scratch: BodyFacts | undefined;
     const hostDefs: Array<Extract<Def, { kind: 'host' }>> = [];
     const redefined: string[] = [];
     for (let i = 0; i < defs.length; i++) {
@@ -193,9 +195,14 @@ export function planStage(core: Core, stage: Stage): Plan {
           const ir = b.finish(def.body(b));
           // Kept (packed) before verification: packing bounds the body's size, and the verifier
           // walks it unfolded (a body that reuses its nodes can unfold exponentially).
-          const kept = keepFunc(ir);
+          const kept = keepFunc(ir, (scratch ??= newFacts()));
           if (b.branches > 0) verifyFunc(ir);
           irs.push(ir);
+          // A body kept packed was analysed while packing; a tree (small) is walked when lowered.
+          if (kept !== ir) {
+            (facts ??= [])[irs.length - 1] = scratch;
+            scratch = undefined;
+          }
           const rec = records[i]!;
           (rec as FuncRecord).ir = kept;
           funcRecords.push(rec);
@@ -210,7 +217,7 @@ export function planStage(core: Core, stage: Stage): Plan {
     if (hostDefs.length) plan.host = hostUnit(core, stage.name, hostDefs);
     if (irs.length) {
       try {
-        plan.code = codeUnit(core, plan, stage.name, stage.tier, irs, lookup, true, installable(core, plan, stage.tier));
+        plan.code = codeUnit(core, plan, stage.name, stage.tier, irs, lookup, true, installable(core, plan, stage.tier), facts);
       } catch (e) {
         // Lowering's own errors (an engine limit) name the definition; say which stage too.
         throw e instanceof AccreteError ? e.at({ stage: stage.name }) : e;
@@ -411,9 +418,17 @@ export interface LoweredStage {
 /**
  * Run the passes over a stage's functions. `fresh` says the trees were just built against
  * `lookup`; others (stored bodies being recompiled) are rebound first, since lowering trusts what
- * each node resolved to.
+ * each node resolved to. `facts`: what packing found in the fresh bodies it packed (analyze).
  */
-export function lowerFuncs(core: Core, stage: string, tier: Tier, irs: readonly FuncIR[], lookup: (n: string) => SymbolRecord | undefined, fresh: boolean): LoweredStage {
+export function lowerFuncs(
+  core: Core,
+  stage: string,
+  tier: Tier,
+  irs: readonly FuncIR[],
+  lookup: (n: string) => SymbolRecord | undefined,
+  fresh: boolean,
+  facts?: ReadonlyArray<BodyFacts | undefined>,
+): LoweredStage {
   let deps: Set<string> | undefined;
   // Each callee's body is unpacked once per lowering, however many calls inline it.
   let unpacked: Map<FuncRecord, FuncIR> | undefined;
@@ -430,7 +445,7 @@ export function lowerFuncs(core: Core, stage: string, tier: Tier, irs: readonly 
     return f;
   };
   let lowered = irs;
-  let refs = analyze(irs);
+  let refs = analyze(irs, facts);
   // Inlining only when some callee asks for it: most stages have nothing to inline. Trees built
   // just now know (from what their calls resolved to) unless the tier inlines on its own.
   const inlining = fresh && tier === 'baseline' ? refs.callsInline : [...refs.slotCalls, ...refs.directCalls].some((n) => inlineBody(n) !== undefined);
@@ -463,8 +478,9 @@ export function codeUnit(
   lookup: (n: string) => SymbolRecord | undefined,
   fresh = false,
   install?: ReadonlyArray<number | undefined>,
+  facts?: ReadonlyArray<BodyFacts | undefined>,
 ): PendingUnit {
-  const low = lowerFuncs(core, stage, tier, irs, lookup, fresh);
+  const low = lowerFuncs(core, stage, tier, irs, lookup, fresh, facts);
   const ctx = core.lowerContext(lookup);
   // Only stages small enough to be compacted keep the layout merging copies their bodies by.
   const layout = tier === 'baseline' && irs.length <= COMPACT_MAX_FUNCTIONS;

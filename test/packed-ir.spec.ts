@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict';
 import { FuncBuilder } from '../codegen/ir/builder.js';
 import type { BlockExpr, Expr, FuncIR, Sig } from '../codegen/ir/nodes.js';
-import { KEEP_TREE_MAX, MAX_BODY_NODES, keepFunc, keptSize, keptTree, packFunc, unpackFunc } from '../codegen/ir/packed.js';
+import { KEEP_TREE_MAX, MAX_BODY_NODES, keepFunc, keptSize, keptTree, newFacts, packFunc, unpackFunc } from '../codegen/ir/packed.js';
+import { analyze, type References } from '../codegen/ir/analyze.js';
 import type { FuncRecord } from '../runtime/symbols.js';
 import type { SymbolInfo } from '../codegen/ir/symbols.js';
 import { LINKINGS, newRuntime } from './helpers.js';
@@ -77,64 +78,86 @@ function count(es: readonly unknown[]): number {
 
 const nanBits = new Float64Array(new BigInt64Array([0x7ff8000000000123n]).buffer)[0]!;
 
+/** A body with every node kind, field and flag. */
+function everyKind(): FuncIR {
+  return build({ params: ['i32'], results: ['i32'] }, (b) => {
+    const t = b.local('i32', 'tmp');
+    const d = b.local('f64');
+    return [
+      b.set(t, b.i32(-5)),
+      b.drop(b.tee(t, b.i32(0x7fffffff))),
+      b.set(d, b.f64(-0)),
+      b.set(d, b.f64(nanBits)),
+      b.drop(b.f32(1.5)),
+      b.drop(b.i64(-(2n ** 63n))),
+      b.drop(b.constant('k')),
+      b.setGlobal('g', b.call('inc', b.global('g'))),
+      b.setGlobal('gAlias', b.call('incAlias', b.global('gAlias'))),
+      b.drop(b.global('h')),
+      b.i32.store(b.i32(16), b.i32.load(b.i32(8), 0xffffffff), 4),
+      b.f64.store(b.i32(16), b.f64.load(b.i32(8))),
+      b.drop(b.i32.load8_u(b.i32(3), 1)),
+      b.drop(b.op('i32.rotl', b.get(t), b.i32(3))),
+      b.drop(b.i32.eqz(b.param(0))),
+      b.drop(b.slotOf('inc')),
+      b.drop(b.callSlot('i32 -> i32', b.slotOf('inc'), b.i32(1))),
+      b.drop(b.memory.size()),
+      b.drop(b.memory.grow(b.i32(0))),
+      b.memory.copy(b.i32(0), b.i32(8), b.i32(4)),
+      b.memory.fill(b.i32(0), b.i32(0), b.i32(4)),
+      b.drop(b.field(b.i32(64), 'pt', 'y')),
+      b.drop(b.instanceOf(b.i32(64), 'pt')),
+      b.nop(),
+      b.block(
+        [
+          b.loop('top', [b.br('out'), b.brIf('top', b.i32(0))]),
+          b.block(b.brTable(['a', 'out'], 'out', b.get(t)), { label: 'a', type: 'none' }),
+        ],
+        { label: 'out' },
+      ),
+      b.drop(b.block([b.drop(b.brIf('v', b.i32(2), b.i32(1))), b.i32(3)], { label: 'v', type: 'i32' })),
+      b.drop(b.seq(b.i32(4))),
+      b.if(b.get(t), b.nop()),
+      b.drop(b.if(b.get(t), b.i32(1), b.i32(2))),
+      b.drop(b.select(b.get(t), b.f64(1), b.f64(2))),
+      b.drop(
+        b.try(
+          [b.throw('oops', b.i32(1), b.f64(2)), b.i32(0)],
+          [{ tag: 'oops', body: ([a]) => a! }],
+          [b.i32(9)],
+        ),
+      ),
+      b.try(b.nop(), [], undefined, 'none'),
+      b.if(b.i32(0), b.unreachable()),
+      b.if(b.i32(0), b.return(b.i32(1))),
+      b.returnCall('inc', b.i32(2)),
+    ];
+  });
+}
+
 describe('packed IR', () => {
   it('round-trips every node kind, field and flag', () => {
-    const f = build({ params: ['i32'], results: ['i32'] }, (b) => {
-      const t = b.local('i32', 'tmp');
-      const d = b.local('f64');
-      return [
-        b.set(t, b.i32(-5)),
-        b.drop(b.tee(t, b.i32(0x7fffffff))),
-        b.set(d, b.f64(-0)),
-        b.set(d, b.f64(nanBits)),
-        b.drop(b.f32(1.5)),
-        b.drop(b.i64(-(2n ** 63n))),
-        b.drop(b.constant('k')),
-        b.setGlobal('g', b.call('inc', b.global('g'))),
-        b.setGlobal('gAlias', b.call('incAlias', b.global('gAlias'))),
-        b.drop(b.global('h')),
-        b.i32.store(b.i32(16), b.i32.load(b.i32(8), 0xffffffff), 4),
-        b.f64.store(b.i32(16), b.f64.load(b.i32(8))),
-        b.drop(b.i32.load8_u(b.i32(3), 1)),
-        b.drop(b.op('i32.rotl', b.get(t), b.i32(3))),
-        b.drop(b.i32.eqz(b.param(0))),
-        b.drop(b.slotOf('inc')),
-        b.drop(b.callSlot('i32 -> i32', b.slotOf('inc'), b.i32(1))),
-        b.drop(b.memory.size()),
-        b.drop(b.memory.grow(b.i32(0))),
-        b.memory.copy(b.i32(0), b.i32(8), b.i32(4)),
-        b.memory.fill(b.i32(0), b.i32(0), b.i32(4)),
-        b.drop(b.field(b.i32(64), 'pt', 'y')),
-        b.drop(b.instanceOf(b.i32(64), 'pt')),
-        b.nop(),
-        b.block(
-          [
-            b.loop('top', [b.br('out'), b.brIf('top', b.i32(0))]),
-            b.block(b.brTable(['a', 'out'], 'out', b.get(t)), { label: 'a', type: 'none' }),
-          ],
-          { label: 'out' },
-        ),
-        b.drop(b.block([b.drop(b.brIf('v', b.i32(2), b.i32(1))), b.i32(3)], { label: 'v', type: 'i32' })),
-        b.drop(b.seq(b.i32(4))),
-        b.if(b.get(t), b.nop()),
-        b.drop(b.if(b.get(t), b.i32(1), b.i32(2))),
-        b.drop(b.select(b.get(t), b.f64(1), b.f64(2))),
-        b.drop(
-          b.try(
-            [b.throw('oops', b.i32(1), b.f64(2)), b.i32(0)],
-            [{ tag: 'oops', body: ([a]) => a! }],
-            [b.i32(9)],
-          ),
-        ),
-        b.try(b.nop(), [], undefined, 'none'),
-        b.if(b.i32(0), b.unreachable()),
-        b.if(b.i32(0), b.return(b.i32(1))),
-        b.returnCall('inc', b.i32(2)),
-      ];
-    });
+    const f = everyKind();
     const p = packFunc(f);
     assert.equal(p.size, count(f.body));
     roundTrip(f);
+  });
+
+  it('records what a body refers to while packing it, as analysis walking the tree finds it', () => {
+    const plain = (r: References) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v instanceof Map ? [...v].map(([a, b]) => [a, [...(b as Set<string>)]]) : v instanceof Set ? [...v] : v]));
+    const calls = build(I32, (b) => b.i32.add(b.call('inc', b.call('incAlias', b.param(0))), b.call('inc', b.i32(1))));
+    for (const f of [everyKind(), calls]) {
+      const facts = newFacts();
+      packFunc(f, facts);
+      assert.deepEqual(plain(analyze([f], [facts])), plain(analyze([f])));
+    }
+    const facts = newFacts();
+    packFunc(calls, facts);
+    assert.deepEqual(facts.calls, ['inc', 'incAlias', 'inc'], 'every call, in order');
+    assert.deepEqual([facts.memory, facts.exceptions, facts.dynamicCalls, facts.callsInline], [false, false, false, false]);
+    const all = newFacts();
+    packFunc(everyKind(), all);
+    assert.deepEqual([all.memory, all.exceptions, all.dynamicCalls, all.slotRefs, all.constants], [true, true, true, ['inc', 'inc'], ['k']]);
   });
 
   it('keeps a function with no body, locals or names as it was', () => {

@@ -3,10 +3,15 @@
 
 import type { Expr, FuncIR } from './nodes.js';
 import { children } from './nodes.js';
+import type { BodyFacts } from './packed.js';
 
 export interface References {
-  /** Functions called through their slot (defined outside the module). */
-  readonly slotCalls: Set<string>;
+  /**
+   * Functions called through their slot (defined outside the module), in the order met and as
+   * often as called: most consumers only ask whether there are any, and a big body calls
+   * thousands (a set costs a hash insert each).
+   */
+  readonly slotCalls: readonly string[];
   /** Functions of the same module called directly. */
   readonly directCalls: Set<string>;
   /** Functions whose slot is taken as a value. */
@@ -43,17 +48,23 @@ class NoCallers extends Map<string, Set<string>> {
 }
 const NO_CALLERS: Map<string, Set<string>> = new NoCallers();
 
-function put(r: References, k: 'slotCalls' | 'directCalls' | 'slotRefs' | 'constants', name: string): void {
+function put(r: References, k: 'directCalls' | 'slotRefs' | 'constants', name: string): void {
   let s = r[k];
   if (s === NONE) (r as { -readonly [K in typeof k]: Set<string> })[k] = s = new Set();
   s.add(name);
 }
 
-export function analyze(funcs: readonly FuncIR[]): References {
+const NO_CALLS: readonly string[] = Object.freeze([]);
+
+/**
+ * What `funcs` refer to. `facts[i]`, when given, is what packing function i found (packed.ts,
+ * `keepFunc`): that body is not walked again.
+ */
+export function analyze(funcs: readonly FuncIR[], facts?: ReadonlyArray<BodyFacts | undefined>): References {
   // The module's own names, gathered at the first call met (most small stages make none).
   let defined: Set<string> | undefined;
   const r: References = {
-    slotCalls: NONE,
+    slotCalls: NO_CALLS,
     directCalls: NONE,
     slotRefs: NONE,
     constants: NONE,
@@ -64,6 +75,17 @@ export function analyze(funcs: readonly FuncIR[]): References {
     callsInline: false,
   };
   let caller = '';
+  let slotCalls: string[] | undefined;
+  const call = (name: string): void => {
+    // A one-function module (the common big body) compares one name instead of hashing each.
+    if (funcs.length === 1 ? name === funcs[0]!.name : (defined ??= new Set(funcs.map((f) => f.name))).has(name)) {
+      put(r, 'directCalls', name);
+      if (r.callers === NO_CALLERS) (r as { callers: Map<string, Set<string>> }).callers = new Map();
+      let c = r.callers.get(name);
+      if (!c) r.callers.set(name, (c = new Set()));
+      c.add(caller);
+    } else (slotCalls ??= []).push(name);
+  };
   const visit = (e: Expr): void => {
     switch (e.k) {
       case 'const':
@@ -73,13 +95,7 @@ export function analyze(funcs: readonly FuncIR[]): References {
         return; // leaves: the common case, no children to look at
       case 'call':
         if (e.sym?.kind === 'func' && e.sym.inline) r.callsInline = true;
-        if ((defined ??= new Set(funcs.map((f) => f.name))).has(e.name)) {
-          put(r, 'directCalls', e.name);
-          if (r.callers === NO_CALLERS) (r as { callers: Map<string, Set<string>> }).callers = new Map();
-          let c = r.callers.get(e.name);
-          if (!c) r.callers.set(e.name, (c = new Set()));
-          c.add(caller);
-        } else put(r, 'slotCalls', e.name);
+        call(e.name);
         for (const a of e.args) visit(a);
         return;
       case 'op':
@@ -116,9 +132,22 @@ export function analyze(funcs: readonly FuncIR[]): References {
     }
     for (const c of children(e)) visit(c);
   };
-  for (const f of funcs) {
+  for (let i = 0; i < funcs.length; i++) {
+    const f = funcs[i]!;
     caller = f.name;
-    for (const e of f.body) visit(e);
+    const known = facts?.[i];
+    if (!known) {
+      for (const e of f.body) visit(e);
+      continue;
+    }
+    for (const n of known.calls) call(n);
+    for (const n of known.slotRefs) put(r, 'slotRefs', n);
+    for (const n of known.constants) put(r, 'constants', n);
+    if (known.callsInline) r.callsInline = true;
+    if (known.memory) r.memory = true;
+    if (known.exceptions) r.exceptions = true;
+    if (known.dynamicCalls) r.dynamicCalls = true;
   }
+  if (slotCalls) (r as { slotCalls: readonly string[] }).slotCalls = slotCalls;
   return r;
 }

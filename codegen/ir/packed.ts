@@ -107,6 +107,29 @@ function instrCode(op: string, info: InstrInfo | undefined): number {
   return c;
 }
 
+/**
+ * What a body refers to, gathered while packing it (analyze.ts turns it into References): a body
+ * big enough to be packed is not walked as a tree a second time to find out.
+ */
+export interface BodyFacts {
+  /** Names called directly or through their slot, in order met (repeated as often as called). */
+  readonly calls: string[];
+  /** Names whose slot is taken as a value, and constants folded, in order met. */
+  readonly slotRefs: string[];
+  readonly constants: string[];
+  callsInline: boolean;
+  memory: boolean;
+  exceptions: boolean;
+  dynamicCalls: boolean;
+}
+
+export function newFacts(): BodyFacts {
+  return { calls: [], slotRefs: [], constants: [], callsInline: false, memory: false, exceptions: false, dynamicCalls: false };
+}
+
+/** Where the pack under way records its facts, when its caller asked for them. */
+let facts: BodyFacts | undefined;
+
 /** Scratch space reused by every pack (the result is an exact-size copy). */
 let words = new Int32Array(1024);
 const SCRATCH_KEEP = 1 << 20;
@@ -190,12 +213,14 @@ function node(e: Expr): void {
       list(e.args);
       return;
     case 'load':
+      if (facts) facts.memory = true;
       head(K_LOAD, e.type, 0);
       word(instrCode(e.op, e.info));
       word(e.offset);
       node(e.ptr);
       return;
     case 'store':
+      if (facts) facts.memory = true;
       head(K_STORE, e.type, 0);
       word(instrCode(e.op, e.info));
       word(e.offset);
@@ -205,6 +230,10 @@ function node(e: Expr): void {
     case 'global.get':
     case 'symconst':
     case 'slot.of': {
+      if (facts) {
+        if (e.k === 'global.get') facts.memory = true;
+        else (e.k === 'symconst' ? facts.constants : facts.slotRefs).push(e.name);
+      }
       const at = n;
       head(e.k === 'global.get' ? K_GLOBAL_GET : e.k === 'symconst' ? K_SYMCONST : K_SLOT_OF, e.type, 0);
       // Separate statements: writing refs may replace `words`.
@@ -213,6 +242,7 @@ function node(e: Expr): void {
       return;
     }
     case 'global.set': {
+      if (facts) facts.memory = true;
       const at = n;
       head(K_GLOBAL_SET, e.type, 0);
       const f = symbol(e.name, e.sym);
@@ -221,6 +251,10 @@ function node(e: Expr): void {
       return;
     }
     case 'call': {
+      if (facts) {
+        facts.calls.push(e.name);
+        if (e.sym?.kind === 'func' && e.sym.inline) facts.callsInline = true;
+      }
       const at = n;
       head(K_CALL, e.type, e.tail ? F3 : 0, e.args.length);
       let f = symbol(e.name, e.sym);
@@ -231,6 +265,7 @@ function node(e: Expr): void {
       return;
     }
     case 'call.slot':
+      if (facts) facts.dynamicCalls = true;
       head(K_CALL_SLOT, e.type, e.tail ? F1 : 0, e.args.length);
       ref(e.sig);
       list(e.args);
@@ -283,6 +318,7 @@ function node(e: Expr): void {
       head(e.k === 'nop' ? K_NOP : K_UNREACHABLE, e.type, 0);
       return;
     case 'throw':
+      if (facts) facts.exceptions = facts.memory = true;
       head(K_THROW, e.type, 0, e.args.length);
       ref(e.tag);
       word(e.id);
@@ -290,6 +326,10 @@ function node(e: Expr): void {
       list(e.args);
       return;
     case 'try':
+      if (facts) {
+        facts.exceptions = true;
+        if (e.catches.some((c) => c.params.length > 0)) facts.memory = true;
+      }
       head(K_TRY, e.type, e.catchAll ? F1 : 0, e.body.length);
       list(e.body);
       word(e.catches.length);
@@ -307,6 +347,7 @@ function node(e: Expr): void {
       }
       return;
     case 'memory':
+      if (facts) facts.memory = true;
       head(K_MEMORY, e.type, 0, e.args.length);
       word(instrCode(e.op, undefined));
       list(e.args);
@@ -316,24 +357,28 @@ function node(e: Expr): void {
   }
 }
 
-/** Pack a function body. Throws (an internal error) on a node kind it does not know. */
-export function packFunc(f: FuncIR): PackedFunc {
-  if (!packing) return packWith(f);
+/**
+ * Pack a function body, recording what it refers to in `into` if given. Throws (an internal
+ * error) on a node kind it does not know.
+ */
+export function packFunc(f: FuncIR, into?: BodyFacts): PackedFunc {
+  if (!packing) return packWith(f, into);
   // Re-entered (a node made by hand, with a getter that packs another body): that body gets
   // scratch of its own, and this one's is put back.
-  const saved = [words, n, refs, size, coded] as const;
+  const saved = [words, n, refs, size, coded, facts] as const;
   words = new Int32Array(1024);
   refs = [];
   try {
-    return packWith(f);
+    return packWith(f, into);
   } finally {
-    [words, n, refs, size, coded] = saved;
+    [words, n, refs, size, coded, facts] = saved;
     packing = true;
   }
 }
 
-function packWith(f: FuncIR): PackedFunc {
+function packWith(f: FuncIR, into: BodyFacts | undefined): PackedFunc {
   packing = true;
+  facts = into;
   n = 0;
   size = 0;
   coded = 0;
@@ -343,6 +388,7 @@ function packWith(f: FuncIR): PackedFunc {
     return { name: f.name, sig: f.sig, locals: f.locals, localNames: f.localNames, size, count: f.body.length, words: words.slice(0, n), refs: refs.slice() };
   } finally {
     packing = false;
+    facts = undefined;
     refs.length = 0;
     // A huge body's scratch is not kept for the next one.
     if (words.length > SCRATCH_KEEP) words = new Int32Array(1024);
@@ -509,9 +555,12 @@ export const KEEP_TREE_MAX = 8;
 
 export type KeptFunc = FuncIR | PackedFunc;
 
-/** What a record keeps of a body built just now (see KEEP_TREE_MAX). */
-export function keepFunc(f: FuncIR): KeptFunc {
-  return treeSize(f.body, KEEP_TREE_MAX) <= KEEP_TREE_MAX ? f : packFunc(f);
+/**
+ * What a record keeps of a body built just now (see KEEP_TREE_MAX). A packed body's facts go into
+ * `into`; a body kept as a tree leaves it as it was.
+ */
+export function keepFunc(f: FuncIR, into?: BodyFacts): KeptFunc {
+  return treeSize(f.body, KEEP_TREE_MAX) <= KEEP_TREE_MAX ? f : packFunc(f, into);
 }
 
 /** The tree of a kept body (a fresh one for a packed body). */

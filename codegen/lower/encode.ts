@@ -251,7 +251,7 @@ class ModuleEncoder {
   /** Decide imports and table indices before code is written (the immediates depend on them). */
   private scan(): void {
     const refs = this.plan.refs ?? analyze(this.plan.funcs);
-    const slotCalls = refs.slotCalls.size > 0;
+    const slotCalls = refs.slotCalls.length > 0;
     const dynamic = refs.dynamicCalls;
     const ctx = this.plan.ctx;
     let tables = 0;
