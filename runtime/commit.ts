@@ -448,7 +448,7 @@ export function lowerFuncs(
   let refs = analyze(irs, facts);
   // Inlining only when some callee asks for it: most stages have nothing to inline. Trees built
   // just now know (from what their calls resolved to) unless the tier inlines on its own.
-  const inlining = fresh && tier === 'baseline' ? refs.callsInline : [...refs.slotCalls, ...refs.directCalls].some((n) => inlineBody(n) !== undefined);
+  const inlining = fresh && tier === 'baseline' ? refs.callsInline : [...new Set(refs.slotCalls), ...refs.directCalls].some((n) => inlineBody(n) !== undefined);
   if (inlining || !fresh) {
     const passCtx = {
       inlineBody,

@@ -163,7 +163,7 @@ export class Core implements Resolver {
       let fn: Function;
       try {
         const m = new WebAssembly.Module(encodeDispatcher(sig, this.features.tailCall) as BufferSource);
-        this.slots.sync();
+        // Reading `table` writes the shared table out: the dispatcher reads it.
         fn = new WebAssembly.Instance(m, { accrete: { table: this.slots.table } }).exports['0'] as Function;
       } catch (e) {
         throw fail(e instanceof WebAssembly.CompileError ? 'Internal' : 'ResourceExhausted', `could not make the dispatcher for dynamic calls of ${key}: ${e instanceof Error ? e.message : String(e)}`, {}, { cause: e });
@@ -203,10 +203,8 @@ export class Core implements Resolver {
   importsFor(imports: ModuleImports | undefined, host: Record<string, Function> | undefined): WebAssembly.Imports {
     const accrete: Record<string, WebAssembly.ImportValue> = {};
     if (imports?.memory) accrete.memory = this.memory;
-    if (imports?.table) {
-      this.slots.sync();
-      accrete.table = this.slots.table;
-    }
+    // Reading `table` writes the shared table out (a module that imports it can read it).
+    if (imports?.table) accrete.table = this.slots.table;
     if (imports?.exn) {
       if (!this.exnTag) throw fail('Unsupported', 'exceptions need the wasm exception-handling feature, which this engine lacks');
       accrete.exn = this.exnTag as unknown as WebAssembly.ImportValue;

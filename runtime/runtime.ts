@@ -97,7 +97,6 @@ export class Runtime {
    * runtime writes it only once something can read it: asking for it makes it complete, once.
    */
   get table(): WebAssembly.Table {
-    this.core.slots.sync();
     return this.core.slots.table;
   }
 

@@ -20,7 +20,8 @@ export class FunctionSource {
 }
 
 export class SlotTable {
-  readonly table: WebAssembly.Table;
+  /** The shared table itself; read it through `table`, which writes it out first if need be. */
+  private readonly shared: WebAssembly.Table;
   private next = 0;
   readonly pool = new ReusePool();
   /** Link tables holding a copy of each slot. */
@@ -54,7 +55,7 @@ export class SlotTable {
     private readonly max: number,
     deferring = false,
   ) {
-    this.table = new WebAssembly.Table({ initial, element: 'anyfunc' });
+    this.shared = new WebAssembly.Table({ initial, element: 'anyfunc' });
     this.unsynced = deferring;
   }
 
@@ -84,10 +85,10 @@ export class SlotTable {
     if (slot >= this.max) {
       throw fail('ResourceExhausted', `the function table is full (${this.max} slots); raise the 'maxSlots' option or retire stages`, { definition: what });
     }
-    if (slot >= this.table.length) {
-      const want = Math.min(this.max, Math.max(16, this.table.length * 2));
+    if (slot >= this.shared.length) {
+      const want = Math.min(this.max, Math.max(16, this.shared.length * 2));
       try {
-        this.table.grow(want - this.table.length);
+        this.shared.grow(want - this.shared.length);
       } catch (e) {
         throw fail('ResourceExhausted', `the engine refused to grow the function table to ${want} slots`, { definition: what }, { cause: e });
       }
@@ -103,7 +104,7 @@ export class SlotTable {
 
   get(slot: number): Fn | null {
     const f = this.fns[slot];
-    if (f === IN_TABLE) return (this.fns[slot] = this.table.get(slot) as Fn | null);
+    if (f === IN_TABLE) return (this.fns[slot] = this.shared.get(slot) as Fn | null);
     if (f instanceof FunctionSource) return (this.fns[slot] = f.table.get(this.from[slot]!) as Fn | null);
     return f ?? null;
   }
@@ -126,7 +127,7 @@ export class SlotTable {
    */
   sync(): void {
     if (!this.unsynced) return;
-    for (let s = 0; s < this.next; s++) this.table.set(s, this.get(s) as never);
+    for (let s = 0; s < this.next; s++) this.shared.set(s, this.get(s) as never);
     this.unsynced = false;
   }
 
@@ -138,13 +139,13 @@ export class SlotTable {
 
   /** Put back what a slot held before a failed commit's module wrote it. */
   restore(slot: number, fn: Fn | null): void {
-    if (!this.unsynced) this.table.set(slot, fn as never);
+    if (!this.unsynced) this.shared.set(slot, fn as never);
     this.fns[slot] = fn;
   }
 
   /** Write a slot everywhere it is visible: the shared table and every link table copy. */
   write(slot: number, fn: Fn | null): void {
-    if (!this.unsynced) this.table.set(slot, fn as never);
+    if (!this.unsynced) this.shared.set(slot, fn as never);
     this.fns[slot] = fn;
     if (this.fresh[slot]) {
       this.fresh[slot] = 0;
@@ -204,7 +205,7 @@ export class SlotTable {
       // Unsynced, the table is not meant to agree; a deferred function must be where it says.
       if (f instanceof FunctionSource) {
         if (typeof f.table.get(this.from[s]!) !== 'function') out.push(s);
-      } else if (!this.unsynced && f !== IN_TABLE && (f ?? null) !== this.table.get(s)) out.push(s);
+      } else if (!this.unsynced && f !== IN_TABLE && (f ?? null) !== this.shared.get(s)) out.push(s);
     }
     return out;
   }
@@ -212,6 +213,29 @@ export class SlotTable {
   /** Whether the shared table is written (see `unsynced`). */
   get synced(): boolean {
     return !this.unsynced;
+  }
+
+  /** The shared table, complete: anything that can read it gets it through here (see `sync`). */
+  get table(): WebAssembly.Table {
+    this.sync();
+    return this.shared;
+  }
+
+  /** The shared table's length, without writing it out. */
+  get tableLength(): number {
+    return this.shared.length;
+  }
+
+  /**
+   * What slot `slot` holds, as the shared table would say, without writing the table out or
+   * changing what the runtime records: for tests and `rt.internals` (a failed operation must leave
+   * every slot as it was, whether the table is written or not).
+   */
+  peek(slot: number): Fn | null {
+    if (!this.unsynced) return this.shared.get(slot) as Fn | null;
+    const f = this.fns[slot];
+    if (f instanceof FunctionSource) return f.table.get(this.from[slot]!) as Fn | null;
+    return f === IN_TABLE ? (this.shared.get(slot) as Fn | null) : (f ?? null);
   }
 
   /** Slots in use (allocated and not free). */

@@ -4,7 +4,7 @@
 
 import assert from 'node:assert/strict';
 import type { Runtime } from '../runtime/index.js';
-import { newRuntime, throwsCode } from './helpers.js';
+import { assertUnchanged, newRuntime, snapshot, throwsCode } from './helpers.js';
 
 const N = 12;
 
@@ -83,10 +83,13 @@ describe('deferred slots (link-table linking)', () => {
     assert.deepEqual(rt.internals.slots.mismatches(), []);
   });
 
-  it('a failed commit leaves functions never fetched as they were', async () => {
+  it('a failed commit leaves functions never fetched as they were, and the table unwritten', async () => {
     const rt = await withLib();
+    const before = snapshot(rt);
     const bad = rt.stage('bad').func('f2', 'i32 -> i32', (b) => b.param(0), { redefine: true }).func('oops', '-> i32', (b) => b.call('missing'));
     throwsCode(() => bad.commitSync(), 'UnknownSymbol');
+    assertUnchanged(before, rt);
+    assert.equal(rt.internals.slots.synced, false);
     assert.equal(rt.fn('f2')(1), 3);
     assert.equal(rt.fn('f11')(1), 12);
     assert.deepEqual(rt.internals.slots.mismatches(), []);
@@ -100,6 +103,15 @@ describe('deferred slots (link-table linking)', () => {
     rt.stage('user').func('u', '-> i32', (b) => b.i32(7)).commitSync();
     assert.equal(rt.fn('u')(), 7);
     assert.deepEqual(rt.internals.slots.mismatches(), []);
+  });
+
+  it('hands out the shared table only written: through rt.table and through the runtime internals alike', async () => {
+    const rt = await withLib();
+    const slot = slotOf(rt, 'f3');
+    assert.equal(rt.internals.slots.peek(slot)!.call(null, 1), 4, 'peek sees the function without writing the table');
+    assert.equal(rt.internals.slots.synced, false);
+    assert.equal((rt.internals.slots.table.get(slot) as (x: number) => number)(1), 4);
+    assert.equal(rt.internals.slots.synced, true);
   });
 
   it('shared-table linking writes the shared table from the start', async () => {

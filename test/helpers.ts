@@ -45,8 +45,10 @@ function checkError(caught: unknown, code: ErrorCode, pattern?: RegExp): Accrete
 export function snapshot(rt: Runtime): unknown {
   const core = rt.internals;
   const mem = new Uint8Array(rt.memory.buffer, 0, rt.layout.heapBase);
+  // What every slot holds, without writing out a shared table the runtime has left unwritten
+  // (link-table linking): the snapshot must not change what it observes.
   const table: Array<Function | null> = [];
-  for (let i = 0; i < rt.table.length; i++) table.push(rt.table.get(i) as Function | null);
+  for (let i = 0; i < core.slots.tableLength; i++) table.push(core.slots.peek(i));
   return {
     symbols: JSON.stringify(rt.symbols(), (_, v) => (typeof v === 'bigint' ? `${v}n` : v)),
     stages: rt.stages().map((s) => `${s.name}:${s.symbols.join(',')}`),

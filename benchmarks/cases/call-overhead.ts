@@ -10,8 +10,9 @@ type Ctx = { run: (n: number) => unknown; n: number };
 type LoopKind = 'same' | 'cross' | 'dynamic' | 'inline' | 'host' | 'cross-optimizing';
 
 /**
- * A loop `acc = callee(acc)` n times, in a stage of its own unless `same`. It counts n down, as the
- * hand-encoded loops do (`callLoops` in floor.ts), so that the loops differ only in the call.
+ * A loop `acc = callee(acc)` n times (n ≥ 1), in a stage of its own unless `same`. It counts n
+ * down, as the hand-encoded loops do (`callLoops` in floor.ts), so that the loops differ only in
+ * the call.
  */
 async function driver(kind: LoopKind): Promise<Ctx> {
   const rt = await Runtime.create({ tier: kind === 'cross-optimizing' ? 'optimizing' : 'baseline' });
