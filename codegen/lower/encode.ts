@@ -441,6 +441,11 @@ class ModuleEncoder {
     writeConst(this.body, t, v);
   }
 
+  /** `i32.const v`: the immediate most references lower to (an address, a slot, an id). */
+  private i32(v: number): void {
+    this.body.u8(0x41).s32(v);
+  }
+
   /**
    * A sequence inside a construct of type `result`. A construct that never completes has the empty
    * block type, yet its sequence may end in a value (`return x; 1`): that value is dropped, which
@@ -452,11 +457,24 @@ class ModuleEncoder {
     if (result === 'unreachable' && last && last.type !== 'none' && last.type !== 'unreachable') this.body.u8(0x1a);
   }
 
+  private exprs(list: readonly Expr[]): void {
+    for (let i = 0; i < list.length; i++) this.expr(list[i]!);
+  }
+
   // One call per node (trees can be a chain of thousands of operations).
   private expr(e: Expr): void {
     const b = this.body;
     const ctx = this.plan.ctx;
     switch (e.k) {
+      // The kinds most bodies are made of first: a switch on strings tests its cases in order.
+      case 'op':
+        this.exprs(e.args);
+        return this.opInfo(e.info ?? instr(e.op));
+      case 'call':
+        return this.call(e);
+      case 'global.get':
+        this.i32(this.cell(e));
+        return this.memInfo(LOAD[e.type], 0);
       case 'const':
         return this.constant(e.type, e.value);
       case 'local.get':
@@ -466,9 +484,6 @@ class ModuleEncoder {
         this.expr(e.value);
         b.u8(e.tee ? 0x22 : 0x21).u32(e.index);
         return;
-      case 'op':
-        for (const a of e.args) this.expr(a);
-        return this.opInfo(e.info ?? instr(e.op));
       case 'load':
         this.expr(e.ptr);
         return this.memInfo(e.info ?? instr(e.op), e.offset);
@@ -476,21 +491,16 @@ class ModuleEncoder {
         this.expr(e.ptr);
         this.expr(e.value);
         return this.memInfo(e.info ?? instr(e.op), e.offset);
-      case 'global.get':
-        this.constant('i32', this.cell(e));
-        return this.memInfo(LOAD[e.type], 0);
       case 'global.set':
-        this.constant('i32', this.cell(e));
+        this.i32(this.cell(e));
         this.expr(e.value);
         return this.memInfo(STORE[e.sym?.kind === 'global' ? e.sym.type : e.value.type === 'unreachable' || e.value.type === 'none' ? 'i32' : e.value.type], 0);
       case 'symconst':
         return this.constant(e.type, e.sym?.kind === 'constant' ? e.sym.value : ctx.constantValue(e.name));
       case 'slot.of':
-        return this.constant('i32', this.slot(e));
-      case 'call':
-        return this.call(e);
+        return this.i32(this.slot(e));
       case 'call.slot': {
-        for (const a of e.args) this.expr(a);
+        this.exprs(e.args);
         this.expr(e.slot);
         if (ctx.calls !== 'link-table') return this.indirect(e.sig, this.sharedTableIdx, e.tail);
         if (!ctx.dispatcher) throw fail('Internal', 'link-table lowering of a dynamic call needs LowerContext.dispatcher');
@@ -551,7 +561,7 @@ class ModuleEncoder {
       case 'nop':
         return;
       case 'memory':
-        for (const a of e.args) this.expr(a);
+        this.exprs(e.args);
         this.op(e.op);
         b.u8(0x00);
         if (e.op === 'memory.copy') b.u8(0x00);
@@ -574,7 +584,7 @@ class ModuleEncoder {
   }
 
   private call(e: CallExpr): void {
-    for (const a of e.args) this.expr(a);
+    this.exprs(e.args);
     const idx = this.local?.get(e.name);
     if (idx !== undefined) {
       this.body.u8(e.tail && this.plan.ctx.tailCalls ? 0x12 : 0x10);
@@ -585,7 +595,7 @@ class ModuleEncoder {
     }
     const slot = this.slot(e);
     if (this.plan.ctx.calls === 'link-table') this.linkEntry(slot);
-    else this.constant('i32', slot);
+    else this.i32(slot);
     this.indirect(e.sig, this.linkTableIdx, e.tail);
   }
 
@@ -630,11 +640,11 @@ class ModuleEncoder {
     for (let i = temps.length - 1; i >= 0; i--) this.body.u8(0x21).u32(temps[i]!);
     const buf = this.plan.ctx.exnBuffer;
     params.forEach((p, i) => {
-      this.constant('i32', buf + 8 * i);
+      this.i32(buf + 8 * i);
       this.body.u8(0x20).u32(temps[i]!);
       this.memarg(`${p}.store`, 0);
     });
-    this.constant('i32', id);
+    this.i32(id);
     this.body.u8(0x08).u32(this.exnTag());
   }
 
@@ -703,13 +713,13 @@ class ModuleEncoder {
     const buf = this.plan.ctx.exnBuffer;
     for (const c of e.catches) {
       b.u8(0x20).u32(tid);
-      this.constant('i32', c.id);
+      this.i32(c.id);
       b.u8(0x46); // i32.eq
       b.u8(0x04);
       this.bt(e.type);
       this.labels.push(null);
       c.params.forEach((p, i) => {
-        this.constant('i32', buf + 8 * i);
+        this.i32(buf + 8 * i);
         this.memarg(`${p}.load`, 0);
         b.u8(0x21).u32(c.locals[i]!);
       });
