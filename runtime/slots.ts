@@ -143,7 +143,7 @@ export class SlotTable {
     this.fns[slot] = fn;
   }
 
-  /** Write a slot everywhere it is visible: the shared table and every link table copy. */
+  /** Write a slot everywhere it is visible: every link table copy, and the shared table once it is written out. */
   write(slot: number, fn: Fn | null): void {
     if (!this.unsynced) this.shared.set(slot, fn as never);
     this.fns[slot] = fn;
