@@ -104,9 +104,13 @@ export class SlotTable {
 
   get(slot: number): Fn | null {
     const f = this.fns[slot];
-    if (f === IN_TABLE) return (this.fns[slot] = this.shared.get(slot) as Fn | null);
-    if (f instanceof FunctionSource) return (this.fns[slot] = f.table.get(this.from[slot]!) as Fn | null);
+    if (f === IN_TABLE || f instanceof FunctionSource) return (this.fns[slot] = this.fetch(slot, f));
     return f ?? null;
+  }
+
+  /** The function a marked slot stands for: in the shared table (IN_TABLE) or in its module's table. */
+  private fetch(slot: number, marker: Fn | FunctionSource): Fn | null {
+    return (marker instanceof FunctionSource ? marker.table.get(this.from[slot]!) : this.shared.get(slot)) as Fn | null;
   }
 
   /**
@@ -163,11 +167,9 @@ export class SlotTable {
 
   /** Entry i of `t` gets what slot `slots[i]` holds now (or dispatcher -1 - slots[i]). */
   fillLinkTable(t: WebAssembly.Table, slots: readonly number[]): void {
-    const fns = this.fns;
     for (let i = 0; i < slots.length; i++) {
       const s = slots[i]!;
-      const f = s < 0 ? this.dispatchers[-1 - s] : fns[s];
-      t.set(i, (typeof f === 'function' && f !== IN_TABLE ? f : s < 0 ? (f ?? null) : this.get(s)) as never);
+      t.set(i, (s < 0 ? this.dispatchers[-1 - s] : this.get(s)) as never);
     }
   }
 
@@ -204,7 +206,7 @@ export class SlotTable {
       const f = this.fns[s];
       // Unsynced, the table is not meant to agree; a deferred function must be where it says.
       if (f instanceof FunctionSource) {
-        if (typeof f.table.get(this.from[s]!) !== 'function') out.push(s);
+        if (typeof this.fetch(s, f) !== 'function') out.push(s);
       } else if (!this.unsynced && f !== IN_TABLE && (f ?? null) !== this.shared.get(s)) out.push(s);
     }
     return out;
@@ -234,8 +236,7 @@ export class SlotTable {
   peek(slot: number): Fn | null {
     if (!this.unsynced) return this.shared.get(slot) as Fn | null;
     const f = this.fns[slot];
-    if (f instanceof FunctionSource) return f.table.get(this.from[slot]!) as Fn | null;
-    return f === IN_TABLE ? (this.shared.get(slot) as Fn | null) : (f ?? null);
+    return f === IN_TABLE || f instanceof FunctionSource ? this.fetch(slot, f) : (f ?? null);
   }
 
   /** Slots in use (allocated and not free). */

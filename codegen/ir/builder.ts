@@ -138,15 +138,11 @@ export class FuncBuilder {
   }
 
   private expectAll(es: readonly Expr[], ts: readonly ValType[], what: string | (() => string)): Expr[] {
+    // The common case checks without making a closure per argument; a failure says which.
+    if (argsFit(es, ts)) return es as Expr[];
     const name = () => (typeof what === 'string' ? what : what());
     if (es.length !== ts.length) throw this.err('TypeMismatch', `${name()}: expected ${ts.length} argument(s), got ${es.length}`);
-    // The common case checks without making a closure per argument; a failure says which.
-    for (let i = 0; i < es.length; i++) {
-      const e = es[i];
-      if (e === null || typeof e !== 'object' || typeof (e as { k?: unknown }).k !== 'string' || (e.type !== ts[i] && e.type !== 'unreachable')) {
-        this.expect(e!, ts[i]!, () => `${name()}, argument ${i}`);
-      }
-    }
+    for (let i = 0; i < es.length; i++) this.expect(es[i]!, ts[i]!, () => `${name()}, argument ${i}`);
     return es as Expr[];
   }
 
