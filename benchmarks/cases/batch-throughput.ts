@@ -3,30 +3,16 @@
 
 import { Runtime } from '../../runtime/index.js';
 import { floorModule } from '../floor.js';
+import { primeCommitPath } from '../prime.js';
 import { ratio, timed, verdict, type Case, type Strategy } from '../harness.js';
 
 const SIZES = [1, 10, 100, 1000];
 
-let primed = false;
 /**
  * The warm-up reps make 40 to 100 commits per size: enough for the per-function code, not for the
- * per-commit code, which V8 11 keeps optimising for ~2,000 commits (see stage-latency). A scratch
- * runtime commits that many one-function stages first, so each size measures the steady state
- * (the report's "first" column still shows the cold reps); the measured runtime starts empty.
+ * per-commit code, so each size first primes the commit path (prime.ts) and measures the steady
+ * state.
  */
-async function primeCommitPath(): Promise<void> {
-  if (primed) return;
-  primed = true;
-  const rt = await Runtime.create();
-  for (let i = 0; i < 2000; i++) {
-    rt.stage()
-      .func(`p${i}`, 'i32 -> i32', (b) => b.i32.add(b.param(0), b.i32(i)))
-      .commitSync();
-    rt.fn(`p${i}`)(1);
-    if (i % 50 === 49) await rt.settled();
-  }
-}
-
 function accrete(n: number): Strategy<{ rt: Runtime; k: number }> {
   return {
     name: 'accrete baseline',

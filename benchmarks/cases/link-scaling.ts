@@ -3,6 +3,7 @@
 
 import { Runtime } from '../../runtime/index.js';
 import { floorModule, importingModule, linkScalingModule } from '../floor.js';
+import { primeCommitPath } from '../prime.js';
 import { ratio, resultOf, verdict, type Case, type Strategy } from '../harness.js';
 
 const KS = [1, 10, 100, 1000];
@@ -29,11 +30,16 @@ interface Phases {
   firstCall: number;
 }
 
+/**
+ * Each K makes only tens of commits, so the commit path is primed first (prime.ts): the phases are
+ * the steady state's, as in stage-latency and batch-throughput.
+ */
 function accrete(k: number): Strategy<{ rt: Runtime; n: number; last: Phases }> {
   return {
     name: 'accrete baseline',
     group: `K=${k}`,
-    setup: async () => {
+    setup: async (mode) => {
+      if (mode !== 'smoke') await primeCommitPath();
       const rt = await Runtime.create();
       const s = rt.stage('lib');
       for (let i = 0; i < LIB; i++) s.func(`f${i}`, 'i32 -> i32', (b) => b.i32.add(b.param(0), b.i32(i))).global(`g${i}`, 'i32', 1);
