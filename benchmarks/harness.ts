@@ -108,10 +108,12 @@ const COLD_SAMPLES = 50;
 const IDLE_EVERY = 50;
 
 /**
- * The order strategies run in, rep by rep. Within a group ("N=10") they keep their order; the
- * groups are shuffled each rep (a fixed seed, so runs repeat): in a fixed order the first group's
- * first strategy always came right after the last group's biggest sample and paid for its cold
- * caches and garbage (the floor at N=1 measured 134 µs after N=1000, 60 µs on its own).
+ * The order strategies run in, rep by rep: the groups ("N=10") are shuffled each rep, and so are
+ * the strategies within each group (a fixed seed, so runs repeat). In a fixed order a strategy
+ * always came right after the same one and paid for what it left behind: the first group's first
+ * strategy after the last group's biggest sample (the floor at N=1 measured 134 µs after N=1000,
+ * 60 µs on its own), and in link-scaling Accrete always after import matching's 2,000-import
+ * instantiation and first call.
  */
 function groupOrder(strategies: ReadonlyArray<Strategy<unknown>>): (rep: number) => number[] {
   const groups: number[][] = [];
@@ -121,20 +123,17 @@ function groupOrder(strategies: ReadonlyArray<Strategy<unknown>>): (rep: number)
     if (!g) byName.set(s.group, (g = [])), groups.push(g);
     g.push(k);
   });
-  if (groups.length === 1) {
-    const all = groups[0]!;
-    return () => all;
-  }
   let seed = 0x9e3779b9;
   const rnd = (n: number) => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 8) % n;
-  return () => {
-    const g = groups.slice();
-    for (let i = g.length - 1; i > 0; i--) {
+  const shuffled = <T>(xs: readonly T[]): T[] => {
+    const out = xs.slice();
+    for (let i = out.length - 1; i > 0; i--) {
       const j = rnd(i + 1);
-      [g[i], g[j]] = [g[j]!, g[i]!];
+      [out[i], out[j]] = [out[j]!, out[i]!];
     }
-    return g.flat();
+    return out;
   };
+  return () => shuffled(groups).flatMap(shuffled);
 }
 
 /** Run one case: warm up, then sample every strategy in turn, rep after rep. */
