@@ -42,6 +42,8 @@ export interface PendingUnit {
   linkTable?: WebAssembly.Table;
   /** The table the module hands its functions over in, instead of exporting each (exportTable). */
   funcTable?: WebAssembly.Table;
+  /** Whether the module exports such a table (read from its exports only then: cheaper). */
+  exportsTable?: boolean;
   /** Per function, the slot the module wrote it into at instantiation (it is not exported). */
   installed?: ReadonlyArray<number | undefined> | undefined;
   /** The records of `funcs`, when the planner has them at hand (spares a symbol lookup each). */
@@ -508,6 +510,7 @@ export function codeUnit(
     deps: low.deps.size ? low.deps : NO_NAMES,
     directCalls: directCallees(low.refs),
     installed: install,
+    exportsTable: exportTable,
     layout: enc.layout,
     escaped: escapedSlots(core, lookup, low.refs),
   };
