@@ -150,7 +150,7 @@ export class Core implements Resolver {
     readonly layout: Layout,
   ) {
     this.slots = new SlotTable(opts.initialSlots, opts.maxSlots, linking === 'link-table');
-    this.installMin = linking === 'shared-table' ? 1 : 8;
+    this.installMin = 8;
     this.globalCells = new CellAllocator(layout.globalsBase, layout.globalsEnd);
     this.rtts = new RttAllocator(layout.rttBase, layout.rttEnd);
     this.exceptions = chooseExceptions(opts.exceptions, features);
