@@ -295,8 +295,10 @@ export class Core implements Resolver {
     }
   }
 
-  /** The cell of a name, made on first request (most functions are never asked for from JS). */
-  /** The cell of `name`, made on first request (`rec`: its live record or null, when the caller knows). */
+  /**
+   * The cell of `name`, made on first request: most functions are never asked for from JS. `rec`
+   * is its live record or null, when the caller knows.
+   */
   cell(name: string, rec?: SymbolRecord | null): FnCell {
     let c = this.cells.get(name);
     if (!c) {
