@@ -7,50 +7,87 @@ import { primeCommitPath } from '../prime.js';
 import { ratio, timed, verdict, type Case, type Strategy } from '../harness.js';
 
 const SIZES = [1, 10, 100, 1000];
+const now = () => performance.now();
+
+/**
+ * Phases of the last sample in µs, the same names for both so they line up. `define`: making the
+ * stage and adding its definitions; `build`: Accrete's planning, lowering and encoding, the floor's
+ * bytes; `wire`: Accrete's installation, the floor's `table.set`s; `other`: the rest of Accrete's
+ * commit (its records and report, before and after the phases); `handle`: `rt.fn`, `table.get`.
+ */
+type Phases = Record<'define' | 'build' | 'compile' | 'instantiate' | 'wire' | 'other' | 'handle' | 'first call', number>;
+const noPhases = (): Phases => phases(0, 0, 0, 0, 0, 0, 0, 0);
+function phases(define: number, build: number, compile: number, instantiate: number, wire: number, other: number, handle: number, call: number): Phases {
+  const us = (ms: number) => ms * 1000;
+  return { define: us(define), build: us(build), compile: us(compile), instantiate: us(instantiate), wire: us(wire), other: us(other), handle: us(handle), 'first call': us(call) };
+}
 
 /**
  * The warm-up reps make 40 to 100 commits per size: enough for the per-function code, not for the
  * per-commit code, so each size first primes the commit path (prime.ts) and measures the steady
  * state.
  */
-function accrete(n: number): Strategy<{ rt: Runtime; k: number }> {
+function accrete(n: number): Strategy<{ rt: Runtime; k: number; last: Phases }> {
   return {
     name: 'accrete baseline',
     group: `N=${n}`,
     items: n,
     setup: async (mode) => {
       if (mode !== 'smoke') await primeCommitPath();
-      return { rt: await Runtime.create(), k: 0 };
+      return { rt: await Runtime.create(), k: 0, last: noPhases() };
     },
     sample: (ctx) => {
       const base = ctx.k;
       ctx.k += n;
       return timed(() => {
+        const t0 = now();
         const s = ctx.rt.stage();
         for (let j = 0; j < n; j++) s.func(`f${base + j}`, 'i32 -> i32', (b) => b.i32.add(b.param(0), b.i32(j)));
-        s.commitSync();
-        return ctx.rt.fn(`f${base + n - 1}`)(1);
+        const t1 = now();
+        const st = s.commitSync().stats;
+        const t2 = now();
+        const f = ctx.rt.fn(`f${base + n - 1}`);
+        const t3 = now();
+        const r = f(1);
+        const t4 = now();
+        const other = t2 - t1 - (st.build + st.optimize + st.compile + st.instantiate + st.wire);
+        ctx.last = phases(t1 - t0, st.build, st.compile, st.instantiate, st.wire, other, t3 - t2, t4 - t3);
+        return r;
       }, n);
     },
+    breakdown: (ctx) => ({ ...ctx.last }),
   };
 }
 
-function floor(n: number): Strategy<{ table: WebAssembly.Table; next: number }> {
+function floor(n: number): Strategy<{ table: WebAssembly.Table; next: number; last: Phases }> {
   return {
     name: 'floor',
     group: `N=${n}`,
     items: n,
-    setup: () => ({ table: new WebAssembly.Table({ initial: 4096, element: 'anyfunc' }), next: 0 }),
+    setup: () => ({ table: new WebAssembly.Table({ initial: 4096, element: 'anyfunc' }), next: 0, last: noPhases() }),
     sample: (ctx, i) =>
       timed(() => {
-        const inst = new WebAssembly.Instance(new WebAssembly.Module(floorModule(i, n) as BufferSource), {});
+        const t0 = now();
+        const bytes = floorModule(i, n) as BufferSource;
+        const t1 = now();
+        const mod = new WebAssembly.Module(bytes);
+        const t2 = now();
+        const inst = new WebAssembly.Instance(mod, {});
+        const t3 = now();
         let last = 0;
         for (let j = 0; j < n; j++) {
           last = ctx.next++ % ctx.table.length;
           ctx.table.set(last, inst.exports[String(j)] as never);
         }
-        return (ctx.table.get(last) as (x: number) => number)(1);
+        const t4 = now();
+        const f = ctx.table.get(last) as (x: number) => number;
+        const t5 = now();
+        const r = f(1);
+        const t6 = now();
+        ctx.last = phases(0, t1 - t0, t2 - t1, t3 - t2, t4 - t3, 0, t5 - t4, t6 - t5);
+        return r;
       }, i + n),
+    breakdown: (ctx) => ({ ...ctx.last }),
   };
 }
 

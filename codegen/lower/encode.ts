@@ -11,6 +11,7 @@ import { analyze, type References } from '../ir/analyze.js';
 import { VALTYPE_CODE, instr, type InstrInfo } from '../wasm/instructions.js';
 import { ByteWriter, writeConst } from '../wasm/writer.js';
 import { IntIndex } from './int-index.js';
+import { keepPrefix, prefixOf } from './prefixes.js';
 import { dispatcherSig } from './thunks.js';
 import { type MemoryShape, FUNCS_EXPORT, LINK_EXPORT, WASM_HEADER, section, vecSection, writeElementRun, writeFuncType, writeFuncrefTable, writeNameSection, writeStageImports, writeTableExport } from '../wasm/sections.js';
 
@@ -138,7 +139,6 @@ const scratchCode = new ByteWriter(4096);
 const scratchBody = new ByteWriter(1024);
 const scratchModule = new ByteWriter(4096);
 
-/** Encode a stage module. The functions must have passed `verifyFunc`. */
 export function encodeModule(plan: ModulePlan): EncodedModule {
   return new ModuleEncoder(plan).encode();
 }
@@ -285,6 +285,36 @@ class ModuleEncoder {
     this.code.patch(codeSize);
 
     const w = scratchModule.reset();
+    const link = ctx.calls === 'link-table' && this.linkTableIdx >= 0;
+    const table = this.funcTableIdx >= 0;
+    const install = this.plan.install;
+    // Most stages are one function that exports itself: everything before its code is the same
+    // bytes for every such stage of its signature and imports (table, memory; no tag, whose type
+    // could be the function's), so it is written once and copied.
+    const plain = funcs.length === 1 && this.types.length === 1 && !link && !table && !install && !this.imports.exn;
+    const made = plain ? prefixOf(this.types[0]!, this.imports.table, this.imports.memory ? ctx.memory : undefined) : undefined;
+    if (made) w.bytes(made.bytes);
+    else {
+      const from = w.len;
+      this.writePrefix(w, funcTypes, link, table);
+      if (plain) keepPrefix(this.types[0]!, this.imports.table, this.imports.memory ? ctx.memory : undefined, w.buf.slice(from, w.len));
+    }
+    const codeAt = w.len;
+    w.range(this.code.buf, 0, this.code.len);
+    this.names(w);
+    const i = this.imports;
+    return {
+      bytes: w.finish(),
+      imports: i.memory || i.table || i.exn || i.link.length ? i : NO_IMPORTS,
+      slotRefs: this.slotRefs,
+      cellRefs: this.cellRefs,
+      layout: this.recording ? this.layout(funcTypes, codeAt) : undefined,
+    };
+  }
+
+  /** The sections before the code: types, imports, functions, own tables, exports, elements. */
+  private writePrefix(w: ByteWriter, funcTypes: readonly number[], link: boolean, table: boolean): void {
+    const { funcs, ctx, install } = this.plan;
     w.bytes(WASM_HEADER);
     vecSection(w, 1, this.types.length, (s) => this.types.forEach((t) => writeFuncType(s, t)));
     // Imports, in the order their indices were assigned: shared table, memory, tag.
@@ -299,14 +329,11 @@ class ModuleEncoder {
       for (const t of funcTypes) s.u32(t);
     });
     // Own tables, in index order: the link table, the table of exported functions.
-    const link = ctx.calls === 'link-table' && this.linkTableIdx >= 0;
-    const table = this.funcTableIdx >= 0;
     vecSection(w, 4, (link ? 1 : 0) + (table ? 1 : 0), (s) => {
       if (link) writeFuncrefTable(s, this.imports.link.length);
       if (table) writeFuncrefTable(s, funcs.length);
     });
     // Exports: function i as "i", except those the module installs itself or puts in its table.
-    const install = this.plan.install;
     const exported = table ? 0 : install ? funcs.length - install.filter((x) => x !== undefined).length : funcs.length;
     section(w, 7, (s) => {
       s.u32(exported + (link ? 1 : 0) + (table ? 1 : 0));
@@ -316,17 +343,6 @@ class ModuleEncoder {
     });
     if (install) this.elements(w, install);
     else if (table) vecSection(w, 9, 1, (s) => writeElementRun(s, this.funcTableIdx, 0, 0, funcs.length));
-    const codeAt = w.len;
-    w.range(this.code.buf, 0, this.code.len);
-    this.names(w);
-    const i = this.imports;
-    return {
-      bytes: w.finish(),
-      imports: i.memory || i.table || i.exn || i.link.length ? i : NO_IMPORTS,
-      slotRefs: this.slotRefs,
-      cellRefs: this.cellRefs,
-      layout: this.recording ? this.layout(funcTypes, codeAt) : undefined,
-    };
   }
 
   private layout(funcTypes: readonly number[], codeAt: number): BodyLayout {
