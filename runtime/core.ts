@@ -114,21 +114,16 @@ export class Core implements Resolver {
   starting = false;
   /**
    * Fewest functions for which a stage's module hands them over in bulk instead of one export
-   * each.
-   * - Under shared-table linking it writes its fresh functions into their slots itself (see
-   *   `installable` in commit.ts), from one function on. With exports, V8 13 makes a JavaScript
-   *   function object per export at instantiation; installed, a function gets one only if
-   *   something asks (`rt.fn`). In a warm loop that calls each from JS the two cost the same at 1
-   *   function (4.7 against 5.5 µs per function at 10, 0.84 against 1.70 at 100). Between other
-   *   work, the instantiation of a one-function module that exports nothing takes 12–17 against
-   *   14–23 µs, and 3 µs move to the first `rt.fn` (`.scratch/prof/imin.mjs`).
-   * - Under link-table linking it puts all of them in a table of its own, which the runtime reads
-   *   them from, from 8 functions on (V8 11, compile + instantiate + wire per function: 6.6 against
-   *   7.5 µs at 1, 1.37 against 1.26 at 10, 0.92 against 0.66 at 100, 1.54 against 1.02 at 1,000).
-   *
-   * Tests change it to exercise both paths with small stages.
+   * each. Under shared-table linking it writes its fresh functions into their slots itself (see
+   * `installable` in commit.ts; V8 13: equal at 1 function, 4.7 against 5.5 µs per function at
+   * 10, 0.84 against 1.70 at 100). Installing a single function saves 4–6 µs of instantiation
+   * among other work but moves the cost of its JS object to the first `rt.fn`, so one-function
+   * stages still export (`.scratch/prof/imin.mjs`). Under link-table linking it puts all of them in
+   * a table of its own, which the runtime reads them from (V8 11, compile + instantiate + wire per
+   * function: 6.6 against 7.5 µs at 1, 1.37 against 1.26 at 10, 0.92 against 0.66 at 100, 1.54
+   * against 1.02 at 1,000). Tests lower it to exercise both paths with small stages.
    */
-  installMin: number;
+  installMin = 8;
   /** Host functions running (called from wasm): wasm frames are on the stack below them. */
   hostDepth = 0;
   /** Link tables of units dropped while wasm frames were on the stack (see dropUnit). */
@@ -150,7 +145,6 @@ export class Core implements Resolver {
     readonly layout: Layout,
   ) {
     this.slots = new SlotTable(opts.initialSlots, opts.maxSlots, linking === 'link-table');
-    this.installMin = 8;
     this.globalCells = new CellAllocator(layout.globalsBase, layout.globalsEnd);
     this.rtts = new RttAllocator(layout.rttBase, layout.rttEnd);
     this.exceptions = chooseExceptions(opts.exceptions, features);

@@ -139,6 +139,7 @@ const scratchCode = new ByteWriter(4096);
 const scratchBody = new ByteWriter(1024);
 const scratchModule = new ByteWriter(4096);
 
+/** Encode a stage module. The functions must have passed `verifyFunc`. */
 export function encodeModule(plan: ModulePlan): EncodedModule {
   return new ModuleEncoder(plan).encode();
 }
