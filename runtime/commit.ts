@@ -85,6 +85,8 @@ export interface Plan {
    * code can reach them. One undo gives them all back.
    */
   allocated: number[] | undefined;
+  /** The units to realize, listed once the plan is complete (realize.ts, `unitsOf`). */
+  units: PendingUnit[] | undefined;
 }
 
 // Node's global `performance` is a lazy getter: read it once.
@@ -132,6 +134,7 @@ export function newPlan(core: Core, name: string, kind: StageRecord['kind'], tie
     replaced: [],
     clock: now(),
     allocated: undefined,
+    units: undefined,
   };
 }
 

@@ -14,8 +14,10 @@ const NO_STRINGS: readonly string[] = Object.freeze([]);
 
 // ---------------------------------------------------------------- realizing
 
+/** The plan's units, host first: listed once, when realizing starts (the plan is complete then). */
 function unitsOf(plan: Plan): PendingUnit[] {
-  const out: PendingUnit[] = [];
+  if (plan.units) return plan.units;
+  const out: PendingUnit[] = (plan.units = []);
   if (plan.host) out.push(plan.host);
   if (plan.code) out.push(plan.code);
   if (plan.recompiles.size) for (const u of plan.recompiles.values()) if (u) out.push(u);
@@ -262,11 +264,16 @@ export function publish(core: Core, plan: Plan, recordStage: boolean): StageInfo
     for (const w of plan.memWrites) w(v);
   }
   const live = liveUnits(plan);
-  // Symbols first, so slot lookups below see the new records.
-  for (const [prev, r] of plan.replaced) core.successor.set(prev, r);
-  for (const r of plan.records) {
+  // Symbols first, so slot lookups below see the new records. (Index loops: this runs once per
+  // commit, where an iterator per loop costs more than the loop.)
+  const replaced = plan.replaced;
+  for (let i = 0; i < replaced.length; i++) core.successor.set(replaced[i]![0], replaced[i]![1]);
+  const records = plan.records;
+  const tombstones = core.tombstones.size > 0;
+  for (let i = 0; i < records.length; i++) {
+    const r = records[i]!;
     core.symbols.set(r.name, r);
-    if (core.tombstones.size) core.tombstones.delete(r.name);
+    if (tombstones) core.tombstones.delete(r.name);
     if (r.kind === 'tag') core.tagsById.set(r.id, r);
   }
   installUnits(core, live);
@@ -293,7 +300,7 @@ export function publish(core: Core, plan: Plan, recordStage: boolean): StageInfo
       relink: plan.relink,
     };
     core.stages.set(plan.name, rec);
-    if (code) core.addDependents(plan.name, code.deps);
+    if (code && code.deps.size) core.addDependents(plan.name, code.deps);
     noteSingle(core, rec);
   }
   plan.undo.length = 0;

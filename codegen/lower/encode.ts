@@ -285,7 +285,6 @@ class ModuleEncoder {
     funcs.forEach((f, i) => this.encodeFunc(f, i));
     this.code.patch(codeSize);
 
-    const w = scratchModule.reset();
     const link = ctx.calls === 'link-table' && this.linkTableIdx >= 0;
     const table = this.funcTableIdx >= 0;
     const install = this.plan.install;
@@ -294,18 +293,21 @@ class ModuleEncoder {
     // could be the function's), so it is written once and copied.
     const plain = funcs.length === 1 && this.types.length === 1 && !link && !table && !install && !this.imports.exn;
     const made = plain ? prefixOf(this.types[0]!, this.imports.table, this.imports.memory ? ctx.memory : undefined) : undefined;
+    // With the prefix known, the module is written into a buffer of its exact size (when the
+    // names allow it): no scratch buffer to bring into cache, and no copy at the end.
+    const exact = made ? made.bytes.length + this.code.len + nameSectionSize(this.plan.name, funcs[0]!) : -1;
+    const w = made ? new ByteWriter(exact > 0 ? exact : made.bytes.length + this.code.len + 256) : scratchModule.reset();
     if (made) w.bytes(made.bytes);
     else {
-      const from = w.len;
       this.writePrefix(w, funcTypes, link, table);
-      if (plain) keepPrefix(this.types[0]!, this.imports.table, this.imports.memory ? ctx.memory : undefined, w.buf.slice(from, w.len));
+      if (plain) keepPrefix(this.types[0]!, this.imports.table, this.imports.memory ? ctx.memory : undefined, w.buf.slice(0, w.len));
     }
     const codeAt = w.len;
     w.range(this.code.buf, 0, this.code.len);
     this.names(w);
     const i = this.imports;
     return {
-      bytes: w.finish(),
+      bytes: w.len === exact && w.buf.length === exact ? w.buf : w.finish(),
       imports: i.memory || i.table || i.exn || i.link.length ? i : NO_IMPORTS,
       slotRefs: this.slotRefs,
       cellRefs: this.cellRefs,
@@ -753,6 +755,23 @@ class ModuleEncoder {
       b.u8(0x0b);
     }
   }
+}
+
+/**
+ * The size of the name section `names` writes for a module of one function, or -1 when it is not
+ * simply computed (a name of non-ASCII characters or 128 or more, local names).
+ */
+function nameSectionSize(module: string, f: FuncIR): number {
+  if (f.localNames.length || !shortAscii(module) || !shortAscii(f.name)) return -1;
+  // Section id and padded size, "name"; the module-name subsection (id, padded size, name); the
+  // function-name subsection (id, padded size, count 1, index 0, name).
+  return 1 + 5 + 5 + (1 + 5 + 1 + module.length) + (1 + 5 + 1 + 1 + 1 + f.name.length);
+}
+
+function shortAscii(s: string): boolean {
+  if (s.length >= 128) return false;
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return false;
+  return true;
 }
 
 const NO_TYPES: readonly ValType[] = [];
