@@ -11,9 +11,9 @@ import { analyze, type References } from '../ir/analyze.js';
 import { VALTYPE_CODE, instr, type InstrInfo } from '../wasm/instructions.js';
 import { ByteWriter, writeConst } from '../wasm/writer.js';
 import { IntIndex } from './int-index.js';
-import { keepPrefix, prefixOf } from './prefixes.js';
+import { HANDOVER, keepPrefix, prefixOf } from './prefixes.js';
 import { dispatcherSig } from './thunks.js';
-import { type MemoryShape, FUNCS_EXPORT, LINK_EXPORT, WASM_HEADER, section, vecSection, writeElementRun, writeFuncType, writeFuncrefTable, writeNameSection, writeStageImports, writeTableExport } from '../wasm/sections.js';
+import { type MemoryShape, FUNCS_EXPORT, LINK_EXPORT, WASM_HEADER, section, vecSection, writeElementRun, writeFuncType, writeFuncrefTable, nameSectionSize, writeNameSection, writeStageImports, writeTableExport } from '../wasm/sections.js';
 
 /** How calls to functions of other stages are linked. */
 export type CallLinking = 'shared-table' | 'link-table';
@@ -288,20 +288,25 @@ class ModuleEncoder {
     const link = ctx.calls === 'link-table' && this.linkTableIdx >= 0;
     const table = this.funcTableIdx >= 0;
     const install = this.plan.install;
-    // Most stages are one function that exports itself: everything before its code is the same
-    // bytes for every such stage of its signature and imports (table, memory; no tag, whose type
-    // could be the function's), so it is written once and copied.
-    const plain = funcs.length === 1 && this.types.length === 1 && !link && !table && !install && !this.imports.exn;
-    const made = plain ? prefixOf(this.types[0]!, this.imports.table, this.imports.memory ? ctx.memory : undefined) : undefined;
-    // With the prefix known, the module is written into a buffer of its exact size (when the
-    // names allow it): no scratch buffer to bring into cache, and no copy at the end.
-    const exact = made ? made.bytes.length + this.code.len + nameSectionSize(this.plan.name, funcs[0]!) : -1;
-    const w = made ? new ByteWriter(exact > 0 ? exact : made.bytes.length + this.code.len + 256) : scratchModule.reset();
+    // Stages of functions of one signature write the same sections before their code for a given
+    // number of functions, way of handing them over and imports (memory, shared table; no tag,
+    // whose type could be theirs): they are written once and copied. A module that installs its
+    // functions writes its element segment (the slots differ) after the copy.
+    const handover = table ? HANDOVER.TABLE : install ? HANDOVER.INSTALL : HANDOVER.EXPORTS;
+    const reusable = this.types.length === 1 && !link && !this.imports.exn && (!install || install.every((x) => x !== undefined));
+    const memory = this.imports.memory ? ctx.memory : undefined;
+    const made = reusable ? prefixOf(this.types[0]!, funcs.length, handover, this.imports.table, memory) : undefined;
+    // With the prefix known, the module is written into a buffer of its exact size when the rest
+    // is simply sized: no scratch buffer to bring into cache, and no copy at the end.
+    const exact = made && !install ? made.bytes.length + this.code.len + nameSectionSize(this.plan.name, funcs) : -1;
+    const w = exact > 0 ? new ByteWriter(exact) : scratchModule.reset();
     if (made) w.bytes(made.bytes);
     else {
-      this.writePrefix(w, funcTypes, link, table);
-      if (plain) keepPrefix(this.types[0]!, this.imports.table, this.imports.memory ? ctx.memory : undefined, w.buf.slice(0, w.len));
+      this.writeHead(w, funcTypes, link, table);
+      if (table) vecSection(w, 9, 1, (s) => writeElementRun(s, this.funcTableIdx, 0, 0, funcs.length));
+      if (reusable) keepPrefix(this.types[0]!, funcs.length, handover, this.imports.table, memory, w.buf.slice(0, w.len));
     }
+    if (install) this.elements(w, install);
     const codeAt = w.len;
     w.range(this.code.buf, 0, this.code.len);
     this.names(w);
@@ -315,8 +320,8 @@ class ModuleEncoder {
     };
   }
 
-  /** The sections before the code: types, imports, functions, own tables, exports, elements. */
-  private writePrefix(w: ByteWriter, funcTypes: readonly number[], link: boolean, table: boolean): void {
+  /** The sections before the elements: types, imports, functions, own tables, exports. */
+  private writeHead(w: ByteWriter, funcTypes: readonly number[], link: boolean, table: boolean): void {
     const { funcs, ctx, install } = this.plan;
     w.bytes(WASM_HEADER);
     vecSection(w, 1, this.types.length, (s) => this.types.forEach((t) => writeFuncType(s, t)));
@@ -344,8 +349,6 @@ class ModuleEncoder {
       if (link) writeTableExport(s, LINK_EXPORT, this.linkTableIdx);
       if (table) writeTableExport(s, FUNCS_EXPORT, this.funcTableIdx);
     });
-    if (install) this.elements(w, install);
-    else if (table) vecSection(w, 9, 1, (s) => writeElementRun(s, this.funcTableIdx, 0, 0, funcs.length));
   }
 
   private layout(funcTypes: readonly number[], codeAt: number): BodyLayout {
@@ -755,23 +758,6 @@ class ModuleEncoder {
       b.u8(0x0b);
     }
   }
-}
-
-/**
- * The size of the name section `names` writes for a module of one function, or -1 when it is not
- * simply computed (a name of non-ASCII characters or 128 or more, local names).
- */
-function nameSectionSize(module: string, f: FuncIR): number {
-  if (f.localNames.length || !shortAscii(module) || !shortAscii(f.name)) return -1;
-  // Section id and padded size, "name"; the module-name subsection (id, padded size, name); the
-  // function-name subsection (id, padded size, count 1, index 0, name).
-  return 1 + 5 + 5 + (1 + 5 + 1 + module.length) + (1 + 5 + 1 + 1 + 1 + f.name.length);
-}
-
-function shortAscii(s: string): boolean {
-  if (s.length >= 128) return false;
-  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return false;
-  return true;
 }
 
 const NO_TYPES: readonly ValType[] = [];
