@@ -204,6 +204,8 @@ export function installUnits(core: Core, live: Map<PendingUnit, Unit>): void {
     const funcs = u.funcs;
     // Functions handed over in a table of the module's own are fetched from it when first needed.
     const source = u.funcTable ? new FunctionSource(u.funcTable) : undefined;
+    // A cell (`rt.fn`) can exist only for a name defined before; looking is a cold map probe each.
+    const cells = u.freshNames !== true && core.cells.size > 0;
     for (let i = 0; i < funcs.length; i++) {
       const n = funcs[i]!;
       const rec = u.records?.[i] ?? core.symbols.get(n);
@@ -212,18 +214,18 @@ export function installUnits(core: Core, live: Map<PendingUnit, Unit>): void {
       if (rec?.kind !== 'func' || rec.stage !== u.stage) continue;
       if (u.installed?.[i] !== undefined) {
         core.slots.installed(rec.slot);
-        if (core.cells.size && core.cells.has(n)) core.setCell(n, core.slots.get(rec.slot));
+        if (cells && core.cells.has(n)) core.setCell(n, core.slots.get(rec.slot));
         continue;
       }
       if (source && core.slots.deferred(rec.slot, source, i)) {
-        if (core.cells.size && core.cells.has(n)) core.setCell(n, core.slots.get(rec.slot));
+        if (cells && core.cells.has(n)) core.setCell(n, core.slots.get(rec.slot));
         continue;
       }
       // Exports "0", "1"... are array-index keys: a number looks them up without making a string.
       exp ??= lu.instance.exports;
       const fn = (source ? source.table.get(i) : lu.exportNames ? exp[lu.exportNames[i]!] : (exp as unknown as Function[])[i]) as Function;
       core.slots.write(rec.slot, fn);
-      core.setCell(n, fn);
+      if (cells) core.setCell(n, fn);
     }
   });
   live.forEach((lu, u) => {

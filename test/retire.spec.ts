@@ -129,6 +129,27 @@ for (const linking of LINKINGS) {
       assert.equal(rt.fn('c')(), 9 + 60, 'C reads the new g and the old h');
     });
 
+    it('points a handle taken before retirement at the function defined again, in stages of one or ten', async () => {
+      for (const n of [1, 10]) {
+        const rt = await newRuntime({ linking });
+        rt.stage('lib').func('f', 'i32 -> i32', (b) => b.i32.add(b.param(0), b.i32(1))).commitSync();
+        const f = rt.fn('f');
+        assert.equal(f(1), 2);
+        rt.retire('lib');
+        throwsCode(() => f(1), 'RetiredSymbol');
+        // Fresh names beside it: the stage still looks up the cell of the one name defined before.
+        const again = rt.stage('lib2');
+        for (let i = 1; i < n; i++) again.func(`other${i}`, 'i32 -> i32', (b) => b.param(0));
+        again.func('f', 'i32 -> i32', (b) => b.i32.add(b.param(0), b.i32(100))).commitSync();
+        assert.equal(f(1), 101, `stage of ${n}`);
+        // And a redefinition of a live function with a handle.
+        const next = rt.stage('lib3');
+        for (let i = 1; i < n; i++) next.func(`more${i}`, 'i32 -> i32', (b) => b.param(0));
+        next.func('f', 'i32 -> i32', (b) => b.i32.add(b.param(0), b.i32(1000)), { redefine: true }).commitSync();
+        assert.equal(f(1), 1001, `stage of ${n}, redefined`);
+      }
+    });
+
     it('gives a name defined again with the same signature its old slot, reviving its callers', async () => {
       const rt = await newRuntime({ linking });
       rt.stage('lib').func('f', '-> i32', (b) => b.i32(1)).commitSync();
