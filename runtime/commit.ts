@@ -44,11 +44,6 @@ export interface PendingUnit {
   funcTable?: WebAssembly.Table;
   /** Whether the module exports such a table (read from its exports only then: cheaper). */
   exportsTable?: boolean;
-  /**
-   * Every function's name is new to the runtime (never live, never retired): no `rt.fn` cell can
-   * exist for it, so installation need not look one up.
-   */
-  freshNames?: boolean;
   /** Per function, the slot the module wrote it into at instantiation (it is not exported). */
   installed?: ReadonlyArray<number | undefined> | undefined;
   /** The records of `funcs`, when the planner has them at hand (spares a symbol lookup each). */
@@ -177,8 +172,6 @@ export function planStage(core: Core, stage: Stage): Plan {
     let scratch: BodyFacts | undefined;
     const hostDefs: Array<Extract<Def, { kind: 'host' }>> = [];
     const redefined: string[] = [];
-    // Whether some name was defined before (live or retired): only then can it have a cell.
-    let known = false;
     for (let i = 0; i < defs.length; i++) {
       const def = defs[i]!;
       try {
@@ -186,8 +179,7 @@ export function planStage(core: Core, stage: Stage): Plan {
         if (old) {
           checkRedefinition(old, def);
           redefined.push(def.name);
-          known = true;
-        } else if (core.tombstones.size && core.tombstones.has(def.name)) known = true;
+        }
         records[i] = reserve(core, plan, def, old, lookup);
         if (old) plan.replaced.push([old, records[i]!]);
         if (def.kind === 'host') hostDefs.push(def);
@@ -227,10 +219,7 @@ export function planStage(core: Core, stage: Stage): Plan {
       core.building = false;
     }
     plan.records = records;
-    if (hostDefs.length) {
-      plan.host = hostUnit(core, stage.name, hostDefs);
-      plan.host.freshNames = !known;
-    }
+    if (hostDefs.length) plan.host = hostUnit(core, stage.name, hostDefs);
     if (irs.length) {
       try {
         plan.code = codeUnit(core, plan, stage.name, stage.tier, irs, lookup, true, installable(core, plan, stage.tier), facts);
@@ -239,7 +228,6 @@ export function planStage(core: Core, stage: Stage): Plan {
         throw e instanceof AccreteError ? e.at({ stage: stage.name }) : e;
       }
       plan.code.records = funcRecords;
-      plan.code.freshNames = !known;
     }
     planRecompiles(core, plan, redefined, lookup);
     plan.stats.build = lap(plan) - plan.stats.optimize;

@@ -15,7 +15,7 @@ import { SlotTable } from './slots.js';
 import { NameTable } from './name-table.js';
 import { isWasmException, makeException, makeTag, type WasmTag } from './wasm-eh.js';
 import type { StageStats } from './stage.js';
-import type { SymbolRecord, TagRecord } from './symbols.js';
+import type { FnCell, FuncRecord, SymbolRecord, TagRecord } from './symbols.js';
 
 /** A compiled and instantiated module that belongs to a stage. */
 export interface Unit {
@@ -74,15 +74,6 @@ export interface RelinkResult {
   directCalls?: Set<string>;
 }
 
-/** A stable handle per function name, so `rt.fn(name)` follows redefinition and retirement. */
-export interface FnCell {
-  current: Function | null;
-  readonly name: string;
-  /** The `rt.fn` handle for this name (made on first request) and the arity it was made for. */
-  callable?: Function;
-  arity?: number;
-}
-
 export class Core implements Resolver {
   readonly symbols = new NameTable<SymbolRecord>();
   /** Functions retired while other stages still call their slots: recompiles lower to the stub. */
@@ -95,7 +86,6 @@ export class Core implements Resolver {
   /** Backedges, inverted: symbol name → stages whose code folded it in. */
   readonly dependents = new Map<string, Set<string>>();
   readonly tagsById = new Map<number, TagRecord>();
-  readonly cells = new Map<string, FnCell>();
   /** Stages whose code is a baseline module of their own: what compaction may merge. */
   readonly singles = new Set<string>();
   readonly slots: SlotTable;
@@ -290,24 +280,11 @@ export class Core implements Resolver {
   }
 
   /**
-   * The cell of `name`, made on first request: most functions are never asked for from JS. `rec`
-   * is its live record or null, when the caller knows.
+   * The cell of a function's name, made on first request (most functions are never asked for from
+   * JS) and kept on its record. `live`: the record is the name's live one, not a retired one.
    */
-  cell(name: string, rec?: SymbolRecord | null): FnCell {
-    let c = this.cells.get(name);
-    if (!c) {
-      const r = rec === undefined ? this.symbols.get(name) : rec;
-      c = { current: r?.kind === 'func' ? this.slots.get(r.slot) : null, name };
-      this.cells.set(name, c);
-    }
-    return c;
-  }
-
-  /** Point an existing cell at new code (cells not made yet will read the slot when made). */
-  setCell(name: string, fn: Function | null): void {
-    if (this.cells.size === 0) return;
-    const c = this.cells.get(name);
-    if (c) c.current = fn;
+  cell(rec: FuncRecord, live: boolean): FnCell {
+    return (rec.cell ??= { current: live ? this.slots.get(rec.slot) : null, name: rec.name });
   }
 
   /** A wasm exception thrown with the runtime's tag becomes an AccreteException; others pass. */

@@ -204,8 +204,6 @@ export function installUnits(core: Core, live: Map<PendingUnit, Unit>): void {
     const funcs = u.funcs;
     // Functions handed over in a table of the module's own are fetched from it when first needed.
     const source = u.funcTable ? new FunctionSource(u.funcTable) : undefined;
-    // A cell (`rt.fn`) can exist only for a name defined before; looking is a cold map probe each.
-    const cells = u.freshNames !== true && core.cells.size > 0;
     for (let i = 0; i < funcs.length; i++) {
       const n = funcs[i]!;
       const rec = u.records?.[i] ?? core.symbols.get(n);
@@ -214,18 +212,19 @@ export function installUnits(core: Core, live: Map<PendingUnit, Unit>): void {
       if (rec?.kind !== 'func' || rec.stage !== u.stage) continue;
       if (u.installed?.[i] !== undefined) {
         core.slots.installed(rec.slot);
-        if (cells && core.cells.has(n)) core.setCell(n, core.slots.get(rec.slot));
+        // A handle's cell needs the function object now; without one it is fetched when needed.
+        if (rec.cell) rec.cell.current = core.slots.get(rec.slot);
         continue;
       }
       if (source && core.slots.deferred(rec.slot, source, i)) {
-        if (cells && core.cells.has(n)) core.setCell(n, core.slots.get(rec.slot));
+        if (rec.cell) rec.cell.current = core.slots.get(rec.slot);
         continue;
       }
       // Exports "0", "1"... are array-index keys: a number looks them up without making a string.
       exp ??= lu.instance.exports;
       const fn = (source ? source.table.get(i) : lu.exportNames ? exp[lu.exportNames[i]!] : (exp as unknown as Function[])[i]) as Function;
       core.slots.write(rec.slot, fn);
-      if (cells) core.setCell(n, fn);
+      if (rec.cell) rec.cell.current = fn;
     }
   });
   live.forEach((lu, u) => {
@@ -268,14 +267,26 @@ export function publish(core: Core, plan: Plan, recordStage: boolean): StageInfo
   const live = liveUnits(plan);
   // Symbols first, so slot lookups below see the new records. (Index loops: this runs once per
   // commit, where an iterator per loop costs more than the loop.)
+  // A name's `rt.fn` cell moves to the record that redefines or revives it; installing below
+  // points it at the new function.
   const replaced = plan.replaced;
-  for (let i = 0; i < replaced.length; i++) core.successor.set(replaced[i]![0], replaced[i]![1]);
+  for (let i = 0; i < replaced.length; i++) {
+    const [prev, r] = replaced[i]!;
+    core.successor.set(prev, r);
+    if (prev.kind === 'func' && prev.cell && r.kind === 'func') r.cell = prev.cell;
+  }
   const records = plan.records;
   const tombstones = core.tombstones.size > 0;
   for (let i = 0; i < records.length; i++) {
     const r = records[i]!;
     core.symbols.set(r.name, r);
-    if (tombstones) core.tombstones.delete(r.name);
+    if (tombstones) {
+      const t = core.tombstones.get(r.name);
+      if (t) {
+        if (t.kind === 'func' && t.cell && r.kind === 'func') r.cell = t.cell;
+        core.tombstones.delete(r.name);
+      }
+    }
     if (r.kind === 'tag') core.tagsById.set(r.id, r);
   }
   installUnits(core, live);

@@ -46,7 +46,7 @@ export function retireStage(core: Core, name: string): RetireInfo {
   for (const f of funcs) {
     const i = plan.host!.funcs.indexOf(f.name);
     core.slots.write(f.slot, stub!.instance.exports[String(i)] as Function);
-    core.setCell(f.name, null);
+    if (f.cell) f.cell.current = null;
   }
   core.trackRefs();
   core.dropUnit(rec.code);

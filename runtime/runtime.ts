@@ -4,7 +4,7 @@
 import { loadOptimizer } from '../codegen/optimizer.js';
 import { abandon, codeUnit, newPlan, now, planStage, readValue, writeValue, type Plan } from './commit.js';
 import { publish, realizeAsync, realizeSync, startLinked } from './realize.js';
-import { Core, type FnCell } from './core.js';
+import { Core } from './core.js';
 import { fail, stackLimit } from './errors.js';
 import { chooseLinking, detectFeatures, engineInfo, type EngineInfo, type Features } from './features.js';
 import { PAGE, makeLayout, writeHeader, type Layout } from './layout.js';
@@ -14,7 +14,7 @@ import { compactLater, compactNow, type CompactionInfo } from './compact.js';
 import { planLink, sourceBytes, type LinkOptions } from './link.js';
 import { disassemble } from '../codegen/wasm/wat.js';
 import { Stage, checkValue, type StageHost, type StageInfo, type StageStats } from './stage.js';
-import { describe, type SymbolDescription } from './symbols.js';
+import { describe, type FnCell, type SymbolDescription } from './symbols.js';
 import { RTT_DESC } from '../codegen/ir/symbols.js';
 import { keptTree } from '../codegen/ir/packed.js';
 
@@ -350,7 +350,7 @@ export class Runtime {
     if (!r) throw fail('UnknownSymbol', `'${name}' is not defined`);
     if (r.kind !== 'func') throw fail('WrongSymbolKind', `'${name}' is a ${r.kind}, not a func`);
     const arity = r.sig.params.length;
-    const cell = this.core.cell(name, live ?? null);
+    const cell = this.core.cell(r, r === live);
     if (!cell.callable || cell.arity !== arity) {
       cell.callable = callable(this.core, cell, arity);
       cell.arity = arity;

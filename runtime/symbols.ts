@@ -6,6 +6,15 @@ import type { KeptFunc } from '../codegen/ir/packed.js';
 import { sigText } from '../codegen/ir/nodes.js';
 import type { FieldInfo, SymbolInfo } from '../codegen/ir/symbols.js';
 
+/** A stable handle per function name, so `rt.fn(name)` follows redefinition and retirement. */
+export interface FnCell {
+  current: Function | null;
+  readonly name: string;
+  /** The `rt.fn` handle for this name (made on first request) and the arity it was made for. */
+  callable?: Function;
+  arity?: number;
+}
+
 export interface FuncRecord {
   readonly kind: 'func';
   readonly name: string;
@@ -20,6 +29,13 @@ export interface FuncRecord {
    * inlining copies and recompiling lowers. Set once, while planning.
    */
   ir: KeptFunc | undefined;
+  /**
+   * The name's `rt.fn` cell, once one was asked for: it moves to the record that redefines or
+   * revives the name (publish), so installing a function finds it without a lookup by name. A
+   * handle follows its name while the name stays a function's: a name that becomes a global's or
+   * a constant's leaves its old handles retired.
+   */
+  cell: FnCell | undefined;
 }
 /**
  * A function's record, made once per definition. A class rather than an object literal: V8 tracks
@@ -33,6 +49,7 @@ export function makeFuncRecord(name: string, sig: Sig, slot: number, stage: stri
 class FuncRecordImpl implements FuncRecord {
   readonly kind = 'func' as const;
   ir: KeptFunc | undefined = undefined;
+  cell: FnCell | undefined = undefined;
   constructor(
     readonly name: string,
     readonly sig: Sig,
