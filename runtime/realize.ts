@@ -271,7 +271,8 @@ export function publish(core: Core, plan: Plan, recordStage: boolean): StageInfo
   // points it at the new function.
   const replaced = plan.replaced;
   for (let i = 0; i < replaced.length; i++) {
-    const [prev, r] = replaced[i]!;
+    const prev = replaced[i]![0];
+    const r = replaced[i]![1];
     core.successor.set(prev, r);
     if (prev.kind === 'func' && prev.cell && r.kind === 'func') r.cell = prev.cell;
   }
