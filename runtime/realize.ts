@@ -9,6 +9,7 @@ import type { Core, StageRecord, Unit } from './core.js';
 import { AccreteError, fail } from './errors.js';
 import { FunctionSource } from './slots.js';
 import type { StageInfo } from './stage.js';
+import type { SymbolRecord } from './symbols.js';
 
 const NO_STRINGS: readonly string[] = Object.freeze([]);
 
@@ -210,21 +211,17 @@ export function installUnits(core: Core, live: Map<PendingUnit, Unit>): void {
       // A unit rebuilt from an older definition list (a relinked module) may still export a
       // function another stage has redefined since: its slot is that stage's now.
       if (rec?.kind !== 'func' || rec.stage !== u.stage) continue;
-      if (u.installed?.[i] !== undefined) {
-        core.slots.installed(rec.slot);
-        // A handle's cell needs the function object now; without one it is fetched when needed.
-        if (rec.cell) rec.cell.current = core.slots.get(rec.slot);
+      if (u.installed?.[i] !== undefined) core.slots.installed(rec.slot);
+      else if (!source || !core.slots.deferred(rec.slot, source, i)) {
+        // Exports "0", "1"... are array-index keys: a number looks them up without making a string.
+        exp ??= lu.instance.exports;
+        const fn = (source ? source.table.get(i) : lu.exportNames ? exp[lu.exportNames[i]!] : (exp as unknown as Function[])[i]) as Function;
+        core.slots.write(rec.slot, fn);
+        if (rec.cell) rec.cell.current = fn;
         continue;
       }
-      if (source && core.slots.deferred(rec.slot, source, i)) {
-        if (rec.cell) rec.cell.current = core.slots.get(rec.slot);
-        continue;
-      }
-      // Exports "0", "1"... are array-index keys: a number looks them up without making a string.
-      exp ??= lu.instance.exports;
-      const fn = (source ? source.table.get(i) : lu.exportNames ? exp[lu.exportNames[i]!] : (exp as unknown as Function[])[i]) as Function;
-      core.slots.write(rec.slot, fn);
-      if (rec.cell) rec.cell.current = fn;
+      // The function stays in a table until something needs its object; a handle's cell does now.
+      if (rec.cell) rec.cell.current = core.slots.get(rec.slot);
     }
   });
   live.forEach((lu, u) => {
@@ -257,6 +254,11 @@ export function noteSingle(core: Core, rec: StageRecord): void {
   else core.singles.delete(rec.name);
 }
 
+/** A function's `rt.fn` cell passes to the record that redefines or revives its name. */
+function inheritCell(from: SymbolRecord, to: SymbolRecord): void {
+  if (from.kind === 'func' && from.cell && to.kind === 'func') to.cell = from.cell;
+}
+
 /** Make a realized plan visible. Nothing here can fail on valid state. */
 export function publish(core: Core, plan: Plan, recordStage: boolean): StageInfo {
   core.settleLinks();
@@ -265,16 +267,15 @@ export function publish(core: Core, plan: Plan, recordStage: boolean): StageInfo
     for (const w of plan.memWrites) w(v);
   }
   const live = liveUnits(plan);
-  // Symbols first, so slot lookups below see the new records. (Index loops: this runs once per
-  // commit, where an iterator per loop costs more than the loop.)
-  // A name's `rt.fn` cell moves to the record that redefines or revives it; installing below
-  // points it at the new function.
+  // Symbols first, so slot lookups below see the new records, and handles' cells with them, so
+  // installing points them at the new functions. (Index loops: this runs once per commit, where an
+  // iterator per loop costs more than the loop.)
   const replaced = plan.replaced;
   for (let i = 0; i < replaced.length; i++) {
     const prev = replaced[i]![0];
     const r = replaced[i]![1];
     core.successor.set(prev, r);
-    if (prev.kind === 'func' && prev.cell && r.kind === 'func') r.cell = prev.cell;
+    inheritCell(prev, r);
   }
   const records = plan.records;
   const tombstones = core.tombstones.size > 0;
@@ -284,7 +285,7 @@ export function publish(core: Core, plan: Plan, recordStage: boolean): StageInfo
     if (tombstones) {
       const t = core.tombstones.get(r.name);
       if (t) {
-        if (t.kind === 'func' && t.cell && r.kind === 'func') r.cell = t.cell;
+        inheritCell(t, r);
         core.tombstones.delete(r.name);
       }
     }
