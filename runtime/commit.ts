@@ -56,6 +56,8 @@ export interface PendingUnit {
   layout?: BodyLayout | undefined;
   /** Slots the code takes as values (`b.slotOf`): pinned when the unit goes live. */
   escaped?: readonly number[];
+  /** The unit as the stage record keeps it, once published (realize.ts, `goLive`). */
+  live?: Unit;
 }
 
 export interface Plan {
@@ -159,13 +161,12 @@ export function planStage(core: Core, stage: Stage): Plan {
   const plan = newPlan(core, stage.name, 'code', stage.tier);
   try {
     if (core.stages.has(stage.name)) throw fail('UnknownStage', `a live stage is already named '${stage.name}'`, { stage: stage.name });
-    // The stage's own records sit beside its definitions (stage.index says where): no second map.
+    // The stage's own records sit beside its definitions (stage.indexOf says where): no second map.
     const defs = stage.defs;
     const records: SymbolRecord[] = new Array(defs.length);
-    const index = stage.index;
     const lookup = (n: string) => {
-      const i = index.get(n);
-      return (i !== undefined ? records[i] : undefined) ?? core.symbols.get(n);
+      const i = stage.indexOf(n);
+      return (i >= 0 ? records[i] : undefined) ?? core.symbols.get(n);
     };
     const irs: FuncIR[] = [];
     let facts: Array<BodyFacts | undefined> | undefined;

@@ -188,18 +188,20 @@ function liveUnit(u: PendingUnit): Unit {
   };
 }
 
-/** Live units for a realized plan's pending units. */
-export function liveUnits(plan: Plan): Map<PendingUnit, Unit> {
-  const live = new Map<PendingUnit, Unit>();
-  for (const u of unitsOf(plan)) live.set(u, liveUnit(u));
-  return live;
+/** Make a realized plan's units live (each keeps its live form, for publish to install). */
+export function goLive(plan: Plan): PendingUnit[] {
+  const units = unitsOf(plan);
+  for (let i = 0; i < units.length; i++) units[i]!.live = liveUnit(units[i]!);
+  return units;
 }
 
 /** Write each unit's functions into their slots and `rt.fn` cells; attach link tables; hold refs. */
-export function installUnits(core: Core, live: Map<PendingUnit, Unit>): void {
-  // forEach, not for-of: no iterator or entry array per unit (this runs once per commit, mostly
-  // before the engine has optimised it).
-  live.forEach((lu, u) => {
+export function installUnits(core: Core, units: readonly PendingUnit[]): void {
+  // Index loops: no iterator per unit (this runs once per commit, mostly before the engine has
+  // optimised it).
+  for (let k = 0; k < units.length; k++) {
+    const u = units[k]!;
+    const lu = u.live!;
     // Read only when a function is taken from an export (see tablesOf).
     let exp: WebAssembly.Exports | undefined;
     const funcs = u.funcs;
@@ -223,16 +225,18 @@ export function installUnits(core: Core, live: Map<PendingUnit, Unit>): void {
       // The function stays in a table until something needs its object; a handle's cell does now.
       if (rec.cell) rec.cell.current = core.slots.get(rec.slot);
     }
-  });
-  live.forEach((lu, u) => {
+  }
+  for (let k = 0; k < units.length; k++) {
+    const u = units[k]!;
+    const lu = u.live!;
     // A module shared by several parts attaches its link table once, through its primary part.
     if (!u.primary && lu.linkTable && lu.imports) core.slots.attachLinkTable(lu.linkTable, lu.imports.link);
     core.holdRefs(lu);
-  });
+  }
 }
 
 /** Rebuilt stages swap their code unit (dropping the old one's references and backedges). */
-export function swapRecompiles(core: Core, plan: Plan, live: Map<PendingUnit, Unit>): void {
+export function swapRecompiles(core: Core, plan: Plan): void {
   if (plan.recompiles.size === 0) return;
   for (const [s, u] of plan.recompiles) {
     const rec = core.stages.get(s)!;
@@ -240,7 +244,7 @@ export function swapRecompiles(core: Core, plan: Plan, live: Map<PendingUnit, Un
       core.dropUnit(rec.code);
       core.removeDependents(s, rec.code.deps);
     }
-    rec.code = u ? live.get(u) : undefined;
+    rec.code = u?.live;
     if (rec.code) core.addDependents(s, rec.code.deps);
     noteSingle(core, rec);
   }
@@ -266,7 +270,7 @@ export function publish(core: Core, plan: Plan, recordStage: boolean): StageInfo
     const v = core.view();
     for (const w of plan.memWrites) w(v);
   }
-  const live = liveUnits(plan);
+  const units = goLive(plan);
   // Symbols first, so slot lookups below see the new records, and handles' cells with them, so
   // installing points them at the new functions. (Index loops: this runs once per commit, where an
   // iterator per loop costs more than the loop.)
@@ -291,10 +295,10 @@ export function publish(core: Core, plan: Plan, recordStage: boolean): StageInfo
     }
     if (r.kind === 'tag') core.tagsById.set(r.id, r);
   }
-  installUnits(core, live);
-  swapRecompiles(core, plan, live);
-  const code = plan.code ? live.get(plan.code) : undefined;
-  const host = plan.host ? live.get(plan.host) : undefined;
+  installUnits(core, units);
+  swapRecompiles(core, plan);
+  const code = plan.code?.live;
+  const host = plan.host?.live;
   plan.stats.wire = lap(plan);
   plan.stats.bytes = (code?.bytes.length ?? 0) + (host?.bytes.length ?? 0);
   plan.stats.functions = (code?.funcs.length ?? 0) + (host?.funcs.length ?? 0);

@@ -4,7 +4,7 @@
 
 import { encodeThunks, type ThunkSpec } from '../codegen/lower/thunks.js';
 import { NO_NAMES, abandon, newPlan, planRecompiles, type PendingUnit } from './commit.js';
-import { installUnits, liveUnits, realizeSync, swapRecompiles } from './realize.js';
+import { goLive, installUnits, realizeSync, swapRecompiles } from './realize.js';
 import type { Core } from './core.js';
 import { fail } from './errors.js';
 import type { FuncRecord, SymbolRecord } from './symbols.js';
@@ -41,8 +41,8 @@ export function retireStage(core: Core, name: string): RetireInfo {
     throw e;
   }
   // Publish: nothing below can fail.
-  const live = liveUnits(plan);
-  const stub = plan.host ? live.get(plan.host) : undefined;
+  goLive(plan);
+  const stub = plan.host?.live;
   for (const f of funcs) {
     const i = plan.host!.funcs.indexOf(f.name);
     core.slots.write(f.slot, stub!.instance.exports[String(i)] as Function);
@@ -54,8 +54,8 @@ export function retireStage(core: Core, name: string): RetireInfo {
   if (rec.code) core.removeDependents(name, rec.code.deps);
   // Hold the rebuilt units' references before dropping the units they replace: a retired slot
   // that only they still call must not reach the free list in between.
-  installRecompiled(core, plan.recompiles, live);
-  swapRecompiles(core, plan, new Map([...live].filter(([u]) => u !== plan.host)));
+  installUnits(core, [...plan.recompiles.values()].filter((u) => u !== undefined));
+  swapRecompiles(core, plan);
   for (const r of owned) {
     core.symbols.delete(r.name);
     // Code rebuilt later may still name it: calls reach the stub, reads of a global its kept
@@ -70,11 +70,6 @@ export function retireStage(core: Core, name: string): RetireInfo {
   core.singles.delete(name);
   core.generation++;
   return Object.freeze({ stage: name, symbols: Object.freeze([...removed]), recompiled: Object.freeze([...plan.recompiles.keys()]) });
-}
-
-function installRecompiled(core: Core, recompiles: Map<string, PendingUnit | undefined>, live: ReturnType<typeof liveUnits>): void {
-  const units = new Map([...live].filter(([u]) => [...recompiles.values()].includes(u)));
-  installUnits(core, units);
 }
 
 /** One stub per retired function: calling it raises RetiredSymbol naming the function. */

@@ -59,10 +59,13 @@ export interface StageHost {
 
 export type StageState = 'open' | 'committing' | 'committed';
 
+/** Stages of up to this many definitions find a name by scanning them: most stages are that small, and a Map costs them more. */
+const SCAN_MAX = 8;
+
 export class Stage {
   readonly defs: Def[] = [];
-  /** Where each name sits in `defs`: the planner resolves the stage's own names through it. */
-  readonly index = new Map<string, number>();
+  /** Where each name sits in `defs`, once there are more than SCAN_MAX. */
+  private byName: Map<string, number> | undefined;
   state: StageState = 'open';
 
   constructor(
@@ -74,15 +77,36 @@ export class Stage {
   private add(def: Def): this {
     if (this.state !== 'open') throw fail('StageState', `the stage is ${this.state}; start a new stage with rt.stage()`, siteOf(this.name, def));
     if (typeof def.name !== 'string' || def.name === '') throw fail('InvalidBody', `a symbol name must be a non-empty string`, siteOf(this.name, def));
-    // One map operation per definition: a duplicate shows as a size that did not grow.
-    const before = this.index.size;
-    this.index.set(def.name, this.defs.length);
-    if (this.index.size === before) {
-      this.index.set(def.name, this.defs.findIndex((d) => d.name === def.name));
-      throw fail('DuplicateSymbol', `'${def.name}' is defined twice in this stage`, siteOf(this.name, def));
+    const byName = this.byName;
+    if (byName) {
+      // One map operation per definition: a duplicate shows as a size that did not grow.
+      const before = byName.size;
+      byName.set(def.name, this.defs.length);
+      if (byName.size === before) {
+        byName.set(def.name, this.scan(def.name));
+        throw duplicate(this.name, def);
+      }
+    } else {
+      if (this.scan(def.name) >= 0) throw duplicate(this.name, def);
+      if (this.defs.length === SCAN_MAX) {
+        const m = (this.byName = new Map());
+        for (let i = 0; i < this.defs.length; i++) m.set(this.defs[i]!.name, i);
+        m.set(def.name, this.defs.length);
+      }
     }
     this.defs.push(def);
     return this;
+  }
+
+  /** Where the definition of `name` sits in `defs`, or -1: the planner resolves the stage's own names through it. */
+  indexOf(name: string): number {
+    return this.byName ? (this.byName.get(name) ?? -1) : this.scan(name);
+  }
+
+  private scan(name: string): number {
+    const defs = this.defs;
+    for (let i = 0; i < defs.length; i++) if (defs[i]!.name === name) return i;
+    return -1;
   }
 
   private checked<T>(name: string, f: () => T): T {
@@ -176,6 +200,10 @@ export class Stage {
   commitSync(): StageInfo {
     return this.owner.commitStage(this, true) as StageInfo;
   }
+}
+
+function duplicate(stage: string, def: Def): Error {
+  return fail('DuplicateSymbol', `'${def.name}' is defined twice in this stage`, siteOf(stage, def));
 }
 
 function siteOf(stage: string, def: Def): { stage: string; definition: string } {

@@ -46,6 +46,21 @@ describe('errors leave the runtime unchanged', () => {
     assertUnchanged(before, rt);
   });
 
+  it('a duplicate in a stage of any size is refused, and the stage stays usable', async () => {
+    // Small stages find names by scanning, bigger ones through a map made at the ninth definition.
+    const rt = await newRuntime();
+    for (const n of [1, 7, 8, 9, 20]) {
+      const s = rt.stage(`dup${n}`);
+      // c_i(x) = c_{i-1}(x) + 1: each body resolves an earlier name of its own stage.
+      for (let i = 0; i < n; i++) s.func(`c${n}_${i}`, 'i32 -> i32', (b) => (i === 0 ? b.param(0) : b.i32.add(b.call(`c${n}_${i - 1}`, b.param(0)), b.i32(1))));
+      for (const dup of [0, n - 1]) throwsCode(() => s.global(`c${n}_${dup}`, 'i32', 0), 'DuplicateSymbol', new RegExp(`'c${n}_${dup}' is defined twice`));
+      s.global(`g${n}`, 'i32', n);
+      s.commitSync();
+      assert.equal(rt.fn(`c${n}_${n - 1}`)(5), 5 + n - 1, `stage of ${n}`);
+      assert.equal(rt.getGlobal(`g${n}`), n);
+    }
+  });
+
   it('invalid bodies', async () => {
     const rt = await populated();
     const before = snapshot(rt);

@@ -112,7 +112,7 @@ export const batchThroughput: Case = {
   target: 'accrete baseline ≥ 0.7× the floor’s functions/s at every size (time ≤ 1.43× floor).',
   unit: 'µs',
   warmup: { quick: 40, full: 100 },
-  reps: { quick: 40, full: 200 },
+  reps: { quick: 200, full: 600 },
   strategies: SIZES.flatMap((n) => [floor(n), accrete(n), js(n)]) as never,
   verdicts: (r) => SIZES.map((n) => verdict(`N=${n}: baseline throughput ÷ floor ≥ 0.7`, 1 / ratio(r, 'accrete baseline', `N=${n}`), 1 / ratio(r, 'accrete baseline', `N=${n}`) >= 0.7)),
 };

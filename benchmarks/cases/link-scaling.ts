@@ -150,7 +150,7 @@ export const linkScaling: Case = {
   target: 'accrete flat in K; ≥ 5× faster than import matching at K = 1000.',
   unit: 'µs',
   warmup: { quick: 5, full: 20 },
-  reps: { quick: 40, full: 200 },
+  reps: { quick: 200, full: 600 },
   strategies: KS.flatMap((k) => [importMatching(k), accrete(k), floor('link-table', k), floor('shared-table', k)]) as never,
   verdicts: (r) => {
     const phase = (s: string, g: string, p: string) => resultOf(r, s, g).breakdown?.[p]?.median ?? NaN;

@@ -9,7 +9,7 @@ import { sigKey } from '../ir/nodes.js';
 import { MAX_BODY_BYTES } from '../ir/sig.js';
 import { analyze, type References } from '../ir/analyze.js';
 import { VALTYPE_CODE, instr, type InstrInfo } from '../wasm/instructions.js';
-import { ByteWriter, writeConst } from '../wasm/writer.js';
+import { ByteWriter, ownedBytes, writeConst } from '../wasm/writer.js';
 import { IntIndex } from './int-index.js';
 import { HANDOVER, keepPrefix, prefixOf } from './prefixes.js';
 import { dispatcherSig } from './thunks.js';
@@ -299,7 +299,7 @@ class ModuleEncoder {
     // With the prefix known, the module is written into a buffer of its exact size when the rest
     // is simply sized: no scratch buffer to bring into cache, and no copy at the end.
     const exact = made && !install ? made.bytes.length + this.code.len + nameSectionSize(this.plan.name, funcs) : -1;
-    const w = exact > 0 ? new ByteWriter(exact) : scratchModule.reset();
+    const w = exact > 0 ? new ByteWriter(exact, ownedBytes(exact)) : scratchModule.reset();
     if (made) w.bytes(made.bytes);
     else {
       this.writeHead(w, funcTypes, link, table);
@@ -385,9 +385,9 @@ class ModuleEncoder {
 
   private names(w: ByteWriter): void {
     const { funcs, name } = this.plan;
-    const locals: Array<readonly [number, ReadonlyArray<string | undefined>]> = [];
-    for (let i = 0; i < funcs.length; i++) if (funcs[i]!.localNames.length) locals.push([i, funcs[i]!.localNames]);
-    writeNameSection(w, name, { length: funcs.length, name: (i) => funcs[i]!.name }, locals);
+    let locals: Array<readonly [number, ReadonlyArray<string | undefined>]> | undefined;
+    for (let i = 0; i < funcs.length; i++) if (funcs[i]!.localNames.length) (locals ??= []).push([i, funcs[i]!.localNames]);
+    writeNameSection(w, name, funcs, locals);
   }
 
   private encodeFunc(f: FuncIR, index: number): void {

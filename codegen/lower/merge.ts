@@ -150,16 +150,16 @@ export function mergeModules(name: string, ctx: MergeContext, parts: readonly Me
   });
   section(w, 10, (s) => s.bytes(code.buf.subarray(0, code.len)));
   // Kept functions were numbered in this same order, so the names come out by index.
-  const funcNames: string[] = [];
+  const funcNames: Array<{ name: string }> = [];
   const locals: Array<readonly [number, ReadonlyArray<string | undefined>]> = [];
   parts.forEach((p, pi) =>
     forKept(p, kept[pi]!, (f) => {
-      funcNames.push(p.names[f]!);
+      funcNames.push({ name: p.names[f]! });
       const names = p.layout.localNames?.[f];
       if (names?.length) locals.push([index[pi]![f]!, names]);
     }),
   );
-  writeNameSection(w, name, { length: funcNames.length, name: (i) => funcNames[i]! }, locals);
+  writeNameSection(w, name, funcNames, locals);
   const imports: ModuleImports = { memory, table: sharedTableIdx >= 0, link, exn };
   return { bytes: w.finish(), imports, parts: mergedParts };
 }

@@ -146,33 +146,33 @@ function shortAscii(s: string): boolean {
 export function writeNameSection(
   w: ByteWriter,
   module: string,
-  funcs: { readonly length: number; name(i: number): string },
-  locals: ReadonlyArray<readonly [index: number, names: ReadonlyArray<string | undefined>]>,
+  funcs: ArrayLike<{ readonly name: string }>,
+  locals: ReadonlyArray<readonly [index: number, names: ReadonlyArray<string | undefined>]> | undefined,
 ): void {
-  const sub = (id: number, fill: () => void) => {
-    w.u8(id);
-    const at = w.reserve();
-    fill();
-    w.patch(at);
-  };
+  // Straight-line, no closure per subsection: every stage's module ends with this.
   w.u8(0);
   const at = w.reserve();
   w.name('name');
-  sub(0, () => w.name(module));
-  sub(1, () => {
-    w.u32(funcs.length);
-    for (let i = 0; i < funcs.length; i++) w.u32(i).name(funcs.name(i));
-  });
-  if (locals.length) {
-    sub(2, () => {
-      w.u32(locals.length);
-      for (const [i, names] of locals) {
-        let named = 0;
-        for (const n of names) if (n !== undefined) named++;
-        w.u32(i).u32(named);
-        names.forEach((n, j) => n !== undefined && w.u32(j).name(n));
-      }
-    });
+  w.u8(0);
+  const mod = w.reserve();
+  w.name(module);
+  w.patch(mod);
+  w.u8(1);
+  const fns = w.reserve();
+  w.u32(funcs.length);
+  for (let i = 0; i < funcs.length; i++) w.u32(i).name(funcs[i]!.name);
+  w.patch(fns);
+  if (locals?.length) {
+    w.u8(2);
+    const loc = w.reserve();
+    w.u32(locals.length);
+    for (const [i, names] of locals) {
+      let named = 0;
+      for (const n of names) if (n !== undefined) named++;
+      w.u32(i).u32(named);
+      names.forEach((n, j) => n !== undefined && w.u32(j).name(n));
+    }
+    w.patch(loc);
   }
   w.patch(at);
 }
