@@ -256,7 +256,8 @@ export function markdown(r: CaseResult, charts?: string): string {
     for (const s of r.series.series) {
       const extra = s.extra ? Object.entries(s.extra).map(([k, v]) => `${k} ${fmt(v)}`).join(', ') : '';
       const failed = (s as { failed?: string }).failed;
-      lines.push(`- ${s.strategy}: ${s.x.length} points, ${r.series.yLabel} from ${fmt(s.y[0] ?? NaN)} to ${fmt(s.y[s.y.length - 1] ?? NaN)}${extra ? '; ' + extra : ''}${failed ? `; **${failed}**` : ''}`);
+      const value = s.x.length === 1 ? `${r.series.yLabel} ${fmt(s.y[0]!)}` : `${s.x.length} points, ${r.series.yLabel} from ${fmt(s.y[0] ?? NaN)} to ${fmt(s.y[s.y.length - 1] ?? NaN)}`;
+      lines.push(`- ${s.strategy}: ${value}${extra ? '; ' + extra : ''}${failed ? `; **${failed}**` : ''}`);
     }
   }
   if (charts) lines.push('', charts);

@@ -62,11 +62,12 @@ export function writeReport(): string {
       if (!hit) continue;
       let chart = '';
       const r = hit.result;
-      if (r.series) {
+      // A series of single points (cold-path) is a list, not a line: no chart.
+      if (r.series?.series.some((s) => s.x.length > 1)) {
         const file = `${c.name}-node${major}.svg`;
         writeFileSync(charts + file, lineChart(`${c.name}, Node ${major}`, r.series.series, r.series.xLabel, r.series.yLabel));
         chart = `![${c.name} on Node ${major}](charts/${file})`;
-      } else if (r.results.some((x) => /^[KN]=\d+$/.test(x.group ?? ''))) {
+      } else if (!r.series && r.results.some((x) => /^[KN]=\d+$/.test(x.group ?? ''))) {
         const file = `${c.name}-node${major}.svg`;
         writeFileSync(charts + file, lineChart(`${c.name}, Node ${major}`, groupSeries(r.results), r.results[0]!.group!.split('=')[0]!, `median ${r.unit}`, { logX: true }));
         chart = `![${c.name} on Node ${major}](charts/${file})`;
