@@ -9,11 +9,11 @@ import { sigKey } from '../ir/nodes.js';
 import { MAX_BODY_BYTES } from '../ir/sig.js';
 import { analyze, type References } from '../ir/analyze.js';
 import { VALTYPE_CODE, instr, type InstrInfo } from '../wasm/instructions.js';
-import { ByteWriter, ownedBytes, writeConst } from '../wasm/writer.js';
+import { ByteWriter, writeConst } from '../wasm/writer.js';
 import { IntIndex } from './int-index.js';
 import { HANDOVER, keepPrefix, prefixOf } from './prefixes.js';
 import { dispatcherSig } from './thunks.js';
-import { type MemoryShape, FUNCS_EXPORT, LINK_EXPORT, WASM_HEADER, section, vecSection, writeElementRun, writeFuncType, writeFuncrefTable, nameSectionSize, writeNameSection, writeStageImports, writeTableExport } from '../wasm/sections.js';
+import { type MemoryShape, FUNCS_EXPORT, LINK_EXPORT, WASM_HEADER, section, vecSection, writeElementRun, writeFuncType, writeFuncrefTable, writeNameSection, writeStageImports, writeTableExport } from '../wasm/sections.js';
 
 /** How calls to functions of other stages are linked. */
 export type CallLinking = 'shared-table' | 'link-table';
@@ -296,10 +296,7 @@ class ModuleEncoder {
     const reusable = this.types.length === 1 && !link && !this.imports.exn && (!install || install.every((x) => x !== undefined));
     const memory = this.imports.memory ? ctx.memory : undefined;
     const made = reusable ? prefixOf(this.types[0]!, funcs.length, handover, this.imports.table, memory) : undefined;
-    // With the prefix known, the module is written into a buffer of its exact size when the rest
-    // is simply sized: no scratch buffer to bring into cache, and no copy at the end.
-    const exact = made && !install ? made.bytes.length + this.code.len + nameSectionSize(this.plan.name, funcs) : -1;
-    const w = exact > 0 ? new ByteWriter(exact, ownedBytes(exact)) : scratchModule.reset();
+    const w = scratchModule.reset();
     if (made) w.bytes(made.bytes);
     else {
       this.writeHead(w, funcTypes, link, table);
@@ -312,7 +309,7 @@ class ModuleEncoder {
     this.names(w);
     const i = this.imports;
     return {
-      bytes: w.len === exact && w.buf.length === exact ? w.buf : w.finish(),
+      bytes: w.finish(),
       imports: i.memory || i.table || i.exn || i.link.length ? i : NO_IMPORTS,
       slotRefs: this.slotRefs,
       cellRefs: this.cellRefs,

@@ -108,38 +108,6 @@ export function writeStageImports(w: ByteWriter, spec: StageImportSpec): void {
 }
 
 /**
- * The size of the name section `writeNameSection` writes for these functions, or -1 when it is not
- * simply computed (a name of non-ASCII characters or of 128 or more, local names).
- */
-export function nameSectionSize(module: string, funcs: ReadonlyArray<{ readonly name: string; readonly localNames: ArrayLike<unknown> }>): number {
-  if (!shortAscii(module)) return -1;
-  // Section id and padded size, "name"; the module-name subsection (id, padded size, name); the
-  // function-name subsection (id, padded size, count, then index and name per function).
-  let size = 1 + 5 + 5 + (1 + 5 + 1 + module.length) + (1 + 5 + lebSize(funcs.length));
-  for (let i = 0; i < funcs.length; i++) {
-    const f = funcs[i]!;
-    if (f.localNames.length || !shortAscii(f.name)) return -1;
-    size += lebSize(i) + 1 + f.name.length;
-  }
-  return size;
-}
-
-function lebSize(n: number): number {
-  let size = 1;
-  while (n >= 0x80) {
-    n >>>= 7;
-    size++;
-  }
-  return size;
-}
-
-function shortAscii(s: string): boolean {
-  if (s.length >= 128) return false;
-  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return false;
-  return true;
-}
-
-/**
  * The name section: the module's name, its functions' names (by function index), and the local
  * names of functions that have some (`undefined` entries are unnamed locals).
  */

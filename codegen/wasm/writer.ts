@@ -36,9 +36,8 @@ export class ByteWriter {
   buf: Uint8Array;
   len = 0;
 
-  /** A writer with a buffer of `capacity` bytes, or writing into `into` (which must be big enough, or it grows away from it). */
-  constructor(capacity = 256, into?: Uint8Array) {
-    this.buf = into ?? new Uint8Array(capacity);
+  constructor(capacity = 256) {
+    this.buf = new Uint8Array(capacity);
   }
 
   private ensure(n: number): void {
