@@ -284,7 +284,8 @@ export class Core implements Resolver {
    * JS) and kept on its record. `live`: the record is the name's live one, not a retired one.
    */
   cell(rec: FuncRecord, live: boolean): FnCell {
-    return (rec.cell ??= { current: live ? this.slots.get(rec.slot) : null, name: rec.name });
+    // All four fields from the start: a cell's shape never changes when `rt.fn` fills in the handle.
+    return (rec.cell ??= { current: live ? this.slots.get(rec.slot) : null, name: rec.name, callable: undefined, arity: -1 });
   }
 
   /** A wasm exception thrown with the runtime's tag becomes an AccreteException; others pass. */

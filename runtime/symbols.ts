@@ -10,9 +10,9 @@ import type { FieldInfo, SymbolInfo } from '../codegen/ir/symbols.js';
 export interface FnCell {
   current: Function | null;
   readonly name: string;
-  /** The `rt.fn` handle for this name (made on first request) and the arity it was made for. */
-  callable?: Function;
-  arity?: number;
+  /** The `rt.fn` handle for this name (made on first request) and the arity it was made for (-1: none yet). */
+  callable: Function | undefined;
+  arity: number;
 }
 
 export interface FuncRecord {
