@@ -81,7 +81,7 @@ export function planCompaction(core: Core, names: readonly string[]): Plan {
 }
 
 /** Merge the given stages (default: every single-module baseline stage) into one module, now. */
-export function compactNow(core: Core, names: readonly string[] = [...core.singles]): CompactionInfo | undefined {
+export function compactNow(core: Core, names: readonly string[] = core.singles.keys()): CompactionInfo | undefined {
   const live = names.filter((n) => core.singles.has(n));
   if (live.length < 2) return undefined;
   const t = now();

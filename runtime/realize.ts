@@ -254,7 +254,7 @@ export function swapRecompiles(core: Core, plan: Plan): void {
 export function noteSingle(core: Core, rec: StageRecord): void {
   // A unit has a layout only when it is a baseline module of at most COMPACT_MAX_FUNCTIONS.
   const c = rec.code;
-  if (rec.kind === 'code' && c?.layout && !c.shared && c.kind === 'code') core.singles.add(rec.name);
+  if (rec.kind === 'code' && c?.layout && !c.shared && c.kind === 'code') core.singles.set(rec.name, true);
   else core.singles.delete(rec.name);
 }
 

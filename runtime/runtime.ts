@@ -159,12 +159,12 @@ export class Runtime {
     const n = this.core.opts.compactAfter;
     const singles = this.core.singles.size;
     if (n > 0 && singles >= n) {
-      if (singles >= 4 * n) this.compactGuarded(() => compactNow(this.core, [...this.core.singles]));
+      if (singles >= 4 * n) this.compactGuarded(() => compactNow(this.core, this.core.singles.keys()));
       else if (!this.compactionScheduled) {
         this.compactionScheduled = true;
         setImmediate(() => {
           this.compactionScheduled = false;
-          void this.enqueue(() => this.compactGuarded(() => compactLater(this.core, [...this.core.singles])));
+          void this.enqueue(() => this.compactGuarded(() => compactLater(this.core, this.core.singles.keys())));
         });
       }
     }
@@ -175,7 +175,7 @@ export class Runtime {
 
   /** Compaction only saves memory: a failure (a bug) must not fail a commit that succeeded. */
   private compactGuarded(run: () => CompactionInfo | undefined | Promise<CompactionInfo | undefined>): void | Promise<void> {
-    const names = [...this.core.singles];
+    const names = this.core.singles.keys();
     const done = (c: CompactionInfo | undefined) => void (c && this.compactions.push(c));
     const failed = (e: unknown) => {
       // Those stages keep their own modules and are not tried again.

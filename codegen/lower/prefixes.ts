@@ -26,8 +26,22 @@ const prefixes = new WeakMap<Sig, Prefix[]>();
 /** Prefixes kept per signature, the latest: function counts and runtimes (memory shapes) vary. */
 const PER_SIG = 16;
 
-export function prefixOf(sig: Sig, count: number, handover: Handover, table: boolean, memory: MemoryShape | undefined): Prefix | undefined {
+/** The last signature's list: stages come in runs of one signature, and a weak map's probe is dearer cold. */
+let lastSig: Sig | undefined;
+let lastList: Prefix[] | undefined;
+
+function listOf(sig: Sig): Prefix[] | undefined {
+  if (sig === lastSig) return lastList;
   const list = prefixes.get(sig);
+  if (list) {
+    lastSig = sig;
+    lastList = list;
+  }
+  return list;
+}
+
+export function prefixOf(sig: Sig, count: number, handover: Handover, table: boolean, memory: MemoryShape | undefined): Prefix | undefined {
+  const list = listOf(sig);
   if (!list) return undefined;
   for (let i = 0; i < list.length; i++) {
     const p = list[i]!;
@@ -37,7 +51,7 @@ export function prefixOf(sig: Sig, count: number, handover: Handover, table: boo
 }
 
 export function keepPrefix(sig: Sig, count: number, handover: Handover, table: boolean, memory: MemoryShape | undefined, bytes: Uint8Array): void {
-  let list = prefixes.get(sig);
+  let list = listOf(sig);
   if (!list) prefixes.set(sig, (list = []));
   if (list.length >= PER_SIG) list.shift();
   list.push({ count, handover, table, memory, bytes });
