@@ -5,7 +5,7 @@
 
 import { mergeModules, type MergePart } from '../codegen/lower/merge.js';
 import { NO_IMPORTS } from '../codegen/lower/encode.js';
-import { abandon, checkValid, newPlan, now, type PendingUnit, type Plan } from './commit.js';
+import { abandon, checkValid, newPlan, now, recompile, type PendingUnit, type Plan } from './commit.js';
 import { publish, realizeAsync, realizeSync } from './realize.js';
 import type { Core } from './core.js';
 
@@ -71,7 +71,7 @@ export function planCompaction(core: Core, names: readonly string[]): Plan {
       };
       if (first) pu.primary = first;
       else first = pu;
-      plan.recompiles.set(names[i]!, pu);
+      recompile(plan, names[i]!, pu);
     });
     return plan;
   } catch (e) {

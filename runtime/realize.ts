@@ -4,7 +4,7 @@
 
 import { optimizerLoaded, optimizerSync } from '../codegen/optimizer.js';
 import { FUNCS_EXPORT, LINK_EXPORT, START_EXPORT } from '../codegen/wasm/sections.js';
-import { lap, type PendingUnit, type Plan } from './commit.js';
+import { lap, namesOf, type PendingUnit, type Plan } from './commit.js';
 import type { Core, StageRecord, Unit } from './core.js';
 import { AccreteError, fail } from './errors.js';
 import { FunctionSource } from './slots.js';
@@ -305,7 +305,7 @@ export function publish(core: Core, plan: Plan, recordStage: boolean): StageInfo
   plan.stats.total = plan.stats.build + plan.stats.optimize + plan.stats.compile + plan.stats.instantiate + plan.stats.wire;
   // The plan is done: its stats and names are shared, frozen, by the stage record and the info.
   const stats = Object.freeze(plan.stats);
-  const names = Object.freeze(plan.records.map((r) => r.name));
+  const names = Object.freeze(namesOf(plan.records));
   if (recordStage) {
     const rec: StageRecord = {
       name: plan.name,

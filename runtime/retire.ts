@@ -32,8 +32,8 @@ export function retireStage(core: Core, name: string): RetireInfo {
       if (r && removed.has(n) && r.kind === 'func') return { ...r, inline: false, ir: undefined };
       return r;
     };
+    // The stage itself is never among them: planRecompiles leaves out the plan's own stage.
     planRecompiles(core, plan, [...removed], lookup);
-    plan.recompiles.delete(name);
     if (funcs.length) plan.host = stubUnit(name, funcs);
     realizeSync(core, plan);
   } catch (e) {

@@ -2,7 +2,7 @@
 // stages) that grows by committing stages, and the JS-side handles onto what it holds.
 
 import { loadOptimizer } from '../codegen/optimizer.js';
-import { abandon, codeUnit, newPlan, now, planStage, readValue, writeValue, type Plan } from './commit.js';
+import { abandon, codeUnit, newPlan, now, planStage, readValue, recompile, writeValue, type Plan } from './commit.js';
 import { publish, realizeAsync, realizeSync, startLinked } from './realize.js';
 import { Core } from './core.js';
 import { fail, stackLimit } from './errors.js';
@@ -426,7 +426,7 @@ export class Runtime {
     try {
       const irs = this.core.ownedBy(rec).flatMap((r) => (r.kind === 'func' && r.ir ? [keptTree(r.ir)] : []));
       const lookup = (n: string) => this.core.symbols.get(n);
-      if (irs.length) plan.recompiles.set(stageName, codeUnit(this.core, plan, stageName, tier, irs, lookup));
+      if (irs.length) recompile(plan, stageName, codeUnit(this.core, plan, stageName, tier, irs, lookup));
       realizeSync(this.core, plan);
     } catch (e) {
       abandon(plan);

@@ -278,7 +278,8 @@ class ModuleEncoder {
   encode(): EncodedModule {
     const { funcs, ctx } = this.plan;
     this.scan();
-    const funcTypes = funcs.map((f) => this.typeOf(f.sig));
+    const funcTypes: number[] = [];
+    for (let i = 0; i < funcs.length; i++) funcTypes.push(this.typeOf(funcs[i]!.sig));
     this.code.u8(10);
     const codeSize = this.code.reserve();
     this.code.u32(funcs.length);
