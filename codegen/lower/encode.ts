@@ -283,7 +283,7 @@ class ModuleEncoder {
     this.code.u8(10);
     const codeSize = this.code.reserve();
     this.code.u32(funcs.length);
-    funcs.forEach((f, i) => this.encodeFunc(f, i));
+    for (let i = 0; i < funcs.length; i++) this.encodeFunc(funcs[i]!, i);
     this.code.patch(codeSize);
 
     const link = ctx.calls === 'link-table' && this.linkTableIdx >= 0;
@@ -357,11 +357,13 @@ class ModuleEncoder {
       for (let k = 1; k <= 3; k++) spans[5 * f + k]! += codeAt;
     }
     const funcs = this.plan.funcs;
+    let named = false;
+    for (let i = 0; i < funcs.length && !named; i++) named = funcs[i]!.localNames.length > 0;
     return {
       types: this.types,
       spans: packed(spans),
       relocs: this.relocs.length ? packed(this.relocs) : NO_RELOCS,
-      localNames: funcs.some((f) => f.localNames.length) ? funcs.map((f) => f.localNames) : undefined,
+      localNames: named ? funcs.map((f) => f.localNames) : undefined,
     };
   }
 
