@@ -163,7 +163,7 @@ export function newPlan(core: Core, name: string, kind: StageRecord['kind'], tie
 /** Undo a plan's reservations (a failed commit). */
 export function abandon(plan: Plan): void {
   for (let i = plan.undo.length - 1; i >= 0; i--) plan.undo[i]!();
-  plan.undo.length = 0;
+  plan.undo = [];
 }
 
 /** Place an error in a stage/definition, wrapping foreign errors thrown by user callbacks. */
@@ -183,7 +183,7 @@ export function planStage(core: Core, stage: Stage): Plan {
     if (core.stages.has(stage.name)) throw fail('UnknownStage', `a live stage is already named '${stage.name}'`, { stage: stage.name });
     // The stage's own records sit beside its definitions (stage.indexOf says where): no second map.
     const defs = stage.defs;
-    const records: SymbolRecord[] = new Array(defs.length);
+    const records: SymbolRecord[] = [];
     const lookup = (n: string) => {
       const i = stage.indexOf(n);
       return (i >= 0 ? records[i] : undefined) ?? core.symbols.get(n);
@@ -191,6 +191,7 @@ export function planStage(core: Core, stage: Stage): Plan {
     const irs: FuncIR[] = [];
     let facts: Array<BodyFacts | undefined> | undefined;
     let scratch: BodyFacts | undefined;
+    const facts1 = () => (scratch ??= newFacts());
     const hostDefs: Array<Extract<Def, { kind: 'host' }>> = [];
     const redefined: string[] = [];
     for (let i = 0; i < defs.length; i++) {
@@ -221,7 +222,7 @@ export function planStage(core: Core, stage: Stage): Plan {
           const ir = b.finish(def.body(b));
           // Kept (packed) before verification: packing bounds the body's size, and the verifier
           // walks it unfolded (a body that reuses its nodes can unfold exponentially).
-          const kept = keepFunc(ir, (scratch ??= newFacts()));
+          const kept = keepFunc(ir, facts1);
           if (b.branches > 0) verifyFunc(ir);
           irs.push(ir);
           // A body kept packed was analysed while packing; a tree (small) is walked when lowered.
@@ -484,7 +485,8 @@ export function lowerFuncs(
     lowered = irs.map((f) => runPasses(f, inlining ? ['inline', 'rebind'] : ['rebind'], passCtx));
     refs = analyze(lowered);
   }
-  for (const c of refs.constants) (deps ??= new Set()).add(c);
+  // Most code folds no constant: no set iterator for an empty set.
+  if (refs.constants.size) for (const c of refs.constants) (deps ??= new Set()).add(c);
   return { lowered, refs, deps: deps ?? NO_NAMES };
 }
 

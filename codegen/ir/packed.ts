@@ -557,10 +557,10 @@ export type KeptFunc = FuncIR | PackedFunc;
 
 /**
  * What a record keeps of a body built just now (see KEEP_TREE_MAX). A packed body's facts go into
- * `into`; a body kept as a tree leaves it as it was.
+ * what `into` gives, asked for only then (most bodies are small and kept as trees).
  */
-export function keepFunc(f: FuncIR, into?: BodyFacts): KeptFunc {
-  return treeSize(f.body, KEEP_TREE_MAX) <= KEEP_TREE_MAX ? f : packFunc(f, into);
+export function keepFunc(f: FuncIR, into?: () => BodyFacts): KeptFunc {
+  return treeSize(f.body, KEEP_TREE_MAX) <= KEEP_TREE_MAX ? f : packFunc(f, into?.());
 }
 
 /** The tree of a kept body (a fresh one for a packed body). */
