@@ -129,7 +129,7 @@ export function emptyStats(tier: Tier): StageStats {
 }
 
 /** Most plans rebuild no other stage: they share this empty map until `recompile` gives them one. */
-const NO_RECOMPILES: ReadonlyMap<string, PendingUnit | undefined> = new Map();
+export const NO_RECOMPILES: ReadonlyMap<string, PendingUnit | undefined> = new Map();
 
 /** Rebuild stage `s` as part of the plan (`u` undefined: its code unit is dropped). */
 export function recompile(plan: Plan, s: string, u: PendingUnit | undefined): void {

@@ -77,7 +77,7 @@ export interface RelinkResult {
 export class Core implements Resolver {
   readonly symbols = new NameTable<SymbolRecord>();
   /** Functions retired while other stages still call their slots: recompiles lower to the stub. */
-  readonly tombstones = new Map<string, SymbolRecord>();
+  readonly tombstones = new NameTable<SymbolRecord>();
   /** Every record retired so far (a tombstone leaves when its name is defined again; this stays). */
   readonly retired = new WeakSet<SymbolRecord>();
   /** The record that redefined each redefined record: stored trees name the record they were built against. */

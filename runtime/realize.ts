@@ -4,7 +4,7 @@
 
 import { optimizerLoaded, optimizerSync } from '../codegen/optimizer.js';
 import { FUNCS_EXPORT, LINK_EXPORT, START_EXPORT } from '../codegen/wasm/sections.js';
-import { lap, namesOf, type PendingUnit, type Plan } from './commit.js';
+import { NO_RECOMPILES, lap, namesOf, type PendingUnit, type Plan } from './commit.js';
 import type { Core, StageRecord, Unit } from './core.js';
 import { AccreteError, fail } from './errors.js';
 import { FunctionSource } from './slots.js';
@@ -21,7 +21,7 @@ function unitsOf(plan: Plan): PendingUnit[] {
   const out: PendingUnit[] = (plan.units = []);
   if (plan.host) out.push(plan.host);
   if (plan.code) out.push(plan.code);
-  if (plan.recompiles.size) for (const u of plan.recompiles.values()) if (u) out.push(u);
+  if (plan.recompiles !== NO_RECOMPILES) for (const u of plan.recompiles.values()) if (u) out.push(u);
   return out;
 }
 
@@ -243,7 +243,7 @@ export function installUnits(core: Core, units: readonly PendingUnit[]): void {
 
 /** Rebuilt stages swap their code unit (dropping the old one's references and backedges). */
 export function swapRecompiles(core: Core, plan: Plan): void {
-  if (plan.recompiles.size === 0) return;
+  if (plan.recompiles === NO_RECOMPILES) return;
   for (const [s, u] of plan.recompiles) {
     const rec = core.stages.get(s)!;
     if (rec.code) {
@@ -334,7 +334,7 @@ export function publish(core: Core, plan: Plan, recordStage: boolean): StageInfo
   return Object.freeze({
     name: plan.name,
     symbols: names,
-    recompiled: plan.recompiles.size ? Object.freeze([...plan.recompiles.keys()]) : NO_STRINGS,
+    recompiled: plan.recompiles !== NO_RECOMPILES && plan.recompiles.size ? Object.freeze([...plan.recompiles.keys()]) : NO_STRINGS,
     stats,
   });
 }

@@ -298,7 +298,7 @@ class ModuleEncoder {
     const memory = this.imports.memory ? ctx.memory : undefined;
     const made = reusable ? prefixOf(this.types[0]!, funcs.length, handover, this.imports.table, memory) : undefined;
     const w = scratchModule.reset();
-    if (made) w.bytes(made.bytes);
+    if (made) w.range(made.bytes, 0, made.bytes.length);
     else {
       this.writeHead(w, funcTypes, link, table);
       if (table) vecSection(w, 9, 1, (s) => writeElementRun(s, this.funcTableIdx, 0, 0, funcs.length));
