@@ -94,6 +94,18 @@ export class NameTable<V> {
     return out;
   }
 
+  /** The [name, value] pairs in insertion order, as a snapshot (see `values`); also what iterating the table gives, as for a Map. */
+  entries(): Array<[string, V]> {
+    const out: Array<[string, V]> = [];
+    const names = this.names;
+    for (let i = 0; i < names.length; i++) if (names[i] !== undefined) out.push([names[i]!, this.vals[i]!]);
+    return out;
+  }
+
+  [Symbol.iterator](): Iterator<[string, V]> {
+    return this.entries()[Symbol.iterator]();
+  }
+
   /** The entry index of `name`, or the complement of the empty slot where it would go. */
   private find(name: string, h: number): number {
     const slots = this.slots;

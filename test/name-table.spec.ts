@@ -31,6 +31,10 @@ describe('name table', () => {
     t.set('y', 'Y2');
     assert.deepEqual(t.keys(), ['x', 'z', 'y']);
     assert.deepEqual(t.values(), ['X2', 'Z', 'Y2']);
+    // Entries and iteration, as a Map gives them (the runtime's stage and tombstone tables are iterated so).
+    assert.deepEqual(t.entries(), [['x', 'X2'], ['z', 'Z'], ['y', 'Y2']]);
+    assert.deepEqual([...t], [['x', 'X2'], ['z', 'Z'], ['y', 'Y2']]);
+    assert.deepEqual(new Map(t), new Map([['x', 'X2'], ['z', 'Z'], ['y', 'Y2']]));
   });
 
   it('lists values as a snapshot that changes made afterwards leave alone, rebuilds included', () => {
