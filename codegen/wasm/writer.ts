@@ -11,8 +11,8 @@ const f64b = new Uint8Array(f64.buffer);
 /**
  * Small outputs (a stage's module is mostly 50 to 500 bytes) are carved out of shared slabs: V8
  * makes a typed array over 64 bytes with a buffer of its own, off the heap, which costs ~0.7 µs
- * against ~0.05 for a view into a slab (docs/performance.md, "Allocation"). A slab lives while any
- * view into it does: SLAB_SIZE bounds what one small survivor can hold.
+ * against ~0.05 for a view into a slab (docs/performance.md, "A small stage among other work").
+ * A slab lives while any view into it does: SLAB_SIZE bounds what one small survivor can hold.
  */
 const SLAB_SIZE = 16384;
 const SLAB_MAX = 2048;
