@@ -129,7 +129,12 @@ export function emptyStats(tier: Tier): StageStats {
 }
 
 /** Most plans rebuild no other stage: they share this empty map until `recompile` gives them one. */
-export const NO_RECOMPILES: ReadonlyMap<string, PendingUnit | undefined> = new Map();
+class NoRecompiles extends Map<string, PendingUnit | undefined> {
+  override set(): this {
+    throw new Error('internal: the shared empty recompile map was added to');
+  }
+}
+export const NO_RECOMPILES: ReadonlyMap<string, PendingUnit | undefined> = new NoRecompiles();
 
 /** Rebuild stage `s` as part of the plan (`u` undefined: its code unit is dropped). */
 export function recompile(plan: Plan, s: string, u: PendingUnit | undefined): void {
