@@ -117,10 +117,12 @@ const arrayOrEmpty = (xs: number[]): number[] => (xs.length ? xs : NO_NUMBERS);
 /**
  * The names of `xs`, in order. A loop rather than `map`: on V8 13 the per-commit code runs in the
  * mid tier (Maglev) for its first ~10,000 commits, which calls the builtin, cold in a small commit.
+ * Sized up front: the stage record and the unit keep these arrays, and one grown by `push` keeps
+ * room for 17 names (~130 B more per one-function stage, measured in a heap snapshot).
  */
 export function namesOf(xs: ReadonlyArray<{ readonly name: string }>): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < xs.length; i++) out.push(xs[i]!.name);
+  const out = new Array<string>(xs.length);
+  for (let i = 0; i < xs.length; i++) out[i] = xs[i]!.name;
   return out;
 }
 

@@ -46,13 +46,16 @@ export function planCompaction(core: Core, names: readonly string[]): Plan {
     units.forEach((u, i) => {
       const m = merged.parts[i]!;
       const keep = parts[i]!.keep;
-      const funcs: string[] = [];
-      const exportNames: string[] = [];
-      u.funcs.forEach((n, f) => {
-        if (!keep[f]) return;
-        funcs.push(n);
-        exportNames.push(String(m.index[f]));
-      });
+      // Sized up front: every compacted stage keeps these two (grown by push, each kept room for 17).
+      let kept = 0;
+      for (let f = 0; f < keep.length; f++) if (keep[f]) kept++;
+      const funcs = new Array<string>(kept);
+      const exportNames = new Array<string>(kept);
+      for (let f = 0, k = 0; f < keep.length; f++) {
+        if (!keep[f]) continue;
+        funcs[k] = u.funcs[f]!;
+        exportNames[k++] = String(m.index[f]);
+      }
       // The part keeps the unit's backedges and direct calls: its bodies are the same code.
       const pu: PendingUnit = {
         stage: names[i]!,
