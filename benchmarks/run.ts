@@ -9,6 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { arch, cpus, platform } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { runInChild } from './child.js';
 import { markdown, runCase, type CaseResult, type Mode } from './harness.js';
 import { CASES } from './cases/index.js';
 import { writeReport } from './report.js';
@@ -55,15 +56,6 @@ async function child(name: string, mode: Mode): Promise<void> {
   if (!c) throw new Error(`no case ${name}`);
   const r = await runCase(c, mode, (d, t, s) => bar(d, t, `${c.name}: ${s}`));
   process.stdout.write(JSON.stringify(r));
-}
-
-/** Run a case in a fresh process (of Node `node`, from the npm registry, if given). */
-export function runInChild(name: string, mode: Mode, node?: string): CaseResult {
-  const script = fileURLToPath(import.meta.url);
-  const args = ['--expose-gc', script, '--child', name, ...(mode === 'quick' ? [] : [`--${mode}`])];
-  const p = node ? spawnSync('npx', ['-y', `node@${node}`, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 28 }) : spawnSync(process.execPath, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 28 });
-  if (p.status !== 0) throw new Error(`case ${name} failed (exit ${p.status ?? p.signal})`);
-  return JSON.parse(p.stdout) as CaseResult;
 }
 
 function versionsOf(node: string | undefined): Record<string, string> {

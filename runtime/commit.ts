@@ -198,7 +198,7 @@ export function planStage(core: Core, stage: Stage): Plan {
     const irs: FuncIR[] = [];
     let facts: Array<BodyFacts | undefined> | undefined;
     let scratch: BodyFacts | undefined;
-    const facts1 = () => (scratch ??= newFacts());
+    const packFacts = () => (scratch ??= newFacts());
     const hostDefs: Array<Extract<Def, { kind: 'host' }>> = [];
     const redefined: string[] = [];
     for (let i = 0; i < defs.length; i++) {
@@ -229,7 +229,7 @@ export function planStage(core: Core, stage: Stage): Plan {
           const ir = b.finish(def.body(b));
           // Kept (packed) before verification: packing bounds the body's size, and the verifier
           // walks it unfolded (a body that reuses its nodes can unfold exponentially).
-          const kept = keepFunc(ir, facts1);
+          const kept = keepFunc(ir, packFacts);
           if (b.branches > 0) verifyFunc(ir);
           irs.push(ir);
           // A body kept packed was analysed while packing; a tree (small) is walked when lowered.

@@ -334,7 +334,8 @@ export function publish(core: Core, plan: Plan, recordStage: boolean): StageInfo
   return Object.freeze({
     name: plan.name,
     symbols: names,
-    recompiled: plan.recompiles !== NO_RECOMPILES && plan.recompiles.size ? Object.freeze([...plan.recompiles.keys()]) : NO_STRINGS,
+    // A plan's own recompile map is made by its first entry, so it is never empty.
+    recompiled: plan.recompiles !== NO_RECOMPILES ? Object.freeze([...plan.recompiles.keys()]) : NO_STRINGS,
     stats,
   });
 }

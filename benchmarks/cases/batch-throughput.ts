@@ -11,7 +11,8 @@ const SIZES = [1, 10, 100, 1000];
 const now = () => performance.now();
 
 /**
- * Phases of the last sample in µs, the same names for both so they line up. `define`: making the
+ * Phases of a sample in µs (the harness reports their medians), the same names for both so they
+ * line up. `define`: making the
  * stage and adding its definitions; `build`: Accrete's planning, lowering and encoding, the floor's
  * bytes; `wire`: Accrete's installation, the floor's `table.set`s; `other`: the rest of Accrete's
  * commit (its records and report, before and after the phases); `handle`: `rt.fn`, `table.get`.
@@ -30,7 +31,8 @@ function phases(define: number, build: number, compile: number, instantiate: num
  * compile path), a whole commit on a second runtime (both). cold-path runs the case each way, in a
  * process of its own, through ACCRETE_BENCH_WARM; nothing else sets it.
  */
-export type Warm = 'none' | 'plan' | 'engine' | 'commit';
+export const WARMS = ['none', 'plan', 'engine', 'commit'] as const;
+export type Warm = (typeof WARMS)[number];
 export const WARM_ENV = 'ACCRETE_BENCH_WARM';
 
 async function warmer(warm: Warm): Promise<() => void> {
@@ -138,7 +140,7 @@ function js(n: number): Strategy<null> {
 }
 
 const WARM = (process.env[WARM_ENV] ?? 'none') as Warm;
-if (!['none', 'plan', 'engine', 'commit'].includes(WARM)) throw new Error(`${WARM_ENV} must be none, plan, engine or commit, got ${WARM}`);
+if (!WARMS.includes(WARM)) throw new Error(`${WARM_ENV} must be one of ${WARMS.join(', ')}, got ${WARM}`);
 
 export const batchThroughput: Case = {
   name: 'batch-throughput',

@@ -3,13 +3,10 @@
 // work that brings part of what a commit touches back into cache; its time against the floor's
 // says how much of the gap is the commit path being out of cache rather than work it does.
 
-import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import type { Case, CaseResult, Mode, Series } from '../harness.js';
+import { runInChild } from '../child.js';
+import type { Case, Mode, Series } from '../harness.js';
 import { resultOf } from '../harness.js';
 import { WARM_ENV, type Warm } from './batch-throughput.js';
-
-const runner = fileURLToPath(new URL('../run.js', import.meta.url));
 
 const VARIANTS: ReadonlyArray<readonly [Warm, string]> = [
   ['none', 'as in batch-throughput'],
@@ -20,11 +17,12 @@ const VARIANTS: ReadonlyArray<readonly [Warm, string]> = [
 
 /** Medians of Accrete's and the floor's N=1 samples in a run of batch-throughput warmed by `warm`. */
 function run(warm: Warm, mode: Mode): { accrete: number; floor: number } | { failed: string } {
-  const args = ['--expose-gc', runner, '--child', 'batch-throughput', ...(mode === 'quick' ? [] : [`--${mode}`])];
-  const p = spawnSync(process.execPath, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1 << 28, env: { ...process.env, [WARM_ENV]: warm } });
-  if (p.status !== 0 || !p.stdout) return { failed: (p.stderr ?? '').trim().split('\n').pop() ?? `exit ${p.status ?? p.signal}` };
-  const r = JSON.parse(p.stdout) as CaseResult;
-  return { accrete: resultOf(r, 'accrete baseline', 'N=1').summary.median, floor: resultOf(r, 'floor', 'N=1').summary.median };
+  try {
+    const r = runInChild('batch-throughput', mode, undefined, { [WARM_ENV]: warm });
+    return { accrete: resultOf(r, 'accrete baseline', 'N=1').summary.median, floor: resultOf(r, 'floor', 'N=1').summary.median };
+  } catch (e) {
+    return { failed: (e as Error).message };
+  }
 }
 
 /**

@@ -20,7 +20,7 @@ let slab = new ArrayBuffer(SLAB_SIZE);
 let slabAt = 0;
 
 /** `n` zeroed bytes the caller owns (a view into a slab when small). */
-export function ownedBytes(n: number): Uint8Array {
+function ownedBytes(n: number): Uint8Array {
   if (n > SLAB_MAX) return new Uint8Array(n);
   if (slabAt + n > SLAB_SIZE) {
     slab = new ArrayBuffer(SLAB_SIZE);
@@ -30,6 +30,12 @@ export function ownedBytes(n: number): Uint8Array {
   // Views start 8-aligned, so a reader may overlay wider typed arrays if it ever needs to.
   slabAt = (slabAt + n + 7) & ~7;
   return b;
+}
+
+/** Bytes `from` to `to` of `src` into `dst` at `at`: short ranges in a loop (a subarray costs more). */
+function copy(dst: Uint8Array, at: number, src: Uint8Array, from: number, to: number): void {
+  if (to - from > 64) dst.set(src.subarray(from, to), at);
+  else for (let i = from; i < to; i++) dst[at + i - from] = src[i]!;
 }
 
 export class ByteWriter {
@@ -62,12 +68,11 @@ export class ByteWriter {
     return this;
   }
 
-  /** Bytes `from` to `to` of `src` (short ranges copied in a loop: a subarray costs more). */
+  /** Bytes `from` to `to` of `src`. */
   range(src: Uint8Array, from: number, to: number): this {
     const n = to - from;
     this.ensure(n);
-    if (n > 64) this.buf.set(src.subarray(from, to), this.len);
-    else for (let i = 0; i < n; i++) this.buf[this.len + i] = src[from + i]!;
+    copy(this.buf, this.len, src, from, to);
     this.len += n;
     return this;
   }
@@ -177,10 +182,8 @@ export class ByteWriter {
 
   /** The written bytes (a copy the caller owns). */
   finish(): Uint8Array {
-    const n = this.len;
-    const out = ownedBytes(n);
-    if (n > 64) out.set(this.buf.subarray(0, n));
-    else for (let i = 0; i < n; i++) out[i] = this.buf[i]!;
+    const out = ownedBytes(this.len);
+    copy(out, 0, this.buf, 0, this.len);
     return out;
   }
 }
