@@ -49,11 +49,12 @@ export function planCompaction(core: Core, names: readonly string[]): Plan {
       // Sized up front: every compacted stage keeps these two (grown by push, each kept room for 17).
       let kept = 0;
       for (let f = 0; f < keep.length; f++) if (keep[f]) kept++;
-      const funcs = new Array<string>(kept);
+      // A part that keeps every function keeps the list it had (shared with its stage record).
+      const funcs = kept === keep.length ? (u.funcs as string[]) : new Array<string>(kept);
       const exportNames = new Array<string>(kept);
       for (let f = 0, k = 0; f < keep.length; f++) {
         if (!keep[f]) continue;
-        funcs[k] = u.funcs[f]!;
+        if (funcs !== u.funcs) funcs[k] = u.funcs[f]!;
         exportNames[k++] = String(m.index[f]);
       }
       // The part keeps the unit's backedges and direct calls: its bodies are the same code.

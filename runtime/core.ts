@@ -14,7 +14,7 @@ import type { ResolvedOptions, Tier } from './options.js';
 import { SlotTable } from './slots.js';
 import { NameTable } from './name-table.js';
 import { isWasmException, makeException, makeTag, type WasmTag } from './wasm-eh.js';
-import type { StageStats } from './stage.js';
+import { StatsTable } from './stats-table.js';
 import type { FnCell, FuncRecord, SymbolRecord, TagRecord } from './symbols.js';
 
 /** A compiled and instantiated module that belongs to a stage. */
@@ -57,7 +57,8 @@ export interface StageRecord {
   readonly defined: readonly string[];
   code: Unit | undefined;
   host: Unit | undefined;
-  stats: StageStats;
+  /** Its commit's statistics: a row of `Core.stageStats`. */
+  readonly statsRow: number;
   /** For linked stages: how to rebuild the unit when something it folded changes. */
   relink: ((core: Core, lookup: (name: string) => SymbolRecord | undefined) => RelinkResult) | undefined;
 }
@@ -104,6 +105,8 @@ export class Core implements Resolver {
   /** Tag ids a failed commit took below `nextTagId` (see reserveTag). */
   readonly freeTagIds: number[] = [];
   stageSeq = 0;
+  /** Live stages' commit statistics (StageRecord.statsRow). */
+  readonly stageStats = new StatsTable();
   /** Set while body callbacks run: a commit from inside one would see half-planned state. */
   building = false;
   /** Set while a linked module's start function runs, before its link publishes: the same. */

@@ -269,6 +269,17 @@ function inheritCell(from: SymbolRecord, to: SymbolRecord): void {
   if (from.kind === 'func' && from.cell && to.kind === 'func') to.cell = from.cell;
 }
 
+/**
+ * The code unit's list of functions when it names exactly the stage's definitions (a stage of
+ * functions only, the common case): the record and the unit then keep one list between them.
+ */
+function sameNames(code: Unit | undefined, records: readonly SymbolRecord[]): string[] | undefined {
+  const funcs = code?.funcs as string[] | undefined;
+  if (!funcs || funcs.length !== records.length) return undefined;
+  for (let i = 0; i < funcs.length; i++) if (funcs[i] !== records[i]!.name) return undefined;
+  return funcs;
+}
+
 /** Make a realized plan visible. Nothing here can fail on valid state. */
 export function publish(core: Core, plan: Plan, recordStage: boolean): StageInfo {
   core.settleLinks();
@@ -309,9 +320,10 @@ export function publish(core: Core, plan: Plan, recordStage: boolean): StageInfo
   plan.stats.bytes = (code?.bytes.length ?? 0) + (host?.bytes.length ?? 0);
   plan.stats.functions = (code?.funcs.length ?? 0) + (host?.funcs.length ?? 0);
   plan.stats.total = plan.stats.build + plan.stats.optimize + plan.stats.compile + plan.stats.instantiate + plan.stats.wire;
-  // The plan is done: its stats and names are shared, frozen, by the stage record and the info.
+  // The plan is done: its names are shared, frozen, by the stage record and the info; the record
+  // keeps its stats as a row of numbers (stats-table.ts), the info the frozen object.
   const stats = Object.freeze(plan.stats);
-  const names = Object.freeze(namesOf(plan.records));
+  const names = Object.freeze(sameNames(code, plan.records) ?? namesOf(plan.records));
   if (recordStage) {
     const rec: StageRecord = {
       name: plan.name,
@@ -321,7 +333,7 @@ export function publish(core: Core, plan: Plan, recordStage: boolean): StageInfo
       defined: names,
       code,
       host,
-      stats,
+      statsRow: core.stageStats.add(stats),
       relink: plan.relink,
     };
     core.stages.set(plan.name, rec);

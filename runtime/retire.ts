@@ -67,6 +67,7 @@ export function retireStage(core: Core, name: string): RetireInfo {
     } else if (r.kind === 'global') core.globalCells.pool.retire(r.address, r);
   }
   core.stages.delete(name);
+  core.stageStats.release(rec.statsRow);
   core.singles.delete(name);
   core.generation++;
   return Object.freeze({ stage: name, symbols: Object.freeze([...removed]), recompiled: Object.freeze([...plan.recompiles.keys()]) });

@@ -329,14 +329,14 @@ export class Runtime {
   stages(): StageSummary[] {
     return [...this.core.stages.values()]
       .sort((a, b) => a.seq - b.seq)
-      .map((s) => Object.freeze({ name: s.name, kind: s.kind, tier: s.code?.tier ?? s.tier, symbols: Object.freeze(this.core.ownedBy(s).map((r) => r.name)), stats: Object.freeze({ ...s.stats }) }));
+      .map((s) => Object.freeze({ name: s.name, kind: s.kind, tier: s.code?.tier ?? s.tier, symbols: Object.freeze(this.core.ownedBy(s).map((r) => r.name)), stats: Object.freeze(this.core.stageStats.get(s.statsRow)) }));
   }
 
   /** Timings and size of a stage's commit. */
   stats(stageName: string): StageStats {
     const s = this.core.stages.get(stageName);
     if (!s) throw fail('UnknownStage', `no live stage named '${stageName}'`, { stage: stageName });
-    return { ...s.stats };
+    return this.core.stageStats.get(s.statsRow);
   }
 
   /**

@@ -1,6 +1,7 @@
 // Each kind of stage definition: constants, globals, RTTs, tags, functions, host functions.
 
 import assert from 'node:assert/strict';
+import type { StageInfo } from '../runtime/index.js';
 import { newRuntime, throwsCode } from './helpers.js';
 
 describe('stage definitions', () => {
@@ -86,5 +87,31 @@ describe('stage definitions', () => {
     assert.equal(st.tier, 'baseline');
     for (const k of ['build', 'compile', 'instantiate', 'wire', 'total'] as const) assert.ok(st[k] >= 0, k);
     assert.ok(st.total >= st.compile);
+  });
+
+  it("keeps each stage's stats as its commit reported them, through retirements", async () => {
+    const rt = await newRuntime();
+    await rt.loadOptimizer();
+    const infos = new Map<string, StageInfo>();
+    const commit = (name: string, n: number, tier?: 'optimizing') => {
+      const s = rt.stage(name, tier ? { tier } : {});
+      for (let i = 0; i < n; i++) s.func(`${name}_${i}`, '-> i32', (b) => b.i32(i));
+      infos.set(name, s.commitSync());
+    };
+    for (let i = 0; i < 70; i++) commit(`s${i}`, 1 + (i % 3));
+    for (let i = 0; i < 70; i += 2) {
+      rt.retire(`s${i}`);
+      infos.delete(`s${i}`);
+    }
+    // New stages take the rows the retired ones left.
+    for (let i = 0; i < 40; i++) commit(`t${i}`, 4, i % 2 ? 'optimizing' : undefined);
+    for (const [name, info] of infos) {
+      assert.deepEqual(rt.stats(name), { ...info.stats }, name);
+      assert.equal(rt.stats(name).total, info.stats.total, name);
+    }
+    const listed = new Map(rt.stages().map((s) => [s.name, s.stats]));
+    for (const [name, info] of infos) assert.deepEqual({ ...listed.get(name) }, { ...info.stats }, name);
+    assert.equal(rt.stats('t1').tier, 'optimizing');
+    assert.equal(rt.stats('t2').functions, 4);
   });
 });

@@ -42,6 +42,19 @@ export interface MergeContext {
 
 const EXN_SIG: Sig = { params: ['i32'], results: [] };
 
+/**
+ * A part's references as a list. Most compacted parts refer to no slot or cell, and each keeps
+ * its lists for as long as it lives: those share one frozen empty list.
+ */
+const NONE: number[] = Object.freeze([]) as unknown as number[];
+function listOf(xs: Set<number>): number[] {
+  if (xs.size === 0) return NONE;
+  const out = new Array<number>(xs.size);
+  let i = 0;
+  for (const x of xs) out[i++] = x;
+  return out;
+}
+
 export function mergeModules(name: string, ctx: MergeContext, parts: readonly MergePart[]): MergedModule {
   const types: Sig[] = [];
   const typeIndex = new Map<string, number>();
@@ -80,7 +93,7 @@ export function mergeModules(name: string, ctx: MergeContext, parts: readonly Me
     });
     memory ||= p.imports.memory;
     exn ||= p.imports.exn;
-    return { index: index[pi]!, slotRefs: [...slots], cellRefs: [...cells] };
+    return { index: index[pi]!, slotRefs: listOf(slots), cellRefs: listOf(cells) };
   });
   // The imported shared table first, then the module's own link table.
   const sharedTableIdx = sharedTable ? 0 : -1;
