@@ -28,8 +28,8 @@ export interface PendingUnit {
   kind: Unit['kind'];
   tier: Tier;
   funcs: string[];
-  /** Export names of `funcs` (default `String(i)`). */
-  exportNames?: string[];
+  /** Where `funcs` are exported (see `Unit.exportAt`; default 0). */
+  exportAt?: readonly string[] | number;
   bytes: Uint8Array;
   imports: ModuleImports | undefined;
   host: Record<string, Function> | undefined;
@@ -695,7 +695,7 @@ export function planRecompiles(core: Core, plan: Plan, changed: readonly string[
 }
 
 export function relinkedUnit(stage: string, tier: Tier, r: RelinkResult): PendingUnit {
-  return { stage, kind: 'link', tier, funcs: r.funcs, exportNames: r.exportNames, bytes: r.bytes, imports: r.imports, host: undefined, slotRefs: r.slotRefs, cellRefs: r.cellRefs, deps: r.deps, directCalls: r.directCalls?.size ? r.directCalls : NO_NAMES };
+  return { stage, kind: 'link', tier, funcs: r.funcs, exportAt: r.exportNames, bytes: r.bytes, imports: r.imports, host: undefined, slotRefs: r.slotRefs, cellRefs: r.cellRefs, deps: r.deps, directCalls: r.directCalls?.size ? r.directCalls : NO_NAMES };
 }
 
 /**

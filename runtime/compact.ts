@@ -8,6 +8,7 @@ import { NO_IMPORTS } from '../codegen/lower/encode.js';
 import { abandon, checkValid, newPlan, now, recompile, type PendingUnit, type Plan } from './commit.js';
 import { publish, realizeAsync, realizeSync } from './realize.js';
 import type { Core } from './core.js';
+import { fail } from './errors.js';
 
 /** What compaction reports. */
 export interface CompactionInfo {
@@ -46,16 +47,19 @@ export function planCompaction(core: Core, names: readonly string[]): Plan {
     units.forEach((u, i) => {
       const m = merged.parts[i]!;
       const keep = parts[i]!.keep;
-      // Sized up front: every compacted stage keeps these two (grown by push, each kept room for 17).
+      // Sized up front: every compacted stage keeps it (grown by push, it kept room for 17).
       let kept = 0;
       for (let f = 0; f < keep.length; f++) if (keep[f]) kept++;
       // A part that keeps every function keeps the list it had (shared with its stage record).
       const funcs = kept === keep.length ? (u.funcs as string[]) : new Array<string>(kept);
-      const exportNames = new Array<string>(kept);
+      // Kept functions are numbered consecutively (merge.ts): the part's exports start at its first.
+      let exportAt = -1;
       for (let f = 0, k = 0; f < keep.length; f++) {
         if (!keep[f]) continue;
+        if (exportAt < 0) exportAt = m.index[f]!;
+        if (m.index[f] !== exportAt + k) throw fail('Internal', `the compacted functions of stage '${names[i]}' are not numbered consecutively`);
         if (funcs !== u.funcs) funcs[k] = u.funcs[f]!;
-        exportNames[k++] = String(m.index[f]);
+        k++;
       }
       // The part keeps the unit's backedges and direct calls: its bodies are the same code.
       const pu: PendingUnit = {
@@ -63,7 +67,7 @@ export function planCompaction(core: Core, names: readonly string[]): Plan {
         kind: 'code',
         tier: 'baseline',
         funcs,
-        exportNames,
+        exportAt: Math.max(0, exportAt),
         bytes: merged.bytes,
         imports: merged.imports,
         host: undefined,

@@ -23,9 +23,13 @@ export interface Unit {
   readonly bytes: Uint8Array;
   readonly module: WebAssembly.Module;
   readonly instance: WebAssembly.Instance;
-  /** Export `exportNames[i]` (default `String(i)`) is the function named `funcs[i]`. */
+  /**
+   * The function named `funcs[i]` is export `exportAt[i]` (a linked module's own names), or, for a
+   * number, export `String(exportAt + i)`: a module's functions are exported by index, and a
+   * compacted part's are consecutive from its first (one number per part, not a list of strings).
+   */
   readonly funcs: readonly string[];
-  readonly exportNames: readonly string[] | undefined;
+  readonly exportAt: readonly string[] | number;
   readonly imports: ModuleImports | undefined;
   readonly linkTable: WebAssembly.Table | undefined;
   /** Set when several stages share one module (compaction): how many of their parts are live. */

@@ -180,7 +180,7 @@ function liveUnit(u: PendingUnit): Unit {
     module: u.module!,
     instance: u.instance!,
     funcs: u.funcs,
-    exportNames: u.exportNames,
+    exportAt: u.exportAt ?? 0,
     imports: u.imports,
     linkTable: u.linkTable,
     shared: u.shared,
@@ -223,7 +223,8 @@ export function installUnits(core: Core, units: readonly PendingUnit[]): void {
       else if (!source || !core.slots.deferred(rec.slot, source, i)) {
         // Exports "0", "1"... are array-index keys: a number looks them up without making a string.
         exp ??= lu.instance.exports;
-        const fn = (source ? source.table.get(i) : lu.exportNames ? exp[lu.exportNames[i]!] : (exp as unknown as Function[])[i]) as Function;
+        const at = lu.exportAt;
+        const fn = (source ? source.table.get(i) : typeof at === 'number' ? (exp as unknown as Function[])[at + i] : exp[at[i]!]) as Function;
         core.slots.write(rec.slot, fn);
         if (rec.cell) rec.cell.current = fn;
         continue;
