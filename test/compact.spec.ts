@@ -3,7 +3,9 @@
 
 import assert from 'node:assert/strict';
 import type { FuncBuilder } from '../codegen/ir/builder.js';
+import { isTree } from '../codegen/ir/packed.js';
 import { LAYOUT_MAX_RELOCS } from '../codegen/lower/encode.js';
+import type { FuncRecord } from '../runtime/symbols.js';
 import type { Runtime } from '../runtime/index.js';
 import { LINKINGS, newRuntime, throwsCode } from './helpers.js';
 
@@ -37,6 +39,32 @@ for (const linking of LINKINGS) {
       assert.equal(rt.compactions.length, 1, 'at four times the threshold');
       assert.equal(modulesOf(rt, names), 1);
       assert.deepEqual(names.map((n, i) => rt.fn(`f${i}`)()), names.map((_, i) => i));
+    });
+
+    it('keeps the small bodies of the stages it merges packed together, and rebuilds and inlines from them', async () => {
+      const rt = await newRuntime({ linking, compactAfter: 4 });
+      await rt.loadOptimizer();
+      rt.stage('consts').constant('k', 'i32', 10).commitSync();
+      const n = 6;
+      for (let i = 0; i < n; i++) rt.stage(`s${i}`).func(`f${i}`, 'i32 -> i32', (b) => b.i32.add(b.param(0), b.i32.add(b.constant('k'), b.i32(i)))).commitSync();
+      const irOf = (i: number) => (rt.internals.symbols.get(`f${i}`) as FuncRecord).ir!;
+      assert.ok(isTree(irOf(0)), 'kept as a tree until compacted');
+      await rt.settled();
+      assert.equal(modulesOf(rt, Array.from({ length: n }, (_, i) => `s${i}`)), 1);
+      for (let i = 0; i < n; i++) {
+        const ir = irOf(i);
+        assert.ok(!isTree(ir), `f${i} packed`);
+        assert.equal((ir as { words: unknown }).words, (irOf(0) as { words: unknown }).words, 'one array for all');
+        assert.equal(rt.fn(`f${i}`)(1), 11 + i);
+      }
+      // The optimizing tier inlines a packed body from another stage.
+      rt.stage('hot', { tier: 'optimizing' }).func('h', 'i32 -> i32', (b) => b.call('f2', b.param(0))).commitSync();
+      assert.equal(rt.fn('h')(5), 17);
+      assert.doesNotMatch(rt.toText('hot'), /call/);
+      // Redefining the constant rebuilds every merged stage from its packed body.
+      rt.stage('consts2').constant('k', 'i32', 100, { redefine: true }).commitSync();
+      for (let i = 0; i < n; i++) assert.equal(rt.fn(`f${i}`)(1), 101 + i, `f${i} rebuilt`);
+      assert.equal(rt.fn('h')(5), 107);
     });
 
     it('leaves stages of more than 32 functions in their own modules', async () => {

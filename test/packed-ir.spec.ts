@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { FuncBuilder } from '../codegen/ir/builder.js';
 import type { BlockExpr, Expr, FuncIR, Sig } from '../codegen/ir/nodes.js';
-import { KEEP_TREE_MAX, MAX_BODY_NODES, keepFunc, keptSize, keptTree, newFacts, packFunc, unpackFunc } from '../codegen/ir/packed.js';
+import { KEEP_TREE_MAX, MAX_BODY_NODES, isTree, keepFunc, keptSize, keptTree, newFacts, packFunc, packTogether, unpackFunc } from '../codegen/ir/packed.js';
 import { analyze, type References } from '../codegen/ir/analyze.js';
 import type { FuncRecord } from '../runtime/symbols.js';
 import type { SymbolInfo } from '../codegen/ir/symbols.js';
@@ -204,6 +204,54 @@ describe('packed IR', () => {
     const op = back.body[0] as Extract<Expr, { k: 'op' }>;
     assert.equal((op.args[0] as Extract<Expr, { k: 'const' }>).value, 5n);
     same((outer.body[0] as Extract<Expr, { k: 'op' }>).args[1], op.args[1]);
+  });
+
+  it('packs many bodies together into one array of words and one list, each unpacking to its own tree', () => {
+    const fs = [
+      build(I32, (b) => b.i32.add(b.param(0), b.i32(1))),
+      everyKind(),
+      build({ params: [], results: [] }, () => []),
+      build(I32, (b) => b.call('inc', b.global('g'))),
+      build(I32, (b) => b.i32.add(b.call('incAlias', b.param(0)), b.global('gAlias'))),
+      build(I32, (b) => b.i32.mul(b.param(0), b.i32(-7))),
+    ];
+    const ps = packTogether(fs)!;
+    assert.equal(ps.length, fs.length);
+    for (let i = 0; i < fs.length; i++) {
+      const p = ps[i]!;
+      assert.equal(p.words, ps[0]!.words, 'one array of words');
+      assert.equal(p.refs, ps[0]!.refs, 'one list of references');
+      assert.equal(p.size, count(fs[i]!.body), `body ${i}: size`);
+      assert.equal(keptSize(p), packFunc(fs[i]!).size);
+      assert.ok(!isTree(p));
+      const back = keptTree(p);
+      assert.equal(back.sig, fs[i]!.sig);
+      assert.equal(back.locals, fs[i]!.locals);
+      assert.equal(back.localNames, fs[i]!.localNames);
+      same(fs[i]!.body, back.body, `body ${i}`);
+    }
+    // Each body starts where the one before it ended.
+    assert.equal(ps[0]!.start, 0);
+    for (let i = 1; i < ps.length; i++) assert.ok(ps[i]!.start >= ps[i - 1]!.start, `body ${i} starts at ${ps[i]!.start}`);
+    assert.equal(ps[3]!.start, ps[2]!.start, 'an empty body takes no words');
+  });
+
+  it('packs nothing together from inside another pack, and the outer pack is unharmed', () => {
+    let inner: ReturnType<typeof packTogether> | null = null;
+    const sneaky = {
+      k: 'const',
+      type: 'i64',
+      get value() {
+        inner ??= packTogether([build(I32, (b) => b.param(0))]);
+        return 5n;
+      },
+    } as unknown as Expr;
+    const outer = build({ params: ['i32'], results: ['i64'] }, (b) => b.i64.add(sneaky, b.i64.extend_i32_s(b.param(0))));
+    const [p] = packTogether([outer])!;
+    assert.equal(inner, undefined);
+    same(outer.body, unpackFunc(p!).body);
+    // And the scratch is free again afterwards.
+    assert.equal(packTogether([outer])!.length, 1);
   });
 
   it('packs a node used twice as two (the tree the encoder walks)', () => {

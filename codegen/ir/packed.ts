@@ -27,7 +27,9 @@ export interface PackedFunc {
   readonly size: number;
   /** Top-level expressions of the body. */
   readonly count: number;
+  /** Its words from `start` on; bodies packed together (`packTogether`) share one array. */
   readonly words: Int32Array;
+  readonly start: number;
   /** Names, symbols, signatures, labels and non-i32 constants, by index from `words`. */
   readonly refs: readonly unknown[];
 }
@@ -385,13 +387,55 @@ function packWith(f: FuncIR, into: BodyFacts | undefined): PackedFunc {
   refs.length = 0;
   try {
     list(f.body);
-    return { name: f.name, sig: f.sig, locals: f.locals, localNames: f.localNames, size, count: f.body.length, words: words.slice(0, n), refs: refs.slice() };
+    return { name: f.name, sig: f.sig, locals: f.locals, localNames: f.localNames, size, count: f.body.length, words: words.slice(0, n), start: 0, refs: refs.slice() };
   } finally {
-    packing = false;
-    facts = undefined;
-    refs.length = 0;
-    // A huge body's scratch is not kept for the next one.
-    if (words.length > SCRATCH_KEEP) words = new Int32Array(1024);
+    packDone();
+  }
+}
+
+function packDone(): void {
+  packing = false;
+  facts = undefined;
+  refs.length = 0;
+  // A huge body's scratch is not kept for the next one.
+  if (words.length > SCRATCH_KEEP) words = new Int32Array(1024);
+}
+
+/**
+ * Pack many bodies into one array of words and one list of references, shared by the results. A
+ * small body kept as a tree is seven objects or so (~300 bytes); packed alone it would be no
+ * smaller (an array of words and a list of its own), but packed with a thousand others it is one
+ * object of ~100 bytes and its share of two arrays. Compaction does this to the bodies of the
+ * stages it merges, whose lifetimes it ties together already (their module is one). Undefined
+ * when called from inside another pack.
+ */
+export function packTogether(fs: readonly FuncIR[]): PackedFunc[] | undefined {
+  // Asked for while a body is being packed (a node's getter that compacts): not this time.
+  if (packing) return undefined;
+  packing = true;
+  facts = undefined;
+  n = 0;
+  refs.length = 0;
+  try {
+    const starts = new Array<number>(fs.length);
+    const sizes = new Array<number>(fs.length);
+    for (let i = 0; i < fs.length; i++) {
+      starts[i] = n;
+      size = 0;
+      coded = 0;
+      list(fs[i]!.body);
+      sizes[i] = size;
+    }
+    const shared = words.slice(0, n);
+    const sharedRefs = refs.slice();
+    const out = new Array<PackedFunc>(fs.length);
+    for (let i = 0; i < fs.length; i++) {
+      const f = fs[i]!;
+      out[i] = { name: f.name, sig: f.sig, locals: f.locals, localNames: f.localNames, size: sizes[i]!, count: f.body.length, words: shared, start: starts[i]!, refs: sharedRefs };
+    }
+    return out;
+  } finally {
+    packDone();
   }
 }
 
@@ -538,7 +582,7 @@ export function unpackFunc(p: PackedFunc): FuncIR {
   const saved = [w, r, at] as const;
   w = p.words;
   r = p.refs;
-  at = 0;
+  at = p.start;
   try {
     return new FuncNode(p.name, p.sig, p.locals, p.localNames, readList(p.count));
   } finally {
@@ -561,6 +605,11 @@ export type KeptFunc = FuncIR | PackedFunc;
  */
 export function keepFunc(f: FuncIR, into?: () => BodyFacts): KeptFunc {
   return treeSize(f.body, KEEP_TREE_MAX) <= KEEP_TREE_MAX ? f : packFunc(f, into?.());
+}
+
+/** Whether a kept body is still the tree it was built as. */
+export function isTree(k: KeptFunc): k is FuncIR {
+  return !('words' in k);
 }
 
 /** The tree of a kept body (a fresh one for a packed body). */
