@@ -126,8 +126,29 @@ export function namesOf(xs: ReadonlyArray<{ readonly name: string }>): string[] 
   return out;
 }
 
+/**
+ * A commit's statistics, as a class rather than a literal: its objects' shape is theirs alone. A
+ * plain object with the same fields in the same order shares their hidden class, and one holding a
+ * double where a commit's holds a small integer changes that field's representation under every
+ * commit (rt.stats made such objects: each commit after one measured ~5 µs slower on Node 20).
+ */
+class CommitStats implements StageStats {
+  bytes = 0;
+  functions = 0;
+  tier: Tier;
+  build = 0;
+  optimize = 0;
+  compile = 0;
+  instantiate = 0;
+  wire = 0;
+  total = 0;
+  constructor(tier: Tier) {
+    this.tier = tier;
+  }
+}
+
 export function emptyStats(tier: Tier): StageStats {
-  return { bytes: 0, functions: 0, tier, build: 0, optimize: 0, compile: 0, instantiate: 0, wire: 0, total: 0 };
+  return new CommitStats(tier);
 }
 
 /** Most plans rebuild no other stage: they share this empty map until `recompile` gives them one. */

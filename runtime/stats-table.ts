@@ -5,21 +5,26 @@
 import type { Tier } from './options.js';
 import type { StageStats } from './stage.js';
 
-/** Columns of a row, in this order; `total` is their sum, not stored. */
+/** Time columns of a row, in this order; `total` is their sum, not stored. */
+const BUILD = 0;
+const OPTIMIZE = 1;
+const COMPILE = 2;
+const INSTANTIATE = 3;
+const WIRE = 4;
+const TIMES = 5;
+/** Integer columns: bytes, functions, tier. */
 const BYTES = 0;
 const FUNCTIONS = 1;
-const BUILD = 2;
-const OPTIMIZE = 3;
-const COMPILE = 4;
-const INSTANTIATE = 5;
-const WIRE = 6;
-const WIDTH = 7;
+const TIER = 2;
+const INTS = 3;
 
 const TIERS: readonly Tier[] = ['baseline', 'optimizing'];
 
 export class StatsTable {
-  private cols = new Float64Array(64 * WIDTH);
-  private tiers = new Uint8Array(64);
+  // Counts apart from times, as integers: `bytes` reads back as the integer it was.
+  private times = new Float64Array(64 * TIMES);
+  private ints = new Int32Array(64 * INTS);
+  private capacity = 64;
   private top = 0;
   /** Rows of removed stages, reused first. */
   private readonly free: number[] = [];
@@ -27,33 +32,37 @@ export class StatsTable {
   /** Store a stage's statistics; the row is its handle until `release`. */
   add(s: StageStats): number {
     const row = this.free.length > 0 ? this.free.pop()! : this.top++;
-    if (row >= this.tiers.length) this.grow();
-    const c = this.cols;
-    const at = row * WIDTH;
-    c[at + BYTES] = s.bytes;
-    c[at + FUNCTIONS] = s.functions;
-    c[at + BUILD] = s.build;
-    c[at + OPTIMIZE] = s.optimize;
-    c[at + COMPILE] = s.compile;
-    c[at + INSTANTIATE] = s.instantiate;
-    c[at + WIRE] = s.wire;
-    this.tiers[row] = s.tier === 'optimizing' ? 1 : 0;
+    if (row >= this.capacity) this.grow();
+    const t = this.times;
+    const at = row * TIMES;
+    t[at + BUILD] = s.build;
+    t[at + OPTIMIZE] = s.optimize;
+    t[at + COMPILE] = s.compile;
+    t[at + INSTANTIATE] = s.instantiate;
+    t[at + WIRE] = s.wire;
+    const n = this.ints;
+    const ai = row * INTS;
+    n[ai + BYTES] = s.bytes;
+    n[ai + FUNCTIONS] = s.functions;
+    n[ai + TIER] = s.tier === 'optimizing' ? 1 : 0;
     return row;
   }
 
   /** A row as a fresh, mutable object (the one `add` was given, field for field). */
   get(row: number): StageStats {
-    const c = this.cols;
-    const at = row * WIDTH;
-    const build = c[at + BUILD]!;
-    const optimize = c[at + OPTIMIZE]!;
-    const compile = c[at + COMPILE]!;
-    const instantiate = c[at + INSTANTIATE]!;
-    const wire = c[at + WIRE]!;
+    const t = this.times;
+    const at = row * TIMES;
+    const build = t[at + BUILD]!;
+    const optimize = t[at + OPTIMIZE]!;
+    const compile = t[at + COMPILE]!;
+    const instantiate = t[at + INSTANTIATE]!;
+    const wire = t[at + WIRE]!;
+    const n = this.ints;
+    const ai = row * INTS;
     return {
-      bytes: c[at + BYTES]!,
-      functions: c[at + FUNCTIONS]!,
-      tier: TIERS[this.tiers[row]!]!,
+      bytes: n[ai + BYTES]!,
+      functions: n[ai + FUNCTIONS]!,
+      tier: TIERS[n[ai + TIER]!]!,
       build,
       optimize,
       compile,
@@ -75,11 +84,12 @@ export class StatsTable {
   }
 
   private grow(): void {
-    const cols = new Float64Array(this.cols.length * 2);
-    cols.set(this.cols);
-    this.cols = cols;
-    const tiers = new Uint8Array(this.tiers.length * 2);
-    tiers.set(this.tiers);
-    this.tiers = tiers;
+    this.capacity *= 2;
+    const times = new Float64Array(this.capacity * TIMES);
+    times.set(this.times);
+    this.times = times;
+    const ints = new Int32Array(this.capacity * INTS);
+    ints.set(this.ints);
+    this.ints = ints;
   }
 }
