@@ -41,8 +41,8 @@ export const stageCountScaling: Case = {
       const growth = (s.y[s.y.length - 1] ?? NaN) / (s.y[0] ?? NaN);
       out.push({ what: `${s.strategy}: last block ÷ first block ≤ 1.2 (${s.x[s.x.length - 1] ?? 0} stages)`, value: `${growth.toFixed(2)}×`, met: growth <= 1.2 });
       // One block's median depends on whether a major collection's marking overlaps it: near
-      // 100,000 live stages (~170–200 MB of heap) V8 marks for ~85 ms in steps on the main thread, about
-      // one block, every ~5,000 stages (Node 24, --trace-gc), and such a block runs ~4× slower. The
+      // 100,000 live stages (~120 MB of heap) V8 marks in steps on the main thread, 48–59 ms of
+      // them every ~5,000 stages (Node 24, --trace-gc), and such a block runs 2.5–4× slower. The
       // median of the last ten blocks says whether latency grew; the line above, whether the last
       // block fell on a marking.
       const tail = quantile(s.y.slice(-10).sort((a, b) => a - b), 0.5) / (s.y[0] ?? NaN);
