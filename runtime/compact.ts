@@ -8,7 +8,7 @@ import type { FuncIR } from '../codegen/ir/nodes.js';
 import { mergeModules, type MergePart } from '../codegen/lower/merge.js';
 import { NO_IMPORTS } from '../codegen/lower/encode.js';
 import { abandon, checkValid, newPlan, now, recompile, type PendingUnit, type Plan } from './commit.js';
-import { publish, realizeAsync, realizeSync } from './realize.js';
+import { compileOnly, instantiateNow, publish, realizeSync } from './realize.js';
 import type { Core } from './core.js';
 import type { FuncRecord } from './symbols.js';
 import { fail } from './errors.js';
@@ -32,18 +32,26 @@ export function planCompaction(core: Core, names: readonly string[]): Plan {
   const plan = newPlan(core, `compaction of ${names.length} stages`, 'code', 'baseline');
   try {
     const units = names.map((s) => core.stages.get(s)!.code!);
-    const parts: MergePart[] = units.map((u, i) => ({
-      bytes: u.bytes,
-      layout: u.layout!,
-      imports: u.imports ?? NO_IMPORTS,
-      names: u.funcs,
-      keep: u.funcs.map((n) => {
+    // Under shared-table linking the merged module writes the slots of the functions it keeps
+    // itself (merge.ts, MergeContext.install), so no JavaScript function object is made for those
+    // that nothing in JavaScript asks for. Every slot is below the table's length already.
+    const install = core.linking === 'shared-table';
+    const parts: MergePart[] = units.map((u, i) => {
+      const owned = u.funcs.map((n) => {
         const r = core.symbols.get(n);
-        return r?.kind === 'func' && r.stage === names[i];
-      }),
-    }));
+        return r?.kind === 'func' && r.stage === names[i] ? r.slot : undefined;
+      });
+      return {
+        bytes: u.bytes,
+        layout: u.layout!,
+        imports: u.imports ?? NO_IMPORTS,
+        names: u.funcs,
+        keep: owned.map((s) => s !== undefined),
+        ...(install ? { slots: owned } : {}),
+      };
+    });
     const name = `${names[0]}…${names[names.length - 1]}`;
-    const merged = mergeModules(name, { calls: core.linking, memory: core.memoryShape }, parts);
+    const merged = mergeModules(name, { calls: core.linking, memory: core.memoryShape, install }, parts);
     if (core.opts.validate) checkValid(core, merged.bytes, name);
     const shared = { live: parts.length };
     let first: PendingUnit | undefined;
@@ -57,11 +65,14 @@ export function planCompaction(core: Core, names: readonly string[]): Plan {
       const funcs = kept === keep.length ? (u.funcs as string[]) : new Array<string>(kept);
       // Kept functions are numbered consecutively (merge.ts): the part's exports start at its first.
       let exportAt = -1;
+      // Installed functions: their slots, by position in `funcs` (see installUnits).
+      const installed = install ? new Array<number | undefined>(kept) : undefined;
       for (let f = 0, k = 0; f < keep.length; f++) {
         if (!keep[f]) continue;
         if (exportAt < 0) exportAt = m.index[f]!;
         if (m.index[f] !== exportAt + k) throw fail('Internal', `the compacted functions of stage '${names[i]}' are not numbered consecutively`);
         if (funcs !== u.funcs) funcs[k] = u.funcs[f]!;
+        if (installed) installed[k] = parts[i]!.slots![f];
         k++;
       }
       // The part keeps the unit's backedges and direct calls: its bodies are the same code.
@@ -79,6 +90,7 @@ export function planCompaction(core: Core, names: readonly string[]): Plan {
         deps: u.deps as Set<string>,
         directCalls: u.directCalls as Set<string>,
         shared,
+        installed,
       };
       if (first) pu.primary = first;
       else first = pu;
@@ -99,8 +111,11 @@ export function compactNow(core: Core, names: readonly string[] = core.singles.k
   const plan = planCompaction(core, live);
   let keep: () => void;
   try {
-    realizeSync(core, plan);
+    // Packing first: once instantiated, the module may have written the slots (shared-table
+    // linking), and nothing after that may fail. (Its segments are in bounds by construction, and
+    // an instantiation that fails does so before it applies them.)
     keep = packBodies(core, live);
+    realizeSync(core, plan);
   } catch (e) {
     abandon(plan);
     throw e;
@@ -117,7 +132,7 @@ export async function compactLater(core: Core, names: readonly string[]): Promis
   const t = now();
   const plan = planCompaction(core, live);
   try {
-    await realizeAsync(core, plan);
+    await compileOnly(plan);
   } catch (e) {
     abandon(plan);
     throw e;
@@ -126,10 +141,12 @@ export async function compactLater(core: Core, names: readonly string[]): Promis
     abandon(plan);
     return undefined;
   }
-  plan.clock = now();
+  // Instantiated only now, with nothing between it and publishing: the module may write the
+  // slots of the functions it holds (shared-table linking), which must still be theirs.
   let keep: () => void;
   try {
     keep = packBodies(core, live);
+    instantiateNow(core, plan);
   } catch (e) {
     abandon(plan);
     throw e;
@@ -143,7 +160,7 @@ export async function compactLater(core: Core, names: readonly string[]): Promis
  * The bodies the merged stages still keep as trees (small ones: KEEP_TREE_MAX), packed together
  * (packTogether): ~200 bytes and six objects less per one-line function, which every major
  * collection would mark for as long as the stage lives. Packing can fail only on a bug, so it runs
- * before the compaction is published; the returned step swaps the bodies in after it.
+ * before the compaction is instantiated; the returned step swaps the bodies in after publishing.
  */
 function packBodies(core: Core, stages: readonly string[]): () => void {
   const recs: FuncRecord[] = [];

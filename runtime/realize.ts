@@ -130,30 +130,55 @@ export function realizeSync(core: Core, plan: Plan): void {
       throw linkOrCompileFailure(u, e);
     }
     plan.stats.compile += lap(plan);
-    try {
-      u.instance = new WebAssembly.Instance(u.module, importsOf(core, u));
-    } catch (e) {
-      throw instantiateFailure(u, e);
-    }
-    tablesOf(u);
-    plan.stats.instantiate += lap(plan);
+    instantiateUnit(core, plan, u);
   }
+  shareRealized(plan);
+}
+
+/** Instantiate one compiled unit now and find its own tables. */
+function instantiateUnit(core: Core, plan: Plan, u: PendingUnit): void {
+  try {
+    u.instance = new WebAssembly.Instance(u.module!, importsOf(core, u));
+  } catch (e) {
+    throw instantiateFailure(u, e);
+  }
+  tablesOf(u);
+  plan.stats.instantiate += lap(plan);
+}
+
+async function compileUnitAsync(plan: Plan, u: PendingUnit): Promise<void> {
+  // Time spent waiting for the event loop between steps is not the commit's.
+  lap(plan);
+  try {
+    u.module = await WebAssembly.compile(u.bytes as BufferSource);
+  } catch (e) {
+    throw linkOrCompileFailure(u, e);
+  }
+  plan.stats.compile += lap(plan);
+}
+
+/**
+ * Compile every unit in the background and instantiate none: for a plan that must not touch the
+ * runtime before it knows it is still current (a compaction whose module writes live slots when
+ * instantiated); `instantiateNow` finishes it.
+ */
+export async function compileOnly(plan: Plan): Promise<void> {
+  for (const u of unitsOf(plan)) if (!u.primary) await compileUnitAsync(plan, u);
+}
+
+/** Instantiate the units `compileOnly` compiled. */
+export function instantiateNow(core: Core, plan: Plan): void {
+  lap(plan);
+  for (const u of unitsOf(plan)) if (!u.primary) instantiateUnit(core, plan, u);
   shareRealized(plan);
 }
 
 export async function realizeAsync(core: Core, plan: Plan): Promise<void> {
   for (const u of unitsOf(plan)) {
     if (u.primary) continue;
-    // Time spent waiting for the event loop between steps is not the commit's.
-    lap(plan);
+    await compileUnitAsync(plan, u);
     try {
-      u.module = await WebAssembly.compile(u.bytes as BufferSource);
-    } catch (e) {
-      throw linkOrCompileFailure(u, e);
-    }
-    plan.stats.compile += lap(plan);
-    try {
-      u.instance = await WebAssembly.instantiate(u.module, importsOf(core, u));
+      u.instance = await WebAssembly.instantiate(u.module!, importsOf(core, u));
     } catch (e) {
       throw instantiateFailure(u, e);
     }

@@ -67,6 +67,53 @@ for (const linking of LINKINGS) {
       assert.equal(rt.fn('h')(5), 107);
     });
 
+    if (linking === 'shared-table') {
+      it('writes the slots with an element segment, exporting no function', async () => {
+        const rt = await newRuntime({ linking, compactAfter: 0 });
+        for (let i = 0; i < 6; i++) rt.stage(`s${i}`).func(`f${i}`, 'i32 -> i32', (b) => b.i32.add(b.param(0), b.i32(i))).commitSync();
+        const early = rt.fn('f1');
+        rt.compact();
+        const unit = rt.internals.stages.get('s0')!.code!;
+        assert.ok(unit.shared, 'compacted');
+        assert.deepEqual(Object.keys(unit.instance.exports), [], 'no function exported');
+        for (let i = 0; i < 6; i++) {
+          assert.equal(rt.fn(`f${i}`)(10), 10 + i);
+          const slot = (rt.lookup(`f${i}`) as { slot: number }).slot;
+          assert.equal((rt.table.get(slot) as (x: number) => number)(10), 10 + i, `slot of f${i}`);
+        }
+        assert.equal(early(1), 2, 'a handle made before compaction follows it');
+        assert.deepEqual(rt.internals.slots.mismatches(), []);
+      });
+
+      it('does not write a slot that a commit redefined while the compaction compiled', async () => {
+        const rt = await newRuntime({ linking, compactAfter: 4 });
+        const real = WebAssembly.compile;
+        let started = 0;
+        // Hold every background compile for a moment, so the commit below lands while it waits.
+        WebAssembly.compile = (bytes) => {
+          started++;
+          return new Promise((resolve, reject) => setTimeout(() => real(bytes).then(resolve, reject), 20));
+        };
+        try {
+          for (let i = 0; i < 4; i++) rt.stage(`s${i}`).func(`f${i}`, '-> i32', (b) => b.i32(i)).commitSync();
+          await new Promise((r) => setTimeout(r, 5));
+          assert.equal(started, 1, 'the compaction is compiling');
+          // A stage too big to be compacted itself, so no later compaction rewrites the slot.
+          const again = rt.stage('again').func('f2', '-> i32', (b) => b.i32(200), { redefine: true });
+          for (let i = 0; i < 32; i++) again.func(`pad${i}`, '-> i32', (b) => b.i32(i));
+          again.commitSync();
+          await rt.settled();
+        } finally {
+          WebAssembly.compile = real;
+        }
+        assert.equal(rt.fn('f2')(), 200);
+        const slot = (rt.lookup('f2') as { slot: number }).slot;
+        assert.equal((rt.table.get(slot) as () => number)(), 200, 'the slot keeps the redefinition');
+        assert.deepEqual([0, 1, 3].map((i) => rt.fn(`f${i}`)()), [0, 1, 3]);
+        assert.deepEqual(rt.internals.slots.mismatches(), []);
+      });
+    }
+
     it('leaves stages of more than 32 functions in their own modules', async () => {
       const rt = await newRuntime({ linking, compactAfter: 0 });
       const sizes = { small: 1, edge: 32, big: 33 };

@@ -13,7 +13,7 @@ import { ByteWriter, writeConst } from '../wasm/writer.js';
 import { IntIndex } from './int-index.js';
 import { HANDOVER, keepPrefix, prefixOf } from './prefixes.js';
 import { dispatcherSig } from './thunks.js';
-import { type MemoryShape, FUNCS_EXPORT, LINK_EXPORT, WASM_HEADER, section, vecSection, writeElementRun, writeFuncType, writeFuncrefTable, writeNameSection, writeStageImports, writeTableExport } from '../wasm/sections.js';
+import { type MemoryShape, FUNCS_EXPORT, LINK_EXPORT, WASM_HEADER, section, vecSection, writeElementRun, writeFuncType, writeFuncrefTable, writeInstallSection, writeNameSection, writeStageImports, writeTableExport } from '../wasm/sections.js';
 
 /** How calls to functions of other stages are linked. */
 export type CallLinking = 'shared-table' | 'link-table';
@@ -304,7 +304,7 @@ class ModuleEncoder {
       if (table) vecSection(w, 9, 1, (s) => writeElementRun(s, this.funcTableIdx, 0, 0, funcs.length));
       if (reusable) keepPrefix(this.types[0]!, funcs.length, handover, this.imports.table, memory, w.buf.slice(0, w.len));
     }
-    if (install) this.elements(w, install);
+    if (install) writeInstallSection(w, this.sharedTableIdx, install);
     const codeAt = w.len;
     w.range(this.code.buf, 0, this.code.len);
     this.names(w);
@@ -368,21 +368,6 @@ class ModuleEncoder {
   }
 
   /** Active element segments, one per run of functions bound for consecutive slots. */
-  private elements(w: ByteWriter, install: ReadonlyArray<number | undefined>): void {
-    // A run continues while both the function index and the slot go up by one.
-    const runStarts = (i: number) => install[i] !== undefined && (i === 0 || install[i - 1] === undefined || install[i - 1]! + 1 !== install[i]);
-    let runs = 0;
-    for (let i = 0; i < install.length; i++) if (runStarts(i)) runs++;
-    vecSection(w, 9, runs, (s) => {
-      for (let i = 0; i < install.length; i++) {
-        if (!runStarts(i)) continue;
-        let end = i + 1;
-        while (end < install.length && !runStarts(end) && install[end] !== undefined) end++;
-        writeElementRun(s, this.sharedTableIdx, install[i]!, i, end);
-      }
-    });
-  }
-
   private names(w: ByteWriter): void {
     const { funcs, name } = this.plan;
     let locals: Array<readonly [number, ReadonlyArray<string | undefined>]> | undefined;

@@ -5,7 +5,7 @@
 import { fail } from '../../runtime/errors.js';
 import type { Sig } from '../ir/nodes.js';
 import { sigKey } from '../ir/nodes.js';
-import { type MemoryShape, LINK_EXPORT, WASM_HEADER, section, vecSection, writeFuncType, writeFuncrefTable, writeNameSection, writeStageImports, writeTableExport } from '../wasm/sections.js';
+import { type MemoryShape, LINK_EXPORT, WASM_HEADER, section, vecSection, writeFuncType, writeFuncrefTable, writeInstallSection, writeNameSection, writeStageImports, writeTableExport } from '../wasm/sections.js';
 import { ByteWriter } from '../wasm/writer.js';
 import { LINK_TABLE, RELOC, type BodyLayout, type CallLinking, type ModuleImports } from './encode.js';
 
@@ -18,6 +18,11 @@ export interface MergePart {
   readonly names: readonly string[];
   /** Which functions to keep (those still owned); a kept body's direct callees are kept too. */
   readonly keep: readonly boolean[];
+  /**
+   * The slot of the shared table each function is written into at instantiation (undefined: not
+   * written; see MergeContext.install).
+   */
+  readonly slots?: ReadonlyArray<number | undefined>;
 }
 
 export interface MergedPart {
@@ -38,6 +43,12 @@ export interface MergedModule {
 export interface MergeContext {
   readonly calls: CallLinking;
   readonly memory: MemoryShape;
+  /**
+   * Install the parts' functions into the shared table (at `MergePart.slots`) with an element
+   * segment instead of exporting them: shared-table linking only. Exports would make the engine
+   * a JavaScript function object for every function at instantiation, most never asked for.
+   */
+  readonly install?: boolean;
 }
 
 const EXN_SIG: Sig = { params: ['i32'], results: [] };
@@ -95,6 +106,8 @@ export function mergeModules(name: string, ctx: MergeContext, parts: readonly Me
     exn ||= p.imports.exn;
     return { index: index[pi]!, slotRefs: listOf(slots), cellRefs: listOf(cells) };
   });
+  if (ctx.install && ctx.calls !== 'shared-table') throw fail('Internal', 'merging: installing by element segment needs shared-table linking');
+  if (ctx.install) sharedTable = true;
   // The imported shared table first, then the module's own link table.
   const sharedTableIdx = sharedTable ? 0 : -1;
   const linkTableIdx = ctx.calls === 'link-table' && link.length ? (sharedTable ? 1 : 0) : -1;
@@ -157,10 +170,16 @@ export function mergeModules(name: string, ctx: MergeContext, parts: readonly Me
   });
   vecSection(w, 3, funcTypes.length, (s) => funcTypes.forEach((t) => s.u32(t)));
   if (linkTableIdx >= 0) vecSection(w, 4, 1, (s) => writeFuncrefTable(s, link.length));
-  vecSection(w, 7, count + (linkTableIdx >= 0 ? 1 : 0), (s) => {
-    for (let i = 0; i < count; i++) s.name(String(i)).u8(0x00).u32(i);
+  const exported = ctx.install ? 0 : count;
+  vecSection(w, 7, exported + (linkTableIdx >= 0 ? 1 : 0), (s) => {
+    for (let i = 0; i < exported; i++) s.name(String(i)).u8(0x00).u32(i);
     if (linkTableIdx >= 0) writeTableExport(s, LINK_EXPORT, linkTableIdx);
   });
+  if (ctx.install) {
+    const install: Array<number | undefined> = new Array(count).fill(undefined);
+    parts.forEach((p, pi) => forKept(p, kept[pi]!, (f) => void (install[index[pi]![f]!] = p.slots?.[f])));
+    writeInstallSection(w, sharedTableIdx, install);
+  }
   section(w, 10, (s) => s.bytes(code.buf.subarray(0, code.len)));
   // Kept functions were numbered in this same order, so the names come out by index.
   const funcNames: Array<{ name: string }> = [];

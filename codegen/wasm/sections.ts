@@ -71,6 +71,24 @@ export function writeElementRun(w: ByteWriter, table: number, at: number, from: 
   for (let f = from; f < to; f++) w.u32(f);
 }
 
+/**
+ * The element section that writes function i into slot `install[i]` of `table` at instantiation
+ * (undefined: not written), one segment per run where both go up by one.
+ */
+export function writeInstallSection(w: ByteWriter, table: number, install: ReadonlyArray<number | undefined>): void {
+  const runStarts = (i: number) => install[i] !== undefined && (i === 0 || install[i - 1] === undefined || install[i - 1]! + 1 !== install[i]);
+  let runs = 0;
+  for (let i = 0; i < install.length; i++) if (runStarts(i)) runs++;
+  vecSection(w, 9, runs, (s) => {
+    for (let i = 0; i < install.length; i++) {
+      if (!runStarts(i)) continue;
+      let end = i + 1;
+      while (end < install.length && !runStarts(end) && install[end] !== undefined) end++;
+      writeElementRun(s, table, install[i]!, i, end);
+    }
+  });
+}
+
 /** `(import "accrete" "memory" ...)`: the runtime memory, shared (with its maximum) or not. */
 /**
  * The shared memory as modules import it. `minimum` (pages, default 0) is at most the memory's
