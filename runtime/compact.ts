@@ -51,7 +51,10 @@ export function planCompaction(core: Core, names: readonly string[]): Plan {
       };
     });
     const name = `${names[0]}…${names[names.length - 1]}`;
-    const merged = mergeModules(name, { calls: core.linking, memory: core.memoryShape, install }, parts);
+    // Under link-table linking it hands them over in one table (MergeContext.exportTable) for the
+    // same reason: a function object is made when a slot's function is first needed.
+    const exportTable = core.linking === 'link-table';
+    const merged = mergeModules(name, { calls: core.linking, memory: core.memoryShape, install, exportTable }, parts);
     if (core.opts.validate) checkValid(core, merged.bytes, name);
     const shared = { live: parts.length };
     let first: PendingUnit | undefined;
@@ -91,6 +94,7 @@ export function planCompaction(core: Core, names: readonly string[]): Plan {
         directCalls: u.directCalls as Set<string>,
         shared,
         installed,
+        exportsTable: exportTable,
       };
       if (first) pu.primary = first;
       else first = pu;

@@ -238,6 +238,9 @@ export function installUnits(core: Core, units: readonly PendingUnit[]): void {
     const funcs = u.funcs;
     // Functions handed over in a table of the module's own are fetched from it when first needed.
     const source = u.funcTable ? new FunctionSource(u.funcTable) : undefined;
+    // Where the unit's functions start among the module's (a compacted part's are a run of them).
+    const at = lu.exportAt;
+    const base = typeof at === 'number' ? at : 0;
     for (let i = 0; i < funcs.length; i++) {
       const n = funcs[i]!;
       const rec = u.records?.[i] ?? core.symbols.get(n);
@@ -245,11 +248,10 @@ export function installUnits(core: Core, units: readonly PendingUnit[]): void {
       // function another stage has redefined since: its slot is that stage's now.
       if (rec?.kind !== 'func' || rec.stage !== u.stage) continue;
       if (u.installed?.[i] !== undefined) core.slots.installed(rec.slot);
-      else if (!source || !core.slots.deferred(rec.slot, source, i)) {
+      else if (!source || !core.slots.deferred(rec.slot, source, base + i)) {
         // Exports "0", "1"... are array-index keys: a number looks them up without making a string.
         exp ??= lu.instance.exports;
-        const at = lu.exportAt;
-        const fn = (source ? source.table.get(i) : typeof at === 'number' ? (exp as unknown as Function[])[at + i] : exp[at[i]!]) as Function;
+        const fn = (source ? source.table.get(base + i) : typeof at === 'number' ? (exp as unknown as Function[])[at + i] : exp[at[i]!]) as Function;
         core.slots.write(rec.slot, fn);
         if (rec.cell) rec.cell.current = fn;
         continue;

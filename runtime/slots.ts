@@ -114,11 +114,12 @@ export class SlotTable {
   }
 
   /**
-   * A fresh slot's function is entry `index` of `source`'s table, fetched when first needed (see
-   * `unsynced`); false if it must be written now (the slot is not fresh, or the table is synced).
+   * A slot's function is entry `index` of `source`'s table, fetched when first needed (see
+   * `unsynced`); false if it must be written now: the table is synced, or a link table holds a
+   * copy of the slot (a slot's copies hold function objects, and a fresh slot has none).
    */
   deferred(slot: number, source: FunctionSource, index: number): boolean {
-    if (!this.unsynced || !this.fresh[slot]) return false;
+    if (!this.unsynced || (!this.fresh[slot] && this.links.has(slot))) return false;
     this.fns[slot] = source;
     this.from[slot] = index;
     this.fresh[slot] = 0;

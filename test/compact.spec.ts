@@ -6,6 +6,8 @@ import type { FuncBuilder } from '../codegen/ir/builder.js';
 import { isTree } from '../codegen/ir/packed.js';
 import { LAYOUT_MAX_RELOCS } from '../codegen/lower/encode.js';
 import type { FuncRecord } from '../runtime/symbols.js';
+import { FunctionSource } from '../runtime/slots.js';
+import { FUNCS_EXPORT } from '../codegen/wasm/sections.js';
 import type { Runtime } from '../runtime/index.js';
 import { LINKINGS, newRuntime, throwsCode } from './helpers.js';
 
@@ -110,6 +112,30 @@ for (const linking of LINKINGS) {
         const slot = (rt.lookup('f2') as { slot: number }).slot;
         assert.equal((rt.table.get(slot) as () => number)(), 200, 'the slot keeps the redefinition');
         assert.deepEqual([0, 1, 3].map((i) => rt.fn(`f${i}`)()), [0, 1, 3]);
+        assert.deepEqual(rt.internals.slots.mismatches(), []);
+      });
+    }
+
+    if (linking === 'link-table') {
+      it('hands the functions over in one table, exporting none, and takes one out only when needed', async () => {
+        const rt = await newRuntime({ linking, compactAfter: 0 });
+        for (let i = 0; i < 6; i++) rt.stage(`s${i}`).func(`f${i}`, 'i32 -> i32', (b) => b.i32.add(b.param(0), b.i32(i))).commitSync();
+        // A later stage's link table holds a copy of f4's slot.
+        rt.stage('user').func('callsF4', 'i32 -> i32', (b) => b.call('f4', b.param(0))).commitSync();
+        rt.compact(['s0', 's1', 's2', 's3', 's4', 's5']);
+        const unit = rt.internals.stages.get('s0')!.code!;
+        assert.ok(unit.shared, 'compacted');
+        assert.deepEqual(Object.keys(unit.instance.exports).sort(), [FUNCS_EXPORT], 'no function exported');
+        const mirror = (rt.internals.slots as unknown as { fns: unknown[] }).fns;
+        const slotOf = (n: string) => (rt.lookup(n) as { slot: number }).slot;
+        assert.ok(mirror[slotOf('f3')] instanceof FunctionSource, 'f3: taken out when first needed');
+        assert.equal(typeof mirror[slotOf('f4')], 'function', 'f4: a link table holds it, so it is written');
+        assert.equal(rt.fn('f3')(10), 13);
+        assert.equal(typeof mirror[slotOf('f3')], 'function', 'f3 taken out for its handle');
+        assert.equal(rt.fn('callsF4')(10), 14);
+        rt.stage('again').func('f4', 'i32 -> i32', (b) => b.i32.mul(b.param(0), b.i32(100)), { redefine: true }).commitSync();
+        assert.equal(rt.fn('callsF4')(10), 1000, 'the link table follows the redefinition');
+        for (const i of [0, 1, 2, 5]) assert.equal(rt.fn(`f${i}`)(10), 10 + i);
         assert.deepEqual(rt.internals.slots.mismatches(), []);
       });
     }

@@ -5,7 +5,7 @@
 import { fail } from '../../runtime/errors.js';
 import type { Sig } from '../ir/nodes.js';
 import { sigKey } from '../ir/nodes.js';
-import { type MemoryShape, LINK_EXPORT, WASM_HEADER, section, vecSection, writeFuncType, writeFuncrefTable, writeInstallSection, writeNameSection, writeStageImports, writeTableExport } from '../wasm/sections.js';
+import { type MemoryShape, FUNCS_EXPORT, LINK_EXPORT, WASM_HEADER, section, vecSection, writeElementRun, writeFuncType, writeFuncrefTable, writeInstallSection, writeNameSection, writeStageImports, writeTableExport } from '../wasm/sections.js';
 import { ByteWriter } from '../wasm/writer.js';
 import { LINK_TABLE, RELOC, type BodyLayout, type CallLinking, type ModuleImports } from './encode.js';
 
@@ -49,6 +49,12 @@ export interface MergeContext {
    * a JavaScript function object for every function at instantiation, most never asked for.
    */
   readonly install?: boolean;
+  /**
+   * Hand the functions over in one table of the module's own, exported as FUNCS_EXPORT, instead of
+   * one export each (link-table linking): the runtime then takes a function out of it only when
+   * something needs its JavaScript object, which V8 11 makes for every export at instantiation.
+   */
+  readonly exportTable?: boolean;
 }
 
 const EXN_SIG: Sig = { params: ['i32'], results: [] };
@@ -111,6 +117,8 @@ export function mergeModules(name: string, ctx: MergeContext, parts: readonly Me
   // The imported shared table first, then the module's own link table.
   const sharedTableIdx = sharedTable ? 0 : -1;
   const linkTableIdx = ctx.calls === 'link-table' && link.length ? (sharedTable ? 1 : 0) : -1;
+  if (ctx.install && ctx.exportTable) throw fail('Internal', 'merging: a module either installs its functions or hands them over in a table');
+  const funcTableIdx = ctx.exportTable ? (sharedTable ? 1 : 0) + (linkTableIdx >= 0 ? 1 : 0) : -1;
   const exnType = exn ? typeOf(EXN_SIG) : -1;
 
   // Code: bodies copied with their relocations applied.
@@ -169,12 +177,19 @@ export function mergeModules(name: string, ctx: MergeContext, parts: readonly Me
     exnType: exn ? exnType : undefined,
   });
   vecSection(w, 3, funcTypes.length, (s) => funcTypes.forEach((t) => s.u32(t)));
-  if (linkTableIdx >= 0) vecSection(w, 4, 1, (s) => writeFuncrefTable(s, link.length));
-  const exported = ctx.install ? 0 : count;
-  vecSection(w, 7, exported + (linkTableIdx >= 0 ? 1 : 0), (s) => {
+  const ownTables = (linkTableIdx >= 0 ? 1 : 0) + (funcTableIdx >= 0 ? 1 : 0);
+  if (ownTables)
+    vecSection(w, 4, ownTables, (s) => {
+      if (linkTableIdx >= 0) writeFuncrefTable(s, link.length);
+      if (funcTableIdx >= 0) writeFuncrefTable(s, count);
+    });
+  const exported = ctx.install || ctx.exportTable ? 0 : count;
+  vecSection(w, 7, exported + (linkTableIdx >= 0 ? 1 : 0) + (funcTableIdx >= 0 ? 1 : 0), (s) => {
     for (let i = 0; i < exported; i++) s.name(String(i)).u8(0x00).u32(i);
     if (linkTableIdx >= 0) writeTableExport(s, LINK_EXPORT, linkTableIdx);
+    if (funcTableIdx >= 0) writeTableExport(s, FUNCS_EXPORT, funcTableIdx);
   });
+  if (funcTableIdx >= 0) vecSection(w, 9, 1, (s) => writeElementRun(s, funcTableIdx, 0, 0, count));
   if (ctx.install) {
     const install: Array<number | undefined> = new Array(count).fill(undefined);
     parts.forEach((p, pi) => forKept(p, kept[pi]!, (f) => void (install[index[pi]![f]!] = p.slots?.[f])));
