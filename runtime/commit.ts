@@ -14,6 +14,7 @@ import { encodeModule, type BodyLayout, type ModuleImports } from '../codegen/lo
 import { encodeThunks, type ThunkSpec } from '../codegen/lower/thunks.js';
 import { optimizerSync } from '../codegen/optimizer.js';
 import { runPasses } from '../codegen/passes/registry.js';
+import type { FunctionSource } from './slots.js';
 import type { Core, RelinkResult, StageRecord, Unit } from './core.js';
 import { AccreteError, fail, stackLimit } from './errors.js';
 import { align } from './layout.js';
@@ -42,6 +43,8 @@ export interface PendingUnit {
   linkTable?: WebAssembly.Table;
   /** The table the module hands its functions over in, instead of exporting each (exportTable). */
   funcTable?: WebAssembly.Table;
+  /** What slots deferred to `funcTable` point at (one per module: see installUnits). */
+  funcSource?: FunctionSource;
   /** Whether the module exports such a table (read from its exports only then: cheaper). */
   exportsTable?: boolean;
   /** Per function, the slot the module wrote it into at instantiation (it is not exported). */

@@ -236,8 +236,9 @@ export function installUnits(core: Core, units: readonly PendingUnit[]): void {
     // Read only when a function is taken from an export (see tablesOf).
     let exp: WebAssembly.Exports | undefined;
     const funcs = u.funcs;
-    // Functions handed over in a table of the module's own are fetched from it when first needed.
-    const source = u.funcTable ? new FunctionSource(u.funcTable) : undefined;
+    // Functions handed over in a table of the module's own are fetched from it when first needed;
+    // the parts of a compacted module share one source (slots keep it while deferred).
+    const source = u.funcTable ? ((u.primary ?? u).funcSource ??= new FunctionSource(u.funcTable)) : undefined;
     // Where the unit's functions start among the module's (a compacted part's are a run of them).
     const at = lu.exportAt;
     const base = typeof at === 'number' ? at : 0;
