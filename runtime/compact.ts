@@ -66,7 +66,7 @@ export function planCompaction(core: Core, names: readonly string[]): Plan {
       for (let f = 0; f < keep.length; f++) if (keep[f]) kept++;
       // A part that keeps every function keeps the list it had (shared with its stage record).
       const funcs = kept === keep.length ? (u.funcs as string[]) : new Array<string>(kept);
-      // Kept functions are numbered consecutively (merge.ts): the part's exports start at its first.
+      // Kept functions are numbered consecutively (merge.ts): the part's start at its first.
       let exportAt = -1;
       // Installed functions: their slots, by position in `funcs` (see installUnits).
       const installed = install ? new Array<number | undefined>(kept) : undefined;
@@ -113,20 +113,7 @@ export function compactNow(core: Core, names: readonly string[] = core.singles.k
   if (live.length < 2) return undefined;
   const t = now();
   const plan = planCompaction(core, live);
-  let keep: () => void;
-  try {
-    // Packing first: once instantiated, the module may have written the slots (shared-table
-    // linking), and nothing after that may fail. (Its segments are in bounds by construction, and
-    // an instantiation that fails does so before it applies them.)
-    keep = packBodies(core, live);
-    realizeSync(core, plan);
-  } catch (e) {
-    abandon(plan);
-    throw e;
-  }
-  publish(core, plan, false);
-  keep();
-  return infoOf(plan, live, t);
+  return finish(core, plan, live, t, () => realizeSync(core, plan));
 }
 
 /** The same, compiling in the background; gives up (for a later try) if a commit overtakes it. */
@@ -147,10 +134,20 @@ export async function compactLater(core: Core, names: readonly string[]): Promis
   }
   // Instantiated only now, with nothing between it and publishing: the module may write the
   // slots of the functions it holds (shared-table linking), which must still be theirs.
+  return finish(core, plan, live, t, () => instantiateNow(core, plan));
+}
+
+/**
+ * Pack the merged stages' bodies, instantiate (`instantiate`), publish, swap the packed bodies in.
+ * Packing comes first: once instantiated, the module may have written the slots (shared-table
+ * linking), and nothing after that may fail. (Its segments are in bounds by construction, and an
+ * instantiation that fails does so before it applies them.)
+ */
+function finish(core: Core, plan: Plan, live: readonly string[], t: number, instantiate: () => void): CompactionInfo {
   let keep: () => void;
   try {
     keep = packBodies(core, live);
-    instantiateNow(core, plan);
+    instantiate();
   } catch (e) {
     abandon(plan);
     throw e;

@@ -24,9 +24,10 @@ export interface Unit {
   readonly module: WebAssembly.Module;
   readonly instance: WebAssembly.Instance;
   /**
-   * The function named `funcs[i]` is export `exportAt[i]` (a linked module's own names), or, for a
-   * number, export `String(exportAt + i)`: a module's functions are exported by index, and a
-   * compacted part's are consecutive from its first (one number per part, not a list of strings).
+   * Where the function named `funcs[i]` is: export `exportAt[i]` (a linked module's own names), or,
+   * for a number, the module's function `exportAt + i`, exported as `String(exportAt + i)` or held at
+   * that index of the table it hands its functions over in. A compacted part's functions are a run
+   * of its module's (one number per part, not a list of strings).
    */
   readonly funcs: readonly string[];
   readonly exportAt: readonly string[] | number;

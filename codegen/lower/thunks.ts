@@ -5,7 +5,7 @@
 import type { Sig } from '../ir/nodes.js';
 import { sigKey } from '../ir/nodes.js';
 import { ByteWriter } from '../wasm/writer.js';
-import { WASM_HEADER, section as rawSection, vecSection, writeFuncType, writeTableImport } from '../wasm/sections.js';
+import { WASM_HEADER, section as rawSection, vecSection, writeFuncType, writeNameSection, writeTableImport } from '../wasm/sections.js';
 
 export type ThunkSpec =
   /** Forward to import `h<i>` (module "host"), which has the same signature. */
@@ -63,20 +63,9 @@ export function encodeThunks(moduleName: string, specs: readonly ThunkSpec[]): U
       w.patch(at);
     }
   });
-  // Name section: module and function names, so stack traces say which host function ran.
-  w.u8(0);
-  const at = w.reserve();
-  w.name('name');
-  w.u8(0);
-  const m = w.reserve();
-  w.name(moduleName);
-  w.patch(m);
-  w.u8(1);
-  const f = w.reserve();
-  w.u32(specs.length);
-  specs.forEach((s, i) => w.u32(imports.length + i).name(s.kind === 'forward' ? s.name : `${s.name} (retired)`));
-  w.patch(f);
-  w.patch(at);
+  // Module and function names, so stack traces say which host function ran.
+  const names = specs.map((s) => ({ name: s.kind === 'forward' ? s.name : `${s.name} (retired)` }));
+  writeNameSection(w, moduleName, names, undefined, imports.length);
   return w.finish();
 }
 

@@ -126,14 +126,16 @@ export function writeStageImports(w: ByteWriter, spec: StageImportSpec): void {
 }
 
 /**
- * The name section: the module's name, its functions' names (by function index), and the local
- * names of functions that have some (`undefined` entries are unnamed locals).
+ * The name section: the module's name, its functions' names (by function index, the first being
+ * `first`: imported functions come before), and the local names of functions that have some
+ * (`undefined` entries are unnamed locals).
  */
 export function writeNameSection(
   w: ByteWriter,
   module: string,
   funcs: ArrayLike<{ readonly name: string }>,
   locals: ReadonlyArray<readonly [index: number, names: ReadonlyArray<string | undefined>]> | undefined,
+  first = 0,
 ): void {
   // Straight-line, no closure per subsection: every stage's module ends with this.
   w.u8(0);
@@ -146,7 +148,7 @@ export function writeNameSection(
   w.u8(1);
   const fns = w.reserve();
   w.u32(funcs.length);
-  for (let i = 0; i < funcs.length; i++) w.u32(i).name(funcs[i]!.name);
+  for (let i = 0; i < funcs.length; i++) w.u32(first + i).name(funcs[i]!.name);
   w.patch(fns);
   if (locals?.length) {
     w.u8(2);
