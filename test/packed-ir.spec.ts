@@ -151,6 +151,12 @@ describe('packed IR', () => {
       packFunc(f, facts);
       assert.deepEqual(plain(analyze([f], [facts])), plain(analyze([f])));
     }
+    // A body that calls its own function: those calls are direct, the rest through slots.
+    const self = { ...calls, name: 'inc' };
+    const selfFacts = newFacts();
+    packFunc(self, selfFacts);
+    assert.deepEqual(plain(analyze([self], [selfFacts])), plain(analyze([self])));
+    assert.deepEqual(analyze([self], [selfFacts]).slotCalls, ['incAlias']);
     const facts = newFacts();
     packFunc(calls, facts);
     assert.deepEqual(facts.calls, ['inc', 'incAlias', 'inc'], 'every call, in order');
@@ -158,6 +164,15 @@ describe('packed IR', () => {
     const all = newFacts();
     packFunc(everyKind(), all);
     assert.deepEqual([all.memory, all.exceptions, all.dynamicCalls, all.slotRefs, all.constants], [true, true, true, ['inc', 'inc'], ['k']]);
+  });
+
+  it('gives a body packed after a bigger one only its own references', () => {
+    const small = build(I32, (b) => b.call('inc', b.global('g')));
+    const alone = packFunc(small);
+    packFunc(everyKind());
+    const after = packFunc(small);
+    assert.deepEqual(after.refs, alone.refs);
+    same(unpackFunc(after).body, small.body);
   });
 
   it('keeps a function with no body, locals or names as it was', () => {

@@ -136,7 +136,10 @@ let facts: BodyFacts | undefined;
 let words = new Int32Array(1024);
 const SCRATCH_KEEP = 1 << 20;
 let n = 0;
+// `refs` is written up to `nrefs` and cleared by overwriting: truncating it would give V8 leave
+// to drop its backing store, and a big body would grow a new one by doubling every time.
 let refs: unknown[] = [];
+let nrefs = 0;
 let size = 0;
 /** Nodes that encode to at least one byte (what MAX_BODY_NODES bounds). */
 let coded = 0;
@@ -154,8 +157,10 @@ function word(w: number): void {
 }
 
 function ref(x: unknown): void {
-  word(refs.length);
-  refs.push(x);
+  word(nrefs);
+  if (nrefs === refs.length) refs.push(x);
+  else refs[nrefs] = x;
+  nrefs++;
 }
 
 function head(code: number, type: ExprType, flags: number, len = 0): void {
@@ -367,13 +372,14 @@ export function packFunc(f: FuncIR, into?: BodyFacts): PackedFunc {
   if (!packing) return packWith(f, into);
   // Re-entered (a node made by hand, with a getter that packs another body): that body gets
   // scratch of its own, and this one's is put back.
-  const saved = [words, n, refs, size, coded, facts] as const;
+  const saved = [words, n, refs, nrefs, size, coded, facts] as const;
   words = new Int32Array(1024);
   refs = [];
+  nrefs = 0;
   try {
     return packWith(f, into);
   } finally {
-    [words, n, refs, size, coded, facts] = saved;
+    [words, n, refs, nrefs, size, coded, facts] = saved;
     packing = true;
   }
 }
@@ -384,10 +390,10 @@ function packWith(f: FuncIR, into: BodyFacts | undefined): PackedFunc {
   n = 0;
   size = 0;
   coded = 0;
-  refs.length = 0;
+  nrefs = 0;
   try {
     list(f.body);
-    return { name: f.name, sig: f.sig, locals: f.locals, localNames: f.localNames, size, count: f.body.length, words: words.slice(0, n), start: 0, refs: refs.slice() };
+    return { name: f.name, sig: f.sig, locals: f.locals, localNames: f.localNames, size, count: f.body.length, words: words.slice(0, n), start: 0, refs: refs.slice(0, nrefs) };
   } finally {
     packDone();
   }
@@ -396,7 +402,10 @@ function packWith(f: FuncIR, into: BodyFacts | undefined): PackedFunc {
 function packDone(): void {
   packing = false;
   facts = undefined;
-  refs.length = 0;
+  // Nothing packed stays reachable from the scratch (a retired stage's symbols, say).
+  if (refs.length > SCRATCH_KEEP >> 4) refs = [];
+  else refs.fill(undefined, 0, nrefs);
+  nrefs = 0;
   // A huge body's scratch is not kept for the next one.
   if (words.length > SCRATCH_KEEP) words = new Int32Array(1024);
 }
@@ -415,7 +424,7 @@ export function packTogether(fs: readonly FuncIR[]): PackedFunc[] | undefined {
   packing = true;
   facts = undefined;
   n = 0;
-  refs.length = 0;
+  nrefs = 0;
   try {
     const starts = new Array<number>(fs.length);
     const sizes = new Array<number>(fs.length);
@@ -427,7 +436,7 @@ export function packTogether(fs: readonly FuncIR[]): PackedFunc[] | undefined {
       sizes[i] = size;
     }
     const shared = words.slice(0, n);
-    const sharedRefs = refs.slice();
+    const sharedRefs = refs.slice(0, nrefs);
     const out = new Array<PackedFunc>(fs.length);
     for (let i = 0; i < fs.length; i++) {
       const f = fs[i]!;
