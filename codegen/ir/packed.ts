@@ -1,6 +1,8 @@
 // Function bodies kept between commits (for recompiling, re-tiering and inlining) in a packed
 // form: a stream of 32-bit words plus a list of the objects it refers to, instead of an object
 // per node. A kept body costs ~3× less memory, and its tree dies young instead of being promoted.
+// The stream is post-order, wasm's own order (operands, then the node), which a builder can write
+// as it goes and an encoder can read front to back (docs/design.md, "Next: a flat IR").
 
 import { CallNode, ConstNode, FuncNode, OpNode, i32Const, localGet } from './builder.js';
 import type { CatchClause, Expr, ExprType, FuncIR, Sig, ValType } from './nodes.js';
@@ -23,7 +25,7 @@ export interface PackedFunc {
   readonly sig: Sig;
   readonly locals: readonly ValType[];
   readonly localNames: ReadonlyArray<string | undefined>;
-  /** Nodes of the body, counted as a tree (a node used twice counts twice). */
+  /** Nodes of the body, counted as a tree (a node used twice counts twice): one head word each. */
   readonly size: number;
   /** Top-level expressions of the body. */
   readonly count: number;
@@ -195,6 +197,8 @@ function node(e: Expr): void {
   if (e.k !== 'nop' && ++coded > MAX_BODY_NODES) {
     throw fail('ResourceExhausted', `the body has more than ${MAX_BODY_NODES.toLocaleString('en')} nodes (counting a node used twice as two), more than an engine compiles in one function; split it, or bind shared values to locals`);
   }
+  // Post-order, as wasm is: a node's operands, then its head and immediates. Facts are recorded
+  // before the operands, so they list references in the order a reader of the tree meets them.
   switch (e.k) {
     case 'const':
       if (e.type === 'i32') {
@@ -210,29 +214,35 @@ function node(e: Expr): void {
       word(e.index);
       return;
     case 'local.set':
+      node(e.value);
       head(K_LOCAL_SET, e.type, e.tee ? F1 : 0);
       word(e.index);
-      node(e.value);
       return;
-    case 'op':
-      head(K_OP, e.type, 0, e.args.length);
-      word(instrCode(e.op, e.info));
-      list(e.args);
+    case 'op': {
+      // What the head needs is read before the operands are packed: a long chain of operands
+      // would have pushed this node out of cache by then.
+      const type = e.type;
+      const args = e.args;
+      const code = instrCode(e.op, e.info);
+      list(args);
+      head(K_OP, type, 0, args.length);
+      word(code);
       return;
+    }
     case 'load':
       if (facts) facts.memory = true;
+      node(e.ptr);
       head(K_LOAD, e.type, 0);
       word(instrCode(e.op, e.info));
       word(e.offset);
-      node(e.ptr);
       return;
     case 'store':
       if (facts) facts.memory = true;
+      node(e.ptr);
+      node(e.value);
       head(K_STORE, e.type, 0);
       word(instrCode(e.op, e.info));
       word(e.offset);
-      node(e.ptr);
-      node(e.value);
       return;
     case 'global.get':
     case 'symconst':
@@ -250,11 +260,11 @@ function node(e: Expr): void {
     }
     case 'global.set': {
       if (facts) facts.memory = true;
+      node(e.value);
       const at = n;
       head(K_GLOBAL_SET, e.type, 0);
       const f = symbol(e.name, e.sym);
       words[at]! |= f;
-      node(e.value);
       return;
     }
     case 'call': {
@@ -262,63 +272,62 @@ function node(e: Expr): void {
         facts.calls.push(e.name);
         if (e.sym?.kind === 'func' && e.sym.inline) facts.callsInline = true;
       }
+      const { type, tail, args, name, sym, sig } = e;
+      list(args);
       const at = n;
-      head(K_CALL, e.type, e.tail ? F3 : 0, e.args.length);
-      let f = symbol(e.name, e.sym);
-      if (e.sym?.kind === 'func' && e.sym.sig === e.sig) f |= F4;
-      else ref(e.sig);
+      head(K_CALL, type, tail ? F3 : 0, args.length);
+      let f = symbol(name, sym);
+      if (sym?.kind === 'func' && sym.sig === sig) f |= F4;
+      else ref(sig);
       words[at]! |= f;
-      list(e.args);
       return;
     }
     case 'call.slot':
       if (facts) facts.dynamicCalls = true;
-      head(K_CALL_SLOT, e.type, e.tail ? F1 : 0, e.args.length);
-      ref(e.sig);
       list(e.args);
       node(e.slot);
+      head(K_CALL_SLOT, e.type, e.tail ? F1 : 0, e.args.length);
+      ref(e.sig);
       return;
     case 'block':
     case 'loop':
+      list(e.body);
       head(e.k === 'block' ? K_BLOCK : K_LOOP, e.type, e.label !== null ? F1 : 0, e.body.length);
       if (e.label !== null) ref(e.label);
-      list(e.body);
       return;
     case 'if':
-      head(K_IF, e.type, e.else ? F1 : 0, e.then.length);
       node(e.cond);
       list(e.then);
-      if (e.else) {
-        word(e.else.length);
-        list(e.else);
-      }
+      if (e.else) list(e.else);
+      head(K_IF, e.type, e.else ? F1 : 0, e.then.length);
+      if (e.else) word(e.else.length);
       return;
     case 'br':
-      head(K_BR, e.type, (e.value ? F1 : 0) | (e.cond ? F2 : 0));
-      ref(e.label);
       if (e.value) node(e.value);
       if (e.cond) node(e.cond);
+      head(K_BR, e.type, (e.value ? F1 : 0) | (e.cond ? F2 : 0));
+      ref(e.label);
       return;
     case 'br_table':
+      if (e.value) node(e.value);
+      node(e.index);
       head(K_BR_TABLE, e.type, e.value ? F1 : 0);
       ref(e.labels);
       ref(e.fallback);
-      if (e.value) node(e.value);
-      node(e.index);
       return;
     case 'return':
-      head(K_RETURN, e.type, e.value ? F1 : 0);
       if (e.value) node(e.value);
+      head(K_RETURN, e.type, e.value ? F1 : 0);
       return;
     case 'drop':
-      head(K_DROP, e.type, 0);
       node(e.value);
+      head(K_DROP, e.type, 0);
       return;
     case 'select':
-      head(K_SELECT, e.type, 0);
       node(e.a);
       node(e.b);
       node(e.cond);
+      head(K_SELECT, e.type, 0);
       return;
     case 'unreachable':
     case 'nop':
@@ -326,19 +335,21 @@ function node(e: Expr): void {
       return;
     case 'throw':
       if (facts) facts.exceptions = facts.memory = true;
+      list(e.args);
       head(K_THROW, e.type, 0, e.args.length);
       ref(e.tag);
       word(e.id);
       ref(e.params);
-      list(e.args);
       return;
     case 'try':
       if (facts) {
         facts.exceptions = true;
         if (e.catches.some((c) => c.params.length > 0)) facts.memory = true;
       }
-      head(K_TRY, e.type, e.catchAll ? F1 : 0, e.body.length);
       list(e.body);
+      for (const c of e.catches) list(c.body);
+      if (e.catchAll) list(e.catchAll);
+      head(K_TRY, e.type, e.catchAll ? F1 : 0, e.body.length);
       word(e.catches.length);
       for (const c of e.catches) {
         ref(c.tag);
@@ -346,18 +357,14 @@ function node(e: Expr): void {
         ref(c.params);
         ref(c.locals);
         word(c.body.length);
-        list(c.body);
       }
-      if (e.catchAll) {
-        word(e.catchAll.length);
-        list(e.catchAll);
-      }
+      if (e.catchAll) word(e.catchAll.length);
       return;
     case 'memory':
       if (facts) facts.memory = true;
+      list(e.args);
       head(K_MEMORY, e.type, 0, e.args.length);
       word(instrCode(e.op, undefined));
-      list(e.args);
       return;
     default:
       throw new Error(`packed IR: unknown node kind ${String((e as { k?: unknown }).k)}`);
@@ -453,10 +460,27 @@ export function packTogether(fs: readonly FuncIR[]): PackedFunc[] | undefined {
 let w: Int32Array = words;
 let r: readonly unknown[] = [];
 let at = 0;
+// Nodes read and not yet taken as operands, up to `sp`: the stream is post-order, so reading is a
+// stack machine (no recursion, however deep the tree). The array is not truncated as it empties:
+// V8 may shrink a truncated array's store, and it would grow again with the next push.
+let stack: Expr[] = [];
+let sp = 0;
 
-function readList(len: number): Expr[] {
+function push(e: Expr): void {
+  if (sp === stack.length) stack.push(e);
+  else stack[sp] = e;
+  sp++;
+}
+
+function pop(): Expr {
+  return stack[--sp]!;
+}
+
+/** The last `len` nodes read, in order. */
+function popList(len: number): Expr[] {
+  const from = (sp -= len);
   const out = new Array<Expr>(len);
-  for (let i = 0; i < len; i++) out[i] = read();
+  for (let i = 0; i < len; i++) out[i] = stack[from + i]!;
   return out;
 }
 
@@ -469,6 +493,7 @@ function readSym(h: number): { name: string; sym: SymbolInfo | undefined } {
   return { name, sym: h & F2 ? (r[w[at++]!] as SymbolInfo) : undefined };
 }
 
+/** Read one node's head and immediates, taking its operands from the stack. */
 function read(): Expr {
   const h = w[at++]!;
   const kind = KINDS[h & 31]!;
@@ -480,24 +505,22 @@ function read(): Expr {
       return type === 'i32' ? i32Const(w[at++]!) : new ConstNode(type as ValType, r[w[at++]!] as number | bigint);
     case 'local.get':
       return localGet(type as ValType, w[at++]!);
-    case 'local.set': {
-      const index = w[at++]!;
-      return { k: 'local.set', type, index, value: read(), tee: (h & F1) !== 0 };
-    }
+    case 'local.set':
+      return { k: 'local.set', type, index: w[at++]!, value: pop(), tee: (h & F1) !== 0 };
     case 'op': {
       const ins = instrs[w[at++]!]!;
-      return ins.info ? new OpNode(type as ValType, ins.op, ins.info, readList(len)) : { k: 'op', type: type as ValType, op: ins.op, args: readList(len) };
+      return ins.info ? new OpNode(type as ValType, ins.op, ins.info, popList(len)) : { k: 'op', type: type as ValType, op: ins.op, args: popList(len) };
     }
     case 'load': {
       const ins = instrs[w[at++]!]!;
       const offset = w[at++]! >>> 0;
-      return { k: 'load', type: type as ValType, op: ins.op, info: ins.info, ptr: read(), offset };
+      return { k: 'load', type: type as ValType, op: ins.op, info: ins.info, ptr: pop(), offset };
     }
     case 'store': {
       const ins = instrs[w[at++]!]!;
       const offset = w[at++]! >>> 0;
-      const ptr = read();
-      return { k: 'store', type: 'none', op: ins.op, info: ins.info, ptr, value: read(), offset };
+      const value = pop();
+      return { k: 'store', type: 'none', op: ins.op, info: ins.info, ptr: pop(), value, offset };
     }
     case 'global.get': {
       const { name, sym } = readSym(h);
@@ -513,49 +536,49 @@ function read(): Expr {
     }
     case 'global.set': {
       const { name, sym } = readSym(h);
-      return { k: 'global.set', type: 'none', name, sym, value: read() };
+      return { k: 'global.set', type: 'none', name, sym, value: pop() };
     }
     case 'call': {
       const { name, sym } = readSym(h);
       const tail = (h & F3) !== 0;
-      if (h & F4) return new CallNode(type, name, sym as Extract<SymbolInfo, { kind: 'func' }>, readList(len), tail);
+      if (h & F4) return new CallNode(type, name, sym as Extract<SymbolInfo, { kind: 'func' }>, popList(len), tail);
       const sig = r[w[at++]!] as Sig;
-      return { k: 'call', type, name, sym, sig, args: readList(len), tail };
+      return { k: 'call', type, name, sym, sig, args: popList(len), tail };
     }
     case 'call.slot': {
       const sig = r[w[at++]!] as Sig;
-      const args = readList(len);
-      return { k: 'call.slot', type, sig, slot: read(), args, tail: (h & F1) !== 0 };
+      const slot = pop();
+      return { k: 'call.slot', type, sig, slot, args: popList(len), tail: (h & F1) !== 0 };
     }
     case 'block':
     case 'loop': {
       const label = h & F1 ? (r[w[at++]!] as string) : null;
-      return { k: kind, type, label, body: readList(len) };
+      return { k: kind, type, label, body: popList(len) };
     }
     case 'if': {
-      const cond = read();
-      const then = readList(len);
-      return { k: 'if', type, cond, then, else: h & F1 ? readList(w[at++]!) : null };
+      const otherwise = h & F1 ? popList(w[at++]!) : null;
+      const then = popList(len);
+      return { k: 'if', type, cond: pop(), then, else: otherwise };
     }
     case 'br': {
       const label = r[w[at++]!] as string;
-      const value = h & F1 ? read() : null;
-      return { k: 'br', type, label, value, cond: h & F2 ? read() : null };
+      const cond = h & F2 ? pop() : null;
+      return { k: 'br', type, label, value: h & F1 ? pop() : null, cond };
     }
     case 'br_table': {
       const labels = r[w[at++]!] as string[];
       const fallback = r[w[at++]!] as string;
-      const value = h & F1 ? read() : null;
-      return { k: 'br_table', type: 'unreachable', labels, fallback, index: read(), value };
+      const index = pop();
+      return { k: 'br_table', type: 'unreachable', labels, fallback, index, value: h & F1 ? pop() : null };
     }
     case 'return':
-      return { k: 'return', type: 'unreachable', value: h & F1 ? read() : null };
+      return { k: 'return', type: 'unreachable', value: h & F1 ? pop() : null };
     case 'drop':
-      return { k: 'drop', type: 'none', value: read() };
+      return { k: 'drop', type: 'none', value: pop() };
     case 'select': {
-      const a = read();
-      const b = read();
-      return { k: 'select', type: type as ValType, cond: read(), a, b };
+      const cond = pop();
+      const b = pop();
+      return { k: 'select', type: type as ValType, cond, a: pop(), b };
     }
     case 'unreachable':
       return { k: 'unreachable', type: 'unreachable' };
@@ -565,22 +588,29 @@ function read(): Expr {
       const tag = r[w[at++]!] as string;
       const id = w[at++]!;
       const params = r[w[at++]!] as readonly ValType[];
-      return { k: 'throw', type: 'unreachable', tag, id, params, args: readList(len) };
+      return { k: 'throw', type: 'unreachable', tag, id, params, args: popList(len) };
     }
     case 'try': {
-      const body = readList(len);
-      const catches: CatchClause[] = new Array(w[at++]!);
-      for (let i = 0; i < catches.length; i++) {
+      // The lists were written body, then each clause's, then catch-all: taken back in reverse.
+      const clauses = w[at++]!;
+      const specs: Array<Omit<CatchClause, 'body'> & { len: number }> = new Array(clauses);
+      for (let i = 0; i < clauses; i++) {
         const tag = r[w[at++]!] as string;
         const id = w[at++]!;
         const params = r[w[at++]!] as readonly ValType[];
         const locals = r[w[at++]!] as number[];
-        catches[i] = { tag, id, params, locals, body: readList(w[at++]!) };
+        specs[i] = { tag, id, params, locals, len: w[at++]! };
       }
-      return { k: 'try', type, body, catches, catchAll: h & F1 ? readList(w[at++]!) : null };
+      const catchAll = h & F1 ? popList(w[at++]!) : null;
+      const catches: CatchClause[] = new Array(clauses);
+      for (let i = clauses - 1; i >= 0; i--) {
+        const { len: n, ...c } = specs[i]!;
+        catches[i] = { ...c, body: popList(n) };
+      }
+      return { k: 'try', type, body: popList(len), catches, catchAll };
     }
     case 'memory':
-      return { k: 'memory', type, op: instrs[w[at++]!]!.op as 'memory.size', args: readList(len) };
+      return { k: 'memory', type, op: instrs[w[at++]!]!.op as 'memory.size', args: popList(len) };
     default:
       throw new Error(`packed IR: bad node word ${h} at ${at - 1}`);
   }
@@ -588,14 +618,19 @@ function read(): Expr {
 
 /** The tree of a packed body: equal, node for node, to the one packed (shared leaves aside). */
 export function unpackFunc(p: PackedFunc): FuncIR {
-  const saved = [w, r, at] as const;
+  const saved = [w, r, at, stack, sp] as const;
   w = p.words;
   r = p.refs;
   at = p.start;
+  stack = [];
+  sp = 0;
   try {
-    return new FuncNode(p.name, p.sig, p.locals, p.localNames, readList(p.count));
+    // Every node has one head: reading `size` of them reads the body, whose roots are left.
+    for (let i = 0; i < p.size; i++) push(read());
+    if (sp !== p.count) throw new Error(`packed IR: ${sp} roots read, ${p.count} packed`);
+    return new FuncNode(p.name, p.sig, p.locals, p.localNames, popList(sp));
   } finally {
-    [w, r, at] = saved;
+    [w, r, at, stack, sp] = saved;
   }
 }
 
