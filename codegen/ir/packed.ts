@@ -289,19 +289,33 @@ function node(e: Expr): void {
       head(K_CALL_SLOT, e.type, e.tail ? F1 : 0, e.args.length);
       ref(e.sig);
       return;
+    // Structured nodes come before their lists in wasm: their heads end with offsets back to where
+    // each list starts (back from the head, so a copied subtree needs no fixing; regionStarts).
     case 'block':
-    case 'loop':
+    case 'loop': {
+      const s = n;
       list(e.body);
+      const h = n;
       head(e.k === 'block' ? K_BLOCK : K_LOOP, e.type, e.label !== null ? F1 : 0, e.body.length);
       if (e.label !== null) ref(e.label);
+      word(h - s);
       return;
-    case 'if':
+    }
+    case 'if': {
+      const s = n;
       node(e.cond);
+      const t = n;
       list(e.then);
+      const el = n;
       if (e.else) list(e.else);
+      const h = n;
       head(K_IF, e.type, e.else ? F1 : 0, e.then.length);
       if (e.else) word(e.else.length);
+      word(h - s);
+      word(h - t);
+      if (e.else) word(h - el);
       return;
+    }
     case 'br':
       if (e.value) node(e.value);
       if (e.cond) node(e.cond);
@@ -346,9 +360,17 @@ function node(e: Expr): void {
         facts.exceptions = true;
         if (e.catches.some((c) => c.params.length > 0)) facts.memory = true;
       }
+      const starts = [n];
       list(e.body);
-      for (const c of e.catches) list(c.body);
-      if (e.catchAll) list(e.catchAll);
+      for (const c of e.catches) {
+        starts.push(n);
+        list(c.body);
+      }
+      if (e.catchAll) {
+        starts.push(n);
+        list(e.catchAll);
+      }
+      const h = n;
       head(K_TRY, e.type, e.catchAll ? F1 : 0, e.body.length);
       word(e.catches.length);
       for (const c of e.catches) {
@@ -359,6 +381,7 @@ function node(e: Expr): void {
         word(c.body.length);
       }
       if (e.catchAll) word(e.catchAll.length);
+      for (const x of starts) word(h - x);
       return;
     case 'memory':
       if (facts) facts.memory = true;
@@ -553,10 +576,12 @@ function read(): Expr {
     case 'block':
     case 'loop': {
       const label = h & F1 ? (r[w[at++]!] as string) : null;
+      at++; // the list's offset
       return { k: kind, type, label, body: popList(len) };
     }
     case 'if': {
       const otherwise = h & F1 ? popList(w[at++]!) : null;
+      at += h & F1 ? 3 : 2; // the lists' offsets
       const then = popList(len);
       return { k: 'if', type, cond: pop(), then, else: otherwise };
     }
@@ -602,6 +627,7 @@ function read(): Expr {
         specs[i] = { tag, id, params, locals, len: w[at++]! };
       }
       const catchAll = h & F1 ? popList(w[at++]!) : null;
+      at += 1 + clauses + (h & F1 ? 1 : 0); // the lists' offsets
       const catches: CatchClause[] = new Array(clauses);
       for (let i = clauses - 1; i >= 0; i--) {
         const { len: n, ...c } = specs[i]!;
@@ -614,6 +640,72 @@ function read(): Expr {
     default:
       throw new Error(`packed IR: bad node word ${h} at ${at - 1}`);
   }
+}
+
+/** Words of immediates after a node's head (and its length word, if any). */
+function immediates(h: number, words: Int32Array, at: number): number {
+  const symbolWords = h & F1 ? 1 : h & F2 ? 2 : 1;
+  switch (h & 31) {
+    case K_CONST:
+    case K_LOCAL_GET:
+    case K_LOCAL_SET:
+    case K_OP:
+    case K_CALL_SLOT:
+    case K_BR:
+    case K_MEMORY:
+      return 1;
+    case K_LOAD:
+    case K_STORE:
+    case K_BR_TABLE:
+      return 2;
+    case K_GLOBAL_GET:
+    case K_GLOBAL_SET:
+    case K_SYMCONST:
+    case K_SLOT_OF:
+      return symbolWords;
+    case K_CALL:
+      return symbolWords + (h & F4 ? 0 : 1);
+    case K_BLOCK:
+    case K_LOOP:
+      return (h & F1 ? 1 : 0) + 1;
+    case K_IF:
+      return h & F1 ? 4 : 2;
+    case K_THROW:
+      return 3;
+    case K_TRY: {
+      const clauses = words[at]!;
+      return 1 + 5 * clauses + (h & F1 ? 1 : 0) + 1 + clauses + (h & F1 ? 1 : 0);
+    }
+    default:
+      return 0;
+  }
+}
+
+/**
+ * Where each outermost structured node's region (its lists, and an `if`'s condition) starts in a
+ * packed body, mapped to the position of its head: what an encoder that reads the stream front to
+ * back needs, since wasm writes `block`, `loop`, `if` and `try` before their lists (one scan over
+ * the heads; empty for a body without them).
+ */
+export function regionStarts(p: PackedFunc): Map<number, number> {
+  const out = new Map<number, number>();
+  const ws = p.words;
+  let i = p.start;
+  for (let k = 0; k < p.size; k++) {
+    const at = i;
+    const h = ws[i++]!;
+    if (h >>> LEN_SHIFT === LEN_ESCAPE) i++;
+    const kind = h & 31;
+    const imm = immediates(h, ws, i);
+    if (kind === K_BLOCK || kind === K_LOOP || kind === K_IF || kind === K_TRY) {
+      // The first offset is the region's start: the list (or condition) written first.
+      const first = kind === K_BLOCK || kind === K_LOOP ? i + imm - 1 : kind === K_IF ? i + (h & F1 ? 1 : 0) : i + imm - 1 - ws[i]! - (h & F1 ? 1 : 0);
+      // Regions nest or are apart, and an enclosing node's head comes later: it overwrites.
+      out.set(at - ws[first]!, at);
+    }
+    i += imm;
+  }
+  return out;
 }
 
 /** The tree of a packed body: equal, node for node, to the one packed (shared leaves aside). */
