@@ -42,31 +42,31 @@ const KINDS = [
   'unreachable', 'nop', 'throw', 'try', 'memory',
 ] as const;
 // A kind's number is its index in KINDS, written out: a constant per call of `head`, no lookup.
-const K_CONST = 0;
-const K_LOCAL_GET = 1;
-const K_LOCAL_SET = 2;
-const K_OP = 3;
-const K_LOAD = 4;
-const K_STORE = 5;
-const K_GLOBAL_GET = 6;
-const K_GLOBAL_SET = 7;
-const K_SYMCONST = 8;
-const K_CALL = 9;
-const K_CALL_SLOT = 10;
-const K_SLOT_OF = 11;
-const K_BLOCK = 12;
-const K_LOOP = 13;
-const K_IF = 14;
-const K_BR = 15;
-const K_BR_TABLE = 16;
-const K_RETURN = 17;
-const K_DROP = 18;
-const K_SELECT = 19;
-const K_UNREACHABLE = 20;
-const K_NOP = 21;
-const K_THROW = 22;
-const K_TRY = 23;
-const K_MEMORY = 24;
+export const K_CONST = 0;
+export const K_LOCAL_GET = 1;
+export const K_LOCAL_SET = 2;
+export const K_OP = 3;
+export const K_LOAD = 4;
+export const K_STORE = 5;
+export const K_GLOBAL_GET = 6;
+export const K_GLOBAL_SET = 7;
+export const K_SYMCONST = 8;
+export const K_CALL = 9;
+export const K_CALL_SLOT = 10;
+export const K_SLOT_OF = 11;
+export const K_BLOCK = 12;
+export const K_LOOP = 13;
+export const K_IF = 14;
+export const K_BR = 15;
+export const K_BR_TABLE = 16;
+export const K_RETURN = 17;
+export const K_DROP = 18;
+export const K_SELECT = 19;
+export const K_UNREACHABLE = 20;
+export const K_NOP = 21;
+export const K_THROW = 22;
+export const K_TRY = 23;
+export const K_MEMORY = 24;
 const TYPES: readonly ExprType[] = ['i32', 'i64', 'f32', 'f64', 'none', 'unreachable'];
 
 function typeCode(t: ExprType, code: number): number {
@@ -89,12 +89,12 @@ function typeCode(t: ExprType, code: number): number {
 
 // A node's first word: kind (5 bits), type (3), flags (4), list length (20; the escape value
 // says the length follows in a word of its own).
-const F1 = 1 << 8;
-const F2 = 1 << 9;
-const F3 = 1 << 10;
-const F4 = 1 << 11;
-const LEN_SHIFT = 12;
-const LEN_ESCAPE = 0xfffff;
+export const F1 = 1 << 8;
+export const F2 = 1 << 9;
+export const F3 = 1 << 10;
+export const F4 = 1 << 11;
+export const LEN_SHIFT = 12;
+export const LEN_ESCAPE = 0xfffff;
 
 // Instructions (op name and table entry) by number, shared by every packed body: their number is
 // bounded by the instruction table, so the interning never grows past it.
@@ -259,12 +259,16 @@ function node(e: Expr): void {
       return;
     }
     case 'global.set': {
+      // Its wasm form needs the cell's address before the value: an offset back to the value,
+      // as structured nodes have.
       if (facts) facts.memory = true;
+      const s = n;
       node(e.value);
       const at = n;
       head(K_GLOBAL_SET, e.type, 0);
       const f = symbol(e.name, e.sym);
       words[at]! |= f;
+      word(at - s);
       return;
     }
     case 'call': {
@@ -559,6 +563,7 @@ function read(): Expr {
     }
     case 'global.set': {
       const { name, sym } = readSym(h);
+      at++; // the value's offset
       return { k: 'global.set', type: 'none', name, sym, value: pop() };
     }
     case 'call': {
@@ -640,72 +645,6 @@ function read(): Expr {
     default:
       throw new Error(`packed IR: bad node word ${h} at ${at - 1}`);
   }
-}
-
-/** Words of immediates after a node's head (and its length word, if any). */
-function immediates(h: number, words: Int32Array, at: number): number {
-  const symbolWords = h & F1 ? 1 : h & F2 ? 2 : 1;
-  switch (h & 31) {
-    case K_CONST:
-    case K_LOCAL_GET:
-    case K_LOCAL_SET:
-    case K_OP:
-    case K_CALL_SLOT:
-    case K_BR:
-    case K_MEMORY:
-      return 1;
-    case K_LOAD:
-    case K_STORE:
-    case K_BR_TABLE:
-      return 2;
-    case K_GLOBAL_GET:
-    case K_GLOBAL_SET:
-    case K_SYMCONST:
-    case K_SLOT_OF:
-      return symbolWords;
-    case K_CALL:
-      return symbolWords + (h & F4 ? 0 : 1);
-    case K_BLOCK:
-    case K_LOOP:
-      return (h & F1 ? 1 : 0) + 1;
-    case K_IF:
-      return h & F1 ? 4 : 2;
-    case K_THROW:
-      return 3;
-    case K_TRY: {
-      const clauses = words[at]!;
-      return 1 + 5 * clauses + (h & F1 ? 1 : 0) + 1 + clauses + (h & F1 ? 1 : 0);
-    }
-    default:
-      return 0;
-  }
-}
-
-/**
- * Where each outermost structured node's region (its lists, and an `if`'s condition) starts in a
- * packed body, mapped to the position of its head: what an encoder that reads the stream front to
- * back needs, since wasm writes `block`, `loop`, `if` and `try` before their lists (one scan over
- * the heads; empty for a body without them).
- */
-export function regionStarts(p: PackedFunc): Map<number, number> {
-  const out = new Map<number, number>();
-  const ws = p.words;
-  let i = p.start;
-  for (let k = 0; k < p.size; k++) {
-    const at = i;
-    const h = ws[i++]!;
-    if (h >>> LEN_SHIFT === LEN_ESCAPE) i++;
-    const kind = h & 31;
-    const imm = immediates(h, ws, i);
-    if (kind === K_BLOCK || kind === K_LOOP || kind === K_IF || kind === K_TRY) {
-      // The first offset is the region's start: the list (or condition) written first.
-      const first = kind === K_BLOCK || kind === K_LOOP ? i + imm - 1 : kind === K_IF ? i + (h & F1 ? 1 : 0) : i + imm - 1 - ws[i]! - (h & F1 ? 1 : 0);
-      // Regions nest or are apart, and an enclosing node's head comes later: it overwrites.
-      out.set(at - ws[first]!, at);
-    }
-    i += imm;
-  }
-  return out;
 }
 
 /** The tree of a packed body: equal, node for node, to the one packed (shared leaves aside). */
