@@ -175,7 +175,7 @@ describe('packed IR', () => {
       b.loop('l', [b.nop()]),
     ]);
     const p = packFunc(f);
-    assert.deepEqual([...regionStarts(p)], [
+    assert.deepEqual([...regionStarts(p).starts], [
       [1, [5, 10]],
       [12, [13]],
     ]);
@@ -183,14 +183,15 @@ describe('packed IR', () => {
     same(unpackFunc(p).body, f.body);
     const t = build({ params: ['i32'], results: [] }, (b) => [b.try([b.nop()], [{ tag: 'oops', body: () => [b.nop()] }], [b.nop()])]);
     const q = packFunc(t);
-    assert.deepEqual([...regionStarts(q)], [[0, [3]]]);
+    assert.deepEqual([...regionStarts(q).starts], [[0, [3]]]);
+    assert.equal(regionStarts(q).end, q.words.length, 'where the words end');
     const both = packTogether([f, t])!;
-    assert.deepEqual([...regionStarts(both[1]!)], [[both[1]!.start, [both[1]!.start + 3]]], 'positions in the shared words');
+    assert.deepEqual([...regionStarts(both[1]!).starts], [[both[1]!.start, [both[1]!.start + 3]]], 'positions in the shared words');
     // global.set: the cell's address comes before the value in wasm.
     const g = packFunc(build({ params: ['i32'], results: [] }, (b) => [b.setGlobal('g', b.i32.add(b.param(0), b.i32(1)))]));
-    assert.deepEqual([...regionStarts(g)], [[0, [6]]]);
+    assert.deepEqual([...regionStarts(g).starts], [[0, [6]]]);
     assert.deepEqual([...q.words.subarray(q.words.length - 3)], [3, 2, 1], "the try's offsets back to its body, clause and catch-all");
-    assert.equal(regionStarts(packFunc(build(I32, (b) => b.i32.add(b.param(0), b.i32(1))))).size, 0);
+    assert.equal(regionStarts(packFunc(build(I32, (b) => b.i32.add(b.param(0), b.i32(1))))).starts.size, 0);
   });
 
   it('gives a body packed after a bigger one only its own references', () => {

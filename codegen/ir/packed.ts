@@ -67,7 +67,7 @@ export const K_NOP = 21;
 export const K_THROW = 22;
 export const K_TRY = 23;
 export const K_MEMORY = 24;
-const TYPES: readonly ExprType[] = ['i32', 'i64', 'f32', 'f64', 'none', 'unreachable'];
+export const TYPES: readonly ExprType[] = ['i32', 'i64', 'f32', 'f64', 'none', 'unreachable'];
 
 function typeCode(t: ExprType, code: number): number {
   switch (t) {
@@ -109,6 +109,11 @@ function instrCode(op: string, info: InstrInfo | undefined): number {
     instrs.push({ op, info });
   }
   return c;
+}
+
+/** The instruction (name and table entry) a packed op, load, store or memory node names. */
+export function instrAt(code: number): { readonly op: string; readonly info: InstrInfo | undefined } {
+  return instrs[code]!;
 }
 
 /**

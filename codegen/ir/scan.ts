@@ -49,14 +49,23 @@ export function isPrefixed(kind: number): boolean {
   return kind === K_BLOCK || kind === K_LOOP || kind === K_IF || kind === K_TRY || kind === K_GLOBAL_SET;
 }
 
+/** Where a packed body's prefixed nodes start (regionStarts), and where its words end. */
+export interface Regions {
+  /** Region start → heads of the nodes starting there, innermost first. */
+  readonly starts: Map<number, number[]>;
+  readonly end: number;
+}
+
+const NO_STARTS: Map<number, number[]> = new Map();
+
 /**
  * Where each node that wasm writes partly before its operands starts (`block`, `loop`, `if`, `try`:
  * their lists, and an `if`'s condition; `global.set`: its value), mapped to the positions of the
  * heads of the nodes starting there, innermost first: what an encoder that reads the stream front
- * to back needs. One scan over the heads; empty for a body without such nodes.
+ * to back needs. One scan over the heads; a body without such nodes shares one empty map.
  */
-export function regionStarts(p: PackedFunc): Map<number, number[]> {
-  const out = new Map<number, number[]>();
+export function regionStarts(p: PackedFunc): Regions {
+  let starts = NO_STARTS;
   const ws = p.words;
   let i = p.start;
   for (let k = 0; k < p.size; k++) {
@@ -69,12 +78,13 @@ export function regionStarts(p: PackedFunc): Map<number, number[]> {
       // The first offset is the region's start: the list (or operand) written first.
       const first = kind === K_IF ? i + (h & F1 ? 1 : 0) : kind === K_TRY ? i + imm - 1 - ws[i]! - (h & F1 ? 1 : 0) : i + imm - 1;
       const start = at - ws[first]!;
+      if (starts === NO_STARTS) starts = new Map();
       // Heads come in stream order: a region's enclosing ones are met after it.
-      const list = out.get(start);
+      const list = starts.get(start);
       if (list) list.push(at);
-      else out.set(start, [at]);
+      else starts.set(start, [at]);
     }
     i += imm;
   }
-  return out;
+  return { starts, end: i };
 }

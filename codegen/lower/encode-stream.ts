@@ -1,0 +1,222 @@
+// The baseline encoder's reading of a packed body: the words are post-order, wasm's own order, so
+// most nodes are written as their heads are met, front to back, without a tree; the few that wasm
+// writes partly before their operands (block, loop, if, global.set) are found by regionStarts.
+// It must write exactly the bytes the tree encoder writes (the test suite checks every body).
+
+import type { ExprType, Sig, ValType } from '../ir/nodes.js';
+import type { SymbolInfo } from '../ir/symbols.js';
+import { F1, F2, F3, F4, K_BLOCK, K_BR, K_BR_TABLE, K_CALL, K_CALL_SLOT, K_CONST, K_DROP, K_GLOBAL_GET, K_GLOBAL_SET, K_IF, K_LOAD, K_LOCAL_GET, K_LOCAL_SET, K_LOOP, K_MEMORY, K_NOP, K_OP, K_RETURN, K_SELECT, K_SLOT_OF, K_STORE, K_SYMCONST, K_UNREACHABLE, LEN_ESCAPE, LEN_SHIFT, TYPES, instrAt, type PackedFunc } from '../ir/packed.js';
+import { immediates, regionStarts } from '../ir/scan.js';
+import { instr, type InstrInfo } from '../wasm/instructions.js';
+import type { ByteWriter } from '../wasm/writer.js';
+import { fail } from '../../runtime/errors.js';
+
+/** What of the module encoder the stream reader writes with (encode.ts). */
+export interface StreamTarget {
+  readonly body: ByteWriter;
+  readonly labels: Array<string | null>;
+  bt(t: ExprType): void;
+  depth(label: string): number;
+  opInfo(i: InstrInfo): void;
+  memInfo(i: InstrInfo, offset: number): void;
+  constant(t: ValType, v: number | bigint): void;
+  i32(v: number): void;
+  afterConstruct(t: ExprType): void;
+  cell(e: { name: string; sym?: SymbolInfo }): number;
+  slot(e: { name: string; sym?: SymbolInfo }): number;
+  loadCell(e: { name: string; sym?: SymbolInfo }, type: ValType): void;
+  storeCell(e: { sym?: SymbolInfo }, valueType: ExprType): void;
+  callHead(e: { name: string; sym?: SymbolInfo; sig: Sig; tail: boolean }): void;
+  callSlotHead(sig: Sig, tail: boolean): void;
+  constantOf(e: { name: string; sym?: SymbolInfo }): number | bigint;
+  brTable(labels: readonly string[], fallback: string): void;
+  memoryOp(op: string): void;
+}
+
+/** Write a packed body's instructions (its locals are the caller's). */
+export function encodeStream(t: StreamTarget, p: PackedFunc): void {
+  const regions = regionStarts(p);
+  new StreamReader(t, p, regions.starts).range(p.start, regions.end);
+}
+
+class StreamReader {
+  private readonly w: Int32Array;
+  private readonly refs: readonly unknown[];
+  private readonly starts: Map<number, number[]>;
+  /** Where the node just written ends (its head and immediates). */
+  private next = 0;
+
+  constructor(
+    private readonly t: StreamTarget,
+    p: PackedFunc,
+    starts: Map<number, number[]>,
+  ) {
+    this.w = p.words;
+    this.refs = p.refs;
+    this.starts = starts;
+  }
+
+  /**
+   * Write the nodes whose heads lie in [from, to), a list; returns the last one's type (undefined
+   * for an empty list), which `seq` needs.
+   */
+  range(from: number, to: number): ExprType | undefined {
+    let at = from;
+    let last: ExprType | undefined;
+    while (at < to) {
+      // A node wasm writes before its operands starts here: the outermost one inside this range
+      // (enclosing ones have their heads at or past `to`).
+      const heads = this.starts.get(at);
+      let h = -1;
+      if (heads !== undefined) for (let i = heads.length - 1; i >= 0 && h < 0; i--) if (heads[i]! < to) h = heads[i]!;
+      last = h >= 0 ? this.prefixed(h) : this.plain(at);
+      at = this.next;
+    }
+    return last;
+  }
+
+  /** A list inside a construct of type `result` (see the tree encoder's `seq`). */
+  private seq(from: number, to: number, result: ExprType): void {
+    const last = this.range(from, to);
+    if (result === 'unreachable' && last !== undefined && last !== 'none' && last !== 'unreachable') this.t.body.u8(0x1a);
+  }
+
+  private symbol(h: number, at: number): { name: string; sym: SymbolInfo | undefined; words: number } {
+    if (h & F1) {
+      const sym = this.refs[this.w[at]!] as SymbolInfo;
+      return { name: sym.name, sym, words: 1 };
+    }
+    const name = this.refs[this.w[at]!] as string;
+    return h & F2 ? { name, sym: this.refs[this.w[at + 1]!] as SymbolInfo, words: 2 } : { name, sym: undefined, words: 1 };
+  }
+
+  /** The node whose head is at `h`, written partly before its operands. */
+  private prefixed(h: number): ExprType {
+    const { w, t } = this;
+    const head = w[h]!;
+    const type = TYPES[(head >>> 5) & 7]!;
+    const i = head >>> LEN_SHIFT === LEN_ESCAPE ? h + 2 : h + 1;
+    const imm = immediates(head, w, i);
+    this.next = i + imm;
+    const end = this.next;
+    const b = t.body;
+    switch (head & 31) {
+      case K_BLOCK:
+      case K_LOOP: {
+        b.u8((head & 31) === K_BLOCK ? 0x02 : 0x03);
+        t.bt(type);
+        t.labels.push(head & F1 ? (this.refs[w[i]!] as string) : null);
+        this.seq(h - w[end - 1]!, h, type);
+        t.labels.pop();
+        b.u8(0x0b);
+        t.afterConstruct(type);
+        break;
+      }
+      case K_IF: {
+        const o = head & F1 ? i + 1 : i;
+        const thenAt = h - w[o + 1]!;
+        const elseAt = head & F1 ? h - w[o + 2]! : h;
+        this.range(h - w[o]!, thenAt);
+        b.u8(0x04);
+        t.bt(type);
+        t.labels.push(null);
+        this.seq(thenAt, elseAt, type);
+        if (head & F1) {
+          b.u8(0x05);
+          this.seq(elseAt, h, type);
+        }
+        t.labels.pop();
+        b.u8(0x0b);
+        t.afterConstruct(type);
+        break;
+      }
+      case K_GLOBAL_SET: {
+        const s = this.symbol(head, i);
+        t.i32(t.cell(s));
+        const valueType = this.range(h - w[end - 1]!, h);
+        t.storeCell(s, valueType ?? 'none');
+        break;
+      }
+      default:
+        throw fail('Internal', `packed IR: node kind ${head & 31} reached the stream encoder, which does not write it`);
+    }
+    this.next = end;
+    return type;
+  }
+
+  /** The node whose head is at `at`, its operands already written. */
+  private plain(at: number): ExprType {
+    const { w, t } = this;
+    const head = w[at]!;
+    const type = TYPES[(head >>> 5) & 7]!;
+    const i = head >>> LEN_SHIFT === LEN_ESCAPE ? at + 2 : at + 1;
+    this.next = i + immediates(head, w, i);
+    const b = t.body;
+    switch (head & 31) {
+      case K_OP: {
+        const ins = instrAt(w[i]!);
+        t.opInfo(ins.info ?? instr(ins.op));
+        break;
+      }
+      case K_CALL: {
+        const s = this.symbol(head, i);
+        const sig = head & F4 ? (s.sym as Extract<SymbolInfo, { kind: 'func' }>).sig : (this.refs[w[i + s.words]!] as Sig);
+        t.callHead({ name: s.name, sym: s.sym, sig, tail: (head & F3) !== 0 });
+        break;
+      }
+      case K_GLOBAL_GET:
+        t.loadCell(this.symbol(head, i), type as ValType);
+        break;
+      case K_CONST:
+        t.constant(type as ValType, type === 'i32' ? w[i]! : (this.refs[w[i]!] as number | bigint));
+        break;
+      case K_LOCAL_GET:
+        b.u8(0x20).u32(w[i]!);
+        break;
+      case K_LOCAL_SET:
+        b.u8(head & F1 ? 0x22 : 0x21).u32(w[i]!);
+        break;
+      case K_LOAD:
+      case K_STORE: {
+        const ins = instrAt(w[i]!);
+        t.memInfo(ins.info ?? instr(ins.op), w[i + 1]! >>> 0);
+        break;
+      }
+      case K_SYMCONST:
+        t.constant(type as ValType, t.constantOf(this.symbol(head, i)));
+        break;
+      case K_SLOT_OF:
+        t.i32(t.slot(this.symbol(head, i)));
+        break;
+      case K_CALL_SLOT:
+        t.callSlotHead(this.refs[w[i]!] as Sig, (head & F1) !== 0);
+        break;
+      case K_BR:
+        b.u8(head & F2 ? 0x0d : 0x0c).u32(t.depth(this.refs[w[i]!] as string));
+        break;
+      case K_BR_TABLE:
+        t.brTable(this.refs[w[i]!] as string[], this.refs[w[i + 1]!] as string);
+        break;
+      case K_RETURN:
+        b.u8(0x0f);
+        break;
+      case K_DROP:
+        b.u8(0x1a);
+        break;
+      case K_SELECT:
+        b.u8(0x1b);
+        break;
+      case K_UNREACHABLE:
+        b.u8(0x00);
+        break;
+      case K_NOP:
+        break;
+      case K_MEMORY:
+        t.memoryOp(instrAt(w[i]!).op);
+        break;
+      default:
+        throw fail('Internal', `packed IR: node kind ${head & 31} reached the stream encoder, which does not write it`);
+    }
+    return type;
+  }
+}
