@@ -11,6 +11,7 @@ import type { FieldInfo, SymbolInfo } from '../codegen/ir/symbols.js';
 import { OBJECT_HEADER_SIZE, RTT_DESC } from '../codegen/ir/symbols.js';
 import { verifyFunc } from '../codegen/ir/verify.js';
 import { encodeModule, type ModuleImports } from '../codegen/lower/encode.js';
+import type { StreamBody } from '../codegen/lower/encode-stream.js';
 import type { BodyLayout } from '../codegen/lower/body-layout.js';
 import { encodeThunks, type ThunkSpec } from '../codegen/lower/thunks.js';
 import { optimizerSync } from '../codegen/optimizer.js';
@@ -223,7 +224,7 @@ export function planStage(core: Core, stage: Stage): Plan {
     const irs: FuncIR[] = [];
     let facts: Array<BodyFacts | undefined> | undefined;
     // The bodies kept packed, by index in `irs`: the encoder reads their words (encode-stream.ts).
-    let packed: Array<PackedFunc | undefined> | undefined;
+    let packed: Array<StreamBody | undefined> | undefined;
     let scratch: BodyFacts | undefined;
     const packFacts = () => (scratch ??= newFacts());
     const hostDefs: Array<Extract<Def, { kind: 'host' }>> = [];
@@ -262,8 +263,8 @@ export function planStage(core: Core, stage: Stage): Plan {
           // A body kept packed was analysed while packing; a tree (small) is walked when lowered.
           if (kept !== ir) {
             (facts ??= [])[irs.length - 1] = scratch;
+            (packed ??= [])[irs.length - 1] = { body: kept as PackedFunc, prefixed: scratch!.prefixed };
             scratch = undefined;
-            (packed ??= [])[irs.length - 1] = kept as PackedFunc;
           }
           const rec = records[i]!;
           (rec as FuncRecord).ir = kept;
@@ -542,7 +543,7 @@ export function codeUnit(
   fresh = false,
   install?: ReadonlyArray<number | undefined>,
   facts?: ReadonlyArray<BodyFacts | undefined>,
-  packed?: ReadonlyArray<PackedFunc | undefined>,
+  packed?: ReadonlyArray<StreamBody | undefined>,
 ): PendingUnit {
   const low = lowerFuncs(core, stage, tier, irs, lookup, fresh, facts);
   const ctx = core.lowerContext(lookup);

@@ -41,32 +41,36 @@ const KINDS = [
   'call.slot', 'slot.of', 'block', 'loop', 'if', 'br', 'br_table', 'return', 'drop', 'select',
   'unreachable', 'nop', 'throw', 'try', 'memory',
 ] as const;
-// A kind's number is its index in KINDS, written out: a constant per call of `head`, no lookup.
-export const K_CONST = 0;
-export const K_LOCAL_GET = 1;
-export const K_LOCAL_SET = 2;
-export const K_OP = 3;
-export const K_LOAD = 4;
-export const K_STORE = 5;
-export const K_GLOBAL_GET = 6;
-export const K_GLOBAL_SET = 7;
-export const K_SYMCONST = 8;
-export const K_CALL = 9;
-export const K_CALL_SLOT = 10;
-export const K_SLOT_OF = 11;
-export const K_BLOCK = 12;
-export const K_LOOP = 13;
-export const K_IF = 14;
-export const K_BR = 15;
-export const K_BR_TABLE = 16;
-export const K_RETURN = 17;
-export const K_DROP = 18;
-export const K_SELECT = 19;
-export const K_UNREACHABLE = 20;
-export const K_NOP = 21;
-export const K_THROW = 22;
-export const K_TRY = 23;
-export const K_MEMORY = 24;
+// A kind's number is its index in KINDS. A const enum, so that every module reading the words
+// (scan.ts, the stream encoder) compiles its switches to numbers: imported constants are module
+// bindings, loaded and checked at each case.
+export const enum K {
+  CONST = 0,
+  LOCAL_GET = 1,
+  LOCAL_SET = 2,
+  OP = 3,
+  LOAD = 4,
+  STORE = 5,
+  GLOBAL_GET = 6,
+  GLOBAL_SET = 7,
+  SYMCONST = 8,
+  CALL = 9,
+  CALL_SLOT = 10,
+  SLOT_OF = 11,
+  BLOCK = 12,
+  LOOP = 13,
+  IF = 14,
+  BR = 15,
+  BR_TABLE = 16,
+  RETURN = 17,
+  DROP = 18,
+  SELECT = 19,
+  UNREACHABLE = 20,
+  NOP = 21,
+  THROW = 22,
+  TRY = 23,
+  MEMORY = 24,
+}
 export const TYPES: readonly ExprType[] = ['i32', 'i64', 'f32', 'f64', 'none', 'unreachable'];
 
 function typeCode(t: ExprType, code: number): number {
@@ -89,12 +93,20 @@ function typeCode(t: ExprType, code: number): number {
 
 // A node's first word: kind (5 bits), type (3), flags (4), list length (20; the escape value
 // says the length follows in a word of its own).
-export const F1 = 1 << 8;
-export const F2 = 1 << 9;
-export const F3 = 1 << 10;
-export const F4 = 1 << 11;
-export const LEN_SHIFT = 12;
-export const LEN_ESCAPE = 0xfffff;
+export const enum F {
+  F1 = 1 << 8,
+  F2 = 1 << 9,
+  F3 = 1 << 10,
+  F4 = 1 << 11,
+  LEN_SHIFT = 12,
+  LEN_ESCAPE = 0xfffff,
+}
+const F1 = F.F1;
+const F2 = F.F2;
+const F3 = F.F3;
+const F4 = F.F4;
+const LEN_SHIFT = F.LEN_SHIFT;
+const LEN_ESCAPE = F.LEN_ESCAPE;
 
 // Instructions (op name and table entry) by number, shared by every packed body: their number is
 // bounded by the instruction table, so the interning never grows past it.
@@ -130,10 +142,12 @@ export interface BodyFacts {
   memory: boolean;
   exceptions: boolean;
   dynamicCalls: boolean;
+  /** Some node is one wasm writes partly before its operands (regionStarts finds where). */
+  prefixed: boolean;
 }
 
 export function newFacts(): BodyFacts {
-  return { calls: [], slotRefs: [], constants: [], callsInline: false, memory: false, exceptions: false, dynamicCalls: false };
+  return { calls: [], slotRefs: [], constants: [], callsInline: false, memory: false, exceptions: false, dynamicCalls: false, prefixed: false };
 }
 
 /** Where the pack under way records its facts, when its caller asked for them. */
@@ -207,20 +221,20 @@ function node(e: Expr): void {
   switch (e.k) {
     case 'const':
       if (e.type === 'i32') {
-        head(K_CONST, 'i32', 0);
+        head(K.CONST, 'i32', 0);
         word(e.value as number);
       } else {
-        head(K_CONST, e.type, 0);
+        head(K.CONST, e.type, 0);
         ref(e.value);
       }
       return;
     case 'local.get':
-      head(K_LOCAL_GET, e.type, 0);
+      head(K.LOCAL_GET, e.type, 0);
       word(e.index);
       return;
     case 'local.set':
       node(e.value);
-      head(K_LOCAL_SET, e.type, e.tee ? F1 : 0);
+      head(K.LOCAL_SET, e.type, e.tee ? F1 : 0);
       word(e.index);
       return;
     case 'op': {
@@ -230,14 +244,14 @@ function node(e: Expr): void {
       const args = e.args;
       const code = instrCode(e.op, e.info);
       list(args);
-      head(K_OP, type, 0, args.length);
+      head(K.OP, type, 0, args.length);
       word(code);
       return;
     }
     case 'load':
       if (facts) facts.memory = true;
       node(e.ptr);
-      head(K_LOAD, e.type, 0);
+      head(K.LOAD, e.type, 0);
       word(instrCode(e.op, e.info));
       word(e.offset);
       return;
@@ -245,7 +259,7 @@ function node(e: Expr): void {
       if (facts) facts.memory = true;
       node(e.ptr);
       node(e.value);
-      head(K_STORE, e.type, 0);
+      head(K.STORE, e.type, 0);
       word(instrCode(e.op, e.info));
       word(e.offset);
       return;
@@ -257,7 +271,7 @@ function node(e: Expr): void {
         else (e.k === 'symconst' ? facts.constants : facts.slotRefs).push(e.name);
       }
       const at = n;
-      head(e.k === 'global.get' ? K_GLOBAL_GET : e.k === 'symconst' ? K_SYMCONST : K_SLOT_OF, e.type, 0);
+      head(e.k === 'global.get' ? K.GLOBAL_GET : e.k === 'symconst' ? K.SYMCONST : K.SLOT_OF, e.type, 0);
       // Separate statements: writing refs may replace `words`.
       const f = symbol(e.name, e.sym);
       words[at]! |= f;
@@ -266,11 +280,11 @@ function node(e: Expr): void {
     case 'global.set': {
       // Its wasm form needs the cell's address before the value: an offset back to the value,
       // as structured nodes have.
-      if (facts) facts.memory = true;
+      if (facts) facts.memory = facts.prefixed = true;
       const s = n;
       node(e.value);
       const at = n;
-      head(K_GLOBAL_SET, e.type, 0);
+      head(K.GLOBAL_SET, e.type, 0);
       const f = symbol(e.name, e.sym);
       words[at]! |= f;
       word(at - s);
@@ -284,7 +298,7 @@ function node(e: Expr): void {
       const { type, tail, args, name, sym, sig } = e;
       list(args);
       const at = n;
-      head(K_CALL, type, tail ? F3 : 0, args.length);
+      head(K.CALL, type, tail ? F3 : 0, args.length);
       let f = symbol(name, sym);
       if (sym?.kind === 'func' && sym.sig === sig) f |= F4;
       else ref(sig);
@@ -295,22 +309,24 @@ function node(e: Expr): void {
       if (facts) facts.dynamicCalls = true;
       list(e.args);
       node(e.slot);
-      head(K_CALL_SLOT, e.type, e.tail ? F1 : 0, e.args.length);
+      head(K.CALL_SLOT, e.type, e.tail ? F1 : 0, e.args.length);
       ref(e.sig);
       return;
     // Structured nodes come before their lists in wasm: their heads end with offsets back to where
     // each list starts (back from the head, so a copied subtree needs no fixing; regionStarts).
     case 'block':
     case 'loop': {
+      if (facts) facts.prefixed = true;
       const s = n;
       list(e.body);
       const h = n;
-      head(e.k === 'block' ? K_BLOCK : K_LOOP, e.type, e.label !== null ? F1 : 0, e.body.length);
+      head(e.k === 'block' ? K.BLOCK : K.LOOP, e.type, e.label !== null ? F1 : 0, e.body.length);
       if (e.label !== null) ref(e.label);
       word(h - s);
       return;
     }
     case 'if': {
+      if (facts) facts.prefixed = true;
       const s = n;
       node(e.cond);
       const t = n;
@@ -318,7 +334,7 @@ function node(e: Expr): void {
       const el = n;
       if (e.else) list(e.else);
       const h = n;
-      head(K_IF, e.type, e.else ? F1 : 0, e.then.length);
+      head(K.IF, e.type, e.else ? F1 : 0, e.then.length);
       if (e.else) word(e.else.length);
       word(h - s);
       word(h - t);
@@ -328,38 +344,38 @@ function node(e: Expr): void {
     case 'br':
       if (e.value) node(e.value);
       if (e.cond) node(e.cond);
-      head(K_BR, e.type, (e.value ? F1 : 0) | (e.cond ? F2 : 0));
+      head(K.BR, e.type, (e.value ? F1 : 0) | (e.cond ? F2 : 0));
       ref(e.label);
       return;
     case 'br_table':
       if (e.value) node(e.value);
       node(e.index);
-      head(K_BR_TABLE, e.type, e.value ? F1 : 0);
+      head(K.BR_TABLE, e.type, e.value ? F1 : 0);
       ref(e.labels);
       ref(e.fallback);
       return;
     case 'return':
       if (e.value) node(e.value);
-      head(K_RETURN, e.type, e.value ? F1 : 0);
+      head(K.RETURN, e.type, e.value ? F1 : 0);
       return;
     case 'drop':
       node(e.value);
-      head(K_DROP, e.type, 0);
+      head(K.DROP, e.type, 0);
       return;
     case 'select':
       node(e.a);
       node(e.b);
       node(e.cond);
-      head(K_SELECT, e.type, 0);
+      head(K.SELECT, e.type, 0);
       return;
     case 'unreachable':
     case 'nop':
-      head(e.k === 'nop' ? K_NOP : K_UNREACHABLE, e.type, 0);
+      head(e.k === 'nop' ? K.NOP : K.UNREACHABLE, e.type, 0);
       return;
     case 'throw':
       if (facts) facts.exceptions = facts.memory = true;
       list(e.args);
-      head(K_THROW, e.type, 0, e.args.length);
+      head(K.THROW, e.type, 0, e.args.length);
       ref(e.tag);
       word(e.id);
       ref(e.params);
@@ -369,6 +385,7 @@ function node(e: Expr): void {
         facts.exceptions = true;
         if (e.catches.some((c) => c.params.length > 0)) facts.memory = true;
       }
+      if (facts) facts.prefixed = true;
       const starts = [n];
       list(e.body);
       for (const c of e.catches) {
@@ -380,7 +397,7 @@ function node(e: Expr): void {
         list(e.catchAll);
       }
       const h = n;
-      head(K_TRY, e.type, e.catchAll ? F1 : 0, e.body.length);
+      head(K.TRY, e.type, e.catchAll ? F1 : 0, e.body.length);
       word(e.catches.length);
       for (const c of e.catches) {
         ref(c.tag);
@@ -395,7 +412,7 @@ function node(e: Expr): void {
     case 'memory':
       if (facts) facts.memory = true;
       list(e.args);
-      head(K_MEMORY, e.type, 0, e.args.length);
+      head(K.MEMORY, e.type, 0, e.args.length);
       word(instrCode(e.op, undefined));
       return;
     default:

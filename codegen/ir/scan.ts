@@ -2,42 +2,42 @@
 // immediates each head has, and where the nodes that wasm writes partly before their operands
 // start (what an encoder reading the post-order stream front to back needs).
 
-import { F1, F2, F4, K_BLOCK, K_BR, K_BR_TABLE, K_CALL, K_CALL_SLOT, K_CONST, K_GLOBAL_GET, K_GLOBAL_SET, K_IF, K_LOAD, K_LOCAL_GET, K_LOCAL_SET, K_LOOP, K_MEMORY, K_OP, K_SLOT_OF, K_STORE, K_SYMCONST, K_THROW, K_TRY, LEN_ESCAPE, LEN_SHIFT, type PackedFunc } from './packed.js';
+import { F, K, type PackedFunc } from './packed.js';
 
 /** Words of immediates after a node's head (and its length word, if any). */
 export function immediates(h: number, words: Int32Array, at: number): number {
-  const symbolWords = h & F1 ? 1 : h & F2 ? 2 : 1;
+  const symbolWords = h & F.F1 ? 1 : h & F.F2 ? 2 : 1;
   switch (h & 31) {
-    case K_CONST:
-    case K_LOCAL_GET:
-    case K_LOCAL_SET:
-    case K_OP:
-    case K_CALL_SLOT:
-    case K_BR:
-    case K_MEMORY:
+    case K.CONST:
+    case K.LOCAL_GET:
+    case K.LOCAL_SET:
+    case K.OP:
+    case K.CALL_SLOT:
+    case K.BR:
+    case K.MEMORY:
       return 1;
-    case K_LOAD:
-    case K_STORE:
-    case K_BR_TABLE:
+    case K.LOAD:
+    case K.STORE:
+    case K.BR_TABLE:
       return 2;
-    case K_GLOBAL_GET:
-    case K_SYMCONST:
-    case K_SLOT_OF:
+    case K.GLOBAL_GET:
+    case K.SYMCONST:
+    case K.SLOT_OF:
       return symbolWords;
-    case K_GLOBAL_SET:
+    case K.GLOBAL_SET:
       return symbolWords + 1;
-    case K_CALL:
-      return symbolWords + (h & F4 ? 0 : 1);
-    case K_BLOCK:
-    case K_LOOP:
-      return (h & F1 ? 1 : 0) + 1;
-    case K_IF:
-      return h & F1 ? 4 : 2;
-    case K_THROW:
+    case K.CALL:
+      return symbolWords + (h & F.F4 ? 0 : 1);
+    case K.BLOCK:
+    case K.LOOP:
+      return (h & F.F1 ? 1 : 0) + 1;
+    case K.IF:
+      return h & F.F1 ? 4 : 2;
+    case K.THROW:
       return 3;
-    case K_TRY: {
+    case K.TRY: {
       const clauses = words[at]!;
-      return 1 + 5 * clauses + (h & F1 ? 1 : 0) + 1 + clauses + (h & F1 ? 1 : 0);
+      return 1 + 5 * clauses + (h & F.F1 ? 1 : 0) + 1 + clauses + (h & F.F1 ? 1 : 0);
     }
     default:
       return 0;
@@ -46,7 +46,7 @@ export function immediates(h: number, words: Int32Array, at: number): number {
 
 /** Whether a node of this kind is written, in wasm, partly before its operands (see prefixed). */
 export function isPrefixed(kind: number): boolean {
-  return kind === K_BLOCK || kind === K_LOOP || kind === K_IF || kind === K_TRY || kind === K_GLOBAL_SET;
+  return kind === K.BLOCK || kind === K.LOOP || kind === K.IF || kind === K.TRY || kind === K.GLOBAL_SET;
 }
 
 /** Where a packed body's prefixed nodes start (regionStarts), and where its words end. */
@@ -56,7 +56,8 @@ export interface Regions {
   readonly end: number;
 }
 
-const NO_STARTS: Map<number, number[]> = new Map();
+/** The shared empty map of a body without prefixed nodes. */
+export const NO_STARTS: Map<number, number[]> = new Map();
 
 /**
  * Where each node that wasm writes partly before its operands starts (`block`, `loop`, `if`, `try`:
@@ -71,12 +72,12 @@ export function regionStarts(p: PackedFunc): Regions {
   for (let k = 0; k < p.size; k++) {
     const at = i;
     const h = ws[i++]!;
-    if (h >>> LEN_SHIFT === LEN_ESCAPE) i++;
+    if (h >>> F.LEN_SHIFT === F.LEN_ESCAPE) i++;
     const kind = h & 31;
     const imm = immediates(h, ws, i);
     if (isPrefixed(kind)) {
       // The first offset is the region's start: the list (or operand) written first.
-      const first = kind === K_IF ? i + (h & F1 ? 1 : 0) : kind === K_TRY ? i + imm - 1 - ws[i]! - (h & F1 ? 1 : 0) : i + imm - 1;
+      const first = kind === K.IF ? i + (h & F.F1 ? 1 : 0) : kind === K.TRY ? i + imm - 1 - ws[i]! - (h & F.F1 ? 1 : 0) : i + imm - 1;
       const start = at - ws[first]!;
       if (starts === NO_STARTS) starts = new Map();
       // Heads come in stream order: a region's enclosing ones are met after it.

@@ -5,8 +5,8 @@
 
 import type { ExprType, Sig, ValType } from '../ir/nodes.js';
 import type { SymbolInfo } from '../ir/symbols.js';
-import { F1, F2, F3, F4, K_BLOCK, K_BR, K_BR_TABLE, K_CALL, K_CALL_SLOT, K_CONST, K_DROP, K_GLOBAL_GET, K_GLOBAL_SET, K_IF, K_LOAD, K_LOCAL_GET, K_LOCAL_SET, K_LOOP, K_MEMORY, K_NOP, K_OP, K_RETURN, K_SELECT, K_SLOT_OF, K_STORE, K_SYMCONST, K_UNREACHABLE, LEN_ESCAPE, LEN_SHIFT, TYPES, instrAt, type PackedFunc } from '../ir/packed.js';
-import { immediates, regionStarts } from '../ir/scan.js';
+import { F, K, TYPES, instrAt, type PackedFunc } from '../ir/packed.js';
+import { NO_STARTS, immediates, regionStarts } from '../ir/scan.js';
 import { instr, type InstrInfo } from '../wasm/instructions.js';
 import type { ByteWriter } from '../wasm/writer.js';
 import { fail } from '../../runtime/errors.js';
@@ -33,8 +33,17 @@ export interface StreamTarget {
   memoryOp(op: string): void;
 }
 
+/** A packed body for the encoder, and whether it has nodes wasm writes before their operands. */
+export interface StreamBody {
+  readonly body: PackedFunc;
+  readonly prefixed: boolean;
+}
+
 /** Write a packed body's instructions (its locals are the caller's). */
-export function encodeStream(t: StreamTarget, p: PackedFunc): void {
+export function encodeStream(t: StreamTarget, b: StreamBody): void {
+  const p = b.body;
+  // A body packed alone ends where its words do; the scan is needed only for what it finds.
+  if (!b.prefixed && p.start === 0) return void new StreamReader(t, p, NO_STARTS).range(0, p.words.length);
   const regions = regionStarts(p);
   new StreamReader(t, p, regions.starts).range(p.start, regions.end);
 }
@@ -43,8 +52,16 @@ class StreamReader {
   private readonly w: Int32Array;
   private readonly refs: readonly unknown[];
   private readonly starts: Map<number, number[]>;
+  private readonly prefixes: boolean;
   /** Where the node just written ends (its head and immediates). */
   private next = 0;
+  /**
+   * The symbol reference being written, reused: the encoder's helpers take a `{ name, sym }` like
+   * the tree's nodes, and an object per reference cost more than the walk it saves.
+   */
+  private readonly ref: { name: string; sym: SymbolInfo | undefined; sig: Sig; tail: boolean } = { name: '', sym: undefined, sig: { params: [], results: [] }, tail: false };
+  /** Words the symbol reference just read took. */
+  private symWords = 0;
 
   constructor(
     private readonly t: StreamTarget,
@@ -54,6 +71,8 @@ class StreamReader {
     this.w = p.words;
     this.refs = p.refs;
     this.starts = starts;
+    // Most bodies have no node wasm writes before its operands: no lookup per node for them.
+    this.prefixes = starts.size > 0;
   }
 
   /**
@@ -66,7 +85,7 @@ class StreamReader {
     while (at < to) {
       // A node wasm writes before its operands starts here: the outermost one inside this range
       // (enclosing ones have their heads at or past `to`).
-      const heads = this.starts.get(at);
+      const heads = this.prefixes ? this.starts.get(at) : undefined;
       let h = -1;
       if (heads !== undefined) for (let i = heads.length - 1; i >= 0 && h < 0; i--) if (heads[i]! < to) h = heads[i]!;
       last = h >= 0 ? this.prefixed(h) : this.plain(at);
@@ -81,13 +100,19 @@ class StreamReader {
     if (result === 'unreachable' && last !== undefined && last !== 'none' && last !== 'unreachable') this.t.body.u8(0x1a);
   }
 
-  private symbol(h: number, at: number): { name: string; sym: SymbolInfo | undefined; words: number } {
-    if (h & F1) {
-      const sym = this.refs[this.w[at]!] as SymbolInfo;
-      return { name: sym.name, sym, words: 1 };
+  /** Read the symbol reference at `at` into `ref`. */
+  private symbol(h: number, at: number): typeof this.ref {
+    const r = this.ref;
+    if (h & F.F1) {
+      r.sym = this.refs[this.w[at]!] as SymbolInfo;
+      r.name = r.sym.name;
+      this.symWords = 1;
+    } else {
+      r.name = this.refs[this.w[at]!] as string;
+      r.sym = h & F.F2 ? (this.refs[this.w[at + 1]!] as SymbolInfo) : undefined;
+      this.symWords = h & F.F2 ? 2 : 1;
     }
-    const name = this.refs[this.w[at]!] as string;
-    return h & F2 ? { name, sym: this.refs[this.w[at + 1]!] as SymbolInfo, words: 2 } : { name, sym: undefined, words: 1 };
+    return r;
   }
 
   /** The node whose head is at `h`, written partly before its operands. */
@@ -95,33 +120,33 @@ class StreamReader {
     const { w, t } = this;
     const head = w[h]!;
     const type = TYPES[(head >>> 5) & 7]!;
-    const i = head >>> LEN_SHIFT === LEN_ESCAPE ? h + 2 : h + 1;
+    const i = head >>> F.LEN_SHIFT === F.LEN_ESCAPE ? h + 2 : h + 1;
     const imm = immediates(head, w, i);
     this.next = i + imm;
     const end = this.next;
     const b = t.body;
     switch (head & 31) {
-      case K_BLOCK:
-      case K_LOOP: {
-        b.u8((head & 31) === K_BLOCK ? 0x02 : 0x03);
+      case K.BLOCK:
+      case K.LOOP: {
+        b.u8((head & 31) === K.BLOCK ? 0x02 : 0x03);
         t.bt(type);
-        t.labels.push(head & F1 ? (this.refs[w[i]!] as string) : null);
+        t.labels.push(head & F.F1 ? (this.refs[w[i]!] as string) : null);
         this.seq(h - w[end - 1]!, h, type);
         t.labels.pop();
         b.u8(0x0b);
         t.afterConstruct(type);
         break;
       }
-      case K_IF: {
-        const o = head & F1 ? i + 1 : i;
+      case K.IF: {
+        const o = head & F.F1 ? i + 1 : i;
         const thenAt = h - w[o + 1]!;
-        const elseAt = head & F1 ? h - w[o + 2]! : h;
+        const elseAt = head & F.F1 ? h - w[o + 2]! : h;
         this.range(h - w[o]!, thenAt);
         b.u8(0x04);
         t.bt(type);
         t.labels.push(null);
         this.seq(thenAt, elseAt, type);
-        if (head & F1) {
+        if (head & F.F1) {
           b.u8(0x05);
           this.seq(elseAt, h, type);
         }
@@ -130,11 +155,12 @@ class StreamReader {
         t.afterConstruct(type);
         break;
       }
-      case K_GLOBAL_SET: {
-        const s = this.symbol(head, i);
-        t.i32(t.cell(s));
+      case K.GLOBAL_SET: {
+        // The value's nodes reuse `ref`: the symbol is kept apart for the store.
+        const sym = this.symbol(head, i).sym;
+        t.i32(t.cell(this.ref));
         const valueType = this.range(h - w[end - 1]!, h);
-        t.storeCell(s, valueType ?? 'none');
+        t.storeCell({ sym }, valueType ?? 'none');
         break;
       }
       default:
@@ -149,69 +175,70 @@ class StreamReader {
     const { w, t } = this;
     const head = w[at]!;
     const type = TYPES[(head >>> 5) & 7]!;
-    const i = head >>> LEN_SHIFT === LEN_ESCAPE ? at + 2 : at + 1;
+    const i = head >>> F.LEN_SHIFT === F.LEN_ESCAPE ? at + 2 : at + 1;
     this.next = i + immediates(head, w, i);
     const b = t.body;
     switch (head & 31) {
-      case K_OP: {
+      case K.OP: {
         const ins = instrAt(w[i]!);
         t.opInfo(ins.info ?? instr(ins.op));
         break;
       }
-      case K_CALL: {
-        const s = this.symbol(head, i);
-        const sig = head & F4 ? (s.sym as Extract<SymbolInfo, { kind: 'func' }>).sig : (this.refs[w[i + s.words]!] as Sig);
-        t.callHead({ name: s.name, sym: s.sym, sig, tail: (head & F3) !== 0 });
+      case K.CALL: {
+        const r = this.symbol(head, i);
+        r.sig = head & F.F4 ? (r.sym as Extract<SymbolInfo, { kind: 'func' }>).sig : (this.refs[w[i + this.symWords]!] as Sig);
+        r.tail = (head & F.F3) !== 0;
+        t.callHead(r);
         break;
       }
-      case K_GLOBAL_GET:
+      case K.GLOBAL_GET:
         t.loadCell(this.symbol(head, i), type as ValType);
         break;
-      case K_CONST:
+      case K.CONST:
         t.constant(type as ValType, type === 'i32' ? w[i]! : (this.refs[w[i]!] as number | bigint));
         break;
-      case K_LOCAL_GET:
+      case K.LOCAL_GET:
         b.u8(0x20).u32(w[i]!);
         break;
-      case K_LOCAL_SET:
-        b.u8(head & F1 ? 0x22 : 0x21).u32(w[i]!);
+      case K.LOCAL_SET:
+        b.u8(head & F.F1 ? 0x22 : 0x21).u32(w[i]!);
         break;
-      case K_LOAD:
-      case K_STORE: {
+      case K.LOAD:
+      case K.STORE: {
         const ins = instrAt(w[i]!);
         t.memInfo(ins.info ?? instr(ins.op), w[i + 1]! >>> 0);
         break;
       }
-      case K_SYMCONST:
+      case K.SYMCONST:
         t.constant(type as ValType, t.constantOf(this.symbol(head, i)));
         break;
-      case K_SLOT_OF:
+      case K.SLOT_OF:
         t.i32(t.slot(this.symbol(head, i)));
         break;
-      case K_CALL_SLOT:
-        t.callSlotHead(this.refs[w[i]!] as Sig, (head & F1) !== 0);
+      case K.CALL_SLOT:
+        t.callSlotHead(this.refs[w[i]!] as Sig, (head & F.F1) !== 0);
         break;
-      case K_BR:
-        b.u8(head & F2 ? 0x0d : 0x0c).u32(t.depth(this.refs[w[i]!] as string));
+      case K.BR:
+        b.u8(head & F.F2 ? 0x0d : 0x0c).u32(t.depth(this.refs[w[i]!] as string));
         break;
-      case K_BR_TABLE:
+      case K.BR_TABLE:
         t.brTable(this.refs[w[i]!] as string[], this.refs[w[i + 1]!] as string);
         break;
-      case K_RETURN:
+      case K.RETURN:
         b.u8(0x0f);
         break;
-      case K_DROP:
+      case K.DROP:
         b.u8(0x1a);
         break;
-      case K_SELECT:
+      case K.SELECT:
         b.u8(0x1b);
         break;
-      case K_UNREACHABLE:
+      case K.UNREACHABLE:
         b.u8(0x00);
         break;
-      case K_NOP:
+      case K.NOP:
         break;
-      case K_MEMORY:
+      case K.MEMORY:
         t.memoryOp(instrAt(w[i]!).op);
         break;
       default:

@@ -13,8 +13,7 @@ import { ByteWriter, writeConst } from '../wasm/writer.js';
 import { IntIndex } from './int-index.js';
 import { HANDOVER, keepPrefix, prefixOf } from './prefixes.js';
 import { dispatcherSig } from './thunks.js';
-import { encodeStream, type StreamTarget } from './encode-stream.js';
-import type { PackedFunc } from '../ir/packed.js';
+import { encodeStream, type StreamBody, type StreamTarget } from './encode-stream.js';
 import { LAYOUT_MAX_RELOCS, LINK_TABLE, RELOC, SHARED_TABLE, type BodyLayout } from './body-layout.js';
 import { type MemoryShape, FUNCS_EXPORT, LINK_EXPORT, WASM_HEADER, section, vecSection, writeElementRun, writeFuncType, writeFuncrefTable, writeInstallSection, writeNameSection, writeStageImports, writeTableExport } from '../wasm/sections.js';
 
@@ -72,7 +71,7 @@ export interface ModulePlan {
    * Per function, its body packed (post-order) when that is exactly `funcs[i]`'s tree: the
    * encoder then reads the words front to back instead of walking the tree (encode-stream.ts).
    */
-  packed?: ReadonlyArray<PackedFunc | undefined>;
+  packed?: ReadonlyArray<StreamBody | undefined>;
 }
 
 /**
@@ -391,7 +390,7 @@ class ModuleEncoder implements StreamTarget {
   }
 
   /** A body's instructions from its packed words; with `encoderChecks.stream`, checked against the tree's. */
-  private fromStream(f: FuncIR, p: PackedFunc): void {
+  private fromStream(f: FuncIR, p: StreamBody): void {
     const c = this.body;
     const at = c.len;
     const relocs = this.relocs.length;
