@@ -115,14 +115,20 @@ class StreamReader {
     return r;
   }
 
+  /** Where the immediates of the head at `at` start; `next` is set past them. */
+  private open(at: number): number {
+    const head = this.w[at]!;
+    const i = head >>> F.LEN_SHIFT === F.LEN_ESCAPE ? at + 2 : at + 1;
+    this.next = i + immediates(head, this.w, i);
+    return i;
+  }
+
   /** The node whose head is at `h`, written partly before its operands. */
   private prefixed(h: number): ExprType {
     const { w, t } = this;
     const head = w[h]!;
     const type = TYPES[(head >>> 5) & 7]!;
-    const i = head >>> F.LEN_SHIFT === F.LEN_ESCAPE ? h + 2 : h + 1;
-    const imm = immediates(head, w, i);
-    this.next = i + imm;
+    const i = this.open(h);
     const end = this.next;
     const b = t.body;
     switch (head & 31) {
@@ -164,7 +170,7 @@ class StreamReader {
         break;
       }
       default:
-        throw fail('Internal', `packed IR: node kind ${head & 31} reached the stream encoder, which does not write it`);
+        throw unwritten(head);
     }
     this.next = end;
     return type;
@@ -175,8 +181,7 @@ class StreamReader {
     const { w, t } = this;
     const head = w[at]!;
     const type = TYPES[(head >>> 5) & 7]!;
-    const i = head >>> F.LEN_SHIFT === F.LEN_ESCAPE ? at + 2 : at + 1;
-    this.next = i + immediates(head, w, i);
+    const i = this.open(at);
     const b = t.body;
     switch (head & 31) {
       case K.OP: {
@@ -242,8 +247,13 @@ class StreamReader {
         t.memoryOp(instrAt(w[i]!).op);
         break;
       default:
-        throw fail('Internal', `packed IR: node kind ${head & 31} reached the stream encoder, which does not write it`);
+        throw unwritten(head);
     }
     return type;
   }
+}
+
+/** A node kind the stream encoder is never given (exceptions keep the tree encoder): a bug. */
+function unwritten(head: number): Error {
+  return fail('Internal', `packed IR: node kind ${head & 31} reached the stream encoder, which does not write it`);
 }
