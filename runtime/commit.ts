@@ -6,11 +6,13 @@ import { FuncBuilder } from '../codegen/ir/builder.js';
 import { analyze, NO_NAMES, type References } from '../codegen/ir/analyze.js';
 import type { FuncIR } from '../codegen/ir/nodes.js';
 import { sameSig, sigText } from '../codegen/ir/nodes.js';
-import { keepFunc, keptSize, keptTree, newFacts, type BodyFacts } from '../codegen/ir/packed.js';
+import { keepFunc, keptSize, keptTree, newFacts, type BodyFacts, type PackedFunc } from '../codegen/ir/packed.js';
 import type { FieldInfo, SymbolInfo } from '../codegen/ir/symbols.js';
 import { OBJECT_HEADER_SIZE, RTT_DESC } from '../codegen/ir/symbols.js';
 import { verifyFunc } from '../codegen/ir/verify.js';
-import { encodeModule, type BodyLayout, type ModuleImports } from '../codegen/lower/encode.js';
+import { encodeModule, type ModuleImports } from '../codegen/lower/encode.js';
+import type { StreamBody } from '../codegen/lower/encode-stream.js';
+import type { BodyLayout } from '../codegen/lower/body-layout.js';
 import { encodeThunks, type ThunkSpec } from '../codegen/lower/thunks.js';
 import { optimizerSync } from '../codegen/optimizer.js';
 import { runPasses } from '../codegen/passes/registry.js';
@@ -221,6 +223,8 @@ export function planStage(core: Core, stage: Stage): Plan {
     };
     const irs: FuncIR[] = [];
     let facts: Array<BodyFacts | undefined> | undefined;
+    // The bodies kept packed, by index in `irs`: the encoder reads their words (encode-stream.ts).
+    let packed: Array<StreamBody | undefined> | undefined;
     let scratch: BodyFacts | undefined;
     const packFacts = () => (scratch ??= newFacts());
     const hostDefs: Array<Extract<Def, { kind: 'host' }>> = [];
@@ -259,6 +263,7 @@ export function planStage(core: Core, stage: Stage): Plan {
           // A body kept packed was analysed while packing; a tree (small) is walked when lowered.
           if (kept !== ir) {
             (facts ??= [])[irs.length - 1] = scratch;
+            (packed ??= [])[irs.length - 1] = { body: kept as PackedFunc, prefixed: scratch!.prefixed };
             scratch = undefined;
           }
           const rec = records[i]!;
@@ -275,7 +280,7 @@ export function planStage(core: Core, stage: Stage): Plan {
     if (hostDefs.length) plan.host = hostUnit(core, stage.name, hostDefs);
     if (irs.length) {
       try {
-        plan.code = codeUnit(core, plan, stage.name, stage.tier, irs, lookup, true, installable(core, plan, stage.tier), facts);
+        plan.code = codeUnit(core, plan, stage.name, stage.tier, irs, lookup, true, installable(core, plan, stage.tier), facts, packed);
       } catch (e) {
         // Lowering's own errors (an engine limit) name the definition; say which stage too.
         throw e instanceof AccreteError ? e.at({ stage: stage.name }) : e;
@@ -538,13 +543,15 @@ export function codeUnit(
   fresh = false,
   install?: ReadonlyArray<number | undefined>,
   facts?: ReadonlyArray<BodyFacts | undefined>,
+  packed?: ReadonlyArray<StreamBody | undefined>,
 ): PendingUnit {
   const low = lowerFuncs(core, stage, tier, irs, lookup, fresh, facts);
   const ctx = core.lowerContext(lookup);
   // Only stages small enough to be compacted keep the layout merging copies their bodies by.
   const layout = tier === 'baseline' && irs.length <= COMPACT_MAX_FUNCTIONS;
   const exportTable = !install && core.linking === 'link-table' && irs.length >= core.installMin;
-  const enc = encodeModule({ name: stage, funcs: low.lowered, ctx, refs: low.refs, install, layout, exportTable });
+  // Packed bodies stand for the trees only if no pass rewrote them.
+  const enc = encodeModule({ name: stage, funcs: low.lowered, ctx, refs: low.refs, install, layout, exportTable, packed: low.lowered === irs ? packed : undefined });
   let bytes = enc.bytes;
   const imports = enc.imports;
   if (tier === 'optimizing') {

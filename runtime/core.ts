@@ -3,7 +3,8 @@
 // callables handed to JS, and turning wasm exceptions into JS errors.
 
 import type { MemoryShape } from '../codegen/wasm/sections.js';
-import type { BodyLayout, CallLinking, LowerContext, ModuleImports } from '../codegen/lower/encode.js';
+import type { CallLinking, LowerContext, ModuleImports } from '../codegen/lower/encode.js';
+import type { BodyLayout } from '../codegen/lower/body-layout.js';
 import { encodeDispatcher } from '../codegen/lower/thunks.js';
 import { sigKey, type Sig } from '../codegen/ir/nodes.js';
 import type { Resolver, SymbolInfo } from '../codegen/ir/symbols.js';

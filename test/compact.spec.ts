@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import type { FuncBuilder } from '../codegen/ir/builder.js';
 import { isTree } from '../codegen/ir/packed.js';
-import { LAYOUT_MAX_RELOCS } from '../codegen/lower/encode.js';
+import { LAYOUT_MAX_RELOCS } from '../codegen/lower/body-layout.js';
 import type { FuncRecord } from '../runtime/symbols.js';
 import { FunctionSource } from '../runtime/slots.js';
 import { FUNCS_EXPORT } from '../codegen/wasm/sections.js';

@@ -5,6 +5,11 @@ import assert from 'node:assert/strict';
 import binaryen from 'binaryen';
 import { AccreteError, Runtime, type ErrorCode, type RuntimeOptions } from '../runtime/index.js';
 import type { LinkingChoice } from '../runtime/options.js';
+import { encoderChecks } from '../codegen/lower/encode.js';
+
+// Every packed body any test commits is encoded both from its words and from its tree, and the
+// bytes compared (encode.ts): the stream reader is checked by the whole suite.
+encoderChecks.stream = true;
 
 export const LINKINGS: ReadonlyArray<Exclude<LinkingChoice, 'auto'>> = ['shared-table', 'link-table'];
 

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { FuncBuilder } from '../codegen/ir/builder.js';
 import type { BlockExpr, Expr, FuncIR, Sig } from '../codegen/ir/nodes.js';
 import { KEEP_TREE_MAX, MAX_BODY_NODES, isTree, keepFunc, keptSize, keptTree, newFacts, packFunc, packTogether, unpackFunc } from '../codegen/ir/packed.js';
+import { regionStarts } from '../codegen/ir/scan.js';
 import { analyze, type References } from '../codegen/ir/analyze.js';
 import type { FuncRecord } from '../runtime/symbols.js';
 import type { SymbolInfo } from '../codegen/ir/symbols.js';
@@ -164,6 +165,33 @@ describe('packed IR', () => {
     const all = newFacts();
     packFunc(everyKind(), all);
     assert.deepEqual([all.memory, all.exceptions, all.dynamicCalls, all.slotRefs, all.constants], [true, true, true, ['inc', 'inc'], ['k']]);
+  });
+
+  it('writes operands before their node, and says where each node wasm writes before its operands starts', () => {
+    // nop @0; if's condition @1–2, then @3, else @4, if @5–9; block @10–11; loop's nop @12, loop @13–15.
+    const f = build({ params: ['i32'], results: [] }, (b) => [
+      b.nop(),
+      b.block([b.if(b.i32(1), [b.nop()], [b.nop()])]),
+      b.loop('l', [b.nop()]),
+    ]);
+    const p = packFunc(f);
+    assert.deepEqual([...regionStarts(p).starts], [
+      [1, [5, 10]],
+      [12, [13]],
+    ]);
+    assert.deepEqual([...p.words.subarray(6, 10)], [1, 5 - 1, 5 - 3, 5 - 4], "the if's else length and its offsets back to condition, then and else");
+    same(unpackFunc(p).body, f.body);
+    const t = build({ params: ['i32'], results: [] }, (b) => [b.try([b.nop()], [{ tag: 'oops', body: () => [b.nop()] }], [b.nop()])]);
+    const q = packFunc(t);
+    assert.deepEqual([...regionStarts(q).starts], [[0, [3]]]);
+    assert.equal(regionStarts(q).end, q.words.length, 'where the words end');
+    const both = packTogether([f, t])!;
+    assert.deepEqual([...regionStarts(both[1]!).starts], [[both[1]!.start, [both[1]!.start + 3]]], 'positions in the shared words');
+    // global.set: the cell's address comes before the value in wasm.
+    const g = packFunc(build({ params: ['i32'], results: [] }, (b) => [b.setGlobal('g', b.i32.add(b.param(0), b.i32(1)))]));
+    assert.deepEqual([...regionStarts(g).starts], [[0, [6]]]);
+    assert.deepEqual([...q.words.subarray(q.words.length - 3)], [3, 2, 1], "the try's offsets back to its body, clause and catch-all");
+    assert.equal(regionStarts(packFunc(build(I32, (b) => b.i32.add(b.param(0), b.i32(1))))).starts.size, 0);
   });
 
   it('gives a body packed after a bigger one only its own references', () => {

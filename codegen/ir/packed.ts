@@ -1,6 +1,8 @@
 // Function bodies kept between commits (for recompiling, re-tiering and inlining) in a packed
 // form: a stream of 32-bit words plus a list of the objects it refers to, instead of an object
 // per node. A kept body costs ~3× less memory, and its tree dies young instead of being promoted.
+// The stream is post-order, wasm's own order (operands, then the node), which a builder can write
+// as it goes and an encoder can read front to back (docs/design.md, "Next: a flat IR").
 
 import { CallNode, ConstNode, FuncNode, OpNode, i32Const, localGet } from './builder.js';
 import type { CatchClause, Expr, ExprType, FuncIR, Sig, ValType } from './nodes.js';
@@ -23,7 +25,7 @@ export interface PackedFunc {
   readonly sig: Sig;
   readonly locals: readonly ValType[];
   readonly localNames: ReadonlyArray<string | undefined>;
-  /** Nodes of the body, counted as a tree (a node used twice counts twice). */
+  /** Nodes of the body, counted as a tree (a node used twice counts twice): one head word each. */
   readonly size: number;
   /** Top-level expressions of the body. */
   readonly count: number;
@@ -39,33 +41,37 @@ const KINDS = [
   'call.slot', 'slot.of', 'block', 'loop', 'if', 'br', 'br_table', 'return', 'drop', 'select',
   'unreachable', 'nop', 'throw', 'try', 'memory',
 ] as const;
-// A kind's number is its index in KINDS, written out: a constant per call of `head`, no lookup.
-const K_CONST = 0;
-const K_LOCAL_GET = 1;
-const K_LOCAL_SET = 2;
-const K_OP = 3;
-const K_LOAD = 4;
-const K_STORE = 5;
-const K_GLOBAL_GET = 6;
-const K_GLOBAL_SET = 7;
-const K_SYMCONST = 8;
-const K_CALL = 9;
-const K_CALL_SLOT = 10;
-const K_SLOT_OF = 11;
-const K_BLOCK = 12;
-const K_LOOP = 13;
-const K_IF = 14;
-const K_BR = 15;
-const K_BR_TABLE = 16;
-const K_RETURN = 17;
-const K_DROP = 18;
-const K_SELECT = 19;
-const K_UNREACHABLE = 20;
-const K_NOP = 21;
-const K_THROW = 22;
-const K_TRY = 23;
-const K_MEMORY = 24;
-const TYPES: readonly ExprType[] = ['i32', 'i64', 'f32', 'f64', 'none', 'unreachable'];
+// A kind's number is its index in KINDS. A const enum, so that every module reading the words
+// (scan.ts, the stream encoder) compiles its switches to numbers: imported constants are module
+// bindings, loaded and checked at each case.
+export const enum K {
+  CONST = 0,
+  LOCAL_GET = 1,
+  LOCAL_SET = 2,
+  OP = 3,
+  LOAD = 4,
+  STORE = 5,
+  GLOBAL_GET = 6,
+  GLOBAL_SET = 7,
+  SYMCONST = 8,
+  CALL = 9,
+  CALL_SLOT = 10,
+  SLOT_OF = 11,
+  BLOCK = 12,
+  LOOP = 13,
+  IF = 14,
+  BR = 15,
+  BR_TABLE = 16,
+  RETURN = 17,
+  DROP = 18,
+  SELECT = 19,
+  UNREACHABLE = 20,
+  NOP = 21,
+  THROW = 22,
+  TRY = 23,
+  MEMORY = 24,
+}
+export const TYPES: readonly ExprType[] = ['i32', 'i64', 'f32', 'f64', 'none', 'unreachable'];
 
 function typeCode(t: ExprType, code: number): number {
   switch (t) {
@@ -87,12 +93,20 @@ function typeCode(t: ExprType, code: number): number {
 
 // A node's first word: kind (5 bits), type (3), flags (4), list length (20; the escape value
 // says the length follows in a word of its own).
-const F1 = 1 << 8;
-const F2 = 1 << 9;
-const F3 = 1 << 10;
-const F4 = 1 << 11;
-const LEN_SHIFT = 12;
-const LEN_ESCAPE = 0xfffff;
+export const enum F {
+  F1 = 1 << 8,
+  F2 = 1 << 9,
+  F3 = 1 << 10,
+  F4 = 1 << 11,
+  LEN_SHIFT = 12,
+  LEN_ESCAPE = 0xfffff,
+}
+const F1 = F.F1;
+const F2 = F.F2;
+const F3 = F.F3;
+const F4 = F.F4;
+const LEN_SHIFT = F.LEN_SHIFT;
+const LEN_ESCAPE = F.LEN_ESCAPE;
 
 // Instructions (op name and table entry) by number, shared by every packed body: their number is
 // bounded by the instruction table, so the interning never grows past it.
@@ -109,6 +123,11 @@ function instrCode(op: string, info: InstrInfo | undefined): number {
   return c;
 }
 
+/** The instruction (name and table entry) a packed op, load, store or memory node names. */
+export function instrAt(code: number): { readonly op: string; readonly info: InstrInfo | undefined } {
+  return instrs[code]!;
+}
+
 /**
  * What a body refers to, gathered while packing it (analyze.ts turns it into References): a body
  * big enough to be packed is not walked as a tree a second time to find out.
@@ -123,10 +142,12 @@ export interface BodyFacts {
   memory: boolean;
   exceptions: boolean;
   dynamicCalls: boolean;
+  /** Some node is one wasm writes partly before its operands (regionStarts finds where). */
+  prefixed: boolean;
 }
 
 export function newFacts(): BodyFacts {
-  return { calls: [], slotRefs: [], constants: [], callsInline: false, memory: false, exceptions: false, dynamicCalls: false };
+  return { calls: [], slotRefs: [], constants: [], callsInline: false, memory: false, exceptions: false, dynamicCalls: false, prefixed: false };
 }
 
 /** Where the pack under way records its facts, when its caller asked for them. */
@@ -195,44 +216,52 @@ function node(e: Expr): void {
   if (e.k !== 'nop' && ++coded > MAX_BODY_NODES) {
     throw fail('ResourceExhausted', `the body has more than ${MAX_BODY_NODES.toLocaleString('en')} nodes (counting a node used twice as two), more than an engine compiles in one function; split it, or bind shared values to locals`);
   }
+  // Post-order, as wasm is: a node's operands, then its head and immediates. Facts are recorded
+  // before the operands, so they list references in the order a reader of the tree meets them.
   switch (e.k) {
     case 'const':
       if (e.type === 'i32') {
-        head(K_CONST, 'i32', 0);
+        head(K.CONST, 'i32', 0);
         word(e.value as number);
       } else {
-        head(K_CONST, e.type, 0);
+        head(K.CONST, e.type, 0);
         ref(e.value);
       }
       return;
     case 'local.get':
-      head(K_LOCAL_GET, e.type, 0);
+      head(K.LOCAL_GET, e.type, 0);
       word(e.index);
       return;
     case 'local.set':
-      head(K_LOCAL_SET, e.type, e.tee ? F1 : 0);
-      word(e.index);
       node(e.value);
+      head(K.LOCAL_SET, e.type, e.tee ? F1 : 0);
+      word(e.index);
       return;
-    case 'op':
-      head(K_OP, e.type, 0, e.args.length);
-      word(instrCode(e.op, e.info));
-      list(e.args);
+    case 'op': {
+      // What the head needs is read before the operands are packed: a long chain of operands
+      // would have pushed this node out of cache by then.
+      const type = e.type;
+      const args = e.args;
+      const code = instrCode(e.op, e.info);
+      list(args);
+      head(K.OP, type, 0, args.length);
+      word(code);
       return;
+    }
     case 'load':
       if (facts) facts.memory = true;
-      head(K_LOAD, e.type, 0);
+      node(e.ptr);
+      head(K.LOAD, e.type, 0);
       word(instrCode(e.op, e.info));
       word(e.offset);
-      node(e.ptr);
       return;
     case 'store':
       if (facts) facts.memory = true;
-      head(K_STORE, e.type, 0);
-      word(instrCode(e.op, e.info));
-      word(e.offset);
       node(e.ptr);
       node(e.value);
+      head(K.STORE, e.type, 0);
+      word(instrCode(e.op, e.info));
+      word(e.offset);
       return;
     case 'global.get':
     case 'symconst':
@@ -242,19 +271,23 @@ function node(e: Expr): void {
         else (e.k === 'symconst' ? facts.constants : facts.slotRefs).push(e.name);
       }
       const at = n;
-      head(e.k === 'global.get' ? K_GLOBAL_GET : e.k === 'symconst' ? K_SYMCONST : K_SLOT_OF, e.type, 0);
+      head(e.k === 'global.get' ? K.GLOBAL_GET : e.k === 'symconst' ? K.SYMCONST : K.SLOT_OF, e.type, 0);
       // Separate statements: writing refs may replace `words`.
       const f = symbol(e.name, e.sym);
       words[at]! |= f;
       return;
     }
     case 'global.set': {
-      if (facts) facts.memory = true;
+      // Its wasm form needs the cell's address before the value: an offset back to the value,
+      // as structured nodes have.
+      if (facts) facts.memory = facts.prefixed = true;
+      const s = n;
+      node(e.value);
       const at = n;
-      head(K_GLOBAL_SET, e.type, 0);
+      head(K.GLOBAL_SET, e.type, 0);
       const f = symbol(e.name, e.sym);
       words[at]! |= f;
-      node(e.value);
+      word(at - s);
       return;
     }
     case 'call': {
@@ -262,83 +295,109 @@ function node(e: Expr): void {
         facts.calls.push(e.name);
         if (e.sym?.kind === 'func' && e.sym.inline) facts.callsInline = true;
       }
+      const { type, tail, args, name, sym, sig } = e;
+      list(args);
       const at = n;
-      head(K_CALL, e.type, e.tail ? F3 : 0, e.args.length);
-      let f = symbol(e.name, e.sym);
-      if (e.sym?.kind === 'func' && e.sym.sig === e.sig) f |= F4;
-      else ref(e.sig);
+      head(K.CALL, type, tail ? F3 : 0, args.length);
+      let f = symbol(name, sym);
+      if (sym?.kind === 'func' && sym.sig === sig) f |= F4;
+      else ref(sig);
       words[at]! |= f;
-      list(e.args);
       return;
     }
     case 'call.slot':
       if (facts) facts.dynamicCalls = true;
-      head(K_CALL_SLOT, e.type, e.tail ? F1 : 0, e.args.length);
-      ref(e.sig);
       list(e.args);
       node(e.slot);
+      head(K.CALL_SLOT, e.type, e.tail ? F1 : 0, e.args.length);
+      ref(e.sig);
       return;
+    // Structured nodes come before their lists in wasm: their heads end with offsets back to where
+    // each list starts (back from the head, so a copied subtree needs no fixing; regionStarts).
     case 'block':
-    case 'loop':
-      head(e.k === 'block' ? K_BLOCK : K_LOOP, e.type, e.label !== null ? F1 : 0, e.body.length);
-      if (e.label !== null) ref(e.label);
+    case 'loop': {
+      if (facts) facts.prefixed = true;
+      const s = n;
       list(e.body);
+      const h = n;
+      head(e.k === 'block' ? K.BLOCK : K.LOOP, e.type, e.label !== null ? F1 : 0, e.body.length);
+      if (e.label !== null) ref(e.label);
+      word(h - s);
       return;
-    case 'if':
-      head(K_IF, e.type, e.else ? F1 : 0, e.then.length);
+    }
+    case 'if': {
+      if (facts) facts.prefixed = true;
+      const s = n;
       node(e.cond);
+      const t = n;
       list(e.then);
-      if (e.else) {
-        word(e.else.length);
-        list(e.else);
-      }
+      const el = n;
+      if (e.else) list(e.else);
+      const h = n;
+      head(K.IF, e.type, e.else ? F1 : 0, e.then.length);
+      if (e.else) word(e.else.length);
+      word(h - s);
+      word(h - t);
+      if (e.else) word(h - el);
       return;
+    }
     case 'br':
-      head(K_BR, e.type, (e.value ? F1 : 0) | (e.cond ? F2 : 0));
-      ref(e.label);
       if (e.value) node(e.value);
       if (e.cond) node(e.cond);
+      head(K.BR, e.type, (e.value ? F1 : 0) | (e.cond ? F2 : 0));
+      ref(e.label);
       return;
     case 'br_table':
-      head(K_BR_TABLE, e.type, e.value ? F1 : 0);
-      ref(e.labels);
-      ref(e.fallback);
       if (e.value) node(e.value);
       node(e.index);
+      head(K.BR_TABLE, e.type, e.value ? F1 : 0);
+      ref(e.labels);
+      ref(e.fallback);
       return;
     case 'return':
-      head(K_RETURN, e.type, e.value ? F1 : 0);
       if (e.value) node(e.value);
+      head(K.RETURN, e.type, e.value ? F1 : 0);
       return;
     case 'drop':
-      head(K_DROP, e.type, 0);
       node(e.value);
+      head(K.DROP, e.type, 0);
       return;
     case 'select':
-      head(K_SELECT, e.type, 0);
       node(e.a);
       node(e.b);
       node(e.cond);
+      head(K.SELECT, e.type, 0);
       return;
     case 'unreachable':
     case 'nop':
-      head(e.k === 'nop' ? K_NOP : K_UNREACHABLE, e.type, 0);
+      head(e.k === 'nop' ? K.NOP : K.UNREACHABLE, e.type, 0);
       return;
     case 'throw':
       if (facts) facts.exceptions = facts.memory = true;
-      head(K_THROW, e.type, 0, e.args.length);
+      list(e.args);
+      head(K.THROW, e.type, 0, e.args.length);
       ref(e.tag);
       word(e.id);
       ref(e.params);
-      list(e.args);
       return;
     case 'try':
       if (facts) {
         facts.exceptions = true;
         if (e.catches.some((c) => c.params.length > 0)) facts.memory = true;
       }
-      head(K_TRY, e.type, e.catchAll ? F1 : 0, e.body.length);
+      if (facts) facts.prefixed = true;
+      const starts = [n];
       list(e.body);
+      for (const c of e.catches) {
+        starts.push(n);
+        list(c.body);
+      }
+      if (e.catchAll) {
+        starts.push(n);
+        list(e.catchAll);
+      }
+      const h = n;
+      head(K.TRY, e.type, e.catchAll ? F1 : 0, e.body.length);
       word(e.catches.length);
       for (const c of e.catches) {
         ref(c.tag);
@@ -346,18 +405,15 @@ function node(e: Expr): void {
         ref(c.params);
         ref(c.locals);
         word(c.body.length);
-        list(c.body);
       }
-      if (e.catchAll) {
-        word(e.catchAll.length);
-        list(e.catchAll);
-      }
+      if (e.catchAll) word(e.catchAll.length);
+      for (const x of starts) word(h - x);
       return;
     case 'memory':
       if (facts) facts.memory = true;
-      head(K_MEMORY, e.type, 0, e.args.length);
-      word(instrCode(e.op, undefined));
       list(e.args);
+      head(K.MEMORY, e.type, 0, e.args.length);
+      word(instrCode(e.op, undefined));
       return;
     default:
       throw new Error(`packed IR: unknown node kind ${String((e as { k?: unknown }).k)}`);
@@ -453,10 +509,27 @@ export function packTogether(fs: readonly FuncIR[]): PackedFunc[] | undefined {
 let w: Int32Array = words;
 let r: readonly unknown[] = [];
 let at = 0;
+// Nodes read and not yet taken as operands, up to `sp`: the stream is post-order, so reading is a
+// stack machine (no recursion, however deep the tree). The array is not truncated as it empties:
+// V8 may shrink a truncated array's store, and it would grow again with the next push.
+let stack: Expr[] = [];
+let sp = 0;
 
-function readList(len: number): Expr[] {
+function push(e: Expr): void {
+  if (sp === stack.length) stack.push(e);
+  else stack[sp] = e;
+  sp++;
+}
+
+function pop(): Expr {
+  return stack[--sp]!;
+}
+
+/** The last `len` nodes read, in order. */
+function popList(len: number): Expr[] {
+  const from = (sp -= len);
   const out = new Array<Expr>(len);
-  for (let i = 0; i < len; i++) out[i] = read();
+  for (let i = 0; i < len; i++) out[i] = stack[from + i]!;
   return out;
 }
 
@@ -469,6 +542,7 @@ function readSym(h: number): { name: string; sym: SymbolInfo | undefined } {
   return { name, sym: h & F2 ? (r[w[at++]!] as SymbolInfo) : undefined };
 }
 
+/** Read one node's head and immediates, taking its operands from the stack. */
 function read(): Expr {
   const h = w[at++]!;
   const kind = KINDS[h & 31]!;
@@ -480,24 +554,22 @@ function read(): Expr {
       return type === 'i32' ? i32Const(w[at++]!) : new ConstNode(type as ValType, r[w[at++]!] as number | bigint);
     case 'local.get':
       return localGet(type as ValType, w[at++]!);
-    case 'local.set': {
-      const index = w[at++]!;
-      return { k: 'local.set', type, index, value: read(), tee: (h & F1) !== 0 };
-    }
+    case 'local.set':
+      return { k: 'local.set', type, index: w[at++]!, value: pop(), tee: (h & F1) !== 0 };
     case 'op': {
       const ins = instrs[w[at++]!]!;
-      return ins.info ? new OpNode(type as ValType, ins.op, ins.info, readList(len)) : { k: 'op', type: type as ValType, op: ins.op, args: readList(len) };
+      return ins.info ? new OpNode(type as ValType, ins.op, ins.info, popList(len)) : { k: 'op', type: type as ValType, op: ins.op, args: popList(len) };
     }
     case 'load': {
       const ins = instrs[w[at++]!]!;
       const offset = w[at++]! >>> 0;
-      return { k: 'load', type: type as ValType, op: ins.op, info: ins.info, ptr: read(), offset };
+      return { k: 'load', type: type as ValType, op: ins.op, info: ins.info, ptr: pop(), offset };
     }
     case 'store': {
       const ins = instrs[w[at++]!]!;
       const offset = w[at++]! >>> 0;
-      const ptr = read();
-      return { k: 'store', type: 'none', op: ins.op, info: ins.info, ptr, value: read(), offset };
+      const value = pop();
+      return { k: 'store', type: 'none', op: ins.op, info: ins.info, ptr: pop(), value, offset };
     }
     case 'global.get': {
       const { name, sym } = readSym(h);
@@ -513,49 +585,52 @@ function read(): Expr {
     }
     case 'global.set': {
       const { name, sym } = readSym(h);
-      return { k: 'global.set', type: 'none', name, sym, value: read() };
+      at++; // the value's offset
+      return { k: 'global.set', type: 'none', name, sym, value: pop() };
     }
     case 'call': {
       const { name, sym } = readSym(h);
       const tail = (h & F3) !== 0;
-      if (h & F4) return new CallNode(type, name, sym as Extract<SymbolInfo, { kind: 'func' }>, readList(len), tail);
+      if (h & F4) return new CallNode(type, name, sym as Extract<SymbolInfo, { kind: 'func' }>, popList(len), tail);
       const sig = r[w[at++]!] as Sig;
-      return { k: 'call', type, name, sym, sig, args: readList(len), tail };
+      return { k: 'call', type, name, sym, sig, args: popList(len), tail };
     }
     case 'call.slot': {
       const sig = r[w[at++]!] as Sig;
-      const args = readList(len);
-      return { k: 'call.slot', type, sig, slot: read(), args, tail: (h & F1) !== 0 };
+      const slot = pop();
+      return { k: 'call.slot', type, sig, slot, args: popList(len), tail: (h & F1) !== 0 };
     }
     case 'block':
     case 'loop': {
       const label = h & F1 ? (r[w[at++]!] as string) : null;
-      return { k: kind, type, label, body: readList(len) };
+      at++; // the list's offset
+      return { k: kind, type, label, body: popList(len) };
     }
     case 'if': {
-      const cond = read();
-      const then = readList(len);
-      return { k: 'if', type, cond, then, else: h & F1 ? readList(w[at++]!) : null };
+      const otherwise = h & F1 ? popList(w[at++]!) : null;
+      at += h & F1 ? 3 : 2; // the lists' offsets
+      const then = popList(len);
+      return { k: 'if', type, cond: pop(), then, else: otherwise };
     }
     case 'br': {
       const label = r[w[at++]!] as string;
-      const value = h & F1 ? read() : null;
-      return { k: 'br', type, label, value, cond: h & F2 ? read() : null };
+      const cond = h & F2 ? pop() : null;
+      return { k: 'br', type, label, value: h & F1 ? pop() : null, cond };
     }
     case 'br_table': {
       const labels = r[w[at++]!] as string[];
       const fallback = r[w[at++]!] as string;
-      const value = h & F1 ? read() : null;
-      return { k: 'br_table', type: 'unreachable', labels, fallback, index: read(), value };
+      const index = pop();
+      return { k: 'br_table', type: 'unreachable', labels, fallback, index, value: h & F1 ? pop() : null };
     }
     case 'return':
-      return { k: 'return', type: 'unreachable', value: h & F1 ? read() : null };
+      return { k: 'return', type: 'unreachable', value: h & F1 ? pop() : null };
     case 'drop':
-      return { k: 'drop', type: 'none', value: read() };
+      return { k: 'drop', type: 'none', value: pop() };
     case 'select': {
-      const a = read();
-      const b = read();
-      return { k: 'select', type: type as ValType, cond: read(), a, b };
+      const cond = pop();
+      const b = pop();
+      return { k: 'select', type: type as ValType, cond, a: pop(), b };
     }
     case 'unreachable':
       return { k: 'unreachable', type: 'unreachable' };
@@ -565,22 +640,30 @@ function read(): Expr {
       const tag = r[w[at++]!] as string;
       const id = w[at++]!;
       const params = r[w[at++]!] as readonly ValType[];
-      return { k: 'throw', type: 'unreachable', tag, id, params, args: readList(len) };
+      return { k: 'throw', type: 'unreachable', tag, id, params, args: popList(len) };
     }
     case 'try': {
-      const body = readList(len);
-      const catches: CatchClause[] = new Array(w[at++]!);
-      for (let i = 0; i < catches.length; i++) {
+      // The lists were written body, then each clause's, then catch-all: taken back in reverse.
+      const clauses = w[at++]!;
+      const specs: Array<Omit<CatchClause, 'body'> & { len: number }> = new Array(clauses);
+      for (let i = 0; i < clauses; i++) {
         const tag = r[w[at++]!] as string;
         const id = w[at++]!;
         const params = r[w[at++]!] as readonly ValType[];
         const locals = r[w[at++]!] as number[];
-        catches[i] = { tag, id, params, locals, body: readList(w[at++]!) };
+        specs[i] = { tag, id, params, locals, len: w[at++]! };
       }
-      return { k: 'try', type, body, catches, catchAll: h & F1 ? readList(w[at++]!) : null };
+      const catchAll = h & F1 ? popList(w[at++]!) : null;
+      at += 1 + clauses + (h & F1 ? 1 : 0); // the lists' offsets
+      const catches: CatchClause[] = new Array(clauses);
+      for (let i = clauses - 1; i >= 0; i--) {
+        const { len: n, ...c } = specs[i]!;
+        catches[i] = { ...c, body: popList(n) };
+      }
+      return { k: 'try', type, body: popList(len), catches, catchAll };
     }
     case 'memory':
-      return { k: 'memory', type, op: instrs[w[at++]!]!.op as 'memory.size', args: readList(len) };
+      return { k: 'memory', type, op: instrs[w[at++]!]!.op as 'memory.size', args: popList(len) };
     default:
       throw new Error(`packed IR: bad node word ${h} at ${at - 1}`);
   }
@@ -588,14 +671,19 @@ function read(): Expr {
 
 /** The tree of a packed body: equal, node for node, to the one packed (shared leaves aside). */
 export function unpackFunc(p: PackedFunc): FuncIR {
-  const saved = [w, r, at] as const;
+  const saved = [w, r, at, stack, sp] as const;
   w = p.words;
   r = p.refs;
   at = p.start;
+  stack = [];
+  sp = 0;
   try {
-    return new FuncNode(p.name, p.sig, p.locals, p.localNames, readList(p.count));
+    // Every node has one head: reading `size` of them reads the body, whose roots are left.
+    for (let i = 0; i < p.size; i++) push(read());
+    if (sp !== p.count) throw new Error(`packed IR: ${sp} roots read, ${p.count} packed`);
+    return new FuncNode(p.name, p.sig, p.locals, p.localNames, popList(sp));
   } finally {
-    [w, r, at] = saved;
+    [w, r, at, stack, sp] = saved;
   }
 }
 

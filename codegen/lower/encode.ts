@@ -3,7 +3,7 @@
 // slot for other stages, globals as memory cells, constants and ids as immediates.
 
 import { fail } from '../../runtime/errors.js';
-import type { CallExpr, Expr, ExprType, FuncIR, Sig, TryExpr, ValType } from '../ir/nodes.js';
+import type { Expr, ExprType, FuncIR, Sig, TryExpr, ValType } from '../ir/nodes.js';
 import type { SymbolInfo } from '../ir/symbols.js';
 import { sigKey } from '../ir/nodes.js';
 import { MAX_BODY_BYTES } from '../ir/sig.js';
@@ -13,6 +13,8 @@ import { ByteWriter, writeConst } from '../wasm/writer.js';
 import { IntIndex } from './int-index.js';
 import { HANDOVER, keepPrefix, prefixOf } from './prefixes.js';
 import { dispatcherSig } from './thunks.js';
+import { encodeStream, type StreamBody, type StreamTarget } from './encode-stream.js';
+import { LAYOUT_MAX_RELOCS, LINK_TABLE, RELOC, SHARED_TABLE, type BodyLayout } from './body-layout.js';
 import { type MemoryShape, FUNCS_EXPORT, LINK_EXPORT, WASM_HEADER, section, vecSection, writeElementRun, writeFuncType, writeFuncrefTable, writeInstallSection, writeNameSection, writeStageImports, writeTableExport } from '../wasm/sections.js';
 
 /** How calls to functions of other stages are linked. */
@@ -65,7 +67,18 @@ export interface ModulePlan {
    * stage's functions"). Not with `install`.
    */
   exportTable?: boolean;
+  /**
+   * Per function, its body packed (post-order) when that is exactly `funcs[i]`'s tree: the
+   * encoder then reads the words front to back instead of walking the tree (encode-stream.ts).
+   */
+  packed?: ReadonlyArray<StreamBody | undefined>;
 }
+
+/**
+ * Checks the test suite turns on: `stream` encodes every packed body both ways and throws if the
+ * bytes differ (the stream reader must write what the tree encoder writes).
+ */
+export const encoderChecks = { stream: false };
 
 /** What a module imports from `accrete` and which slots its link table holds. */
 export interface ModuleImports {
@@ -88,37 +101,6 @@ export interface EncodedModule {
   cellRefs: number[];
   /** Where each body lies in `bytes` and what in it depends on this module (see merge.ts), when asked for. */
   layout: BodyLayout | undefined;
-}
-
-/**
- * Relocation kinds: immediates of a body that are indices of its own module, and (for reference
- * counting) the slots and cells it names. Each relocation is three numbers: the immediate's
- * position from the start of the body's instructions (-1 for SLOT and CELL), the kind, the value.
- */
-export const RELOC = { FUNC: 0, TYPE: 1, TABLE: 2, LINK: 3, SLOT: 4, CELL: 5 } as const;
-/**
- * Most relocations a module's layout records. Compaction saves a module's ~15 KB of engine
- * overhead; a module with more references than this is big enough to keep its own, and
- * recording (and keeping) thousands of relocations would cost more than merging saves.
- */
-export const LAYOUT_MAX_RELOCS = 512;
-/** TABLE relocations say which table: the module's link table or the shared table. */
-export const LINK_TABLE = 0;
-export const SHARED_TABLE = 1;
-
-/** What it takes to copy a module's bodies into another module (compaction) without lowering again. */
-export interface BodyLayout {
-  /** The module's function types, by type index. */
-  readonly types: readonly Sig[];
-  /**
-   * Five numbers per function: its type index, where its body starts (after the size), where
-   * its instructions start (after the locals), where it ends, and where its relocations end in
-   * `relocs` (they start where the previous function's relocations end).
-   */
-  readonly spans: ArrayLike<number>;
-  readonly relocs: ArrayLike<number>;
-  /** Local names per function, when any function has some. */
-  readonly localNames: ReadonlyArray<ReadonlyArray<string | undefined>> | undefined;
 }
 
 const NONE_BT = 0x40;
@@ -150,7 +132,7 @@ const slotsSeen = new IntIndex();
 const cellsSeen = new IntIndex();
 const linksSeen = new IntIndex();
 
-class ModuleEncoder {
+class ModuleEncoder implements StreamTarget {
   // Maps and sets are made when first needed: a small stage needs none, and making them cost
   // more than encoding its one function.
   private readonly types: Sig[] = [];
@@ -166,10 +148,10 @@ class ModuleEncoder {
   // Scratch writers shared by all encoders: encoding is synchronous and never re-entered.
   private readonly code = scratchCode.reset();
   /** Where instructions go: the code section itself, or a scratch buffer when locals may still be added. */
-  private body: ByteWriter = scratchBody.reset();
+  body: ByteWriter = scratchBody.reset();
   private exceptions = false;
   // Per-function state.
-  private labels: Array<string | null> = [];
+  readonly labels: Array<string | null> = [];
   private extraLocals: ValType[] = [];
   private nLocals = 0;
   private funcName = '';
@@ -187,7 +169,7 @@ class ModuleEncoder {
     else this.relocs.push(at ? this.body.len - this.instrBase : -1, kind, value);
   }
 
-  private cell(e: { name: string; sym?: SymbolInfo }): number {
+  cell(e: { name: string; sym?: SymbolInfo }): number {
     const a = (e.sym?.kind === 'global' ? e.sym.address : undefined) ?? this.plan.ctx.globalAddress(e.name);
     if ((a & 7) !== 0 || a < 0) throw fail('Internal', `global '${e.name}' has cell address ${a}, not a multiple of 8`);
     if (cellsSeen.get(a >>> 3) < 0) {
@@ -198,7 +180,7 @@ class ModuleEncoder {
     return a;
   }
 
-  private slot(e: { name: string; sym?: SymbolInfo }): number {
+  slot(e: { name: string; sym?: SymbolInfo }): number {
     const s = (e.sym?.kind === 'func' ? e.sym.slot : undefined) ?? this.plan.ctx.slotOf(e.name);
     if (slotsSeen.get(s) < 0) {
       slotsSeen.set(s, 0);
@@ -387,7 +369,9 @@ class ModuleEncoder {
       writeLocals(c, f.locals, NO_TYPES);
       this.body = c;
       this.instrBase = c.len;
-      for (const e of f.body) this.expr(e);
+      const p = this.plan.packed?.[index];
+      if (p !== undefined) this.fromStream(f, p);
+      else for (const e of f.body) this.expr(e);
       c.u8(0x0b);
       this.endBody(size);
       if (this.recording) this.spans.push(0, size + 5, this.instrBase, c.len, this.relocs.length);
@@ -405,6 +389,23 @@ class ModuleEncoder {
     if (this.recording) this.spans.push(0, size + 5, instrAt, c.len, this.relocs.length);
   }
 
+  /** A body's instructions from its packed words; with `encoderChecks.stream`, checked against the tree's. */
+  private fromStream(f: FuncIR, p: StreamBody): void {
+    const c = this.body;
+    const at = c.len;
+    const relocs = this.relocs.length;
+    encodeStream(this, p);
+    if (!encoderChecks.stream) return;
+    const got = c.buf.slice(at, c.len);
+    c.len = at;
+    this.relocs.length = relocs;
+    for (const e of f.body) this.expr(e);
+    const want = c.buf.subarray(at, c.len);
+    if (got.length !== want.length || got.some((x, i) => x !== want[i])) {
+      throw fail('Internal', `the stream encoder wrote ${got.length} bytes where the tree encoder wrote ${want.length}, or other bytes`, { definition: f.name });
+    }
+  }
+
   /** Patch a body's size, which the engines bound (V8: 7,654,321 bytes). */
   private endBody(size: number): void {
     const n = this.code.len - size - 5;
@@ -417,20 +418,20 @@ class ModuleEncoder {
     return this.nLocals++;
   }
 
-  private bt(t: ExprType): void {
+  bt(t: ExprType): void {
     this.body.u8(t === 'none' || t === 'unreachable' ? NONE_BT : VALTYPE_CODE[t]);
   }
 
-  private depth(label: string): number {
+  depth(label: string): number {
     for (let i = this.labels.length - 1; i >= 0; i--) if (this.labels[i] === label) return this.labels.length - 1 - i;
     throw fail('Internal', `unbound label '${label}' reached the encoder`, { definition: this.funcName });
   }
 
-  private op(name: string): void {
+  op(name: string): void {
     this.opInfo(instr(name));
   }
 
-  private opInfo(i: InstrInfo): void {
+  opInfo(i: InstrInfo): void {
     if (i.prefix) this.body.u8(i.prefix).u32(i.code);
     else this.body.u8(i.code);
   }
@@ -439,17 +440,17 @@ class ModuleEncoder {
     this.memInfo(instr(op), offset);
   }
 
-  private memInfo(i: InstrInfo, offset: number): void {
+  memInfo(i: InstrInfo, offset: number): void {
     this.opInfo(i);
     this.body.u32(i.align!).u32(offset);
   }
 
-  private constant(t: ValType, v: number | bigint): void {
+  constant(t: ValType, v: number | bigint): void {
     writeConst(this.body, t, v);
   }
 
   /** `i32.const v`: the immediate most references lower to (an address, a slot, an id). */
-  private i32(v: number): void {
+  i32(v: number): void {
     this.body.u8(0x41).s32(v);
   }
 
@@ -471,17 +472,16 @@ class ModuleEncoder {
   // One call per node (trees can be a chain of thousands of operations).
   private expr(e: Expr): void {
     const b = this.body;
-    const ctx = this.plan.ctx;
     switch (e.k) {
       // The kinds most bodies are made of first: a switch on strings tests its cases in order.
       case 'op':
         this.exprs(e.args);
         return this.opInfo(e.info ?? instr(e.op));
       case 'call':
-        return this.call(e);
+        this.exprs(e.args);
+        return this.callHead(e);
       case 'global.get':
-        this.i32(this.cell(e));
-        return this.memInfo(LOAD[e.type], 0);
+        return this.loadCell(e, e.type);
       case 'const':
         return this.constant(e.type, e.value);
       case 'local.get':
@@ -501,19 +501,15 @@ class ModuleEncoder {
       case 'global.set':
         this.i32(this.cell(e));
         this.expr(e.value);
-        return this.memInfo(STORE[e.sym?.kind === 'global' ? e.sym.type : e.value.type === 'unreachable' || e.value.type === 'none' ? 'i32' : e.value.type], 0);
+        return this.storeCell(e, e.value.type);
       case 'symconst':
-        return this.constant(e.type, e.sym?.kind === 'constant' ? e.sym.value : ctx.constantValue(e.name));
+        return this.constant(e.type, this.constantOf(e));
       case 'slot.of':
         return this.i32(this.slot(e));
-      case 'call.slot': {
+      case 'call.slot':
         this.exprs(e.args);
         this.expr(e.slot);
-        if (ctx.calls !== 'link-table') return this.indirect(e.sig, this.sharedTableIdx, e.tail);
-        if (!ctx.dispatcher) throw fail('Internal', 'link-table lowering of a dynamic call needs LowerContext.dispatcher');
-        this.linkEntry(ctx.dispatcher(e.sig));
-        return this.indirect(dispatcherSig(e.sig), this.linkTableIdx, e.tail);
-      }
+        return this.callSlotHead(e.sig, e.tail);
       case 'block':
       case 'loop':
         b.u8(e.k === 'block' ? 0x02 : 0x03);
@@ -544,10 +540,7 @@ class ModuleEncoder {
       case 'br_table':
         if (e.value) this.expr(e.value);
         this.expr(e.index);
-        b.u8(0x0e).u32(e.labels.length);
-        for (const l of e.labels) b.u32(this.depth(l));
-        b.u32(this.depth(e.fallback));
-        return;
+        return this.brTable(e.labels, e.fallback);
       case 'return':
         if (e.value) this.expr(e.value);
         b.u8(0x0f);
@@ -569,10 +562,7 @@ class ModuleEncoder {
         return;
       case 'memory':
         this.exprs(e.args);
-        this.op(e.op);
-        b.u8(0x00);
-        if (e.op === 'memory.copy') b.u8(0x00);
-        return;
+        return this.memoryOp(e.op);
       case 'throw':
         return this.throwExpr(e.id, e.params, e.args);
       case 'try':
@@ -581,17 +571,28 @@ class ModuleEncoder {
     }
   }
 
+  /** `global.get`: the load of a cell. */
+  loadCell(e: { name: string; sym?: SymbolInfo }, type: ValType): void {
+    this.i32(this.cell(e));
+    this.memInfo(LOAD[type], 0);
+  }
+
+  /** The store of `global.set` into its cell, whose address and value are written. */
+  storeCell(e: { sym?: SymbolInfo }, valueType: ExprType): void {
+    this.memInfo(STORE[e.sym?.kind === 'global' ? e.sym.type : valueType === 'unreachable' || valueType === 'none' ? 'i32' : valueType], 0);
+  }
+
   /**
    * A block, loop, if or try that never completes has the empty block type in wasm, so what
    * follows would see an empty stack; an `unreachable` after it (never executed) makes the stack
    * polymorphic again, as the IR's type says.
    */
-  private afterConstruct(type: ExprType): void {
+  afterConstruct(type: ExprType): void {
     if (type === 'unreachable') this.body.u8(0x00);
   }
 
-  private call(e: CallExpr): void {
-    this.exprs(e.args);
+  /** A call by name, its arguments already written. */
+  callHead(e: { name: string; sym?: SymbolInfo; sig: Sig; tail: boolean }): void {
     const idx = this.local?.get(e.name);
     if (idx !== undefined) {
       this.body.u8(e.tail && this.plan.ctx.tailCalls ? 0x12 : 0x10);
@@ -604,6 +605,35 @@ class ModuleEncoder {
     if (this.plan.ctx.calls === 'link-table') this.linkEntry(slot);
     else this.i32(slot);
     this.indirect(e.sig, this.linkTableIdx, e.tail);
+  }
+
+  /** A call through a computed slot, its arguments and slot already written. */
+  callSlotHead(sig: Sig, tail: boolean): void {
+    const ctx = this.plan.ctx;
+    if (ctx.calls !== 'link-table') return this.indirect(sig, this.sharedTableIdx, tail);
+    if (!ctx.dispatcher) throw fail('Internal', 'link-table lowering of a dynamic call needs LowerContext.dispatcher');
+    this.linkEntry(ctx.dispatcher(sig));
+    this.indirect(dispatcherSig(sig), this.linkTableIdx, tail);
+  }
+
+  /** The value a compile-time constant folds to. */
+  constantOf(e: { name: string; sym?: SymbolInfo }): number | bigint {
+    return e.sym?.kind === 'constant' ? e.sym.value : this.plan.ctx.constantValue(e.name);
+  }
+
+  /** `br_table` with its operands already written. */
+  brTable(labels: readonly string[], fallback: string): void {
+    const b = this.body;
+    b.u8(0x0e).u32(labels.length);
+    for (const l of labels) b.u32(this.depth(l));
+    b.u32(this.depth(fallback));
+  }
+
+  /** A bulk memory instruction with its operands already written. */
+  memoryOp(op: string): void {
+    this.op(op);
+    this.body.u8(0x00);
+    if (op === 'memory.copy') this.body.u8(0x00);
   }
 
   /** `i32.const` of the link-table index holding `value` (a slot or a dispatcher), one entry per value. */

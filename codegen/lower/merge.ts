@@ -7,7 +7,8 @@ import type { Sig } from '../ir/nodes.js';
 import { sigKey } from '../ir/nodes.js';
 import { type MemoryShape, FUNCS_EXPORT, LINK_EXPORT, WASM_HEADER, section, vecSection, writeElementRun, writeFuncType, writeFuncrefTable, writeInstallSection, writeNameSection, writeStageImports, writeTableExport } from '../wasm/sections.js';
 import { ByteWriter } from '../wasm/writer.js';
-import { LINK_TABLE, RELOC, type BodyLayout, type CallLinking, type ModuleImports } from './encode.js';
+import type { CallLinking, ModuleImports } from './encode.js';
+import { LINK_TABLE, RELOC, type BodyLayout } from './body-layout.js';
 
 /** One module's part in a merge. */
 export interface MergePart {

@@ -1,0 +1,91 @@
+// Scans over a packed body's words that read heads without building nodes: how many words of
+// immediates each head has, and where the nodes that wasm writes partly before their operands
+// start (what an encoder reading the post-order stream front to back needs).
+
+import { F, K, type PackedFunc } from './packed.js';
+
+/** Words of immediates after a node's head (and its length word, if any). */
+export function immediates(h: number, words: Int32Array, at: number): number {
+  const symbolWords = h & F.F1 ? 1 : h & F.F2 ? 2 : 1;
+  switch (h & 31) {
+    case K.CONST:
+    case K.LOCAL_GET:
+    case K.LOCAL_SET:
+    case K.OP:
+    case K.CALL_SLOT:
+    case K.BR:
+    case K.MEMORY:
+      return 1;
+    case K.LOAD:
+    case K.STORE:
+    case K.BR_TABLE:
+      return 2;
+    case K.GLOBAL_GET:
+    case K.SYMCONST:
+    case K.SLOT_OF:
+      return symbolWords;
+    case K.GLOBAL_SET:
+      return symbolWords + 1;
+    case K.CALL:
+      return symbolWords + (h & F.F4 ? 0 : 1);
+    case K.BLOCK:
+    case K.LOOP:
+      return (h & F.F1 ? 1 : 0) + 1;
+    case K.IF:
+      return h & F.F1 ? 4 : 2;
+    case K.THROW:
+      return 3;
+    case K.TRY: {
+      const clauses = words[at]!;
+      return 1 + 5 * clauses + (h & F.F1 ? 1 : 0) + 1 + clauses + (h & F.F1 ? 1 : 0);
+    }
+    default:
+      return 0;
+  }
+}
+
+/** Whether a node of this kind is written, in wasm, partly before its operands (see prefixed). */
+export function isPrefixed(kind: number): boolean {
+  return kind === K.BLOCK || kind === K.LOOP || kind === K.IF || kind === K.TRY || kind === K.GLOBAL_SET;
+}
+
+/** Where a packed body's prefixed nodes start (regionStarts), and where its words end. */
+export interface Regions {
+  /** Region start → heads of the nodes starting there, innermost first. */
+  readonly starts: Map<number, number[]>;
+  readonly end: number;
+}
+
+/** The shared empty map of a body without prefixed nodes. */
+export const NO_STARTS: Map<number, number[]> = new Map();
+
+/**
+ * Where each node that wasm writes partly before its operands starts (`block`, `loop`, `if`, `try`:
+ * their lists, and an `if`'s condition; `global.set`: its value), mapped to the positions of the
+ * heads of the nodes starting there, innermost first: what an encoder that reads the stream front
+ * to back needs. One scan over the heads; a body without such nodes shares one empty map.
+ */
+export function regionStarts(p: PackedFunc): Regions {
+  let starts = NO_STARTS;
+  const ws = p.words;
+  let i = p.start;
+  for (let k = 0; k < p.size; k++) {
+    const at = i;
+    const h = ws[i++]!;
+    if (h >>> F.LEN_SHIFT === F.LEN_ESCAPE) i++;
+    const kind = h & 31;
+    const imm = immediates(h, ws, i);
+    if (isPrefixed(kind)) {
+      // The first offset is the region's start: the list (or operand) written first.
+      const first = kind === K.IF ? i + (h & F.F1 ? 1 : 0) : kind === K.TRY ? i + imm - 1 - ws[i]! - (h & F.F1 ? 1 : 0) : i + imm - 1;
+      const start = at - ws[first]!;
+      if (starts === NO_STARTS) starts = new Map();
+      // Heads come in stream order: a region's enclosing ones are met after it.
+      const list = starts.get(start);
+      if (list) list.push(at);
+      else starts.set(start, [at]);
+    }
+    i += imm;
+  }
+  return { starts, end: i };
+}
