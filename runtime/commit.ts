@@ -6,7 +6,8 @@ import { FuncBuilder } from '../codegen/ir/builder.js';
 import { analyze, NO_NAMES, type References } from '../codegen/ir/analyze.js';
 import type { FuncIR } from '../codegen/ir/nodes.js';
 import { sameSig, sigText } from '../codegen/ir/nodes.js';
-import { keepFunc, keptSize, keptTree, newFacts, type BodyFacts, type PackedFunc } from '../codegen/ir/packed.js';
+import { keepFunc, keptSize, keptTree, type PackedFunc } from '../codegen/ir/packed.js';
+import { scanFacts, type BodyFacts } from '../codegen/ir/scan.js';
 import type { FieldInfo, SymbolInfo } from '../codegen/ir/symbols.js';
 import { OBJECT_HEADER_SIZE, RTT_DESC } from '../codegen/ir/symbols.js';
 import { verifyFunc } from '../codegen/ir/verify.js';
@@ -225,8 +226,6 @@ export function planStage(core: Core, stage: Stage): Plan {
     let facts: Array<BodyFacts | undefined> | undefined;
     // The bodies kept packed, by index in `irs`: the encoder reads their words (encode-stream.ts).
     let packed: Array<StreamBody | undefined> | undefined;
-    let scratch: BodyFacts | undefined;
-    const packFacts = () => (scratch ??= newFacts());
     const hostDefs: Array<Extract<Def, { kind: 'host' }>> = [];
     const redefined: string[] = [];
     for (let i = 0; i < defs.length; i++) {
@@ -257,14 +256,14 @@ export function planStage(core: Core, stage: Stage): Plan {
           const ir = b.finish(def.body(b));
           // Kept (packed) before verification: packing bounds the body's size, and the verifier
           // walks it unfolded (a body that reuses its nodes can unfold exponentially).
-          const kept = keepFunc(ir, packFacts);
+          const kept = keepFunc(ir);
           if (b.branches > 0) verifyFunc(ir);
           irs.push(ir);
-          // A body kept packed was analysed while packing; a tree (small) is walked when lowered.
+          // A body kept packed is analysed by scanning its words; a tree (small) is walked when lowered.
           if (kept !== ir) {
-            (facts ??= [])[irs.length - 1] = scratch;
-            (packed ??= [])[irs.length - 1] = { body: kept as PackedFunc, prefixed: scratch!.prefixed };
-            scratch = undefined;
+            const found = scanFacts(kept as PackedFunc);
+            (facts ??= [])[irs.length - 1] = found;
+            (packed ??= [])[irs.length - 1] = { body: kept as PackedFunc, prefixed: found.prefixed };
           }
           const rec = records[i]!;
           (rec as FuncRecord).ir = kept;
@@ -481,7 +480,7 @@ export interface LoweredStage {
 /**
  * Run the passes over a stage's functions. `fresh` says the trees were just built against
  * `lookup`; others (stored bodies being recompiled) are rebound first, since lowering trusts what
- * each node resolved to. `facts`: what packing found in the fresh bodies it packed (analyze).
+ * each node resolved to. `facts`: what scanning found in the fresh bodies kept packed (analyze).
  */
 export function lowerFuncs(
   core: Core,

@@ -5,8 +5,8 @@
 import assert from 'node:assert/strict';
 import { FuncBuilder } from '../codegen/ir/builder.js';
 import type { BlockExpr, Expr, FuncIR, Sig } from '../codegen/ir/nodes.js';
-import { KEEP_TREE_MAX, MAX_BODY_NODES, isTree, keepFunc, keptSize, keptTree, newFacts, packFunc, packTogether, unpackFunc } from '../codegen/ir/packed.js';
-import { regionStarts } from '../codegen/ir/scan.js';
+import { KEEP_TREE_MAX, MAX_BODY_NODES, isTree, keepFunc, keptSize, keptTree, packFunc, packTogether, unpackFunc } from '../codegen/ir/packed.js';
+import { regionStarts, scanFacts } from '../codegen/ir/scan.js';
 import { analyze, type References } from '../codegen/ir/analyze.js';
 import type { FuncRecord } from '../runtime/symbols.js';
 import type { SymbolInfo } from '../codegen/ir/symbols.js';
@@ -144,27 +144,24 @@ describe('packed IR', () => {
     roundTrip(f);
   });
 
-  it('records what a body refers to while packing it, as analysis walking the tree finds it', () => {
+  it('finds what a packed body refers to by scanning its words, as analysis walking the tree finds it', () => {
     const plain = (r: References) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v instanceof Map ? [...v].map(([a, b]) => [a, [...(b as Set<string>)]]) : v instanceof Set ? [...v] : v]));
     const calls = build(I32, (b) => b.i32.add(b.call('inc', b.call('incAlias', b.param(0))), b.call('inc', b.i32(1))));
-    for (const f of [everyKind(), calls]) {
-      const facts = newFacts();
-      packFunc(f, facts);
-      assert.deepEqual(plain(analyze([f], [facts])), plain(analyze([f])));
-    }
+    for (const f of [everyKind(), calls]) assert.deepEqual(plain(analyze([f], [scanFacts(packFunc(f))])), plain(analyze([f])));
     // A body that calls its own function: those calls are direct, the rest through slots.
     const self = { ...calls, name: 'inc' };
-    const selfFacts = newFacts();
-    packFunc(self, selfFacts);
+    const selfFacts = scanFacts(packFunc(self));
     assert.deepEqual(plain(analyze([self], [selfFacts])), plain(analyze([self])));
     assert.deepEqual(analyze([self], [selfFacts]).slotCalls, ['incAlias']);
-    const facts = newFacts();
-    packFunc(calls, facts);
-    assert.deepEqual(facts.calls, ['inc', 'incAlias', 'inc'], 'every call, in order');
-    assert.deepEqual([facts.memory, facts.exceptions, facts.dynamicCalls, facts.callsInline], [false, false, false, false]);
-    const all = newFacts();
-    packFunc(everyKind(), all);
-    assert.deepEqual([all.memory, all.exceptions, all.dynamicCalls, all.slotRefs, all.constants], [true, true, true, ['inc', 'inc'], ['k']]);
+    const facts = scanFacts(packFunc(calls));
+    assert.deepEqual(facts.calls, ['incAlias', 'inc', 'inc'], 'every call, after its arguments');
+    assert.deepEqual([facts.memory, facts.exceptions, facts.dynamicCalls, facts.callsInline, facts.prefixed], [false, false, false, false, false]);
+    const all = scanFacts(packFunc(everyKind()));
+    assert.deepEqual([all.memory, all.exceptions, all.dynamicCalls, all.slotRefs, all.constants, all.prefixed], [true, true, true, ['inc', 'inc'], ['k'], true]);
+    // Bodies packed together are scanned from where each starts.
+    const both = packTogether([calls, everyKind()])!;
+    assert.deepEqual(scanFacts(both[0]!), facts);
+    assert.deepEqual(scanFacts(both[1]!), all);
   });
 
   it('writes operands before their node, and says where each node wasm writes before its operands starts', () => {

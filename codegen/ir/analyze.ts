@@ -3,7 +3,7 @@
 
 import type { Expr, FuncIR } from './nodes.js';
 import { children } from './nodes.js';
-import type { BodyFacts } from './packed.js';
+import type { BodyFacts } from './scan.js';
 
 export interface References {
   /**
@@ -57,8 +57,8 @@ function put(r: References, k: 'directCalls' | 'slotRefs' | 'constants', name: s
 const NO_CALLS: readonly string[] = Object.freeze([]);
 
 /**
- * What `funcs` refer to. `facts[i]`, when given, is what packing function i found (packed.ts,
- * `keepFunc`): that body is not walked again.
+ * What `funcs` refer to. `facts[i]`, when given, is what scanning function i's packed words found (scan.ts,
+ * `scanFacts`): that body is not walked again.
  */
 export function analyze(funcs: readonly FuncIR[], facts?: ReadonlyArray<BodyFacts | undefined>): References {
   // The module's own names, gathered at the first call met (most small stages make none).
@@ -94,9 +94,10 @@ export function analyze(funcs: readonly FuncIR[], facts?: ReadonlyArray<BodyFact
       case 'unreachable':
         return; // leaves: the common case, no children to look at
       case 'call':
+        // After its arguments, as the packed words list calls (scanFacts).
+        for (const a of e.args) visit(a);
         if (e.sym?.kind === 'func' && e.sym.inline) r.callsInline = true;
         call(e.name);
-        for (const a of e.args) visit(a);
         return;
       case 'op':
         for (const a of e.args) visit(a);

@@ -128,31 +128,6 @@ export function instrAt(code: number): { readonly op: string; readonly info: Ins
   return instrs[code]!;
 }
 
-/**
- * What a body refers to, gathered while packing it (analyze.ts turns it into References): a body
- * big enough to be packed is not walked as a tree a second time to find out.
- */
-export interface BodyFacts {
-  /** Names called directly or through their slot, in order met (repeated as often as called). */
-  readonly calls: string[];
-  /** Names whose slot is taken as a value, and constants folded, in order met. */
-  readonly slotRefs: string[];
-  readonly constants: string[];
-  callsInline: boolean;
-  memory: boolean;
-  exceptions: boolean;
-  dynamicCalls: boolean;
-  /** Some node is one wasm writes partly before its operands (regionStarts finds where). */
-  prefixed: boolean;
-}
-
-export function newFacts(): BodyFacts {
-  return { calls: [], slotRefs: [], constants: [], callsInline: false, memory: false, exceptions: false, dynamicCalls: false, prefixed: false };
-}
-
-/** Where the pack under way records its facts, when its caller asked for them. */
-let facts: BodyFacts | undefined;
-
 /** Scratch space reused by every pack (the result is an exact-size copy). */
 let words = new Int32Array(1024);
 const SCRATCH_KEEP = 1 << 20;
@@ -216,8 +191,7 @@ function node(e: Expr): void {
   if (e.k !== 'nop' && ++coded > MAX_BODY_NODES) {
     throw fail('ResourceExhausted', `the body has more than ${MAX_BODY_NODES.toLocaleString('en')} nodes (counting a node used twice as two), more than an engine compiles in one function; split it, or bind shared values to locals`);
   }
-  // Post-order, as wasm is: a node's operands, then its head and immediates. Facts are recorded
-  // before the operands, so they list references in the order a reader of the tree meets them.
+  // Post-order, as wasm is: a node's operands, then its head and immediates.
   switch (e.k) {
     case 'const':
       if (e.type === 'i32') {
@@ -249,14 +223,12 @@ function node(e: Expr): void {
       return;
     }
     case 'load':
-      if (facts) facts.memory = true;
       node(e.ptr);
       head(K.LOAD, e.type, 0);
       word(instrCode(e.op, e.info));
       word(e.offset);
       return;
     case 'store':
-      if (facts) facts.memory = true;
       node(e.ptr);
       node(e.value);
       head(K.STORE, e.type, 0);
@@ -266,10 +238,6 @@ function node(e: Expr): void {
     case 'global.get':
     case 'symconst':
     case 'slot.of': {
-      if (facts) {
-        if (e.k === 'global.get') facts.memory = true;
-        else (e.k === 'symconst' ? facts.constants : facts.slotRefs).push(e.name);
-      }
       const at = n;
       head(e.k === 'global.get' ? K.GLOBAL_GET : e.k === 'symconst' ? K.SYMCONST : K.SLOT_OF, e.type, 0);
       // Separate statements: writing refs may replace `words`.
@@ -280,7 +248,6 @@ function node(e: Expr): void {
     case 'global.set': {
       // Its wasm form needs the cell's address before the value: an offset back to the value,
       // as structured nodes have.
-      if (facts) facts.memory = facts.prefixed = true;
       const s = n;
       node(e.value);
       const at = n;
@@ -291,10 +258,6 @@ function node(e: Expr): void {
       return;
     }
     case 'call': {
-      if (facts) {
-        facts.calls.push(e.name);
-        if (e.sym?.kind === 'func' && e.sym.inline) facts.callsInline = true;
-      }
       const { type, tail, args, name, sym, sig } = e;
       list(args);
       const at = n;
@@ -306,7 +269,6 @@ function node(e: Expr): void {
       return;
     }
     case 'call.slot':
-      if (facts) facts.dynamicCalls = true;
       list(e.args);
       node(e.slot);
       head(K.CALL_SLOT, e.type, e.tail ? F1 : 0, e.args.length);
@@ -316,7 +278,6 @@ function node(e: Expr): void {
     // each list starts (back from the head, so a copied subtree needs no fixing; regionStarts).
     case 'block':
     case 'loop': {
-      if (facts) facts.prefixed = true;
       const s = n;
       list(e.body);
       const h = n;
@@ -326,7 +287,6 @@ function node(e: Expr): void {
       return;
     }
     case 'if': {
-      if (facts) facts.prefixed = true;
       const s = n;
       node(e.cond);
       const t = n;
@@ -373,7 +333,6 @@ function node(e: Expr): void {
       head(e.k === 'nop' ? K.NOP : K.UNREACHABLE, e.type, 0);
       return;
     case 'throw':
-      if (facts) facts.exceptions = facts.memory = true;
       list(e.args);
       head(K.THROW, e.type, 0, e.args.length);
       ref(e.tag);
@@ -381,11 +340,6 @@ function node(e: Expr): void {
       ref(e.params);
       return;
     case 'try':
-      if (facts) {
-        facts.exceptions = true;
-        if (e.catches.some((c) => c.params.length > 0)) facts.memory = true;
-      }
-      if (facts) facts.prefixed = true;
       const starts = [n];
       list(e.body);
       for (const c of e.catches) {
@@ -410,7 +364,6 @@ function node(e: Expr): void {
       for (const x of starts) word(h - x);
       return;
     case 'memory':
-      if (facts) facts.memory = true;
       list(e.args);
       head(K.MEMORY, e.type, 0, e.args.length);
       word(instrCode(e.op, undefined));
@@ -421,28 +374,27 @@ function node(e: Expr): void {
 }
 
 /**
- * Pack a function body, recording what it refers to in `into` if given. Throws (an internal
- * error) on a node kind it does not know.
+ * Pack a function body (what it refers to is found by scanning the words: scan.ts, `scanFacts`).
+ * Throws (an internal error) on a node kind it does not know.
  */
-export function packFunc(f: FuncIR, into?: BodyFacts): PackedFunc {
-  if (!packing) return packWith(f, into);
+export function packFunc(f: FuncIR): PackedFunc {
+  if (!packing) return packWith(f);
   // Re-entered (a node made by hand, with a getter that packs another body): that body gets
   // scratch of its own, and this one's is put back.
-  const saved = [words, n, refs, nrefs, size, coded, facts] as const;
+  const saved = [words, n, refs, nrefs, size, coded] as const;
   words = new Int32Array(1024);
   refs = [];
   nrefs = 0;
   try {
-    return packWith(f, into);
+    return packWith(f);
   } finally {
-    [words, n, refs, nrefs, size, coded, facts] = saved;
+    [words, n, refs, nrefs, size, coded] = saved;
     packing = true;
   }
 }
 
-function packWith(f: FuncIR, into: BodyFacts | undefined): PackedFunc {
+function packWith(f: FuncIR): PackedFunc {
   packing = true;
-  facts = into;
   n = 0;
   size = 0;
   coded = 0;
@@ -457,7 +409,6 @@ function packWith(f: FuncIR, into: BodyFacts | undefined): PackedFunc {
 
 function packDone(): void {
   packing = false;
-  facts = undefined;
   // Nothing packed stays reachable from the scratch (a retired stage's symbols, say).
   if (refs.length > SCRATCH_KEEP >> 4) refs = [];
   else refs.fill(undefined, 0, nrefs);
@@ -478,7 +429,6 @@ export function packTogether(fs: readonly FuncIR[]): PackedFunc[] | undefined {
   // Asked for while a body is being packed (a node's getter that compacts): not this time.
   if (packing) return undefined;
   packing = true;
-  facts = undefined;
   n = 0;
   nrefs = 0;
   try {
@@ -696,12 +646,9 @@ export const KEEP_TREE_MAX = 8;
 
 export type KeptFunc = FuncIR | PackedFunc;
 
-/**
- * What a record keeps of a body built just now (see KEEP_TREE_MAX). A packed body's facts go into
- * what `into` gives, asked for only then (most bodies are small and kept as trees).
- */
-export function keepFunc(f: FuncIR, into?: () => BodyFacts): KeptFunc {
-  return treeSize(f.body, KEEP_TREE_MAX) <= KEEP_TREE_MAX ? f : packFunc(f, into?.());
+/** What a record keeps of a body built just now (see KEEP_TREE_MAX). */
+export function keepFunc(f: FuncIR): KeptFunc {
+  return treeSize(f.body, KEEP_TREE_MAX) <= KEEP_TREE_MAX ? f : packFunc(f);
 }
 
 /** Whether a kept body is still the tree it was built as. */

@@ -1,8 +1,9 @@
 // Scans over a packed body's words that read heads without building nodes: how many words of
-// immediates each head has, and where the nodes that wasm writes partly before their operands
-// start (what an encoder reading the post-order stream front to back needs).
+// immediates each head has, what the body refers to (analysis), and where the nodes that wasm
+// writes partly before their operands start (what an encoder reading the stream front to back needs).
 
 import { F, K, type PackedFunc } from './packed.js';
+import type { SymbolInfo } from './symbols.js';
 
 /** Words of immediates after a node's head (and its length word, if any). */
 export function immediates(h: number, words: Int32Array, at: number): number {
@@ -88,4 +89,79 @@ export function regionStarts(p: PackedFunc): Regions {
     i += imm;
   }
   return { starts, end: i };
+}
+
+/**
+ * What a packed body refers to (analyze.ts turns it into References), so that its tree is not
+ * walked to find out. Lists are in stream order (a call after its arguments), repeated as often as met.
+ */
+export interface BodyFacts {
+  /** Names called directly or through their slot. */
+  readonly calls: string[];
+  /** Names whose slot is taken as a value, and constants folded. */
+  readonly slotRefs: string[];
+  readonly constants: string[];
+  callsInline: boolean;
+  memory: boolean;
+  exceptions: boolean;
+  dynamicCalls: boolean;
+  /** Some node is one wasm writes partly before its operands (regionStarts finds where). */
+  prefixed: boolean;
+}
+
+/** What `p` refers to: one scan over its heads. */
+export function scanFacts(p: PackedFunc): BodyFacts {
+  const f: BodyFacts = { calls: [], slotRefs: [], constants: [], callsInline: false, memory: false, exceptions: false, dynamicCalls: false, prefixed: false };
+  const ws = p.words;
+  const refs = p.refs;
+  // The name of the symbol reference at `at` (the symbol alone, or a name then maybe a symbol).
+  const nameAt = (h: number, at: number) => (h & F.F1 ? (refs[ws[at]!] as SymbolInfo).name : (refs[ws[at]!] as string));
+  let i = p.start;
+  for (let k = 0; k < p.size; k++) {
+    const h = ws[i++]!;
+    if (h >>> F.LEN_SHIFT === F.LEN_ESCAPE) i++;
+    const kind = h & 31;
+    switch (kind) {
+      case K.CALL: {
+        f.calls.push(nameAt(h, i));
+        const sym = (h & F.F1 ? refs[ws[i]!] : h & F.F2 ? refs[ws[i + 1]!] : undefined) as SymbolInfo | undefined;
+        if (sym?.kind === 'func' && sym.inline) f.callsInline = true;
+        break;
+      }
+      case K.SLOT_OF:
+        f.slotRefs.push(nameAt(h, i));
+        break;
+      case K.SYMCONST:
+        f.constants.push(nameAt(h, i));
+        break;
+      case K.GLOBAL_GET:
+      case K.LOAD:
+      case K.STORE:
+      case K.MEMORY:
+        f.memory = true;
+        break;
+      case K.GLOBAL_SET:
+        f.memory = f.prefixed = true;
+        break;
+      case K.CALL_SLOT:
+        f.dynamicCalls = true;
+        break;
+      case K.THROW:
+        f.exceptions = f.memory = true;
+        break;
+      case K.TRY: {
+        f.exceptions = f.prefixed = true;
+        // A clause whose tag has parameters reads them from the payload buffer in memory.
+        for (let c = 0; c < ws[i]!; c++) if ((refs[ws[i + 1 + 5 * c + 2]!] as readonly unknown[]).length > 0) f.memory = true;
+        break;
+      }
+      case K.BLOCK:
+      case K.LOOP:
+      case K.IF:
+        f.prefixed = true;
+        break;
+    }
+    i += immediates(h, ws, i);
+  }
+  return f;
 }
