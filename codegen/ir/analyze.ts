@@ -57,8 +57,8 @@ function put(r: References, k: 'directCalls' | 'slotRefs' | 'constants', name: s
 const NO_CALLS: readonly string[] = Object.freeze([]);
 
 /**
- * What `funcs` refer to. `facts[i]`, when given, is what scanning function i's packed words found (scan.ts,
- * `scanFacts`): that body is not walked again.
+ * What `funcs` refer to. `facts[i]`, when given, is what scanning function i's packed words
+ * found (scan.ts, `scanFacts`): that body is not walked again.
  */
 export function analyze(funcs: readonly FuncIR[], facts?: ReadonlyArray<BodyFacts | undefined>): References {
   // The module's own names, gathered at the first call met (most small stages make none).

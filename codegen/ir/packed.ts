@@ -101,12 +101,21 @@ export const enum F {
   LEN_SHIFT = 12,
   LEN_ESCAPE = 0xfffff,
 }
-const F1 = F.F1;
-const F2 = F.F2;
-const F3 = F.F3;
-const F4 = F.F4;
-const LEN_SHIFT = F.LEN_SHIFT;
-const LEN_ESCAPE = F.LEN_ESCAPE;
+
+/** Words a symbol reference takes: the symbol alone (F.F1), or a name and, with F.F2, the symbol. */
+export function symbolWords(h: number): number {
+  return h & F.F2 ? 2 : 1;
+}
+
+/** The name of the symbol reference at `at` in `words` (a node with head `h`). */
+export function refName(h: number, words: Int32Array, refs: readonly unknown[], at: number): string {
+  return h & F.F1 ? (refs[words[at]!] as SymbolInfo).name : (refs[words[at]!] as string);
+}
+
+/** The symbol of the symbol reference at `at`, if the node kept one. */
+export function refSym(h: number, words: Int32Array, refs: readonly unknown[], at: number): SymbolInfo | undefined {
+  return (h & F.F1 ? refs[words[at]!] : h & F.F2 ? refs[words[at + 1]!] : undefined) as SymbolInfo | undefined;
+}
 
 // Instructions (op name and table entry) by number, shared by every packed body: their number is
 // bounded by the instruction table, so the interning never grows past it.
@@ -161,11 +170,11 @@ function ref(x: unknown): void {
 
 function head(code: number, type: ExprType, flags: number, len = 0): void {
   const first = code | (typeCode(type, code) << 5) | flags;
-  if (len < LEN_ESCAPE) {
+  if (len < F.LEN_ESCAPE) {
     if (n === words.length) grow();
-    words[n++] = first | (len << LEN_SHIFT);
+    words[n++] = first | (len << F.LEN_SHIFT);
   } else {
-    word(first | (LEN_ESCAPE << LEN_SHIFT));
+    word(first | (F.LEN_ESCAPE << F.LEN_SHIFT));
     word(len);
   }
 }
@@ -178,11 +187,11 @@ function list(es: readonly Expr[]): void {
 function symbol(name: string, sym: SymbolInfo | undefined): number {
   if (sym !== undefined && sym.name === name) {
     ref(sym);
-    return F1;
+    return F.F1;
   }
   ref(name);
   if (sym !== undefined) ref(sym);
-  return sym !== undefined ? F2 : 0;
+  return sym !== undefined ? F.F2 : 0;
 }
 
 function node(e: Expr): void {
@@ -208,7 +217,7 @@ function node(e: Expr): void {
       return;
     case 'local.set':
       node(e.value);
-      head(K.LOCAL_SET, e.type, e.tee ? F1 : 0);
+      head(K.LOCAL_SET, e.type, e.tee ? F.F1 : 0);
       word(e.index);
       return;
     case 'op': {
@@ -261,9 +270,9 @@ function node(e: Expr): void {
       const { type, tail, args, name, sym, sig } = e;
       list(args);
       const at = n;
-      head(K.CALL, type, tail ? F3 : 0, args.length);
+      head(K.CALL, type, tail ? F.F3 : 0, args.length);
       let f = symbol(name, sym);
-      if (sym?.kind === 'func' && sym.sig === sig) f |= F4;
+      if (sym?.kind === 'func' && sym.sig === sig) f |= F.F4;
       else ref(sig);
       words[at]! |= f;
       return;
@@ -271,7 +280,7 @@ function node(e: Expr): void {
     case 'call.slot':
       list(e.args);
       node(e.slot);
-      head(K.CALL_SLOT, e.type, e.tail ? F1 : 0, e.args.length);
+      head(K.CALL_SLOT, e.type, e.tail ? F.F1 : 0, e.args.length);
       ref(e.sig);
       return;
     // Structured nodes come before their lists in wasm: their heads end with offsets back to where
@@ -281,7 +290,7 @@ function node(e: Expr): void {
       const s = n;
       list(e.body);
       const h = n;
-      head(e.k === 'block' ? K.BLOCK : K.LOOP, e.type, e.label !== null ? F1 : 0, e.body.length);
+      head(e.k === 'block' ? K.BLOCK : K.LOOP, e.type, e.label !== null ? F.F1 : 0, e.body.length);
       if (e.label !== null) ref(e.label);
       word(h - s);
       return;
@@ -294,7 +303,7 @@ function node(e: Expr): void {
       const el = n;
       if (e.else) list(e.else);
       const h = n;
-      head(K.IF, e.type, e.else ? F1 : 0, e.then.length);
+      head(K.IF, e.type, e.else ? F.F1 : 0, e.then.length);
       if (e.else) word(e.else.length);
       word(h - s);
       word(h - t);
@@ -304,19 +313,19 @@ function node(e: Expr): void {
     case 'br':
       if (e.value) node(e.value);
       if (e.cond) node(e.cond);
-      head(K.BR, e.type, (e.value ? F1 : 0) | (e.cond ? F2 : 0));
+      head(K.BR, e.type, (e.value ? F.F1 : 0) | (e.cond ? F.F2 : 0));
       ref(e.label);
       return;
     case 'br_table':
       if (e.value) node(e.value);
       node(e.index);
-      head(K.BR_TABLE, e.type, e.value ? F1 : 0);
+      head(K.BR_TABLE, e.type, e.value ? F.F1 : 0);
       ref(e.labels);
       ref(e.fallback);
       return;
     case 'return':
       if (e.value) node(e.value);
-      head(K.RETURN, e.type, e.value ? F1 : 0);
+      head(K.RETURN, e.type, e.value ? F.F1 : 0);
       return;
     case 'drop':
       node(e.value);
@@ -339,7 +348,7 @@ function node(e: Expr): void {
       word(e.id);
       ref(e.params);
       return;
-    case 'try':
+    case 'try': {
       const starts = [n];
       list(e.body);
       for (const c of e.catches) {
@@ -351,7 +360,7 @@ function node(e: Expr): void {
         list(e.catchAll);
       }
       const h = n;
-      head(K.TRY, e.type, e.catchAll ? F1 : 0, e.body.length);
+      head(K.TRY, e.type, e.catchAll ? F.F1 : 0, e.body.length);
       word(e.catches.length);
       for (const c of e.catches) {
         ref(c.tag);
@@ -363,6 +372,7 @@ function node(e: Expr): void {
       if (e.catchAll) word(e.catchAll.length);
       for (const x of starts) word(h - x);
       return;
+    }
     case 'memory':
       list(e.args);
       head(K.MEMORY, e.type, 0, e.args.length);
@@ -484,12 +494,9 @@ function popList(len: number): Expr[] {
 }
 
 function readSym(h: number): { name: string; sym: SymbolInfo | undefined } {
-  if (h & F1) {
-    const sym = r[w[at++]!] as SymbolInfo;
-    return { name: sym.name, sym };
-  }
-  const name = r[w[at++]!] as string;
-  return { name, sym: h & F2 ? (r[w[at++]!] as SymbolInfo) : undefined };
+  const out = { name: refName(h, w, r, at), sym: refSym(h, w, r, at) };
+  at += symbolWords(h);
+  return out;
 }
 
 /** Read one node's head and immediates, taking its operands from the stack. */
@@ -497,15 +504,15 @@ function read(): Expr {
   const h = w[at++]!;
   const kind = KINDS[h & 31]!;
   const type = TYPES[(h >>> 5) & 7]!;
-  let len = h >>> LEN_SHIFT;
-  if (len === LEN_ESCAPE) len = w[at++]!;
+  let len = h >>> F.LEN_SHIFT;
+  if (len === F.LEN_ESCAPE) len = w[at++]!;
   switch (kind) {
     case 'const':
       return type === 'i32' ? i32Const(w[at++]!) : new ConstNode(type as ValType, r[w[at++]!] as number | bigint);
     case 'local.get':
       return localGet(type as ValType, w[at++]!);
     case 'local.set':
-      return { k: 'local.set', type, index: w[at++]!, value: pop(), tee: (h & F1) !== 0 };
+      return { k: 'local.set', type, index: w[at++]!, value: pop(), tee: (h & F.F1) !== 0 };
     case 'op': {
       const ins = instrs[w[at++]!]!;
       return ins.info ? new OpNode(type as ValType, ins.op, ins.info, popList(len)) : { k: 'op', type: type as ValType, op: ins.op, args: popList(len) };
@@ -540,41 +547,41 @@ function read(): Expr {
     }
     case 'call': {
       const { name, sym } = readSym(h);
-      const tail = (h & F3) !== 0;
-      if (h & F4) return new CallNode(type, name, sym as Extract<SymbolInfo, { kind: 'func' }>, popList(len), tail);
+      const tail = (h & F.F3) !== 0;
+      if (h & F.F4) return new CallNode(type, name, sym as Extract<SymbolInfo, { kind: 'func' }>, popList(len), tail);
       const sig = r[w[at++]!] as Sig;
       return { k: 'call', type, name, sym, sig, args: popList(len), tail };
     }
     case 'call.slot': {
       const sig = r[w[at++]!] as Sig;
       const slot = pop();
-      return { k: 'call.slot', type, sig, slot, args: popList(len), tail: (h & F1) !== 0 };
+      return { k: 'call.slot', type, sig, slot, args: popList(len), tail: (h & F.F1) !== 0 };
     }
     case 'block':
     case 'loop': {
-      const label = h & F1 ? (r[w[at++]!] as string) : null;
+      const label = h & F.F1 ? (r[w[at++]!] as string) : null;
       at++; // the list's offset
       return { k: kind, type, label, body: popList(len) };
     }
     case 'if': {
-      const otherwise = h & F1 ? popList(w[at++]!) : null;
-      at += h & F1 ? 3 : 2; // the lists' offsets
+      const otherwise = h & F.F1 ? popList(w[at++]!) : null;
+      at += h & F.F1 ? 3 : 2; // the lists' offsets
       const then = popList(len);
       return { k: 'if', type, cond: pop(), then, else: otherwise };
     }
     case 'br': {
       const label = r[w[at++]!] as string;
-      const cond = h & F2 ? pop() : null;
-      return { k: 'br', type, label, value: h & F1 ? pop() : null, cond };
+      const cond = h & F.F2 ? pop() : null;
+      return { k: 'br', type, label, value: h & F.F1 ? pop() : null, cond };
     }
     case 'br_table': {
       const labels = r[w[at++]!] as string[];
       const fallback = r[w[at++]!] as string;
       const index = pop();
-      return { k: 'br_table', type: 'unreachable', labels, fallback, index, value: h & F1 ? pop() : null };
+      return { k: 'br_table', type: 'unreachable', labels, fallback, index, value: h & F.F1 ? pop() : null };
     }
     case 'return':
-      return { k: 'return', type: 'unreachable', value: h & F1 ? pop() : null };
+      return { k: 'return', type: 'unreachable', value: h & F.F1 ? pop() : null };
     case 'drop':
       return { k: 'drop', type: 'none', value: pop() };
     case 'select': {
@@ -603,8 +610,8 @@ function read(): Expr {
         const locals = r[w[at++]!] as number[];
         specs[i] = { tag, id, params, locals, len: w[at++]! };
       }
-      const catchAll = h & F1 ? popList(w[at++]!) : null;
-      at += 1 + clauses + (h & F1 ? 1 : 0); // the lists' offsets
+      const catchAll = h & F.F1 ? popList(w[at++]!) : null;
+      at += 1 + clauses + (h & F.F1 ? 1 : 0); // the lists' offsets
       const catches: CatchClause[] = new Array(clauses);
       for (let i = clauses - 1; i >= 0; i--) {
         const { len: n, ...c } = specs[i]!;

@@ -2,12 +2,10 @@
 // immediates each head has, what the body refers to (analysis), and where the nodes that wasm
 // writes partly before their operands start (what an encoder reading the stream front to back needs).
 
-import { F, K, type PackedFunc } from './packed.js';
-import type { SymbolInfo } from './symbols.js';
+import { F, K, refName, refSym, symbolWords, type PackedFunc } from './packed.js';
 
 /** Words of immediates after a node's head (and its length word, if any). */
 export function immediates(h: number, words: Int32Array, at: number): number {
-  const symbolWords = h & F.F1 ? 1 : h & F.F2 ? 2 : 1;
   switch (h & 31) {
     case K.CONST:
     case K.LOCAL_GET:
@@ -24,11 +22,11 @@ export function immediates(h: number, words: Int32Array, at: number): number {
     case K.GLOBAL_GET:
     case K.SYMCONST:
     case K.SLOT_OF:
-      return symbolWords;
+      return symbolWords(h);
     case K.GLOBAL_SET:
-      return symbolWords + 1;
+      return symbolWords(h) + 1;
     case K.CALL:
-      return symbolWords + (h & F.F4 ? 0 : 1);
+      return symbolWords(h) + (h & F.F4 ? 0 : 1);
     case K.BLOCK:
     case K.LOOP:
       return (h & F.F1 ? 1 : 0) + 1;
@@ -43,6 +41,11 @@ export function immediates(h: number, words: Int32Array, at: number): number {
     default:
       return 0;
   }
+}
+
+/** Where the immediates of the head at `at` start (past its length word, if it has one). */
+export function firstImmediate(words: Int32Array, at: number): number {
+  return words[at]! >>> F.LEN_SHIFT === F.LEN_ESCAPE ? at + 2 : at + 1;
 }
 
 /** Whether a node of this kind is written, in wasm, partly before its operands (see prefixed). */
@@ -72,8 +75,8 @@ export function regionStarts(p: PackedFunc): Regions {
   let i = p.start;
   for (let k = 0; k < p.size; k++) {
     const at = i;
-    const h = ws[i++]!;
-    if (h >>> F.LEN_SHIFT === F.LEN_ESCAPE) i++;
+    const h = ws[at]!;
+    i = firstImmediate(ws, at);
     const kind = h & 31;
     const imm = immediates(h, ws, i);
     if (isPrefixed(kind)) {
@@ -114,25 +117,22 @@ export function scanFacts(p: PackedFunc): BodyFacts {
   const f: BodyFacts = { calls: [], slotRefs: [], constants: [], callsInline: false, memory: false, exceptions: false, dynamicCalls: false, prefixed: false };
   const ws = p.words;
   const refs = p.refs;
-  // The name of the symbol reference at `at` (the symbol alone, or a name then maybe a symbol).
-  const nameAt = (h: number, at: number) => (h & F.F1 ? (refs[ws[at]!] as SymbolInfo).name : (refs[ws[at]!] as string));
   let i = p.start;
   for (let k = 0; k < p.size; k++) {
-    const h = ws[i++]!;
-    if (h >>> F.LEN_SHIFT === F.LEN_ESCAPE) i++;
-    const kind = h & 31;
-    switch (kind) {
+    const h = ws[i]!;
+    i = firstImmediate(ws, i);
+    switch (h & 31) {
       case K.CALL: {
-        f.calls.push(nameAt(h, i));
-        const sym = (h & F.F1 ? refs[ws[i]!] : h & F.F2 ? refs[ws[i + 1]!] : undefined) as SymbolInfo | undefined;
+        f.calls.push(refName(h, ws, refs, i));
+        const sym = refSym(h, ws, refs, i);
         if (sym?.kind === 'func' && sym.inline) f.callsInline = true;
         break;
       }
       case K.SLOT_OF:
-        f.slotRefs.push(nameAt(h, i));
+        f.slotRefs.push(refName(h, ws, refs, i));
         break;
       case K.SYMCONST:
-        f.constants.push(nameAt(h, i));
+        f.constants.push(refName(h, ws, refs, i));
         break;
       case K.GLOBAL_GET:
       case K.LOAD:

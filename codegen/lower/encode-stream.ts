@@ -5,8 +5,8 @@
 
 import type { ExprType, Sig, ValType } from '../ir/nodes.js';
 import type { SymbolInfo } from '../ir/symbols.js';
-import { F, K, TYPES, instrAt, type PackedFunc } from '../ir/packed.js';
-import { NO_STARTS, immediates, regionStarts } from '../ir/scan.js';
+import { F, K, TYPES, instrAt, refName, refSym, symbolWords, type PackedFunc } from '../ir/packed.js';
+import { NO_STARTS, firstImmediate, immediates, regionStarts } from '../ir/scan.js';
 import { instr, type InstrInfo } from '../wasm/instructions.js';
 import type { ByteWriter } from '../wasm/writer.js';
 import { fail } from '../../runtime/errors.js';
@@ -60,8 +60,6 @@ class StreamReader {
    * the tree's nodes, and an object per reference cost more than the walk it saves.
    */
   private readonly ref: { name: string; sym: SymbolInfo | undefined; sig: Sig; tail: boolean } = { name: '', sym: undefined, sig: { params: [], results: [] }, tail: false };
-  /** Words the symbol reference just read took. */
-  private symWords = 0;
 
   constructor(
     private readonly t: StreamTarget,
@@ -103,23 +101,15 @@ class StreamReader {
   /** Read the symbol reference at `at` into `ref`. */
   private symbol(h: number, at: number): typeof this.ref {
     const r = this.ref;
-    if (h & F.F1) {
-      r.sym = this.refs[this.w[at]!] as SymbolInfo;
-      r.name = r.sym.name;
-      this.symWords = 1;
-    } else {
-      r.name = this.refs[this.w[at]!] as string;
-      r.sym = h & F.F2 ? (this.refs[this.w[at + 1]!] as SymbolInfo) : undefined;
-      this.symWords = h & F.F2 ? 2 : 1;
-    }
+    r.name = refName(h, this.w, this.refs, at);
+    r.sym = refSym(h, this.w, this.refs, at);
     return r;
   }
 
   /** Where the immediates of the head at `at` start; `next` is set past them. */
   private open(at: number): number {
-    const head = this.w[at]!;
-    const i = head >>> F.LEN_SHIFT === F.LEN_ESCAPE ? at + 2 : at + 1;
-    this.next = i + immediates(head, this.w, i);
+    const i = firstImmediate(this.w, at);
+    this.next = i + immediates(this.w[at]!, this.w, i);
     return i;
   }
 
@@ -191,7 +181,7 @@ class StreamReader {
       }
       case K.CALL: {
         const r = this.symbol(head, i);
-        r.sig = head & F.F4 ? (r.sym as Extract<SymbolInfo, { kind: 'func' }>).sig : (this.refs[w[i + this.symWords]!] as Sig);
+        r.sig = head & F.F4 ? (r.sym as Extract<SymbolInfo, { kind: 'func' }>).sig : (this.refs[w[i + symbolWords(head)]!] as Sig);
         r.tail = (head & F.F3) !== 0;
         t.callHead(r);
         break;
