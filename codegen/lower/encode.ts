@@ -349,7 +349,7 @@ class ModuleEncoder implements StreamTarget {
     };
   }
 
-  /** Active element segments, one per run of functions bound for consecutive slots. */
+  /** The name section: the module's and its functions' names, and the locals' names where given. */
   private names(w: ByteWriter): void {
     const { funcs, name } = this.plan;
     let locals: Array<readonly [number, ReadonlyArray<string | undefined>]> | undefined;
