@@ -6,7 +6,8 @@ import { FuncBuilder } from '../codegen/ir/builder.js';
 import { analyze, NO_NAMES, type References } from '../codegen/ir/analyze.js';
 import type { FuncIR } from '../codegen/ir/nodes.js';
 import { sameSig, sigText } from '../codegen/ir/nodes.js';
-import { keepFunc, keptSize, keptTree, type PackedFunc } from '../codegen/ir/packed.js';
+import { keptTree, LazyFunc, isTree, type PackedFunc } from '../codegen/ir/packed.js';
+import { keptSize } from '../codegen/ir/pack.js';
 import { scanFacts, type BodyFacts } from '../codegen/ir/scan.js';
 import type { FieldInfo, SymbolInfo } from '../codegen/ir/symbols.js';
 import { OBJECT_HEADER_SIZE, RTT_DESC } from '../codegen/ir/symbols.js';
@@ -253,14 +254,19 @@ export function planStage(core: Core, stage: Stage): Plan {
         if (def.kind !== 'func') continue;
         try {
           const b = new FuncBuilder(resolver, def.name, def.sig, def.paramNames);
-          const ir = b.finish(def.body(b));
-          // Kept (packed) before verification: packing bounds the body's size, and the verifier
-          // walks it unfolded (a body that reuses its nodes can unfold exponentially).
-          const kept = keepFunc(ir);
+          let kept;
+          try {
+            kept = b.finishKept(def.body(b));
+          } finally {
+            b.dispose();
+          }
+          // A body kept packed is lowered from its words; passes that need its tree unpack it.
+          const ir = isTree(kept) ? kept : new LazyFunc(kept);
+          // Verified once kept: finishing bounds the body's size, and the verifier walks the tree.
           if (b.branches > 0) verifyFunc(ir);
           irs.push(ir);
           // A body kept packed is analysed by scanning its words; a tree (small) is walked when lowered.
-          if (kept !== ir) {
+          if (!isTree(kept)) {
             const found = scanFacts(kept as PackedFunc);
             (facts ??= [])[irs.length - 1] = found;
             (packed ??= [])[irs.length - 1] = { body: kept as PackedFunc, prefixed: found.prefixed };

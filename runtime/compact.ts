@@ -3,7 +3,8 @@
 // mapping per module (about 65,000 per process), so a program of 100,000 one-function stages
 // only fits, and stays small, when its stages share modules.
 
-import { isTree, packTogether } from '../codegen/ir/packed.js';
+import { isTree } from '../codegen/ir/packed.js';
+import { packTogether } from '../codegen/ir/pack.js';
 import type { FuncIR } from '../codegen/ir/nodes.js';
 import { mergeModules, type MergePart } from '../codegen/lower/merge.js';
 import { NO_IMPORTS } from '../codegen/lower/encode.js';

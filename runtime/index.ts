@@ -25,5 +25,5 @@ export {
   ValidationError,
   type ErrorCode,
 } from './errors.js';
-export type { FuncBuilder, Body, Local, CatchSpec } from '../codegen/ir/builder.js';
-export type { Expr, Sig, ValType } from '../codegen/ir/nodes.js';
+export type { FuncBuilder, Body, Local, CatchSpec, Node, Operand as Expr } from '../codegen/ir/builder.js';
+export type { Expr as ExprObject, Sig, ValType } from '../codegen/ir/nodes.js';

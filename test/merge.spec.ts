@@ -4,7 +4,7 @@
 
 import assert from 'node:assert/strict';
 import binaryen from 'binaryen';
-import { FuncBuilder } from '../codegen/ir/builder.js';
+import { FuncBuilder, type Body } from '../codegen/ir/builder.js';
 import type { FuncIR, Sig } from '../codegen/ir/nodes.js';
 import type { SymbolInfo } from '../codegen/ir/symbols.js';
 import { encodeModule, type CallLinking, type LowerContext } from '../codegen/lower/encode.js';
@@ -26,7 +26,7 @@ const syms: Record<string, SymbolInfo> = {
   b1: { kind: 'func', name: 'b1', sig: I32, inline: false },
 };
 
-function func(name: string, sig: Sig, body: (b: FuncBuilder) => ReturnType<FuncBuilder['finish']>['body'][number]): FuncIR {
+function func(name: string, sig: Sig, body: (b: FuncBuilder) => Body): FuncIR {
   const b = new FuncBuilder({ resolve: (n) => syms[n] }, name, sig, ['x']);
   return b.finish(body(b));
 }

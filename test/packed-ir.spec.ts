@@ -3,14 +3,16 @@
 // the code first built from the trees.
 
 import assert from 'node:assert/strict';
-import { FuncBuilder } from '../codegen/ir/builder.js';
+import { FuncBuilder, type Body } from '../codegen/ir/builder.js';
 import type { BlockExpr, Expr, FuncIR, Sig } from '../codegen/ir/nodes.js';
-import { KEEP_TREE_MAX, MAX_BODY_NODES, isTree, keepFunc, keptSize, keptTree, packFunc, packTogether, unpackFunc } from '../codegen/ir/packed.js';
+import { KEEP_TREE_MAX, MAX_BODY_NODES, isTree, keptTree, unpackFunc } from '../codegen/ir/packed.js';
+import { keepFunc, keptSize, packFunc, packTogether } from '../codegen/ir/pack.js';
 import { regionStarts, scanFacts } from '../codegen/ir/scan.js';
 import { analyze, type References } from '../codegen/ir/analyze.js';
 import type { FuncRecord } from '../runtime/symbols.js';
 import type { SymbolInfo } from '../codegen/ir/symbols.js';
 import { LINKINGS, newRuntime } from './helpers.js';
+import { AccreteError } from '../runtime/errors.js';
 
 const I32: Sig = { params: ['i32'], results: ['i32'] };
 const syms: Record<string, SymbolInfo> = {
@@ -24,9 +26,9 @@ const syms: Record<string, SymbolInfo> = {
 /** Names resolving to a symbol of another name (what a rebound node holds). */
 const aliased: Record<string, SymbolInfo> = { incAlias: syms.inc!, gAlias: syms.g! };
 
-function build(sig: Sig, body: (b: FuncBuilder) => ReturnType<FuncBuilder['finish']>['body'][number] | Expr[]): FuncIR {
+function build(sig: Sig, body: (b: FuncBuilder) => Body): FuncIR {
   const b = new FuncBuilder({ resolve: (n) => syms[n] ?? aliased[n] }, 'f', sig, ['x']);
-  return b.finish(body(b) as Expr[]);
+  return b.finish(body(b));
 }
 
 /** Structural equality: prototypes and property order aside; symbols, signatures and instruction entries by identity. */
@@ -278,20 +280,40 @@ describe('packed IR', () => {
 
   it('packs nothing together from inside another pack, and the outer pack is unharmed', () => {
     let inner: ReturnType<typeof packTogether> | null = null;
+    const plain: FuncIR = { name: 'p', sig: I32, locals: [], localNames: [], body: [{ k: 'local.get', type: 'i32', index: 0 }] };
     const sneaky = {
       k: 'const',
       type: 'i64',
       get value() {
-        inner ??= packTogether([build(I32, (b) => b.param(0))]);
+        inner ??= packTogether([plain]);
         return 5n;
       },
     } as unknown as Expr;
-    const outer = build({ params: ['i32'], results: ['i64'] }, (b) => b.i64.add(sneaky, b.i64.extend_i32_s(b.param(0))));
+    const outer: FuncIR = { name: 'o', sig: { params: ['i32'], results: ['i64'] }, locals: [], localNames: [], body: [{ k: 'op', type: 'i64', op: 'i64.add', args: [sneaky, { k: 'const', type: 'i64', value: 1n }] }] };
     const [p] = packTogether([outer])!;
     assert.equal(inner, undefined);
     same(outer.body, unpackFunc(p!).body);
     // And the scratch is free again afterwards.
     assert.equal(packTogether([outer])!.length, 1);
+  });
+
+  it('refuses a body built while a node made by hand is being packed into another, which stays whole', () => {
+    const sneaky = {
+      k: 'const',
+      type: 'i64',
+      get value() {
+        build(I32, (b) => b.param(0));
+        return 5n;
+      },
+    } as unknown as Expr;
+    assert.throws(
+      () => build({ params: ['i32'], results: ['i64'] }, (b) => b.i64.add(sneaky, b.i64.extend_i32_s(b.param(0)))),
+      (e: unknown) => e instanceof AccreteError && e.code === 'InvalidBody' && /while another was being packed/.test(e.message),
+    );
+    // The scratch is free again, and the next body is whole.
+    const f = build(I32, (b) => b.i32.add(b.param(0), b.i32(2)));
+    same(f.body, unpackFunc(packFunc(f)).body);
+    assert.equal((f.body[0] as Extract<Expr, { k: 'op' }>).op, 'i32.add');
   });
 
   it('packs a node used twice as two (the tree the encoder walks)', () => {

@@ -81,10 +81,10 @@ function hashTable(rt: Runtime, specialised: boolean): void {
   }
   const H = { params: ['i32'], results: ['i32'] } as const;
   const E = { params: ['i32', 'i32'], results: ['i32'] } as const;
-  const hash = (b: FuncBuilder, k: ReturnType<FuncBuilder['param']>) => (specialised ? b.call('hash', k) : b.callSlot(H, b.global('hashSlot'), k));
-  const eq = (b: FuncBuilder, x: ReturnType<FuncBuilder['param']>, y: ReturnType<FuncBuilder['param']>) => (specialised ? b.call('eq', x, y) : b.callSlot(E, b.global('eqSlot'), x, y));
+  const hash = (b: FuncBuilder, k: Expr) => (specialised ? b.call('hash', k) : b.callSlot(H, b.global('hashSlot'), k));
+  const eq = (b: FuncBuilder, x: Expr, y: Expr) => (specialised ? b.call('eq', x, y) : b.callSlot(E, b.global('eqSlot'), x, y));
   const entry = (b: FuncBuilder) => (specialised ? b.constant('ENTRY') : b.global('entry'));
-  const valoff = (b: FuncBuilder, e: ReturnType<FuncBuilder['param']>) => (specialised ? b.i32.add(e, b.constant('VALOFF')) : b.i32.add(e, b.global('valoff')));
+  const valoff = (b: FuncBuilder, e: Expr) => (specialised ? b.i32.add(e, b.constant('VALOFF')) : b.i32.add(e, b.global('valoff')));
   /** Linear probing from the key's hash: `visit(entry, keyThere)` decides, per slot, to stop or go on. */
   const probe = (b: FuncBuilder, visit: (e: Expr, kk: Expr) => Expr[]) => {
     const i = b.local('i32');

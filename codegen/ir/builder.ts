@@ -1,16 +1,46 @@
 // The function-body builder users write code with: `b.i32.add(b.param(0), b.i32(1))`.
-// It type-checks every node as it is made, so an error points at the line that made it, and it
-// refers to other definitions by name, so the tree can be lowered again when they change.
+// It type-checks every node as it is made, so an error points at the line that made it, and writes
+// it at once into the body's packed stream (post-order, wasm's own order), returning a small handle:
+// no tree is made. Nodes refer to other definitions by name, so the body can be lowered again.
 
 import { fail, type AccreteError } from '../../runtime/errors.js';
 import { INSTR, NUMERIC, type InstrInfo, type ValType } from '../wasm/instructions.js';
-import type { BlockExpr, CallExpr, CatchClause, ConstExpr, Expr, ExprType, FuncIR, OpExpr, Sig } from './nodes.js';
-import { children, seqType, sigText } from './nodes.js';
+import { sharedNamespace, type F32NS, type F64NS, type I32NS, type I64NS } from './namespaces.js';
+import type { Expr, ExprType, FuncIR, Sig } from './nodes.js';
+import { NO_LOCALS, namesOf, seqType, sigText } from './nodes.js';
+import { F, K, KINDS, instrCode, isTree, typeCode, unpackFunc, type KeptFunc } from './packed.js';
+import { abandonStream, claim, copyRange, finishStream, flagHead, head, owns, packNode, pos, ref, scratchRefs, scratchWords, symbol, word, type StreamOwner } from './pack.js';
+import { branchesTo } from './scan.js';
 import { isValType, parseSig, type SigLike } from './sig.js';
 import { RTT_DESC, type Resolver, type SymbolInfo } from './symbols.js';
+export type { F32NS, F64NS, I32NS, I64NS, MemoryNS } from './namespaces.js';
+import type { MemoryNS } from './namespaces.js';
+
+/**
+ * An expression a builder made: where its subtree lies in the body's stream, and its type. It
+ * belongs to that body; a node used twice is copied (and encoded twice, as wasm needs).
+ */
+export class Node {
+  constructor(
+    /** The builder whose stream holds it. */
+    readonly builder: FuncBuilder,
+    readonly start: number,
+    readonly end: number,
+    readonly type: ExprType,
+    private readonly kind: number,
+  ) {}
+
+  /** Its kind, as a node object's `k` says it. */
+  get k(): Expr['k'] {
+    return KINDS[this.kind]!;
+  }
+}
+
+/** An operand: a node a builder made, or a node object made by hand (nodes.ts), packed when met. */
+export type Operand = Node | Expr;
 
 /** A body: one expression, a list of them (the last one gives the value), or nothing. */
-export type Body = Expr | readonly Expr[] | undefined | void;
+export type Body = Operand | readonly Operand[] | undefined | void;
 
 /** A local variable (parameters are locals 0..n-1). */
 export interface Local {
@@ -18,60 +48,12 @@ export interface Local {
   readonly type: ValType;
 }
 
-type N = Expr;
-type Op1 = (a: N) => N;
-type Op2 = (a: N, b: N) => N;
-interface LoadStore {
-  load(ptr: N, offset?: number): N;
-  store(ptr: N, value: N, offset?: number): N;
-}
-interface IntNS<W> extends LoadStore {
-  (value: W): N;
-  eqz: Op1; clz: Op1; ctz: Op1; popcnt: Op1; extend8_s: Op1; extend16_s: Op1;
-  eq: Op2; ne: Op2; lt_s: Op2; lt_u: Op2; gt_s: Op2; gt_u: Op2; le_s: Op2; le_u: Op2; ge_s: Op2; ge_u: Op2;
-  add: Op2; sub: Op2; mul: Op2; div_s: Op2; div_u: Op2; rem_s: Op2; rem_u: Op2;
-  and: Op2; or: Op2; xor: Op2; shl: Op2; shr_s: Op2; shr_u: Op2; rotl: Op2; rotr: Op2;
-  trunc_f32_s: Op1; trunc_f32_u: Op1; trunc_f64_s: Op1; trunc_f64_u: Op1;
-  trunc_sat_f32_s: Op1; trunc_sat_f32_u: Op1; trunc_sat_f64_s: Op1; trunc_sat_f64_u: Op1;
-  load8_s(ptr: N, offset?: number): N; load8_u(ptr: N, offset?: number): N;
-  load16_s(ptr: N, offset?: number): N; load16_u(ptr: N, offset?: number): N;
-  store8(ptr: N, value: N, offset?: number): N; store16(ptr: N, value: N, offset?: number): N;
-}
-export interface I32NS extends IntNS<number> {
-  wrap_i64: Op1; reinterpret_f32: Op1;
-}
-export interface I64NS extends IntNS<number | bigint> {
-  extend32_s: Op1; extend_i32_s: Op1; extend_i32_u: Op1; reinterpret_f64: Op1;
-  load32_s(ptr: N, offset?: number): N; load32_u(ptr: N, offset?: number): N;
-  store32(ptr: N, value: N, offset?: number): N;
-}
-interface FloatNS extends LoadStore {
-  (value: number): N;
-  eq: Op2; ne: Op2; lt: Op2; gt: Op2; le: Op2; ge: Op2;
-  abs: Op1; neg: Op1; ceil: Op1; floor: Op1; trunc: Op1; nearest: Op1; sqrt: Op1;
-  add: Op2; sub: Op2; mul: Op2; div: Op2; min: Op2; max: Op2; copysign: Op2;
-  convert_i32_s: Op1; convert_i32_u: Op1; convert_i64_s: Op1; convert_i64_u: Op1;
-}
-export interface F32NS extends FloatNS {
-  demote_f64: Op1; reinterpret_i32: Op1;
-}
-export interface F64NS extends FloatNS {
-  promote_f32: Op1; reinterpret_i64: Op1;
-}
-
 /** One catch clause of `b.try`: the payload arrives as local reads. */
 export interface CatchSpec {
   tag: string;
-  body: (payload: Expr[]) => Body;
+  body: (payload: Node[]) => Body;
 }
 
-/** `b.memory`: bulk memory operations on the shared memory. */
-export interface MemoryNS {
-  size(): N;
-  grow(pages: N): N;
-  copy(dst: N, src: N, n: N): N;
-  fill(dst: N, value: N, n: N): N;
-}
 
 /**
  * Locals (parameters included) a body may declare: the engines accept 50,000, and lowering adds a
@@ -79,10 +61,9 @@ export interface MemoryNS {
  */
 export const MAX_LOCALS = 50_000 - 64;
 
-export class FuncBuilder {
+export class FuncBuilder implements StreamOwner {
   // One namespace object per type for all builders (making a callable with a prototype per
-  // builder cost more than the rest of a small body). Reading `b.i32` points it at this builder;
-  // the builder only names the definition in errors, the nodes themselves do not depend on it.
+  // builder cost more than the rest of a small body). Reading `b.i32` points it at this builder.
   get i32(): I32NS {
     return sharedNamespace('i32', this) as unknown as I32NS;
   }
@@ -99,14 +80,17 @@ export class FuncBuilder {
   /** Bulk memory operations (made on first use, like the namespaces). */
   get memory(): MemoryNS {
     return (this.memoryNS ??= {
-      size: () => ({ k: 'memory', type: 'i32', op: 'memory.size', args: [] }),
-      grow: (pages) => ({ k: 'memory', type: 'i32', op: 'memory.grow', args: [this.expect(pages, 'i32', 'memory.grow')] }),
-      copy: (d, s, n) => ({ k: 'memory', type: 'none', op: 'memory.copy', args: this.expectAll([d, s, n], ['i32', 'i32', 'i32'], 'memory.copy') }),
-      fill: (d, v, n) => ({ k: 'memory', type: 'none', op: 'memory.fill', args: this.expectAll([d, v, n], ['i32', 'i32', 'i32'], 'memory.fill') }),
+      size: () => this.memoryOp('memory.size', 'i32', []),
+      grow: (pages) => this.memoryOp('memory.grow', 'i32', [pages]),
+      copy: (d, s, n) => this.memoryOp('memory.copy', 'none', [d, s, n]),
+      fill: (d, v, n) => this.memoryOp('memory.fill', 'none', [d, v, n]),
     });
   }
   /** Branches made so far: label checks are needed only when there are some. */
   branches = 0;
+  /** @internal This body's stream while another builder has the scratch (pack.ts). */
+  saved: StreamOwner['saved'] = undefined;
+  private done = false;
   // Parameters' types and names until the first `local()` copies them: most bodies add none.
   private localTypes: readonly ValType[];
   private localNames: ReadonlyArray<string | undefined>;
@@ -128,22 +112,105 @@ export class FuncBuilder {
     return fail(code, message, { definition: this.name });
   }
 
-  /** `what` names the operand in an error; a function makes the name only when one is thrown. */
-  private expect(e: Expr, t: ValType, what: string | (() => string)): Expr {
+  /** Have the scratch stream hold this body's (builders may interleave: pack.ts, `claim`). */
+  private mine(): void {
+    if (owns(this)) return;
+    if (this.done) throw this.err('InvalidBody', `the body of '${this.name}' is finished: its builder makes no more expressions`);
+    claim(this);
+  }
+
+  /** The node whose head was just written, its operands from `start`. */
+  private made(start: number, type: ExprType, kind: K): Node {
+    return new Node(this, start, pos(), type, kind);
+  }
+
+  /** An operand as a node of this body: one made by hand is packed onto the stream's end. */
+  private node(e: Operand, what: string | (() => string)): Node {
+    if (e instanceof Node) {
+      if (e.builder === this) return e;
+      throw this.err('InvalidBody', `${typeof what === 'string' ? what : what()}: the expression was made for the body of '${e.builder.name}' (an expression belongs to the body whose builder made it; make it again)`);
+    }
     if (e === null || typeof e !== 'object' || typeof (e as { k?: unknown }).k !== 'string') {
       throw this.err('InvalidBody', `${typeof what === 'string' ? what : what()}: expected an expression, got ${String(e)}`);
     }
-    if (e.type !== t && e.type !== 'unreachable') throw this.err('TypeMismatch', `${typeof what === 'string' ? what : what()}: expected ${t}, got ${e.type}`);
-    return e;
+    const s = pos();
+    packNode(e);
+    return new Node(this, s, pos(), e.type, KINDS.indexOf(e.k as (typeof KINDS)[number]));
   }
 
-  private expectAll(es: readonly Expr[], ts: readonly ValType[], what: string | (() => string)): Expr[] {
-    // The common case checks without making a closure per argument; a failure says which.
-    if (argsFit(es, ts)) return es as Expr[];
+  /** `what` names the operand in an error; a function makes the name only when one is thrown. */
+  private expect(e: Operand, t: ValType, what: string | (() => string)): Node {
+    const x = this.node(e, what);
+    if (x.type !== t && x.type !== 'unreachable') throw this.err('TypeMismatch', `${typeof what === 'string' ? what : what()}: expected ${t}, got ${x.type}`);
+    return x;
+  }
+
+  private expectAll(es: readonly Operand[], ts: readonly ValType[], what: string | (() => string)): Node[] {
     const name = () => (typeof what === 'string' ? what : what());
     if (es.length !== ts.length) throw this.err('TypeMismatch', `${name()}: expected ${ts.length} argument(s), got ${es.length}`);
-    for (let i = 0; i < es.length; i++) this.expect(es[i]!, ts[i]!, () => `${name()}, argument ${i}`);
-    return es as Expr[];
+    const out = new Array<Node>(es.length);
+    for (let i = 0; i < es.length; i++) out[i] = this.expect(es[i]!, ts[i]!, () => `${name()}, argument ${i}`);
+    return out;
+  }
+
+  /**
+   * Where operands `es` start, if each is a node of this body of its type in `ts` and they end the
+   * stream in order (the common case: each made just now); else -1, and `placed` checks and moves them.
+   */
+  private fits(es: readonly Operand[], ts: readonly ValType[]): number {
+    if (es.length !== ts.length) return -1;
+    let at = pos();
+    for (let i = es.length - 1; i >= 0; i--) {
+      const e = es[i] as Node | undefined;
+      if (e?.builder !== this || e.end !== at || (e.type !== ts[i] && e.type !== 'unreachable')) return -1;
+      at = e.start;
+    }
+    return at;
+  }
+
+  /** `fits` for one operand. */
+  private fit(e: Operand, t: ValType): number {
+    const x = e as Node | undefined;
+    return x?.builder === this && x.end === pos() && (x.type === t || x.type === 'unreachable') ? x.start : -1;
+  }
+
+  /** Check operands against types and have them end the stream, in order: where the first starts. */
+  private placed(es: readonly Operand[], ts: readonly ValType[], what: string | (() => string)): number {
+    return this.place(this.expectAll(es, ts, what));
+  }
+
+  /** Have nodes end the stream, in order, copying them there unless they do already: where the first starts. */
+  private place(ns: readonly Node[]): number {
+    let at = pos();
+    for (let i = ns.length - 1; i >= 0; i--) {
+      if (ns[i]!.end !== at) return this.copy(ns);
+      at = ns[i]!.start;
+    }
+    return at;
+  }
+
+  private copy(ns: readonly Node[]): number {
+    const s = pos();
+    for (const x of ns) copyRange(x.start, x.end);
+    return s;
+  }
+
+  /** `place` for consecutive lists (an `if`'s condition, then and else): where each starts. */
+  private placeLists(lists: ReadonlyArray<readonly Node[]>): number[] {
+    const starts = new Array<number>(lists.length);
+    let at = pos();
+    let fits = true;
+    for (let l = lists.length - 1; l >= 0 && fits; l--) {
+      const ns = lists[l]!;
+      for (let i = ns.length - 1; i >= 0 && fits; i--) {
+        if (ns[i]!.end !== at) fits = false;
+        at = ns[i]!.start;
+      }
+      starts[l] = at;
+    }
+    if (fits) return starts;
+    for (let l = 0; l < lists.length; l++) starts[l] = this.copy(lists[l]!);
+    return starts;
   }
 
   private lookup<K extends SymbolInfo['kind']>(name: string, kind: K): Extract<SymbolInfo, { kind: K }> {
@@ -154,15 +221,14 @@ export class FuncBuilder {
     return s as Extract<SymbolInfo, { kind: K }>;
   }
 
-  /** Turn a body into a list whose non-final elements leave no value. */
-  seqOf(body: Body, what = 'body'): Expr[] {
-    const list: Expr[] = body === undefined ? [] : Array.isArray(body) ? [...(body as Expr[])] : [body as Expr];
-    for (let i = 0; i < list.length; i++) {
-      const e = list[i]!;
-      if (e === null || typeof e !== 'object' || typeof (e as { k?: unknown }).k !== 'string') {
-        throw this.err('InvalidBody', `${what}, element ${i}: expected an expression, got ${String(e)}`);
-      }
-      if (i < list.length - 1 && e.type !== 'none' && e.type !== 'unreachable') {
+  /** Turn a body into a list of this body's nodes whose non-final elements leave no value. */
+  seqOf(body: Body, what = 'body'): Node[] {
+    this.mine();
+    const items: readonly unknown[] = body === undefined ? [] : Array.isArray(body) ? body : [body];
+    const list = new Array<Node>(items.length);
+    for (let i = 0; i < items.length; i++) {
+      const e = (list[i] = this.node(items[i] as Operand, () => `${what}, element ${i}`));
+      if (i < items.length - 1 && e.type !== 'none' && e.type !== 'unreachable') {
         throw this.err('InvalidBody', `${what}, element ${i}: a value of type ${e.type} would be discarded (wrap it in b.drop())`);
       }
     }
@@ -172,11 +238,19 @@ export class FuncBuilder {
   // ---- locals and constants ----
 
   /** Read parameter `i`. */
-  param(i: number): Expr {
+  param(i: number): Node {
     if (!Number.isInteger(i) || i < 0 || i >= this.sig.params.length) {
       throw this.err('InvalidBody', `parameter ${i} does not exist (the function has ${this.sig.params.length})`);
     }
-    return localGet(this.sig.params[i]!, i);
+    return this.localGet(i, this.sig.params[i]!);
+  }
+
+  private localGet(index: number, type: ValType): Node {
+    this.mine();
+    const s = pos();
+    head(K.LOCAL_GET, type, 0);
+    word(index);
+    return this.made(s, type, K.LOCAL_GET);
   }
 
   /** Declare a new local. */
@@ -200,66 +274,91 @@ export class FuncBuilder {
     return { index, type: this.localTypes[index]! };
   }
 
-  get(l: Local | number): Expr {
+  get(l: Local | number): Node {
     const { index, type } = this.localOf(l);
-    return localGet(type, index);
+    return this.localGet(index, type);
   }
 
-  set(l: Local | number, value: Expr): Expr {
-    const { index, type } = this.localOf(l);
-    return { k: 'local.set', type: 'none', index, value: this.expect(value, type, `set of local ${index}`), tee: false };
+  set(l: Local | number, value: Operand): Node {
+    return this.localSet(l, value, false);
   }
 
-  tee(l: Local | number, value: Expr): Expr {
+  tee(l: Local | number, value: Operand): Node {
+    return this.localSet(l, value, true);
+  }
+
+  private localSet(l: Local | number, value: Operand, tee: boolean): Node {
     const { index, type } = this.localOf(l);
-    return { k: 'local.set', type, index, value: this.expect(value, type, `tee of local ${index}`), tee: true };
+    this.mine();
+    let s = this.fit(value, type);
+    if (s < 0) s = this.placed([value], [type], () => `${tee ? 'tee' : 'set'} of local ${index}`);
+    const t = tee ? type : 'none';
+    head(K.LOCAL_SET, t, tee ? F.F1 : 0);
+    word(index);
+    return this.made(s, t, K.LOCAL_SET);
   }
 
   /** A constant of a value type: what `b.i32(5)` makes. */
-  constOf(type: ValType, value: number | bigint): Expr {
+  constOf(type: ValType, value: number | bigint): Node {
+    let v: number | bigint;
     if (type === 'i64') {
       if (typeof value === 'number' && !Number.isInteger(value)) throw this.err('TypeMismatch', `i64 constant must be an integer, got ${value}`);
       if (typeof value !== 'bigint' && typeof value !== 'number') throw this.err('TypeMismatch', `i64 constant must be a bigint or number`);
-      return new ConstNode(type, BigInt.asIntN(64, BigInt(value)));
+      v = BigInt.asIntN(64, BigInt(value));
+    } else {
+      if (typeof value !== 'number') throw this.err('TypeMismatch', `${type} constant must be a number, got ${typeof value}`);
+      if (type === 'i32' && !Number.isInteger(value)) throw this.err('TypeMismatch', `i32 constant must be an integer, got ${value}`);
+      v = type === 'i32' ? value | 0 : type === 'f32' ? Math.fround(value) : value;
     }
-    if (typeof value !== 'number') throw this.err('TypeMismatch', `${type} constant must be a number, got ${typeof value}`);
-    if (type === 'i32') {
-      if (!Number.isInteger(value)) throw this.err('TypeMismatch', `i32 constant must be an integer, got ${value}`);
-      return i32Const(value | 0);
-    }
-    return new ConstNode(type, type === 'f32' ? Math.fround(value) : value);
+    this.mine();
+    const s = pos();
+    head(K.CONST, type, 0);
+    if (type === 'i32') word(v as number);
+    else ref(v);
+    return this.made(s, type, K.CONST);
   }
 
   /** Any plain numeric instruction, by its wasm name. */
-  op(name: string, ...args: Expr[]): Expr {
+  op(name: string, ...args: Operand[]): Node {
     const info = NUMERIC.get(name);
     if (!info) throw this.err('InvalidBody', `'${name}' is not a numeric instruction`);
     return this.opWith(info, args);
   }
 
-  /** A numeric instruction whose table entry the caller already has. */
-  opWith(info: InstrInfo, args: Expr[]): Expr {
-    return new OpNode(info.result!, info.name, info, this.expectAll(args, info.params!, info.name));
+  /** A numeric instruction whose table entry (and, from a namespace, packed code) the caller has. */
+  opWith(info: InstrInfo, args: Operand[], code = instrCode(info.name, info)): Node {
+    this.mine();
+    let s = this.fits(args, info.params!);
+    if (s < 0) s = this.placed(args, info.params!, info.name);
+    head(K.OP, info.result!, 0, args.length);
+    word(code);
+    return this.made(s, info.result!, K.OP);
   }
 
-  load(op: string, ptr: Expr, offset = 0): Expr {
+  load(op: string, ptr: Operand, offset = 0): Node {
     const info = INSTR.get(op);
     if (!info || info.memType === undefined || !op.includes('.load')) throw this.err('InvalidBody', `'${op}' is not a load`);
-    return { k: 'load', type: info.memType, op, info, ptr: this.expect(ptr, 'i32', () => `${op} address`), offset: this.offsetOf(offset, op) };
+    this.mine();
+    let s = this.fit(ptr, 'i32');
+    if (s < 0) s = this.placed([ptr], ['i32'], () => `${op} address`);
+    const off = this.offsetOf(offset, op);
+    head(K.LOAD, info.memType, 0);
+    word(instrCode(op, info));
+    word(off);
+    return this.made(s, info.memType, K.LOAD);
   }
 
-  store(op: string, ptr: Expr, value: Expr, offset = 0): Expr {
+  store(op: string, ptr: Operand, value: Operand, offset = 0): Node {
     const info = INSTR.get(op);
     if (!info || info.memType === undefined || !op.includes('.store')) throw this.err('InvalidBody', `'${op}' is not a store`);
-    return {
-      k: 'store',
-      type: 'none',
-      op,
-      info,
-      ptr: this.expect(ptr, 'i32', () => `${op} address`),
-      value: this.expect(value, info.memType, () => `${op} value`),
-      offset: this.offsetOf(offset, op),
-    };
+    this.mine();
+    const p = this.expect(ptr, 'i32', () => `${op} address`);
+    const s = this.place([p, this.expect(value, info.memType, () => `${op} value`)]);
+    const off = this.offsetOf(offset, op);
+    head(K.STORE, 'none', 0);
+    word(instrCode(op, info));
+    word(off);
+    return this.made(s, 'none', K.STORE);
   }
 
   private offsetOf(offset: number, op: string): number {
@@ -267,43 +366,75 @@ export class FuncBuilder {
     return offset;
   }
 
+  private memoryOp(op: 'memory.size' | 'memory.grow' | 'memory.copy' | 'memory.fill', type: ExprType, args: Operand[]): Node {
+    this.mine();
+    const s = this.placed(args, I32S[args.length]!, op);
+    head(K.MEMORY, type, 0, args.length);
+    word(instrCode(op, undefined));
+    return this.made(s, type, K.MEMORY);
+  }
+
   // ---- symbols ----
 
+  /** A node naming a symbol, with no operands. */
+  private symbolNode(kind: K, type: ExprType, name: string, sym: SymbolInfo): Node {
+    this.mine();
+    const s = pos();
+    head(kind, type, 0);
+    flagHead(s, symbol(name, sym));
+    return this.made(s, type, kind);
+  }
+
   /** Read a runtime global. */
-  global(name: string): Expr {
+  global(name: string): Node {
     const g = this.lookup(name, 'global');
-    return { k: 'global.get', type: g.type, name, sym: g };
+    return this.symbolNode(K.GLOBAL_GET, g.type, name, g);
   }
 
   /** Write a runtime global (it must be mutable). */
-  setGlobal(name: string, value: Expr): Expr {
+  setGlobal(name: string, value: Operand): Node {
     const g = this.lookup(name, 'global');
     if (!g.mutable) throw this.err('TypeMismatch', `global '${name}' is immutable`);
-    return { k: 'global.set', type: 'none', name, sym: g, value: this.expect(value, g.type, () => `value of global '${name}'`) };
+    this.mine();
+    let s = this.fit(value, g.type);
+    if (s < 0) s = this.placed([value], [g.type], () => `value of global '${name}'`);
+    // Its wasm form needs the cell's address before the value: an offset back to the value.
+    const h = pos();
+    head(K.GLOBAL_SET, 'none', 0);
+    flagHead(h, symbol(name, g));
+    word(h - s);
+    return this.made(s, 'none', K.GLOBAL_SET);
   }
 
   /** A compile-time constant, as an immediate. */
-  constant(name: string): Expr {
+  constant(name: string): Node {
     const c = this.lookup(name, 'constant');
-    return { k: 'symconst', type: c.type, name, sym: c };
+    return this.symbolNode(K.SYMCONST, c.type, name, c);
   }
 
   /** Call a runtime function by name. */
-  call(name: string, ...args: Expr[]): Expr {
+  call(name: string, ...args: Operand[]): Node {
     return this.makeCall(name, args, false);
   }
 
   /** Tail-call a runtime function (a plain call and return where the engine lacks tail calls). */
-  returnCall(name: string, ...args: Expr[]): Expr {
+  returnCall(name: string, ...args: Operand[]): Node {
     return this.makeCall(name, args, true);
   }
 
-  private makeCall(name: string, args: Expr[], tail: boolean): Expr {
+  private makeCall(name: string, args: Operand[], tail: boolean): Node {
     const f = this.lookup(name, 'func');
     if (tail) this.checkTailResult(f.sig, name);
+    this.mine();
     // The message closure is made only when the arguments are wrong: one per call cost ~80 bytes.
-    if (!argsFit(args, f.sig.params)) this.expectAll(args, f.sig.params, () => `call of '${name}' ${sigText(f.sig)}`);
-    return new CallNode(tail ? 'unreachable' : (f.sig.results[0] ?? 'none'), name, f, args, tail);
+    let s = this.fits(args, f.sig.params);
+    if (s < 0) s = this.placed(args, f.sig.params, () => `call of '${name}' ${sigText(f.sig)}`);
+    const type = tail ? 'unreachable' : (f.sig.results[0] ?? 'none');
+    const h = pos();
+    head(K.CALL, type, tail ? F.F3 : 0, args.length);
+    // The call's signature is its function's: the head says so (F4) instead of naming it.
+    flagHead(h, symbol(name, f) | F.F4);
+    return this.made(s, type, K.CALL);
   }
 
   private checkTailResult(sig: Sig, what: string): void {
@@ -313,59 +444,79 @@ export class FuncBuilder {
   }
 
   /** Call through the shared table at a slot computed at run time (a signature string or object). */
-  callSlot(sigLike: SigLike, slot: Expr, ...args: Expr[]): Expr {
-    const sig = parseSig(sigLike, 'call through slot');
-    const checked = this.expectAll(args, sig.params, () => `call through slot ${sigText(sig)}`);
-    return { k: 'call.slot', type: sig.results[0] ?? 'none', sig, slot: this.expect(slot, 'i32', 'slot'), args: checked, tail: false };
+  callSlot(sigLike: SigLike, slot: Operand, ...args: Operand[]): Node {
+    return this.makeCallSlot(parseSig(sigLike, 'call through slot'), slot, args, false);
   }
 
-  returnCallSlot(sigLike: SigLike, slot: Expr, ...args: Expr[]): Expr {
+  returnCallSlot(sigLike: SigLike, slot: Operand, ...args: Operand[]): Node {
     const sig = parseSig(sigLike, 'tail call through slot');
     this.checkTailResult(sig, 'slot');
-    const checked = this.expectAll(args, sig.params, () => `tail call through slot ${sigText(sig)}`);
-    return { k: 'call.slot', type: 'unreachable', sig, slot: this.expect(slot, 'i32', 'slot'), args: checked, tail: true };
+    return this.makeCallSlot(sig, slot, args, true);
+  }
+
+  private makeCallSlot(sig: Sig, slot: Operand, args: Operand[], tail: boolean): Node {
+    this.mine();
+    const checked = this.expectAll(args, sig.params, () => `${tail ? 'tail ' : ''}call through slot ${sigText(sig)}`);
+    // wasm takes the slot after the arguments.
+    const s = this.place([...checked, this.expect(slot, 'i32', 'slot')]);
+    const type = tail ? 'unreachable' : (sig.results[0] ?? 'none');
+    head(K.CALL_SLOT, type, tail ? F.F1 : 0, args.length);
+    ref(sig);
+    return this.made(s, type, K.CALL_SLOT);
   }
 
   /** The slot of a function (its identity across redefinitions), as an i32. */
-  slotOf(name: string): Expr {
+  slotOf(name: string): Node {
     const f = this.lookup(name, 'func');
-    return { k: 'slot.of', type: 'i32', name, sym: f };
+    return this.symbolNode(K.SLOT_OF, 'i32', name, f);
   }
 
   // ---- control ----
 
   /** A sequence without a label. */
-  seq(...body: Expr[]): Expr {
+  seq(...body: Operand[]): Node {
     const list = this.seqOf(body);
-    return { k: 'block', type: seqType(list), label: null, body: list };
+    return this.blockOf(K.BLOCK, seqType(list), null, list);
   }
 
-  block(body: Body, opts: { label?: string; type?: ValType | 'none' } = {}): Expr {
+  block(body: Body, opts: { label?: string; type?: ValType | 'none' } = {}): Node {
     return this.makeBlock('block', body, opts);
   }
 
-  loop(label: string, body: Body, type?: ValType | 'none'): Expr {
+  loop(label: string, body: Body, type?: ValType | 'none'): Node {
     return this.makeBlock('loop', body, { label, ...(type !== undefined ? { type } : {}) });
   }
 
-  private makeBlock(k: 'block' | 'loop', body: Body, opts: { label?: string; type?: ValType | 'none' }): Expr {
+  private makeBlock(k: 'block' | 'loop', body: Body, opts: { label?: string; type?: ValType | 'none' }): Node {
     const list = this.seqOf(body, k);
     const label = opts.label ?? null;
     let type: ExprType = opts.type ?? seqType(list);
-    if (opts.type === undefined && k === 'block' && label !== null && (type === 'unreachable' || type === 'none')) {
-      type = branchType(list, label) ?? (type === 'unreachable' && hasBranchTo(list, label) ? 'none' : type);
-    }
-    const node: BlockExpr = { k, type, label, body: list };
     if (opts.type !== undefined) this.checkSeq(list, opts.type, `${k} ${label ?? ''}`.trim());
-    return node;
+    const s = this.place(list);
+    if (opts.type === undefined && k === 'block' && label !== null && (type === 'unreachable' || type === 'none') && this.branches > 0) {
+      // The type branches to the block give it: found in the words of its body (each branch's head records its value's type).
+      const found = branchesTo(scratchWords(), scratchRefs(), s, pos(), label);
+      type = found.type ?? (type === 'unreachable' && found.any ? 'none' : type);
+    }
+    return this.blockOf(k === 'block' ? K.BLOCK : K.LOOP, type, label, list, s);
   }
 
-  private checkSeq(list: readonly Expr[], want: ExprType, what: string): void {
+  /** Write a block's head after its list (placed at `s` unless given). */
+  private blockOf(kind: K, type: ExprType, label: string | null, list: readonly Node[], s = this.place(list)): Node {
+    const h = pos();
+    head(kind, type, label !== null ? F.F1 : 0, list.length);
+    if (label !== null) ref(label);
+    word(h - s);
+    return this.made(s, type, kind);
+  }
+
+  private checkSeq(list: readonly Node[], want: ExprType, what: string): void {
     const got = seqType(list);
     if (got !== want && got !== 'unreachable') throw this.err('TypeMismatch', `${what}: expected ${want}, the body gives ${got}`);
   }
 
-  if(cond: Expr, then: Body, otherwise?: Body, type?: ValType | 'none'): Expr {
+  if(cond: Operand, then: Body, otherwise?: Body, type?: ValType | 'none'): Node {
+    this.mine();
     const c = this.expect(cond, 'i32', 'if condition');
     const t = this.seqOf(then, 'then');
     const e = otherwise === undefined ? null : this.seqOf(otherwise, 'else');
@@ -375,19 +526,43 @@ export class FuncBuilder {
       this.checkSeq(t, type, 'then');
       if (e) this.checkSeq(e, type, 'else');
     }
-    return { k: 'if', type: e === null && rt === 'unreachable' ? 'none' : rt, cond: c, then: t, else: e };
+    const starts = this.placeLists(e ? [[c], t, e] : [[c], t]);
+    const final = e === null && rt === 'unreachable' ? 'none' : rt;
+    const h = pos();
+    head(K.IF, final, e ? F.F1 : 0, t.length);
+    if (e) word(e.length);
+    for (const x of starts) word(h - x);
+    return this.made(starts[0]!, final, K.IF);
   }
 
-  br(label: string, value?: Expr): Expr {
-    return { k: 'br', type: 'unreachable', label: this.labelOf(label), value: value ?? null, cond: null };
+  br(label: string, value?: Operand): Node {
+    return this.branch(K.BR, 'unreachable', [this.labelOf(label)], value, null);
   }
 
-  brIf(label: string, cond: Expr, value?: Expr): Expr {
-    return { k: 'br', type: value ? value.type : 'none', label: this.labelOf(label), value: value ?? null, cond: this.expect(cond, 'i32', 'br_if condition') };
+  brIf(label: string, cond: Operand, value?: Operand): Node {
+    const l = this.labelOf(label);
+    this.mine();
+    const c = this.expect(cond, 'i32', 'br_if condition');
+    return this.branch(K.BR, 'none', [l], value, c);
   }
 
-  brTable(labels: string[], fallback: string, index: Expr, value?: Expr): Expr {
-    return { k: 'br_table', type: 'unreachable', labels: labels.map((l) => this.labelOf(l)), fallback: this.labelOf(fallback), index: this.expect(index, 'i32', 'br_table index'), value: value ?? null };
+  brTable(labels: string[], fallback: string, index: Operand, value?: Operand): Node {
+    const ls = labels.map((l) => this.labelOf(l));
+    const f = this.labelOf(fallback);
+    this.mine();
+    return this.branch(K.BR_TABLE, 'unreachable', [ls, f], value, this.expect(index, 'i32', 'br_table index'));
+  }
+
+  /** `br`, `br_if` (with a condition) or `br_table` (with an index); its head records the value's type. */
+  private branch(kind: K, type: ExprType, labels: unknown[], value: Operand | undefined, cond: Node | null): Node {
+    this.mine();
+    const v = value === undefined ? null : this.node(value, 'branch value');
+    const s = this.place(v ? (cond ? [v, cond] : [v]) : cond ? [cond] : []);
+    // br_if leaves its value (or nothing).
+    const t = kind === K.BR && cond ? (v ? v.type : 'none') : type;
+    head(kind, t, (v ? F.F1 : 0) | (kind === K.BR && cond ? F.F2 : 0), v ? typeCode(v.type, kind) + 1 : 0);
+    for (const l of labels) ref(l);
+    return this.made(s, t, kind);
   }
 
   private labelOf(label: string): string {
@@ -396,50 +571,69 @@ export class FuncBuilder {
     return label;
   }
 
-  return(value?: Expr): Expr {
+  return(value?: Operand): Node {
     const want = this.sig.results[0];
     if (want === undefined && value !== undefined) throw this.err('TypeMismatch', `return with a value from a function that returns nothing`);
-    if (want !== undefined) {
-      if (value === undefined) throw this.err('TypeMismatch', `return without a value from a function that returns ${want}`);
-      this.expect(value, want, 'return value');
-    }
-    return { k: 'return', type: 'unreachable', value: value ?? null };
+    if (want !== undefined && value === undefined) throw this.err('TypeMismatch', `return without a value from a function that returns ${want}`);
+    this.mine();
+    const s = value === undefined ? pos() : this.placed([value], [want!], 'return value');
+    head(K.RETURN, 'unreachable', value !== undefined ? F.F1 : 0);
+    return this.made(s, 'unreachable', K.RETURN);
   }
 
-  drop(value: Expr): Expr {
-    if (value.type === 'none') throw this.err('InvalidBody', `drop of an expression that gives no value`);
-    return { k: 'drop', type: 'none', value };
+  drop(value: Operand): Node {
+    this.mine();
+    const v = this.node(value, 'drop');
+    if (v.type === 'none') throw this.err('InvalidBody', `drop of an expression that gives no value`);
+    const s = this.place([v]);
+    head(K.DROP, 'none', 0);
+    return this.made(s, 'none', K.DROP);
   }
 
-  select(cond: Expr, a: Expr, b: Expr): Expr {
-    const t = joinTypes(a.type, b.type, (x, y) => this.err('TypeMismatch', `select: ${x} vs ${y}`));
-    if (!isValType(t)) throw this.err('TypeMismatch', `select needs two values, got ${a.type} and ${b.type}`);
-    return { k: 'select', type: t, cond: this.expect(cond, 'i32', 'select condition'), a, b };
+  select(cond: Operand, a: Operand, b: Operand): Node {
+    this.mine();
+    const c = this.expect(cond, 'i32', 'select condition');
+    const x = this.node(a, 'select');
+    const y = this.node(b, 'select');
+    const t = joinTypes(x.type, y.type, (p, q) => this.err('TypeMismatch', `select: ${p} vs ${q}`));
+    if (!isValType(t)) throw this.err('TypeMismatch', `select needs two values, got ${x.type} and ${y.type}`);
+    // wasm takes the condition last.
+    const s = this.place([x, y, c]);
+    head(K.SELECT, t, 0);
+    return this.made(s, t, K.SELECT);
   }
 
-  unreachable(): Expr {
-    return { k: 'unreachable', type: 'unreachable' };
+  unreachable(): Node {
+    this.mine();
+    const s = pos();
+    head(K.UNREACHABLE, 'unreachable', 0);
+    return this.made(s, 'unreachable', K.UNREACHABLE);
   }
 
-  nop(): Expr {
-    return { k: 'nop', type: 'none' };
+  nop(): Node {
+    this.mine();
+    const s = pos();
+    head(K.NOP, 'none', 0);
+    return this.made(s, 'none', K.NOP);
   }
 
   // ---- runtime types ----
 
   /** The id of an RTT, as an i32 immediate. */
-  rttId(name: string): Expr {
+  rttId(name: string): Node {
     return this.constOf('i32', this.lookup(name, 'rtt').id);
   }
 
   /** The RTT id stored in an object's header. */
-  rttOf(obj: Expr): Expr {
+  rttOf(obj: Operand): Node {
+    this.mine();
     return this.load('i32.load', this.expect(obj, 'i32', 'object address'), 0);
   }
 
   /** 1 if the RTT with id `id` is `superName` or one of its subtypes: O(1), two loads. */
-  isSubtype(id: Expr, superName: string): Expr {
+  isSubtype(id: Operand, superName: string): Node {
     const sup = this.lookup(superName, 'rtt');
+    this.mine();
     this.expect(id, 'i32', 'RTT id');
     const displayAt = RTT_DESC.display + 4 * sup.depth;
     if (sup.depth === 0) return this.op('i32.eq', this.load('i32.load', id, displayAt), this.constOf('i32', sup.id));
@@ -452,7 +646,7 @@ export class FuncBuilder {
   }
 
   /** 1 if the object at `obj` is an instance of `rttName` or a subtype. */
-  instanceOf(obj: Expr, rttName: string): Expr {
+  instanceOf(obj: Operand, rttName: string): Node {
     return this.isSubtype(this.rttOf(obj), rttName);
   }
 
@@ -464,44 +658,50 @@ export class FuncBuilder {
   }
 
   /** Read a field of an object: a load with the field's offset as the immediate. */
-  field(obj: Expr, rttName: string, field: string): Expr {
+  field(obj: Operand, rttName: string, field: string): Node {
     const f = this.fieldOf(rttName, field);
     return this.load(`${f.op}.load`, obj, f.offset);
   }
 
-  setField(obj: Expr, rttName: string, field: string, value: Expr): Expr {
+  setField(obj: Operand, rttName: string, field: string, value: Operand): Node {
     const f = this.fieldOf(rttName, field);
     return this.store(`${f.op}.store`, obj, value, f.offset);
   }
 
   /** Instance size in bytes of an RTT (header included). */
-  sizeOf(rttName: string): Expr {
+  sizeOf(rttName: string): Node {
     return this.constOf('i32', this.lookup(rttName, 'rtt').size);
   }
 
   /** Store the RTT id into a fresh object's header. */
-  initHeader(obj: Expr, rttName: string): Expr {
+  initHeader(obj: Operand, rttName: string): Node {
     return this.store('i32.store', obj, this.rttId(rttName), 0);
   }
 
   // ---- tags and exceptions ----
 
-  tagId(name: string): Expr {
+  tagId(name: string): Node {
     return this.constOf('i32', this.lookup(name, 'tag').id);
   }
 
-  throw(tag: string, ...args: Expr[]): Expr {
+  throw(tag: string, ...args: Operand[]): Node {
     const t = this.lookup(tag, 'tag');
-    return { k: 'throw', type: 'unreachable', tag, id: t.id, params: t.params, args: this.expectAll(args, t.params, `throw '${tag}'`) };
+    this.mine();
+    const s = this.placed(args, t.params, `throw '${tag}'`);
+    head(K.THROW, 'unreachable', 0, args.length);
+    ref(tag);
+    word(t.id);
+    ref(t.params);
+    return this.made(s, 'unreachable', K.THROW);
   }
 
   /** try/catch by runtime tag. `catchAll` also receives JS exceptions; without it they propagate. */
-  try(body: Body, catches: readonly CatchSpec[], catchAll?: Body, type?: ValType | 'none'): Expr {
+  try(body: Body, catches: readonly CatchSpec[], catchAll?: Body, type?: ValType | 'none'): Node {
     const b = this.seqOf(body, 'try');
-    const clauses: CatchClause[] = catches.map((c) => {
+    const clauses = catches.map((c) => {
       const t = this.lookup(c.tag, 'tag');
       const locals = t.params.map((p, i) => this.local(p, `$${c.tag}.${i}`).index);
-      const payload = locals.map((index, i) => ({ k: 'local.get', type: t.params[i]!, index }) as Expr);
+      const payload = locals.map((index, i) => this.localGet(index, t.params[i]!));
       return { tag: c.tag, id: t.id, params: t.params, locals, body: this.seqOf(c.body(payload), `catch '${c.tag}'`) };
     });
     const all = catchAll === undefined ? null : this.seqOf(catchAll, 'catch_all');
@@ -509,188 +709,67 @@ export class FuncBuilder {
     let rt: ExprType = type ?? 'unreachable';
     if (type === undefined) for (const a of arms) rt = joinTypes(rt, seqType(a), (x, y) => this.err('TypeMismatch', `try: arms give ${x} and ${y}`));
     else for (const a of arms) this.checkSeq(a, type, 'try arm');
-    return { k: 'try', type: rt, body: b, catches: clauses, catchAll: all };
+    this.mine();
+    // The lists in the packed order (body, each clause's, catch-all): the payload reads and the
+    // catch-all, made before the clauses' bodies, are copied after them.
+    const starts = this.placeLists(arms);
+    const h = pos();
+    head(K.TRY, rt, all ? F.F1 : 0, b.length);
+    word(clauses.length);
+    for (const c of clauses) {
+      ref(c.tag);
+      word(c.id);
+      ref(c.params);
+      ref(c.locals);
+      word(c.body.length);
+    }
+    if (all) word(all.length);
+    for (const x of starts) word(h - x);
+    return this.made(starts[0]!, rt, K.TRY);
   }
 
   // ---- result ----
 
-  /** The finished function. */
+  /** The finished function, as a tree (what the commit keeps is `finishKept`'s). */
   finish(body: Body): FuncIR {
+    const kept = this.finishKept(body);
+    return isTree(kept) ? kept : unpackFunc(kept);
+  }
+
+  /**
+   * The finished function as a stage keeps it: its stream's words from its first root on, or the
+   * tree of a small body (pack.ts, `finishStream`). The builder makes nothing after this.
+   */
+  finishKept(body: Body): KeptFunc {
     const list = this.seqOf(body, 'function body');
     const want = (this.sig.results[0] ?? 'none') as ExprType;
     const got = seqType(list);
     if (got !== want && got !== 'unreachable') {
       throw this.err('TypeMismatch', `the function returns ${want === 'none' ? 'nothing' : want}, but its body gives ${got === 'none' ? 'nothing' : got}`);
     }
-    return new FuncNode(
-      this.name,
-      this.sig,
-      this.localTypes.length > this.sig.params.length ? this.localTypes.slice(this.sig.params.length) : NO_LOCALS,
-      this.localNames.length && this.localNames.some((n) => n !== undefined) ? namesOf(this.localNames, this.localTypes.length) : NO_LOCALS,
-      list,
-    );
+    const s = this.place(list);
+    this.done = true;
+    return finishStream(this, s, list.length, {
+      name: this.name,
+      sig: this.sig,
+      locals: this.localTypes.length > this.sig.params.length ? this.localTypes.slice(this.sig.params.length) : NO_LOCALS,
+      localNames: this.localNames.length && this.localNames.some((n) => n !== undefined) ? namesOf(this.localNames, this.localTypes.length) : NO_LOCALS,
+    });
+  }
+
+  /** Give the body up: its stream is dropped, and the builder makes nothing more. */
+  dispose(): void {
+    this.done = true;
+    abandonStream(this);
   }
 }
 
-// The commonest nodes, and the function itself, are made by classes rather than object literals:
-// V8 keeps allocation-site bookkeeping for each literal that a constructor call does not pay,
-// and these objects are made once per node of every body and mostly kept (measured with
-// `.scratch/prof/plan.mjs`, 1,000 one-line functions a stage: planning 0.70 → 0.61 µs per
-// function on V8 11). They are plain data all the same: passes copy them with spreads.
-export class ConstNode implements ConstExpr {
-  readonly k = 'const' as const;
-  constructor(
-    readonly type: ValType,
-    readonly value: number | bigint,
-  ) {}
-}
-
-export class OpNode implements OpExpr {
-  readonly k = 'op' as const;
-  constructor(
-    readonly type: ValType,
-    readonly op: string,
-    readonly info: InstrInfo,
-    readonly args: Expr[],
-  ) {}
-}
-
-export class CallNode implements CallExpr {
-  readonly k = 'call' as const;
-  readonly sig: Sig;
-  constructor(
-    readonly type: ExprType,
-    readonly name: string,
-    readonly sym: Extract<SymbolInfo, { kind: 'func' }>,
-    readonly args: Expr[],
-    readonly tail: boolean,
-  ) {
-    this.sig = sym.sig;
-  }
-}
-
-export class FuncNode implements FuncIR {
-  constructor(
-    readonly name: string,
-    readonly sig: Sig,
-    readonly locals: readonly ValType[],
-    readonly localNames: ReadonlyArray<string | undefined>,
-    readonly body: readonly Expr[],
-  ) {}
-}
-
-// Leaves are values: nodes are never changed once made, so the commonest leaves are made once
-// and shared by every tree (every body kept for recompilation holds fewer objects).
-const SHARED_LOCALS = 16;
-const localGets = new Map<ValType, Expr[]>();
-export function localGet(type: ValType, index: number): Expr {
-  if (index >= SHARED_LOCALS) return { k: 'local.get', type, index };
-  let row = localGets.get(type);
-  if (!row) localGets.set(type, (row = []));
-  return (row[index] ??= { k: 'local.get', type, index });
-}
-
-const SMALL_MIN = -16;
-const SMALL_MAX = 255;
-const smallI32: Expr[] = [];
-export function i32Const(value: number): Expr {
-  if (value < SMALL_MIN || value > SMALL_MAX) return new ConstNode('i32', value);
-  return (smallI32[value - SMALL_MIN] ??= new ConstNode('i32', value));
-}
-
-/** Names of `n` locals (parameters' names may have been given for fewer or more). */
-function namesOf(names: ReadonlyArray<string | undefined>, n: number): Array<string | undefined> {
-  return Array.from({ length: n }, (_, i) => names[i]);
-}
-
-/** Shared by bodies without locals or local names (most of them): memory per stage counts. */
-const NO_LOCALS: readonly never[] = Object.freeze([]);
-
-type NS = ((v: number | bigint) => Expr) & { $b: FuncBuilder };
-const namespaces = new Map<ValType, NS>();
-
-/** The namespace of `prefix`, pointed at builder `b`. */
-function sharedNamespace(prefix: ValType, b: FuncBuilder): NS {
-  let ns = namespaces.get(prefix);
-  if (!ns) namespaces.set(prefix, (ns = makeNamespace(prefix)));
-  ns.$b = b;
-  return ns;
-}
-
-/** `b.i32`, `b.f64`...: callable for constants, with a method per instruction of the type. */
-function makeNamespace(prefix: ValType): NS {
-  const ns = function (v: number | bigint) {
-    return ns.$b.constOf(prefix, v);
-  } as NS;
-  const methods = ns as unknown as Record<string, unknown>;
-  for (const [name, info] of NUMERIC) {
-    if (!name.startsWith(prefix + '.')) continue;
-    // The rest array becomes the node's operand list; opWith checks its length. (Reading
-    // `arguments` instead made V8 build an arguments object per node when the method was not
-    // inlined: ~300 bytes per `b.i32.add`.)
-    methods[name.slice(prefix.length + 1)] = function (...args: Expr[]) {
-      return ns.$b.opWith(info, args);
-    };
-  }
-  for (const [name, info] of INSTR) {
-    if (!name.startsWith(prefix + '.') || info.memType === undefined) continue;
-    const short = name.slice(prefix.length + 1);
-    methods[short] = short.startsWith('load')
-      ? function (ptr: Expr, offset = 0) {
-          return ns.$b.load(name, ptr, offset);
-        }
-      : function (ptr: Expr, value: Expr, offset = 0) {
-          return ns.$b.store(name, ptr, value, offset);
-        };
-  }
-  return ns;
-}
-
-/** Whether `es` are expressions of types `ts` (what expectAll checks, without naming anything). */
-function argsFit(es: readonly Expr[], ts: readonly ValType[]): boolean {
-  if (es.length !== ts.length) return false;
-  for (let i = 0; i < es.length; i++) {
-    const e = es[i];
-    if (e === null || typeof e !== 'object' || typeof (e as { k?: unknown }).k !== 'string' || (e.type !== ts[i] && e.type !== 'unreachable')) return false;
-  }
-  return true;
-}
+/** Operand types of memory.size, .grow, and .copy or .fill: all i32. */
+const I32S: ReadonlyArray<readonly ValType[]> = [[], ['i32'], ['i32', 'i32'], ['i32', 'i32', 'i32']];
 
 function joinTypes(a: ExprType, b: ExprType, mismatch: (a: ExprType, b: ExprType) => Error): ExprType {
   if (a === 'unreachable') return b;
   if (b === 'unreachable') return a;
   if (a !== b) throw mismatch(a, b);
   return a;
-}
-
-/** The value type carried by branches to `label` inside `body` (undefined if none carry one). */
-function branchType(body: readonly Expr[], label: string): ValType | undefined {
-  let found: ValType | undefined;
-  scanBranches(body, label, (v) => {
-    if (v && isValType(v.type)) found ??= v.type;
-  });
-  return found;
-}
-
-function hasBranchTo(body: readonly Expr[], label: string): boolean {
-  let any = false;
-  scanBranches(body, label, () => (any = true));
-  return any;
-}
-
-function scanBranches(body: readonly Expr[], label: string, hit: (value: Expr | null) => void): void {
-  const stack = [...body];
-  // A node used twice is scanned once: what lies below it does not depend on the path to it
-  // (shadowing blocks stop the scan above), and a body that reuses its nodes at every level
-  // would otherwise take exponential time.
-  const seen = new Set<Expr>();
-  while (stack.length) {
-    const e = stack.pop()!;
-    if (seen.has(e)) continue;
-    seen.add(e);
-    if ((e.k === 'block' || e.k === 'loop') && e.label === label) continue; // shadowed
-    if (e.k === 'br' && e.label === label) hit(e.value);
-    if (e.k === 'br_table' && (e.labels.includes(label) || e.fallback === label)) hit(e.value);
-    stack.push(...children(e));
-  }
 }

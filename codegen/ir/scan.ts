@@ -2,7 +2,8 @@
 // immediates each head has, what the body refers to (analysis), and where the nodes that wasm
 // writes partly before their operands start (what an encoder reading the stream front to back needs).
 
-import { F, K, refName, refSym, symbolWords, type PackedFunc } from './packed.js';
+import { F, K, TYPES, refName, refSym, symbolWords, type PackedFunc } from './packed.js';
+import type { ValType } from './nodes.js';
 
 /** Words of immediates after a node's head (and its length word, if any). */
 export function immediates(h: number, words: Int32Array, at: number): number {
@@ -164,4 +165,34 @@ export function scanFacts(p: PackedFunc): BodyFacts {
     i += immediates(h, ws, i);
   }
   return f;
+}
+
+/**
+ * Branches to `label` among the nodes at `from`..`to` (a block's body, being built): whether there
+ * are any, and the value type the first one carrying a value carries (its head records it). A
+ * block or loop inside with the same label shadows it: the branches inside it are not counted.
+ */
+export function branchesTo(words: Int32Array, refs: readonly unknown[], from: number, to: number, label: string): { any: boolean; type: ValType | undefined } {
+  // Branches found, as position and value type (-1: none), in stream order.
+  const hits: number[] = [];
+  for (let i = from; i < to; ) {
+    const at = i;
+    const h = words[at]!;
+    i = firstImmediate(words, at);
+    const kind = h & 31;
+    if (kind === K.BR || kind === K.BR_TABLE) {
+      const hit = kind === K.BR ? refs[words[i]!] === label : (refs[words[i]!] as string[]).includes(label) || refs[words[i + 1]!] === label;
+      if (hit) hits.push(at, (h >>> F.LEN_SHIFT) - 1);
+    } else if ((kind === K.BLOCK || kind === K.LOOP) && h & F.F1 && refs[words[i]!] === label) {
+      const start = at - words[i + 1]!;
+      while (hits.length && hits[hits.length - 2]! >= start) hits.length -= 2;
+    }
+    i += immediates(h, words, i);
+  }
+  let type: ValType | undefined;
+  for (let k = 1; k < hits.length && type === undefined; k += 2) {
+    const t = hits[k]! >= 0 ? TYPES[hits[k]!]! : undefined;
+    if (t !== undefined && t !== 'none' && t !== 'unreachable') type = t;
+  }
+  return { any: hits.length > 0, type };
 }

@@ -1,0 +1,97 @@
+// The builder's per-type namespaces (`b.i32.add`, `b.f64.load`...): one callable object per value
+// type, shared by every builder and pointed at the one that reads it.
+
+import { INSTR, NUMERIC, type ValType } from '../wasm/instructions.js';
+import type { FuncBuilder, Node, Operand } from './builder.js';
+import { instrCode } from './packed.js';
+
+/** `b.memory`: bulk memory operations on the shared memory. */
+export interface MemoryNS {
+  size(): Node;
+  grow(pages: N): Node;
+  copy(dst: N, src: N, n: N): Node;
+  fill(dst: N, value: N, n: N): Node;
+}
+
+type N = Operand;
+type Op1 = (a: N) => Node;
+type Op2 = (a: N, b: N) => Node;
+export interface LoadStore {
+  load(ptr: N, offset?: number): Node;
+  store(ptr: N, value: N, offset?: number): Node;
+}
+export interface IntNS<W> extends LoadStore {
+  (value: W): Node;
+  eqz: Op1; clz: Op1; ctz: Op1; popcnt: Op1; extend8_s: Op1; extend16_s: Op1;
+  eq: Op2; ne: Op2; lt_s: Op2; lt_u: Op2; gt_s: Op2; gt_u: Op2; le_s: Op2; le_u: Op2; ge_s: Op2; ge_u: Op2;
+  add: Op2; sub: Op2; mul: Op2; div_s: Op2; div_u: Op2; rem_s: Op2; rem_u: Op2;
+  and: Op2; or: Op2; xor: Op2; shl: Op2; shr_s: Op2; shr_u: Op2; rotl: Op2; rotr: Op2;
+  trunc_f32_s: Op1; trunc_f32_u: Op1; trunc_f64_s: Op1; trunc_f64_u: Op1;
+  trunc_sat_f32_s: Op1; trunc_sat_f32_u: Op1; trunc_sat_f64_s: Op1; trunc_sat_f64_u: Op1;
+  load8_s(ptr: N, offset?: number): Node; load8_u(ptr: N, offset?: number): Node;
+  load16_s(ptr: N, offset?: number): Node; load16_u(ptr: N, offset?: number): Node;
+  store8(ptr: N, value: N, offset?: number): Node; store16(ptr: N, value: N, offset?: number): Node;
+}
+export interface I32NS extends IntNS<number> {
+  wrap_i64: Op1; reinterpret_f32: Op1;
+}
+export interface I64NS extends IntNS<number | bigint> {
+  extend32_s: Op1; extend_i32_s: Op1; extend_i32_u: Op1; reinterpret_f64: Op1;
+  load32_s(ptr: N, offset?: number): Node; load32_u(ptr: N, offset?: number): Node;
+  store32(ptr: N, value: N, offset?: number): Node;
+}
+export interface FloatNS extends LoadStore {
+  (value: number): Node;
+  eq: Op2; ne: Op2; lt: Op2; gt: Op2; le: Op2; ge: Op2;
+  abs: Op1; neg: Op1; ceil: Op1; floor: Op1; trunc: Op1; nearest: Op1; sqrt: Op1;
+  add: Op2; sub: Op2; mul: Op2; div: Op2; min: Op2; max: Op2; copysign: Op2;
+  convert_i32_s: Op1; convert_i32_u: Op1; convert_i64_s: Op1; convert_i64_u: Op1;
+}
+export interface F32NS extends FloatNS {
+  demote_f64: Op1; reinterpret_i32: Op1;
+}
+export interface F64NS extends FloatNS {
+  promote_f32: Op1; reinterpret_i64: Op1;
+}
+
+type NS = ((v: number | bigint) => Node) & { $b: FuncBuilder };
+const namespaces = new Map<ValType, NS>();
+
+/** The namespace of `prefix`, pointed at builder `b`. */
+export function sharedNamespace(prefix: ValType, b: FuncBuilder): NS {
+  let ns = namespaces.get(prefix);
+  if (!ns) namespaces.set(prefix, (ns = makeNamespace(prefix)));
+  ns.$b = b;
+  return ns;
+}
+
+/** `b.i32`, `b.f64`...: callable for constants, with a method per instruction of the type. */
+function makeNamespace(prefix: ValType): NS {
+  const ns = function (v: number | bigint) {
+    return ns.$b.constOf(prefix, v);
+  } as NS;
+  const methods = ns as unknown as Record<string, unknown>;
+  for (const [name, info] of NUMERIC) {
+    if (!name.startsWith(prefix + '.')) continue;
+    // The rest array becomes the node's operand list; opWith checks its length. (Reading
+    // `arguments` instead made V8 build an arguments object per node when the method was not
+    // inlined: ~300 bytes per `b.i32.add`.)
+    const code = instrCode(name, info);
+    methods[name.slice(prefix.length + 1)] = function (...args: Operand[]) {
+      return ns.$b.opWith(info, args, code);
+    };
+  }
+  for (const [name, info] of INSTR) {
+    if (!name.startsWith(prefix + '.') || info.memType === undefined) continue;
+    const short = name.slice(prefix.length + 1);
+    methods[short] = short.startsWith('load')
+      ? function (ptr: Operand, offset = 0) {
+          return ns.$b.load(name, ptr, offset);
+        }
+      : function (ptr: Operand, value: Operand, offset = 0) {
+          return ns.$b.store(name, ptr, value, offset);
+        };
+  }
+  return ns;
+}
+

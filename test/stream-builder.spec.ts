@@ -1,0 +1,184 @@
+// The builder writes each node into its body's packed stream as it is made and hands back a small
+// handle (builder.ts, `Node`): these tests check the stream it writes against the tree the nodes
+// describe, the copies it makes for reused and out-of-order operands, and its refusals.
+
+import assert from 'node:assert/strict';
+import { FuncBuilder, Node, type Body } from '../codegen/ir/builder.js';
+import type { Expr, FuncIR, Sig } from '../codegen/ir/nodes.js';
+import { KEEP_TREE_MAX, isTree, unpackFunc, type PackedFunc } from '../codegen/ir/packed.js';
+import { packFunc } from '../codegen/ir/pack.js';
+import type { SymbolInfo } from '../codegen/ir/symbols.js';
+import { newRuntime, throwsCode } from './helpers.js';
+
+const I32: Sig = { params: ['i32'], results: ['i32'] };
+const syms: Record<string, SymbolInfo> = {
+  inc: { kind: 'func', name: 'inc', sig: I32, inline: false },
+  g: { kind: 'global', name: 'g', type: 'i32', mutable: true },
+};
+const builder = (name = 'f', sig: Sig = I32) => new FuncBuilder({ resolve: (n) => syms[n] }, name, sig, ['x']);
+const build = (body: (b: FuncBuilder) => Body, sig: Sig = I32): FuncIR => {
+  const b = builder('f', sig);
+  return b.finish(body(b));
+};
+
+/** The tree's shape as text, so that a failure shows what was built. */
+function show(e: Expr): string {
+  switch (e.k) {
+    case 'const':
+      return String(e.value);
+    case 'local.get':
+      return `$${e.index}`;
+    case 'local.set':
+      return `(${e.tee ? 'tee' : 'set'} $${e.index} ${show(e.value)})`;
+    case 'op':
+      return `(${e.op} ${e.args.map(show).join(' ')})`;
+    case 'call':
+      return `(call ${e.name} ${e.args.map(show).join(' ')})`;
+    case 'global.get':
+      return `(global ${e.name})`;
+    case 'block':
+    case 'loop':
+      return `(${e.k}${e.label ? ' ' + e.label : ''}:${e.type} ${e.body.map(show).join(' ')})`;
+    case 'if':
+      return `(if ${show(e.cond)} [${e.then.map(show).join(' ')}]${e.else ? ` [${e.else.map(show).join(' ')}]` : ''})`;
+    case 'br':
+      return `(br ${e.label}${e.value ? ' ' + show(e.value) : ''}${e.cond ? ' ?' + show(e.cond) : ''})`;
+    case 'select':
+      return `(select ${show(e.cond)} ${show(e.a)} ${show(e.b)})`;
+    case 'drop':
+      return `(drop ${show(e.value)})`;
+    case 'call.slot':
+      return `(call.slot ${show(e.slot)} ${e.args.map(show).join(' ')})`;
+    default:
+      return `(${e.k})`;
+  }
+}
+const text = (f: FuncIR) => f.body.map(show).join(' ');
+
+describe('stream builder', () => {
+  it('writes a body whose tree is the one its nodes describe', () => {
+    const f = build((b) => b.i32.add(b.call('inc', b.global('g')), b.i32.mul(b.param(0), b.i32(3))));
+    assert.equal(text(f), '(i32.add (call inc (global g)) (i32.mul $0 3))');
+  });
+
+  it('copies a node used twice, and operands made out of wasm order', () => {
+    const f = build((b) => {
+      const x = b.i32.add(b.param(0), b.i32(1));
+      const c = b.i32.eqz(b.param(0));
+      // select takes its condition last in wasm; the condition was made first here.
+      return b.select(c, x, b.i32.mul(x, x));
+    });
+    assert.equal(text(f), '(select (i32.eqz $0) (i32.add $0 1) (i32.mul (i32.add $0 1) (i32.add $0 1)))');
+  });
+
+  it('drops words no root reaches, and keeps a big body as its words alone', () => {
+    const b = builder();
+    b.i32.add(b.param(0), b.i32(99)); // made and never used
+    let acc = b.param(0);
+    for (let i = 0; i < KEEP_TREE_MAX; i++) acc = b.i32.add(acc, b.i32(i));
+    const kept = b.finishKept(acc) as PackedFunc;
+    assert.ok(!isTree(kept));
+    assert.equal(kept.size, 2 * KEEP_TREE_MAX + 1);
+    // The same body packed from its tree has the same words.
+    assert.deepEqual([...kept.words], [...packFunc(unpackFunc(kept)).words]);
+    assert.ok(!text(unpackFunc(kept)).includes('99'));
+  });
+
+  it('keeps a small body as its tree', () => {
+    const b = builder();
+    const kept = b.finishKept(b.i32.add(b.param(0), b.i32(1)));
+    assert.ok(isTree(kept));
+    assert.equal(text(kept), '(i32.add $0 1)');
+  });
+
+  it('lets builders interleave: each keeps its own stream', () => {
+    const a = builder('a');
+    const c = builder('c');
+    const x = a.i32.add(a.param(0), a.i32(1));
+    const y = c.i32.mul(c.param(0), c.i32(2));
+    const x2 = a.i32.sub(x, a.global('g'));
+    const y2 = c.call('inc', y);
+    assert.equal(text(c.finish(y2)), '(call inc (i32.mul $0 2))');
+    assert.equal(text(a.finish(x2)), '(i32.sub (i32.add $0 1) (global g))');
+  });
+
+  it('refuses an expression made for another body, and naming both', () => {
+    const a = builder('a');
+    const c = builder('c');
+    const x = a.i32(1);
+    throwsCode(() => c.i32.add(c.param(0), x), 'InvalidBody', /made for the body of 'a'/);
+  });
+
+  it('makes nothing once the body is finished', () => {
+    const b = builder();
+    b.finish(b.param(0));
+    throwsCode(() => b.i32(1), 'InvalidBody', /is finished/);
+  });
+
+  it('is unharmed by a refused node: what comes after is whole', () => {
+    const f = build((b) => {
+      const x = b.i32.add(b.param(0), b.i32(1));
+      throwsCode(() => b.i32.add(x, b.f64(1)), 'TypeMismatch');
+      throwsCode(() => b.call('inc', b.i32(5), b.i32(6)), 'TypeMismatch');
+      return b.i32.add(x, b.i32(2));
+    });
+    assert.equal(text(f), '(i32.add (i32.add $0 1) 2)');
+  });
+
+  it('packs a node made by hand where it is used', () => {
+    const hand: Expr = { k: 'op', type: 'i32', op: 'i32.shl', args: [{ k: 'local.get', type: 'i32', index: 0 }, { k: 'const', type: 'i32', value: 4 }] };
+    const f = build((b) => b.i32.add(b.i32(1), hand));
+    assert.equal(text(f), '(i32.add 1 (i32.shl $0 4))');
+  });
+
+  it('says what kind of node a handle is', () => {
+    const b = builder();
+    const n = b.call('inc', b.param(0));
+    assert.ok(n instanceof Node);
+    assert.equal(n.k, 'call');
+    assert.equal(n.type, 'i32');
+    assert.equal(b.i32.add(n, b.i32(1)).k, 'op');
+  });
+
+  it("types a labelled block by the branches to it, not by those to a shadowing block of the same label", () => {
+    const f = build((b) => [
+      b.block(
+        [
+          b.drop(b.block([b.br('out', b.i64(1)), b.i64(2)], { label: 'out', type: 'i64' })),
+          b.br('out', b.i32(7)),
+        ],
+        { label: 'out' },
+      ),
+    ]);
+    assert.equal(f.body[0]!.type, 'i32');
+    // With no branch carrying a value, a block that never ends normally but is branched to gives nothing.
+    const g = build((b) => [b.block([b.br('l')], { label: 'l' }), b.i32(0)]);
+    assert.equal(g.body[0]!.type, 'none');
+  });
+
+  it('places an if, a try-free loop and a tail of branches in wasm order', () => {
+    const f = build((b) => [
+      b.loop('top', [b.br('top', undefined), b.nop()]),
+      b.if(b.param(0), [b.drop(b.brIf('x', b.param(0), b.i32(1))), b.drop(b.i32(2))], [b.nop()]),
+      b.param(0),
+    ]);
+    assert.equal(text(f), '(loop top:unreachable (br top) (nop)) (if $0 [(drop (br x 1 ?$0)) (drop 2)] [(nop)]) $0');
+  });
+});
+
+describe('stream builder in the runtime', () => {
+  it('runs a big body whose nodes are reused and made out of order', async () => {
+    const rt = await newRuntime();
+    rt.stage('lib').func('inc', 'i32 -> i32', (b) => b.i32.add(b.param(0), b.i32(1))).commitSync();
+    rt.stage('use')
+      .func('big', 'i32 -> i32', (b) => {
+        const x = b.call('inc', b.param(0));
+        let acc = b.i32(0);
+        for (let i = 0; i < 20; i++) acc = b.i32.add(acc, b.select(b.i32.and(b.i32(i), b.i32(1)), x, b.i32(i)));
+        return acc;
+      })
+      .commitSync();
+    // Odd i add x (= p + 1), even i add i: 10 (p + 1) + (0 + 2 + ... + 18).
+    assert.equal(rt.fn('big')(5), 10 * 6 + 90);
+  });
+});
