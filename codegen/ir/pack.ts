@@ -3,7 +3,7 @@
 // which claims the scratch while it builds. The format itself is packed.ts's.
 
 import type { Expr, ExprType, FuncIR } from './nodes.js';
-import { F, K, KEEP_TREE_MAX, MAX_BODY_NODES, instrCode, typeCode, unpackFunc, type KeptFunc, type PackedFunc } from './packed.js';
+import { F, K, KEEP_TREE_MAX, KEEP_TREE_WORDS, MAX_BODY_NODES, instrCode, typeCode, unpackFunc, type KeptFunc, type PackedFunc } from './packed.js';
 import { children } from './nodes.js';
 import type { SymbolInfo } from './symbols.js';
 import { firstImmediate, immediates } from './scan.js';
@@ -456,22 +456,23 @@ export function packNode(e: Expr): void {
 
 /**
  * The body `o` wrote: `count` roots at `start`..the end of its stream. Kept as a tree when it has
- * at most KEEP_TREE_MAX nodes (see there), else as an exact-size copy of its words. Frees the scratch.
+ * at most KEEP_TREE_WORDS words (see there), else as an exact-size copy of its words. Frees the scratch.
  */
 export function finishStream(o: StreamOwner, start: number, count: number, f: Omit<PackedFunc, 'size' | 'count' | 'words' | 'start' | 'refs'>): KeptFunc {
   const end = n;
-  let heads = 0;
-  let nops = 0;
-  for (let i = start; i < end; ) {
-    const h = words[i]!;
-    heads++;
-    if ((h & 31) === K.NOP) nops++;
-    i = firstImmediate(words, i);
-    i += immediates(h, words, i);
-  }
   try {
+    // A small body's tree is read from the scratch, up to its end: no count of its nodes first.
+    if (end - start <= KEEP_TREE_WORDS) return unpackFunc({ name: f.name, sig: f.sig, locals: f.locals, localNames: f.localNames, size: KEEP_TREE_WORDS, count, words, start, refs }, end);
+    let heads = 0;
+    let nops = 0;
+    for (let i = start; i < end; ) {
+      const h = words[i]!;
+      heads++;
+      if ((h & 31) === K.NOP) nops++;
+      i = firstImmediate(words, i);
+      i += immediates(h, words, i);
+    }
     if (heads - nops > MAX_BODY_NODES) throw tooBig();
-    if (heads <= KEEP_TREE_MAX) return unpackFunc({ ...f, size: heads, count, words, start, refs });
     return { name: f.name, sig: f.sig, locals: f.locals, localNames: f.localNames, size: heads, count, words: words.slice(start, end), start: 0, refs: refs.slice(0, nrefs) };
   } finally {
     abandonStream(o);

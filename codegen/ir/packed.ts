@@ -173,104 +173,103 @@ function readSym(h: number): { name: string; sym: SymbolInfo | undefined } {
 /** Read one node's head and immediates, taking its operands from the stack. */
 function read(): Expr {
   const h = w[at++]!;
-  const kind = KINDS[h & 31]!;
   const type = TYPES[(h >>> 5) & 7]!;
   let len = h >>> F.LEN_SHIFT;
   if (len === F.LEN_ESCAPE) len = w[at++]!;
-  switch (kind) {
-    case 'const':
+  switch (h & 31) {
+    case K.CONST:
       return type === 'i32' ? i32Const(w[at++]!) : new ConstNode(type as ValType, r[w[at++]!] as number | bigint);
-    case 'local.get':
+    case K.LOCAL_GET:
       return localGet(type as ValType, w[at++]!);
-    case 'local.set':
+    case K.LOCAL_SET:
       return { k: 'local.set', type, index: w[at++]!, value: pop(), tee: (h & F.F1) !== 0 };
-    case 'op': {
+    case K.OP: {
       const ins = instrs[w[at++]!]!;
       return ins.info ? new OpNode(type as ValType, ins.op, ins.info, popList(len)) : { k: 'op', type: type as ValType, op: ins.op, args: popList(len) };
     }
-    case 'load': {
+    case K.LOAD: {
       const ins = instrs[w[at++]!]!;
       const offset = w[at++]! >>> 0;
       return { k: 'load', type: type as ValType, op: ins.op, info: ins.info, ptr: pop(), offset };
     }
-    case 'store': {
+    case K.STORE: {
       const ins = instrs[w[at++]!]!;
       const offset = w[at++]! >>> 0;
       const value = pop();
       return { k: 'store', type: 'none', op: ins.op, info: ins.info, ptr: pop(), value, offset };
     }
-    case 'global.get': {
+    case K.GLOBAL_GET: {
       const { name, sym } = readSym(h);
       return { k: 'global.get', type: type as ValType, name, sym };
     }
-    case 'symconst': {
+    case K.SYMCONST: {
       const { name, sym } = readSym(h);
       return { k: 'symconst', type: type as ValType, name, sym };
     }
-    case 'slot.of': {
+    case K.SLOT_OF: {
       const { name, sym } = readSym(h);
       return { k: 'slot.of', type: 'i32', name, sym };
     }
-    case 'global.set': {
+    case K.GLOBAL_SET: {
       const { name, sym } = readSym(h);
       at++; // the value's offset
       return { k: 'global.set', type: 'none', name, sym, value: pop() };
     }
-    case 'call': {
+    case K.CALL: {
       const { name, sym } = readSym(h);
       const tail = (h & F.F3) !== 0;
       if (h & F.F4) return new CallNode(type, name, sym as Extract<SymbolInfo, { kind: 'func' }>, popList(len), tail);
       const sig = r[w[at++]!] as Sig;
       return { k: 'call', type, name, sym, sig, args: popList(len), tail };
     }
-    case 'call.slot': {
+    case K.CALL_SLOT: {
       const sig = r[w[at++]!] as Sig;
       const slot = pop();
       return { k: 'call.slot', type, sig, slot, args: popList(len), tail: (h & F.F1) !== 0 };
     }
-    case 'block':
-    case 'loop': {
+    case K.BLOCK:
+    case K.LOOP: {
       const label = h & F.F1 ? (r[w[at++]!] as string) : null;
       at++; // the list's offset
-      return { k: kind, type, label, body: popList(len) };
+      return { k: (h & 31) === K.LOOP ? 'loop' : 'block', type, label, body: popList(len) };
     }
-    case 'if': {
+    case K.IF: {
       const otherwise = h & F.F1 ? popList(w[at++]!) : null;
       at += h & F.F1 ? 3 : 2; // the lists' offsets
       const then = popList(len);
       return { k: 'if', type, cond: pop(), then, else: otherwise };
     }
-    case 'br': {
+    case K.BR: {
       const label = r[w[at++]!] as string;
       const cond = h & F.F2 ? pop() : null;
       return { k: 'br', type, label, value: h & F.F1 ? pop() : null, cond };
     }
-    case 'br_table': {
+    case K.BR_TABLE: {
       const labels = r[w[at++]!] as string[];
       const fallback = r[w[at++]!] as string;
       const index = pop();
       return { k: 'br_table', type: 'unreachable', labels, fallback, index, value: h & F.F1 ? pop() : null };
     }
-    case 'return':
+    case K.RETURN:
       return { k: 'return', type: 'unreachable', value: h & F.F1 ? pop() : null };
-    case 'drop':
+    case K.DROP:
       return { k: 'drop', type: 'none', value: pop() };
-    case 'select': {
+    case K.SELECT: {
       const cond = pop();
       const b = pop();
       return { k: 'select', type: type as ValType, cond, a: pop(), b };
     }
-    case 'unreachable':
+    case K.UNREACHABLE:
       return { k: 'unreachable', type: 'unreachable' };
-    case 'nop':
+    case K.NOP:
       return { k: 'nop', type: 'none' };
-    case 'throw': {
+    case K.THROW: {
       const tag = r[w[at++]!] as string;
       const id = w[at++]!;
       const params = r[w[at++]!] as readonly ValType[];
       return { k: 'throw', type: 'unreachable', tag, id, params, args: popList(len) };
     }
-    case 'try': {
+    case K.TRY: {
       // The lists were written body, then each clause's, then catch-all: taken back in reverse.
       const clauses = w[at++]!;
       const specs: Array<Omit<CatchClause, 'body'> & { len: number }> = new Array(clauses);
@@ -290,37 +289,51 @@ function read(): Expr {
       }
       return { k: 'try', type, body: popList(len), catches, catchAll };
     }
-    case 'memory':
+    case K.MEMORY:
       return { k: 'memory', type, op: instrs[w[at++]!]!.op as 'memory.size', args: popList(len) };
     default:
       throw new Error(`packed IR: bad node word ${h} at ${at - 1}`);
   }
 }
 
-/** The tree of a packed body: equal, node for node, to the one packed (shared leaves aside). */
-export function unpackFunc(p: PackedFunc): FuncIR {
-  const saved = [w, r, at, stack, sp] as const;
+/**
+ * The tree of a packed body: equal, node for node, to the one packed (shared leaves aside). With
+ * `end`, its words end there, and `size` may be any bound on its nodes.
+ */
+export function unpackFunc(p: PackedFunc, end = Infinity): FuncIR {
+  // Re-entered only from a node's getter: the state is put back from locals.
+  const w0 = w;
+  const r0 = r;
+  const at0 = at;
+  const stack0 = stack;
+  const sp0 = sp;
   w = p.words;
   r = p.refs;
   at = p.start;
   stack = [];
   sp = 0;
   try {
-    // Every node has one head: reading `size` of them reads the body, whose roots are left.
-    for (let i = 0; i < p.size; i++) push(read());
+    // Every node has one head: reading `size` of them (or up to `end`) reads the body, whose roots are left.
+    for (let i = 0; i < p.size && at < end; i++) push(read());
     if (sp !== p.count) throw new Error(`packed IR: ${sp} roots read, ${p.count} packed`);
     return new FuncNode(p.name, p.sig, p.locals, p.localNames, popList(sp));
   } finally {
-    [w, r, at, stack, sp] = saved;
+    w = w0;
+    r = r0;
+    at = at0;
+    stack = stack0;
+    sp = sp0;
   }
 }
 
 /**
  * How a record keeps its body: packed, or as the tree itself when it has at most this many nodes
  * (a packed body's fixed part, ~250 bytes, would outweigh the tree: a one-line function's stage
- * held ~80 bytes more packed).
+ * held ~80 bytes more packed). A body the builder wrote is kept as a tree when it has at most
+ * KEEP_TREE_WORDS words, which it can tell without counting its nodes.
  */
 export const KEEP_TREE_MAX = 8;
+export const KEEP_TREE_WORDS = 2 * KEEP_TREE_MAX;
 
 export type KeptFunc = FuncIR | PackedFunc;
 
