@@ -302,12 +302,13 @@ describe('packed IR', () => {
       k: 'const',
       type: 'i64',
       get value() {
-        build(I32, (b) => b.param(0));
+        build(I32, (b) => b.block(b.param(0)));
         return 5n;
       },
     } as unknown as Expr;
     assert.throws(
-      () => build({ params: ['i32'], results: ['i64'] }, (b) => b.i64.add(sneaky, b.i64.extend_i32_s(b.param(0)))),
+      // In a block, so that the body is a stream and the node is packed (a tiny tree is kept as made).
+      () => build({ params: ['i32'], results: ['i64'] }, (b) => b.block(b.i64.add(sneaky, b.i64.extend_i32_s(b.param(0))))),
       (e: unknown) => e instanceof AccreteError && e.code === 'InvalidBody' && /while another was being packed/.test(e.message),
     );
     // The scratch is free again, and the next body is whole.

@@ -1,6 +1,7 @@
 // The builder writes each node into its body's packed stream as it is made and hands back a small
-// handle (builder.ts, `Node`): these tests check the stream it writes against the tree the nodes
-// describe, the copies it makes for reused and out-of-order operands, and its refusals.
+// handle (builder.ts, `Node`), once a tiny body's first nodes (made as objects) are spent: these
+// tests check the stream it writes against the tree the nodes describe, the copies it makes for
+// reused and out-of-order operands, the switch from objects to the stream, and its refusals.
 
 import assert from 'node:assert/strict';
 import { FuncBuilder, Node, type Body } from '../codegen/ir/builder.js';
@@ -16,6 +17,12 @@ const syms: Record<string, SymbolInfo> = {
   g: { kind: 'global', name: 'g', type: 'i32', mutable: true },
 };
 const builder = (name = 'f', sig: Sig = I32) => new FuncBuilder({ resolve: (n) => syms[n] }, name, sig, ['x']);
+/** A builder whose body has started its stream: every node it makes from now on is a handle. */
+const streaming = (name = 'f') => {
+  const b = builder(name);
+  b.drop(b.param(0));
+  return b;
+};
 const build = (body: (b: FuncBuilder) => Body, sig: Sig = I32): FuncIR => {
   const b = builder('f', sig);
   return b.finish(body(b));
@@ -103,10 +110,11 @@ describe('stream builder', () => {
   });
 
   it('refuses an expression made for another body, and naming both', () => {
-    const a = builder('a');
+    const a = streaming('a');
     const c = builder('c');
     const x = a.i32(1);
     throwsCode(() => c.i32.add(c.param(0), x), 'InvalidBody', /made for the body of 'a'/);
+    throwsCode(() => streaming('d').i32.add(a.param(0), x), 'InvalidBody', /made for the body of 'a'/);
   });
 
   it('makes nothing once the body is finished', () => {
@@ -132,7 +140,7 @@ describe('stream builder', () => {
   });
 
   it('says what kind of node a handle is', () => {
-    const b = builder();
+    const b = streaming();
     const n = b.call('inc', b.param(0));
     assert.ok(n instanceof Node);
     assert.equal(n.k, 'call');
@@ -163,6 +171,58 @@ describe('stream builder', () => {
       b.param(0),
     ]);
     assert.equal(text(f), '(loop top:unreachable (br top) (nop)) (if $0 [(drop (br x 1 ?$0)) (drop 2)] [(nop)]) $0');
+  });
+});
+
+describe('stream builder: a tiny body made as objects', () => {
+  it('makes a one-line body as the tree the tree builder made, sharing its leaves', () => {
+    const b = builder();
+    const p = b.param(0);
+    assert.ok(!(p instanceof Node));
+    assert.equal(p, builder().param(0), 'parameter reads are shared');
+    const kept = b.finishKept(b.i32.add(p, b.call('inc', b.i32(1))));
+    assert.ok(isTree(kept));
+    assert.equal(text(kept), '(i32.add $0 (call inc 1))');
+  });
+
+  it(`switches to the stream after ${KEEP_TREE_MAX} nodes, or at a node it does not make as an object, packing the objects where they are used`, () => {
+    const b = builder();
+    const made: unknown[] = [b.param(0)];
+    while (!(made[made.length - 1] instanceof Node)) made.push(b.i32.add(made[made.length - 1] as Expr, b.i32(made.length)));
+    // The param, then an add and its constant per step: the last add is the first node past the budget.
+    assert.equal(made.length, 1 + Math.ceil(KEEP_TREE_MAX / 2));
+    const f = b.finish(made[made.length - 1] as Node);
+    assert.match(text(f), /^\(i32\.add \(i32\.add .* \$0 1\)/);
+    const g = build((b) => {
+      const x = b.i32.mul(b.param(0), b.i32(3));
+      return b.if(b.i32.eqz(x), x, b.i32(2));
+    });
+    assert.equal(text(g), '(if (i32.eqz (i32.mul $0 3)) [(i32.mul $0 3)] [2])');
+  });
+
+  it('takes an object made for another body as a value, as it takes one made by hand', () => {
+    const a = builder('a');
+    const x = a.i32.add(a.param(0), a.i32(1));
+    assert.equal(text(build((b) => b.i32.mul(x, b.param(0)))), '(i32.mul (i32.add $0 1) $0)');
+    assert.equal(text(streaming().finish(b2(x as Expr))), '(i32.eqz (i32.add $0 1))');
+    function b2(e: Expr) {
+      return { k: 'op', type: 'i32', op: 'i32.eqz', info: undefined, args: [e] } as unknown as Expr;
+    }
+  });
+
+  it('refuses, before and after the switch, what the stream refuses', () => {
+    const b = builder();
+    throwsCode(() => b.i32.add(b.param(0), b.f64(1)), 'TypeMismatch', /expected i32, got f64/);
+    throwsCode(() => b.i32.add(b.param(0), 5 as unknown as Expr), 'InvalidBody', /expected an expression, got 5/);
+    throwsCode(() => b.finishKept([b.i32(1), b.i32(2)]), 'InvalidBody', /element 0: a value of type i32 would be discarded/);
+    const c = builder();
+    throwsCode(() => c.finishKept(c.f64(1)), 'TypeMismatch', /returns i32, but its body gives f64/);
+    const d = builder();
+    d.finish(d.param(0));
+    throwsCode(() => d.param(0), 'InvalidBody', /is finished/);
+    const e = builder();
+    e.dispose();
+    throwsCode(() => e.i32(1), 'InvalidBody', /is finished/);
   });
 });
 

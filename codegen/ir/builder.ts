@@ -1,59 +1,23 @@
 // The function-body builder users write code with: `b.i32.add(b.param(0), b.i32(1))`.
 // It type-checks every node as it is made, so an error points at the line that made it, and writes
 // it at once into the body's packed stream (post-order, wasm's own order), returning a small handle:
-// no tree is made. Nodes refer to other definitions by name, so the body can be lowered again.
+// no tree is made. A tiny body's first nodes are made as objects instead (`small`). Nodes refer to
+// other definitions by name, so the body can be lowered again.
 
 import { fail, type AccreteError } from '../../runtime/errors.js';
 import { INSTR, NUMERIC, type InstrInfo, type ValType } from '../wasm/instructions.js';
 import { sharedNamespace, type F32NS, type F64NS, type I32NS, type I64NS } from './namespaces.js';
 import type { Expr, ExprType, FuncIR, Sig } from './nodes.js';
-import { NO_LOCALS, namesOf, seqType, sigText } from './nodes.js';
-import { F, K, KINDS, instrCode, isTree, typeCode, unpackFunc, type KeptFunc } from './packed.js';
-import { abandonStream, claim, copyRange, finishStream, flagHead, head, owns, packNode, pos, ref, scratchRefs, scratchWords, symbol, word, type StreamOwner } from './pack.js';
+import { CallNode, ConstNode, FuncNode, NO_LOCALS, OpNode, i32Const, localGet, namesOf, seqType, sigText } from './nodes.js';
+import { F, K, KEEP_TREE_MAX, KINDS, instrCode, isTree, typeCode, unpackFunc, type KeptFunc } from './packed.js';
+import { abandonStream, claim, copyRange, finishStream, flagHead, head, keepFunc, owns, packNode, pos, ref, scratchRefs, scratchWords, symbol, word, type StreamOwner } from './pack.js';
 import { branchesTo } from './scan.js';
 import { isValType, parseSig, type SigLike } from './sig.js';
 import { RTT_DESC, type Resolver, type SymbolInfo } from './symbols.js';
 export type { F32NS, F64NS, I32NS, I64NS, MemoryNS } from './namespaces.js';
 import type { MemoryNS } from './namespaces.js';
-
-/**
- * An expression a builder made: where its subtree lies in the body's stream, and its type. It
- * belongs to that body; a node used twice is copied (and encoded twice, as wasm needs).
- */
-export class Node {
-  constructor(
-    /** The builder whose stream holds it. */
-    readonly builder: FuncBuilder,
-    readonly start: number,
-    readonly end: number,
-    readonly type: ExprType,
-    private readonly kind: number,
-  ) {}
-
-  /** Its kind, as a node object's `k` says it. */
-  get k(): Expr['k'] {
-    return KINDS[this.kind]!;
-  }
-}
-
-/** An operand: a node a builder made, or a node object made by hand (nodes.ts), packed when met. */
-export type Operand = Node | Expr;
-
-/** A body: one expression, a list of them (the last one gives the value), or nothing. */
-export type Body = Operand | readonly Operand[] | undefined | void;
-
-/** A local variable (parameters are locals 0..n-1). */
-export interface Local {
-  readonly index: number;
-  readonly type: ValType;
-}
-
-/** One catch clause of `b.try`: the payload arrives as local reads. */
-export interface CatchSpec {
-  tag: string;
-  body: (payload: Node[]) => Body;
-}
-
+import { NONE, Node, itemsOf, objectsFit, type Body, type CatchSpec, type Local, type Operand } from './operands.js';
+export { Node, type Body, type CatchSpec, type Local, type Operand } from './operands.js';
 
 /**
  * Locals (parameters included) a body may declare: the engines accept 50,000, and lowering adds a
@@ -91,6 +55,15 @@ export class FuncBuilder implements StreamOwner {
   /** @internal This body's stream while another builder has the scratch (pack.ts). */
   saved: StreamOwner['saved'] = undefined;
   private done = false;
+  /**
+   * Nodes the body may still make as objects, as the tree builder did, before its stream starts.
+   * Most bodies a runtime makes are one line: on V8 13 the stream's claim, three handles and the
+   * tree unpacked from it made a stage of ten such functions ~10% slower than making the tree.
+   * Leaves, operators and calls count down from KEEP_TREE_MAX (the largest body kept as a tree);
+   * any other node, or the budget spent, starts the stream (`mine`), which packs the objects made
+   * so far where they are used.
+   */
+  private small = KEEP_TREE_MAX;
   // Parameters' types and names until the first `local()` copies them: most bodies add none.
   private localTypes: readonly ValType[];
   private localNames: ReadonlyArray<string | undefined>;
@@ -116,7 +89,15 @@ export class FuncBuilder implements StreamOwner {
   private mine(): void {
     if (owns(this)) return;
     if (this.done) throw this.err('InvalidBody', `the body of '${this.name}' is finished: its builder makes no more expressions`);
+    this.small = 0;
     claim(this);
+  }
+
+  /** Whether the next node may be an object: one more of the budget, with operands `es` all objects of types `ts`. */
+  private tree(es: readonly Operand[], ts: readonly ValType[]): boolean {
+    if (this.small <= 0 || !objectsFit(es, ts)) return false;
+    this.small--;
+    return true;
   }
 
   /** The node whose head was just written, its operands from `start`. */
@@ -224,25 +205,30 @@ export class FuncBuilder implements StreamOwner {
   /** Turn a body into a list of this body's nodes whose non-final elements leave no value. */
   seqOf(body: Body, what = 'body'): Node[] {
     this.mine();
-    const items: readonly unknown[] = body === undefined ? [] : Array.isArray(body) ? body : [body];
+    const items = itemsOf(body);
     const list = new Array<Node>(items.length);
-    for (let i = 0; i < items.length; i++) {
-      const e = (list[i] = this.node(items[i] as Operand, () => `${what}, element ${i}`));
-      if (i < items.length - 1 && e.type !== 'none' && e.type !== 'unreachable') {
-        throw this.err('InvalidBody', `${what}, element ${i}: a value of type ${e.type} would be discarded (wrap it in b.drop())`);
-      }
-    }
+    for (let i = 0; i < items.length; i++) list[i] = this.node(items[i] as Operand, () => `${what}, element ${i}`);
+    this.checkDrops(list, what);
     return list;
+  }
+
+  /** Refuse a list whose non-final elements leave a value. */
+  private checkDrops(list: ReadonlyArray<{ readonly type: ExprType }>, what: string): void {
+    for (let i = 0; i < list.length - 1; i++) {
+      const t = list[i]!.type;
+      if (t !== 'none' && t !== 'unreachable') throw this.err('InvalidBody', `${what}, element ${i}: a value of type ${t} would be discarded (wrap it in b.drop())`);
+    }
   }
 
   // ---- locals and constants ----
 
   /** Read parameter `i`. */
-  param(i: number): Node {
+  param(i: number): Operand {
     if (!Number.isInteger(i) || i < 0 || i >= this.sig.params.length) {
       throw this.err('InvalidBody', `parameter ${i} does not exist (the function has ${this.sig.params.length})`);
     }
-    return this.localGet(i, this.sig.params[i]!);
+    const t = this.sig.params[i]!;
+    return this.tree(NONE, NONE) ? localGet(t, i) : this.localGet(i, t);
   }
 
   private localGet(index: number, type: ValType): Node {
@@ -274,9 +260,9 @@ export class FuncBuilder implements StreamOwner {
     return { index, type: this.localTypes[index]! };
   }
 
-  get(l: Local | number): Node {
+  get(l: Local | number): Operand {
     const { index, type } = this.localOf(l);
-    return this.localGet(index, type);
+    return this.tree(NONE, NONE) ? localGet(type, index) : this.localGet(index, type);
   }
 
   set(l: Local | number, value: Operand): Node {
@@ -299,7 +285,7 @@ export class FuncBuilder implements StreamOwner {
   }
 
   /** A constant of a value type: what `b.i32(5)` makes. */
-  constOf(type: ValType, value: number | bigint): Node {
+  constOf(type: ValType, value: number | bigint): Operand {
     let v: number | bigint;
     if (type === 'i64') {
       if (typeof value === 'number' && !Number.isInteger(value)) throw this.err('TypeMismatch', `i64 constant must be an integer, got ${value}`);
@@ -310,6 +296,7 @@ export class FuncBuilder implements StreamOwner {
       if (type === 'i32' && !Number.isInteger(value)) throw this.err('TypeMismatch', `i32 constant must be an integer, got ${value}`);
       v = type === 'i32' ? value | 0 : type === 'f32' ? Math.fround(value) : value;
     }
+    if (this.tree(NONE, NONE)) return type === 'i32' ? i32Const(v as number) : new ConstNode(type, v);
     this.mine();
     const s = pos();
     head(K.CONST, type, 0);
@@ -319,14 +306,15 @@ export class FuncBuilder implements StreamOwner {
   }
 
   /** Any plain numeric instruction, by its wasm name. */
-  op(name: string, ...args: Operand[]): Node {
+  op(name: string, ...args: Operand[]): Operand {
     const info = NUMERIC.get(name);
     if (!info) throw this.err('InvalidBody', `'${name}' is not a numeric instruction`);
     return this.opWith(info, args);
   }
 
   /** A numeric instruction whose table entry (and, from a namespace, packed code) the caller has. */
-  opWith(info: InstrInfo, args: Operand[], code = instrCode(info.name, info)): Node {
+  opWith(info: InstrInfo, args: Operand[], code = instrCode(info.name, info)): Operand {
+    if (this.tree(args, info.params!)) return new OpNode(info.result!, info.name, info, args as Expr[]);
     this.mine();
     let s = this.fits(args, info.params!);
     if (s < 0) s = this.placed(args, info.params!, info.name);
@@ -386,8 +374,9 @@ export class FuncBuilder implements StreamOwner {
   }
 
   /** Read a runtime global. */
-  global(name: string): Node {
+  global(name: string): Operand {
     const g = this.lookup(name, 'global');
+    if (this.tree(NONE, NONE)) return { k: 'global.get', type: g.type, name, sym: g };
     return this.symbolNode(K.GLOBAL_GET, g.type, name, g);
   }
 
@@ -407,29 +396,31 @@ export class FuncBuilder implements StreamOwner {
   }
 
   /** A compile-time constant, as an immediate. */
-  constant(name: string): Node {
+  constant(name: string): Operand {
     const c = this.lookup(name, 'constant');
+    if (this.tree(NONE, NONE)) return { k: 'symconst', type: c.type, name, sym: c };
     return this.symbolNode(K.SYMCONST, c.type, name, c);
   }
 
   /** Call a runtime function by name. */
-  call(name: string, ...args: Operand[]): Node {
+  call(name: string, ...args: Operand[]): Operand {
     return this.makeCall(name, args, false);
   }
 
   /** Tail-call a runtime function (a plain call and return where the engine lacks tail calls). */
-  returnCall(name: string, ...args: Operand[]): Node {
+  returnCall(name: string, ...args: Operand[]): Operand {
     return this.makeCall(name, args, true);
   }
 
-  private makeCall(name: string, args: Operand[], tail: boolean): Node {
+  private makeCall(name: string, args: Operand[], tail: boolean): Operand {
     const f = this.lookup(name, 'func');
     if (tail) this.checkTailResult(f.sig, name);
+    const type = tail ? 'unreachable' : (f.sig.results[0] ?? 'none');
+    if (this.tree(args, f.sig.params)) return new CallNode(type, name, f, args as Expr[], tail);
     this.mine();
     // The message closure is made only when the arguments are wrong: one per call cost ~80 bytes.
     let s = this.fits(args, f.sig.params);
     if (s < 0) s = this.placed(args, f.sig.params, () => `call of '${name}' ${sigText(f.sig)}`);
-    const type = tail ? 'unreachable' : (f.sig.results[0] ?? 'none');
     const h = pos();
     head(K.CALL, type, tail ? F.F3 : 0, args.length);
     // The call's signature is its function's: the head says so (F4) instead of naming it.
@@ -620,7 +611,7 @@ export class FuncBuilder implements StreamOwner {
   // ---- runtime types ----
 
   /** The id of an RTT, as an i32 immediate. */
-  rttId(name: string): Node {
+  rttId(name: string): Operand {
     return this.constOf('i32', this.lookup(name, 'rtt').id);
   }
 
@@ -631,7 +622,7 @@ export class FuncBuilder implements StreamOwner {
   }
 
   /** 1 if the RTT with id `id` is `superName` or one of its subtypes: O(1), two loads. */
-  isSubtype(id: Operand, superName: string): Node {
+  isSubtype(id: Operand, superName: string): Operand {
     const sup = this.lookup(superName, 'rtt');
     this.mine();
     this.expect(id, 'i32', 'RTT id');
@@ -646,7 +637,7 @@ export class FuncBuilder implements StreamOwner {
   }
 
   /** 1 if the object at `obj` is an instance of `rttName` or a subtype. */
-  instanceOf(obj: Operand, rttName: string): Node {
+  instanceOf(obj: Operand, rttName: string): Operand {
     return this.isSubtype(this.rttOf(obj), rttName);
   }
 
@@ -669,7 +660,7 @@ export class FuncBuilder implements StreamOwner {
   }
 
   /** Instance size in bytes of an RTT (header included). */
-  sizeOf(rttName: string): Node {
+  sizeOf(rttName: string): Operand {
     return this.constOf('i32', this.lookup(rttName, 'rtt').size);
   }
 
@@ -680,7 +671,7 @@ export class FuncBuilder implements StreamOwner {
 
   // ---- tags and exceptions ----
 
-  tagId(name: string): Node {
+  tagId(name: string): Operand {
     return this.constOf('i32', this.lookup(name, 'tag').id);
   }
 
@@ -741,25 +732,46 @@ export class FuncBuilder implements StreamOwner {
    * tree of a small body (pack.ts, `finishStream`). The builder makes nothing after this.
    */
   finishKept(body: Body): KeptFunc {
+    // Made as objects only (`small`): kept as the tree, or packed if it is bigger than a kept tree.
+    if (this.small > 0) {
+      // A list of the body's own (not the caller's array, which the caller may change).
+      const items = (body === undefined ? [] : Array.isArray(body) ? body.slice() : [body]) as Expr[];
+      if (objectsFit(items, undefined)) {
+        this.checkResult(items);
+        this.done = true;
+        this.small = 0;
+        return keepFunc(new FuncNode(this.name, this.sig, this.ownLocalTypes(), this.ownLocalNames(), items));
+      }
+    }
     const list = this.seqOf(body, 'function body');
+    this.checkResult(list);
+    const s = this.place(list);
+    this.done = true;
+    return finishStream(this, s, list.length, { name: this.name, sig: this.sig, locals: this.ownLocalTypes(), localNames: this.ownLocalNames() });
+  }
+
+  private checkResult(list: ReadonlyArray<{ readonly type: ExprType }>): void {
+    this.checkDrops(list, 'function body');
     const want = (this.sig.results[0] ?? 'none') as ExprType;
     const got = seqType(list);
     if (got !== want && got !== 'unreachable') {
       throw this.err('TypeMismatch', `the function returns ${want === 'none' ? 'nothing' : want}, but its body gives ${got === 'none' ? 'nothing' : got}`);
     }
-    const s = this.place(list);
-    this.done = true;
-    return finishStream(this, s, list.length, {
-      name: this.name,
-      sig: this.sig,
-      locals: this.localTypes.length > this.sig.params.length ? this.localTypes.slice(this.sig.params.length) : NO_LOCALS,
-      localNames: this.localNames.length && this.localNames.some((n) => n !== undefined) ? namesOf(this.localNames, this.localTypes.length) : NO_LOCALS,
-    });
+  }
+
+  /** The locals the body declared, parameters excluded. */
+  private ownLocalTypes(): readonly ValType[] {
+    return this.localTypes.length > this.sig.params.length ? this.localTypes.slice(this.sig.params.length) : NO_LOCALS;
+  }
+
+  private ownLocalNames(): ReadonlyArray<string | undefined> {
+    return this.localNames.length && this.localNames.some((n) => n !== undefined) ? namesOf(this.localNames, this.localTypes.length) : NO_LOCALS;
   }
 
   /** Give the body up: its stream is dropped, and the builder makes nothing more. */
   dispose(): void {
     this.done = true;
+    this.small = 0;
     abandonStream(this);
   }
 }

@@ -14,14 +14,14 @@ export interface MemoryNS {
 }
 
 type N = Operand;
-type Op1 = (a: N) => Node;
-type Op2 = (a: N, b: N) => Node;
+type Op1 = (a: N) => N;
+type Op2 = (a: N, b: N) => N;
 export interface LoadStore {
   load(ptr: N, offset?: number): Node;
   store(ptr: N, value: N, offset?: number): Node;
 }
 export interface IntNS<W> extends LoadStore {
-  (value: W): Node;
+  (value: W): N;
   eqz: Op1; clz: Op1; ctz: Op1; popcnt: Op1; extend8_s: Op1; extend16_s: Op1;
   eq: Op2; ne: Op2; lt_s: Op2; lt_u: Op2; gt_s: Op2; gt_u: Op2; le_s: Op2; le_u: Op2; ge_s: Op2; ge_u: Op2;
   add: Op2; sub: Op2; mul: Op2; div_s: Op2; div_u: Op2; rem_s: Op2; rem_u: Op2;
@@ -41,7 +41,7 @@ export interface I64NS extends IntNS<number | bigint> {
   store32(ptr: N, value: N, offset?: number): Node;
 }
 export interface FloatNS extends LoadStore {
-  (value: number): Node;
+  (value: number): N;
   eq: Op2; ne: Op2; lt: Op2; gt: Op2; le: Op2; ge: Op2;
   abs: Op1; neg: Op1; ceil: Op1; floor: Op1; trunc: Op1; nearest: Op1; sqrt: Op1;
   add: Op2; sub: Op2; mul: Op2; div: Op2; min: Op2; max: Op2; copysign: Op2;

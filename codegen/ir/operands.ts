@@ -1,0 +1,66 @@
+// What builder methods take and give: a handle on a node of a body's stream (`Node`), or a node
+// object (a tiny body's first nodes, or one made by hand), and the checks that tell them apart.
+
+import type { ValType } from '../wasm/instructions.js';
+import type { FuncBuilder } from './builder.js';
+import type { Expr, ExprType } from './nodes.js';
+import { KINDS } from './packed.js';
+
+/**
+ * An expression a builder made: where its subtree lies in the body's stream, and its type. It
+ * belongs to that body; a node used twice is copied (and encoded twice, as wasm needs).
+ */
+export class Node {
+  constructor(
+    /** The builder whose stream holds it. */
+    readonly builder: FuncBuilder,
+    readonly start: number,
+    readonly end: number,
+    readonly type: ExprType,
+    private readonly kind: number,
+  ) {}
+
+  /** Its kind, as a node object's `k` says it. */
+  get k(): Expr['k'] {
+    return KINDS[this.kind]!;
+  }
+}
+
+/** An operand: a node a builder made, or a node object made by hand (nodes.ts), packed when met. */
+export type Operand = Node | Expr;
+
+/** A body: one expression, a list of them (the last one gives the value), or nothing. */
+export type Body = Operand | readonly Operand[] | undefined | void;
+
+/** A local variable (parameters are locals 0..n-1). */
+export interface Local {
+  readonly index: number;
+  readonly type: ValType;
+}
+
+/** One catch clause of `b.try`: the payload arrives as local reads. */
+export interface CatchSpec {
+  tag: string;
+  body: (payload: Node[]) => Body;
+}
+
+export const NONE: readonly never[] = [];
+
+export function itemsOf(body: Body): readonly unknown[] {
+  return body === undefined ? NONE : Array.isArray(body) ? body : [body];
+}
+
+/**
+ * Whether `es` are node objects (not handles: those belong to a stream), of types `ts` when given:
+ * what a node made as an object may take as operands. Anything else goes the stream's way, whose
+ * checks say what is wrong.
+ */
+export function objectsFit(es: readonly unknown[], ts: readonly ValType[] | undefined): boolean {
+  if (ts !== undefined && es.length !== ts.length) return false;
+  for (let i = 0; i < es.length; i++) {
+    const e = es[i] as Expr | null | undefined;
+    if (e === null || typeof e !== 'object' || e instanceof Node || typeof e.k !== 'string') return false;
+    if (ts !== undefined && e.type !== ts[i] && e.type !== 'unreachable') return false;
+  }
+  return true;
+}
