@@ -2,7 +2,7 @@
 // that never complete, inferred block types, branches carrying values.
 
 import assert from 'node:assert/strict';
-import { newRuntime } from './helpers.js';
+import { newRuntime, throwsCode } from './helpers.js';
 
 describe('builder and encoder', () => {
   it('accepts blocks and ifs that never complete where a value is expected', async () => {
@@ -31,6 +31,16 @@ describe('builder and encoder', () => {
       .commitSync();
     assert.equal(rt.fn('pick')(1), 10n);
     assert.equal(rt.fn('pick')(0), 20n);
+  });
+
+  it('refuses a labelled block whose body ends with no value while branches to it carry one', async () => {
+    const rt = await newRuntime();
+    throwsCode(
+      () => rt.stage('s').func('f', 'i32 -> i32', (b) => b.block([b.drop(b.brIf('l', b.param(0), b.i32(1)))], { label: 'l' })).commitSync(),
+      'TypeMismatch',
+      /block 'l': branches to it carry i32, but its body ends with no value/,
+    );
+    assert.equal(rt.internals.symbols.get('f'), undefined);
   });
 
   it('dispatches with br_table', async () => {

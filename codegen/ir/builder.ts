@@ -487,6 +487,8 @@ export class FuncBuilder implements StreamOwner {
     if (opts.type === undefined && k === 'block' && label !== null && (type === 'unreachable' || type === 'none') && this.branches > 0) {
       // The type branches to the block give it: found in the words of its body (each branch's head records its value's type).
       const found = branchesTo(scratchWords(), scratchRefs(), s, pos(), label);
+      // Falling off the end gives no value, so branches may not carry one (wasm would refuse the block).
+      if (type === 'none' && found.type !== undefined) throw this.err('TypeMismatch', `block '${label}': branches to it carry ${found.type}, but its body ends with no value`);
       type = found.type ?? (type === 'unreachable' && found.any ? 'none' : type);
     }
     return this.blockOf(k === 'block' ? K.BLOCK : K.LOOP, type, label, list, s);
