@@ -16,7 +16,7 @@ import { isValType, parseSig, type SigLike } from './sig.js';
 import { RTT_DESC, type Resolver, type SymbolInfo } from './symbols.js';
 export type { F32NS, F64NS, I32NS, I64NS, MemoryNS } from './namespaces.js';
 import type { MemoryNS } from './namespaces.js';
-import { NONE, Node, itemsOf, objectsFit, type Body, type CatchSpec, type Local, type Operand } from './operands.js';
+import { I32S, NONE, Node, itemsOf, joinTypes, objectsFit, trusted, type Body, type CatchSpec, type Local, type Operand } from './operands.js';
 export { Node, type Body, type CatchSpec, type Local, type Operand } from './operands.js';
 
 /**
@@ -24,6 +24,9 @@ export { Node, type Body, type CatchSpec, type Local, type Operand } from './ope
  * few scratch locals of its own (exception payloads).
  */
 export const MAX_LOCALS = 50_000 - 64;
+
+/** Numbers builders, for `FuncBuilder.serial`. */
+let serials = 0;
 
 export class FuncBuilder implements StreamOwner {
   // One namespace object per type for all builders (making a callable with a prototype per
@@ -56,14 +59,16 @@ export class FuncBuilder implements StreamOwner {
   saved: StreamOwner['saved'] = undefined;
   private done = false;
   /**
-   * Nodes the body may still make as objects, as the tree builder did, before its stream starts.
-   * Most bodies a runtime makes are one line: on V8 13 the stream's claim, three handles and the
-   * tree unpacked from it made a stage of ten such functions ~10% slower than making the tree.
-   * Leaves, operators and calls count down from KEEP_TREE_MAX (the largest body kept as a tree);
-   * any other node, or the budget spent, starts the stream (`mine`), which packs the objects made
-   * so far where they are used.
+   * Nodes the body may still make as objects, as the tree builder did, before its stream starts
+   * (most bodies are one line, and cost less so: design.md, "Tiny bodies"). Leaves, operators and
+   * calls count down from KEEP_TREE_MAX; any other node, or the budget spent, starts the stream
+   * (`mine`), which packs the objects made so far where they are used.
    */
   private small = KEEP_TREE_MAX;
+  /** Which builder this is: the nodes it makes as objects say so (`foreign`). */
+  private readonly serial = (serials = (serials + 1) | 0);
+  /** Whether the body uses a node object made by hand or for another body: the commit checks it (verify.ts). */
+  foreign = false;
   // Parameters' types and names until the first `local()` copies them: most bodies add none.
   private localTypes: readonly ValType[];
   private localNames: ReadonlyArray<string | undefined>;
@@ -95,9 +100,22 @@ export class FuncBuilder implements StreamOwner {
 
   /** Whether the next node may be an object: one more of the budget, with operands `es` all objects of types `ts`. */
   private tree(es: readonly Operand[], ts: readonly ValType[]): boolean {
-    if (this.small <= 0 || !objectsFit(es, ts)) return false;
+    if (this.small <= 0 || es.length !== ts.length) return false;
+    // objectsFit's checks and `noteForeign`'s in one pass (a one-line body makes this call once or twice).
+    let foreign = false;
+    for (let i = 0; i < es.length; i++) {
+      const e = es[i] as Expr | null;
+      if (e === null || typeof e !== 'object' || e instanceof Node || typeof e.k !== 'string' || (e.type !== ts[i] && e.type !== 'unreachable')) return false;
+      if (!foreign) foreign = !trusted(e, this.serial, this.localTypes);
+    }
+    if (foreign) this.foreign = true;
     this.small--;
     return true;
+  }
+
+  /** Note an object operand the body did not make (see `foreign`). */
+  private noteForeign(e: Expr): void {
+    if (!this.foreign && !trusted(e, this.serial, this.localTypes)) this.foreign = true;
   }
 
   /** The node whose head was just written, its operands from `start`. */
@@ -114,6 +132,7 @@ export class FuncBuilder implements StreamOwner {
     if (e === null || typeof e !== 'object' || typeof (e as { k?: unknown }).k !== 'string') {
       throw this.err('InvalidBody', `${typeof what === 'string' ? what : what()}: expected an expression, got ${String(e)}`);
     }
+    this.noteForeign(e);
     const s = pos();
     packNode(e);
     return new Node(this, s, pos(), e.type, KINDS.indexOf(e.k as (typeof KINDS)[number]));
@@ -314,7 +333,7 @@ export class FuncBuilder implements StreamOwner {
 
   /** A numeric instruction whose table entry (and, from a namespace, packed code) the caller has. */
   opWith(info: InstrInfo, args: Operand[], code = instrCode(info.name, info)): Operand {
-    if (this.tree(args, info.params!)) return new OpNode(info.result!, info.name, info, args as Expr[]);
+    if (this.tree(args, info.params!)) return new OpNode(info.result!, info.name, info, args as Expr[], this.serial);
     this.mine();
     let s = this.fits(args, info.params!);
     if (s < 0) s = this.placed(args, info.params!, info.name);
@@ -416,7 +435,7 @@ export class FuncBuilder implements StreamOwner {
     const f = this.lookup(name, 'func');
     if (tail) this.checkTailResult(f.sig, name);
     const type = tail ? 'unreachable' : (f.sig.results[0] ?? 'none');
-    if (this.tree(args, f.sig.params)) return new CallNode(type, name, f, args as Expr[], tail);
+    if (this.tree(args, f.sig.params)) return new CallNode(type, name, f, args as Expr[], tail, this.serial);
     this.mine();
     // The message closure is made only when the arguments are wrong: one per call cost ~80 bytes.
     let s = this.fits(args, f.sig.params);
@@ -739,6 +758,7 @@ export class FuncBuilder implements StreamOwner {
       // A list of the body's own (not the caller's array, which the caller may change).
       const items = (body === undefined ? [] : Array.isArray(body) ? body.slice() : [body]) as Expr[];
       if (objectsFit(items, undefined)) {
+        for (let i = 0; i < items.length; i++) this.noteForeign(items[i]!);
         this.checkResult(items);
         this.done = true;
         this.small = 0;
@@ -776,14 +796,4 @@ export class FuncBuilder implements StreamOwner {
     this.small = 0;
     abandonStream(this);
   }
-}
-
-/** Operand types of memory.size, .grow, and .copy or .fill: all i32. */
-const I32S: ReadonlyArray<readonly ValType[]> = [[], ['i32'], ['i32', 'i32'], ['i32', 'i32', 'i32']];
-
-function joinTypes(a: ExprType, b: ExprType, mismatch: (a: ExprType, b: ExprType) => Error): ExprType {
-  if (a === 'unreachable') return b;
-  if (b === 'unreachable') return a;
-  if (a !== b) throw mismatch(a, b);
-  return a;
 }

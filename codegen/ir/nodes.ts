@@ -370,6 +370,8 @@ export class OpNode implements OpExpr {
     readonly op: string,
     readonly info: InstrInfo,
     readonly args: Expr[],
+    /** The builder that made it and checked its operands, for that builder's body (builder.ts, `foreign`). */
+    readonly by: number | undefined = undefined,
   ) {}
 }
 
@@ -382,6 +384,8 @@ export class CallNode implements CallExpr {
     readonly sym: Extract<SymbolInfo, { kind: 'func' }>,
     readonly args: Expr[],
     readonly tail: boolean,
+    /** As OpNode's. */
+    readonly by: number | undefined = undefined,
   ) {
     this.sig = sym.sig;
   }

@@ -4,6 +4,7 @@
 import type { ValType } from '../wasm/instructions.js';
 import type { FuncBuilder } from './builder.js';
 import type { Expr, ExprType } from './nodes.js';
+import { CallNode, OpNode } from './nodes.js';
 import { KINDS } from './packed.js';
 
 /**
@@ -63,4 +64,36 @@ export function objectsFit(es: readonly unknown[], ts: readonly ValType[] | unde
     if (ts !== undefined && e.type !== ts[i] && e.type !== 'unreachable') return false;
   }
   return true;
+}
+
+/** Operand types of memory.size, .grow, and .copy or .fill: all i32. */
+export const I32S: ReadonlyArray<readonly ValType[]> = [[], ['i32'], ['i32', 'i32'], ['i32', 'i32', 'i32']];
+
+export function joinTypes(a: ExprType, b: ExprType, mismatch: (a: ExprType, b: ExprType) => Error): ExprType {
+  if (a === 'unreachable') return b;
+  if (b === 'unreachable') return a;
+  if (a !== b) throw mismatch(a, b);
+  return a;
+}
+
+/**
+ * Whether node object `e` needs no check in the body of builder `serial`, whose locals are
+ * `localTypes` (FuncBuilder.foreign). Operators and calls are told by who made them (their
+ * operands were checked for that body); leaves, shared by all bodies or made by hand, are checked
+ * where they stand. Anything else was made by hand, and is checked with its body.
+ */
+export function trusted(e: Expr, serial: number, localTypes: readonly ValType[]): boolean {
+  if (e instanceof OpNode || e instanceof CallNode) return e.by === serial;
+  switch (e.k) {
+    case 'local.get':
+      return localTypes[e.index] === e.type;
+    case 'const':
+      return typeof e.value === (e.type === 'i64' ? 'bigint' : 'number');
+    case 'global.get':
+    case 'symconst':
+      // As the builder makes them: the symbol they name, resolved.
+      return e.sym !== undefined && e.sym.name === e.name && (e.sym as { type?: unknown }).type === e.type;
+    default:
+      return false;
+  }
 }

@@ -85,6 +85,8 @@ function node(e: Expr): void {
   switch (e.k) {
     case 'const':
       if (e.type === 'i32') {
+        // A word holds any number (made by hand, it might not be one: verify.ts names what is wrong).
+        if (typeof e.value !== 'number') throw fail('TypeMismatch', `a node made by hand: a i32 constant holds a ${typeof e.value}`);
         head(K.CONST, 'i32', 0);
         word(e.value as number);
       } else {

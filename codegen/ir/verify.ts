@@ -1,9 +1,14 @@
 // Checks what the builder cannot see node by node: branch labels in scope, branch values matching
-// their target, locals in range. Runs once per function before lowering.
+// their target, locals in range; and, for a body with node objects the builder did not make (by
+// hand, or for another body), every node's own typing. Runs once per function before lowering.
 
 import { fail } from '../../runtime/errors.js';
-import type { Expr, ExprType, FuncIR } from './nodes.js';
-import { children } from './nodes.js';
+import { INSTR, NUMERIC } from '../wasm/instructions.js';
+import type { Expr, ExprType, FuncIR, Sig } from './nodes.js';
+import { children, sameSig, seqType } from './nodes.js';
+import type { SymbolInfo } from './symbols.js';
+import { KINDS } from './packed.js';
+import { isValType } from './sig.js';
 
 interface Frame {
   label: string | null;
@@ -11,9 +16,16 @@ interface Frame {
   branchType: ExprType;
 }
 
-export function verifyFunc(f: FuncIR): void {
+/**
+ * With `resolve` (the names the body may use), check each node's typing and the symbols it names
+ * too: nodes the builder made were checked as they were made, nodes made by hand were not.
+ */
+export function verifyFunc(f: FuncIR, resolve?: (name: string) => SymbolInfo | undefined): void {
+  const typed = resolve !== undefined;
   const nLocals = f.sig.params.length + f.locals.length;
   const err = (m: string) => fail('InvalidBody', m, { definition: f.name });
+  const localType = (i: number) => (i < f.sig.params.length ? f.sig.params[i] : f.locals[i - f.sig.params.length]);
+  const result: ExprType = f.sig.results[0] ?? 'none';
   const frames: Frame[] = [];
 
   const target = (label: string): Frame => {
@@ -29,6 +41,12 @@ export function verifyFunc(f: FuncIR): void {
   };
 
   const visit = (e: Expr): void => {
+    if (typed) {
+      if (!(KINDS as readonly string[]).includes(e.k)) throw err(`a node of unknown kind '${String(e.k)}'`);
+      const wrong = typing(e, localType, result);
+      if (wrong !== undefined) throw fail('TypeMismatch', `a node made by hand: ${wrong}`, { definition: f.name });
+      if (e.k === 'global.get' || e.k === 'global.set' || e.k === 'symconst' || e.k === 'slot.of' || e.k === 'call') checkSymbol(e, resolve, f.name);
+    }
     switch (e.k) {
       case 'local.get':
       case 'local.set':
@@ -74,4 +92,133 @@ export function verifyFunc(f: FuncIR): void {
     for (const c of children(e)) visit(c);
   };
   f.body.forEach(visit);
+}
+
+const isExpr = (e: unknown): e is Expr => e !== null && typeof e === 'object' && typeof (e as { k?: unknown }).k === 'string';
+const fits = (e: Expr, t: ExprType) => e.type === t || e.type === 'unreachable';
+const isSig = (s: unknown): s is Sig => s !== null && typeof s === 'object' && Array.isArray((s as Sig).params) && (s as Sig).params.every(isValType) && Array.isArray((s as Sig).results) && (s as Sig).results.length <= 1 && (s as Sig).results.every(isValType);
+
+function operands(what: string, args: unknown, params: readonly unknown[]): string | undefined {
+  if (!Array.isArray(args) || args.length !== params.length) return `${what} takes ${params.length} operand(s), got ${Array.isArray(args) ? args.length : String(args)}`;
+  for (let i = 0; i < args.length; i++) {
+    const a: unknown = args[i];
+    if (!isExpr(a)) return `${what}, operand ${i}: expected an expression, got ${String(a)}`;
+    if (!fits(a, params[i] as ExprType)) return `${what}, operand ${i}: expected ${String(params[i])}, got ${a.type}`;
+  }
+  return undefined;
+}
+
+/** A list whose non-final elements leave nothing and whose value fits `type`. */
+function sequence(what: string, list: unknown, type: ExprType): string | undefined {
+  if (!Array.isArray(list)) return `${what}: expected a list of expressions, got ${String(list)}`;
+  for (let i = 0; i < list.length; i++) {
+    const x: unknown = list[i];
+    if (!isExpr(x)) return `${what}, element ${i}: expected an expression, got ${String(x)}`;
+    if (i < list.length - 1 && !fits(x, 'none')) return `${what}, element ${i}: a value of type ${x.type} would be discarded`;
+  }
+  const got = seqType(list as Expr[]);
+  return got === type || got === 'unreachable' ? undefined : `${what}: typed ${type}, but its body gives ${got}`;
+}
+
+/** What is wrong with one node's own typing (its operands' types against it), if anything. */
+function typing(e: Expr, localType: (i: number) => string | undefined, result: ExprType): string | undefined {
+  const n = e as Expr & Record<string, unknown>;
+  const v = (x: unknown, t: ExprType, what: string) => (!isExpr(x) ? `${what}: expected an expression, got ${String(x)}` : fits(x, t) ? undefined : `${what}: expected ${t}, got ${x.type}`);
+  switch (e.k) {
+    case 'const':
+      if (!isValType(e.type)) return `a constant of type ${String(e.type)}`;
+      return typeof e.value === (e.type === 'i64' ? 'bigint' : 'number') ? undefined : `a ${e.type} constant holds a ${typeof e.value}`;
+    case 'local.get':
+      return !Number.isInteger(e.index) || localType(e.index) === undefined || localType(e.index) === e.type ? undefined : `local ${e.index} is a ${localType(e.index)}, read as ${e.type}`;
+    case 'local.set': {
+      const t = localType(e.index) as ExprType | undefined;
+      if (!Number.isInteger(e.index) || t === undefined) return undefined; // the walk says which local
+      return v(e.value, t, `set of local ${e.index}`) ?? (e.type === (e.tee ? t : 'none') ? undefined : `a ${e.tee ? 'tee' : 'set'} of local ${e.index} typed ${e.type}`);
+    }
+    case 'op': {
+      const info = NUMERIC.get(e.op);
+      if (!info) return `'${String(e.op)}' is not a numeric instruction`;
+      return operands(e.op, e.args, info.params!) ?? (e.type === info.result ? undefined : `${e.op} gives ${info.result}, typed ${e.type}`);
+    }
+    case 'load':
+    case 'store': {
+      const info = INSTR.get(e.op);
+      if (!info || info.memType === undefined || !e.op.includes(e.k === 'load' ? '.load' : '.store')) return `'${String(e.op)}' is not a ${e.k}`;
+      if (!Number.isInteger(e.offset) || e.offset < 0 || e.offset > 0xffffffff) return `${e.op}: offset must be a u32, got ${String(e.offset)}`;
+      if (e.k === 'load') return v(e.ptr, 'i32', `${e.op} address`) ?? (e.type === info.memType ? undefined : `${e.op} gives ${info.memType}, typed ${e.type}`);
+      return v(e.ptr, 'i32', `${e.op} address`) ?? v(e.value, info.memType, `${e.op} value`) ?? (n.type === 'none' ? undefined : `${String(n.op)} typed ${String(n.type)}`);
+    }
+    case 'global.get':
+    case 'symconst':
+    case 'slot.of':
+      if (typeof e.name !== 'string') return `${e.k} of a name that is not a string: ${String(e.name)}`;
+      return isValType(e.type) ? undefined : `${e.k} '${e.name}' typed ${String(e.type)}`;
+    case 'global.set':
+      if (typeof e.name !== 'string') return `global.set of a name that is not a string: ${String(e.name)}`;
+      return !isExpr(e.value) ? `value of global '${e.name}': expected an expression, got ${String(e.value)}` : n.type === 'none' ? undefined : `global.set typed ${String(n.type)}`;
+    case 'call':
+    case 'call.slot': {
+      if (e.k === 'call' && typeof e.name !== 'string') return `a call of a name that is not a string: ${String(e.name)}`;
+      if (!isSig(e.sig)) return `${e.k}: a signature that is not one (params and at most one result, of i32, i64, f32, f64)`;
+      const what = e.k === 'call' ? `call of '${e.name}'` : 'call through slot';
+      const want: ExprType = e.tail ? 'unreachable' : (e.sig.results[0] ?? 'none');
+      if (e.tail && (e.sig.results[0] ?? 'none') !== result) return `tail ${what}: it returns ${e.sig.results[0] ?? 'nothing'}, the function ${result}`;
+      return operands(what, e.args, e.sig.params) ?? (e.k === 'call.slot' ? v(e.slot, 'i32', 'slot') : undefined) ?? (e.type === want ? undefined : `${what} gives ${want}, typed ${e.type}`);
+    }
+    case 'block':
+    case 'loop':
+      return sequence(e.k, e.body, e.type) ?? (e.label === null || typeof e.label === 'string' ? undefined : `${e.k} label ${String(e.label)}`);
+    case 'if':
+      if (e.else === null && e.type !== 'none') return `if without else typed ${e.type}`;
+      return v(e.cond, 'i32', 'if condition') ?? sequence('then', e.then, e.type) ?? (e.else === null ? undefined : sequence('else', e.else, e.type));
+    case 'br':
+      if (typeof e.label !== 'string') return `br to label ${String(e.label)}`;
+      if (e.value !== null && !isExpr(e.value)) return `br value: expected an expression, got ${String(e.value)}`;
+      return (e.cond === null ? undefined : v(e.cond, 'i32', 'br_if condition')) ?? (e.type === (e.cond === null ? 'unreachable' : e.value ? e.value.type : 'none') ? undefined : `br typed ${e.type}`);
+    case 'br_table':
+      if (!Array.isArray(e.labels) || ![...e.labels, e.fallback].every((l) => typeof l === 'string')) return 'br_table labels must be strings';
+      if (e.value !== null && !isExpr(e.value)) return `br_table value: expected an expression, got ${String(e.value)}`;
+      return v(e.index, 'i32', 'br_table index');
+    case 'return':
+      return e.value === null ? (result === 'none' ? undefined : `return without a value from a function returning ${result}`) : v(e.value, result, 'return value');
+    case 'drop':
+      return !isExpr(e.value) ? `drop: expected an expression, got ${String(e.value)}` : e.value.type === 'none' ? 'drop of nothing' : undefined;
+    case 'select':
+      return v(e.cond, 'i32', 'select condition') ?? v(e.a, e.type, 'select operand a') ?? v(e.b, e.type, 'select operand b') ?? (isValType(e.type) ? undefined : `select typed ${String(e.type)}`);
+    case 'unreachable':
+    case 'nop':
+      return undefined;
+    case 'memory': {
+      const arity = { 'memory.size': 0, 'memory.grow': 1, 'memory.copy': 3, 'memory.fill': 3 }[e.op];
+      if (arity === undefined) return `'${String(e.op)}' is not a memory instruction`;
+      return operands(e.op, e.args, new Array(arity).fill('i32'));
+    }
+    case 'throw':
+      return Array.isArray(e.params) && e.params.every(isValType) ? operands(`throw '${String(e.tag)}'`, e.args, e.params) : `throw '${String(e.tag)}': payload types that are not value types`;
+    case 'try': {
+      if (!Array.isArray(e.catches)) return 'try: catches must be a list';
+      let wrong = sequence('try', e.body, e.type);
+      for (let i = 0; i < e.catches.length && wrong === undefined; i++) wrong = sequence(`catch ${i}`, e.catches[i]!.body, e.type);
+      return wrong ?? (e.catchAll === null ? undefined : sequence('catch_all', e.catchAll, e.type));
+    }
+    default:
+      return `a node of unknown kind '${String(n.k)}'`; // refused before (verifyFunc)
+  }
+}
+
+/** A node made by hand names a symbol: it must be one, of the kind and type the node says. */
+function checkSymbol(e: Extract<Expr, { name: string }>, resolve: (name: string) => SymbolInfo | undefined, definition: string): void {
+  const want = e.k === 'global.get' || e.k === 'global.set' ? 'global' : e.k === 'symconst' ? 'constant' : 'func';
+  const s = resolve(e.name);
+  if (!s) throw fail('UnknownSymbol', `'${e.name}' is not defined (wanted a ${want})`, { definition });
+  if (s.kind !== want) throw fail('WrongSymbolKind', `'${e.name}' is a ${s.kind}, not a ${want}`, { definition });
+  const mismatch = (m: string) => fail('TypeMismatch', `a node made by hand: ${m}`, { definition });
+  if (s.kind === 'global' && e.k === 'global.set') {
+    if (!s.mutable) throw mismatch(`global '${e.name}' is immutable`);
+    if (!fits(e.value, s.type)) throw mismatch(`value of global '${e.name}': expected ${s.type}, got ${e.value.type}`);
+  } else if ((s.kind === 'global' || s.kind === 'constant') && s.type !== e.type) {
+    throw mismatch(`${e.k} '${e.name}' typed ${e.type}, but it is a ${s.type}`);
+  } else if (s.kind === 'func' && e.k === 'call' && !sameSig(s.sig, e.sig)) {
+    throw mismatch(`call of '${e.name}' with a signature that is not its own`);
+  }
 }

@@ -1,0 +1,60 @@
+// Node objects made by hand (or by one body's builder and used in another) are checked when their
+// body is committed, as the builder checks its own nodes as it makes them: bad ones get a typed
+// error naming what is wrong, not a module the engine rejects, and the runtime stays as it was.
+
+import assert from 'node:assert/strict';
+import type { ExprObject as Expr } from '../runtime/index.js';
+import { assertUnchanged, newRuntime, snapshot, throwsCode } from './helpers.js';
+import type { ErrorCode } from '../runtime/errors.js';
+import type { FuncBuilder } from '../codegen/ir/builder.js';
+
+const i32 = (value: number): Expr => ({ k: 'const', type: 'i32', value });
+const br = (label: string): Expr => ({ k: 'br', type: 'unreachable', label, value: null, cond: null });
+/** Each body two ways: as a tiny body (made as objects) and past the switch to the stream. */
+const ways: Array<[string, (b: FuncBuilder, e: () => Expr) => Expr]> = [
+  ['a tiny body', (b, e) => b.i32.add(b.i32(1), e()) as Expr],
+  ['a streamed body', (b, e) => b.block(b.i32.add(b.i32(1), e())) as unknown as Expr],
+];
+
+const bad: Array<[string, () => Expr, ErrorCode, RegExp]> = [
+  ['a branch to no enclosing label', () => ({ k: 'block', type: 'i32', label: null, body: [br('nowhere')] }), 'InvalidBody', /label 'nowhere', which is not an enclosing/],
+  ['a local that does not exist', () => ({ k: 'local.get', type: 'i32', index: 7 }), 'InvalidBody', /local 7 does not exist/],
+  ['a local read as another type', () => ({ k: 'local.get', type: 'f64', index: 0 }), 'TypeMismatch', /expected i32, got f64/],
+  ['an operand of the wrong type, inside', () => ({ k: 'op', type: 'i32', op: 'i32.add', args: [{ k: 'const', type: 'f64', value: 1 }, i32(1)] }), 'TypeMismatch', /i32\.add, operand 0: expected i32, got f64/],
+  ['an instruction that is not one', () => ({ k: 'op', type: 'i32', op: 'i32.frob', args: [] }), 'TypeMismatch', /'i32\.frob' is not a numeric instruction/],
+  ['a constant of the wrong kind of number', () => ({ k: 'const', type: 'i32', value: 1n }), 'TypeMismatch', /i32 constant holds a bigint/],
+  ['a kind of node that does not exist', () => ({ k: 'zork', type: 'i32' }) as unknown as Expr, 'InvalidBody', /zork/],
+  ['a global that does not exist', () => ({ k: 'global.get', type: 'i32', name: 'nope' }), 'UnknownSymbol', /'nope' is not defined \(wanted a global\)/],
+  ['a global read as another type', () => ({ k: 'global.get', type: 'i32', name: 'wide' }), 'TypeMismatch', /global\.get 'wide' typed i32, but it is a i64/],
+  ['a function named as a global', () => ({ k: 'global.get', type: 'i32', name: 'inc' }), 'WrongSymbolKind', /'inc' is a func, not a global/],
+  ['a block whose body does not give its type', () => ({ k: 'block', type: 'i32', label: null, body: [] }), 'TypeMismatch', /typed i32, but its body gives none/],
+];
+
+describe('nodes made by hand', () => {
+  for (const [way, body] of ways) {
+    for (const [what, node, code, pattern] of bad) {
+      it(`refuses ${what}, in ${way}, and leaves the runtime as it was`, async () => {
+        const rt = await newRuntime();
+        rt.stage('lib').global('wide', 'i64', 1n).func('inc', 'i32 -> i32', (b) => b.i32.add(b.param(0), b.i32(1))).commitSync();
+        const before = snapshot(rt);
+        throwsCode(() => rt.stage('s').func('f', 'i32 -> i32', (b) => body(b, node)).commitSync(), code, pattern);
+        assertUnchanged(before, rt);
+      });
+    }
+  }
+
+  it('runs good ones, whether made by hand or for another body', async () => {
+    const rt = await newRuntime();
+    let third: Expr | undefined;
+    rt.stage('a').func('a', 'i32 i32 i32 -> i32', (b) => (third = b.param(2) as Expr)).commitSync();
+    const shl: Expr = { k: 'op', type: 'i32', op: 'i32.shl', args: [{ k: 'local.get', type: 'i32', index: 0 }, i32(4)] };
+    rt.stage('b')
+      .func('tiny', 'i32 -> i32', (b) => b.i32.add(b.param(0), shl))
+      .func('streamed', 'i32 -> i32', (b) => b.block([b.nop(), b.i32.add(b.param(0), shl)]))
+      .func('borrowed', 'i32 i32 i32 -> i32', (b) => b.i32.sub(third!, b.param(0)))
+      .commitSync();
+    assert.deepEqual([rt.fn('tiny')(3), rt.fn('streamed')(3), rt.fn('borrowed')(1, 2, 10)], [51, 51, 9]);
+    // A node made for a body with more locals than this one has is refused here.
+    throwsCode(() => rt.stage('c').func('c', 'i32 -> i32', (b) => b.i32.add(b.param(0), third!)).commitSync(), 'InvalidBody', /local 2 does not exist/);
+  });
+});
