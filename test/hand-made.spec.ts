@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import type { ExprObject as Expr } from '../runtime/index.js';
 import { assertUnchanged, newRuntime, snapshot, throwsCode } from './helpers.js';
 import type { ErrorCode } from '../runtime/errors.js';
-import type { FuncBuilder } from '../codegen/ir/builder.js';
+import { FuncBuilder } from '../codegen/ir/builder.js';
 
 const i32 = (value: number): Expr => ({ k: 'const', type: 'i32', value });
 const br = (label: string): Expr => ({ k: 'br', type: 'unreachable', label, value: null, cond: null });
@@ -42,6 +42,23 @@ describe('nodes made by hand', () => {
       });
     }
   }
+
+  it('refuses one that holds an expression a builder made, in a tiny body and a streamed one', async () => {
+    const rt = await newRuntime();
+    const before = snapshot(rt);
+    const other = new FuncBuilder({ resolve: () => undefined }, 'other', { params: ['i32'], results: ['i32'] });
+    other.drop(other.param(0)); // its stream has started: what it makes now are handles
+    const holding = (x: unknown): Expr => ({ k: 'op', type: 'i32', op: 'i32.add', args: [x as Expr, i32(1)] });
+    for (const [name, body] of [
+      ['tiny', (b: FuncBuilder) => b.i32.add(b.param(0), holding(b.seq(b.nop(), b.param(1))))],
+      ['streamed', (b: FuncBuilder) => b.block([b.nop(), b.i32.add(b.param(0), holding(b.param(1)))])],
+      // Another body's handle, in a body still made as objects: found by the check at commit.
+      ['another body', (b: FuncBuilder) => b.i32.add(b.param(0), holding(other.param(0)))],
+    ] as const) {
+      throwsCode(() => rt.stage(name).func(name, 'i32 i32 -> i32', body).commitSync(), 'InvalidBody', /holds an expression a builder made/);
+    }
+    assertUnchanged(before, rt);
+  });
 
   it('runs good ones, whether made by hand or for another body', async () => {
     const rt = await newRuntime();

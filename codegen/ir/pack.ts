@@ -8,6 +8,7 @@ import { children } from './nodes.js';
 import type { SymbolInfo } from './symbols.js';
 import { firstImmediate, immediates } from './scan.js';
 import { fail } from '../../runtime/errors.js';
+import { Node } from './operands.js';
 
 /** Scratch space reused by every pack (the result is an exact-size copy). */
 let words = new Int32Array(1024);
@@ -76,6 +77,9 @@ export function symbol(name: string, sym: SymbolInfo | undefined): number {
 }
 
 function node(e: Expr): void {
+  // A handle is a place in its builder's stream, not a node object: one inside a node made by hand
+  // would be packed as whatever its getters say.
+  if (e instanceof Node) throw fail('InvalidBody', `a node made by hand holds an expression a builder made (a ${e.k}); give builder methods their own results, or make the whole subtree by hand`);
   size++;
   // `nop` is the one node that encodes to nothing.
   if (e.k !== 'nop' && ++coded > MAX_BODY_NODES) {

@@ -7,6 +7,7 @@ import { INSTR, NUMERIC } from '../wasm/instructions.js';
 import type { Expr, ExprType, FuncIR, Sig } from './nodes.js';
 import { children, sameSig, seqType } from './nodes.js';
 import type { SymbolInfo } from './symbols.js';
+import { Node } from './operands.js';
 import { KINDS } from './packed.js';
 import { isValType } from './sig.js';
 
@@ -42,6 +43,7 @@ export function verifyFunc(f: FuncIR, resolve?: (name: string) => SymbolInfo | u
 
   const visit = (e: Expr): void => {
     if (typed) {
+      if (e instanceof Node) throw err(`a node made by hand holds an expression a builder made (a ${e.k}); give builder methods their own results, or make the whole subtree by hand`);
       if (!(KINDS as readonly string[]).includes(e.k)) throw err(`a node of unknown kind '${String(e.k)}'`);
       const wrong = typing(e, localType, result);
       if (wrong !== undefined) throw fail('TypeMismatch', `a node made by hand: ${wrong}`, { definition: f.name });
@@ -50,7 +52,7 @@ export function verifyFunc(f: FuncIR, resolve?: (name: string) => SymbolInfo | u
     switch (e.k) {
       case 'local.get':
       case 'local.set':
-        if (e.index < 0 || e.index >= nLocals) throw err(`local ${e.index} does not exist`);
+        if (!Number.isInteger(e.index) || e.index < 0 || e.index >= nLocals) throw err(`local ${String(e.index)} does not exist`);
         break;
       case 'block':
       case 'loop':
