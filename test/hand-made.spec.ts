@@ -7,6 +7,7 @@ import type { ExprObject as Expr } from '../runtime/index.js';
 import { assertUnchanged, newRuntime, snapshot, throwsCode } from './helpers.js';
 import type { ErrorCode } from '../runtime/errors.js';
 import { FuncBuilder } from '../codegen/ir/builder.js';
+import { NUMERIC } from '../codegen/wasm/instructions.js';
 
 const i32 = (value: number): Expr => ({ k: 'const', type: 'i32', value });
 const br = (label: string): Expr => ({ k: 'br', type: 'unreachable', label, value: null, cond: null });
@@ -19,7 +20,7 @@ const ways: Array<[string, (b: FuncBuilder, e: () => Expr) => Expr]> = [
 const bad: Array<[string, () => Expr, ErrorCode, RegExp]> = [
   ['a branch to no enclosing label', () => ({ k: 'block', type: 'i32', label: null, body: [br('nowhere')] }), 'InvalidBody', /label 'nowhere', which is not an enclosing/],
   ['a local that does not exist', () => ({ k: 'local.get', type: 'i32', index: 7 }), 'InvalidBody', /local 7 does not exist/],
-  ['a local read as another type', () => ({ k: 'local.get', type: 'f64', index: 0 }), 'TypeMismatch', /expected i32, got f64/],
+  ['a local read as another type', () => ({ k: 'local.get', type: 'f64', index: 0 }), 'TypeMismatch', /local 0 is a i32, read as f64/],
   ['an operand of the wrong type, inside', () => ({ k: 'op', type: 'i32', op: 'i32.add', args: [{ k: 'const', type: 'f64', value: 1 }, i32(1)] }), 'TypeMismatch', /i32\.add, operand 0: expected i32, got f64/],
   ['an instruction that is not one', () => ({ k: 'op', type: 'i32', op: 'i32.frob', args: [] }), 'TypeMismatch', /'i32\.frob' is not a numeric instruction/],
   ['a constant of the wrong kind of number', () => ({ k: 'const', type: 'i32', value: 1n }), 'TypeMismatch', /i32 constant holds a bigint/],
@@ -27,6 +28,14 @@ const bad: Array<[string, () => Expr, ErrorCode, RegExp]> = [
   ['a global that does not exist', () => ({ k: 'global.get', type: 'i32', name: 'nope' }), 'UnknownSymbol', /'nope' is not defined \(wanted a global\)/],
   ['a global read as another type', () => ({ k: 'global.get', type: 'i32', name: 'wide' }), 'TypeMismatch', /global\.get 'wide' typed i32, but it is a i64/],
   ['a function named as a global', () => ({ k: 'global.get', type: 'i32', name: 'inc' }), 'WrongSymbolKind', /'inc' is a func, not a global/],
+  ['a nop typed as a value', () => ({ k: 'nop', type: 'i32' }) as unknown as Expr, 'TypeMismatch', /nop typed i32/],
+  ['a drop typed as a value', () => ({ k: 'drop', type: 'i32', value: i32(1) }) as unknown as Expr, 'TypeMismatch', /drop typed i32/],
+  ['memory.size typed none', () => ({ k: 'memory', type: 'none', op: 'memory.size', args: [] }), 'TypeMismatch', /memory\.size gives i32, typed none/],
+  ['a slot typed i64', () => ({ k: 'slot.of', type: 'i64', name: 'inc' }) as unknown as Expr, 'TypeMismatch', /a slot is an i32/],
+  ['an i32 constant that is not a 32-bit integer', () => i32(1.5), 'TypeMismatch', /i32 constant of 1\.5, out of its range/],
+  ['an operator whose instruction entry is another', () => ({ k: 'op', type: 'i32', op: 'i32.mul', info: NUMERIC.get('i32.sub'), args: [i32(3), i32(1)] }), 'TypeMismatch', /an i32\.mul node whose instruction entry is i32\.sub's/],
+  ['a throw of a tag that does not exist', () => ({ k: 'block', type: 'i32', label: null, body: [{ k: 'throw', type: 'unreachable', tag: 'NOPE', id: 1, params: ['i32'], args: [i32(1)] }] }), 'UnknownSymbol', /'NOPE' is not defined \(wanted a tag\)/],
+  ['a block typed unreachable that a branch leaves', () => ({ k: 'block', type: 'i32', label: null, body: [{ k: 'block', type: 'unreachable', label: 'L', body: [{ k: 'br', type: 'none', label: 'L', value: null, cond: i32(1) }, { k: 'unreachable', type: 'unreachable' }] }, i32(3)] }), 'InvalidBody', /block 'L' is typed unreachable, but a branch leaves it/],
   ['a block whose body does not give its type', () => ({ k: 'block', type: 'i32', label: null, body: [] }), 'TypeMismatch', /typed i32, but its body gives none/],
 ];
 
@@ -58,6 +67,46 @@ describe('nodes made by hand', () => {
       throwsCode(() => rt.stage(name).func(name, 'i32 i32 -> i32', body).commitSync(), 'InvalidBody', /holds an expression a builder made/);
     }
     assertUnchanged(before, rt);
+  });
+
+  it("refuses one made for another definition of its symbol: an earlier one, or another runtime's", async () => {
+    const rt = await newRuntime();
+    rt.stage('l').global('g', 'i32', 1).func('k', '-> i32', (b) => b.i32(1)).commitSync();
+    let read: Expr | undefined;
+    let call: Expr | undefined;
+    rt.stage('x').func('x', '-> i32', (b) => ((read = b.global('g') as Expr), (call = b.call('k') as Expr), b.i32(0))).commitSync();
+    rt.retire('x');
+    rt.retire('l');
+    // A new stage takes the freed cell and slot; another defines the names again elsewhere.
+    rt.stage('pad').global('p', 'i32', 99).func('pk', '-> i32', (b) => b.i32(99)).commitSync();
+    rt.stage('l2').global('g', 'i32', 2).func('k', '-> i32', (b) => b.i32(2)).commitSync();
+    const before = snapshot(rt);
+    throwsCode(() => rt.stage('s').func('f', '-> i32', () => read).commitSync(), 'InvalidBody', /'g' in a node made for another definition of it/);
+    throwsCode(() => rt.stage('s').func('f', '-> i32', () => call).commitSync(), 'InvalidBody', /'k' in a node made for another definition of it/);
+    const other = await newRuntime();
+    other.stage('l').global('g', 'i32', 3).commitSync();
+    throwsCode(() => other.stage('s').func('f', '-> i32', (b) => b.block(b.i32.add(read!, b.i32(0)))).commitSync(), 'InvalidBody', /'g' in a node made for another definition/);
+    assertUnchanged(before, rt);
+    // The same names, made again, read the new definitions.
+    rt.stage('s').func('f', '-> i32', (b) => b.i32.add(b.global('g'), b.call('k'))).commitSync();
+    assert.equal(rt.fn('f')(), 4);
+  });
+
+  it('types a builder block by the branches made by hand inside it', async () => {
+    const rt = await newRuntime();
+    rt.stage('s').func('f', 'i32 -> i32', (b) => b.block([{ k: 'br', type: 'unreachable', label: 'L', value: i32(5), cond: null }], { label: 'L' })).commitSync();
+    assert.equal(rt.fn('f')(0), 5);
+  });
+
+  it('keeps a copy of a tiny body made by hand: changing the objects afterwards changes nothing', async () => {
+    const rt = await newRuntime();
+    const obj = { k: 'op', type: 'i32', op: 'i32.add', args: [{ k: 'local.get', type: 'i32', index: 0 }, i32(1)] } as Expr & { op: string; args: Expr[] };
+    rt.stage('s').func('f', 'i32 -> i32', () => obj).commitSync();
+    obj.op = 'i32.mul';
+    obj.args[1] = { k: 'const', type: 'f64', value: 2 };
+    await rt.loadOptimizer();
+    rt.retierSync('s');
+    assert.equal(rt.fn('f')(4), 5);
   });
 
   it('runs good ones, whether made by hand or for another body', async () => {

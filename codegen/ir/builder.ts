@@ -8,15 +8,16 @@ import { fail, type AccreteError } from '../../runtime/errors.js';
 import { INSTR, NUMERIC, type InstrInfo, type ValType } from '../wasm/instructions.js';
 import { sharedNamespace, type F32NS, type F64NS, type I32NS, type I64NS } from './namespaces.js';
 import type { Expr, ExprType, FuncIR, Sig } from './nodes.js';
-import { CallNode, ConstNode, FuncNode, NO_LOCALS, OpNode, i32Const, localGet, namesOf, seqType, sigText } from './nodes.js';
+import { CallNode, ConstNode, FuncNode, NO_LOCALS, OpNode, SymbolNode, i32Const, localGet, namesOf, seqType, sigText } from './nodes.js';
 import { F, K, KEEP_TREE_MAX, KINDS, instrCode, isTree, typeCode, unpackFunc, type KeptFunc } from './packed.js';
-import { abandonStream, claim, copyRange, finishStream, flagHead, head, keepFunc, owns, packNode, pos, ref, scratchRefs, scratchWords, symbol, word, type StreamOwner } from './pack.js';
+import { abandonStream, claim, copyRange, finishStream, flagHead, head, keepFunc, owns, packFunc, packNode, pos, ref, scratchRefs, scratchWords, symbol, word, type StreamOwner } from './pack.js';
 import { branchesTo } from './scan.js';
+import { checkHandMade } from './verify.js';
 import { isValType, parseSig, type SigLike } from './sig.js';
 import { RTT_DESC, type Resolver, type SymbolInfo } from './symbols.js';
 export type { F32NS, F64NS, I32NS, I64NS, MemoryNS } from './namespaces.js';
 import type { MemoryNS } from './namespaces.js';
-import { I32S, NONE, Node, itemsOf, joinTypes, objectsFit, trusted, type Body, type CatchSpec, type Local, type Operand } from './operands.js';
+import { I32S, NONE, Node, itemsOf, joinTypes, nextSerial, objectsFit, trusted, type Body, type CatchSpec, type Local, type Operand } from './operands.js';
 export { Node, type Body, type CatchSpec, type Local, type Operand } from './operands.js';
 
 /**
@@ -24,9 +25,6 @@ export { Node, type Body, type CatchSpec, type Local, type Operand } from './ope
  * few scratch locals of its own (exception payloads).
  */
 export const MAX_LOCALS = 50_000 - 64;
-
-/** Numbers builders, for `FuncBuilder.serial`. */
-let serials = 0;
 
 export class FuncBuilder implements StreamOwner {
   // One namespace object per type for all builders (making a callable with a prototype per
@@ -66,7 +64,7 @@ export class FuncBuilder implements StreamOwner {
    */
   private small = KEEP_TREE_MAX;
   /** Which builder this is: the nodes it makes as objects say so (`foreign`). */
-  private readonly serial = (serials = (serials + 1) | 0);
+  private readonly serial = nextSerial();
   /** Whether the body uses a node object made by hand or for another body: the commit checks it (verify.ts). */
   foreign = false;
   // Parameters' types and names until the first `local()` copies them: most bodies add none.
@@ -101,21 +99,21 @@ export class FuncBuilder implements StreamOwner {
   /** Whether the next node may be an object: one more of the budget, with operands `es` all objects of types `ts`. */
   private tree(es: readonly Operand[], ts: readonly ValType[]): boolean {
     if (this.small <= 0 || es.length !== ts.length) return false;
-    // objectsFit's checks and `noteForeign`'s in one pass (a one-line body makes this call once or twice).
-    let foreign = false;
     for (let i = 0; i < es.length; i++) {
       const e = es[i] as Expr | null;
       if (e === null || typeof e !== 'object' || e instanceof Node || typeof e.k !== 'string' || (e.type !== ts[i] && e.type !== 'unreachable')) return false;
-      if (!foreign) foreign = !trusted(e, this.serial, this.localTypes);
     }
-    if (foreign) this.foreign = true;
+    for (let i = 0; i < es.length; i++) this.noteForeign(es[i] as Expr);
     this.small--;
     return true;
   }
 
-  /** Note an object operand the body did not make (see `foreign`). */
+  /** Check an object operand the body did not make, as it is taken (see `foreign`). */
   private noteForeign(e: Expr): void {
-    if (!this.foreign && !trusted(e, this.serial, this.localTypes)) this.foreign = true;
+    if (trusted(e, this.serial, this.localTypes)) return;
+    this.foreign = true;
+    const ctx = { definition: this.name, localTypes: this.localTypes, result: (this.sig.results[0] ?? 'none') as ExprType, resolve: (n: string) => this.resolver.resolve(n) };
+    checkHandMade(e, { ...ctx, trusted: (x) => trusted(x, this.serial, this.localTypes) });
   }
 
   /** The node whose head was just written, its operands from `start`. */
@@ -395,7 +393,7 @@ export class FuncBuilder implements StreamOwner {
   /** Read a runtime global. */
   global(name: string): Operand {
     const g = this.lookup(name, 'global');
-    if (this.tree(NONE, NONE)) return { k: 'global.get', type: g.type, name, sym: g };
+    if (this.tree(NONE, NONE)) return new SymbolNode('global.get', g.type, name, g, this.serial) as Expr;
     return this.symbolNode(K.GLOBAL_GET, g.type, name, g);
   }
 
@@ -417,7 +415,7 @@ export class FuncBuilder implements StreamOwner {
   /** A compile-time constant, as an immediate. */
   constant(name: string): Operand {
     const c = this.lookup(name, 'constant');
-    if (this.tree(NONE, NONE)) return { k: 'symconst', type: c.type, name, sym: c };
+    if (this.tree(NONE, NONE)) return new SymbolNode('symconst', c.type, name, c, this.serial) as Expr;
     return this.symbolNode(K.SYMCONST, c.type, name, c);
   }
 
@@ -503,7 +501,8 @@ export class FuncBuilder implements StreamOwner {
     let type: ExprType = opts.type ?? seqType(list);
     if (opts.type !== undefined) this.checkSeq(list, opts.type, `${k} ${label ?? ''}`.trim());
     const s = this.place(list);
-    if (opts.type === undefined && k === 'block' && label !== null && (type === 'unreachable' || type === 'none') && this.branches > 0) {
+    // Branches made by hand (`foreign`) are not counted, but are in the words all the same.
+    if (opts.type === undefined && k === 'block' && label !== null && (type === 'unreachable' || type === 'none') && (this.branches > 0 || this.foreign)) {
       // The type branches to the block give it: found in the words of its body (each branch's head records its value's type).
       const found = branchesTo(scratchWords(), scratchRefs(), s, pos(), label);
       // Falling off the end gives no value, so branches may not carry one (wasm would refuse the block).
@@ -753,16 +752,17 @@ export class FuncBuilder implements StreamOwner {
    * tree of a small body (pack.ts, `finishStream`). The builder makes nothing after this.
    */
   finishKept(body: Body): KeptFunc {
-    // Made as objects only (`small`): kept as the tree, or packed if it is bigger than a kept tree.
+    // Made as objects only (`small`): kept as the tree, or packed if it is bigger than a kept tree
+    // or holds objects made by hand (the caller's, who may change them). The list is the body's own.
     if (this.small > 0) {
-      // A list of the body's own (not the caller's array, which the caller may change).
       const items = (body === undefined ? [] : Array.isArray(body) ? body.slice() : [body]) as Expr[];
       if (objectsFit(items, undefined)) {
         for (let i = 0; i < items.length; i++) this.noteForeign(items[i]!);
         this.checkResult(items);
         this.done = true;
         this.small = 0;
-        return keepFunc(new FuncNode(this.name, this.sig, this.ownLocalTypes(), this.ownLocalNames(), items));
+        const f = new FuncNode(this.name, this.sig, this.ownLocalTypes(), this.ownLocalNames(), items);
+        return this.foreign ? packFunc(f) : keepFunc(f);
       }
     }
     const list = this.seqOf(body, 'function body');

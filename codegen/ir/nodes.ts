@@ -391,6 +391,17 @@ export class CallNode implements CallExpr {
   }
 }
 
+/** A global read or a compile-time constant, by name, as a builder makes it (with `by`, as OpNode's). */
+export class SymbolNode {
+  constructor(
+    readonly k: 'global.get' | 'symconst',
+    readonly type: ValType,
+    readonly name: string,
+    readonly sym: SymbolInfo,
+    readonly by: number,
+  ) {}
+}
+
 export class FuncNode implements FuncIR {
   constructor(
     readonly name: string,

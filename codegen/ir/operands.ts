@@ -4,7 +4,7 @@
 import type { ValType } from '../wasm/instructions.js';
 import type { FuncBuilder } from './builder.js';
 import type { Expr, ExprType } from './nodes.js';
-import { CallNode, OpNode } from './nodes.js';
+import { CallNode, OpNode, SymbolNode } from './nodes.js';
 import { KINDS } from './packed.js';
 
 /**
@@ -78,21 +78,35 @@ export function joinTypes(a: ExprType, b: ExprType, mismatch: (a: ExprType, b: E
 
 /**
  * Whether node object `e` needs no check in the body of builder `serial`, whose locals are
- * `localTypes` (FuncBuilder.foreign). Operators and calls are told by who made them (their
- * operands were checked for that body); leaves, shared by all bodies or made by hand, are checked
- * where they stand. Anything else was made by hand, and is checked with its body.
+ * `localTypes` (FuncBuilder.foreign). Operators, calls and symbol reads are told by who made them
+ * (their operands and symbols were checked for that body, then); local reads and constants, shared
+ * by all bodies, where they stand. Anything else is checked with its body (verify.ts).
  */
 export function trusted(e: Expr, serial: number, localTypes: readonly ValType[]): boolean {
-  if (e instanceof OpNode || e instanceof CallNode) return e.by === serial;
-  switch (e.k) {
-    case 'local.get':
-      return localTypes[e.index] === e.type;
-    case 'const':
-      return typeof e.value === (e.type === 'i64' ? 'bigint' : 'number');
-    case 'global.get':
-    case 'symconst':
-      // As the builder makes them: the symbol they name, resolved.
-      return e.sym !== undefined && e.sym.name === e.name && (e.sym as { type?: unknown }).type === e.type;
+  if (e instanceof OpNode || e instanceof CallNode || e instanceof SymbolNode) return e.by === serial;
+  if (e.k === 'local.get') return localTypes[e.index] === e.type;
+  return e.k === 'const' && constFits(e.type, e.value);
+}
+
+let serials = 0;
+/** A number for each builder (`FuncBuilder.serial`, what `by` holds). */
+export function nextSerial(): number {
+  return (serials = (serials + 1) | 0);
+}
+
+const I64_MIN = -(2n ** 63n);
+const I64_MAX = 2n ** 63n - 1n;
+
+/** A constant's value as the builder makes it for its type: an i32 as a signed 32-bit integer, an i64 as a signed 64-bit bigint. */
+export function constFits(type: unknown, v: unknown): boolean {
+  switch (type) {
+    case 'i32':
+      return typeof v === 'number' && (v | 0) === v;
+    case 'f32':
+    case 'f64':
+      return typeof v === 'number';
+    case 'i64':
+      return typeof v === 'bigint' && v >= I64_MIN && v <= I64_MAX;
     default:
       return false;
   }

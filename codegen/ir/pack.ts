@@ -266,7 +266,7 @@ function node(e: Expr): void {
       word(instrCode(e.op, undefined));
       return;
     default:
-      throw new Error(`packed IR: unknown node kind ${String((e as { k?: unknown }).k)}`);
+      throw fail('InvalidBody', `a node of unknown kind '${String((e as { k?: unknown }).k)}'`);
   }
 }
 

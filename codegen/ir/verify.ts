@@ -10,6 +10,8 @@ import type { SymbolInfo } from './symbols.js';
 import { Node } from './operands.js';
 import { KINDS } from './packed.js';
 import { isValType } from './sig.js';
+import type { ValType } from '../wasm/instructions.js';
+import { constFits } from './operands.js';
 
 interface Frame {
   label: string | null;
@@ -17,20 +19,19 @@ interface Frame {
   branchType: ExprType;
 }
 
-/**
- * With `resolve` (the names the body may use), check each node's typing and the symbols it names
- * too: nodes the builder made were checked as they were made, nodes made by hand were not.
- */
-export function verifyFunc(f: FuncIR, resolve?: (name: string) => SymbolInfo | undefined): void {
-  const typed = resolve !== undefined;
+export function verifyFunc(f: FuncIR): void {
   const nLocals = f.sig.params.length + f.locals.length;
   const err = (m: string) => fail('InvalidBody', m, { definition: f.name });
-  const localType = (i: number) => (i < f.sig.params.length ? f.sig.params[i] : f.locals[i - f.sig.params.length]);
-  const result: ExprType = f.sig.results[0] ?? 'none';
   const frames: Frame[] = [];
 
   const target = (label: string): Frame => {
-    for (let i = frames.length - 1; i >= 0; i--) if (frames[i]!.label === label) return frames[i]!;
+    for (let i = frames.length - 1; i >= 0; i--) {
+      const fr = frames[i]!;
+      if (fr.label !== label) continue;
+      // Control would go on after a block that says it never ends (the builder types such a block by its branches).
+      if (fr.branchType === 'unreachable') throw err(`block '${label}' is typed unreachable, but a branch leaves it (type it none, or by the value its branches carry)`);
+      return fr;
+    }
     throw err(`branch to label '${label}', which is not an enclosing block or loop`);
   };
   const checkValue = (fr: Frame, value: Expr | null, label: string) => {
@@ -42,13 +43,6 @@ export function verifyFunc(f: FuncIR, resolve?: (name: string) => SymbolInfo | u
   };
 
   const visit = (e: Expr): void => {
-    if (typed) {
-      if (e instanceof Node) throw err(`a node made by hand holds an expression a builder made (a ${e.k}); give builder methods their own results, or make the whole subtree by hand`);
-      if (!(KINDS as readonly string[]).includes(e.k)) throw err(`a node of unknown kind '${String(e.k)}'`);
-      const wrong = typing(e, localType, result);
-      if (wrong !== undefined) throw fail('TypeMismatch', `a node made by hand: ${wrong}`, { definition: f.name });
-      if (e.k === 'global.get' || e.k === 'global.set' || e.k === 'symconst' || e.k === 'slot.of' || e.k === 'call') checkSymbol(e, resolve, f.name);
-    }
     switch (e.k) {
       case 'local.get':
       case 'local.set':
@@ -82,7 +76,7 @@ export function verifyFunc(f: FuncIR, resolve?: (name: string) => SymbolInfo | u
         frames.push({ label: null, branchType: e.type });
         e.body.forEach(visit);
         for (const c of e.catches) {
-          for (const l of c.locals) if (l < 0 || l >= nLocals) throw err(`catch local ${l} does not exist`);
+          for (const l of c.locals) if (!Number.isInteger(l) || l < 0 || l >= nLocals) throw err(`catch local ${String(l)} does not exist`);
           c.body.forEach(visit);
         }
         e.catchAll?.forEach(visit);
@@ -94,6 +88,40 @@ export function verifyFunc(f: FuncIR, resolve?: (name: string) => SymbolInfo | u
     for (const c of children(e)) visit(c);
   };
   f.body.forEach(visit);
+}
+
+/** What checking a node made by hand needs of the body it goes into (builder.ts, `foreign`). */
+export interface HandMadeContext {
+  readonly definition: string;
+  /** The body's locals' types so far (parameters first): a node may read only those. */
+  readonly localTypes: readonly ValType[];
+  readonly result: ExprType;
+  readonly resolve: (name: string) => SymbolInfo | undefined;
+  /** Nodes checked already (the builder's own, for this body): not walked again. */
+  readonly trusted: (e: Expr) => boolean;
+}
+
+/**
+ * Check a node made by hand (or for another body) and what it holds, before it is packed (which
+ * would coerce what is not as the builder makes it): each node's typing, the symbols and tags it
+ * names, and the locals it uses. Its branches' labels are checked with the whole body (verifyFunc).
+ */
+export function checkHandMade(e: Expr, c: HandMadeContext): void {
+  if (c.trusted(e)) return;
+  const err = (m: string) => fail('InvalidBody', m, { definition: c.definition });
+  if (e === null || typeof e !== 'object') throw err(`expected an expression, got ${String(e)}`);
+  if (e instanceof Node) throw err(`a node made by hand holds an expression a builder made (a ${e.k}); give builder methods their own results, or make the whole subtree by hand`);
+  if (!(KINDS as readonly string[]).includes(e.k)) throw err(`a node of unknown kind '${String(e.k)}'`);
+  const localType = (i: number) => c.localTypes[i];
+  if ((e.k === 'local.get' || e.k === 'local.set') && (!Number.isInteger(e.index) || e.index < 0 || e.index >= c.localTypes.length)) {
+    throw err(`local ${String(e.index)} does not exist (a node made by hand may read the locals declared before it is used)`);
+  }
+  if (e.k === 'try') for (const cl of e.catches ?? []) for (const l of cl.locals ?? []) if (!Number.isInteger(l) || l < 0 || l >= c.localTypes.length) throw err(`catch local ${String(l)} does not exist`);
+  const wrong = typing(e, localType, c.result);
+  if (wrong !== undefined) throw fail('TypeMismatch', `a node made by hand: ${wrong}`, { definition: c.definition });
+  if (e.k === 'global.get' || e.k === 'global.set' || e.k === 'symconst' || e.k === 'slot.of' || e.k === 'call') checkSymbol(e, c.resolve, c.definition);
+  else if (e.k === 'throw' || e.k === 'try') checkTags(e, c.resolve, localType, c.definition);
+  for (const x of children(e)) checkHandMade(x, c);
 }
 
 const isExpr = (e: unknown): e is Expr => e !== null && typeof e === 'object' && typeof (e as { k?: unknown }).k === 'string';
@@ -129,7 +157,8 @@ function typing(e: Expr, localType: (i: number) => string | undefined, result: E
   switch (e.k) {
     case 'const':
       if (!isValType(e.type)) return `a constant of type ${String(e.type)}`;
-      return typeof e.value === (e.type === 'i64' ? 'bigint' : 'number') ? undefined : `a ${e.type} constant holds a ${typeof e.value}`;
+      if (typeof e.value !== (e.type === 'i64' ? 'bigint' : 'number')) return `a ${e.type} constant holds a ${typeof e.value}`;
+      return constFits(e.type, e.value) ? undefined : `a ${e.type} constant of ${String(e.value)}, out of its range (${e.type === 'i32' ? 'a signed 32-bit integer' : 'a signed 64-bit integer'}, as the builder makes it)`;
     case 'local.get':
       return !Number.isInteger(e.index) || localType(e.index) === undefined || localType(e.index) === e.type ? undefined : `local ${e.index} is a ${localType(e.index)}, read as ${e.type}`;
     case 'local.set': {
@@ -140,12 +169,15 @@ function typing(e: Expr, localType: (i: number) => string | undefined, result: E
     case 'op': {
       const info = NUMERIC.get(e.op);
       if (!info) return `'${String(e.op)}' is not a numeric instruction`;
+      // The encoder goes by `info` when there is one.
+      if (e.info !== undefined && e.info !== info) return `an ${e.op} node whose instruction entry is ${String(e.info?.name)}'s`;
       return operands(e.op, e.args, info.params!) ?? (e.type === info.result ? undefined : `${e.op} gives ${info.result}, typed ${e.type}`);
     }
     case 'load':
     case 'store': {
       const info = INSTR.get(e.op);
       if (!info || info.memType === undefined || !e.op.includes(e.k === 'load' ? '.load' : '.store')) return `'${String(e.op)}' is not a ${e.k}`;
+      if (e.info !== undefined && e.info !== info) return `a ${e.op} node whose instruction entry is ${String(e.info?.name)}'s`;
       if (!Number.isInteger(e.offset) || e.offset < 0 || e.offset > 0xffffffff) return `${e.op}: offset must be a u32, got ${String(e.offset)}`;
       if (e.k === 'load') return v(e.ptr, 'i32', `${e.op} address`) ?? (e.type === info.memType ? undefined : `${e.op} gives ${info.memType}, typed ${e.type}`);
       return v(e.ptr, 'i32', `${e.op} address`) ?? v(e.value, info.memType, `${e.op} value`) ?? (n.type === 'none' ? undefined : `${String(n.op)} typed ${String(n.type)}`);
@@ -154,6 +186,7 @@ function typing(e: Expr, localType: (i: number) => string | undefined, result: E
     case 'symconst':
     case 'slot.of':
       if (typeof e.name !== 'string') return `${e.k} of a name that is not a string: ${String(e.name)}`;
+      if (e.k === 'slot.of') return n.type === 'i32' ? undefined : `slot.of '${e.name}' typed ${String(n.type)} (a slot is an i32)`;
       return isValType(e.type) ? undefined : `${e.k} '${e.name}' typed ${String(e.type)}`;
     case 'global.set':
       if (typeof e.name !== 'string') return `global.set of a name that is not a string: ${String(e.name)}`;
@@ -178,24 +211,30 @@ function typing(e: Expr, localType: (i: number) => string | undefined, result: E
       if (e.value !== null && !isExpr(e.value)) return `br value: expected an expression, got ${String(e.value)}`;
       return (e.cond === null ? undefined : v(e.cond, 'i32', 'br_if condition')) ?? (e.type === (e.cond === null ? 'unreachable' : e.value ? e.value.type : 'none') ? undefined : `br typed ${e.type}`);
     case 'br_table':
+      if (n.type !== 'unreachable') return `br_table typed ${String(n.type)}`;
       if (!Array.isArray(e.labels) || ![...e.labels, e.fallback].every((l) => typeof l === 'string')) return 'br_table labels must be strings';
       if (e.value !== null && !isExpr(e.value)) return `br_table value: expected an expression, got ${String(e.value)}`;
       return v(e.index, 'i32', 'br_table index');
     case 'return':
+      if (n.type !== 'unreachable') return `return typed ${String(n.type)}`;
       return e.value === null ? (result === 'none' ? undefined : `return without a value from a function returning ${result}`) : v(e.value, result, 'return value');
     case 'drop':
+      if (n.type !== 'none') return `drop typed ${String(n.type)}`;
       return !isExpr(e.value) ? `drop: expected an expression, got ${String(e.value)}` : e.value.type === 'none' ? 'drop of nothing' : undefined;
     case 'select':
       return v(e.cond, 'i32', 'select condition') ?? v(e.a, e.type, 'select operand a') ?? v(e.b, e.type, 'select operand b') ?? (isValType(e.type) ? undefined : `select typed ${String(e.type)}`);
     case 'unreachable':
+      return n.type === 'unreachable' ? undefined : `unreachable typed ${String(n.type)}`;
     case 'nop':
-      return undefined;
+      return n.type === 'none' ? undefined : `nop typed ${String(n.type)}`;
     case 'memory': {
       const arity = { 'memory.size': 0, 'memory.grow': 1, 'memory.copy': 3, 'memory.fill': 3 }[e.op];
       if (arity === undefined) return `'${String(e.op)}' is not a memory instruction`;
-      return operands(e.op, e.args, new Array(arity).fill('i32'));
+      const gives = arity < 3 ? 'i32' : 'none';
+      return operands(e.op, e.args, new Array(arity).fill('i32')) ?? (e.type === gives ? undefined : `${e.op} gives ${gives}, typed ${e.type}`);
     }
     case 'throw':
+      if (n.type !== 'unreachable') return `throw typed ${String(n.type)}`;
       return Array.isArray(e.params) && e.params.every(isValType) ? operands(`throw '${String(e.tag)}'`, e.args, e.params) : `throw '${String(e.tag)}': payload types that are not value types`;
     case 'try': {
       if (!Array.isArray(e.catches)) return 'try: catches must be a list';
@@ -214,6 +253,9 @@ function checkSymbol(e: Extract<Expr, { name: string }>, resolve: (name: string)
   const s = resolve(e.name);
   if (!s) throw fail('UnknownSymbol', `'${e.name}' is not defined (wanted a ${want})`, { definition });
   if (s.kind !== want) throw fail('WrongSymbolKind', `'${e.name}' is a ${s.kind}, not a ${want}`, { definition });
+  // Lowering reads the node's symbol (its cell, slot or value): one made for an earlier definition
+  // of the name, or for another runtime, would reach the wrong one.
+  if (e.sym !== undefined && e.sym !== s) throw fail('InvalidBody', `'${e.name}' in a node made for another definition of it (an earlier one, or another runtime's): make the node again, or leave its sym out`, { definition });
   const mismatch = (m: string) => fail('TypeMismatch', `a node made by hand: ${m}`, { definition });
   if (s.kind === 'global' && e.k === 'global.set') {
     if (!s.mutable) throw mismatch(`global '${e.name}' is immutable`);
@@ -222,5 +264,23 @@ function checkSymbol(e: Extract<Expr, { name: string }>, resolve: (name: string)
     throw mismatch(`${e.k} '${e.name}' typed ${e.type}, but it is a ${s.type}`);
   } else if (s.kind === 'func' && e.k === 'call' && !sameSig(s.sig, e.sig)) {
     throw mismatch(`call of '${e.name}' with a signature that is not its own`);
+  }
+}
+
+/** A `throw` or `try` made by hand names tags: each must be one, with the id and payload types the node says. */
+function checkTags(e: Extract<Expr, { k: 'throw' | 'try' }>, resolve: (name: string) => SymbolInfo | undefined, localType: (i: number) => string | undefined, definition: string): void {
+  const clauses = e.k === 'throw' ? [{ tag: e.tag, id: e.id, params: e.params, locals: undefined }] : e.catches;
+  for (const c of clauses) {
+    const s = typeof c.tag === 'string' ? resolve(c.tag) : undefined;
+    if (!s) throw fail('UnknownSymbol', `'${String(c.tag)}' is not defined (wanted a tag)`, { definition });
+    if (s.kind !== 'tag') throw fail('WrongSymbolKind', `'${c.tag}' is a ${s.kind}, not a tag`, { definition });
+    const mismatch = (m: string) => fail('TypeMismatch', `a node made by hand: ${m}`, { definition });
+    if (c.id !== s.id) throw mismatch(`tag '${c.tag}' with id ${String(c.id)}, but its id is ${s.id}`);
+    if (!Array.isArray(c.params) || c.params.length !== s.params.length || c.params.some((p, i) => p !== s.params[i])) throw mismatch(`tag '${c.tag}' with payload (${String(c.params)}), but it carries (${s.params.join(', ')})`);
+    if (c.locals === undefined) continue;
+    if (!Array.isArray(c.locals) || c.locals.length !== s.params.length) throw mismatch(`catch '${c.tag}': one local per payload value (${s.params.length}) expected`);
+    c.locals.forEach((l, i) => {
+      if (Number.isInteger(l) && localType(l) !== undefined && localType(l) !== s.params[i]) throw mismatch(`catch '${c.tag}': local ${l} is a ${localType(l)}, the payload's value ${i} a ${s.params[i]}`);
+    });
   }
 }
