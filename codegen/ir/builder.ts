@@ -17,7 +17,7 @@ import { isValType, parseSig, type SigLike } from './sig.js';
 import { RTT_DESC, type Resolver, type SymbolInfo } from './symbols.js';
 export type { F32NS, F64NS, I32NS, I64NS, MemoryNS } from './namespaces.js';
 import type { MemoryNS } from './namespaces.js';
-import { I32S, NONE, Node, itemsOf, joinTypes, nextSerial, objectsFit, trusted, type Body, type CatchSpec, type Local, type Operand } from './operands.js';
+import { I32S, NONE, Node, discarded, itemsOf, joinTypes, nextSerial, objectsFit, trusted, type Body, type CatchSpec, type Local, type Operand } from './operands.js';
 export { Node, type Body, type CatchSpec, type Local, type Operand } from './operands.js';
 
 /**
@@ -99,11 +99,13 @@ export class FuncBuilder implements StreamOwner {
   /** Whether the next node may be an object: one more of the budget, with operands `es` all objects of types `ts`. */
   private tree(es: readonly Operand[], ts: readonly ValType[]): boolean {
     if (this.small <= 0 || es.length !== ts.length) return false;
+    let own = true;
     for (let i = 0; i < es.length; i++) {
       const e = es[i] as Expr | null;
       if (e === null || typeof e !== 'object' || e instanceof Node || typeof e.k !== 'string' || (e.type !== ts[i] && e.type !== 'unreachable')) return false;
+      if (own) own = trusted(e, this.serial, this.localTypes);
     }
-    for (let i = 0; i < es.length; i++) this.noteForeign(es[i] as Expr);
+    if (!own) for (let i = 0; i < es.length; i++) this.noteForeign(es[i] as Expr);
     this.small--;
     return true;
   }
@@ -112,8 +114,7 @@ export class FuncBuilder implements StreamOwner {
   private noteForeign(e: Expr): void {
     if (trusted(e, this.serial, this.localTypes)) return;
     this.foreign = true;
-    const ctx = { definition: this.name, localTypes: this.localTypes, result: (this.sig.results[0] ?? 'none') as ExprType, resolve: (n: string) => this.resolver.resolve(n) };
-    checkHandMade(e, { ...ctx, trusted: (x) => trusted(x, this.serial, this.localTypes) });
+    checkHandMade(e, { definition: this.name, localTypes: this.localTypes, result: (this.sig.results[0] ?? 'none') as ExprType, resolver: this.resolver, serial: this.serial });
   }
 
   /** The node whose head was just written, its operands from `start`. */
@@ -231,10 +232,8 @@ export class FuncBuilder implements StreamOwner {
 
   /** Refuse a list whose non-final elements leave a value. */
   private checkDrops(list: ReadonlyArray<{ readonly type: ExprType }>, what: string): void {
-    for (let i = 0; i < list.length - 1; i++) {
-      const t = list[i]!.type;
-      if (t !== 'none' && t !== 'unreachable') throw this.err('InvalidBody', `${what}, element ${i}: a value of type ${t} would be discarded (wrap it in b.drop())`);
-    }
+    const wrong = discarded(list, what);
+    if (wrong !== undefined) throw this.err('InvalidBody', wrong);
   }
 
   // ---- locals and constants ----

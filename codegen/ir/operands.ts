@@ -66,6 +66,15 @@ export function objectsFit(es: readonly unknown[], ts: readonly ValType[] | unde
   return true;
 }
 
+/** What is wrong with a list whose non-final elements leave a value, if it is one. */
+export function discarded(list: ReadonlyArray<{ readonly type: ExprType }>, what: string): string | undefined {
+  for (let i = 0; i < list.length - 1; i++) {
+    const t = list[i]!.type;
+    if (t !== 'none' && t !== 'unreachable') return `${what}, element ${i}: a value of type ${t} would be discarded (wrap it in b.drop())`;
+  }
+  return undefined;
+}
+
 /** Operand types of memory.size, .grow, and .copy or .fill: all i32. */
 export const I32S: ReadonlyArray<readonly ValType[]> = [[], ['i32'], ['i32', 'i32'], ['i32', 'i32', 'i32']];
 
@@ -85,7 +94,9 @@ export function joinTypes(a: ExprType, b: ExprType, mismatch: (a: ExprType, b: E
 export function trusted(e: Expr, serial: number, localTypes: readonly ValType[]): boolean {
   if (e instanceof OpNode || e instanceof CallNode || e instanceof SymbolNode) return e.by === serial;
   if (e.k === 'local.get') return localTypes[e.index] === e.type;
-  return e.k === 'const' && constFits(e.type, e.value);
+  if (e.k !== 'const') return false;
+  const v = e.value;
+  return e.type === 'i32' ? typeof v === 'number' && (v | 0) === v : constFits(e.type, v);
 }
 
 let serials = 0;

@@ -3,15 +3,13 @@
 // hand, or for another body), every node's own typing. Runs once per function before lowering.
 
 import { fail } from '../../runtime/errors.js';
-import { INSTR, NUMERIC } from '../wasm/instructions.js';
+import { INSTR, NUMERIC, type ValType } from '../wasm/instructions.js';
 import type { Expr, ExprType, FuncIR, Sig } from './nodes.js';
 import { children, sameSig, seqType } from './nodes.js';
-import type { SymbolInfo } from './symbols.js';
-import { Node } from './operands.js';
+import type { Resolver, SymbolInfo } from './symbols.js';
 import { KINDS } from './packed.js';
 import { isValType } from './sig.js';
-import type { ValType } from '../wasm/instructions.js';
-import { constFits } from './operands.js';
+import { Node, constFits, trusted } from './operands.js';
 
 interface Frame {
   label: string | null;
@@ -96,9 +94,9 @@ export interface HandMadeContext {
   /** The body's locals' types so far (parameters first): a node may read only those. */
   readonly localTypes: readonly ValType[];
   readonly result: ExprType;
-  readonly resolve: (name: string) => SymbolInfo | undefined;
-  /** Nodes checked already (the builder's own, for this body): not walked again. */
-  readonly trusted: (e: Expr) => boolean;
+  readonly resolver: Resolver;
+  /** The builder's serial number: its own nodes (`trusted`) were checked already, and are not walked again. */
+  readonly serial: number;
 }
 
 /**
@@ -107,7 +105,7 @@ export interface HandMadeContext {
  * names, and the locals it uses. Its branches' labels are checked with the whole body (verifyFunc).
  */
 export function checkHandMade(e: Expr, c: HandMadeContext): void {
-  if (c.trusted(e)) return;
+  if (trusted(e, c.serial, c.localTypes)) return;
   const err = (m: string) => fail('InvalidBody', m, { definition: c.definition });
   if (e === null || typeof e !== 'object') throw err(`expected an expression, got ${String(e)}`);
   if (e instanceof Node) throw err(`a node made by hand holds an expression a builder made (a ${e.k}); give builder methods their own results, or make the whole subtree by hand`);
@@ -119,8 +117,8 @@ export function checkHandMade(e: Expr, c: HandMadeContext): void {
   if (e.k === 'try') for (const cl of e.catches ?? []) for (const l of cl.locals ?? []) if (!Number.isInteger(l) || l < 0 || l >= c.localTypes.length) throw err(`catch local ${String(l)} does not exist`);
   const wrong = typing(e, localType, c.result);
   if (wrong !== undefined) throw fail('TypeMismatch', `a node made by hand: ${wrong}`, { definition: c.definition });
-  if (e.k === 'global.get' || e.k === 'global.set' || e.k === 'symconst' || e.k === 'slot.of' || e.k === 'call') checkSymbol(e, c.resolve, c.definition);
-  else if (e.k === 'throw' || e.k === 'try') checkTags(e, c.resolve, localType, c.definition);
+  if (e.k === 'global.get' || e.k === 'global.set' || e.k === 'symconst' || e.k === 'slot.of' || e.k === 'call') checkSymbol(e, (n) => c.resolver.resolve(n), c.definition);
+  else if (e.k === 'throw' || e.k === 'try') checkTags(e, (n) => c.resolver.resolve(n), localType, c.definition);
   for (const x of children(e)) checkHandMade(x, c);
 }
 
