@@ -105,18 +105,23 @@ export interface HandMadeContext {
  * names, and the locals it uses. Its branches' labels are checked with the whole body (verifyFunc).
  */
 export function checkHandMade(e: Expr, c: HandMadeContext): void {
-  if (trusted(e, c.serial, c.localTypes)) return;
   const err = (m: string) => fail('InvalidBody', m, { definition: c.definition });
   if (e === null || typeof e !== 'object') throw err(`expected an expression, got ${String(e)}`);
+  if (trusted(e, c.serial, c.localTypes)) return;
   if (e instanceof Node) throw err(`a node made by hand holds an expression a builder made (a ${e.k}); give builder methods their own results, or make the whole subtree by hand`);
   if (!(KINDS as readonly string[]).includes(e.k)) throw err(`a node of unknown kind '${String(e.k)}'`);
   const localType = (i: number) => c.localTypes[i];
   if ((e.k === 'local.get' || e.k === 'local.set') && (!Number.isInteger(e.index) || e.index < 0 || e.index >= c.localTypes.length)) {
     throw err(`local ${String(e.index)} does not exist (a node made by hand may read the locals declared before it is used)`);
   }
-  if (e.k === 'try') for (const cl of e.catches ?? []) for (const l of cl.locals ?? []) if (!Number.isInteger(l) || l < 0 || l >= c.localTypes.length) throw err(`catch local ${String(l)} does not exist`);
   const wrong = typing(e, localType, c.result);
   if (wrong !== undefined) throw fail('TypeMismatch', `a node made by hand: ${wrong}`, { definition: c.definition });
+  if (e.k === 'try') {
+    for (const cl of e.catches) {
+      if (!Array.isArray(cl.locals)) throw err(`catch '${String(cl.tag)}': its locals must be a list`);
+      for (const l of cl.locals) if (!Number.isInteger(l) || l < 0 || l >= c.localTypes.length) throw err(`catch local ${String(l)} does not exist`);
+    }
+  }
   if (e.k === 'global.get' || e.k === 'global.set' || e.k === 'symconst' || e.k === 'slot.of' || e.k === 'call') checkSymbol(e, (n) => c.resolver.resolve(n), c.definition);
   else if (e.k === 'throw' || e.k === 'try') checkTags(e, (n) => c.resolver.resolve(n), localType, c.definition);
   for (const x of children(e)) checkHandMade(x, c);
