@@ -262,9 +262,9 @@ export function planStage(core: Core, stage: Stage): Plan {
           }
           // A body kept packed is lowered from its words; passes that need its tree unpack it.
           const ir = isTree(kept) ? kept : new LazyFunc(kept);
-          // Verified once kept: finishing bounds the body's size, and the verifier walks the tree. A
-          // body with nodes made by hand (checked as the builder took them) has their labels checked here.
-          if (b.branches > 0 || b.foreign) verifyFunc(ir);
+          // Verified once kept: finishing bounds the body's size, and the verifier walks the tree.
+          // (Branches made by hand count too: the builder checked the rest of those nodes.)
+          if (b.branches > 0) verifyFunc(ir);
           irs.push(ir);
           // A body kept packed is analysed by scanning its words; a tree (small) is walked when lowered.
           if (!isTree(kept)) {

@@ -10,14 +10,14 @@ import { sharedNamespace, type F32NS, type F64NS, type I32NS, type I64NS } from 
 import type { Expr, ExprType, FuncIR, Sig } from './nodes.js';
 import { CallNode, ConstNode, FuncNode, NO_LOCALS, OpNode, SymbolNode, i32Const, localGet, namesOf, seqType, sigText } from './nodes.js';
 import { F, K, KEEP_TREE_MAX, KINDS, instrCode, isTree, typeCode, unpackFunc, type KeptFunc } from './packed.js';
-import { abandonStream, claim, copyRange, finishStream, flagHead, head, keepFunc, owns, packFunc, packNode, pos, ref, scratchRefs, scratchWords, symbol, word, type StreamOwner } from './pack.js';
+import { abandonStream, claim, copyRange, finishStream, flagHead, head, keepFunc, owns, packNode, pos, ref, scratchRefs, scratchWords, symbol, word, type StreamOwner } from './pack.js';
 import { branchesTo } from './scan.js';
 import { checkHandMade } from './verify.js';
 import { isValType, parseSig, type SigLike } from './sig.js';
 import { RTT_DESC, type Resolver, type SymbolInfo } from './symbols.js';
 export type { F32NS, F64NS, I32NS, I64NS, MemoryNS } from './namespaces.js';
 import type { MemoryNS } from './namespaces.js';
-import { I32S, NONE, Node, discarded, itemsOf, joinTypes, nextSerial, objectsFit, trusted, type Body, type CatchSpec, type Local, type Operand } from './operands.js';
+import { I32S, NONE, Node, copyTree, discarded, itemsOf, joinTypes, nextSerial, objectsFit, trusted, type Body, type CatchSpec, type Local, type Operand } from './operands.js';
 export { Node, type Body, type CatchSpec, type Local, type Operand } from './operands.js';
 
 /**
@@ -114,7 +114,7 @@ export class FuncBuilder implements StreamOwner {
   private noteForeign(e: Expr): void {
     if (trusted(e, this.serial, this.localTypes)) return;
     this.foreign = true;
-    checkHandMade(e, { definition: this.name, localTypes: this.localTypes, result: (this.sig.results[0] ?? 'none') as ExprType, resolver: this.resolver, serial: this.serial });
+    this.branches += checkHandMade(e, { definition: this.name, localTypes: this.localTypes, result: (this.sig.results[0] ?? 'none') as ExprType, resolver: this.resolver, serial: this.serial });
   }
 
   /** The node whose head was just written, its operands from `start`. */
@@ -500,8 +500,7 @@ export class FuncBuilder implements StreamOwner {
     let type: ExprType = opts.type ?? seqType(list);
     if (opts.type !== undefined) this.checkSeq(list, opts.type, `${k} ${label ?? ''}`.trim());
     const s = this.place(list);
-    // Branches made by hand (`foreign`) are not counted, but are in the words all the same.
-    if (opts.type === undefined && k === 'block' && label !== null && (type === 'unreachable' || type === 'none') && (this.branches > 0 || this.foreign)) {
+    if (opts.type === undefined && k === 'block' && label !== null && (type === 'unreachable' || type === 'none') && this.branches > 0) {
       // The type branches to the block give it: found in the words of its body (each branch's head records its value's type).
       const found = branchesTo(scratchWords(), scratchRefs(), s, pos(), label);
       // Falling off the end gives no value, so branches may not carry one (wasm would refuse the block).
@@ -761,7 +760,7 @@ export class FuncBuilder implements StreamOwner {
         this.done = true;
         this.small = 0;
         const f = new FuncNode(this.name, this.sig, this.ownLocalTypes(), this.ownLocalNames(), items);
-        return this.foreign ? packFunc(f) : keepFunc(f);
+        return keepFunc(this.foreign ? { ...f, body: items.map(copyTree) } : f);
       }
     }
     const list = this.seqOf(body, 'function body');

@@ -4,7 +4,7 @@
 import type { ValType } from '../wasm/instructions.js';
 import type { FuncBuilder } from './builder.js';
 import type { Expr, ExprType } from './nodes.js';
-import { CallNode, OpNode, SymbolNode } from './nodes.js';
+import { CallNode, OpNode, SymbolNode, mapChildren } from './nodes.js';
 import { KINDS } from './packed.js';
 
 /**
@@ -93,7 +93,7 @@ export function joinTypes(a: ExprType, b: ExprType, mismatch: (a: ExprType, b: E
  */
 export function trusted(e: Expr, serial: number, localTypes: readonly ValType[]): boolean {
   if (e instanceof OpNode || e instanceof CallNode || e instanceof SymbolNode) return e.by === serial;
-  if (e.k === 'local.get') return localTypes[e.index] === e.type;
+  if (e.k === 'local.get') return (e.index | 0) === e.index && localTypes[e.index] === e.type;
   if (e.k !== 'const') return false;
   const v = e.value;
   return e.type === 'i32' ? typeof v === 'number' && (v | 0) === v : constFits(e.type, v);
@@ -121,4 +121,9 @@ export function constFits(type: unknown, v: unknown): boolean {
     default:
       return false;
   }
+}
+
+/** A copy of a tree: nodes made by hand stay their maker's, who may change them after. */
+export function copyTree(e: Expr): Expr {
+  return mapChildren(e, copyTree);
 }

@@ -99,22 +99,24 @@ export interface HandMadeContext {
   readonly serial: number;
 }
 
+const KNOWN_KINDS: ReadonlySet<string> = new Set(KINDS);
+
 /**
  * Check a node made by hand (or for another body) and what it holds, before it is packed (which
  * would coerce what is not as the builder makes it): each node's typing, the symbols and tags it
- * names, and the locals it uses. Its branches' labels are checked with the whole body (verifyFunc).
+ * names, and the locals it uses. Its branches' labels are checked with the whole body
+ * (verifyFunc): the count of branches met is returned, so that the commit knows to.
  */
-export function checkHandMade(e: Expr, c: HandMadeContext): void {
+export function checkHandMade(e: Expr, c: HandMadeContext): number {
   const err = (m: string) => fail('InvalidBody', m, { definition: c.definition });
   if (e === null || typeof e !== 'object') throw err(`expected an expression, got ${String(e)}`);
-  if (trusted(e, c.serial, c.localTypes)) return;
+  if (trusted(e, c.serial, c.localTypes)) return 0;
   if (e instanceof Node) throw err(`a node made by hand holds an expression a builder made (a ${e.k}); give builder methods their own results, or make the whole subtree by hand`);
-  if (!(KINDS as readonly string[]).includes(e.k)) throw err(`a node of unknown kind '${String(e.k)}'`);
-  const localType = (i: number) => c.localTypes[i];
+  if (!KNOWN_KINDS.has(e.k)) throw err(`a node of unknown kind '${String(e.k)}'`);
   if ((e.k === 'local.get' || e.k === 'local.set') && (!Number.isInteger(e.index) || e.index < 0 || e.index >= c.localTypes.length)) {
     throw err(`local ${String(e.index)} does not exist (a node made by hand may read the locals declared before it is used)`);
   }
-  const wrong = typing(e, localType, c.result);
+  const wrong = typing(e, c.localTypes, c.result);
   if (wrong !== undefined) throw fail('TypeMismatch', `a node made by hand: ${wrong}`, { definition: c.definition });
   if (e.k === 'try') {
     for (const cl of e.catches) {
@@ -123,8 +125,15 @@ export function checkHandMade(e: Expr, c: HandMadeContext): void {
     }
   }
   if (e.k === 'global.get' || e.k === 'global.set' || e.k === 'symconst' || e.k === 'slot.of' || e.k === 'call') checkSymbol(e, (n) => c.resolver.resolve(n), c.definition);
-  else if (e.k === 'throw' || e.k === 'try') checkTags(e, (n) => c.resolver.resolve(n), localType, c.definition);
-  for (const x of children(e)) checkHandMade(x, c);
+  else if (e.k === 'throw' || e.k === 'try') checkTags(e, (n) => c.resolver.resolve(n), c.localTypes, c.definition);
+  let branches = e.k === 'br' || e.k === 'br_table' ? 1 : 0;
+  for (const x of children(e)) branches += checkHandMade(x, c);
+  return branches;
+}
+
+/** What is wrong with operand `x` where a `t` is wanted, if anything. */
+function val(x: unknown, t: ExprType, what: string): string | undefined {
+  return !isExpr(x) ? `${what}: expected an expression, got ${String(x)}` : fits(x, t) ? undefined : `${what}: expected ${t}, got ${x.type}`;
 }
 
 const isExpr = (e: unknown): e is Expr => e !== null && typeof e === 'object' && typeof (e as { k?: unknown }).k === 'string';
@@ -154,20 +163,19 @@ function sequence(what: string, list: unknown, type: ExprType): string | undefin
 }
 
 /** What is wrong with one node's own typing (its operands' types against it), if anything. */
-function typing(e: Expr, localType: (i: number) => string | undefined, result: ExprType): string | undefined {
+function typing(e: Expr, locals: readonly ValType[], result: ExprType): string | undefined {
   const n = e as Expr & Record<string, unknown>;
-  const v = (x: unknown, t: ExprType, what: string) => (!isExpr(x) ? `${what}: expected an expression, got ${String(x)}` : fits(x, t) ? undefined : `${what}: expected ${t}, got ${x.type}`);
   switch (e.k) {
     case 'const':
       if (!isValType(e.type)) return `a constant of type ${String(e.type)}`;
       if (typeof e.value !== (e.type === 'i64' ? 'bigint' : 'number')) return `a ${e.type} constant holds a ${typeof e.value}`;
       return constFits(e.type, e.value) ? undefined : `a ${e.type} constant of ${String(e.value)}, out of its range (${e.type === 'i32' ? 'a signed 32-bit integer' : 'a signed 64-bit integer'}, as the builder makes it)`;
     case 'local.get':
-      return !Number.isInteger(e.index) || localType(e.index) === undefined || localType(e.index) === e.type ? undefined : `local ${e.index} is a ${localType(e.index)}, read as ${e.type}`;
+      return !Number.isInteger(e.index) || locals[e.index] === undefined || locals[e.index] === e.type ? undefined : `local ${e.index} is a ${locals[e.index]}, read as ${e.type}`;
     case 'local.set': {
-      const t = localType(e.index) as ExprType | undefined;
+      const t = locals[e.index] as ExprType | undefined;
       if (!Number.isInteger(e.index) || t === undefined) return undefined; // the walk says which local
-      return v(e.value, t, `set of local ${e.index}`) ?? (e.type === (e.tee ? t : 'none') ? undefined : `a ${e.tee ? 'tee' : 'set'} of local ${e.index} typed ${e.type}`);
+      return val(e.value, t, `set of local ${e.index}`) ?? (e.type === (e.tee ? t : 'none') ? undefined : `a ${e.tee ? 'tee' : 'set'} of local ${e.index} typed ${e.type}`);
     }
     case 'op': {
       const info = NUMERIC.get(e.op);
@@ -182,8 +190,8 @@ function typing(e: Expr, localType: (i: number) => string | undefined, result: E
       if (!info || info.memType === undefined || !e.op.includes(e.k === 'load' ? '.load' : '.store')) return `'${String(e.op)}' is not a ${e.k}`;
       if (e.info !== undefined && e.info !== info) return `a ${e.op} node whose instruction entry is ${String(e.info?.name)}'s`;
       if (!Number.isInteger(e.offset) || e.offset < 0 || e.offset > 0xffffffff) return `${e.op}: offset must be a u32, got ${String(e.offset)}`;
-      if (e.k === 'load') return v(e.ptr, 'i32', `${e.op} address`) ?? (e.type === info.memType ? undefined : `${e.op} gives ${info.memType}, typed ${e.type}`);
-      return v(e.ptr, 'i32', `${e.op} address`) ?? v(e.value, info.memType, `${e.op} value`) ?? (n.type === 'none' ? undefined : `${String(n.op)} typed ${String(n.type)}`);
+      if (e.k === 'load') return val(e.ptr, 'i32', `${e.op} address`) ?? (e.type === info.memType ? undefined : `${e.op} gives ${info.memType}, typed ${e.type}`);
+      return val(e.ptr, 'i32', `${e.op} address`) ?? val(e.value, info.memType, `${e.op} value`) ?? (n.type === 'none' ? undefined : `${String(n.op)} typed ${String(n.type)}`);
     }
     case 'global.get':
     case 'symconst':
@@ -201,31 +209,31 @@ function typing(e: Expr, localType: (i: number) => string | undefined, result: E
       const what = e.k === 'call' ? `call of '${e.name}'` : 'call through slot';
       const want: ExprType = e.tail ? 'unreachable' : (e.sig.results[0] ?? 'none');
       if (e.tail && (e.sig.results[0] ?? 'none') !== result) return `tail ${what}: it returns ${e.sig.results[0] ?? 'nothing'}, the function ${result}`;
-      return operands(what, e.args, e.sig.params) ?? (e.k === 'call.slot' ? v(e.slot, 'i32', 'slot') : undefined) ?? (e.type === want ? undefined : `${what} gives ${want}, typed ${e.type}`);
+      return operands(what, e.args, e.sig.params) ?? (e.k === 'call.slot' ? val(e.slot, 'i32', 'slot') : undefined) ?? (e.type === want ? undefined : `${what} gives ${want}, typed ${e.type}`);
     }
     case 'block':
     case 'loop':
       return sequence(e.k, e.body, e.type) ?? (e.label === null || typeof e.label === 'string' ? undefined : `${e.k} label ${String(e.label)}`);
     case 'if':
       if (e.else === null && e.type !== 'none') return `if without else typed ${e.type}`;
-      return v(e.cond, 'i32', 'if condition') ?? sequence('then', e.then, e.type) ?? (e.else === null ? undefined : sequence('else', e.else, e.type));
+      return val(e.cond, 'i32', 'if condition') ?? sequence('then', e.then, e.type) ?? (e.else === null ? undefined : sequence('else', e.else, e.type));
     case 'br':
       if (typeof e.label !== 'string') return `br to label ${String(e.label)}`;
       if (e.value !== null && !isExpr(e.value)) return `br value: expected an expression, got ${String(e.value)}`;
-      return (e.cond === null ? undefined : v(e.cond, 'i32', 'br_if condition')) ?? (e.type === (e.cond === null ? 'unreachable' : e.value ? e.value.type : 'none') ? undefined : `br typed ${e.type}`);
+      return (e.cond === null ? undefined : val(e.cond, 'i32', 'br_if condition')) ?? (e.type === (e.cond === null ? 'unreachable' : e.value ? e.value.type : 'none') ? undefined : `br typed ${e.type}`);
     case 'br_table':
       if (n.type !== 'unreachable') return `br_table typed ${String(n.type)}`;
       if (!Array.isArray(e.labels) || ![...e.labels, e.fallback].every((l) => typeof l === 'string')) return 'br_table labels must be strings';
       if (e.value !== null && !isExpr(e.value)) return `br_table value: expected an expression, got ${String(e.value)}`;
-      return v(e.index, 'i32', 'br_table index');
+      return val(e.index, 'i32', 'br_table index');
     case 'return':
       if (n.type !== 'unreachable') return `return typed ${String(n.type)}`;
-      return e.value === null ? (result === 'none' ? undefined : `return without a value from a function returning ${result}`) : v(e.value, result, 'return value');
+      return e.value === null ? (result === 'none' ? undefined : `return without a value from a function returning ${result}`) : val(e.value, result, 'return value');
     case 'drop':
       if (n.type !== 'none') return `drop typed ${String(n.type)}`;
       return !isExpr(e.value) ? `drop: expected an expression, got ${String(e.value)}` : e.value.type === 'none' ? 'drop of nothing' : undefined;
     case 'select':
-      return v(e.cond, 'i32', 'select condition') ?? v(e.a, e.type, 'select operand a') ?? v(e.b, e.type, 'select operand b') ?? (isValType(e.type) ? undefined : `select typed ${String(e.type)}`);
+      return val(e.cond, 'i32', 'select condition') ?? val(e.a, e.type, 'select operand a') ?? val(e.b, e.type, 'select operand b') ?? (isValType(e.type) ? undefined : `select typed ${String(e.type)}`);
     case 'unreachable':
       return n.type === 'unreachable' ? undefined : `unreachable typed ${String(n.type)}`;
     case 'nop':
@@ -271,7 +279,7 @@ function checkSymbol(e: Extract<Expr, { name: string }>, resolve: (name: string)
 }
 
 /** A `throw` or `try` made by hand names tags: each must be one, with the id and payload types the node says. */
-function checkTags(e: Extract<Expr, { k: 'throw' | 'try' }>, resolve: (name: string) => SymbolInfo | undefined, localType: (i: number) => string | undefined, definition: string): void {
+function checkTags(e: Extract<Expr, { k: 'throw' | 'try' }>, resolve: (name: string) => SymbolInfo | undefined, locals: readonly ValType[], definition: string): void {
   const clauses = e.k === 'throw' ? [{ tag: e.tag, id: e.id, params: e.params, locals: undefined }] : e.catches;
   for (const c of clauses) {
     const s = typeof c.tag === 'string' ? resolve(c.tag) : undefined;
@@ -283,7 +291,7 @@ function checkTags(e: Extract<Expr, { k: 'throw' | 'try' }>, resolve: (name: str
     if (c.locals === undefined) continue;
     if (!Array.isArray(c.locals) || c.locals.length !== s.params.length) throw mismatch(`catch '${c.tag}': one local per payload value (${s.params.length}) expected`);
     c.locals.forEach((l, i) => {
-      if (Number.isInteger(l) && localType(l) !== undefined && localType(l) !== s.params[i]) throw mismatch(`catch '${c.tag}': local ${l} is a ${localType(l)}, the payload's value ${i} a ${s.params[i]}`);
+      if (Number.isInteger(l) && locals[l] !== undefined && locals[l] !== s.params[i]) throw mismatch(`catch '${c.tag}': local ${l} is a ${locals[l]}, the payload's value ${i} a ${s.params[i]}`);
     });
   }
 }
