@@ -114,7 +114,8 @@ export function checkHandMade(e: Expr, c: HandMadeContext): number {
   if (e instanceof Node) throw err(`a node made by hand holds an expression a builder made (a ${e.k}); give builder methods their own results, or make the whole subtree by hand`);
   if (!KNOWN_KINDS.has(e.k)) throw err(`a node of unknown kind '${String(e.k)}'`);
   if ((e.k === 'local.get' || e.k === 'local.set') && (!Number.isInteger(e.index) || e.index < 0 || e.index >= c.localTypes.length)) {
-    throw err(`local ${String(e.index)} does not exist (a node made by hand may read the locals declared before it is used)`);
+    const which = typeof e.index === 'number' ? String(e.index) : JSON.stringify(e.index);
+    throw err(`local ${which} does not exist (a node made by hand may read the locals declared before it is used, by integer index)`);
   }
   const wrong = typing(e, c.localTypes, c.result);
   if (wrong !== undefined) throw fail('TypeMismatch', `a node made by hand: ${wrong}`, { definition: c.definition });
