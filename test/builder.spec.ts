@@ -43,6 +43,25 @@ describe('builder and encoder', () => {
     assert.equal(rt.internals.symbols.get('f'), undefined);
   });
 
+  it("lets an argument build another runtime's body: the shared namespaces come back to the outer builder", async () => {
+    const a = await newRuntime();
+    const other = await newRuntime();
+    let n = 0;
+    // Building a body of `other` while `b.i32.add(...)` evaluates its arguments points the shared
+    // namespaces (b.i32, b.memory) at that body's builder; they come back when it is done.
+    const helper = () => {
+      other.stage(`o${n}`).func(`g${n++}`, 'i32 -> i32', (c) => c.i32.mul(c.param(0), c.i32(10))).commitSync();
+      return 5;
+    };
+    a.stage('s')
+      .func('f', 'i32 -> i32', (b) => b.i32.add(b.param(0), b.i32(helper())))
+      .func('m', '-> i32', (b) => b.i32.add(b.memory.size(), b.i32(helper())))
+      .commitSync();
+    assert.equal(a.fn('f')(1), 6);
+    assert.equal(a.fn('m')(), a.internals.memory.buffer.byteLength / 65536 + 5);
+    assert.equal(other.fn('g0')(2), 20);
+  });
+
   it('dispatches with br_table', async () => {
     const rt = await newRuntime();
     rt.stage('s')

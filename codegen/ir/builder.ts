@@ -6,7 +6,7 @@
 
 import { fail, type AccreteError } from '../../runtime/errors.js';
 import { INSTR, NUMERIC, type InstrInfo, type ValType } from '../wasm/instructions.js';
-import { sharedNamespace, type F32NS, type F64NS, type I32NS, type I64NS } from './namespaces.js';
+import { handBack, sharedMemory, sharedNamespace, type F32NS, type F64NS, type I32NS, type I64NS } from './namespaces.js';
 import type { Expr, ExprType, FuncIR, Sig } from './nodes.js';
 import { CallNode, ConstNode, FuncNode, NO_LOCALS, OpNode, SymbolNode, i32Const, localGet, namesOf, seqType, sigText } from './nodes.js';
 import { F, K, KEEP_TREE_MAX, KINDS, instrCode, isTree, typeCode, unpackFunc, type KeptFunc } from './packed.js';
@@ -14,7 +14,8 @@ import { abandonStream, claim, copyRange, finishStream, flagHead, head, keepFunc
 import { branchesTo } from './scan.js';
 import { checkHandMade } from './verify.js';
 import { isValType, parseSig, type SigLike } from './sig.js';
-import { RTT_DESC, type Resolver, type SymbolInfo } from './symbols.js';
+import { type Resolver, type SymbolInfo } from './symbols.js';
+import { fieldIn, subtypeTest } from './objects.js';
 export type { F32NS, F64NS, I32NS, I64NS, MemoryNS } from './namespaces.js';
 import type { MemoryNS } from './namespaces.js';
 import { I32S, NONE, Node, copyTree, discarded, itemsOf, joinTypes, nextSerial, objectsFit, trusted, type Body, type CatchSpec, type Local, type Operand } from './operands.js';
@@ -25,6 +26,9 @@ export { Node, type Body, type CatchSpec, type Local, type Operand } from './ope
  * few scratch locals of its own (exception payloads).
  */
 export const MAX_LOCALS = 50_000 - 64;
+
+/** The builder whose body is being built, if any (see `FuncBuilder.close`). */
+let building: FuncBuilder | undefined;
 
 export class FuncBuilder implements StreamOwner {
   // One namespace object per type for all builders (making a callable with a prototype per
@@ -41,15 +45,9 @@ export class FuncBuilder implements StreamOwner {
   get f64(): F64NS {
     return sharedNamespace('f64', this) as unknown as F64NS;
   }
-  private memoryNS: MemoryNS | undefined;
-  /** Bulk memory operations (made on first use, like the namespaces). */
+  /** Bulk memory operations (a namespace shared like the others). */
   get memory(): MemoryNS {
-    return (this.memoryNS ??= {
-      size: () => this.memoryOp('memory.size', 'i32', []),
-      grow: (pages) => this.memoryOp('memory.grow', 'i32', [pages]),
-      copy: (d, s, n) => this.memoryOp('memory.copy', 'none', [d, s, n]),
-      fill: (d, v, n) => this.memoryOp('memory.fill', 'none', [d, v, n]),
-    });
+    return sharedMemory(this);
   }
   /** Branches made so far: label checks are needed only when there are some. */
   branches = 0;
@@ -63,6 +61,8 @@ export class FuncBuilder implements StreamOwner {
    * (`mine`), which packs the objects made so far where they are used.
    */
   private small = KEEP_TREE_MAX;
+  /** The builder whose body was being built when this one began (see `close`). */
+  private outer = building;
   /** Which builder this is: the nodes it makes as objects say so (`foreign`). */
   private readonly serial = nextSerial();
   /** Whether the body uses a node object made by hand or for another body: the commit checks it (verify.ts). */
@@ -80,6 +80,16 @@ export class FuncBuilder implements StreamOwner {
   ) {
     this.localTypes = sig.params;
     this.localNames = paramNames;
+    building = this;
+  }
+
+  /** Make nothing more; a body built inside another's expression hands the namespaces back to it. */
+  private close(): void {
+    this.done = true;
+    this.small = 0;
+    if (building === this) building = this.outer;
+    if (this.outer) handBack(this, this.outer);
+    this.outer = undefined;
   }
 
   // ---- errors and checks ----
@@ -370,7 +380,8 @@ export class FuncBuilder implements StreamOwner {
     return offset;
   }
 
-  private memoryOp(op: 'memory.size' | 'memory.grow' | 'memory.copy' | 'memory.fill', type: ExprType, args: Operand[]): Node {
+  /** @internal What `b.memory`'s methods make. */
+  memoryOp(op: 'memory.size' | 'memory.grow' | 'memory.copy' | 'memory.fill', type: ExprType, args: Operand[]): Node {
     this.mine();
     const s = this.placed(args, I32S[args.length]!, op);
     head(K.MEMORY, type, 0, args.length);
@@ -644,14 +655,7 @@ export class FuncBuilder implements StreamOwner {
     const sup = this.lookup(superName, 'rtt');
     this.mine();
     this.expect(id, 'i32', 'RTT id');
-    const displayAt = RTT_DESC.display + 4 * sup.depth;
-    if (sup.depth === 0) return this.op('i32.eq', this.load('i32.load', id, displayAt), this.constOf('i32', sup.id));
-    const tmp = this.local('i32', `$rtt${this.localTypes.length}`);
-    return this.if(
-      this.op('i32.ge_u', this.load('i32.load', this.tee(tmp, id), RTT_DESC.depth), this.constOf('i32', sup.depth)),
-      this.op('i32.eq', this.load('i32.load', this.get(tmp), displayAt), this.constOf('i32', sup.id)),
-      this.constOf('i32', 0),
-    );
+    return subtypeTest(this, id, sup, `$rtt${this.localTypes.length}`);
   }
 
   /** 1 if the object at `obj` is an instance of `rttName` or a subtype. */
@@ -660,10 +664,9 @@ export class FuncBuilder implements StreamOwner {
   }
 
   private fieldOf(rttName: string, field: string) {
-    const r = this.lookup(rttName, 'rtt');
-    const f = r.fields.find((x) => x.name === field);
-    if (!f) throw this.err('UnknownSymbol', `type '${rttName}' has no field '${field}' (it has ${r.fields.map((x) => x.name).join(', ') || 'none'})`);
-    return { op: f.type === 'ref' ? 'i32' : f.type, offset: f.offset };
+    const f = fieldIn(this.lookup(rttName, 'rtt'), field);
+    if (typeof f === 'string') throw this.err('UnknownSymbol', f);
+    return f;
   }
 
   /** Read a field of an object: a load with the field's offset as the immediate. */
@@ -757,8 +760,7 @@ export class FuncBuilder implements StreamOwner {
       if (objectsFit(items, undefined)) {
         for (let i = 0; i < items.length; i++) this.noteForeign(items[i]!);
         this.checkResult(items);
-        this.done = true;
-        this.small = 0;
+        this.close();
         const f = new FuncNode(this.name, this.sig, this.ownLocalTypes(), this.ownLocalNames(), items);
         return keepFunc(this.foreign ? { ...f, body: items.map(copyTree) } : f);
       }
@@ -766,7 +768,7 @@ export class FuncBuilder implements StreamOwner {
     const list = this.seqOf(body, 'function body');
     this.checkResult(list);
     const s = this.place(list);
-    this.done = true;
+    this.close();
     return finishStream(this, s, list.length, { name: this.name, sig: this.sig, locals: this.ownLocalTypes(), localNames: this.ownLocalNames() });
   }
 
@@ -790,8 +792,7 @@ export class FuncBuilder implements StreamOwner {
 
   /** Give the body up: its stream is dropped, and the builder makes nothing more. */
   dispose(): void {
-    this.done = true;
-    this.small = 0;
+    this.close();
     abandonStream(this);
   }
 }

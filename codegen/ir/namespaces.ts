@@ -57,6 +57,28 @@ export interface F64NS extends FloatNS {
 type NS = ((v: number | bigint) => Node) & { $b: FuncBuilder };
 const namespaces = new Map<ValType, NS>();
 
+const memory = { $b: undefined as unknown as FuncBuilder } as MemoryNS & { $b: FuncBuilder };
+memory.size = () => memory.$b.memoryOp('memory.size', 'i32', []);
+memory.grow = (pages) => memory.$b.memoryOp('memory.grow', 'i32', [pages]);
+memory.copy = (d, s, n) => memory.$b.memoryOp('memory.copy', 'none', [d, s, n]);
+memory.fill = (d, v, n) => memory.$b.memoryOp('memory.fill', 'none', [d, v, n]);
+
+/** `b.memory`, pointed at builder `b`. */
+export function sharedMemory(b: FuncBuilder): MemoryNS {
+  memory.$b = b;
+  return memory;
+}
+
+/**
+ * Point the namespaces that builder `from` holds at `to`: a body built while another's expression
+ * was being made (its arguments evaluated) hands them back when it is done, so that the outer call
+ * runs on its own builder.
+ */
+export function handBack(from: FuncBuilder, to: FuncBuilder): void {
+  for (const ns of namespaces.values()) if (ns.$b === from) ns.$b = to;
+  if (memory.$b === from) memory.$b = to;
+}
+
 /** The namespace of `prefix`, pointed at builder `b`. */
 export function sharedNamespace(prefix: ValType, b: FuncBuilder): NS {
   let ns = namespaces.get(prefix);
