@@ -66,6 +66,7 @@ describe('nodes made by hand', () => {
     ] as const) {
       throwsCode(() => rt.stage(name).func(name, 'i32 i32 -> i32', body).commitSync(), 'InvalidBody', /holds an expression a builder made/);
     }
+    other.dispose();
     assertUnchanged(before, rt);
   });
 
@@ -107,6 +108,61 @@ describe('nodes made by hand', () => {
     await rt.loadOptimizer();
     rt.retierSync('s');
     assert.equal(rt.fn('f')(4), 5);
+  });
+
+  it('keeps copies of what it takes, lists and all: changing them afterwards changes nothing', async () => {
+    const rt = await newRuntime();
+    rt.stage('l').global('g', 'i32', 10).global('w', 'i64', 5n).commitSync();
+    // Changed after the builder took it, before the body is finished.
+    const leaf = { k: 'global.get', type: 'i32', name: 'g' } as Expr & { name: string };
+    rt.stage('a').func('a', '-> i32', (b) => {
+      const x = b.i32.add(leaf, b.i32(0));
+      leaf.name = 'w';
+      return x;
+    }).commitSync();
+    assert.equal(rt.fn('a')(), 10);
+    // A branch table's labels, changed after the commit, then the body lowered again.
+    const table = { k: 'br_table', type: 'unreachable', labels: ['A'], fallback: 'B', index: { k: 'local.get', type: 'i32', index: 0 }, value: null } as Expr & { labels: string[] };
+    rt.stage('t')
+      .func('t', 'i32 -> i32', (b) => b.seq(b.block([b.block([b.block(table, { label: 'A' }), b.return(b.i32(1))], { label: 'B' }), b.return(b.i32(2))]), b.i32(3)))
+      .commitSync();
+    assert.equal(rt.fn('t')(0), 1);
+    table.labels[0] = 'B';
+    await rt.loadOptimizer();
+    rt.retierSync('t');
+    assert.equal(rt.fn('t')(0), 1);
+  });
+
+  it('takes what the builder takes: a local declared later in the body, an i32 written unsigned', async () => {
+    const rt = await newRuntime();
+    const later = (index: number) => ({ k: 'local.get', type: 'i32', index }) as Expr;
+    rt.stage('s')
+      .func('late', 'i32 -> i32', (b) => {
+        const e = b.i32.add(b.param(0), later(1));
+        const t = b.local('i32');
+        return b.seq(b.set(t, b.i32(7)), e);
+      })
+      .func('unsigned', '-> i32', () => i32(0xffffffff))
+      .commitSync();
+    assert.deepEqual([rt.fn('late')(1), rt.fn('unsigned')()], [8, -1]);
+    throwsCode(() => rt.stage('n').func('n', 'i32 -> i32', (b) => b.i32.add(b.param(0), later(3))).commitSync(), 'InvalidBody', /local 3 does not exist/);
+    throwsCode(
+      () =>
+        rt.stage('n').func('n', 'i32 -> i32', (b) => {
+          const e = b.i32.add(b.param(0), later(1));
+          b.local('f64');
+          return e;
+        }).commitSync(),
+      'TypeMismatch',
+      /local 1 is a f64, used as i32/,
+    );
+  });
+
+  it('leaves a namespace kept from a finished body pointing at no builder', async () => {
+    const rt = await newRuntime();
+    let kept: FuncBuilder['i32'] | undefined;
+    rt.stage('s').func('f', '-> i32', (b) => ((kept = b.i32), b.i32(1))).commitSync();
+    throwsCode(() => kept!.add(kept!(1), kept!(2)), 'InvalidBody', /kept from a body that is finished/);
   });
 
   it('runs good ones, whether made by hand or for another body', async () => {

@@ -12,7 +12,7 @@ import { CallNode, ConstNode, FuncNode, NO_LOCALS, OpNode, SymbolNode, i32Const,
 import { F, K, KEEP_TREE_MAX, KINDS, instrCode, isTree, typeCode, unpackFunc, type KeptFunc } from './packed.js';
 import { abandonStream, claim, copyRange, finishStream, flagHead, head, keepFunc, owns, packNode, pos, ref, scratchRefs, scratchWords, symbol, word, type StreamOwner } from './pack.js';
 import { branchesTo } from './scan.js';
-import { checkHandMade } from './verify.js';
+import { checkHandMade, checkLateLocals } from './verify.js';
 import { isValType, parseSig, type SigLike } from './sig.js';
 import { type Resolver, type SymbolInfo } from './symbols.js';
 import { fieldIn, subtypeTest } from './objects.js';
@@ -27,38 +27,26 @@ export { Node, type Body, type CatchSpec, type Local, type Operand } from './ope
  */
 export const MAX_LOCALS = 50_000 - 64;
 
-/** The builder whose body is being built, if any (see `FuncBuilder.close`). */
+/** The builder whose body is being built, if any (see `FuncBuilder.close`; the runtime closes every builder it makes). */
 let building: FuncBuilder | undefined;
 
 export class FuncBuilder implements StreamOwner {
   // One namespace object per type for all builders (making a callable with a prototype per
   // builder cost more than the rest of a small body). Reading `b.i32` points it at this builder.
-  get i32(): I32NS {
-    return sharedNamespace('i32', this) as unknown as I32NS;
-  }
-  get i64(): I64NS {
-    return sharedNamespace('i64', this) as unknown as I64NS;
-  }
-  get f32(): F32NS {
-    return sharedNamespace('f32', this) as unknown as F32NS;
-  }
-  get f64(): F64NS {
-    return sharedNamespace('f64', this) as unknown as F64NS;
-  }
+  get i32(): I32NS { return sharedNamespace('i32', this) as unknown as I32NS; }
+  get i64(): I64NS { return sharedNamespace('i64', this) as unknown as I64NS; }
+  get f32(): F32NS { return sharedNamespace('f32', this) as unknown as F32NS; }
+  get f64(): F64NS { return sharedNamespace('f64', this) as unknown as F64NS; }
   /** Bulk memory operations (a namespace shared like the others). */
-  get memory(): MemoryNS {
-    return sharedMemory(this);
-  }
+  get memory(): MemoryNS { return sharedMemory(this); }
   /** Branches made so far: label checks are needed only when there are some. */
   branches = 0;
   /** @internal This body's stream while another builder has the scratch (pack.ts). */
   saved: StreamOwner['saved'] = undefined;
   private done = false;
   /**
-   * Nodes the body may still make as objects, as the tree builder did, before its stream starts
-   * (most bodies are one line, and cost less so: design.md, "Tiny bodies"). Leaves, operators and
-   * calls count down from KEEP_TREE_MAX; any other node, or the budget spent, starts the stream
-   * (`mine`), which packs the objects made so far where they are used.
+   * Nodes the body may still make as objects before its stream starts (design.md, "Tiny bodies"):
+   * leaves, operators and calls count down; any other node, or the budget spent, starts the stream.
    */
   private small = KEEP_TREE_MAX;
   /** The builder whose body was being built when this one began (see `close`). */
@@ -67,6 +55,8 @@ export class FuncBuilder implements StreamOwner {
   private readonly serial = nextSerial();
   /** Whether the body uses a node object made by hand or for another body: the commit checks it (verify.ts). */
   foreign = false;
+  /** Locals that nodes made by hand read before the body declared them: checked when it is finished. */
+  private late: Array<[number, ExprType]> | undefined;
   // Parameters' types and names until the first `local()` copies them: most bodies add none.
   private localTypes: readonly ValType[];
   private localNames: ReadonlyArray<string | undefined>;
@@ -83,12 +73,13 @@ export class FuncBuilder implements StreamOwner {
     building = this;
   }
 
-  /** Make nothing more; a body built inside another's expression hands the namespaces back to it. */
+  /** Make nothing more, and hand the namespaces back to the builder this one began inside, if open. */
   private close(): void {
     this.done = true;
     this.small = 0;
-    if (building === this) building = this.outer;
-    if (this.outer) handBack(this, this.outer);
+    const outer = this.outer && !this.outer.done ? this.outer : undefined;
+    if (building === this) building = outer;
+    handBack(this, outer);
     this.outer = undefined;
   }
 
@@ -115,16 +106,19 @@ export class FuncBuilder implements StreamOwner {
       if (e === null || typeof e !== 'object' || e instanceof Node || typeof e.k !== 'string' || (e.type !== ts[i] && e.type !== 'unreachable')) return false;
       if (own) own = trusted(e, this.serial, this.localTypes);
     }
-    if (!own) for (let i = 0; i < es.length; i++) this.noteForeign(es[i] as Expr);
+    // Objects made elsewhere are checked, and copied (their maker may change them).
+    if (!own) for (let i = 0; i < es.length; i++) if (this.noteForeign(es[i] as Expr)) (es as Expr[])[i] = copyTree(es[i] as Expr);
     this.small--;
     return true;
   }
 
-  /** Check an object operand the body did not make, as it is taken (see `foreign`). */
-  private noteForeign(e: Expr): void {
-    if (trusted(e, this.serial, this.localTypes)) return;
+  /** Check an object operand the body did not make, as it is taken (see `foreign`): whether it was one. */
+  private noteForeign(e: Expr): boolean {
+    if (trusted(e, this.serial, this.localTypes)) return false;
     this.foreign = true;
-    this.branches += checkHandMade(e, { definition: this.name, localTypes: this.localTypes, result: (this.sig.results[0] ?? 'none') as ExprType, resolver: this.resolver, serial: this.serial });
+    const late = (this.late ??= []);
+    this.branches += checkHandMade(e, { definition: this.name, localTypes: this.localTypes, result: (this.sig.results[0] ?? 'none') as ExprType, resolver: this.resolver, serial: this.serial, late });
+    return true;
   }
 
   /** The node whose head was just written, its operands from `start`. */
@@ -141,9 +135,10 @@ export class FuncBuilder implements StreamOwner {
     if (e === null || typeof e !== 'object' || typeof (e as { k?: unknown }).k !== 'string') {
       throw this.err('InvalidBody', `${typeof what === 'string' ? what : what()}: expected an expression, got ${String(e)}`);
     }
-    this.noteForeign(e);
+    // Packed from a copy: the words may refer to its lists and signatures, which stay the body's.
+    const foreign = this.noteForeign(e);
     const s = pos();
-    packNode(e);
+    packNode(foreign ? copyTree(e) : e);
     return new Node(this, s, pos(), e.type, KINDS.indexOf(e.k as (typeof KINDS)[number]));
   }
 
@@ -774,6 +769,7 @@ export class FuncBuilder implements StreamOwner {
 
   private checkResult(list: ReadonlyArray<{ readonly type: ExprType }>): void {
     this.checkDrops(list, 'function body');
+    if (this.late) checkLateLocals(this.late, this.localTypes, this.name);
     const want = (this.sig.results[0] ?? 'none') as ExprType;
     const got = seqType(list);
     if (got !== want && got !== 'unreachable') {

@@ -1,6 +1,7 @@
 // The builder's per-type namespaces (`b.i32.add`, `b.f64.load`...): one callable object per value
 // type, shared by every builder and pointed at the one that reads it.
 
+import { fail } from '../../runtime/errors.js';
 import { INSTR, NUMERIC, type ValType } from '../wasm/instructions.js';
 import type { FuncBuilder, Node, Operand } from './builder.js';
 import { instrCode } from './packed.js';
@@ -74,10 +75,18 @@ export function sharedMemory(b: FuncBuilder): MemoryNS {
  * was being made (its arguments evaluated) hands them back when it is done, so that the outer call
  * runs on its own builder.
  */
-export function handBack(from: FuncBuilder, to: FuncBuilder): void {
-  for (const ns of namespaces.values()) if (ns.$b === from) ns.$b = to;
-  if (memory.$b === from) memory.$b = to;
+export function handBack(from: FuncBuilder, to: FuncBuilder | undefined): void {
+  // With no builder to hand them to, they hold none (a closed body's builder would keep its runtime alive).
+  const b = to ?? DETACHED;
+  for (const ns of namespaces.values()) if (ns.$b === from) ns.$b = b;
+  if (memory.$b === from) memory.$b = b;
 }
+
+/** What a namespace read before its builder closed, and called after, reaches. */
+const detached = (): never => {
+  throw fail('InvalidBody', `an expression was made through a namespace (b.i32, b.memory...) kept from a body that is finished: read it from the builder making the body`);
+};
+const DETACHED = { constOf: detached, opWith: detached, load: detached, store: detached, memoryOp: detached } as unknown as FuncBuilder;
 
 /** The namespace of `prefix`, pointed at builder `b`. */
 export function sharedNamespace(prefix: ValType, b: FuncBuilder): NS {

@@ -112,7 +112,8 @@ const I64_MAX = 2n ** 63n - 1n;
 export function constFits(type: unknown, v: unknown): boolean {
   switch (type) {
     case 'i32':
-      return typeof v === 'number' && (v | 0) === v;
+      // As `b.i32` takes it: signed or unsigned 32 bits (a copy holds it signed, as packing does).
+      return typeof v === 'number' && Number.isInteger(v) && v >= -0x80000000 && v <= 0xffffffff;
     case 'f32':
     case 'f64':
       return typeof v === 'number';
@@ -123,7 +124,29 @@ export function constFits(type: unknown, v: unknown): boolean {
   }
 }
 
-/** A copy of a tree: nodes made by hand stay their maker's, who may change them after. */
+/**
+ * A copy of a tree, its lists and signatures too: nodes made by hand stay their maker's, who may
+ * change them after. An i32 constant is held signed, as the builder and packing hold it.
+ */
 export function copyTree(e: Expr): Expr {
-  return mapChildren(e, copyTree);
+  const c = mapChildren(e, copyTree) as Expr & Record<string, unknown>;
+  switch (e.k) {
+    case 'const':
+      if (e.type === 'i32') c.value = (e.value as number) | 0;
+      break;
+    case 'br_table':
+      c.labels = [...e.labels];
+      break;
+    case 'throw':
+      c.params = [...e.params];
+      break;
+    case 'try':
+      c.catches = (c as Extract<Expr, { k: 'try' }>).catches.map((x) => ({ ...x, params: [...x.params], locals: [...x.locals] }));
+      break;
+    case 'call':
+    case 'call.slot':
+      c.sig = { params: [...e.sig.params], results: [...e.sig.results] };
+      break;
+  }
+  return c as Expr;
 }

@@ -97,6 +97,16 @@ export interface HandMadeContext {
   readonly resolver: Resolver;
   /** The builder's serial number: its own nodes (`trusted`) were checked already, and are not walked again. */
   readonly serial: number;
+  /** Where locals read before the body declares them are noted, with their types, for `checkLateLocals`. */
+  readonly late: Array<[number, ExprType]>;
+}
+
+/** The locals nodes made by hand read before the body declared them: declared by its end, of those types. */
+export function checkLateLocals(late: ReadonlyArray<readonly [number, ExprType]>, localTypes: readonly ValType[], definition: string): void {
+  for (const [i, t] of late) {
+    if (localTypes[i] === undefined) throw fail('InvalidBody', `local ${i} does not exist (a node made by hand reads it)`, { definition });
+    if (localTypes[i] !== t) throw fail('TypeMismatch', `a node made by hand: local ${i} is a ${localTypes[i]}, used as ${t}`, { definition });
+  }
 }
 
 const KNOWN_KINDS: ReadonlySet<string> = new Set(KINDS);
@@ -113,16 +123,19 @@ export function checkHandMade(e: Expr, c: HandMadeContext): number {
   if (trusted(e, c.serial, c.localTypes)) return 0;
   if (e instanceof Node) throw err(`a node made by hand holds an expression a builder made (a ${e.k}); give builder methods their own results, or make the whole subtree by hand`);
   if (!KNOWN_KINDS.has(e.k)) throw err(`a node of unknown kind '${String(e.k)}'`);
-  if ((e.k === 'local.get' || e.k === 'local.set') && (!Number.isInteger(e.index) || e.index < 0 || e.index >= c.localTypes.length)) {
-    const which = typeof e.index === 'number' ? String(e.index) : JSON.stringify(e.index);
-    throw err(`local ${which} does not exist (a node made by hand may read the locals declared before it is used, by integer index)`);
+  if ((e.k === 'local.get' || e.k === 'local.set') && (!Number.isInteger(e.index) || e.index < 0)) {
+    throw err(`local ${typeof e.index === 'number' ? String(e.index) : JSON.stringify(e.index)} does not exist (locals are numbered from 0)`);
   }
   const wrong = typing(e, c.localTypes, c.result);
   if (wrong !== undefined) throw fail('TypeMismatch', `a node made by hand: ${wrong}`, { definition: c.definition });
+  // A local the body has not declared yet is checked when it is finished.
+  if (e.k === 'local.get' && e.index >= c.localTypes.length) c.late.push([e.index, e.type]);
+  if (e.k === 'local.set' && e.index >= c.localTypes.length && isExpr(e.value)) c.late.push([e.index, e.value.type === 'unreachable' ? (e.tee ? e.type : 'unreachable') : e.value.type]);
   if (e.k === 'try') {
     for (const cl of e.catches) {
       if (!Array.isArray(cl.locals)) throw err(`catch '${String(cl.tag)}': its locals must be a list`);
-      for (const l of cl.locals) if (!Number.isInteger(l) || l < 0 || l >= c.localTypes.length) throw err(`catch local ${String(l)} does not exist`);
+      for (const l of cl.locals) if (!Number.isInteger(l) || l < 0) throw err(`catch local ${String(l)} does not exist`);
+      cl.locals.forEach((l, i) => l >= c.localTypes.length && Array.isArray(cl.params) && c.late.push([l, cl.params[i] as ExprType]));
     }
   }
   if (e.k === 'global.get' || e.k === 'global.set' || e.k === 'symconst' || e.k === 'slot.of' || e.k === 'call') checkSymbol(e, (n) => c.resolver.resolve(n), c.definition);
@@ -170,7 +183,7 @@ function typing(e: Expr, locals: readonly ValType[], result: ExprType): string |
     case 'const':
       if (!isValType(e.type)) return `a constant of type ${String(e.type)}`;
       if (typeof e.value !== (e.type === 'i64' ? 'bigint' : 'number')) return `a ${e.type} constant holds a ${typeof e.value}`;
-      return constFits(e.type, e.value) ? undefined : `a ${e.type} constant of ${String(e.value)}, out of its range (${e.type === 'i32' ? 'a signed 32-bit integer' : 'a signed 64-bit integer'}, as the builder makes it)`;
+      return constFits(e.type, e.value) ? undefined : `a ${e.type} constant of ${String(e.value)}, out of its range (${e.type === 'i32' ? 'an integer from -2^31 to 2^32 - 1' : 'a signed 64-bit integer'})`;
     case 'local.get':
       return !Number.isInteger(e.index) || locals[e.index] === undefined || locals[e.index] === e.type ? undefined : `local ${e.index} is a ${locals[e.index]}, read as ${e.type}`;
     case 'local.set': {
