@@ -162,7 +162,7 @@ describe('nodes made by hand', () => {
     const rt = await newRuntime();
     let kept: FuncBuilder['i32'] | undefined;
     rt.stage('s').func('f', '-> i32', (b) => ((kept = b.i32), b.i32(1))).commitSync();
-    throwsCode(() => kept!.add(kept!(1), kept!(2)), 'InvalidBody', /kept from a body that is finished/);
+    throwsCode(() => kept!.add(kept!(1), kept!(2)), 'InvalidBody', /the namespace was kept from a finished body/);
   });
 
   it('runs good ones, whether made by hand or for another body', async () => {

@@ -29,6 +29,8 @@ export const MAX_LOCALS = 50_000 - 64;
 
 /** The builder whose body is being built, if any (see `FuncBuilder.close`; the runtime closes every builder it makes). */
 let building: FuncBuilder | undefined;
+/** What the namespaces point at when no open builder holds them (see `close`). */
+let closed: FuncBuilder | undefined;
 
 export class FuncBuilder implements StreamOwner {
   // One namespace object per type for all builders (making a callable with a prototype per
@@ -44,10 +46,7 @@ export class FuncBuilder implements StreamOwner {
   /** @internal This body's stream while another builder has the scratch (pack.ts). */
   saved: StreamOwner['saved'] = undefined;
   private done = false;
-  /**
-   * Nodes the body may still make as objects before its stream starts (design.md, "Tiny bodies"):
-   * leaves, operators and calls count down; any other node, or the budget spent, starts the stream.
-   */
+  /** Leaves, operators and calls the body may still make as objects before its stream starts (design.md, "Tiny bodies"). */
   private small = KEEP_TREE_MAX;
   /** The builder whose body was being built when this one began (see `close`). */
   private outer = building;
@@ -73,13 +72,23 @@ export class FuncBuilder implements StreamOwner {
     building = this;
   }
 
+  /** A builder that makes nothing (`closed`), made without being the one `building`. */
+  private static none(): FuncBuilder {
+    const keep = building;
+    const b = new FuncBuilder({ resolve: () => undefined }, '(none: the namespace was kept from a finished body)', { params: [], results: [] });
+    [b.done, b.small, building] = [true, 0, keep];
+    return b;
+  }
+
   /** Make nothing more, and hand the namespaces back to the builder this one began inside, if open. */
   private close(): void {
+    if (this.done) return;
     this.done = true;
     this.small = 0;
     const outer = this.outer && !this.outer.done ? this.outer : undefined;
     if (building === this) building = outer;
-    handBack(this, outer);
+    // With none to hand them to, a builder that makes nothing holds them (this one would keep its runtime alive).
+    handBack(this, outer ?? (closed ??= FuncBuilder.none()));
     this.outer = undefined;
   }
 
@@ -157,10 +166,7 @@ export class FuncBuilder implements StreamOwner {
     return out;
   }
 
-  /**
-   * Where operands `es` start, if each is a node of this body of its type in `ts` and they end the
-   * stream in order (the common case: each made just now); else -1, and `placed` checks and moves them.
-   */
+  /** Where operands `es` start if they are this body's nodes of types `ts` ending the stream in order (the common case); else -1. */
   private fits(es: readonly Operand[], ts: readonly ValType[]): number {
     if (es.length !== ts.length) return -1;
     let at = pos();
@@ -743,10 +749,7 @@ export class FuncBuilder implements StreamOwner {
     return isTree(kept) ? kept : unpackFunc(kept);
   }
 
-  /**
-   * The finished function as a stage keeps it: its stream's words from its first root on, or the
-   * tree of a small body (pack.ts, `finishStream`). The builder makes nothing after this.
-   */
+  /** The finished function as a stage keeps it: its words from its first root on, or a small body's tree (pack.ts, `finishStream`). */
   finishKept(body: Body): KeptFunc {
     // Made as objects only (`small`): kept as the tree, or packed if it is bigger than a kept tree
     // or holds objects made by hand (the caller's, who may change them). The list is the body's own.

@@ -1,7 +1,6 @@
 // The builder's per-type namespaces (`b.i32.add`, `b.f64.load`...): one callable object per value
 // type, shared by every builder and pointed at the one that reads it.
 
-import { fail } from '../../runtime/errors.js';
 import { INSTR, NUMERIC, type ValType } from '../wasm/instructions.js';
 import type { FuncBuilder, Node, Operand } from './builder.js';
 import { instrCode } from './packed.js';
@@ -57,6 +56,8 @@ export interface F64NS extends FloatNS {
 
 type NS = ((v: number | bigint) => Node) & { $b: FuncBuilder };
 const namespaces = new Map<ValType, NS>();
+/** The same, as a list (closing a builder looks at each: no iterator per builder). */
+const made: NS[] = [];
 
 const memory = { $b: undefined as unknown as FuncBuilder } as MemoryNS & { $b: FuncBuilder };
 memory.size = () => memory.$b.memoryOp('memory.size', 'i32', []);
@@ -75,23 +76,19 @@ export function sharedMemory(b: FuncBuilder): MemoryNS {
  * was being made (its arguments evaluated) hands them back when it is done, so that the outer call
  * runs on its own builder.
  */
-export function handBack(from: FuncBuilder, to: FuncBuilder | undefined): void {
-  // With no builder to hand them to, they hold none (a closed body's builder would keep its runtime alive).
-  const b = to ?? DETACHED;
-  for (const ns of namespaces.values()) if (ns.$b === from) ns.$b = b;
+export function handBack(from: FuncBuilder, b: FuncBuilder): void {
+  for (let i = 0; i < made.length; i++) if (made[i]!.$b === from) made[i]!.$b = b;
   if (memory.$b === from) memory.$b = b;
 }
 
-/** What a namespace read before its builder closed, and called after, reaches. */
-const detached = (): never => {
-  throw fail('InvalidBody', `an expression was made through a namespace (b.i32, b.memory...) kept from a body that is finished: read it from the builder making the body`);
-};
-const DETACHED = { constOf: detached, opWith: detached, load: detached, store: detached, memoryOp: detached } as unknown as FuncBuilder;
 
 /** The namespace of `prefix`, pointed at builder `b`. */
 export function sharedNamespace(prefix: ValType, b: FuncBuilder): NS {
   let ns = namespaces.get(prefix);
-  if (!ns) namespaces.set(prefix, (ns = makeNamespace(prefix)));
+  if (!ns) {
+    namespaces.set(prefix, (ns = makeNamespace(prefix)));
+    made.push(ns);
+  }
   ns.$b = b;
   return ns;
 }
