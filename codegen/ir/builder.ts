@@ -18,7 +18,7 @@ import { type Resolver, type SymbolInfo } from './symbols.js';
 import { fieldIn, subtypeTest } from './objects.js';
 export type { F32NS, F64NS, I32NS, I64NS, MemoryNS } from './namespaces.js';
 import type { MemoryNS } from './namespaces.js';
-import { I32S, NONE, Node, copyTree, discarded, itemsOf, joinTypes, nextSerial, objectsFit, trusted, type Body, type CatchSpec, type Local, type Operand } from './operands.js';
+import { I32S, NONE, Node, copyTree, discarded, isNodeObject, itemsOf, joinTypes, nextSerial, objectsFit, trusted, type Body, type CatchSpec, type Local, type Operand } from './operands.js';
 export { Node, type Body, type CatchSpec, type Local, type Operand } from './operands.js';
 
 /**
@@ -76,7 +76,9 @@ export class FuncBuilder implements StreamOwner {
   private static none(): FuncBuilder {
     const keep = building;
     const b = new FuncBuilder({ resolve: () => undefined }, '(none: the namespace was kept from a finished body)', { params: [], results: [] });
-    [b.done, b.small, building] = [true, 0, keep];
+    b.done = true;
+    b.small = 0;
+    building = keep;
     return b;
   }
 
@@ -111,8 +113,8 @@ export class FuncBuilder implements StreamOwner {
     if (this.small <= 0 || es.length !== ts.length) return false;
     let own = true;
     for (let i = 0; i < es.length; i++) {
-      const e = es[i] as Expr | null;
-      if (e === null || typeof e !== 'object' || e instanceof Node || typeof e.k !== 'string' || (e.type !== ts[i] && e.type !== 'unreachable')) return false;
+      const e = es[i];
+      if (!isNodeObject(e) || (e.type !== ts[i] && e.type !== 'unreachable')) return false;
       if (own) own = trusted(e, this.serial, this.localTypes);
     }
     // Objects made elsewhere are checked, and copied (their maker may change them).
@@ -755,7 +757,7 @@ export class FuncBuilder implements StreamOwner {
     // or holds objects made by hand (the caller's, who may change them). The list is the body's own.
     if (this.small > 0) {
       const items = (body === undefined ? [] : Array.isArray(body) ? body.slice() : [body]) as Expr[];
-      if (objectsFit(items, undefined)) {
+      if (objectsFit(items)) {
         for (let i = 0; i < items.length; i++) this.noteForeign(items[i]!);
         this.checkResult(items);
         this.close();

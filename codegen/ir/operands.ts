@@ -52,17 +52,16 @@ export function itemsOf(body: Body): readonly unknown[] {
 }
 
 /**
- * Whether `es` are node objects (not handles: those belong to a stream), of types `ts` when given:
- * what a node made as an object may take as operands. Anything else goes the stream's way, whose
- * checks say what is wrong.
+ * Whether `e` is a node object (not a handle: those belong to a stream), what a node made as an
+ * object may hold. Anything else goes the stream's way, whose checks say what is wrong.
  */
-export function objectsFit(es: readonly unknown[], ts: readonly ValType[] | undefined): boolean {
-  if (ts !== undefined && es.length !== ts.length) return false;
-  for (let i = 0; i < es.length; i++) {
-    const e = es[i] as Expr | null | undefined;
-    if (e === null || typeof e !== 'object' || e instanceof Node || typeof e.k !== 'string') return false;
-    if (ts !== undefined && e.type !== ts[i] && e.type !== 'unreachable') return false;
-  }
+export function isNodeObject(e: unknown): e is Expr {
+  return e !== null && typeof e === 'object' && !(e instanceof Node) && typeof (e as { k?: unknown }).k === 'string';
+}
+
+/** Whether every element of `es` is a node object. */
+export function objectsFit(es: readonly unknown[]): boolean {
+  for (let i = 0; i < es.length; i++) if (!isNodeObject(es[i])) return false;
   return true;
 }
 
@@ -96,6 +95,7 @@ export function trusted(e: Expr, serial: number, localTypes: readonly ValType[])
   if (e.k === 'local.get') return (e.index | 0) === e.index && localTypes[e.index] === e.type;
   if (e.k !== 'const') return false;
   const v = e.value;
+  // An i32 as the builder holds it (signed); one written unsigned is checked, and copied signed.
   return e.type === 'i32' ? typeof v === 'number' && (v | 0) === v : constFits(e.type, v);
 }
 

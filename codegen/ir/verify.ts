@@ -6,7 +6,7 @@ import { fail } from '../../runtime/errors.js';
 import { INSTR, NUMERIC, type ValType } from '../wasm/instructions.js';
 import type { Expr, ExprType, FuncIR, Sig } from './nodes.js';
 import { children, sameSig, seqType } from './nodes.js';
-import type { Resolver, SymbolInfo } from './symbols.js';
+import type { Resolver } from './symbols.js';
 import { KINDS } from './packed.js';
 import { isValType } from './sig.js';
 import { Node, constFits, trusted } from './operands.js';
@@ -138,8 +138,8 @@ export function checkHandMade(e: Expr, c: HandMadeContext): number {
       cl.locals.forEach((l, i) => l >= c.localTypes.length && Array.isArray(cl.params) && c.late.push([l, cl.params[i] as ExprType]));
     }
   }
-  if (e.k === 'global.get' || e.k === 'global.set' || e.k === 'symconst' || e.k === 'slot.of' || e.k === 'call') checkSymbol(e, (n) => c.resolver.resolve(n), c.definition);
-  else if (e.k === 'throw' || e.k === 'try') checkTags(e, (n) => c.resolver.resolve(n), c.localTypes, c.definition);
+  if (e.k === 'global.get' || e.k === 'global.set' || e.k === 'symconst' || e.k === 'slot.of' || e.k === 'call') checkSymbol(e, c.resolver, c.definition);
+  else if (e.k === 'throw' || e.k === 'try') checkTags(e, c.resolver, c.localTypes, c.definition);
   let branches = e.k === 'br' || e.k === 'br_table' ? 1 : 0;
   for (const x of children(e)) branches += checkHandMade(x, c);
   return branches;
@@ -273,9 +273,9 @@ function typing(e: Expr, locals: readonly ValType[], result: ExprType): string |
 }
 
 /** A node made by hand names a symbol: it must be one, of the kind and type the node says. */
-function checkSymbol(e: Extract<Expr, { name: string }>, resolve: (name: string) => SymbolInfo | undefined, definition: string): void {
+function checkSymbol(e: Extract<Expr, { name: string }>, resolver: Resolver, definition: string): void {
   const want = e.k === 'global.get' || e.k === 'global.set' ? 'global' : e.k === 'symconst' ? 'constant' : 'func';
-  const s = resolve(e.name);
+  const s = resolver.resolve(e.name);
   if (!s) throw fail('UnknownSymbol', `'${e.name}' is not defined (wanted a ${want})`, { definition });
   if (s.kind !== want) throw fail('WrongSymbolKind', `'${e.name}' is a ${s.kind}, not a ${want}`, { definition });
   // Lowering reads the node's symbol (its cell, slot or value): one made for an earlier definition
@@ -293,10 +293,10 @@ function checkSymbol(e: Extract<Expr, { name: string }>, resolve: (name: string)
 }
 
 /** A `throw` or `try` made by hand names tags: each must be one, with the id and payload types the node says. */
-function checkTags(e: Extract<Expr, { k: 'throw' | 'try' }>, resolve: (name: string) => SymbolInfo | undefined, locals: readonly ValType[], definition: string): void {
+function checkTags(e: Extract<Expr, { k: 'throw' | 'try' }>, resolver: Resolver, locals: readonly ValType[], definition: string): void {
   const clauses = e.k === 'throw' ? [{ tag: e.tag, id: e.id, params: e.params, locals: undefined }] : e.catches;
   for (const c of clauses) {
-    const s = typeof c.tag === 'string' ? resolve(c.tag) : undefined;
+    const s = typeof c.tag === 'string' ? resolver.resolve(c.tag) : undefined;
     if (!s) throw fail('UnknownSymbol', `'${String(c.tag)}' is not defined (wanted a tag)`, { definition });
     if (s.kind !== 'tag') throw fail('WrongSymbolKind', `'${c.tag}' is a ${s.kind}, not a tag`, { definition });
     const mismatch = (m: string) => fail('TypeMismatch', `a node made by hand: ${m}`, { definition });
