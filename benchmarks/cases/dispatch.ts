@@ -70,10 +70,15 @@ const expectedArea = (() => {
   return s;
 })();
 
-const dynJl: Strategy<{ run: () => unknown }> = {
-  name: 'jl (accrete)',
+/**
+ * jl's `total`: by default its call of `area` is split into in-line type tests and static calls
+ * (three methods, each for one concrete type); with `maxSplit: 0` every call goes through the
+ * dispatch cache, the path of calls with more methods or abstract signatures.
+ */
+const dynJl = (name: string, maxSplit?: number): Strategy<{ run: () => unknown }> => ({
+  name,
   setup: async () => {
-    const jl = await JuliaLike.create(quiet);
+    const jl = await JuliaLike.create({ ...quiet, ...(maxSplit === undefined ? {} : { maxSplit }) });
     jl.eval(`
 abstract type Shape end
 struct Circle <: Shape
@@ -111,7 +116,7 @@ end`);
     return { run: () => jl.call('total', shapes) };
   },
   sample: (ctx) => timed(ctx.run, expectedArea),
-};
+});
 
 abstract class JsShape {
   abstract area(): number;
@@ -179,7 +184,7 @@ const dynTyped: Strategy<{ shapes: JsShape[]; area: (s: JsShape) => number }> = 
 
 export const dispatchDynamic: Case = {
   name: 'dispatch-dynamic',
-  description: `Summing area over ${SHAPES} shapes of three concrete types in one abstract-typed vector.`,
+  description: `Summing area over ${SHAPES} shapes of three concrete types in one abstract-typed vector. jl splits the call of area into type tests and static calls; "dispatch cache" is jl with splitting off (no target).`,
   reference: 'js classes',
   target: 'jl faster than typed-function, within 3× of JS classes with virtual methods.',
   unit: 'µs',
@@ -188,7 +193,7 @@ export const dispatchDynamic: Case = {
   // or the median is taken across the switch.
   warmup: { quick: 40, full: 60 },
   reps: { quick: 30, full: 100 },
-  strategies: [dynClasses, dynTyped, dynJl] as never,
+  strategies: [dynClasses, dynTyped, dynJl('jl (accrete)'), dynJl('jl (accrete, dispatch cache)', 0)] as never,
   verdicts: (r) => [
     verdict('jl ÷ js classes ≤ 3', ratio(r, 'jl (accrete)'), ratio(r, 'jl (accrete)') <= 3),
     verdict('typed-function ÷ jl > 1', resultOf(r, 'typed-function').summary.median / resultOf(r, 'jl (accrete)').summary.median, resultOf(r, 'typed-function').summary.median > resultOf(r, 'jl (accrete)').summary.median),

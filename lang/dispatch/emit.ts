@@ -5,6 +5,7 @@
 import type { Expr as IR, FuncBuilder, Local, ValType } from '../../runtime/index.js';
 import type * as A from './syntax/ast.js';
 import type { Env } from './env.js';
+import type { SplitTarget } from './julia.js';
 import { JlError } from './errors.js';
 import { INTRINSICS } from './prelude.js';
 import { BUILTINS, assignedValue, type Typing } from './typing.js';
@@ -19,6 +20,8 @@ export interface EmitHost {
   specName(fn: string, args: readonly JType[]): string | undefined;
   /** The Accrete function dispatching `fn` with `arity` boxed arguments at run time, returning `ret`'s repr (boxed if ref). */
   dispatcher(fn: string, arity: number, ret?: Repr): string;
+  /** The specialisations a dynamic call of `fn` is split into (tested in line), or undefined to dispatch it. */
+  splitTargets(fn: string, args: readonly JType[]): readonly SplitTarget[] | undefined;
   /** The message a call raises when no method (or no single most specific one) fits. */
   callError(fn: string, args: readonly JType[]): JlError;
   /** The Accrete global holding a global binding's boxed value (made on first use). */
@@ -429,12 +432,51 @@ export class Emitter {
       }
       return b.call(spec, ...values);
     }
-    const boxed = values.map((v, i) => this.box(v, ts[i]!));
+    const split = this.host.splitTargets(name, ts);
+    if (split) return this.splitCall(name, split, values, ts, at, t);
+    return this.dispatch(name, values.map((v, i) => this.box(v, ts[i]!)), at, t);
+  }
+
+  /** A call dispatched at run time on its boxed arguments, as a value of type `t`. */
+  private dispatch(name: string, boxed: IR[], at: A.Loc, t: JType): IR {
+    const b = this.b;
     // When every method the call can reach returns the same primitive type, the dispatcher
     // returns it unboxed: no allocation, and the caller keeps computing statically.
     const r = reprOf(t);
-    if (r !== 'ref' && isConcrete(t)) return b.call(this.host.dispatcher(name, values.length, r), ...boxed);
-    return this.convert(b.call(this.host.dispatcher(name, values.length), ...boxed), Any, t, at);
+    if (r !== 'ref' && isConcrete(t)) return b.call(this.host.dispatcher(name, boxed.length, r), ...boxed);
+    return this.convert(b.call(this.host.dispatcher(name, boxed.length), ...boxed), Any, t, at);
+  }
+
+  /**
+   * A dynamic call split into its few possible methods: each argument's concrete type is read
+   * once and compared with each method's (concrete types have no subtypes, so equality is the
+   * test), and the matching specialisation is called statically with its arguments unboxed.
+   * Arguments no method fits raise the MethodError: no method can fit them while this code runs
+   * (a method added since invalidated it; code already running keeps the methods it was compiled
+   * with). That path is a host call that does not return, so the engine keeps nothing live across
+   * it: with a call that returns there, V8 spills a loop's values around it on every iteration.
+   */
+  private splitCall(name: string, targets: readonly SplitTarget[], values: IR[], ts: readonly JType[], at: A.Loc, t: JType): IR {
+    const b = this.b;
+    const om = this.host.om;
+    const vals = values.map((v, i) => ({ local: b.local(VT[reprOf(ts[i]!)]), init: v }));
+    // Only arguments whose static type is not concrete need a test (a concrete one fits every target).
+    const dyn = ts.map((x) => !isConcrete(x));
+    const rtts = ts.map((_, i) => (dyn[i] ? b.local('i32') : undefined));
+    const ty = t === Bottom ? undefined : VT[reprOf(t)];
+    const boxed = vals.map((v, i) => this.box(b.get(v.local), ts[i]!));
+    let tail = b.seq(b.call(`jl:nomethod${boxed.length}`, b.i32(om.intern(name)), ...boxed), b.unreachable());
+    for (let k = targets.length - 1; k >= 0; k--) {
+      const tg = targets[k]!;
+      const tests = tg.types.flatMap((p, i) => (rtts[i] ? [b.i32.eq(b.get(rtts[i]!), b.rttId(om.rtt(p)))] : []));
+      const cond = tests.slice(1).reduce((acc, x) => b.i32.and(acc, x), tests[0]!);
+      // Known to be of its parameter's type: unbox without the check convert() would make.
+      const args = tg.types.map((p, i) => (dyn[i] ? this.unbox(b.get(vals[i]!.local), p) : b.get(vals[i]!.local)));
+      tail = b.if(cond, this.convert(b.call(tg.name, ...args), tg.ret, t, at), tail, ty);
+    }
+    const init = vals.map((v) => b.set(v.local, v.init));
+    const reads = rtts.flatMap((r, i) => (r ? [b.set(r, b.rttOf(b.get(vals[i]!.local)))] : []));
+    return b.block([...init, ...reads, tail], ty ? { type: ty } : {});
   }
 
   private construct(ty: JType, args: readonly A.Expr[], at: A.Loc): IR {

@@ -46,6 +46,24 @@ export interface JuliaOptions {
   output?: (text: string) => void;
   /** Options of the Accrete runtime underneath. */
   runtime?: RuntimeOptions;
+  /**
+   * Most methods a dynamically dispatched call is split into: when every method the call may
+   * reach has concrete parameter types and there are at most this many, the call tests the
+   * arguments' types in line and calls each method's specialisation statically, falling back to
+   * the dispatch cache only for types no method fits (Julia's union splitting, applied to the
+   * method table; adding a method of the function invalidates the caller). 0 turns it off.
+   * Default 4. An integer 0–16.
+   */
+  maxSplit?: number;
+}
+
+/** A method a dynamic call may reach, bound statically (see JuliaOptions.maxSplit). */
+export interface SplitTarget {
+  /** Its (concrete) parameter types: the arguments' types that select it. */
+  readonly types: readonly JType[];
+  /** The specialisation's Accrete function. */
+  readonly name: string;
+  readonly ret: JType;
 }
 
 /** Result representations a dispatcher may return; a miss handler's code says which (low 2 bits). */
@@ -56,6 +74,39 @@ function mayIntersect(a: JType, b: JType): boolean {
   if (a.kind === 'union') return a.members.some((m) => mayIntersect(m, b));
   if (b.kind === 'union') return b.members.some((m) => mayIntersect(a, m));
   return subtype(a, b) || subtype(b, a);
+}
+
+/** Most expression nodes in the body of a method inlined where it is called statically. */
+const INLINE_MAX_NODES = 16;
+
+/** Expression nodes in `e`, counting up to `limit` + 1. */
+function exprNodes(e: A.Expr, limit: number): number {
+  let n = 0;
+  const visit = (x: unknown): void => {
+    if (n > limit || x === null || typeof x !== 'object') return;
+    if (Array.isArray(x)) return x.forEach(visit);
+    const o = x as Record<string, unknown>;
+    if (typeof o.kind !== 'string' || o.kind.startsWith('type-')) return;
+    n++;
+    for (const k in o) if (k !== 'loc') visit(o[k]);
+  };
+  visit(e);
+  return n;
+}
+
+/**
+ * Whether a specialisation's body is inlined where it is called statically: a method that is
+ * one small expression (so no loop) calling nothing but intrinsics, as Julia's cost model would.
+ * V8 11 inlines no wasm call, and V8 13 none in its baseline tier: a short method such as a
+ * field read and a product, called in a loop, would otherwise cost a call per iteration.
+ * Invalidating the method invalidates its static callers, which inlined it.
+ */
+function inlineWorthy(s: Spec): boolean {
+  if (s.method.body.intrinsic) return true;
+  const body = s.method.body.def.body;
+  if (body.length !== 1 || body[0]!.kind !== 'expr' || s.dynamicDeps.size) return false;
+  for (const c of s.callees) if (c === s || !c.method.body.intrinsic) return false;
+  return exprNodes(body[0]!.expr, INLINE_MAX_NODES) <= INLINE_MAX_NODES;
 }
 
 /** Most arguments a dynamically dispatched call may have. */
@@ -80,9 +131,12 @@ export class JuliaLike implements TypingHost, EmitHost {
     readonly rt: Runtime,
     readonly om: ObjectModel,
     private readonly out: (text: string) => void,
+    private readonly maxSplit: number,
   ) {}
 
   static async create(opts: JuliaOptions = {}): Promise<JuliaLike> {
+    const maxSplit = opts.maxSplit ?? 4;
+    if (!Number.isInteger(maxSplit) || maxSplit < 0 || maxSplit > 16) throw new TypeError(`maxSplit must be an integer from 0 to 16, got ${String(opts.maxSplit)}`);
     let self: JuliaLike | undefined;
     const me = () => self!;
     const host: NonNullable<RuntimeOptions['host']> = {
@@ -107,10 +161,11 @@ export class JuliaLike implements TypingHost, EmitHost {
     };
     for (let n = 0; n <= MAX_DYN_ARITY; n++) {
       host[`jl:miss${n}`] = { sig: `i32 ${'i32 '.repeat(n)}-> i32`, fn: (fid: number, ...args: number[]) => me().miss(fid, args) };
+      host[`jl:nomethod${n}`] = { sig: `i32 ${'i32 '.repeat(n)}->`, fn: (name: number, ...args: number[]) => me().noMethod(name, args) };
     }
     const rt = await Runtime.create({ ...opts.runtime, host: { ...(opts.runtime?.host ?? {}), ...host } });
     const om = ObjectModel.create(rt);
-    self = new JuliaLike(rt, om, opts.output ?? ((s) => void process.stdout.write(s)));
+    self = new JuliaLike(rt, om, opts.output ?? ((s) => void process.stdout.write(s)), maxSplit);
     self.definePrimitives();
     self.eval(PRELUDE, 'prelude');
     return self;
@@ -303,8 +358,7 @@ export class JuliaLike implements TypingHost, EmitHost {
     const stage = this.rt.stage(`jl:specs:${++this.seq}`);
     for (const s of ready) {
       const sig = { params: s.argTypes.map((t) => VT[reprOf(t)]), results: s.ret === Bottom ? [] : [VT[reprOf(s.ret)]] };
-      const inline = s.method.body.intrinsic;
-      stage.func(s.name, sig, (b) => this.body(b, s), { inline, params: s.method.body.params });
+      stage.func(s.name, sig, (b) => this.body(b, s), { inline: inlineWorthy(s), params: s.method.body.params });
     }
     for (const [s, r] of adapters) {
       const name = `${s.name}$${r}`;
@@ -385,18 +439,40 @@ export class JuliaLike implements TypingHost, EmitHost {
     return this.dispatchers.get(`${fn}/${arity}:${ret}`)!.name;
   }
 
+  /** The methods of `fn` a call with these argument types may reach (undefined: no such function). */
+  private candidates(fn: string, args: readonly JType[]): JlMethod[] | undefined {
+    return this.env.functions.get(fn)?.methods.filter((m) => m.sig.length === args.length && m.sig.every((p, i) => mayIntersect(p, args[i]!)));
+  }
+
   /** TypingHost: what a dynamic call returns (see there); the caller now depends on `fn`'s methods. */
   dynamicReturnType(fn: string, args: readonly JType[]): JType {
-    const f = this.env.functions.get(fn);
     const reader = this.inferring[this.inferring.length - 1];
     if (reader) reader.dynamicDeps.add(fn);
-    if (!f) return Any;
-    const cands = f.methods.filter((m) => m.sig.length === args.length && m.sig.every((p, i) => mayIntersect(p, args[i]!)));
-    if (cands.some((m) => !m.sig.every(isConcrete))) return Any;
+    const cands = this.candidates(fn, args);
+    if (!cands || cands.some((m) => !m.sig.every(isConcrete))) return Any;
     const t = unionOf(cands.map((m) => this.returnType(fn, m.sig) ?? Bottom));
     // The dispatcher for an unboxed result must exist before code calling it is committed.
     if (isConcrete(t) && reprOf(t) !== 'ref') this.ensureDispatcher(fn, args.length, reprOf(t));
     return t;
+  }
+
+  /**
+   * EmitHost: the specialisations a dynamic call splits into, or undefined to dispatch it. Typing
+   * the call (dynamicReturnType) inferred each of them and made the caller depend on `fn`'s
+   * method table and on each specialisation, so a new or replaced method invalidates the caller.
+   */
+  splitTargets(fn: string, args: readonly JType[]): SplitTarget[] | undefined {
+    const cands = this.candidates(fn, args);
+    if (!cands?.length || cands.length > this.maxSplit || args.length > MAX_DYN_ARITY) return undefined;
+    const out: SplitTarget[] = [];
+    for (const m of cands) {
+      if (!m.sig.every(isConcrete)) return undefined;
+      const s = this.specs.get(this.key(fn, m.sig));
+      // A method that always raises keeps its call in the dispatcher (rare; it reports the error).
+      if (!s || s.method !== m || s.state === 'dead' || s.ret === Bottom) return undefined;
+      out.push({ types: m.sig, name: s.name, ret: s.ret });
+    }
+    return out;
   }
 
   /** A dispatch cache missed: find the method, compile what it needs, fill the entry, give the adapter's slot. */
@@ -421,6 +497,18 @@ export class JuliaLike implements TypingHost, EmitHost {
     const e = d.cache + (h >>> (32 - CACHE_BITS)) * 4 * (args.length + 1);
     ids.forEach((id, i) => v.setUint32(e + 4 * i, id, true));
     return slot;
+  }
+
+  /**
+   * A split call's arguments fit none of its methods: the MethodError (or AmbiguityError) a
+   * dispatch would raise. The caller was compiled against the method table it ran with, and a
+   * method added since is not seen by code already running (Julia's world age).
+   */
+  private noMethod(name: number, args: number[]): never {
+    const fn = this.om.strings[name]!;
+    const types = args.map((p) => this.om.typeAt(p));
+    this.env.functions.get(fn)?.select(types);
+    throw new JlError('MethodError', `no method matching ${fn}${tupleName(types)}: the method that fits was defined while the calling code ran, which sees the methods it was compiled with`);
   }
 
   // ---- thunks and globals ----
