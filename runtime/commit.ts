@@ -96,6 +96,8 @@ export interface Plan {
   allocated: number[] | undefined;
   /** The units to realize, listed once the plan is complete (realize.ts, `unitsOf`). */
   units: PendingUnit[] | undefined;
+  /** Each record's name hashed for the symbol table, by index in `records` (a stage's `hashes`). */
+  hashes: readonly number[] | undefined;
 }
 
 // Node's global `performance` is a lazy getter: read it once.
@@ -192,6 +194,7 @@ export function newPlan(core: Core, name: string, kind: StageRecord['kind'], tie
     clock: now(),
     allocated: undefined,
     units: undefined,
+    hashes: undefined,
   };
 }
 
@@ -211,6 +214,9 @@ export function placed(e: unknown, stage: string, definition?: string): AccreteE
 
 // ---------------------------------------------------------------- planning
 
+/** Stages with at least this many definitions prefetch their names' symbol-table slots (NameTable.prefetch). */
+export const PREFETCH_MIN = 16;
+
 /** Plan a stage of definitions. Throws (with nothing reserved) on any bad input. */
 export function planStage(core: Core, stage: Stage): Plan {
   const plan = newPlan(core, stage.name, 'code', stage.tier);
@@ -229,10 +235,13 @@ export function planStage(core: Core, stage: Stage): Plan {
     let packed: Array<StreamBody | undefined> | undefined;
     const hostDefs: Array<Extract<Def, { kind: 'host' }>> = [];
     const redefined: string[] = [];
+    const hashes = (plan.hashes = stage.hashes);
+    // A big stage's names are mostly fresh: each lookup misses, and the table is big by then.
+    if (defs.length >= PREFETCH_MIN) core.symbols.prefetch(hashes, defs.length);
     for (let i = 0; i < defs.length; i++) {
       const def = defs[i]!;
       try {
-        const old = core.symbols.get(def.name);
+        const old = core.symbols.getHashed(def.name, hashes[i]!);
         if (old) {
           checkRedefinition(old, def);
           redefined.push(def.name);

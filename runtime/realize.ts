@@ -4,7 +4,7 @@
 
 import { optimizerLoaded, optimizerSync } from '../codegen/optimizer.js';
 import { FUNCS_EXPORT, LINK_EXPORT, START_EXPORT } from '../codegen/wasm/sections.js';
-import { NO_RECOMPILES, lap, namesOf, type PendingUnit, type Plan } from './commit.js';
+import { NO_RECOMPILES, PREFETCH_MIN, lap, namesOf, type PendingUnit, type Plan } from './commit.js';
 import type { Core, StageRecord, Unit } from './core.js';
 import { AccreteError, fail } from './errors.js';
 import { FunctionSource } from './slots.js';
@@ -329,9 +329,14 @@ export function publish(core: Core, plan: Plan, recordStage: boolean): StageInfo
   }
   const records = plan.records;
   const tombstones = core.tombstones.size > 0;
+  // The planner's hashes, when the plan is a stage's; a big one's slots are fetched together
+  // (the compile and instantiation since have pushed them out of cache).
+  const hashes = plan.hashes;
+  if (hashes && records.length >= PREFETCH_MIN) core.symbols.prefetch(hashes, records.length);
   for (let i = 0; i < records.length; i++) {
     const r = records[i]!;
-    core.symbols.set(r.name, r);
+    if (hashes) core.symbols.setHashed(r.name, hashes[i]!, r);
+    else core.symbols.set(r.name, r);
     if (tombstones) {
       const t = core.tombstones.get(r.name);
       if (t) {
