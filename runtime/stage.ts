@@ -66,8 +66,9 @@ const SCAN_MAX = 8;
 export class Stage {
   readonly defs: Def[] = [];
   /**
-   * Each definition's name hashed for the runtime's name tables (`hashOf`), computed once here:
-   * the planner looks each name up and the commit inserts it, and a big stage prefetches them.
+   * @internal Each definition's name hashed for the runtime's name tables (`hashOf`), computed
+   * once here: the planner looks each name up and the commit inserts it, and a big stage
+   * prefetches them.
    */
   readonly hashes: number[] = [];
   /** Where each name sits in `defs`, once there are more than SCAN_MAX. */
