@@ -338,7 +338,7 @@ export function publish(core: Core, plan: Plan, recordStage: boolean): StageInfo
     if (hashes) core.symbols.setHashed(r.name, hashes[i]!, r);
     else core.symbols.set(r.name, r);
     if (tombstones) {
-      const t = core.tombstones.get(r.name);
+      const t = hashes ? core.tombstones.getHashed(r.name, hashes[i]!) : core.tombstones.get(r.name);
       if (t) {
         inheritCell(t, r);
         core.tombstones.delete(r.name);

@@ -172,7 +172,7 @@ export class SlotTable {
     for (let i = 0; i < slots.length; i++) {
       const s = slots[i]!;
       // Most slots hold their function already: `typeof` tells so without `get`'s prototype walk
-      // (`instanceof`), which cost ~5 µs of a 1,000-entry fill on V8 11.
+      // (`instanceof`): a 1,000-entry fill 30.7 → 29.5 µs warm on V8 11, bare `Table.set` 29.0–29.3.
       let f = s < 0 ? this.dispatchers[-1 - s] : fns[s];
       if (typeof f !== 'function' || f === IN_TABLE) f = this.get(s);
       t.set(i, f as never);

@@ -2,7 +2,7 @@
 // growth, rebuilds and colliding probe sequences.
 
 import assert from 'node:assert/strict';
-import { NameTable } from '../runtime/name-table.js';
+import { NameTable, hashOf } from '../runtime/name-table.js';
 
 describe('name table', () => {
   it('gets, sets, overwrites and deletes like a Map', () => {
@@ -78,6 +78,23 @@ describe('name table', () => {
         assert.deepEqual(t.keys(), [...m.keys()], `order at step ${step}`);
       }
     }
+  });
+
+  it('finds and sets by a hash computed beforehand, as by name, and prefetching changes nothing', () => {
+    const t = new NameTable<number>();
+    const names = Array.from({ length: 300 }, (_, i) => `n${i}`);
+    const hashes = names.map(hashOf);
+    t.prefetch(hashes, hashes.length);
+    names.forEach((n, i) => t.setHashed(n, hashes[i]!, i));
+    names.forEach((n, i) => {
+      assert.equal(t.getHashed(n, hashes[i]!), i);
+      assert.equal(t.get(n), i);
+    });
+    // A name set by hash is the same entry as one set by name: overwriting keeps one entry.
+    t.set('n7', 70);
+    assert.equal(t.getHashed('n7', hashOf('n7')), 70);
+    assert.equal(t.size, 300);
+    assert.equal(t.getHashed('absent', hashOf('absent')), undefined);
   });
 
   it('holds 200,000 names and finds each one', () => {

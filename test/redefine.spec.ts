@@ -20,6 +20,34 @@ for (const linking of LINKINGS) {
       assert.equal(rt.fn('f'), f, 'asking again gives the same handle');
     });
 
+    it('publishes every name of a big stage mixing new names, redefinitions and revived retired ones', async () => {
+      // Big enough that the planner prefetches its names and the commit inserts them by the hashes
+      // the stage computed (one per definition, in definition order, whatever its kind).
+      const rt = await newRuntime({ linking });
+      rt.stage('old').func('r0', '-> i32', (b) => b.i32(-1)).global('gone', 'i32', 5).commitSync();
+      rt.stage('tmp').func('t0', '-> i32', (b) => b.i32(-2)).commitSync();
+      rt.retire('tmp');
+      const s = rt.stage('big');
+      for (let i = 0; i < 24; i++) {
+        if (i === 3) s.func('r0', '-> i32', (b) => b.i32(300), { redefine: true });
+        else if (i === 9) s.func('t0', '-> i32', (b) => b.i32(900));
+        else if (i % 5 === 0) s.global(`g${i}`, 'i32', i);
+        else if (i % 7 === 0) s.constant(`c${i}`, 'i32', i);
+        else s.func(`f${i}`, '-> i32', (b) => b.i32(i));
+      }
+      s.func('sum', '-> i32', (b) => b.i32.add(b.i32.add(b.call('r0'), b.call('t0')), b.i32.add(b.global('g20'), b.call('f23'))));
+      s.commitSync();
+      assert.equal(rt.fn('sum')(), 300 + 900 + 20 + 23);
+      for (let i = 0; i < 24; i++) {
+        const name = i === 3 ? 'r0' : i === 9 ? 't0' : i % 5 === 0 ? `g${i}` : i % 7 === 0 ? `c${i}` : `f${i}`;
+        assert.equal(rt.lookup(name)?.stage, 'big', name);
+      }
+      assert.equal(rt.lookup('gone')?.stage, 'old');
+      // Later stages find them all again by name.
+      rt.stage('after').func('use', '-> i32', (b) => b.i32.add(b.call('f1'), b.i32.add(b.call('t0'), b.global('g15')))).commitSync();
+      assert.equal(rt.fn('use')(), 1 + 900 + 15);
+    });
+
     it('switches direct callers in the defining stage too', async () => {
       const rt = await newRuntime({ linking });
       rt.stage('s').func('leaf', '-> i32', (b) => b.i32(1)).func('user', '-> i32', (b) => b.i32.add(b.call('leaf'), b.i32(1))).commitSync();
