@@ -118,6 +118,24 @@ describe('jl union splitting', () => {
     assert.match(String(evalOrError(jl, 'q(Any["x"], 7)')), /^MethodError: no method matching p\(String, Int64\)/);
   });
 
+  it('splits on vector parameters of one RTT, and leaves those with a union element to the dispatch cache', async () => {
+    // A union is made afresh wherever it is written, so Vector{Union{…}} can have several RTTs:
+    // an RTT test on the method's own would miss the value's (found by review).
+    for (const first of ['', 'f(w)\n']) {
+      const { jl } = await jlWith();
+      jl.eval('f(v::Vector{Union{Int64, Nothing}}) = length(v)\nf(x::Int64) = 0\ng(xs::Vector{Any}) = f(xs[1])\nw = Vector{Union{Int64, Nothing}}()\npush!(w, 1)\n' + first);
+      assert.equal(jl.eval('g(Any[w])'), 1n, first);
+      assert.equal(jl.eval('g(Any[5])'), 0n, first);
+      assert.match(jl.specializationText('g', ['Vector{Any}']), /jl:dyn:f\//);
+      assert.equal(jl.eval('1 + 1'), 2n);
+    }
+    const { jl } = await jlWith();
+    jl.eval('h(v::Vector{Int64}) = length(v)\nh(x::Int64) = 0\nk(xs::Vector{Any}) = h(xs[1])');
+    assert.equal(jl.eval('k(Any[[1, 2, 3]])'), 3n);
+    assert.equal(jl.eval('k(Any[7])'), 0n);
+    assert.ok(!/jl:dyn:h\//.test(jl.specializationText('k', ['Vector{Any}'])), 'Vector{Int64} has one RTT: split');
+  });
+
   it('keeps a call in the dispatch cache when one of its methods always raises', async () => {
     const { jl } = await jlWith();
     jl.eval('k(x::Int64) = error("no ints")\nk(x::Float64) = 2.0\nks(v::Vector{Any}) = k(v[1])');

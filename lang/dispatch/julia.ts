@@ -49,10 +49,11 @@ export interface JuliaOptions {
   /**
    * Most methods a dynamically dispatched call is split into: when every method the call may
    * reach has concrete parameter types and there are at most this many, the call tests the
-   * arguments' types in line and calls each method's specialisation statically, falling back to
-   * the dispatch cache only for types no method fits (Julia's union splitting, applied to the
-   * method table; adding a method of the function invalidates the caller). 0 turns it off.
-   * Default 4. An integer 0–16.
+   * arguments' types in line and calls each method's specialisation statically (Julia's union
+   * splitting, applied to the method table; adding a method of the function invalidates the
+   * caller). Arguments no method fits raise the MethodError; code already running does not see
+   * methods defined since it was compiled (Julia's world age), where a dispatched call would.
+   * 0 turns it off: every such call goes through the dispatch cache. Default 4. An integer 0–16.
    */
   maxSplit?: number;
 }
@@ -74,6 +75,16 @@ function mayIntersect(a: JType, b: JType): boolean {
   if (a.kind === 'union') return a.members.some((m) => mayIntersect(m, b));
   if (b.kind === 'union') return b.members.some((m) => mayIntersect(a, m));
   return subtype(a, b) || subtype(b, a);
+}
+
+/**
+ * Whether every value of concrete type `t` carries the RTT `om.rtt(t)` gives for this very object:
+ * a data type is one object, and so is a vector of one (`vectorOf`), but a union is made afresh
+ * wherever it is written, so `Vector{Union{…}}` can be several objects with an RTT each. A split
+ * call compares RTT ids, so it splits only on these.
+ */
+function hasOneRtt(t: JType): boolean {
+  return t.kind === 'data' || (t.kind === 'vector' && hasOneRtt(t.element));
 }
 
 /** Most expression nodes in the body of a method inlined where it is called statically. */
@@ -466,7 +477,7 @@ export class JuliaLike implements TypingHost, EmitHost {
     if (!cands?.length || cands.length > this.maxSplit || args.length > MAX_DYN_ARITY) return undefined;
     const out: SplitTarget[] = [];
     for (const m of cands) {
-      if (!m.sig.every(isConcrete)) return undefined;
+      if (!m.sig.every(isConcrete) || !m.sig.every(hasOneRtt)) return undefined;
       const s = this.specs.get(this.key(fn, m.sig));
       // A method that always raises keeps its call in the dispatcher (rare; it reports the error).
       if (!s || s.method !== m || s.state === 'dead' || s.ret === Bottom) return undefined;
