@@ -136,6 +136,21 @@ describe('jl union splitting', () => {
     assert.ok(!/jl:dyn:h\//.test(jl.specializationText('k', ['Vector{Any}'])), 'Vector{Int64} has one RTT: split');
   });
 
+  it('raises a TypeError, in either mode, when a comparison chain meets a comparison that returns no Bool', async () => {
+    // Found by review: the static path returned the method's Int64 where the chain wanted a Bool,
+    // the dispatch path made a Bool-returning dispatcher while a body was being built, and its
+    // adapter returned the Int64 as a Bool.
+    for (const maxSplit of [4, 0]) {
+      const { jl } = await jlWith({ maxSplit });
+      jl.eval('struct P\n  x::Int64\nend\n<=(a::P, b::P) = 5\nle(v::Vector{Any}, p::P) = v[1] <= p <= p\nlt(v::Vector{Any}) = v[1] < v[2] < v[3]');
+      assert.match(String(evalOrError(jl, 'le(Any[P(1)], P(2))')), /^TypeError: expected Bool/, `maxSplit ${maxSplit}`);
+      assert.equal(jl.eval('lt(Any[1, 2, 3])'), true);
+      jl.eval('<(a::P, b::Int64) = 5');
+      assert.match(String(evalOrError(jl, 'lt(Any[P(1), 2, 3])')), /^TypeError: expected Bool/, `maxSplit ${maxSplit}`);
+      assert.equal(jl.eval('lt(Any[1, 2, 3])'), true, 'the session goes on');
+    }
+  });
+
   it('keeps a call in the dispatch cache when one of its methods always raises', async () => {
     const { jl } = await jlWith();
     jl.eval('k(x::Int64) = error("no ints")\nk(x::Float64) = 2.0\nks(v::Vector{Any}) = k(v[1])');

@@ -16,10 +16,15 @@ import { ELEM_SIZE, SYM, type ObjectModel } from './values.js';
 export interface EmitHost {
   readonly env: Env;
   readonly om: ObjectModel;
-  /** The Accrete function of the specialisation a static call binds to (undefined: the call raises). */
-  specName(fn: string, args: readonly JType[]): string | undefined;
-  /** The Accrete function dispatching `fn` with `arity` boxed arguments at run time, returning `ret`'s repr (boxed if ref). */
-  dispatcher(fn: string, arity: number, ret?: Repr): string;
+  /** The specialisation a static call binds to: its Accrete function and return type (undefined: the call raises). */
+  specTarget(fn: string, args: readonly JType[]): SplitTarget | undefined;
+  /** The Accrete function dispatching `fn` with `arity` boxed arguments at run time, returning a boxed value. */
+  dispatcher(fn: string, arity: number): string;
+  /**
+   * The dispatcher returning `ret`'s repr unboxed, if typing made it (it must exist before a body
+   * calling it is built: making one commits a stage).
+   */
+  unboxedDispatcher(fn: string, arity: number, ret: Repr): string | undefined;
   /** The specialisations a dynamic call of `fn` is split into (tested in line), or undefined to dispatch it. */
   splitTargets(fn: string, args: readonly JType[]): readonly SplitTarget[] | undefined;
   /** The message a call raises when no method (or no single most specific one) fits. */
@@ -425,12 +430,15 @@ export class Emitter {
     const b = this.b;
     if (ts.some((x) => x === Bottom)) return b.seq(...values.map((v) => this.discard(v)), b.unreachable());
     if (ts.every(isConcrete)) {
-      const spec = this.host.specName(name, ts);
+      const spec = this.host.specTarget(name, ts);
       if (!spec) {
         const err = this.host.callError(name, ts);
         return b.seq(...values.map((v) => this.discard(v)), this.raise(err.kind as (typeof RAISE_KIND)[number], err.bare, at, 'none'), b.unreachable());
       }
-      return b.call(spec, ...values);
+      const call = b.call(spec.name, ...values);
+      // `t` is the call's type except where the caller wants another (a comparison chain's Bool).
+      if (spec.ret === Bottom) return t === Bottom ? call : b.seq(call, b.unreachable());
+      return this.convert(call, spec.ret, t, at);
     }
     const split = this.host.splitTargets(name, ts);
     if (split) return this.splitCall(name, split, values, ts, at, t);
@@ -443,7 +451,8 @@ export class Emitter {
     // When every method the call can reach returns the same primitive type, the dispatcher
     // returns it unboxed: no allocation, and the caller keeps computing statically.
     const r = reprOf(t);
-    if (r !== 'ref' && isConcrete(t)) return b.call(this.host.dispatcher(name, boxed.length, r), ...boxed);
+    const unboxed = r !== 'ref' && isConcrete(t) ? this.host.unboxedDispatcher(name, boxed.length, r) : undefined;
+    if (unboxed) return b.call(unboxed, ...boxed);
     return this.convert(b.call(this.host.dispatcher(name, boxed.length), ...boxed), Any, t, at);
   }
 

@@ -14,7 +14,7 @@ import { moreSpecific, tupleSubtypeOf } from './methods.js';
 import { INTRINSICS, PRELUDE } from './prelude.js';
 import { show } from './show.js';
 import { Typing, type TypingHost } from './typing.js';
-import { Any, Bottom, DataType, Int64, Nothing, isConcrete, reprOf, subtype, tupleName, unionOf, type JType, type Repr } from './types.js';
+import { Any, Bool, Bottom, DataType, Float64, Int64, Nothing, isConcrete, reprOf, subtype, tupleName, unionOf, type JType, type Repr } from './types.js';
 import { ELEM_SIZE, ObjectModel, SYM, type JsValue } from './values.js';
 
 /** A specialisation: one generic function's code for one tuple of concrete argument types. */
@@ -66,6 +66,9 @@ export interface SplitTarget {
   readonly name: string;
   readonly ret: JType;
 }
+
+/** The type an unboxed dispatcher's result stands for, by repr. */
+const REPR_TYPE: Record<Exclude<Repr, 'ref'>, JType> = { i64: Int64, f64: Float64, i32: Bool };
 
 /** Result representations a dispatcher may return; a miss handler's code says which (low 2 bits). */
 const REPRS: readonly Repr[] = ['ref', 'i64', 'f64', 'i32'];
@@ -343,9 +346,10 @@ export class JuliaLike implements TypingHost, EmitHost {
     if (String(s.ret) !== String(before)) for (const r of s.readers) if (r !== s && r.state === 'ready') this.infer(r);
   }
 
-  /** EmitHost: the function a static call binds to. */
-  specName(fn: string, args: readonly JType[]): string | undefined {
-    return this.specs.get(this.key(fn, args))?.name;
+  /** EmitHost: the specialisation a static call binds to. */
+  specTarget(fn: string, args: readonly JType[]): SplitTarget | undefined {
+    const s = this.specs.get(this.key(fn, args));
+    return s && { types: args, name: s.name, ret: s.ret };
   }
 
   callError(fn: string, args: readonly JType[]): JlError {
@@ -403,7 +407,11 @@ export class JuliaLike implements TypingHost, EmitHost {
     const args = s.argTypes.map((t, i) => (reprOf(t) === 'ref' ? b.param(i) : b.field(b.param(i), this.om.rtt(t), 'value')));
     const call = b.call(s.name, ...args);
     if (s.ret === Bottom) return b.seq(call, b.unreachable());
-    return ret === 'ref' ? new Emitter(this, b, s.typing, s.ret).box(call, s.ret) : call;
+    const em = new Emitter(this, b, s.typing, s.ret);
+    if (ret === 'ref') return em.box(call, s.ret);
+    // An unboxed dispatcher reaches a method returning another type only from a comparison chain,
+    // which wants a Bool whatever the comparison returns: converted, or the TypeError Julia raises.
+    return em.convert(call, s.ret, REPR_TYPE[ret], s.method.body.def.loc);
   }
 
   // ---- dynamic dispatch ----
@@ -444,10 +452,14 @@ export class JuliaLike implements TypingHost, EmitHost {
     this.dispatchers.set(key, { name, cache, arity });
   }
 
-  dispatcher(fn: string, arity: number, ret: Repr = 'ref'): string {
-    if (!this.dispatchers.has(`${fn}/${arity}:ref`)) throw new JlError('MethodError', `no method of ${fn} takes ${arity} argument(s)`);
-    this.ensureDispatcher(fn, arity, ret);
-    return this.dispatchers.get(`${fn}/${arity}:${ret}`)!.name;
+  dispatcher(fn: string, arity: number): string {
+    const d = this.dispatchers.get(`${fn}/${arity}:ref`);
+    if (!d) throw new JlError('MethodError', `no method of ${fn} takes ${arity} argument(s)`);
+    return d.name;
+  }
+
+  unboxedDispatcher(fn: string, arity: number, ret: Repr): string | undefined {
+    return this.dispatchers.get(`${fn}/${arity}:${ret}`)?.name;
   }
 
   /** The methods of `fn` a call with these argument types may reach (undefined: no such function). */
