@@ -58,9 +58,9 @@ export interface JuliaOptions {
   maxSplit?: number;
 }
 
-/** A method a dynamic call may reach, bound statically (see JuliaOptions.maxSplit). */
+/** A specialisation a call binds to statically: a static call's, or one of a split call's (see JuliaOptions.maxSplit). */
 export interface SplitTarget {
-  /** Its (concrete) parameter types: the arguments' types that select it. */
+  /** Its (concrete) argument types: for a split call, the arguments' types that select it. */
   readonly types: readonly JType[];
   /** The specialisation's Accrete function. */
   readonly name: string;
