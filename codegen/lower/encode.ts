@@ -272,19 +272,22 @@ class ModuleEncoder implements StreamTarget {
     const table = this.funcTableIdx >= 0;
     const install = this.plan.install;
     // Stages of functions of one signature write the same sections before their code for a given
-    // number of functions, way of handing them over and imports (memory, shared table; no tag,
-    // whose type could be theirs): they are written once and copied. A module that installs its
-    // functions writes its element segment (the slots differ) after the copy.
+    // number of functions, way of handing them over, imports (memory, shared table; no tag, whose
+    // type could be theirs), other signature their calls use (at most one) and link-table size:
+    // they are written once and copied (a stage calling others' functions wrote its sections
+    // itself: ~11% of planning a small body, warm, and more of the code path run per commit). A
+    // module that installs its functions writes its element segment (the slots differ) after it.
     const handover = table ? HANDOVER.TABLE : install ? HANDOVER.INSTALL : HANDOVER.EXPORTS;
-    const reusable = this.types.length === 1 && !link && !this.imports.exn && (!install || install.every((x) => x !== undefined));
-    const memory = this.imports.memory ? ctx.memory : undefined;
-    const made = reusable ? prefixOf(this.types[0]!, funcs.length, handover, this.imports.table, memory) : undefined;
+    let reusable = this.types.length <= 2 && !this.imports.exn && (!install || install.every((x) => x !== undefined));
+    for (let i = 0; i < funcTypes.length && reusable; i++) reusable = funcTypes[i] === 0;
+    const shape = reusable ? { second: this.types[1], links: link ? this.imports.link.length : 0, count: funcs.length, handover, table: this.imports.table, memory: this.imports.memory ? ctx.memory : undefined } : undefined;
+    const made = shape ? prefixOf(this.types[0]!, shape) : undefined;
     const w = scratchModule.reset();
     if (made) w.range(made.bytes, 0, made.bytes.length);
     else {
       this.writeHead(w, funcTypes, link, table);
       if (table) vecSection(w, 9, 1, (s) => writeElementRun(s, this.funcTableIdx, 0, 0, funcs.length));
-      if (reusable) keepPrefix(this.types[0]!, funcs.length, handover, this.imports.table, memory, w.buf.slice(0, w.len));
+      if (shape) keepPrefix(this.types[0]!, shape, w.buf.slice(0, w.len));
     }
     if (install) writeInstallSection(w, this.sharedTableIdx, install);
     const codeAt = w.len;

@@ -1,6 +1,7 @@
 // The bytes before the code of a stage module whose functions share one signature: the same for
-// every such stage of one function count, one way of handing the functions over and one set of
-// imports, so the encoder writes them once and copies them (encode.ts, `encode`).
+// every such stage of one function count, one way of handing the functions over, one set of
+// imports, one other signature its calls use (if any) and one link-table size, so the encoder
+// writes them once and copies them (encode.ts, `encode`).
 
 import type { Sig } from '../ir/nodes.js';
 import type { MemoryShape } from '../wasm/sections.js';
@@ -10,6 +11,10 @@ export const HANDOVER = { EXPORTS: 0, TABLE: 1, INSTALL: 2 } as const;
 type Handover = (typeof HANDOVER)[keyof typeof HANDOVER];
 
 interface Prefix {
+  /** The one other signature in the type section (the calls'), if any. */
+  readonly second: Sig | undefined;
+  /** Link-table entries (0: no link table). */
+  readonly links: number;
   readonly count: number;
   readonly handover: Handover;
   readonly table: boolean;
@@ -40,19 +45,29 @@ function listOf(sig: Sig): Prefix[] | undefined {
   return list;
 }
 
-export function prefixOf(sig: Sig, count: number, handover: Handover, table: boolean, memory: MemoryShape | undefined): Prefix | undefined {
+/** What a prefix depends on besides its functions' signature. */
+export interface PrefixShape {
+  second: Sig | undefined;
+  links: number;
+  count: number;
+  handover: Handover;
+  table: boolean;
+  memory: MemoryShape | undefined;
+}
+
+export function prefixOf(sig: Sig, k: PrefixShape): Prefix | undefined {
   const list = listOf(sig);
   if (!list) return undefined;
   for (let i = 0; i < list.length; i++) {
     const p = list[i]!;
-    if (p.count === count && p.handover === handover && p.table === table && p.memory === memory) return p;
+    if (p.count === k.count && p.second === k.second && p.links === k.links && p.handover === k.handover && p.table === k.table && p.memory === k.memory) return p;
   }
   return undefined;
 }
 
-export function keepPrefix(sig: Sig, count: number, handover: Handover, table: boolean, memory: MemoryShape | undefined, bytes: Uint8Array): void {
+export function keepPrefix(sig: Sig, k: PrefixShape, bytes: Uint8Array): void {
   let list = listOf(sig);
   if (!list) prefixes.set(sig, (list = []));
   if (list.length >= PER_SIG) list.shift();
-  list.push({ count, handover, table, memory, bytes });
+  list.push({ second: k.second, links: k.links, count: k.count, handover: k.handover, table: k.table, memory: k.memory, bytes });
 }

@@ -69,9 +69,14 @@ export function encodeThunks(moduleName: string, specs: readonly ThunkSpec[]): U
   return w.finish();
 }
 
+/** Dispatcher signatures by the signature they dispatch: one object each (module prefixes are kept by signature object). */
+const dispatcherSigs = new WeakMap<Sig, Sig>();
+
 /** A dynamic call's signature with the slot as a last i32 parameter: the dispatcher's type. */
 export function dispatcherSig(sig: Sig): Sig {
-  return { params: [...sig.params, 'i32'], results: sig.results };
+  let d = dispatcherSigs.get(sig);
+  if (!d) dispatcherSigs.set(sig, (d = { params: [...sig.params, 'i32'], results: sig.results }));
+  return d;
 }
 
 /**
