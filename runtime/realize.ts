@@ -7,6 +7,7 @@ import { FUNCS_EXPORT, LINK_EXPORT, START_EXPORT } from '../codegen/wasm/section
 import { NO_RECOMPILES, PREFETCH_MIN, lap, namesOf, type PendingUnit, type Plan } from './commit.js';
 import type { Core, StageRecord, Unit } from './core.js';
 import { AccreteError, fail } from './errors.js';
+import { hashOf } from './name-table.js';
 import { FunctionSource } from './slots.js';
 import type { StageInfo } from './stage.js';
 import type { SymbolRecord } from './symbols.js';
@@ -335,10 +336,10 @@ export function publish(core: Core, plan: Plan, recordStage: boolean): StageInfo
   if (hashes && records.length >= PREFETCH_MIN) core.symbols.prefetch(hashes, records.length);
   for (let i = 0; i < records.length; i++) {
     const r = records[i]!;
-    if (hashes) core.symbols.setHashed(r.name, hashes[i]!, r);
-    else core.symbols.set(r.name, r);
+    const h = hashes ? hashes[i]! : hashOf(r.name);
+    core.symbols.setHashed(r.name, h, r);
     if (tombstones) {
-      const t = hashes ? core.tombstones.getHashed(r.name, hashes[i]!) : core.tombstones.get(r.name);
+      const t = core.tombstones.getHashed(r.name, h);
       if (t) {
         inheritCell(t, r);
         core.tombstones.delete(r.name);

@@ -10,7 +10,8 @@ import type { MemoryShape } from '../wasm/sections.js';
 export const HANDOVER = { EXPORTS: 0, TABLE: 1, INSTALL: 2 } as const;
 type Handover = (typeof HANDOVER)[keyof typeof HANDOVER];
 
-interface Prefix {
+/** What a prefix depends on besides its functions' signature. */
+export interface PrefixShape {
   /** The one other signature in the type section (the calls'), if any. */
   readonly second: Sig | undefined;
   /** Link-table entries (0: no link table). */
@@ -19,6 +20,9 @@ interface Prefix {
   readonly handover: Handover;
   readonly table: boolean;
   readonly memory: MemoryShape | undefined;
+}
+
+interface Prefix extends PrefixShape {
   readonly bytes: Uint8Array;
 }
 
@@ -45,16 +49,6 @@ function listOf(sig: Sig): Prefix[] | undefined {
   return list;
 }
 
-/** What a prefix depends on besides its functions' signature. */
-export interface PrefixShape {
-  second: Sig | undefined;
-  links: number;
-  count: number;
-  handover: Handover;
-  table: boolean;
-  memory: MemoryShape | undefined;
-}
-
 export function prefixOf(sig: Sig, k: PrefixShape): Prefix | undefined {
   const list = listOf(sig);
   if (!list) return undefined;
@@ -69,5 +63,5 @@ export function keepPrefix(sig: Sig, k: PrefixShape, bytes: Uint8Array): void {
   let list = listOf(sig);
   if (!list) prefixes.set(sig, (list = []));
   if (list.length >= PER_SIG) list.shift();
-  list.push({ second: k.second, links: k.links, count: k.count, handover: k.handover, table: k.table, memory: k.memory, bytes });
+  list.push({ ...k, bytes });
 }

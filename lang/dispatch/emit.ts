@@ -435,14 +435,20 @@ export class Emitter {
         const err = this.host.callError(name, ts);
         return b.seq(...values.map((v) => this.discard(v)), this.raise(err.kind as (typeof RAISE_KIND)[number], err.bare, at, 'none'), b.unreachable());
       }
-      const call = b.call(spec.name, ...values);
-      // `t` is the call's type except where the caller wants another (a comparison chain's Bool).
-      if (spec.ret === Bottom) return t === Bottom ? call : b.seq(call, b.unreachable());
-      return this.convert(call, spec.ret, t, at);
+      return this.callSpec(spec, values, at, t);
     }
     const split = this.host.splitTargets(name, ts);
     if (split) return this.splitCall(name, split, values, ts, at, t);
     return this.dispatch(name, values.map((v, i) => this.box(v, ts[i]!)), at, t);
+  }
+
+  /** A static call of a specialisation, as a value of type `t`. */
+  private callSpec(spec: SplitTarget, args: IR[], at: A.Loc, t: JType): IR {
+    const b = this.b;
+    const call = b.call(spec.name, ...args);
+    // `t` is the call's type except where the caller wants another (a comparison chain's Bool).
+    if (spec.ret === Bottom) return t === Bottom ? call : b.seq(call, b.unreachable());
+    return this.convert(call, spec.ret, t, at);
   }
 
   /** A call dispatched at run time on its boxed arguments, as a value of type `t`. */
@@ -481,7 +487,7 @@ export class Emitter {
       const cond = tests.slice(1).reduce((acc, x) => b.i32.and(acc, x), tests[0]!);
       // Known to be of its parameter's type: unbox without the check convert() would make.
       const args = tg.types.map((p, i) => (dyn[i] ? this.unbox(b.get(vals[i]!.local), p) : b.get(vals[i]!.local)));
-      tail = b.if(cond, this.convert(b.call(tg.name, ...args), tg.ret, t, at), tail, ty);
+      tail = b.if(cond, this.callSpec(tg, args, at, t), tail, ty);
     }
     const init = vals.map((v) => b.set(v.local, v.init));
     const reads = rtts.flatMap((r, i) => (r ? [b.set(r, b.rttOf(b.get(vals[i]!.local)))] : []));
