@@ -7,7 +7,7 @@ import { analyze, NO_NAMES, type References } from '../codegen/ir/analyze.js';
 import type { FuncIR } from '../codegen/ir/nodes.js';
 import { sameSig, sigText } from '../codegen/ir/nodes.js';
 import { keptTree, LazyFunc, isTree, type PackedFunc } from '../codegen/ir/packed.js';
-import { keptSize } from '../codegen/ir/pack.js';
+import { keptSize, packTogether } from '../codegen/ir/pack.js';
 import { scanFacts, type BodyFacts } from '../codegen/ir/scan.js';
 import type { FieldInfo, SymbolInfo } from '../codegen/ir/symbols.js';
 import { OBJECT_HEADER_SIZE, RTT_DESC } from '../codegen/ir/symbols.js';
@@ -256,6 +256,9 @@ export function planStage(core: Core, stage: Stage): Plan {
     // Records are SymbolInfos already: hand them out as they are, with no copy per reference.
     const resolver = { resolve: (n: string) => lookup(n) };
     const funcRecords: SymbolRecord[] = [];
+    // Small bodies kept as trees, with their records (not inline ones: lowering reads those as trees).
+    const trees: FuncIR[] = [];
+    const treeRecords: FuncRecord[] = [];
     core.building = true;
     try {
       for (let i = 0; i < defs.length; i++) {
@@ -284,6 +287,10 @@ export function planStage(core: Core, stage: Stage): Plan {
           const rec = records[i]!;
           (rec as FuncRecord).ir = kept;
           funcRecords.push(rec);
+          if (ir === kept && !def.inline) {
+            trees.push(kept);
+            treeRecords.push(rec as FuncRecord);
+          }
         } catch (e) {
           throw placed(e, stage.name, def.name);
         }
@@ -301,6 +308,7 @@ export function planStage(core: Core, stage: Stage): Plan {
         throw e instanceof AccreteError ? e.at({ stage: stage.name }) : e;
       }
       plan.code.records = funcRecords;
+      if (core.packMin > 0 && trees.length >= core.packMin) keepPacked(trees, treeRecords);
     }
     planRecompiles(core, plan, redefined, lookup);
     plan.stats.build = lap(plan) - plan.stats.optimize;
@@ -309,6 +317,16 @@ export function planStage(core: Core, stage: Stage): Plan {
     abandon(plan);
     throw stackLimit(e, { stage: stage.name });
   }
+}
+
+/**
+ * Keep a big stage's small bodies packed together (one array of words for all of them) instead of
+ * as trees, once they are lowered (core.packMin says where that pays). A failure would be a bug in
+ * the packer; it fails the commit, which has changed nothing yet.
+ */
+function keepPacked(trees: readonly FuncIR[], records: readonly FuncRecord[]): void {
+  const packed = packTogether(trees);
+  if (packed) for (let i = 0; i < records.length; i++) records[i]!.ir = packed[i];
 }
 
 /**

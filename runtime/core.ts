@@ -9,7 +9,7 @@ import { encodeDispatcher } from '../codegen/lower/thunks.js';
 import { sigKey, type Sig } from '../codegen/ir/nodes.js';
 import type { Resolver, SymbolInfo } from '../codegen/ir/symbols.js';
 import { AccreteException, fail } from './errors.js';
-import { chooseExceptions, type EngineInfo, type Features } from './features.js';
+import { chooseExceptions, choosePackMin, type EngineInfo, type Features } from './features.js';
 import { CellAllocator, RttAllocator, type Layout } from './layout.js';
 import type { ResolvedOptions, Tier } from './options.js';
 import { SlotTable } from './slots.js';
@@ -129,6 +129,13 @@ export class Core implements Resolver {
    * against 1.02 at 1,000). Tests lower it to exercise both paths with small stages.
    */
   installMin = 8;
+  /**
+   * Fewest small bodies (kept as trees) in one stage that are packed together once the stage is
+   * lowered (`packTogether`: ~200 bytes and six objects less per one-line function for as long as
+   * it lives); 0: never. Only on V8 13 and later (see `choosePackMin`). Tests set it to exercise
+   * the path on any engine.
+   */
+  packMin: number;
   /** Host functions running (called from wasm): wasm frames are on the stack below them. */
   hostDepth = 0;
   /** Link tables of units dropped while wasm frames were on the stack (see dropUnit). */
@@ -154,6 +161,7 @@ export class Core implements Resolver {
     this.rtts = new RttAllocator(layout.rttBase, layout.rttEnd);
     this.exceptions = chooseExceptions(opts.exceptions, features);
     this.exnTag = this.exceptions ? makeTag(['i32']) : undefined;
+    this.packMin = choosePackMin(engine);
     this.memoryShape = Object.freeze({ shared: opts.shared, maximum: opts.shared ? opts.maximumPages : undefined, minimum: memory.buffer.byteLength / 65536 });
   }
 
