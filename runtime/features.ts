@@ -66,22 +66,23 @@ export function chooseLinking(choice: LinkingChoice, engine: EngineInfo): CallLi
 }
 
 /**
- * Fewest small bodies per stage packed together at commit (0: never). On V8 13 a stage of many
- * one-line functions kept as trees (~340 bytes and seven objects each) ran in stretches where its
- * allocation touched freshly committed young-generation pages: ~290 minor page faults per
- * 1,000-function commit against ~15 otherwise, and defining and building it 190–230 µs and
- * 620–670 µs against 85–90 and ~390 (V8's own `--lazy-new-space-shrinking` removes the stretches
- * too). Packing the trees together as the stage is lowered (~0.1 µs a body) leaves them garbage
- * before the next scavenge: 1,000-function commits 1,112–1,186 → 962–1,096 µs on V8 13.6. V8
- * 11.3 and 12.4 show no such stretches, so there it is only a cost (+100–170 and +20–90 µs).
- * `.scratch/prof/b1k.mjs` (docs/performance.md, "A stage of many functions").
+ * Fewest small bodies per stage packed together at commit (0: never). On V8 13, committing stage
+ * after stage of 1,000 one-line functions kept as trees (~340 bytes and seven objects each) ran in
+ * stretches where allocation touched freshly committed young-generation pages: ~290 minor page
+ * faults per commit against ~15 otherwise, defining and building it 190–230 and 620–670 µs
+ * against 85–90 and ~390 (V8's own `--lazy-new-space-shrinking` removes the stretches too).
+ * Packing the trees together as the stage is lowered (~0.1 µs a body) leaves them garbage before
+ * the next scavenge: such commits 1,112–1,186 → 962–1,096 µs, and the stage keeps ~515 → ~320
+ * bytes per function. At 100 and 300 functions a stage it only costs or is within the noise, and
+ * V8 11.3 and 12.4 show no such stretches (there it costs +100–170 and +20–90 µs per 1,000
+ * functions). docs/performance.md, "A stage of many functions".
  */
 export function choosePackMin(engine: EngineInfo): number {
   return engine.v8Major >= 13 ? PACK_TOGETHER_MIN : 0;
 }
 
-/** Below this many bodies packing together saves little (a packed body has a fixed part of its own). */
-export const PACK_TOGETHER_MIN = 16;
+/** Stages of fewer bodies keep them as trees (see choosePackMin). */
+export const PACK_TOGETHER_MIN = 512;
 
 /** The exception-handling encoding: the option's choice if the engine has it, else what it has. */
 export function chooseExceptions(choice: 'auto' | 'legacy' | 'final', f: Features): 'legacy' | 'final' | undefined {
