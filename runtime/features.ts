@@ -72,10 +72,10 @@ export function chooseLinking(choice: LinkingChoice, engine: EngineInfo): CallLi
  * faults per commit against ~15 otherwise, defining and building it 190–230 and 620–670 µs
  * against 85–90 and ~390 (V8's own `--lazy-new-space-shrinking` removes the stretches too).
  * Packing the trees together as the stage is lowered (~0.1 µs a body) leaves them garbage before
- * the next scavenge: such commits 1,112–1,186 → 962–1,096 µs, and the stage keeps ~515 → ~320
+ * the next scavenge: such commits 1,112–1,186 → 962–1,096 µs, and the stage keeps ~535 → ~340
  * bytes per function. At 100 and 300 functions a stage it only costs or is within the noise, and
  * V8 11.3 and 12.4 show no such stretches (there it costs +100–170 and +20–90 µs per 1,000
- * functions). docs/performance.md, "A stage of many functions".
+ * functions). docs/performance.md, "Sustained bulk loading on V8 13".
  */
 export function choosePackMin(engine: EngineInfo): number {
   return engine.v8Major >= 13 ? PACK_TOGETHER_MIN : 0;
