@@ -256,7 +256,9 @@ export function planStage(core: Core, stage: Stage): Plan {
     // Records are SymbolInfos already: hand them out as they are, with no copy per reference.
     const resolver = { resolve: (n: string) => lookup(n) };
     const funcRecords: SymbolRecord[] = [];
-    // Small bodies kept as trees, with their records (not inline ones: lowering reads those as trees).
+    // A stage big enough to pack (core.packMin) lists its small bodies kept as trees, with their
+    // records (not inline ones: lowering reads those as trees); others list nothing.
+    const pack = core.packMin > 0 && defs.length >= core.packMin;
     const trees: FuncIR[] = [];
     const treeRecords: FuncRecord[] = [];
     core.building = true;
@@ -287,7 +289,7 @@ export function planStage(core: Core, stage: Stage): Plan {
           const rec = records[i]!;
           (rec as FuncRecord).ir = kept;
           funcRecords.push(rec);
-          if (ir === kept && !def.inline) {
+          if (pack && ir === kept && !def.inline) {
             trees.push(kept);
             treeRecords.push(rec as FuncRecord);
           }
@@ -308,7 +310,7 @@ export function planStage(core: Core, stage: Stage): Plan {
         throw e instanceof AccreteError ? e.at({ stage: stage.name }) : e;
       }
       plan.code.records = funcRecords;
-      if (core.packMin > 0 && trees.length >= core.packMin) keepPacked(trees, treeRecords);
+      if (pack && trees.length >= core.packMin) keepPacked(trees, treeRecords);
     }
     planRecompiles(core, plan, redefined, lookup);
     plan.stats.build = lap(plan) - plan.stats.optimize;

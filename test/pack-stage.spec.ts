@@ -1,5 +1,5 @@
 // A big stage's small bodies kept packed together (core.packMin): the engine choice, and that the
-// packed bodies still serve everything a kept body is for (rebuilds, inlining, re-tiering).
+// packed bodies still serve what a kept body is for (rebuilds, inlining by the optimizing tier).
 
 import assert from 'node:assert/strict';
 import { isTree } from '../codegen/ir/packed.js';
