@@ -6,11 +6,11 @@
 
 import { fail, type AccreteError } from '../../runtime/errors.js';
 import { INSTR, NUMERIC, type InstrInfo, type ValType } from '../wasm/instructions.js';
-import { handBack, sharedMemory, sharedNamespace, type F32NS, type F64NS, type I32NS, type I64NS } from './namespaces.js';
+import { givenOperands, handBack, sharedMemory, sharedNamespace, type F32NS, type F64NS, type I32NS, type I64NS } from './namespaces.js';
 import type { Expr, ExprType, FuncIR, Sig } from './nodes.js';
 import { CallNode, ConstNode, FuncNode, NO_LOCALS, OpNode, SymbolNode, i32Const, localGet, namesOf, seqType, sigText } from './nodes.js';
 import { F, K, KEEP_TREE_MAX, KINDS, instrCode, isTree, typeCode, unpackFunc, type KeptFunc } from './packed.js';
-import { abandonStream, claim, copyRange, finishStream, flagHead, head, keepFunc, owns, packNode, pos, ref, scratchRefs, scratchWords, symbol, word, type StreamOwner } from './pack.js';
+import { abandonStream, claim, finishStream, flagHead, head, keepFunc, owns, packNode, placeLists, placeNodes, pos, ref, scratchRefs, scratchWords, symbol, word, type StreamOwner } from './pack.js';
 import { branchesTo } from './scan.js';
 import { checkHandMade, checkLateLocals } from './verify.js';
 import { isValType, parseSig, type SigLike } from './sig.js';
@@ -18,7 +18,7 @@ import { type Resolver, type SymbolInfo } from './symbols.js';
 import { fieldIn, subtypeTest } from './objects.js';
 export type { F32NS, F64NS, I32NS, I64NS, MemoryNS } from './namespaces.js';
 import type { MemoryNS } from './namespaces.js';
-import { I32S, NONE, Node, copyTree, discarded, isNodeObject, itemsOf, joinTypes, nextSerial, objectsFit, trusted, type Body, type CatchSpec, type Local, type Operand } from './operands.js';
+import { I32S, NONE, Node, copyTree, discarded, fit2At, fitAt, fitsAt, isNodeObject, itemsOf, joinTypes, nextSerial, objectsFit, trusted, type Body, type CatchSpec, type Local, type Operand } from './operands.js';
 export { Node, type Body, type CatchSpec, type Local, type Operand } from './operands.js';
 
 /**
@@ -31,6 +31,17 @@ export const MAX_LOCALS = 50_000 - 64;
 let building: FuncBuilder | undefined;
 /** What the namespaces point at when no open builder holds them (see `close`). */
 let closed: FuncBuilder | undefined;
+
+// What an operand is, for an error message: made only when the operands are wrong, and outside the
+// methods. (A message closure written in a method made V8 allocate a context for the variables it
+// captures on every call, message or not: ~80 bytes per call.)
+const callWhat = (name: string, sig: Sig) => () => `call of '${name}' ${sigText(sig)}`;
+const addressWhat = (op: string) => () => `${op} address`;
+const valueWhat = (op: string) => () => `${op} value`;
+/** A store's operand types: an address, then a value of each type. */
+const ADDRESS_AND: Readonly<Record<ValType, readonly ValType[]>> = { i32: ['i32', 'i32'], i64: ['i32', 'i64'], f32: ['i32', 'f32'], f64: ['i32', 'f64'] };
+const globalWhat = (name: string) => () => `value of global '${name}'`;
+const localWhat = (tee: boolean, index: number) => () => `${tee ? 'tee' : 'set'} of local ${index}`;
 
 export class FuncBuilder implements StreamOwner {
   // One namespace object per type for all builders (making a callable with a prototype per
@@ -168,61 +179,9 @@ export class FuncBuilder implements StreamOwner {
     return out;
   }
 
-  /** Where operands `es` start if they are this body's nodes of types `ts` ending the stream in order (the common case); else -1. */
-  private fits(es: readonly Operand[], ts: readonly ValType[]): number {
-    if (es.length !== ts.length) return -1;
-    let at = pos();
-    for (let i = es.length - 1; i >= 0; i--) {
-      const e = es[i] as Node | undefined;
-      if (e?.builder !== this || e.end !== at || (e.type !== ts[i] && e.type !== 'unreachable')) return -1;
-      at = e.start;
-    }
-    return at;
-  }
-
-  /** `fits` for one operand. */
-  private fit(e: Operand, t: ValType): number {
-    const x = e as Node | undefined;
-    return x?.builder === this && x.end === pos() && (x.type === t || x.type === 'unreachable') ? x.start : -1;
-  }
-
   /** Check operands against types and have them end the stream, in order: where the first starts. */
   private placed(es: readonly Operand[], ts: readonly ValType[], what: string | (() => string)): number {
-    return this.place(this.expectAll(es, ts, what));
-  }
-
-  /** Have nodes end the stream, in order, copying them there unless they do already: where the first starts. */
-  private place(ns: readonly Node[]): number {
-    let at = pos();
-    for (let i = ns.length - 1; i >= 0; i--) {
-      if (ns[i]!.end !== at) return this.copy(ns);
-      at = ns[i]!.start;
-    }
-    return at;
-  }
-
-  private copy(ns: readonly Node[]): number {
-    const s = pos();
-    for (const x of ns) copyRange(x.start, x.end);
-    return s;
-  }
-
-  /** `place` for consecutive lists (an `if`'s condition, then and else): where each starts. */
-  private placeLists(lists: ReadonlyArray<readonly Node[]>): number[] {
-    const starts = new Array<number>(lists.length);
-    let at = pos();
-    let fits = true;
-    for (let l = lists.length - 1; l >= 0 && fits; l--) {
-      const ns = lists[l]!;
-      for (let i = ns.length - 1; i >= 0 && fits; i--) {
-        if (ns[i]!.end !== at) fits = false;
-        at = ns[i]!.start;
-      }
-      starts[l] = at;
-    }
-    if (fits) return starts;
-    for (let l = 0; l < lists.length; l++) starts[l] = this.copy(lists[l]!);
-    return starts;
+    return placeNodes(this.expectAll(es, ts, what));
   }
 
   private lookup<K extends SymbolInfo['kind']>(name: string, kind: K): Extract<SymbolInfo, { kind: K }> {
@@ -305,8 +264,8 @@ export class FuncBuilder implements StreamOwner {
   private localSet(l: Local | number, value: Operand, tee: boolean): Node {
     const { index, type } = this.localOf(l);
     this.mine();
-    let s = this.fit(value, type);
-    if (s < 0) s = this.placed([value], [type], () => `${tee ? 'tee' : 'set'} of local ${index}`);
+    let s = fitAt(this, pos(), value, type);
+    if (s < 0) s = this.placed([value], [type], localWhat(tee, index));
     const t = tee ? type : 'none';
     head(K.LOCAL_SET, t, tee ? F.F1 : 0);
     word(index);
@@ -341,11 +300,23 @@ export class FuncBuilder implements StreamOwner {
     return this.opWith(info, args);
   }
 
+  /** @internal `opWith` for one operand, or two (`b` given), from a namespace: no operand list unless one is needed. */
+  opAB(info: InstrInfo, a: Operand, b: Operand | undefined, code: number): Operand {
+    const n = b === undefined ? 1 : 2;
+    if (this.small > 0) return this.opWith(info, n === 1 ? [a] : [a, b!], code);
+    this.mine();
+    let s = n === 1 ? fitAt(this, pos(), a, info.params![0]!) : fit2At(this, pos(), a, b!, info.params!);
+    if (s < 0) s = this.placed(n === 1 ? [a] : [a, b!], info.params!, info.name);
+    head(K.OP, info.result!, 0, n);
+    word(code);
+    return this.made(s, info.result!, K.OP);
+  }
+
   /** A numeric instruction whose table entry (and, from a namespace, packed code) the caller has. */
   opWith(info: InstrInfo, args: Operand[], code = instrCode(info.name, info)): Operand {
     if (this.tree(args, info.params!)) return new OpNode(info.result!, info.name, info, args as Expr[], this.serial);
     this.mine();
-    let s = this.fits(args, info.params!);
+    let s = fitsAt(this, pos(), args, info.params!);
     if (s < 0) s = this.placed(args, info.params!, info.name);
     head(K.OP, info.result!, 0, args.length);
     word(code);
@@ -356,8 +327,8 @@ export class FuncBuilder implements StreamOwner {
     const info = INSTR.get(op);
     if (!info || info.memType === undefined || !op.includes('.load')) throw this.err('InvalidBody', `'${op}' is not a load`);
     this.mine();
-    let s = this.fit(ptr, 'i32');
-    if (s < 0) s = this.placed([ptr], ['i32'], () => `${op} address`);
+    let s = fitAt(this, pos(), ptr, 'i32');
+    if (s < 0) s = this.placed([ptr], ['i32'], addressWhat(op));
     const off = this.offsetOf(offset, op);
     head(K.LOAD, info.memType, 0);
     word(instrCode(op, info));
@@ -369,8 +340,11 @@ export class FuncBuilder implements StreamOwner {
     const info = INSTR.get(op);
     if (!info || info.memType === undefined || !op.includes('.store')) throw this.err('InvalidBody', `'${op}' is not a store`);
     this.mine();
-    const p = this.expect(ptr, 'i32', () => `${op} address`);
-    const s = this.place([p, this.expect(value, info.memType, () => `${op} value`)]);
+    let s = fit2At(this, pos(), ptr, value, ADDRESS_AND[info.memType]);
+    if (s < 0) {
+      const p = this.expect(ptr, 'i32', addressWhat(op));
+      s = placeNodes([p, this.expect(value, info.memType, valueWhat(op))]);
+    }
     const off = this.offsetOf(offset, op);
     head(K.STORE, 'none', 0);
     word(instrCode(op, info));
@@ -415,8 +389,8 @@ export class FuncBuilder implements StreamOwner {
     const g = this.lookup(name, 'global');
     if (!g.mutable) throw this.err('TypeMismatch', `global '${name}' is immutable`);
     this.mine();
-    let s = this.fit(value, g.type);
-    if (s < 0) s = this.placed([value], [g.type], () => `value of global '${name}'`);
+    let s = fitAt(this, pos(), value, g.type);
+    if (s < 0) s = this.placed([value], [g.type], globalWhat(name));
     // Its wasm form needs the cell's address before the value: an offset back to the value.
     const h = pos();
     head(K.GLOBAL_SET, 'none', 0);
@@ -433,8 +407,17 @@ export class FuncBuilder implements StreamOwner {
   }
 
   /** Call a runtime function by name. */
-  call(name: string, ...args: Operand[]): Operand {
-    return this.makeCall(name, args, false);
+  call(name: string, ...args: Operand[]): Operand;
+  call(name: string, a?: Operand, b?: Operand, ...more: Operand[]): Operand {
+    // A callee of up to two parameters given that many arguments (most calls) makes no list.
+    const f = this.lookup(name, 'func');
+    const ts = f.sig.params;
+    const n = more.length > 0 ? -1 : b !== undefined ? 2 : a !== undefined ? 1 : 0;
+    if (n !== ts.length || this.small > 0) return this.makeCall(name, givenOperands(a, b, more), false, f);
+    this.mine();
+    let s = n === 0 ? pos() : n === 1 ? fitAt(this, pos(), a!, ts[0]!) : fit2At(this, pos(), a!, b!, ts);
+    if (s < 0) s = this.placed(n === 1 ? [a!] : [a!, b!], ts, callWhat(name, f.sig));
+    return this.callNode(s, name, f, n, false);
   }
 
   /** Tail-call a runtime function (a plain call and return where the engine lacks tail calls). */
@@ -442,17 +425,21 @@ export class FuncBuilder implements StreamOwner {
     return this.makeCall(name, args, true);
   }
 
-  private makeCall(name: string, args: Operand[], tail: boolean): Operand {
-    const f = this.lookup(name, 'func');
+  private makeCall(name: string, args: Operand[], tail: boolean, found?: Extract<SymbolInfo, { kind: 'func' }>): Operand {
+    const f = found ?? this.lookup(name, 'func');
     if (tail) this.checkTailResult(f.sig, name);
-    const type = tail ? 'unreachable' : (f.sig.results[0] ?? 'none');
-    if (this.tree(args, f.sig.params)) return new CallNode(type, name, f, args as Expr[], tail, this.serial);
+    if (this.tree(args, f.sig.params)) return new CallNode(tail ? 'unreachable' : (f.sig.results[0] ?? 'none'), name, f, args as Expr[], tail, this.serial);
     this.mine();
-    // The message closure is made only when the arguments are wrong: one per call cost ~80 bytes.
-    let s = this.fits(args, f.sig.params);
-    if (s < 0) s = this.placed(args, f.sig.params, () => `call of '${name}' ${sigText(f.sig)}`);
+    let s = fitsAt(this, pos(), args, f.sig.params);
+    if (s < 0) s = this.placed(args, f.sig.params, callWhat(name, f.sig));
+    return this.callNode(s, name, f, args.length, tail);
+  }
+
+  /** The call whose `n` arguments start at `s`. */
+  private callNode(s: number, name: string, f: Extract<SymbolInfo, { kind: 'func' }>, n: number, tail: boolean): Node {
+    const type = tail ? 'unreachable' : (f.sig.results[0] ?? 'none');
     const h = pos();
-    head(K.CALL, type, tail ? F.F3 : 0, args.length);
+    head(K.CALL, type, tail ? F.F3 : 0, n);
     // The call's signature is its function's: the head says so (F4) instead of naming it.
     flagHead(h, symbol(name, f) | F.F4);
     return this.made(s, type, K.CALL);
@@ -479,7 +466,7 @@ export class FuncBuilder implements StreamOwner {
     this.mine();
     const checked = this.expectAll(args, sig.params, () => `${tail ? 'tail ' : ''}call through slot ${sigText(sig)}`);
     // wasm takes the slot after the arguments.
-    const s = this.place([...checked, this.expect(slot, 'i32', 'slot')]);
+    const s = placeNodes([...checked, this.expect(slot, 'i32', 'slot')]);
     const type = tail ? 'unreachable' : (sig.results[0] ?? 'none');
     head(K.CALL_SLOT, type, tail ? F.F1 : 0, args.length);
     ref(sig);
@@ -513,7 +500,7 @@ export class FuncBuilder implements StreamOwner {
     const label = opts.label ?? null;
     let type: ExprType = opts.type ?? seqType(list);
     if (opts.type !== undefined) this.checkSeq(list, opts.type, `${k} ${label ?? ''}`.trim());
-    const s = this.place(list);
+    const s = placeNodes(list);
     if (opts.type === undefined && k === 'block' && label !== null && (type === 'unreachable' || type === 'none') && this.branches > 0) {
       // The type branches to the block give it: found in the words of its body (each branch's head records its value's type).
       const found = branchesTo(scratchWords(), scratchRefs(), s, pos(), label);
@@ -525,7 +512,7 @@ export class FuncBuilder implements StreamOwner {
   }
 
   /** Write a block's head after its list (placed at `s` unless given). */
-  private blockOf(kind: K, type: ExprType, label: string | null, list: readonly Node[], s = this.place(list)): Node {
+  private blockOf(kind: K, type: ExprType, label: string | null, list: readonly Node[], s = placeNodes(list)): Node {
     const h = pos();
     head(kind, type, label !== null ? F.F1 : 0, list.length);
     if (label !== null) ref(label);
@@ -549,7 +536,7 @@ export class FuncBuilder implements StreamOwner {
       this.checkSeq(t, type, 'then');
       if (e) this.checkSeq(e, type, 'else');
     }
-    const starts = this.placeLists(e ? [[c], t, e] : [[c], t]);
+    const starts = placeLists(e ? [[c], t, e] : [[c], t]);
     const final = e === null && rt === 'unreachable' ? 'none' : rt;
     const h = pos();
     head(K.IF, final, e ? F.F1 : 0, t.length);
@@ -580,7 +567,7 @@ export class FuncBuilder implements StreamOwner {
   private branch(kind: K, type: ExprType, labels: unknown[], value: Operand | undefined, cond: Node | null): Node {
     this.mine();
     const v = value === undefined ? null : this.node(value, 'branch value');
-    const s = this.place(v ? (cond ? [v, cond] : [v]) : cond ? [cond] : []);
+    const s = placeNodes(v ? (cond ? [v, cond] : [v]) : cond ? [cond] : []);
     // br_if leaves its value (or nothing).
     const t = kind === K.BR && cond ? (v ? v.type : 'none') : type;
     head(kind, t, (v ? F.F1 : 0) | (kind === K.BR && cond ? F.F2 : 0), v ? typeCode(v.type, kind) + 1 : 0);
@@ -608,7 +595,7 @@ export class FuncBuilder implements StreamOwner {
     this.mine();
     const v = this.node(value, 'drop');
     if (v.type === 'none') throw this.err('InvalidBody', `drop of an expression that gives no value`);
-    const s = this.place([v]);
+    const s = placeNodes([v]);
     head(K.DROP, 'none', 0);
     return this.made(s, 'none', K.DROP);
   }
@@ -621,7 +608,7 @@ export class FuncBuilder implements StreamOwner {
     const t = joinTypes(x.type, y.type, (p, q) => this.err('TypeMismatch', `select: ${p} vs ${q}`));
     if (!isValType(t)) throw this.err('TypeMismatch', `select needs two values, got ${x.type} and ${y.type}`);
     // wasm takes the condition last.
-    const s = this.place([x, y, c]);
+    const s = placeNodes([x, y, c]);
     head(K.SELECT, t, 0);
     return this.made(s, t, K.SELECT);
   }
@@ -727,7 +714,7 @@ export class FuncBuilder implements StreamOwner {
     this.mine();
     // The lists in the packed order (body, each clause's, catch-all): the payload reads and the
     // catch-all, made before the clauses' bodies, are copied after them.
-    const starts = this.placeLists(arms);
+    const starts = placeLists(arms);
     const h = pos();
     head(K.TRY, rt, all ? F.F1 : 0, b.length);
     word(clauses.length);
@@ -767,7 +754,7 @@ export class FuncBuilder implements StreamOwner {
     }
     const list = this.seqOf(body, 'function body');
     this.checkResult(list);
-    const s = this.place(list);
+    const s = placeNodes(list);
     this.close();
     return finishStream(this, s, list.length, { name: this.name, sig: this.sig, locals: this.ownLocalTypes(), localNames: this.ownLocalNames() });
   }

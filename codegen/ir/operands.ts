@@ -30,6 +30,30 @@ export class Node {
 /** An operand: a node a builder made, or a node object made by hand (nodes.ts), packed when met. */
 export type Operand = Node | Expr;
 
+/** Where operands `es` start if they are `owner`'s nodes of types `ts` ending at `end` (the stream's end) in order, the common case; else -1. */
+export function fitsAt(owner: FuncBuilder, end: number, es: readonly Operand[], ts: readonly ValType[]): number {
+  if (es.length !== ts.length) return -1;
+  let at = end;
+  for (let i = es.length - 1; i >= 0; i--) {
+    const e = es[i] as Node | undefined;
+    if (e?.builder !== owner || e.end !== at || (e.type !== ts[i] && e.type !== 'unreachable')) return -1;
+    at = e.start;
+  }
+  return at;
+}
+
+/** `fitsAt` for one operand. */
+export function fitAt(owner: FuncBuilder, end: number, e: Operand, t: ValType): number {
+  const x = e as Node | undefined;
+  return x?.builder === owner && x.end === end && (x.type === t || x.type === 'unreachable') ? x.start : -1;
+}
+
+/** `fitsAt` for two operands (no list made). */
+export function fit2At(owner: FuncBuilder, end: number, a: Operand, b: Operand, ts: readonly ValType[]): number {
+  const s = fitAt(owner, end, b, ts[1]!);
+  return s < 0 ? -1 : fitAt(owner, s, a, ts[0]!);
+}
+
 /** A body: one expression, a list of them (the last one gives the value), or nothing. */
 export type Body = Operand | readonly Operand[] | undefined | void;
 

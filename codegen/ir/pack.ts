@@ -446,6 +446,41 @@ export function copyRange(from: number, to: number): void {
   n += len;
 }
 
+/** Have nodes end the stream, in order, copying them there unless they do already: where the first starts. */
+export function placeNodes(ns: readonly Node[]): number {
+  let at = n;
+  for (let i = ns.length - 1; i >= 0; i--) {
+    if (ns[i]!.end !== at) return copyNodes(ns);
+    at = ns[i]!.start;
+  }
+  return at;
+}
+
+/** Copy nodes, in order, to the end of the stream: where the first copy starts. */
+export function copyNodes(ns: readonly Node[]): number {
+  const s = n;
+  for (const x of ns) copyRange(x.start, x.end);
+  return s;
+}
+
+/** `placeNodes` for consecutive lists (an `if`'s condition, then and else): where each starts. */
+export function placeLists(lists: ReadonlyArray<readonly Node[]>): number[] {
+  const starts = new Array<number>(lists.length);
+  let at = n;
+  let fits = true;
+  for (let l = lists.length - 1; l >= 0 && fits; l--) {
+    const ns = lists[l]!;
+    for (let i = ns.length - 1; i >= 0 && fits; i--) {
+      if (ns[i]!.end !== at) fits = false;
+      at = ns[i]!.start;
+    }
+    starts[l] = at;
+  }
+  if (fits) return starts;
+  for (let l = 0; l < lists.length; l++) starts[l] = copyNodes(lists[l]!);
+  return starts;
+}
+
 /** The most words a stream may grow to while being built (a node takes at least one). */
 const MAX_STREAM_WORDS = 4 * MAX_BODY_NODES;
 
