@@ -157,7 +157,12 @@ export class SlotTable {
       return;
     }
     // Most slots have no link-table copy: ask first, so that no closure is made per write.
-    if (this.links.has(slot)) this.links.forEach(slot, (t, i) => t.set(i, fn as never));
+    if (this.links.has(slot)) this.writeCopies(slot, fn);
+  }
+
+  /** Write a slot's link-table copies: a method of its own, so that `write` captures nothing (a context per call). */
+  private writeCopies(slot: number, fn: Fn | null): void {
+    this.links.forEach(slot, (t, i) => t.set(i, fn as never));
   }
 
   /** A link table whose entry i holds slot `slots[i]`: fill it now and keep it in step with writes. */
