@@ -57,8 +57,8 @@ export class FuncBuilder implements StreamOwner {
   /** @internal This body's stream while another builder has the scratch (pack.ts). */
   saved: StreamOwner['saved'] = undefined;
   private done = false;
-  /** Leaves, operators and calls the body may still make as objects before its stream starts (design.md, "Tiny bodies"). */
-  private small = KEEP_TREE_MAX;
+  /** @internal Leaves, operators and calls the body may still make as objects before its stream starts (design.md, "Tiny bodies"). */
+  small = KEEP_TREE_MAX;
   /** The builder whose body was being built when this one began (see `close`). */
   private outer = building;
   /** Which builder this is: the nodes it makes as objects say so (`foreign`). */
@@ -300,10 +300,9 @@ export class FuncBuilder implements StreamOwner {
     return this.opWith(info, args);
   }
 
-  /** @internal `opWith` for one operand, or two (`b` given), from a namespace: no operand list unless one is needed. */
+  /** @internal `opWith` for one operand, or two (`b` given), from a namespace, once the stream has started: no operand list unless one is needed. */
   opAB(info: InstrInfo, a: Operand, b: Operand | undefined, code: number): Operand {
     const n = b === undefined ? 1 : 2;
-    if (this.small > 0) return this.opWith(info, n === 1 ? [a] : [a, b!], code);
     this.mine();
     let s = n === 1 ? fitAt(this, pos(), a, info.params![0]!) : fit2At(this, pos(), a, b!, info.params!);
     if (s < 0) s = this.placed(n === 1 ? [a] : [a, b!], info.params!, info.name);

@@ -121,11 +121,15 @@ function makeNamespace(prefix: ValType): NS {
     methods[name.slice(prefix.length + 1)] =
       arity === 2
         ? function (a: Operand, b: Operand, ...more: Operand[]) {
-            return more.length === 0 && b !== undefined ? ns.$b.opAB(info, a, b, code) : ns.$b.opWith(info, givenOperands(a, b, more), code);
+            const bl = ns.$b;
+            if (more.length === 0 && b !== undefined) return bl.small > 0 ? bl.opWith(info, [a, b], code) : bl.opAB(info, a, b, code);
+            return bl.opWith(info, givenOperands(a, b, more), code);
           }
         : arity === 1
           ? function (a: Operand, ...more: Operand[]) {
-              return more.length === 0 && a !== undefined ? ns.$b.opAB(info, a, undefined, code) : ns.$b.opWith(info, more.length > 0 ? [a, ...more] : givenOperands(a, undefined, more), code);
+              const bl = ns.$b;
+              if (more.length === 0 && a !== undefined) return bl.small > 0 ? bl.opWith(info, [a], code) : bl.opAB(info, a, undefined, code);
+              return bl.opWith(info, more.length > 0 ? [a, ...more] : givenOperands(a, undefined, more), code);
             }
           : function (...args: Operand[]) {
               return ns.$b.opWith(info, args, code);
