@@ -440,7 +440,7 @@ function reserveSlot(core: Core, plan: Plan, name: string, sig: FuncRecord['sig'
 }
 
 // The undo closures live in functions of their own, as those of globals and tags do: a closure in
-// `reserveSlot` made V8 allocate a context for what it captures on every call (~77 bytes a function).
+// `reserveSlot` made V8 allocate a context for what it captures on every call (~50 bytes a function).
 function undoRevival(core: Core, plan: Plan, tomb: FuncRecord): void {
   plan.undo.push(() => core.slots.pool.retire(tomb.slot, tomb));
 }

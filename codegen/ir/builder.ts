@@ -38,10 +38,11 @@ let closed: FuncBuilder | undefined;
 const callWhat = (name: string, sig: Sig) => () => `call of '${name}' ${sigText(sig)}`;
 const addressWhat = (op: string) => () => `${op} address`;
 const valueWhat = (op: string) => () => `${op} value`;
-/** A store's operand types: an address, then a value of each type. */
-const ADDRESS_AND: Readonly<Record<ValType, readonly ValType[]>> = { i32: ['i32', 'i32'], i64: ['i32', 'i64'], f32: ['i32', 'f32'], f64: ['i32', 'f64'] };
 const globalWhat = (name: string) => () => `value of global '${name}'`;
 const localWhat = (tee: boolean, index: number) => () => `${tee ? 'tee' : 'set'} of local ${index}`;
+
+/** A store's operand types: an address, then a value of each type. */
+const ADDRESS_AND: Readonly<Record<ValType, readonly ValType[]>> = { i32: ['i32', 'i32'], i64: ['i32', 'i64'], f32: ['i32', 'f32'], f64: ['i32', 'f64'] };
 
 export class FuncBuilder implements StreamOwner {
   // One namespace object per type for all builders (making a callable with a prototype per

@@ -112,10 +112,10 @@ function makeNamespace(prefix: ValType): NS {
   for (const [name, info] of NUMERIC) {
     if (!name.startsWith(prefix + '.')) continue;
     // One- and two-operand instructions (all but a few) take their operands as parameters: no list
-    // is made unless the body keeps objects or something is wrong, and the rest parameter, only
-    // counted, is no allocation once V8 optimises the caller. (Reading `arguments` made V8 build
-    // an arguments object per node when the method was not inlined: ~300 bytes per `b.i32.add`;
-    // a rest list of the operands, 64.)
+    // is made unless the body still makes objects (tiny bodies) or something is wrong; the rest
+    // parameter, only counted, is at most an empty array. (Reading `arguments` made V8 build an
+    // arguments object per node when the method was not inlined: ~300 bytes per `b.i32.add`; a
+    // rest list of the operands, 64.)
     const code = instrCode(name, info);
     const arity = info.params!.length;
     methods[name.slice(prefix.length + 1)] =

@@ -1,5 +1,6 @@
 // What builder methods take and give: a handle on a node of a body's stream (`Node`), or a node
-// object (a tiny body's first nodes, or one made by hand), and the checks that tell them apart.
+// object (a tiny body's first nodes, or one made by hand), the checks that tell them apart, and
+// whether operands already end the stream in order (the common case: nothing to copy).
 
 import type { ValType } from '../wasm/instructions.js';
 import type { FuncBuilder } from './builder.js';
