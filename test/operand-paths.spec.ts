@@ -104,6 +104,7 @@ for (const linking of LINKINGS) {
       throwsCode(() => rt.stage().func(`bad${++count}`, 'i32 -> i32', body((b) => b.call('sub2', b.f64(1), b.param(0)))).commitSync(), 'TypeMismatch', /call of 'sub2' .*argument 0: expected i32, got f64/);
       throwsCode(() => rt.stage().func(`bad${++count}`, 'i32 -> i32', body((b) => b.i32.add(null as never, b.param(0)))).commitSync(), 'InvalidBody', /argument 0: expected an expression, got null/);
       throwsCode(() => rt.stage().func(`bad${++count}`, 'i32 -> i32', body((b) => b.call('neg', 5 as never))).commitSync(), 'InvalidBody', /argument 0: expected an expression, got 5/);
+      throwsCode(() => rt.stage().func(`bad${++count}`, 'i32 -> i32', body((b) => b.block([b.nop(), 'x' as never, b.param(0)]))).commitSync(), 'InvalidBody', /'bad[0-9]+': block, element 1: expected an expression, got x/);
     });
 
     it("refuses an operand made for another body, in either position", () => {

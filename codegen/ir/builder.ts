@@ -41,6 +41,9 @@ const valueWhat = (op: string) => () => `${op} value`;
 const globalWhat = (name: string) => () => `value of global '${name}'`;
 const localWhat = (tee: boolean, index: number) => () => `${tee ? 'tee' : 'set'} of local ${index}`;
 
+/** What an operand is called in a message: `what`, and which element of a list it is (if given). */
+const nameOf = (what: string | (() => string), element?: number): string => `${typeof what === 'string' ? what : what()}${element === undefined ? '' : `, element ${element}`}`;
+
 /** A store's operand types: an address, then a value of each type. */
 const ADDRESS_AND: Readonly<Record<ValType, readonly ValType[]>> = { i32: ['i32', 'i32'], i64: ['i32', 'i64'], f32: ['i32', 'f32'], f64: ['i32', 'f64'] };
 
@@ -150,13 +153,13 @@ export class FuncBuilder implements StreamOwner {
   }
 
   /** An operand as a node of this body: one made by hand is packed onto the stream's end. */
-  private node(e: Operand, what: string | (() => string)): Node {
+  private node(e: Operand, what: string | (() => string), element?: number): Node {
     if (e instanceof Node) {
       if (e.builder === this) return e;
-      throw this.err('InvalidBody', `${typeof what === 'string' ? what : what()}: the expression was made for the body of '${e.builder.name}' (an expression belongs to the body whose builder made it; make it again)`);
+      throw this.err('InvalidBody', `${nameOf(what, element)}: the expression was made for the body of '${e.builder.name}' (an expression belongs to the body whose builder made it; make it again)`);
     }
     if (e === null || typeof e !== 'object' || typeof (e as { k?: unknown }).k !== 'string') {
-      throw this.err('InvalidBody', `${typeof what === 'string' ? what : what()}: expected an expression, got ${String(e)}`);
+      throw this.err('InvalidBody', `${nameOf(what, element)}: expected an expression, got ${String(e)}`);
     }
     // Packed from a copy: the words may refer to its lists and signatures, which stay the body's.
     const foreign = this.noteForeign(e);
@@ -198,7 +201,7 @@ export class FuncBuilder implements StreamOwner {
     this.mine();
     const items = itemsOf(body);
     const list = new Array<Node>(items.length);
-    for (let i = 0; i < items.length; i++) list[i] = this.node(items[i] as Operand, () => `${what}, element ${i}`);
+    for (let i = 0; i < items.length; i++) list[i] = this.node(items[i] as Operand, what, i);
     this.checkDrops(list, what);
     return list;
   }
