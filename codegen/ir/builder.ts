@@ -41,8 +41,8 @@ const valueWhat = (op: string) => () => `${op} value`;
 const globalWhat = (name: string) => () => `value of global '${name}'`;
 const localWhat = (tee: boolean, index: number) => () => `${tee ? 'tee' : 'set'} of local ${index}`;
 
-/** What an operand is called in a message: `what`, and which element of a list it is (if given). */
-const nameOf = (what: string | (() => string), element?: number): string => `${typeof what === 'string' ? what : what()}${element === undefined ? '' : `, element ${element}`}`;
+/** What an operand is called in a message: `what`, and which element of a list, or argument, it is (if given). */
+const nameOf = (what: string | (() => string), index?: number, of = 'element'): string => `${typeof what === 'string' ? what : what()}${index === undefined ? '' : `, ${of} ${index}`}`;
 
 /** A store's operand types: an address, then a value of each type. */
 const ADDRESS_AND: Readonly<Record<ValType, readonly ValType[]>> = { i32: ['i32', 'i32'], i64: ['i32', 'i64'], f32: ['i32', 'f32'], f64: ['i32', 'f64'] };
@@ -153,13 +153,13 @@ export class FuncBuilder implements StreamOwner {
   }
 
   /** An operand as a node of this body: one made by hand is packed onto the stream's end. */
-  private node(e: Operand, what: string | (() => string), element?: number): Node {
+  private node(e: Operand, what: string | (() => string), index?: number, of: 'element' | 'argument' = 'element'): Node {
     if (e instanceof Node) {
       if (e.builder === this) return e;
-      throw this.err('InvalidBody', `${nameOf(what, element)}: the expression was made for the body of '${e.builder.name}' (an expression belongs to the body whose builder made it; make it again)`);
+      throw this.err('InvalidBody', `${nameOf(what, index, of)}: the expression was made for the body of '${e.builder.name}' (an expression belongs to the body whose builder made it; make it again)`);
     }
     if (e === null || typeof e !== 'object' || typeof (e as { k?: unknown }).k !== 'string') {
-      throw this.err('InvalidBody', `${nameOf(what, element)}: expected an expression, got ${String(e)}`);
+      throw this.err('InvalidBody', `${nameOf(what, index, of)}: expected an expression, got ${String(e)}`);
     }
     // Packed from a copy: the words may refer to its lists and signatures, which stay the body's.
     const foreign = this.noteForeign(e);
@@ -169,17 +169,16 @@ export class FuncBuilder implements StreamOwner {
   }
 
   /** `what` names the operand in an error; a function makes the name only when one is thrown. */
-  private expect(e: Operand, t: ValType, what: string | (() => string)): Node {
-    const x = this.node(e, what);
-    if (x.type !== t && x.type !== 'unreachable') throw this.err('TypeMismatch', `${typeof what === 'string' ? what : what()}: expected ${t}, got ${x.type}`);
+  private expect(e: Operand, t: ValType, what: string | (() => string), argument?: number): Node {
+    const x = this.node(e, what, argument, 'argument');
+    if (x.type !== t && x.type !== 'unreachable') throw this.err('TypeMismatch', `${nameOf(what, argument, 'argument')}: expected ${t}, got ${x.type}`);
     return x;
   }
 
   private expectAll(es: readonly Operand[], ts: readonly ValType[], what: string | (() => string)): Node[] {
-    const name = () => (typeof what === 'string' ? what : what());
-    if (es.length !== ts.length) throw this.err('TypeMismatch', `${name()}: expected ${ts.length} argument(s), got ${es.length}`);
+    if (es.length !== ts.length) throw this.err('TypeMismatch', `${nameOf(what)}: expected ${ts.length} argument(s), got ${es.length}`);
     const out = new Array<Node>(es.length);
-    for (let i = 0; i < es.length; i++) out[i] = this.expect(es[i]!, ts[i]!, () => `${name()}, argument ${i}`);
+    for (let i = 0; i < es.length; i++) out[i] = this.expect(es[i]!, ts[i]!, what, i);
     return out;
   }
 
