@@ -105,6 +105,8 @@ for (const linking of LINKINGS) {
       throwsCode(() => rt.stage().func(`bad${++count}`, 'i32 -> i32', body((b) => b.i32.add(null as never, b.param(0)))).commitSync(), 'InvalidBody', /argument 0: expected an expression, got null/);
       throwsCode(() => rt.stage().func(`bad${++count}`, 'i32 -> i32', body((b) => b.call('neg', 5 as never))).commitSync(), 'InvalidBody', /argument 0: expected an expression, got 5/);
       throwsCode(() => rt.stage().func(`bad${++count}`, 'i32 -> i32', body((b) => b.block([b.nop(), 'x' as never, b.param(0)]))).commitSync(), 'InvalidBody', /'bad[0-9]+': block, element 1: expected an expression, got x/);
+      throwsCode(() => rt.stage().func(`bad${++count}`, 'i32 -> i32', body((b) => b.if(b.param(0), b.i32(1), b.i64(2)))).commitSync(), 'TypeMismatch', /'bad[0-9]+': if: then gives i32, else gives i64/);
+      throwsCode(() => rt.stage().func(`bad${++count}`, 'i32 -> i32', body((b) => b.select(b.param(0), b.f64(1), b.i32(2)))).commitSync(), 'TypeMismatch', /'bad[0-9]+': select: f64 vs i32/);
     });
 
     it("refuses an operand made for another body, in either position", () => {

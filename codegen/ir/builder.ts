@@ -40,6 +40,9 @@ const addressWhat = (op: string) => () => `${op} address`;
 const valueWhat = (op: string) => () => `${op} value`;
 const globalWhat = (name: string) => () => `value of global '${name}'`;
 const localWhat = (tee: boolean, index: number) => () => `${tee ? 'tee' : 'set'} of local ${index}`;
+const ifArms = (a: ExprType, b: ExprType) => `if: then gives ${a}, else gives ${b}`;
+const selectArms = (a: ExprType, b: ExprType) => `select: ${a} vs ${b}`;
+const tryArms = (a: ExprType, b: ExprType) => `try: arms give ${a} and ${b}`;
 
 /** What an operand is called in a message: `what`, and which element of a list, or argument, it is (if given). */
 const nameOf = (what: string | (() => string), index?: number, of = 'element'): string => `${typeof what === 'string' ? what : what()}${index === undefined ? '' : `, ${of} ${index}`}`;
@@ -532,7 +535,7 @@ export class FuncBuilder implements StreamOwner {
     const c = this.expect(cond, 'i32', 'if condition');
     const t = this.seqOf(then, 'then');
     const e = otherwise === undefined ? null : this.seqOf(otherwise, 'else');
-    const rt = type ?? joinTypes(seqType(t), e ? seqType(e) : 'none', (a, b) => this.err('TypeMismatch', `if: then gives ${a}, else gives ${b}`));
+    const rt = type ?? joinTypes(seqType(t), e ? seqType(e) : 'none', ifArms, this.name);
     if (e === null && rt !== 'none' && rt !== 'unreachable') throw this.err('TypeMismatch', `if without else cannot give a ${rt}`);
     if (type !== undefined) {
       this.checkSeq(t, type, 'then');
@@ -607,7 +610,7 @@ export class FuncBuilder implements StreamOwner {
     const c = this.expect(cond, 'i32', 'select condition');
     const x = this.node(a, 'select');
     const y = this.node(b, 'select');
-    const t = joinTypes(x.type, y.type, (p, q) => this.err('TypeMismatch', `select: ${p} vs ${q}`));
+    const t = joinTypes(x.type, y.type, selectArms, this.name);
     if (!isValType(t)) throw this.err('TypeMismatch', `select needs two values, got ${x.type} and ${y.type}`);
     // wasm takes the condition last.
     const s = placeNodes([x, y, c]);
@@ -711,7 +714,7 @@ export class FuncBuilder implements StreamOwner {
     const all = catchAll === undefined ? null : this.seqOf(catchAll, 'catch_all');
     const arms = [b, ...clauses.map((c) => c.body), ...(all ? [all] : [])];
     let rt: ExprType = type ?? 'unreachable';
-    if (type === undefined) for (const a of arms) rt = joinTypes(rt, seqType(a), (x, y) => this.err('TypeMismatch', `try: arms give ${x} and ${y}`));
+    if (type === undefined) for (const a of arms) rt = joinTypes(rt, seqType(a), tryArms, this.name);
     else for (const a of arms) this.checkSeq(a, type, 'try arm');
     this.mine();
     // The lists in the packed order (body, each clause's, catch-all): the payload reads and the

@@ -2,6 +2,7 @@
 // object (a tiny body's first nodes, or one made by hand), the checks that tell them apart, and
 // whether operands already end the stream in order (the common case: nothing to copy).
 
+import { fail } from '../../runtime/errors.js';
 import type { ValType } from '../wasm/instructions.js';
 import type { FuncBuilder } from './builder.js';
 import type { Expr, ExprType } from './nodes.js';
@@ -102,10 +103,11 @@ export function discarded(list: ReadonlyArray<{ readonly type: ExprType }>, what
 /** Operand types of memory.size, .grow, and .copy or .fill: all i32. */
 export const I32S: ReadonlyArray<readonly ValType[]> = [[], ['i32'], ['i32', 'i32'], ['i32', 'i32', 'i32']];
 
-export function joinTypes(a: ExprType, b: ExprType, mismatch: (a: ExprType, b: ExprType) => Error): ExprType {
+export function joinTypes(a: ExprType, b: ExprType, say: (a: ExprType, b: ExprType) => string, definition: string): ExprType {
   if (a === 'unreachable') return b;
   if (b === 'unreachable') return a;
-  if (a !== b) throw mismatch(a, b);
+  // `say` captures nothing, so that the caller makes no closure (and no context) per node.
+  if (a !== b) throw fail('TypeMismatch', say(a, b), { definition });
   return a;
 }
 
