@@ -259,8 +259,8 @@ export function planStage(core: Core, stage: Stage): Plan {
     // A stage big enough to pack (core.packMin) lists its small bodies kept as trees, with their
     // records (not inline ones: lowering reads those as trees); others list nothing.
     const pack = core.packMin > 0 && defs.length >= core.packMin;
-    const trees: FuncIR[] = [];
-    const treeRecords: FuncRecord[] = [];
+    const trees: FuncIR[] | undefined = pack ? [] : undefined;
+    const treeRecords: FuncRecord[] | undefined = pack ? [] : undefined;
     core.building = true;
     try {
       for (let i = 0; i < defs.length; i++) {
@@ -289,9 +289,9 @@ export function planStage(core: Core, stage: Stage): Plan {
           const rec = records[i]!;
           (rec as FuncRecord).ir = kept;
           funcRecords.push(rec);
-          if (pack && ir === kept && !def.inline) {
+          if (trees && ir === kept && !def.inline) {
             trees.push(kept);
-            treeRecords.push(rec as FuncRecord);
+            treeRecords!.push(rec as FuncRecord);
           }
         } catch (e) {
           throw placed(e, stage.name, def.name);
@@ -310,7 +310,7 @@ export function planStage(core: Core, stage: Stage): Plan {
         throw e instanceof AccreteError ? e.at({ stage: stage.name }) : e;
       }
       plan.code.records = funcRecords;
-      if (pack && trees.length >= core.packMin) keepPacked(trees, treeRecords);
+      if (trees && trees.length >= core.packMin) keepPacked(trees, treeRecords!);
     }
     planRecompiles(core, plan, redefined, lookup);
     plan.stats.build = lap(plan) - plan.stats.optimize;

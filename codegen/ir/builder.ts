@@ -312,9 +312,7 @@ export class FuncBuilder implements StreamOwner {
     this.mine();
     let s = n === 1 ? fitAt(this, pos(), a, info.params![0]!) : fit2At(this, pos(), a, b!, info.params!);
     if (s < 0) s = this.placed(n === 1 ? [a] : [a, b!], info.params!, info.name);
-    head(K.OP, info.result!, 0, n);
-    word(code);
-    return this.made(s, info.result!, K.OP);
+    return this.opNode(s, info, n, code);
   }
 
   /** A numeric instruction whose table entry (and, from a namespace, packed code) the caller has. */
@@ -323,7 +321,12 @@ export class FuncBuilder implements StreamOwner {
     this.mine();
     let s = fitsAt(this, pos(), args, info.params!);
     if (s < 0) s = this.placed(args, info.params!, info.name);
-    head(K.OP, info.result!, 0, args.length);
+    return this.opNode(s, info, args.length, code);
+  }
+
+  /** The instruction whose `n` operands start at `s`. */
+  private opNode(s: number, info: InstrInfo, n: number, code: number): Node {
+    head(K.OP, info.result!, 0, n);
     word(code);
     return this.made(s, info.result!, K.OP);
   }

@@ -129,7 +129,7 @@ function makeNamespace(prefix: ValType): NS {
           ? function (a: Operand, ...more: Operand[]) {
               const bl = ns.$b;
               if (more.length === 0 && a !== undefined) return bl.small > 0 ? bl.opWith(info, [a], code) : bl.opAB(info, a, undefined, code);
-              return bl.opWith(info, more.length > 0 ? [a, ...more] : givenOperands(a, undefined, more), code);
+              return bl.opWith(info, more.length > 0 ? [a, ...more] : [], code);
             }
           : function (...args: Operand[]) {
               return ns.$b.opWith(info, args, code);
