@@ -33,6 +33,10 @@ export interface Series {
   y: number[];
   /** Extra per-strategy figures (e.g. bytes per live stage). */
   extra?: Record<string, number>;
+  /** Per point, the mean where `y` is a median (stage-count-scaling's blocks). */
+  mean?: number[];
+  /** Every raw sample behind the points, in order (results file only). */
+  samples?: number[];
 }
 
 /** A target check: which ratio or figure, its value, and whether it is met. */
@@ -256,7 +260,8 @@ export function markdown(r: CaseResult, charts?: string): string {
     for (const s of r.series.series) {
       const extra = s.extra ? Object.entries(s.extra).map(([k, v]) => `${k} ${fmt(v)}`).join(', ') : '';
       const failed = (s as { failed?: string }).failed;
-      const value = s.x.length === 1 ? `${r.series.yLabel} ${fmt(s.y[0]!)}` : `${s.x.length} points, ${r.series.yLabel} from ${fmt(s.y[0] ?? NaN)} to ${fmt(s.y[s.y.length - 1] ?? NaN)}`;
+      const mean = s.mean?.length ? ` (mean from ${fmt(s.mean[0]!)} to ${fmt(s.mean[s.mean.length - 1]!)})` : '';
+      const value = s.x.length === 1 ? `${r.series.yLabel} ${fmt(s.y[0]!)}` : `${s.x.length} points, ${r.series.yLabel} from ${fmt(s.y[0] ?? NaN)} to ${fmt(s.y[s.y.length - 1] ?? NaN)}${mean}`;
       lines.push(`- ${s.strategy}: ${value}${extra ? '; ' + extra : ''}${failed ? `; **${failed}**` : ''}`);
     }
   }
