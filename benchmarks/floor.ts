@@ -133,12 +133,13 @@ export function linkingModule(how: LinkMechanism, k: number, shared = 0): Uint8A
 }
 
 /** How a hand-encoded loop reaches `inc` (x + 1): the engine's own cost of each kind of call. */
-export type CallKind = 'direct' | 'indirect, same module' | 'indirect, other module';
+export type CallKind = 'direct' | 'indirect, same module' | 'indirect, other module' | 'imported';
 
 /**
  * Loops `acc = inc(acc)` n times, exported as `run(n) → n`, one per kind of call: a direct call,
- * a `call_indirect` through the module's own table, and one through an imported table whose
- * entry is another module's function (what a cross-stage call is, minus Accrete).
+ * a `call_indirect` through the module's own table, one through an imported table whose entry is
+ * another module's function (what a cross-stage call is, minus Accrete), and a call to another
+ * module's function imported by name (what a cross-stage call is under import matching).
  */
 export function callLoops(): Record<CallKind, (n: number) => number> {
   const inc = [0x00, 0x20, 0x00, 0x41, 0x01, 0x6a, 0x0b];
@@ -152,26 +153,35 @@ export function callLoops(): Record<CallKind, (n: number) => number> {
   const shared = new WebAssembly.Table({ initial: 1, element: 'anyfunc' });
   shared.set(0, other.exports['inc'] as never);
 
-  // Imported table 0 (other's inc), own table 1 (own inc); functions: 0 inc, 1–3 the loops.
+  // Imported table 0 (other's inc), own table 1 (own inc); functions: 0 other's inc (imported),
+  // 1 own inc, 2–5 the loops.
   const calls: Record<CallKind, number[]> = {
-    direct: [0x10, 0x00],
+    direct: [0x10, 0x01],
     'indirect, same module': [0x41, 0x00, 0x11, 0x00, 0x01],
     'indirect, other module': [0x41, 0x00, 0x11, 0x00, 0x00],
+    imported: [0x10, 0x00],
   };
   const kinds = Object.keys(calls) as CallKind[];
   const w = new ByteWriter(256);
   w.bytes(HEADER);
   i32ToI32Types(w);
-  section(w, 2, () => w.u32(1).name('l').name('t').u8(0x01).u8(0x70).u8(0x00).u32(1));
-  section(w, 3, () => w.u32(4).u8(0).u8(0).u8(0).u8(0));
+  section(w, 2, () => {
+    w.u32(2);
+    w.name('l').name('t').u8(0x01).u8(0x70).u8(0x00).u32(1);
+    w.name('l').name('inc').u8(0x00).u32(0);
+  });
+  section(w, 3, () => {
+    w.u32(1 + kinds.length);
+    for (let i = 0; i <= kinds.length; i++) w.u8(0);
+  });
   section(w, 4, () => writeFuncrefTable(w.u32(1), 1));
   section(w, 7, () => {
     w.u32(kinds.length);
-    kinds.forEach((k, i) => w.name(k).u8(0).u32(i + 1));
+    kinds.forEach((k, i) => w.name(k).u8(0).u32(i + 2));
   });
-  section(w, 9, () => writeElementRun(w.u32(1), 1, 0, 0, 1));
+  section(w, 9, () => writeElementRun(w.u32(1), 1, 0, 1, 2));
   section(w, 10, () => {
-    w.u32(4);
+    w.u32(1 + kinds.length);
     w.u32(inc.length).bytes(inc);
     for (const k of kinds) {
       // (local $acc i32) loop: acc = call(acc); n -= 1; br_if n; end; acc
@@ -179,6 +189,6 @@ export function callLoops(): Record<CallKind, (n: number) => number> {
       w.u32(body.length).bytes(body);
     }
   });
-  const inst = new WebAssembly.Instance(new WebAssembly.Module(w.finish() as BufferSource), { l: { t: shared } });
+  const inst = new WebAssembly.Instance(new WebAssembly.Module(w.finish() as BufferSource), { l: { t: shared, inc: other.exports['inc'] } });
   return inst.exports as unknown as Record<CallKind, (n: number) => number>;
 }

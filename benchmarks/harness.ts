@@ -77,6 +77,8 @@ export interface StrategyResult {
    */
   cold?: Summary;
   breakdown: Record<string, Summary> | undefined;
+  /** Every sample's phases, in the order of `samples`. */
+  phases?: Record<string, number[]>;
 }
 
 export interface CaseResult {
@@ -93,6 +95,8 @@ export interface CaseResult {
    * machine one run can land on either side of a target; the spread says how firmly it is met.
    */
   repeats?: Verdict[][];
+  /** With `--repeat N`: the N − 1 runs before this one, whole (their raw samples too). */
+  earlier?: CaseResult[];
 }
 
 /** One target over repeated runs: the median value, the range, and in how many runs it was met. */
@@ -191,6 +195,7 @@ export async function runCase(c: Case, mode: Mode, progress?: Progress): Promise
       samples: samples[k]!,
       ...(cold[k]!.length ? { cold: summarize(cold[k]!) } : {}),
       breakdown: Object.keys(phases[k]!).length ? Object.fromEntries(Object.entries(phases[k]!).map(([p, xs]) => [p, summarize(xs)])) : undefined,
+      ...(Object.keys(phases[k]!).length ? { phases: phases[k]! } : {}),
     })),
     verdicts: [],
   };
@@ -223,11 +228,14 @@ export function markdown(r: CaseResult, charts?: string): string {
     const grouped = r.results.some((x) => x.group !== undefined);
     const rates = r.results.some((x) => x.items !== undefined);
     const coldN = Math.max(0, ...r.results.map((x) => x.cold?.n ?? 0));
+    // The 99th percentile of fewer than 100 samples is their maximum: say so.
+    const few = r.results.some((x) => x.summary.n < 100);
     const head = [
       ...(grouped ? ['group'] : []),
       'strategy',
+      'n',
       `median (${r.unit})`,
-      `p99 (${r.unit})`,
+      few ? `p99 (${r.unit}; max below 100 samples)` : `p99 (${r.unit})`,
       ...(rates ? ['items/s (median)'] : []),
       `median ÷ ${r.reference}`,
       `p99 ÷ ${r.reference}`,
@@ -239,6 +247,7 @@ export function markdown(r: CaseResult, charts?: string): string {
       const cells = [
         ...(grouped ? [x.group ?? ''] : []),
         x.strategy,
+        String(x.summary.n),
         fmt(x.summary.median),
         fmt(x.summary.p99),
         ...(rates ? [x.items !== undefined ? fmt(x.items / (x.summary.median * unitSeconds(r.unit))) : ''] : []),
@@ -254,6 +263,14 @@ export function markdown(r: CaseResult, charts?: string): string {
       const names = [...new Set(withPhases.flatMap((x) => Object.keys(x.breakdown!)))];
       lines.push(`| strategy | ${names.join(' | ')} |`, `| --- |${names.map(() => ' ---: |').join('')}`);
       for (const x of withPhases) lines.push(`| ${x.strategy}${x.group ? ' ' + x.group : ''} | ${names.map((n) => (x.breakdown![n] ? fmt(x.breakdown![n]!.median) : '')).join(' | ')} |`);
+      // Per-phase p99s come from different samples and add up to nothing; the slowest samples' own
+      // phases say where a p99 comes from.
+      const tails = withPhases.map((x) => [x, tailPhases(x)] as const).filter(([, t]) => t);
+      if (tails.length) {
+        lines.push('', `Phases of the slowest 1% of samples (mean ${r.unit}, at least one sample):`, '');
+        lines.push(`| strategy | samples | ${names.join(' | ')} |`, `| --- | ---: |${names.map(() => ' ---: |').join('')}`);
+        for (const [x, t] of tails) lines.push(`| ${x.strategy}${x.group ? ' ' + x.group : ''} | ${t!.n} | ${names.map((n) => (t!.mean[n] !== undefined ? fmt(t!.mean[n]!) : '')).join(' | ')} |`);
+      }
     }
   }
   if (r.series) {
@@ -278,6 +295,15 @@ export function markdown(r: CaseResult, charts?: string): string {
     });
   }
   return lines.join('\n');
+}
+
+/** The mean of each phase over the samples at or above the 99th percentile (results with raw phases only). */
+function tailPhases(x: StrategyResult): { n: number; mean: Record<string, number> } | undefined {
+  if (!x.phases || x.samples.length === 0) return undefined;
+  const cut = x.summary.p99;
+  const at = x.samples.flatMap((v, i) => (v >= cut ? [i] : []));
+  const mean = Object.fromEntries(Object.entries(x.phases).map(([p, vs]) => [p, at.reduce((a, i) => a + vs[i]!, 0) / at.length]));
+  return { n: at.length, mean };
 }
 
 function unitSeconds(unit: string): number {

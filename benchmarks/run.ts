@@ -80,7 +80,10 @@ async function main(): Promise<void> {
     const runs: CaseResult[] = [];
     for (let i = 0; i < args.repeat; i++) runs.push(runInChild(c.name, args.mode, args.node));
     const r = runs[runs.length - 1]!;
-    if (runs.length > 1) r.repeats = runs.map((x) => x.verdicts);
+    if (runs.length > 1) {
+      r.repeats = runs.map((x) => x.verdicts);
+      r.earlier = runs.slice(0, -1);
+    }
     results.push(r);
     console.log(markdown(r) + '\n');
   }

@@ -3,26 +3,13 @@
 
 import { abandon, planStage } from '../../runtime/commit.js';
 import { Runtime } from '../../runtime/index.js';
+import { accretePhases, floorPhases, noPhases, type Phases } from '../commit-phases.js';
 import { floorModule } from '../floor.js';
 import { primeCommitPath } from '../prime.js';
 import { ratio, timed, verdict, type Case, type Strategy } from '../harness.js';
 
 const SIZES = [1, 10, 100, 1000];
 const now = () => performance.now();
-
-/**
- * Phases of a sample in µs (the harness reports their medians), the same names for both so they
- * line up. `define`: making the
- * stage and adding its definitions; `build`: Accrete's planning, lowering and encoding, the floor's
- * bytes; `wire`: Accrete's installation, the floor's `table.set`s; `other`: the rest of Accrete's
- * commit (its records and report, before and after the phases); `handle`: `rt.fn`, `table.get`.
- */
-type Phases = Record<'define' | 'build' | 'compile' | 'instantiate' | 'wire' | 'other' | 'handle' | 'first call', number>;
-const noPhases = (): Phases => phases(0, 0, 0, 0, 0, 0, 0, 0);
-function phases(define: number, build: number, compile: number, instantiate: number, wire: number, other: number, handle: number, call: number): Phases {
-  const us = (ms: number) => ms * 1000;
-  return { define: us(define), build: us(build), compile: us(compile), instantiate: us(instantiate), wire: us(wire), other: us(other), handle: us(handle), 'first call': us(call) };
-}
 
 /**
  * What Accrete's N=1 sample is preceded by, outside its timing: nothing (the case as it stands), or
@@ -84,11 +71,12 @@ function accrete(n: number, warm: Warm): Strategy<{ rt: Runtime; k: number; last
         const t3 = now();
         const r = f(1);
         const t4 = now();
-        const other = t2 - t1 - (st.build + st.optimize + st.compile + st.instantiate + st.wire);
-        ctx.last = phases(t1 - t0, st.build, st.compile, st.instantiate, st.wire, other, t3 - t2, t4 - t3);
+        ctx.last = accretePhases(t0, t1, t2, t3, t4, st);
         return r;
       }, n);
     },
+    // The runtime compacts its small stages here, between requests, as stage-latency's does.
+    idle: (ctx) => ctx.rt.settled(),
     breakdown: (ctx) => ({ ...ctx.last }),
   };
 }
@@ -118,7 +106,7 @@ function floor(n: number): Strategy<{ table: WebAssembly.Table; next: number; la
         const t5 = now();
         const r = f(1);
         const t6 = now();
-        ctx.last = phases(0, t1 - t0, t2 - t1, t3 - t2, t4 - t3, 0, t5 - t4, t6 - t5);
+        ctx.last = floorPhases([t0, t1, t2, t3, t4, t5, t6]);
         return r;
       }, i + n),
     breakdown: (ctx) => ({ ...ctx.last }),

@@ -57,10 +57,21 @@ const fromJs: Strategy<Ctx> = {
   sample: (ctx) => timed(() => ctx.run(ctx.n), ctx.n, ctx.n),
 };
 
+/** JS calling a function made by `new Function` (what a JS-targeting runtime's call costs), in a loop like the others. */
+const js: Strategy<Ctx> = {
+  name: 'JS: new Function callee',
+  setup: (mode) => {
+    const inc = new Function('x', 'return (x + 1) | 0;') as (x: number) => number;
+    const run = new Function('inc', 'n', 'let acc = 0; for (let i = n; i > 0; i--) acc = inc(acc); return acc;') as (inc: (x: number) => number, n: number) => number;
+    return { run: (n: number) => run(inc, n), n: mode === 'smoke' ? 1000 : 1_000_000 };
+  },
+  sample: (ctx) => timed(() => ctx.run(ctx.n), ctx.n, ctx.n),
+};
+
 /** The same loop hand-encoded: what the engine charges for each kind of call, with no runtime. */
 function engineLoop(kind: CallKind): Strategy<Ctx> {
   return {
-    name: `engine: ${kind}`,
+    name: kind === 'imported' ? 'import matching: imported function' : `engine: ${kind}`,
     setup: (mode) => ({ run: callLoops()[kind], n: mode === 'smoke' ? 1000 : 1_000_000 }),
     sample: (ctx) => timed(() => ctx.run(ctx.n), ctx.n, ctx.n),
   };
@@ -69,7 +80,7 @@ function engineLoop(kind: CallKind): Strategy<Ctx> {
 export const callOverhead: Case = {
   name: 'call-overhead',
   description:
-    'ns per call (including ~0.3 ns of loop), a million calls per sample. "dynamic" calls a slot computed at run time (b.callSlot); on Node 20 it goes through a dispatcher, so no stage imports the shared table. The "engine:" rows are hand-encoded loops with no runtime: a cross-stage call is a call_indirect into another module, which V8 does not inline (V8 13.6 inlines a same-module call_indirect speculatively only with --wasm-inlining-call-indirect, and never one into another module).',
+    'ns per call (including ~0.3 ns of loop), a million calls per sample. "dynamic" calls a slot computed at run time (b.callSlot); on Node 20 it goes through a dispatcher, so no stage imports the shared table. The "engine:" rows are hand-encoded loops with no runtime; "import matching" is the same loop calling a function of another module, imported by name (a cross-stage call in the design Accrete replaces); "JS" is a JS loop calling a new Function callee, which V8 inlines. A cross-stage call is a call_indirect into another module, which V8 does not inline (V8 13.6 inlines a same-module call_indirect speculatively only with --wasm-inlining-call-indirect, and never one into another module).',
   reference: 'same-stage direct',
   target: 'cross-stage ≤ 1.5× same-stage direct; inlined = same-stage (≤ 1.1×). The optimizing tier inlines small cross-stage callees by itself (option autoInline).',
   unit: 'ns',
@@ -87,6 +98,8 @@ export const callOverhead: Case = {
     engineLoop('direct'),
     engineLoop('indirect, same module'),
     engineLoop('indirect, other module'),
+    engineLoop('imported'),
+    js,
   ] as never,
   verdicts: (r) => [
     verdict('cross-stage (baseline, through the slot) ÷ same-stage ≤ 1.5', ratio(r, 'cross-stage (slot)'), ratio(r, 'cross-stage (slot)') <= 1.5),

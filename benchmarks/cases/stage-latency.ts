@@ -2,44 +2,39 @@
 // stage, on each tier, against the engine's floor (hand-encoded bytes) and JS's `new Function`.
 
 import { Runtime } from '../../runtime/index.js';
+import { accretePhases, floorPhases, noPhases, type Phases } from '../commit-phases.js';
 import { floorModule } from '../floor.js';
 import { ratio, timed, verdict, type Case, type Strategy } from '../harness.js';
 
 const now = () => performance.now();
 
-/** Phases of the last sample, in µs: the same names for every strategy, so they line up. */
-type Phases = Record<'build' | 'optimize' | 'compile' | 'instantiate' | 'wire' | 'first call', number>;
-
-function accrete(name: string, tier: 'baseline' | 'optimizing'): Strategy<{ rt: Runtime; last: string; firstCall: number }> {
+function accrete(name: string, tier: 'baseline' | 'optimizing'): Strategy<{ rt: Runtime; last: Phases }> {
   return {
     name,
-    setup: async () => ({ rt: await Runtime.create({ tier }), last: '', firstCall: 0 }),
+    setup: async () => ({ rt: await Runtime.create({ tier }), last: noPhases() }),
     sample: (ctx, i) => {
       const t0 = now();
-      const info = ctx.rt
-        .stage()
-        .func(`f${i}`, 'i32 -> i32', (b) => b.i32.add(b.param(0), b.i32(i)))
-        .commitSync();
+      const stage = ctx.rt.stage().func(`f${i}`, 'i32 -> i32', (b) => b.i32.add(b.param(0), b.i32(i)));
       const t1 = now();
-      const r = ctx.rt.fn(`f${i}`)(1);
+      const info = stage.commitSync();
       const t2 = now();
+      const f = ctx.rt.fn(`f${i}`);
+      const t3 = now();
+      const r = f(1);
+      const t4 = now();
       if (r !== i + 1) throw new Error(`wrong result ${String(r)}`);
-      ctx.last = info.name;
-      ctx.firstCall = (t2 - t1) * 1000;
-      return (t2 - t0) * 1000;
+      ctx.last = accretePhases(t0, t1, t2, t3, t4, info.stats);
+      return (t4 - t0) * 1000;
     },
     idle: (ctx) => ctx.rt.settled(),
-    breakdown: (ctx): Phases => {
-      const s = ctx.rt.stats(ctx.last);
-      return { build: s.build * 1000, optimize: s.optimize * 1000, compile: s.compile * 1000, instantiate: s.instantiate * 1000, wire: s.wire * 1000, 'first call': ctx.firstCall };
-    },
+    breakdown: (ctx) => ({ ...ctx.last }),
   };
 }
 
 /** Bytes by a few direct writes, compile, instantiate, `table.set`, call: the engine's own cost. */
 const floor: Strategy<{ table: WebAssembly.Table; next: number; last: Phases }> = {
   name: 'floor',
-  setup: () => ({ table: new WebAssembly.Table({ initial: 1024, element: 'anyfunc' }), next: 0, last: { build: 0, optimize: 0, compile: 0, instantiate: 0, wire: 0, 'first call': 0 } }),
+  setup: () => ({ table: new WebAssembly.Table({ initial: 1024, element: 'anyfunc' }), next: 0, last: noPhases() }),
   sample: (ctx, i) => {
     const t0 = now();
     const bytes = floorModule(i);
@@ -51,12 +46,13 @@ const floor: Strategy<{ table: WebAssembly.Table; next: number; last: Phases }> 
     const slot = ctx.next++ % ctx.table.length;
     ctx.table.set(slot, inst.exports['0'] as never);
     const t4 = now();
-    const r = (ctx.table.get(slot) as (x: number) => number)(1);
+    const f = ctx.table.get(slot) as (x: number) => number;
     const t5 = now();
+    const r = f(1);
+    const t6 = now();
     if (r !== i + 1) throw new Error(`wrong result ${String(r)}`);
-    const us = (a: number, b: number) => (b - a) * 1000;
-    ctx.last = { build: us(t0, t1), optimize: 0, compile: us(t1, t2), instantiate: us(t2, t3), wire: us(t3, t4), 'first call': us(t4, t5) };
-    return us(t0, t5);
+    ctx.last = floorPhases([t0, t1, t2, t3, t4, t5, t6]);
+    return (t6 - t0) * 1000;
   },
   breakdown: (ctx) => ({ ...ctx.last }),
 };
@@ -69,7 +65,7 @@ const js: Strategy<null> = {
 
 export const stageLatency: Case = {
   name: 'stage-latency',
-  description: 'Request → callable for a one-function stage (build, compile, instantiate, wire, first call).',
+  description: 'Request → callable for a one-function stage (define, build, compile, instantiate, wire, the rest of the commit, rt.fn, first call).',
   reference: 'floor',
   target: 'baseline tier p50 ≤ 1.5× floor, p99 ≤ 3× floor.',
   unit: 'µs',
