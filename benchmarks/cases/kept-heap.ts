@@ -2,7 +2,7 @@
 // recompiling, re-tiering and inlining need) as its one body grows, beside its module's bytes.
 
 import { Runtime } from '../../runtime/index.js';
-import type { Case, Mode, Series } from '../harness.js';
+import type { Case, Mode, Progress, Series } from '../harness.js';
 
 const KS = [1, 10, 100, 1000];
 const LIB = 1000;
@@ -54,11 +54,15 @@ export const keptHeap: Case = {
   warmup: { quick: 0, full: 0 },
   reps: { quick: 1, full: 1 },
   strategies: [],
-  series: async (mode: Mode) => {
+  series: async (mode: Mode, progress?: Progress) => {
     // Enough stages that what they keep stands well above the heap's own drift (~100 KB).
     const n = (k: number) => (mode === 'smoke' ? 3 : (mode === 'quick' ? 1 : 3) * Math.max(100, Math.round(20000 / Math.max(k, 10))));
     const kept: Kept[] = [];
-    for (const k of KS) kept.push(await measure(k, n(k)));
+    for (const [i, k] of KS.entries()) {
+      progress?.(i, KS.length, `K=${k}`);
+      kept.push(await measure(k, n(k)));
+    }
+    progress?.(KS.length, KS.length, 'done');
     const series: Series[] = [
       { strategy: 'accrete baseline', x: KS, y: kept.map((m) => m.heap) },
       { strategy: 'module bytes', x: KS, y: kept.map((m) => m.bytes) },

@@ -33,6 +33,7 @@ function caller(linking: 'shared-table' | 'link-table'): Strategy<Ctx> {
       ctx.last = info.name;
       return t;
     },
+    idle: (ctx) => ctx.rt.settled(),
     breakdown: (ctx) => {
       const s = ctx.rt.stats(ctx.last);
       return { build: s.build * 1000, compile: s.compile * 1000, instantiate: s.instantiate * 1000, wire: s.wire * 1000 };
@@ -67,6 +68,7 @@ function fanout(linking: 'shared-table' | 'link-table', callers: number): Strate
       if (r !== 1 + i) throw new Error('wrong result');
       return t;
     },
+    idle: (ctx) => ctx.rt.settled(),
   };
 }
 
