@@ -17,7 +17,7 @@ import type { StreamBody } from '../codegen/lower/encode-stream.js';
 import type { BodyLayout } from '../codegen/lower/body-layout.js';
 import { encodeThunks, type ThunkSpec } from '../codegen/lower/thunks.js';
 import { optimizerSync } from '../codegen/optimizer.js';
-import { runPasses } from '../codegen/passes/registry.js';
+import { pipelineFor, runPasses } from '../codegen/passes/registry.js';
 import type { FunctionSource } from './slots.js';
 import type { Core, RelinkResult, StageRecord, Unit } from './core.js';
 import { AccreteError, fail, stackLimit } from './errors.js';
@@ -556,13 +556,14 @@ export function lowerFuncs(
   // Inlining only when some callee asks for it: most stages have nothing to inline. Trees built
   // just now know (from what their calls resolved to) unless the tier inlines on its own.
   const inlining = fresh && tier === 'baseline' ? refs.callsInline : [...new Set(refs.slotCalls), ...refs.directCalls].some((n) => inlineBody(n) !== undefined);
-  if (inlining || !fresh) {
+  const pipeline = pipelineFor(tier, inlining, fresh);
+  if (pipeline.length) {
     const passCtx = {
       inlineBody,
       dependOn: (n: string) => void (deps ??= new Set()).add(n),
       resolve: (n: string, was?: SymbolInfo) => rebound(core, lookup, n, was),
     };
-    lowered = irs.map((f) => runPasses(f, inlining ? ['inline', 'rebind'] : ['rebind'], passCtx));
+    lowered = irs.map((f) => runPasses(f, pipeline, passCtx));
     refs = analyze(lowered);
   }
   // Most code folds no constant: no set iterator for an empty set.

@@ -2,7 +2,7 @@
 // functions, against the engine's floor for the same batch and JS's `new Function`.
 
 import { abandon, planStage } from '../../runtime/commit.js';
-import { Runtime } from '../../runtime/index.js';
+import { Runtime, type Tier } from '../../runtime/index.js';
 import { accretePhases, floorPhases, noPhases, type Phases } from '../commit-phases.js';
 import { floorModule } from '../floor.js';
 import { primeCommitPath } from '../prime.js';
@@ -47,14 +47,14 @@ async function warmer(warm: Warm): Promise<() => void> {
  * per-commit code, so each size first primes the commit path (prime.ts) and measures the steady
  * state.
  */
-function accrete(n: number, warm: Warm): Strategy<{ rt: Runtime; k: number; last: Phases; pre: () => void }> {
+function accrete(n: number, warm: Warm, tier: Tier = 'baseline'): Strategy<{ rt: Runtime; k: number; last: Phases; pre: () => void }> {
   return {
-    name: 'accrete baseline',
+    name: `accrete ${tier}`,
     group: `N=${n}`,
     items: n,
     setup: async (mode) => {
       if (mode !== 'smoke') await primeCommitPath();
-      return { rt: await Runtime.create(), k: 0, last: noPhases(), pre: await warmer(n === 1 ? warm : 'none') };
+      return { rt: await Runtime.create({ tier }), k: 0, last: noPhases(), pre: await warmer(n === 1 ? warm : 'none') };
     },
     sample: (ctx) => {
       ctx.pre();
@@ -140,4 +140,15 @@ export const batchThroughput: Case = {
   reps: { quick: 200, full: 600 },
   strategies: SIZES.flatMap((n) => [floor(n), accrete(n, WARM), js(n)]) as never,
   verdicts: (r) => SIZES.map((n) => verdict(`N=${n}: baseline throughput ÷ floor ≥ 0.7`, 1 / ratio(r, 'accrete baseline', `N=${n}`), 1 / ratio(r, 'accrete baseline', `N=${n}`) >= 0.7)),
+};
+
+export const batchThroughputOptimizing: Case = {
+  name: 'batch-throughput-optimizing',
+  description: 'The same with the optimizing tier (binaryen), against the floor measured in the same process (a case of its own: binaryen\'s heap brings collections that would land on the baseline case\'s samples).',
+  reference: 'floor',
+  target: 'none set; the optimizing tier is for hot code, re-tiered later (rt.retier).',
+  unit: 'µs',
+  warmup: { quick: 5, full: 20 },
+  reps: { quick: 30, full: 100 },
+  strategies: SIZES.flatMap((n) => [floor(n), accrete(n, 'none', 'optimizing')]) as never,
 };

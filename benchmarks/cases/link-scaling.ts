@@ -1,7 +1,7 @@
 // link-scaling: the cost of a stage whose one function refers to K earlier functions and K
 // globals, K = 1 … 1000: Accrete's slot/cell lowering against import matching by name.
 
-import { Runtime } from '../../runtime/index.js';
+import { Runtime, type Tier } from '../../runtime/index.js';
 import { floorModule, importingModule, linkScalingModule } from '../floor.js';
 import { primeCommitPath } from '../prime.js';
 import { ratio, resultOf, verdict, type Case, type Strategy } from '../harness.js';
@@ -20,9 +20,9 @@ function libFunctions(): Function[] {
 }
 
 interface Phases {
-  /** Making the code: IR and bytes (Accrete), bytes (import matching). */
+  /** Making the code: IR and bytes (Accrete; binaryen too in the optimizing tier), bytes (import matching), source text (JS). */
   code: number;
-  /** Validating the module (the engine's decoder; grows with the size of the code for any strategy). */
+  /** Validating the module (the engine's decoder; grows with the size of the code for any strategy); JS: `new Function`. */
   compile: number;
   /** Linking proper: instantiate and wire slots (Accrete); instantiate with K imports. */
   link: number;
@@ -34,13 +34,13 @@ interface Phases {
  * Each K makes only tens of commits, so the commit path is primed first (prime.ts): the phases are
  * the steady state's, as in stage-latency and batch-throughput.
  */
-function accrete(k: number): Strategy<{ rt: Runtime; n: number; last: Phases }> {
+function accrete(k: number, tier: Tier = 'baseline'): Strategy<{ rt: Runtime; n: number; last: Phases }> {
   return {
-    name: 'accrete baseline',
+    name: `accrete ${tier}`,
     group: `K=${k}`,
     setup: async (mode) => {
       if (mode !== 'smoke') await primeCommitPath();
-      const rt = await Runtime.create();
+      const rt = await Runtime.create({ tier });
       const s = rt.stage('lib');
       for (let i = 0; i < LIB; i++) s.func(`f${i}`, 'i32 -> i32', (b) => b.i32.add(b.param(0), b.i32(i))).global(`g${i}`, 'i32', 1);
       s.commitSync();
@@ -62,7 +62,7 @@ function accrete(k: number): Strategy<{ rt: Runtime; n: number; last: Phases }> 
       const t2 = now();
       if (r !== expected(k, salt)) throw new Error(`wrong result ${String(r)}`);
       const st = info.stats;
-      ctx.last = { code: st.build * 1000, compile: st.compile * 1000, link: (st.instantiate + st.wire) * 1000, firstCall: (t2 - t1) * 1000 };
+      ctx.last = { code: (st.build + st.optimize) * 1000, compile: st.compile * 1000, link: (st.instantiate + st.wire) * 1000, firstCall: (t2 - t1) * 1000 };
       return (t2 - t0) * 1000;
     },
     // Between requests the runtime compacts its small stages, as in stage-latency.
@@ -113,6 +113,42 @@ function importMatching(k: number): Strategy<{ lib: Record<string, unknown>; las
 }
 
 /**
+ * A JS-targeting runtime's way: the function's source names the library's functions and globals as
+ * properties of one object, resolved when it runs; `new Function` parses it (compile), nothing is
+ * linked, and the first call compiles it lazily.
+ */
+function js(k: number): Strategy<{ lib: Record<string, unknown>; last: Phases }> {
+  return {
+    name: 'js (new Function)',
+    group: `K=${k}`,
+    setup: () => {
+      const lib: Record<string, unknown> = {};
+      for (let i = 0; i < LIB; i++) {
+        lib[`f${i}`] = new Function('x', `return (x + ${i}) | 0;`);
+        lib[`g${i}`] = 1;
+      }
+      return { lib, last: { code: 0, compile: 0, link: 0, firstCall: 0 } };
+    },
+    sample: (ctx, salt) => {
+      const t0 = now();
+      const terms = Array.from({ length: k }, (_, i) => `L.f${i}(L.g${i})`);
+      const src = `return () => (${salt} + ${terms.join(' + ')}) | 0;`;
+      const t1 = now();
+      const make = new Function('L', src) as (l: Record<string, unknown>) => () => number;
+      const t2 = now();
+      const f = make(ctx.lib);
+      const t3 = now();
+      const r = f();
+      const t4 = now();
+      if (r !== expected(k, salt)) throw new Error(`wrong result ${r}`);
+      ctx.last = { code: (t1 - t0) * 1000, compile: (t2 - t1) * 1000, link: (t3 - t2) * 1000, firstCall: (t4 - t3) * 1000 };
+      return (t4 - t0) * 1000;
+    },
+    breakdown: (ctx) => ({ ...ctx.last }),
+  };
+}
+
+/**
  * The engine alone, given the module Accrete makes: compile, instantiate, and fill its link table
  * of K entries from JS (`link-table`), or import a table already holding the library
  * (`shared-table`, LIB slots).
@@ -147,14 +183,14 @@ function floor(how: 'link-table' | 'shared-table', k: number): Strategy<{ fns: F
 
 export const linkScaling: Case = {
   name: 'link-scaling',
-  description: `A one-function stage calling K earlier functions and reading K earlier globals (library of ${LIB} each), from request to first call. The floors are the module Accrete makes, encoded by hand, compiled and instantiated, its link table filled from JS (link table) or importing a table that already holds the library (shared table): the engine alone. Phases: code (Accrete: IR + bytes; import matching: bytes by a direct encoder), compile (the engine validates the module; grows with the code), link (instantiate, wire), first call (lazy compilation of the function).`,
+  description: `A one-function stage calling K earlier functions and reading K earlier globals (library of ${LIB} each), from request to first call. The floors are the module Accrete makes, encoded by hand, compiled and instantiated, its link table filled from JS (link table) or importing a table that already holds the library (shared table): the engine alone. JS: the function's source names the library as properties of one object, parsed by \`new Function\`. Phases: code (Accrete: IR + bytes; import matching: bytes by a direct encoder; JS: source text), compile (the engine validates the module, or parses the source; grows with the code), link (instantiate, wire), first call (lazy compilation of the function).`,
   reference: 'import matching',
   target:
     'accrete flat in K; ≥ 5× faster than import matching at K = 1000. A stage that calls K functions has K calls to build, validate and compile whoever links it, so "flat" is judged on linking proper (instantiate + wire, K=1000 within 2× of K=1), and what one more reference costs the whole stage is set beside what it costs import matching.',
   unit: 'µs',
   warmup: { quick: 5, full: 20 },
   reps: { quick: 200, full: 600 },
-  strategies: KS.flatMap((k) => [importMatching(k), accrete(k), floor('link-table', k), floor('shared-table', k)]) as never,
+  strategies: KS.flatMap((k) => [importMatching(k), accrete(k), floor('link-table', k), floor('shared-table', k), js(k)]) as never,
   verdicts: (r) => {
     const phase = (s: string, g: string, p: string) => resultOf(r, s, g).breakdown?.[p]?.median ?? NaN;
     const compileLink = (s: string, g: string) => phase(s, g, 'compile') + phase(s, g, 'link');
@@ -180,4 +216,15 @@ export const linkScaling: Case = {
       },
     ];
   },
+};
+
+export const linkScalingOptimizing: Case = {
+  name: 'link-scaling-optimizing',
+  description: 'The same stages with the optimizing tier (binaryen), against import matching measured in the same process (a case of its own: binaryen\'s heap brings collections that would land on the baseline case\'s samples). Phases as in link-scaling; code includes binaryen\'s optimisation.',
+  reference: 'import matching',
+  target: 'none set; the optimizing tier is for hot code, re-tiered later (rt.retier).',
+  unit: 'µs',
+  warmup: { quick: 3, full: 10 },
+  reps: { quick: 25, full: 100 },
+  strategies: KS.flatMap((k) => [importMatching(k), accrete(k, 'optimizing')]) as never,
 };

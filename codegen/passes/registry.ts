@@ -2,9 +2,11 @@
 // one-line description, binaryen-style, so a pipeline is a list of names.
 
 import type { FuncIR } from '../ir/nodes.js';
+import { balancePass } from './balance.js';
 import { inlinePass } from './inline.js';
 import { rebindPass } from './rebind.js';
 import type { SymbolInfo } from '../ir/symbols.js';
+import type { Tier } from '../../runtime/options.js';
 
 /** What a pass may ask about the world outside the function it transforms. */
 export interface PassContext {
@@ -46,5 +48,19 @@ export function runPasses(f: FuncIR, names: readonly string[], ctx: PassContext)
   return f;
 }
 
+/**
+ * The passes a lowering runs: inlining when some callee asks for it; the optimizing tier's chain
+ * balancing for binaryen (balance.ts); a rebind when inlining copied bodies in or the trees are
+ * stored ones lowered again (not `fresh`).
+ */
+export function pipelineFor(tier: Tier, inlining: boolean, fresh: boolean): string[] {
+  const out: string[] = [];
+  if (inlining) out.push('inline');
+  if (tier === 'optimizing') out.push('balance');
+  if (inlining || !fresh) out.push('rebind');
+  return out;
+}
+
+registerPass(balancePass);
 registerPass(inlinePass);
 registerPass(rebindPass);
