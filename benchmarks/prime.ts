@@ -7,15 +7,15 @@ import { Runtime } from '../runtime/index.js';
 let primed = false;
 
 /**
- * Commit 2,000 one-function stages on a scratch runtime, once per process: V8 keeps optimising the
- * per-commit code for about that many commits (see stage-latency), whatever the runtime. The
+ * Commit `commits` one-function stages on a scratch runtime, once per process: V8 keeps optimising
+ * the per-commit code for about 2,000 commits (see stage-latency), whatever the runtime. The
  * measured runtimes start empty; the report's "first" column still shows the cold reps.
  */
-export async function primeCommitPath(): Promise<void> {
+export async function primeCommitPath(commits = 2000): Promise<void> {
   if (primed) return;
   primed = true;
   const rt = await Runtime.create();
-  for (let i = 0; i < 2000; i++) {
+  for (let i = 0; i < commits; i++) {
     rt.stage()
       .func(`p${i}`, 'i32 -> i32', (b) => b.i32.add(b.param(0), b.i32(i)))
       .commitSync();

@@ -49,7 +49,7 @@ const tailRatio = (ys: readonly number[]) => quantile(ys.slice(-10).sort((a, b) 
 export const stageCountScaling: Case = {
   name: 'stage-count-scaling',
   description:
-    'Latency of each new one-function stage (median and mean per block of 1,000 stages) and memory per live stage, as the program grows. Both strategies first warm up on scratch state (2,000 commits or floor stages), so the first block is a steady state, and wait for the next request every 50 stages (Accrete compacts then).',
+    'Latency of each new one-function stage (median and mean per block of 1,000 stages) and memory per live stage, as the program grows. Both strategies first warm up on scratch state (6,000 commits or floor stages), so the first block is a steady state, and wait for the next request every 50 stages (Accrete compacts then).',
   reference: 'floor',
   target: 'latency of the last 1,000 stages ≤ 1.2× the first 1,000, on Node 20 and 24; ≤ 20 KB per live stage.',
   unit: 'µs',
