@@ -13,10 +13,9 @@ const BLOCK = Number(blockArg ?? 1000);
 /** Stages between idle moments (the harness's IDLE_EVERY for interleaved cases). */
 const IDLE_EVERY = 50;
 /**
- * Stages each strategy makes on scratch state before it is timed. 2,000 commits (what the other
- * cases prime with) left Node 20's first ~1,200 stages of the measured runtime 1.5× slower than the
- * rest (52–60 against 34–38 µs per 200-stage median), which flattered "last ÷ first"; after 6,000
- * the first block is as fast as the later ones.
+ * Stages each strategy makes on scratch state before it is timed: more than the 2,000 the other
+ * cases prime with, because the first block is this case's reference (after 2,000, Node 20's first
+ * 200 stages still ran ~1.2–1.5× the later ones in some runs).
  */
 const WARMUP = 6000;
 const now = () => performance.now();
