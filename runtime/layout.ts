@@ -123,3 +123,19 @@ export class RttAllocator {
     return this.next;
   }
 }
+
+/** Write a value of type `t` into the cell at `at` (a global's, or an RTT field's). */
+export function writeValue(v: DataView, at: number, t: string, x: number | bigint): void {
+  if (t === 'i32') v.setInt32(at, Number(x), true);
+  else if (t === 'i64') v.setBigInt64(at, BigInt(x), true);
+  else if (t === 'f32') v.setFloat32(at, Number(x), true);
+  else v.setFloat64(at, Number(x), true);
+}
+
+/** Read the value of type `t` in the cell at `at`. */
+export function readValue(v: DataView, at: number, t: string): number | bigint {
+  if (t === 'i32') return v.getInt32(at, true);
+  if (t === 'i64') return v.getBigInt64(at, true);
+  if (t === 'f32') return v.getFloat32(at, true);
+  return v.getFloat64(at, true);
+}

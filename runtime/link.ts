@@ -5,7 +5,8 @@ import { rewriteModule, type LinkEnv, type RewrittenModule } from '../codegen/li
 import { sameSig, sigText } from '../codegen/ir/nodes.js';
 import { optimizerSync } from '../codegen/optimizer.js';
 import { parseModule, type ParsedModule } from '../codegen/wasm/decoder.js';
-import { abandon, newPlan, lap, lookupOrTombstone, placed, planRecompiles, relinkedUnit, writeValue, type Plan } from './commit.js';
+import { abandon, newPlan, lap, lookupOrTombstone, placed, planRecompiles, relinkedUnit, type Plan } from './commit.js';
+import { writeValue } from './layout.js';
 import type { Core, RelinkResult } from './core.js';
 import { AccreteError, fail } from './errors.js';
 import { infoOf, makeFuncRecord, type SymbolRecord } from './symbols.js';

@@ -2,12 +2,12 @@
 // stages) that grows by committing stages, and the JS-side handles onto what it holds.
 
 import { loadOptimizer } from '../codegen/optimizer.js';
-import { abandon, codeUnit, newPlan, now, planStage, readValue, recompile, writeValue, type Plan } from './commit.js';
+import { abandon, codeUnit, newPlan, now, planStage, recompile, type Plan } from './commit.js';
 import { publish, realizeAsync, realizeSync, startLinked } from './realize.js';
 import { Core } from './core.js';
 import { fail, stackLimit } from './errors.js';
 import { chooseLinking, detectFeatures, engineInfo, type EngineInfo, type Features } from './features.js';
-import { PAGE, makeLayout, writeHeader, type Layout } from './layout.js';
+import { PAGE, makeLayout, readValue, writeHeader, writeValue, type Layout } from './layout.js';
 import { resolveOptions, type RuntimeOptions, type Tier } from './options.js';
 import { retireStage, type RetireInfo } from './retire.js';
 import { compactLater, compactNow, type CompactionInfo } from './compact.js';

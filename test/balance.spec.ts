@@ -2,7 +2,9 @@
 // balanced trees, with their operands' effects in the same order and the same value.
 
 import assert from 'node:assert/strict';
-import { balancePass, BALANCE_MIN, chainOperands } from '../codegen/passes/balance.js';
+import { balancePass, BALANCE_MIN, BALANCED_MAX_DEPTH, chainOperands } from '../codegen/passes/balance.js';
+import type { FuncBuilder } from '../codegen/ir/builder.js';
+import { encoderChecks } from '../codegen/lower/encode.js';
 import type { Expr, FuncIR, OpExpr } from '../codegen/ir/nodes.js';
 import { pipelineFor, type PassContext } from '../codegen/passes/registry.js';
 import { newRuntime } from './helpers.js';
@@ -91,6 +93,55 @@ describe('balance pass', () => {
       assert.deepEqual(pipelineFor('optimizing', false, true), ['balance']);
       assert.deepEqual(pipelineFor('baseline', true, false), ['inline', 'rebind']);
       assert.deepEqual(pipelineFor('baseline', false, true), []);
+    });
+
+    it('hands binaryen the balanced body of a real commit, and the baseline tier nothing', async () => {
+      const made: FuncIR[] = [];
+      const run = balancePass.run;
+      balancePass.run = (f, ctx) => {
+        const out = run.call(balancePass, f, ctx);
+        made.push(out);
+        return out;
+      };
+      try {
+        for (const tier of ['baseline', 'optimizing'] as const) {
+          const rt = await newRuntime({ tier });
+          rt.stage('app').func('sum', 'i32 -> i32', (b) => {
+            let acc = b.param(0);
+            for (let i = 0; i < 1000; i++) acc = b.i32.add(acc, b.i32.mul(b.param(0), b.i32(i)));
+            return acc;
+          }).commitSync();
+          assert.equal(rt.fn('sum')(2), 2 + 999 * 1000, tier);
+        }
+      } finally {
+        balancePass.run = run;
+      }
+      assert.equal(made.length, 1, 'the optimizing commit alone ran the pass');
+      assert.equal(depth(made[0]!.body[0]!), 10 + 1, 'a sum of 1,001 products, each one op deep');
+    });
+
+    it('leaves bodies nested too deep for a tree as they were, and compiles them', async () => {
+      const rt = await newRuntime({ tier: 'optimizing' });
+      const chain = (n: number, inner: number) => (b: FuncBuilder) => {
+        let acc = b.param(0);
+        for (let i = 0; i < inner; i++) acc = b.i32.add(acc, b.i32(i));
+        for (let i = 0; i < n; i++) acc = b.i32.sub(acc, b.i32(1));
+        return acc;
+      };
+      // The suite checks every packed body against the tree encoder, which recurses: not these.
+      encoderChecks.stream = false;
+      try {
+        rt.stage('a').func('subs', 'i32 -> i32', chain(30_000, 0)).func('mixed', 'i32 -> i32', chain(5000, 100)).func('shallow', 'i32 -> i32', chain(500, 100)).commitSync();
+      } finally {
+        encoderChecks.stream = true;
+      }
+      assert.equal(rt.fn('subs')(0), -30_000);
+      assert.equal(rt.fn('mixed')(0), 4950 - 5000);
+      assert.equal(rt.fn('shallow')(0), 4950 - 500);
+      const deep = fn(leftChain('i32.sub', BALANCED_MAX_DEPTH, (i) => (i === 0 ? leftChain('i32.add', 100) : leaf(i))));
+      assert.equal(balancePass.run(deep, NO_CTX), deep);
+      const shallow = fn(leftChain('i32.sub', 500, (i) => (i === 0 ? leftChain('i32.add', 100) : leaf(i))));
+      assert.equal(depth(balancePass.run(shallow, NO_CTX).body[0]!), 499 + 7);
     });
 
     it('sums 1,000 globals of a body kept packed', async () => {

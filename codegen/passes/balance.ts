@@ -18,21 +18,83 @@ export const balancePass: FuncPass = {
   name: 'balance',
   description: 'rebalance long chains of one associative integer operator, operands in the same order',
   run(f: FuncIR): FuncIR {
-    let changed = false;
-    const visit = (e: Expr): Expr => {
-      if (e.k === 'op' && ASSOCIATIVE.has(e.op)) {
-        const operands = chainOperands(e);
-        if (operands.length >= BALANCE_MIN) {
-          changed = true;
-          return balanced(e, operands.map(visit), 0, operands.length);
-        }
-      }
-      return mapChildren(e, visit);
-    };
-    const body = f.body.map(visit);
-    return changed ? { ...f, body } : f;
+    if (!f.body.some(hasLongChain)) return f;
+    const body = f.body.map(rebuilt);
+    // A body still deeper than this is left as it was, to be encoded from its packed words: the
+    // tree encoder and analysis recurse, and a tree is what this pass would hand them.
+    if (body.some((e) => depthOf(e) > BALANCED_MAX_DEPTH)) return f;
+    return { ...f, body };
   },
 };
+
+/** Deeper balanced trees are not used (see `run`); the recursive walks handle over 2,000. */
+export const BALANCED_MAX_DEPTH = 1000;
+
+/** How deep `root` is (a loop, as below). */
+function depthOf(root: Expr): number {
+  let max = 0;
+  const stack: Array<[Expr, number]> = [[root, 1]];
+  while (stack.length) {
+    const [e, d] = stack.pop()!;
+    if (d > max) max = d;
+    mapChildren(e, (c) => (stack.push([c, d + 1]), c));
+  }
+  return max;
+}
+
+const isLongChain = (e: Expr): e is OpExpr => e.k === 'op' && ASSOCIATIVE.has(e.op) && chainOperands(e).length >= BALANCE_MIN;
+
+/** Whether a long chain lies anywhere in `root` (a loop: bodies can be nested thousands deep). */
+function hasLongChain(root: Expr): boolean {
+  const stack = [root];
+  while (stack.length) {
+    const e = stack.pop()!;
+    if (isLongChain(e)) return true;
+    mapChildren(e, (c) => (stack.push(c), c));
+  }
+  return false;
+}
+
+/** One node being rebuilt: its children (a long chain's operands), and those rebuilt so far. */
+interface Frame {
+  e: Expr;
+  chain: boolean;
+  kids: Expr[];
+  done: Expr[];
+}
+
+function frame(e: Expr): Frame {
+  if (isLongChain(e)) return { e, chain: true, kids: chainOperands(e), done: [] };
+  const kids: Expr[] = [];
+  mapChildren(e, (c) => (kids.push(c), c));
+  return { e, chain: false, kids, done: [] };
+}
+
+/**
+ * `root` with every long chain in it balanced, children before parents, with an explicit stack
+ * rather than a recursion: a body of 30,000 nested subtractions compiles in the baseline tier and
+ * must in this one too. Unchanged subtrees are kept as they are.
+ */
+function rebuilt(root: Expr): Expr {
+  const stack = [frame(root)];
+  for (;;) {
+    const top = stack[stack.length - 1]!;
+    if (top.done.length < top.kids.length) {
+      stack.push(frame(top.kids[top.done.length]!));
+      continue;
+    }
+    stack.pop();
+    let out: Expr;
+    if (top.chain) out = balanced(top.e as OpExpr, top.done, 0, top.done.length);
+    else if (top.done.every((d, i) => d === top.kids[i])) out = top.e;
+    else {
+      let i = 0;
+      out = mapChildren(top.e, () => top.done[i++]!);
+    }
+    if (stack.length === 0) return out;
+    stack[stack.length - 1]!.done.push(out);
+  }
+}
 
 /**
  * The operands of the chain `top` heads (its nodes of the same operator, however they nest), left
