@@ -77,9 +77,13 @@ function blockStats(block: Float64Array): [number, number] {
 
 async function main(): Promise<void> {
   const times = new Float64Array(N);
-  // Memory is read before the warm-up, whose garbage the last collection takes: a collection
-  // forced just before the timed loop slowed its first ~1,200 stages 1.5× on Node 20 (V8 then
-  // starts marking again soon, its heap limit set from a heap just emptied).
+  // Memory is read before the warm-up, whose garbage the last collection takes. Reading it after
+  // would need a collection there, which shapes the first block either way: right before the
+  // timed loop it slowed Node 20's first ~1,200 stages 1.5× (V8 marks again soon after a
+  // collection empties the heap); followed by 1,500 untimed stages on scratch state it made the
+  // first ~1,000–1,400 stages 3× faster for both strategies (the engine reusing the code space
+  // of modules just freed). So heap per stage is exact, and RSS per stage an upper bound (pages
+  // the warm-up leaves in RSS count against it: ~0.3 KB per stage at 100,000 stages).
   gc();
   const before = process.memoryUsage();
   // (The smoke test skips the warm-up: it only checks that the case runs.)
