@@ -3,6 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { CASES } from '../benchmarks/cases/index.js';
+import { blockReader } from '../benchmarks/cases/stage-count-scaling.js';
 import { markdown, repeatedVerdict, runCase, type CaseResult } from '../benchmarks/harness.js';
 import { groupSeries, lineChart } from '../benchmarks/svg.js';
 
@@ -36,6 +37,30 @@ describe('benchmark smoke', function () {
     assert.deepEqual(repeatedVerdict(runs, 1), { what: 'memory', value: '5.10 KB (4.90 KB–5.30 KB)', met: 3, runs: 3 });
     const r: CaseResult = { case: 'c', description: 'd', reference: 'r', target: 't', unit: 'µs', results: [], verdicts: runs[2]!, repeats: runs };
     assert.match(markdown(r), /Over 3 runs[\s\S]*\| ratio ≤ 1\.5 \| 1\.40× \(1\.20×–1\.60×\) \| 2 of 3 \|/);
+  });
+
+  it('reads a scaling worker\'s blocks by whole lines, however its output is cut', () => {
+    const read = blockReader();
+    assert.deepEqual(read('reached 1000 45.1 4'), []);
+    assert.deepEqual(read('8.2\nreached 2000 4'), [[1000, 45.1, 48.2]]);
+    assert.deepEqual(read('6 50.5\nnoise\nreached 3000 47 49\n'), [[2000, 46, 50.5], [3000, 47, 49]]);
+  });
+
+  it('gives sample counts, names a p99 of few samples the maximum, and the slowest samples\' phases', () => {
+    const summary = (xs: number[]) => {
+      const s = [...xs].sort((a, b) => a - b);
+      return { n: s.length, median: s[(s.length - 1) >> 1]!, p90: s[s.length - 1]!, p99: s[s.length - 1]!, min: s[0]!, max: s[s.length - 1]!, mean: 0 };
+    };
+    const samples = [10, 11, 12, 50];
+    const phases = { build: [4, 5, 6, 40], compile: [6, 6, 6, 10] };
+    const r: CaseResult = {
+      case: 'c', description: 'd', reference: 'a', target: 't', unit: 'µs', verdicts: [],
+      results: [{ strategy: 'a', group: undefined, items: undefined, samples, summary: summary(samples), phases, breakdown: { build: summary(phases.build), compile: summary(phases.compile) } }],
+    };
+    const md = markdown(r);
+    assert.match(md, /\| strategy \| n \| median \(µs\) \| p99 \(µs; max below 100 samples\) \|/);
+    assert.match(md, /\| a \| 4 \| 11\.0 \| 50\.0 \|/);
+    assert.match(md, /Phases of the slowest 1% of samples[\s\S]*\| a \| 1 \| 40\.0 \| 10\.0 \|/);
   });
 
   it('draws charts', () => {

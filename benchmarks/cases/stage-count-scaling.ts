@@ -15,22 +15,17 @@ function run(strategy: string, n: number, block: number, warm: boolean, progress
     const p = spawn(process.execPath, ['--expose-gc', worker, strategy, String(n), String(block), warm ? 'warm' : 'cold'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
-    // stderr arrives in chunks that may end inside a line: only whole lines are read.
-    let pending = '';
+    const blocks = blockReader();
     // What the worker reported block by block: all there is if the engine kills it.
     const partial: Series & { mean: number[] } = { strategy, x: [], y: [], mean: [] };
     p.stdout.setEncoding('utf8').on('data', (s: string) => (out += s));
     p.stderr.setEncoding('utf8').on('data', (s: string) => {
       err += s;
-      const lines = (pending + s).split('\n');
-      pending = lines.pop()!;
-      for (const line of lines) {
-        const m = /^reached (\d+) (\S+) (\S+)$/.exec(line);
-        if (!m) continue;
-        partial.x.push(Number(m[1]));
-        partial.y.push(Number(m[2]));
-        partial.mean.push(Number(m[3]));
-        progress(Number(m[1]));
+      for (const [stages, median, mean] of blocks(s)) {
+        partial.x.push(stages);
+        partial.y.push(median);
+        partial.mean.push(mean);
+        progress(stages);
       }
     });
     p.on('error', reject);
@@ -42,6 +37,24 @@ function run(strategy: string, n: number, block: number, warm: boolean, progress
       resolve({ ...got, extra: { ...got.extra, 'stages reached': reached }, failed: `the process died after about ${reached} stages: ${why}` });
     });
   });
+}
+
+/**
+ * What the worker reports block by block on stderr ("reached N median mean"), read by whole lines:
+ * chunks may end inside one. Each call takes a chunk and gives the blocks it completed.
+ */
+export function blockReader(): (chunk: string) => Array<[stages: number, median: number, mean: number]> {
+  let pending = '';
+  return (chunk) => {
+    const lines = (pending + chunk).split('\n');
+    pending = lines.pop()!;
+    const out: Array<[number, number, number]> = [];
+    for (const line of lines) {
+      const m = /^reached (\d+) (\S+) (\S+)$/.exec(line);
+      if (m) out.push([Number(m[1]), Number(m[2]), Number(m[3])]);
+    }
+    return out;
+  };
 }
 
 /** The series with its last block's median ÷ its first's among its figures (the floor's says what the engine's own cost does). */
