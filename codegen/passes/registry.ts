@@ -48,12 +48,16 @@ export function runPasses(f: FuncIR, names: readonly string[], ctx: PassContext)
   return f;
 }
 
+const NO_PASSES: readonly string[] = Object.freeze([]);
+
 /**
  * The passes a lowering runs: inlining when some callee asks for it; the optimizing tier's chain
  * balancing for binaryen (balance.ts); a rebind when inlining copied bodies in or the trees are
  * stored ones lowered again (not `fresh`).
  */
-export function pipelineFor(tier: Tier, inlining: boolean, fresh: boolean): string[] {
+export function pipelineFor(tier: Tier, inlining: boolean, fresh: boolean): readonly string[] {
+  // Most lowerings (a fresh baseline stage with nothing to inline) run none: no list made.
+  if (!inlining && fresh && tier !== 'optimizing') return NO_PASSES;
   const out: string[] = [];
   if (inlining) out.push('inline');
   if (tier === 'optimizing') out.push('balance');
