@@ -7,7 +7,7 @@ import type { Expr, ExprType, FuncIR, Sig, TryExpr, ValType } from '../ir/nodes.
 import type { SymbolInfo } from '../ir/symbols.js';
 import { sigKey } from '../ir/nodes.js';
 import { MAX_BODY_BYTES } from '../ir/sig.js';
-import { analyze, type References } from '../ir/analyze.js';
+import { analyze } from '../ir/analyze.js';
 import { VALTYPE_CODE, instr, type InstrInfo } from '../wasm/instructions.js';
 import { ByteWriter, writeConst } from '../wasm/writer.js';
 import { IntIndex } from './int-index.js';
@@ -15,64 +15,10 @@ import { HANDOVER, keepPrefix, prefixOf } from './prefixes.js';
 import { dispatcherSig } from './thunks.js';
 import { encodeStream, type StreamBody, type StreamTarget } from './encode-stream.js';
 import { LAYOUT_MAX_RELOCS, LINK_TABLE, RELOC, SHARED_TABLE, type BodyLayout } from './body-layout.js';
-import { type MemoryShape, FUNCS_EXPORT, LINK_EXPORT, WASM_HEADER, section, vecSection, writeElementRun, writeFuncType, writeFuncrefTable, writeInstallSection, writeNameSection, writeStageImports, writeTableExport } from '../wasm/sections.js';
+import type { EncodedModule, ModuleImports, ModulePlan } from './module-plan.js';
+import { FUNCS_EXPORT, LINK_EXPORT, WASM_HEADER, section, vecSection, writeElementRun, writeFuncType, writeFuncrefTable, writeInstallSection, writeNameSection, writeStageImports, writeTableExport } from '../wasm/sections.js';
 
-/** How calls to functions of other stages are linked. */
-export type CallLinking = 'shared-table' | 'link-table';
-
-/** What the encoder asks of the runtime about the symbols a module uses. */
-export interface LowerContext {
-  /** A function defined outside this module: its slot in the shared table. */
-  slotOf(name: string): number;
-  globalAddress(name: string): number;
-  constantValue(name: string): number | bigint;
-  /** Address of the exception payload buffer. */
-  readonly exnBuffer: number;
-  readonly calls: CallLinking;
-  readonly tailCalls: boolean;
-  /** Which exception-handling encoding to emit: the legacy `try`/`catch` (default) or the final `try_table`. */
-  readonly exceptions?: 'legacy' | 'final';
-  readonly memory: MemoryShape;
-  /**
-   * Link-table linking: the link-table entry value (negative, unlike slots) of the dispatcher
-   * through which dynamic calls of this signature reach the shared table (see encodeDispatcher).
-   */
-  dispatcher?(sig: Sig): number;
-}
-
-export interface ModulePlan {
-  /** Module name (the stage name), for the name section. */
-  name: string;
-  /** Functions defined by the module; function i is exported as `String(i)`. */
-  funcs: readonly FuncIR[];
-  ctx: LowerContext;
-  /** `analyze(funcs)`, if the caller already has it. */
-  refs?: References;
-  /**
-   * Record the body layout (spans and relocations) that compaction copies bodies by, unless the
-   * module needs more than LAYOUT_MAX_RELOCS relocations: then recording stops (a bounded cost
-   * per stage) and the module keeps no layout, which leaves it out of compaction.
-   */
-  layout?: boolean;
-  /**
-   * Per function, a slot of the shared table its module writes it into when instantiated (an
-   * active element segment), instead of exporting it for the runtime to write. Only for slots no
-   * live code can reach yet, since the write happens before the commit publishes.
-   */
-  install?: ReadonlyArray<number | undefined> | undefined;
-  /**
-   * Hand all functions over in one table of the module's own (an active element segment, the
-   * table exported as FUNCS_EXPORT) instead of one export each: on V8 11 reading functions out of
-   * a table costs less than exporting them from 10 functions on (docs/linking.md, "Installing a
-   * stage's functions"). Not with `install`.
-   */
-  exportTable?: boolean;
-  /**
-   * Per function, its body packed (post-order) when that is exactly `funcs[i]`'s tree: the
-   * encoder then reads the words front to back instead of walking the tree (encode-stream.ts).
-   */
-  packed?: ReadonlyArray<StreamBody | undefined>;
-}
+export type { CallLinking, EncodedModule, LowerContext, ModuleImports, ModulePlan } from './module-plan.js';
 
 /**
  * Checks the test suite turns on: `stream` encodes every packed body both ways and throws if the
@@ -80,32 +26,16 @@ export interface ModulePlan {
  */
 export const encoderChecks = { stream: false };
 
-/** What a module imports from `accrete` and which slots its link table holds. */
-export interface ModuleImports {
-  memory: boolean;
-  /** The shared table. */
-  table: boolean;
-  /**
-   * What the link table holds, in link-table order (link-table linking only): slots, and
-   * dispatchers as negative values (see LowerContext.dispatcher).
-   */
-  link: number[];
-  exn: boolean;
-}
-
-export interface EncodedModule {
-  bytes: Uint8Array;
-  imports: ModuleImports;
-  /** Slots the code names (calls through a slot, slotOf) and global cells it uses, each once. */
-  slotRefs: number[];
-  cellRefs: number[];
-  /** Where each body lies in `bytes` and what in it depends on this module (see merge.ts), when asked for. */
-  layout: BodyLayout | undefined;
-}
-
 const NONE_BT = 0x40;
 /** Shared by every module that imports nothing (many do): memory per stage counts. */
 const NO_RELOCS: readonly number[] = Object.freeze([]);
+
+/** The first `n` words of `scratchRelocs` as an array (small lists stay arrays: see `packed`). */
+function smallRelocs(n: number): number[] {
+  const out = new Array<number>(n);
+  for (let i = 0; i < n; i++) out[i] = scratchRelocs[i]!;
+  return out;
+}
 
 /**
  * Small lists stay arrays (a typed array costs more to make than a one-function stage's layout);
@@ -117,6 +47,8 @@ function packed(xs: number[]): ArrayLike<number> {
 export const NO_IMPORTS: ModuleImports = Object.freeze({ memory: false, table: false, link: Object.freeze([]) as unknown as number[], exn: false });
 const LOAD: Record<ValType, InstrInfo> = { i32: instr('i32.load'), i64: instr('i64.load'), f32: instr('f32.load'), f64: instr('f64.load') };
 const STORE: Record<ValType, InstrInfo> = { i32: instr('i32.store'), i64: instr('i64.store'), f32: instr('f32.store'), f64: instr('f64.store') };
+/** The module's relocations, 3 words each, in one array for all (a list grown for a big body's, dropped past LAYOUT_MAX_RELOCS, was ~30 B of garbage per reference). */
+const scratchRelocs = new Int32Array(3 * LAYOUT_MAX_RELOCS);
 const scratchCode = new ByteWriter(4096);
 const scratchBody = new ByteWriter(1024);
 const scratchModule = new ByteWriter(4096);
@@ -159,14 +91,19 @@ class ModuleEncoder implements StreamTarget {
   private readonly cellRefs: number[] = [];
   // The body layout: spans per function, relocations, and where the current body's instructions begin.
   private readonly spans: number[] = [];
-  private readonly relocs: number[] = [];
+  /** Words of `scratchRelocs` in use. */
+  private nRelocs = 0;
   private instrBase = 0;
   private recording: boolean;
 
   private reloc(kind: number, value: number, at = true): void {
     if (!this.recording) return;
-    if (this.relocs.length >= 3 * LAYOUT_MAX_RELOCS) this.recording = false;
-    else this.relocs.push(at ? this.body.len - this.instrBase : -1, kind, value);
+    const n = this.nRelocs;
+    if (n >= 3 * LAYOUT_MAX_RELOCS) return void (this.recording = false);
+    scratchRelocs[n] = at ? this.body.len - this.instrBase : -1;
+    scratchRelocs[n + 1] = kind;
+    scratchRelocs[n + 2] = value;
+    this.nRelocs = n + 3;
   }
 
   cell(e: { name: string; sym?: SymbolInfo }): number {
@@ -335,7 +272,8 @@ class ModuleEncoder implements StreamTarget {
   }
 
   private layout(funcTypes: readonly number[], codeAt: number): BodyLayout {
-    // The encoder's own arrays become the layout (an encoder encodes one module): no copies.
+    // The encoder's own spans become the layout (an encoder encodes one module); the relocations
+    // are copied out of the shared scratch array.
     const spans = this.spans;
     for (let f = 0; f < funcTypes.length; f++) {
       spans[5 * f] = funcTypes[f]!;
@@ -347,7 +285,7 @@ class ModuleEncoder implements StreamTarget {
     return {
       types: this.types,
       spans: packed(spans),
-      relocs: this.relocs.length ? packed(this.relocs) : NO_RELOCS,
+      relocs: this.nRelocs === 0 ? NO_RELOCS : this.nRelocs > 64 ? scratchRelocs.slice(0, this.nRelocs) : smallRelocs(this.nRelocs),
       localNames: named ? funcs.map((f) => f.localNames) : undefined,
     };
   }
@@ -377,7 +315,7 @@ class ModuleEncoder implements StreamTarget {
       else for (const e of f.body) this.expr(e);
       c.u8(0x0b);
       this.endBody(size);
-      if (this.recording) this.spans.push(0, size + 5, this.instrBase, c.len, this.relocs.length);
+      if (this.recording) this.spans.push(0, size + 5, this.instrBase, c.len, this.nRelocs);
       return;
     }
     this.extraLocals = [];
@@ -389,19 +327,19 @@ class ModuleEncoder implements StreamTarget {
     const instrAt = c.len;
     c.range(b.buf, 0, b.len);
     this.endBody(size);
-    if (this.recording) this.spans.push(0, size + 5, instrAt, c.len, this.relocs.length);
+    if (this.recording) this.spans.push(0, size + 5, instrAt, c.len, this.nRelocs);
   }
 
   /** A body's instructions from its packed words; with `encoderChecks.stream`, checked against the tree's. */
   private fromStream(f: FuncIR, p: StreamBody): void {
     const c = this.body;
     const at = c.len;
-    const relocs = this.relocs.length;
+    const relocs = this.nRelocs;
     encodeStream(this, p);
     if (!encoderChecks.stream) return;
     const got = c.buf.slice(at, c.len);
     c.len = at;
-    this.relocs.length = relocs;
+    this.nRelocs = relocs;
     for (const e of f.body) this.expr(e);
     const want = c.buf.subarray(at, c.len);
     if (got.length !== want.length || got.some((x, i) => x !== want[i])) {
