@@ -30,6 +30,29 @@ const NONE_BT = 0x40;
 /** Shared by every module that imports nothing (many do): memory per stage counts. */
 const NO_RELOCS: readonly number[] = Object.freeze([]);
 
+/**
+ * A list of numbers grown in one array shared by every module (encoding is never re-entered) and
+ * copied out at its exact length: one grown per module was garbage twice its size, and the copy
+ * kept (slots, cells and link-table entries live as long as the stage) carried its slack.
+ */
+class ScratchList {
+  private readonly xs: number[] = [];
+  n = 0;
+  reset(): this {
+    this.n = 0;
+    return this;
+  }
+  push(x: number): void {
+    this.xs[this.n++] = x;
+  }
+  out(): number[] {
+    return this.xs.slice(0, this.n);
+  }
+}
+const scratchSlots = new ScratchList();
+const scratchCells = new ScratchList();
+const scratchLinks = new ScratchList();
+
 /** The first `n` words of `scratchRelocs` as an array (small lists stay arrays: see `packed`). */
 function smallRelocs(n: number): number[] {
   const out = new Array<number>(n);
@@ -87,8 +110,10 @@ class ModuleEncoder implements StreamTarget {
   private extraLocals: ValType[] = [];
   private nLocals = 0;
   private funcName = '';
-  private readonly slotRefs: number[] = [];
-  private readonly cellRefs: number[] = [];
+  private readonly slotRefs = scratchSlots.reset();
+  private readonly cellRefs = scratchCells.reset();
+  /** What the link table holds (ModuleImports.link), copied out when the module is done. */
+  private readonly links = scratchLinks.reset();
   // The body layout: spans per function, relocations, and where the current body's instructions begin.
   private readonly spans: number[] = [];
   /** Words of `scratchRelocs` in use. */
@@ -217,7 +242,7 @@ class ModuleEncoder implements StreamTarget {
     const handover = table ? HANDOVER.TABLE : install ? HANDOVER.INSTALL : HANDOVER.EXPORTS;
     let reusable = this.types.length <= 2 && !this.imports.exn && (!install || install.every((x) => x !== undefined));
     for (let i = 0; i < funcTypes.length && reusable; i++) reusable = funcTypes[i] === 0;
-    const shape = reusable ? { second: this.types[1], links: link ? this.imports.link.length : 0, count: funcs.length, handover, table: this.imports.table, memory: this.imports.memory ? ctx.memory : undefined } : undefined;
+    const shape = reusable ? { second: this.types[1], links: link ? this.links.n : 0, count: funcs.length, handover, table: this.imports.table, memory: this.imports.memory ? ctx.memory : undefined } : undefined;
     const made = shape ? prefixOf(this.types[0]!, shape) : undefined;
     const w = scratchModule.reset();
     if (made) w.range(made.bytes, 0, made.bytes.length);
@@ -231,11 +256,12 @@ class ModuleEncoder implements StreamTarget {
     w.range(this.code.buf, 0, this.code.len);
     this.names(w);
     const i = this.imports;
+    if (this.links.n) i.link = this.links.out();
     return {
       bytes: w.finish(),
       imports: i.memory || i.table || i.exn || i.link.length ? i : NO_IMPORTS,
-      slotRefs: this.slotRefs,
-      cellRefs: this.cellRefs,
+      slotRefs: this.slotRefs.out(),
+      cellRefs: this.cellRefs.out(),
       layout: this.recording ? this.layout(funcTypes, codeAt) : undefined,
     };
   }
@@ -258,7 +284,7 @@ class ModuleEncoder implements StreamTarget {
     });
     // Own tables, in index order: the link table, the table of exported functions.
     vecSection(w, 4, (link ? 1 : 0) + (table ? 1 : 0), (s) => {
-      if (link) writeFuncrefTable(s, this.imports.link.length);
+      if (link) writeFuncrefTable(s, this.links.n);
       if (table) writeFuncrefTable(s, funcs.length);
     });
     // Exports: function i as "i", except those the module installs itself or puts in its table.
@@ -581,8 +607,8 @@ class ModuleEncoder implements StreamTarget {
   private linkEntry(value: number): void {
     let li = value >= 0 ? linksSeen.get(value) : (this.dispatcherLinks?.get(value) ?? -1);
     if (li < 0) {
-      li = this.imports.link.length;
-      this.imports.link.push(value);
+      li = this.links.n;
+      this.links.push(value);
       if (value >= 0) linksSeen.set(value, li);
       else (this.dispatcherLinks ??= new Map()).set(value, li);
     }
