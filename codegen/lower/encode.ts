@@ -61,8 +61,8 @@ const scratchLinks = new ScratchList();
 
 /** The first `n` words of `scratchRelocs` as an array (small lists stay arrays: see `packed`). */
 function smallRelocs(n: number): number[] {
-  const out = new Array<number>(n);
-  for (let i = 0; i < n; i++) out[i] = scratchRelocs[i]!;
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) out.push(scratchRelocs[i]!);
   return out;
 }
 
