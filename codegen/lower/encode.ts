@@ -48,21 +48,17 @@ class ScratchList {
   out(): number[] {
     // A small module's lists are empty or short: no builtin call (on V8 13 the commit path runs in
     // the mid tier for its first ~10,000 commits, where a builtin is a call into cold code).
-    const { n, xs } = this;
-    if (n > 16) return xs.slice(0, n);
-    const out: number[] = [];
-    for (let i = 0; i < n; i++) out.push(xs[i]!);
-    return out;
+    return this.n > 16 ? this.xs.slice(0, this.n) : firstOf(this.xs, this.n);
   }
 }
 const scratchSlots = new ScratchList();
 const scratchCells = new ScratchList();
 const scratchLinks = new ScratchList();
 
-/** The first `n` words of `scratchRelocs` as an array (small lists stay arrays: see `packed`). */
-function smallRelocs(n: number): number[] {
+/** The first `n` numbers of `xs` as an array of their own, copied without a builtin call. */
+function firstOf(xs: ArrayLike<number>, n: number): number[] {
   const out: number[] = [];
-  for (let i = 0; i < n; i++) out.push(scratchRelocs[i]!);
+  for (let i = 0; i < n; i++) out.push(xs[i]!);
   return out;
 }
 
@@ -317,7 +313,7 @@ class ModuleEncoder implements StreamTarget {
     return {
       types: this.types,
       spans: packed(spans),
-      relocs: this.nRelocs === 0 ? NO_RELOCS : this.nRelocs > 64 ? scratchRelocs.slice(0, this.nRelocs) : smallRelocs(this.nRelocs),
+      relocs: this.nRelocs === 0 ? NO_RELOCS : this.nRelocs > 64 ? scratchRelocs.slice(0, this.nRelocs) : firstOf(scratchRelocs, this.nRelocs),
       localNames: named ? funcs.map((f) => f.localNames) : undefined,
     };
   }

@@ -6,7 +6,7 @@
 // before; wrapping integer add, mul, and, or, xor are associative, so the value is the same.
 
 import type { Expr, FuncIR, OpExpr } from '../ir/nodes.js';
-import { mapChildren } from '../ir/nodes.js';
+import { children, mapChildren } from '../ir/nodes.js';
 import type { FuncPass } from './registry.js';
 
 const ASSOCIATIVE = new Set(['i32.add', 'i32.mul', 'i32.and', 'i32.or', 'i32.xor', 'i64.add', 'i64.mul', 'i64.and', 'i64.or', 'i64.xor']);
@@ -37,7 +37,7 @@ function depthOf(root: Expr): number {
   while (stack.length) {
     const [e, d] = stack.pop()!;
     if (d > max) max = d;
-    mapChildren(e, (c) => (stack.push([c, d + 1]), c));
+    for (const c of children(e)) stack.push([c, d + 1]);
   }
   return max;
 }
@@ -50,7 +50,7 @@ function hasLongChain(root: Expr): boolean {
   while (stack.length) {
     const e = stack.pop()!;
     if (isLongChain(e)) return true;
-    mapChildren(e, (c) => (stack.push(c), c));
+    for (const c of children(e)) stack.push(c);
   }
   return false;
 }
@@ -63,6 +63,8 @@ interface Frame {
   done: Expr[];
 }
 
+// A node's children are listed by `mapChildren` itself, which later puts the rebuilt ones back:
+// the two orders cannot disagree.
 function frame(e: Expr): Frame {
   if (isLongChain(e)) return { e, chain: true, kids: chainOperands(e), done: [] };
   const kids: Expr[] = [];
