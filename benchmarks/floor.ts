@@ -10,19 +10,8 @@ const i32ToI32Types = (w: ByteWriter): void => section(w, 1, () => w.bytes([0x01
 /** A type section holding type 0, (i32) -> i32 (the callees), and type 1, () -> i32 ("run"). */
 const calleeAndRunTypes = (w: ByteWriter): void => section(w, 1, () => w.bytes([0x02, 0x60, 0x01, 0x7f, 0x01, 0x7f, 0x60, 0x00, 0x01, 0x7f]));
 
-/** n functions (param i32) (result i32) `local.get 0; i32.const k+j; i32.add`, exported as "0".."n-1". */
-export function floorModule(k: number, n = 1): Uint8Array {
-  const w = new ByteWriter(32 + n * 16);
-  w.bytes(HEADER);
-  i32ToI32Types(w);
-  section(w, 3, () => {
-    w.u32(n);
-    for (let j = 0; j < n; j++) w.u8(0);
-  });
-  section(w, 7, () => {
-    w.u32(n);
-    for (let j = 0; j < n; j++) w.name(String(j)).u8(0).u32(j);
-  });
+/** The code section of n functions (param i32) (result i32) `local.get 0; i32.const k+j; i32.add`, all of type 0. */
+function addKCode(w: ByteWriter, k: number, n: number): void {
   section(w, 10, () => {
     w.u32(n);
     for (let j = 0; j < n; j++) {
@@ -31,6 +20,37 @@ export function floorModule(k: number, n = 1): Uint8Array {
       w.patch(at);
     }
   });
+}
+
+/** n functions (param i32) (result i32) `local.get 0; i32.const k+j; i32.add`, exported as "0".."n-1". */
+export function floorModule(k: number, n = 1): Uint8Array {
+  const w = new ByteWriter(32 + n * 16);
+  w.bytes(HEADER);
+  i32ToI32Types(w);
+  section(w, 3, () => w.u32(n).bytes(new Uint8Array(n)));
+  section(w, 7, () => {
+    w.u32(n);
+    for (let j = 0; j < n; j++) w.name(String(j)).u8(0).u32(j);
+  });
+  addKCode(w, k, n);
+  return w.finish();
+}
+
+/**
+ * The functions of `floorModule(k, n)` handed over as Accrete's library stage hands them over on
+ * V8 11: in a table of the module's own, exported as "t", filled by an element segment, and no
+ * function exported. The engine makes a function's JavaScript object only when it is first taken
+ * out of the table.
+ */
+export function floorTableModule(k: number, n: number): Uint8Array {
+  const w = new ByteWriter(64 + n * 12);
+  w.bytes(HEADER);
+  i32ToI32Types(w);
+  section(w, 3, () => w.u32(n).bytes(new Uint8Array(n)));
+  section(w, 4, () => writeFuncrefTable(w.u32(1), n));
+  section(w, 7, () => writeTableExport(w.u32(1), 't', 0));
+  section(w, 9, () => writeElementRun(w.u32(1), 0, 0, 0, n));
+  addKCode(w, k, n);
   return w.finish();
 }
 
