@@ -1,37 +1,20 @@
 // Writes docs/benchmarks.md (and its SVG charts) from the newest result of every case for each
 // Node major version found in benchmarks/results/, side by side with the command that made it.
 
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { markdown, repeatedVerdict, type CaseResult } from './harness.js';
 import { groupSeries, lineChart } from './svg.js';
 import { CASES } from './cases/index.js';
-
-interface RunRecord {
-  date: string;
-  command: string;
-  mode: string;
-  machine: { platform: string; arch: string; cpus: string[] };
-  node: string;
-  v8: string;
-  binaryen: string;
-  results: CaseResult[];
-}
+import { listRuns, nodeMajor, type RunRecord } from './results-file.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
 /** For each Node major: for each case, the newest result (and the run it came from). */
 export function newestResults(): Map<string, Map<string, { run: RunRecord; result: CaseResult }>> {
-  const dir = `${root}benchmarks/results/`;
   const out = new Map<string, Map<string, { run: RunRecord; result: CaseResult }>>();
-  if (!existsSync(dir)) return out;
-  const runs = readdirSync(dir)
-    .filter((f) => f.endsWith('.json'))
-    .map((f) => JSON.parse(readFileSync(dir + f, 'utf8')) as RunRecord)
-    .filter((r) => r.date && r.results && r.mode !== 'smoke')
-    .sort((a, b) => a.date.localeCompare(b.date));
-  for (const run of runs) {
-    const major = run.node.split('.')[0]!;
+  for (const { run } of listRuns()) {
+    const major = nodeMajor(run);
     let m = out.get(major);
     if (!m) out.set(major, (m = new Map()));
     for (const result of run.results) m.set(result.case, { run, result });
@@ -77,7 +60,7 @@ export function writeReport(): string {
         writeFileSync(charts + file, lineChart(`${c.name}, Node ${major}`, groupSeries(r.results), r.results[0]!.group!.split('=')[0]!, `median ${r.unit}`, { logX: true }));
         chart = `![${c.name} on Node ${major}](charts/${file})`;
       }
-      lines.push(markdown(r, chart), '', `<sub>${hit.run.date.slice(0, 16).replace('T', ' ')} UTC, Node ${hit.run.node}, \`${hit.run.command}\` (${hit.run.mode})</sub>`, '');
+      lines.push(markdown(r, chart), '', `<sub>${hit.run.date.slice(0, 16).replace('T', ' ')} UTC, Node ${hit.run.node}, \`${hit.run.command}\` (${hit.run.mode})${hit.run.commit ? `, commit ${hit.run.commit}` : ''}</sub>`, '');
     }
   }
   const repeated = majors.some((m) => [...byNode.get(m)!.values()].some(({ result }) => (result.repeats?.length ?? 0) > 1));

@@ -1,0 +1,67 @@
+// The results files `npm run bench` writes to benchmarks/results/ (one per run of the runner), and
+// reading them back for the report and for comparisons, with a clear error for a file that is not one.
+
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { CaseResult } from './harness.js';
+
+export interface RunRecord {
+  date: string;
+  command: string;
+  mode: string;
+  /** The commit measured, `+dirty` when the working tree had changes; absent outside a git checkout. */
+  commit?: string;
+  machine: { platform: string; arch: string; cpus: string[] };
+  node: string;
+  v8: string;
+  binaryen: string;
+  results: CaseResult[];
+}
+
+export const RESULTS_DIR = fileURLToPath(new URL('../../benchmarks/results/', import.meta.url));
+
+/** Read one results file; throws an Error naming the file and what is wrong with it. */
+export function readRun(path: string): RunRecord {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new Error(`cannot read results file ${path}: ${(e as Error).message}`);
+  }
+  let run: Partial<RunRecord>;
+  try {
+    run = JSON.parse(text) as Partial<RunRecord>;
+  } catch (e) {
+    throw new Error(`${path} is not JSON: ${(e as Error).message}`);
+  }
+  const missing = (['date', 'node', 'mode', 'results'] as const).filter((k) => run?.[k] === undefined);
+  if (missing.length || !Array.isArray(run.results)) throw new Error(`${path} is not a benchmark results file (no ${missing.join(', ') || 'list of results'})`);
+  return run as RunRecord;
+}
+
+/** Every results file in RESULTS_DIR (smoke runs left out), oldest first. */
+export function listRuns(): Array<{ file: string; run: RunRecord }> {
+  if (!existsSync(RESULTS_DIR)) return [];
+  return readdirSync(RESULTS_DIR)
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => ({ file: RESULTS_DIR + f, run: readRun(RESULTS_DIR + f) }))
+    .filter(({ run }) => run.mode !== 'smoke')
+    .sort((a, b) => a.run.date.localeCompare(b.run.date));
+}
+
+/** The Node major version a run was made with ("20"). */
+export const nodeMajor = (run: RunRecord): string => run.node.replace(/^v/, '').split('.')[0]!;
+
+/** HEAD's commit, with `+dirty` if tracked files changed; undefined when git or the checkout is missing. */
+export function currentCommit(): string | undefined {
+  const cwd = fileURLToPath(new URL('../../', import.meta.url));
+  try {
+    const opts = { cwd, encoding: 'utf8' as const, stdio: ['ignore', 'pipe', 'ignore'] as ['ignore', 'pipe', 'ignore'] };
+    const rev = execFileSync('git', ['rev-parse', '--short=12', 'HEAD'], opts).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], opts).trim() !== '';
+    return dirty ? `${rev}+dirty` : rev;
+  } catch {
+    return undefined;
+  }
+}
