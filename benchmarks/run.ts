@@ -29,7 +29,7 @@ const USAGE = `npm run bench [-- FLAGS]
   (no flag)            the quick suite (each case in a fresh process; a table per case on stdout,
                        every raw sample in benchmarks/results/)
   --full               the whole suite (more samples; stage-count-scaling to 100,000 stages)
-  --case NAME          one case:
+  --case NAME[,NAME]   only these cases:
 ${wrap(CASES.map((c) => c.name).join(', '), 72, ' '.repeat(23))}
   --node VERSION       run under that Node from the npm registry (e.g. 24)
   --repeat N           each case N times, each in a fresh process: every target's median, range
@@ -111,8 +111,11 @@ async function main(): Promise<void> {
     console.log(`wrote ${writeReport()}`);
     return;
   }
-  const cases = args.only ? CASES.filter((c) => c.name === args.only) : CASES;
-  if (cases.length === 0) throw new Error(`no case named ${args.only} (cases: ${CASES.map((c) => c.name).join(', ')})`);
+  const names = args.only?.split(',').map((n) => n.trim()) ?? [];
+  const unknown = names.filter((n) => !CASES.some((c) => c.name === n));
+  if (unknown.length) throw new Error(`no case named ${unknown.join(', ')} (cases: ${CASES.map((c) => c.name).join(', ')})`);
+  // In the suite's order, each once.
+  const cases = names.length ? CASES.filter((c) => names.includes(c.name)) : CASES;
   const v = versionsOf(args.node);
   const command = `npm run bench --${args.mode === 'quick' ? '' : ` --${args.mode}`}${args.only ? ` --case ${args.only}` : ''}${args.node ? ` --node ${args.node}` : ''}${args.repeat > 1 ? ` --repeat ${args.repeat}` : ''}`.replace('-- ', '-- ').replace(/--$/, '').trim();
   console.log(`# Accrete benchmarks (${args.mode}) — Node ${v.node}, V8 ${v.v8}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}\n`);
