@@ -1,8 +1,10 @@
 // `npm run bench -- --compare OLD.json [NEW.json]`: what changed between two results files. Each
 // strategy's median ÷ its reference's, per run, old against new, with a bootstrap interval that
-// resamples runs and samples, so a change is called only where the noise does not explain it.
+// resamples runs and then samples, so a change is called only where the noise does not explain it.
 
-import { repeatedVerdict, type CaseResult, type StrategyResult, type Verdict } from './harness.js';
+import { resolve } from 'node:path';
+import { BenchUsageError } from './args.js';
+import { repeatedVerdict, type CaseResult, type StrategyResult } from './harness.js';
 import { listRuns, nodeMajor, readRun, type RunRecord } from './results-file.js';
 import { medianOf, seededRandom } from './stats.js';
 
@@ -34,10 +36,18 @@ const runsOf = (r: CaseResult): CaseResult[] => [...(r.earlier ?? []), r];
 const find = (r: CaseResult, strategy: string, group: string | undefined): StrategyResult | undefined =>
   r.results.find((x) => x.strategy === strategy && x.group === group);
 
+/** The median of a few values, the two middle ones averaged (runs: with two, neither one is the median). */
+function midMedian(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const h = s.length >> 1;
+  return s.length % 2 ? s[h]! : (s[h - 1]! + s[h]!) / 2;
+}
+
 /**
- * The change of `strategy` (in `group`) relative to the case's reference from `old` to `neu`. Each
- * resample picks a run on each side and resamples that run's samples of the strategy and of the
- * reference: the interval sees the spread between runs as well as within them.
+ * The change of `strategy` (in `group`) relative to the case's reference from `old` to `neu`. A
+ * two-stage bootstrap: each resample draws as many runs as a side has (with replacement), resamples
+ * each drawn run's samples of the strategy and of the reference, and takes the median of the runs'
+ * ratios, so the interval sees the spread between runs and narrows as runs are added.
  */
 export function changeOf(old: CaseResult, neu: CaseResult, strategy: string, group: string | undefined, o: CompareOptions = {}): Change | undefined {
   const pairs = (c: CaseResult) =>
@@ -50,9 +60,8 @@ export function changeOf(old: CaseResult, neu: CaseResult, strategy: string, gro
   const b = pairs(neu);
   if (!a.length || !b.length) return undefined;
   const ratio = (p: { s: number[]; ref: number[] }) => medianOf(p.s) / medianOf(p.ref);
-  const mid = (ps: typeof a) => medianOf(ps.map(ratio));
-  const oldRatio = mid(a);
-  const newRatio = mid(b);
+  const oldRatio = midMedian(a.map(ratio));
+  const newRatio = midMedian(b.map(ratio));
   const iterations = o.iterations ?? 2000;
   const level = o.level ?? 0.95;
   const random = seededRandom(o.seed ?? 1);
@@ -63,8 +72,12 @@ export function changeOf(old: CaseResult, neu: CaseResult, strategy: string, gro
     return medianOf(scratch.subarray(0, n));
   };
   const resampled = (ps: typeof a) => {
-    const p = ps[Math.floor(random() * ps.length)]!;
-    return resampledMedian(p.s) / resampledMedian(p.ref);
+    const ratios: number[] = [];
+    for (let r = 0; r < ps.length; r++) {
+      const p = ps[Math.floor(random() * ps.length)]!;
+      ratios.push(resampledMedian(p.s) / resampledMedian(p.ref));
+    }
+    return midMedian(ratios);
   };
   const changes = new Float64Array(iterations);
   for (let i = 0; i < iterations; i++) changes[i] = resampled(b) / resampled(a);
@@ -103,11 +116,16 @@ function phaseMedian(r: CaseResult, strategy: string, group: string | undefined,
 function phaseTable(old: CaseResult, neu: CaseResult, called: readonly Change[]): string[] {
   const rows: string[] = [];
   let phases: string[] = [];
+  const shown = new Set<string>();
   for (const c of called) {
     const have = Object.keys(find(neu, c.strategy, c.group)?.breakdown ?? {});
     if (!have.length) continue;
     if (!phases.length) phases = have;
+    // The reference's phases once per group, beside the first change called in it.
     for (const s of [c.strategy, neu.reference]) {
+      const key = `${s}\u0000${c.group ?? ''}`;
+      if (shown.has(key)) continue;
+      shown.add(key);
       const cells = phases.map((p) => `${fmtPhase(phaseMedian(old, s, c.group, p))} → ${fmtPhase(phaseMedian(neu, s, c.group, p))}`);
       rows.push(`| ${label(s, c.group)} | ${cells.join(' | ')} |`);
     }
@@ -132,38 +150,43 @@ function seriesTable(old: CaseResult, neu: CaseResult): string[] {
 /** The comparison as Markdown. */
 export function compareRuns(old: { file: string; run: RunRecord }, neu: { file: string; run: RunRecord }, o: CompareOptions = {}): string {
   const most = (run: RunRecord) => Math.max(1, ...run.results.map((r) => runsOf(r).length));
+  const level = Math.round((o.level ?? 0.95) * 100);
   const lines = [
     '# What changed',
     '',
     `- old: ${describe(old.run, old.file, most(old.run))}`,
     `- new: ${describe(neu.run, neu.file, most(neu.run))}`,
     '',
-    `Each strategy's median ÷ its case's reference, in the same run (the median over runs); change is new ÷ old, below 1 faster against the reference. The ${Math.round((o.level ?? 0.95) * 100)}% interval resamples runs and samples; a change is called only when the interval leaves out 1.`,
+    `Each strategy's median ÷ its case's reference, in the same run (the median over runs); change is new ÷ old, below 1 faster against the reference. The ${level}% interval resamples runs and then samples; a change is called only when the interval leaves out 1.`,
   ];
   if (most(old.run) < 2 || most(neu.run) < 2) lines.push('With one run on a side the interval cannot see how much processes differ (on this machine, up to ~10% for some cases): `--repeat 3` on both sides says more.');
   if (nodeMajor(old.run) !== nodeMajor(neu.run)) lines.push(`The two files come from different Node versions (${old.run.node}, ${neu.run.node}): engines differ, not only code.`);
   lines.push('');
   const called: Change[] = [];
+  let compared = 0;
   for (const n of neu.run.results) {
     const o0 = old.run.results.find((r) => r.case === n.case);
-    if (!o0) {
-      lines.push(`## ${n.case}`, '', 'Only in the new file.', '');
-      continue;
-    }
+    if (!o0) continue;
     lines.push(`## ${n.case}`, '');
-    const targets = n.verdicts.flatMap((v: Verdict, i) => {
-      const j = o0.verdicts.findIndex((w) => w.what === v.what);
-      return [`| ${v.what} | ${j >= 0 ? verdictText(o0, j) : '(none)'} | ${verdictText(n, i)} |`];
-    });
+    // Targets in the new file's order, then those only the old file has.
+    const targets = [
+      ...n.verdicts.map((v, i) => {
+        const j = o0.verdicts.findIndex((w) => w.what === v.what);
+        return `| ${v.what} | ${j >= 0 ? verdictText(o0, j) : '(none)'} | ${verdictText(n, i)} |`;
+      }),
+      ...o0.verdicts.flatMap((v, j) => (n.verdicts.some((w) => w.what === v.what) ? [] : [`| ${v.what} | ${verdictText(o0, j)} | (none) |`])),
+    ];
     if (targets.length) lines.push('| target | old | new |', '| --- | ---: | ---: |', ...targets, '');
     const rows: string[] = [];
     for (const x of n.results) {
       if (x.strategy === n.reference) continue;
       const c = changeOf(o0, n, x.strategy, x.group, o);
       if (!c) {
-        rows.push(`| ${label(x.strategy, x.group)} | | | | | only in the new file |`);
+        const why = find(o0, x.strategy, x.group) ? 'no samples of it or of the reference on a side' : 'only in the new file';
+        rows.push(`| ${label(x.strategy, x.group)} | | | | | ${why} |`);
         continue;
       }
+      compared++;
       if (c.call !== '~') called.push(c);
       rows.push(`| ${label(x.strategy, x.group)} | ${c.oldRatio.toFixed(3)} | ${c.newRatio.toFixed(3)} | ${c.change.toFixed(3)} | ${c.low.toFixed(3)}–${c.high.toFixed(3)} | ${c.call === '~' ? '~' : `**${c.call}**`} |`);
     }
@@ -171,20 +194,42 @@ export function compareRuns(old: { file: string; run: RunRecord }, neu: { file: 
     if (rows.length) lines.push(`| strategy | old ÷ ${n.reference} | new ÷ ${n.reference} | change | interval | |`, '| --- | ---: | ---: | ---: | ---: | :---: |', ...rows, '');
     lines.push(...phaseTable(o0, n, called.filter((c) => c.case === n.case)), ...seriesTable(o0, n));
   }
-  for (const r of old.run.results) if (!neu.run.results.some((n) => n.case === r.case)) lines.push(`## ${r.case}`, '', 'Only in the old file.', '');
-  lines.push('## Summary', '', called.length ? called.map((c) => `- ${c.case}: ${label(c.strategy, c.group)} ${c.call}, ${c.change.toFixed(3)}× (${c.low.toFixed(3)}–${c.high.toFixed(3)})`).join('\n') : 'No change the noise does not explain.', '');
+  const only = (a: RunRecord, b: RunRecord) => a.results.filter((r) => !b.results.some((x) => x.case === r.case)).map((r) => r.case);
+  const oldOnly = only(old.run, neu.run);
+  const newOnly = only(neu.run, old.run);
+  if (oldOnly.length || newOnly.length) {
+    lines.push('## Cases in one file only', '');
+    if (oldOnly.length) lines.push(`- old: ${oldOnly.join(', ')}`);
+    if (newOnly.length) lines.push(`- new: ${newOnly.join(', ')}`);
+    lines.push('');
+  }
+  lines.push('## Summary', '');
+  if (!old.run.results.some((r) => neu.run.results.some((n) => n.case === r.case))) lines.push('The two files share no case: nothing to compare.', '');
+  else {
+    lines.push(called.length ? called.map((c) => `- ${c.case}: ${label(c.strategy, c.group)} ${c.call}, ${c.change.toFixed(3)}× (${c.low.toFixed(3)}–${c.high.toFixed(3)})`).join('\n') : 'No change the noise does not explain.', '');
+    // Each interval leaves out 1 by chance for 1 unchanged strategy in 20 (at 95%): say how many that is here.
+    const chance = (compared * (100 - level)) / 100;
+    if (compared) lines.push(`${compared} strategies compared: about ${chance < 1 ? chance.toFixed(1) : Math.round(chance)} would be called at ${level}% by chance alone, with nothing changed. A change worth believing repeats in another comparison.`, '');
+  }
   return lines.join('\n');
 }
 
-/** The newest results file of the same Node major as `old`, other than `old` itself. */
-export function newestLike(old: { file: string; run: RunRecord }): { file: string; run: RunRecord } {
-  const same = listRuns().filter((x) => x.file !== old.file && x.run.date !== old.run.date && nodeMajor(x.run) === nodeMajor(old.run));
-  const hit = same[same.length - 1];
-  if (!hit) throw new Error(`no other results file of Node ${nodeMajor(old.run)} in benchmarks/results/ to compare ${old.file} with: name both files`);
+/**
+ * The file `--compare OLD` compares OLD with: the newest later results file (benchmarks/results/)
+ * of the same Node major and mode that shares a case with it.
+ */
+export function newestLike(old: { file: string; run: RunRecord }, candidates = listRuns()): { file: string; run: RunRecord } {
+  const path = resolve(old.file);
+  const cases = new Set(old.run.results.map((r) => r.case));
+  const like = candidates.filter(
+    (x) => resolve(x.file) !== path && x.run.date > old.run.date && nodeMajor(x.run) === nodeMajor(old.run) && x.run.mode === old.run.mode && x.run.results.some((r) => cases.has(r.case)),
+  );
+  const hit = like[like.length - 1];
+  if (!hit) throw new BenchUsageError(`no later results file of Node ${nodeMajor(old.run)}, mode ${old.run.mode}, with any of ${[...cases].join(', ')} in benchmarks/results/ to compare ${old.file} with: name both files`);
   return hit;
 }
 
-/** `--compare OLD [NEW]`: NEW defaults to the newest results file of OLD's Node major. */
+/** `--compare OLD [NEW]`: NEW defaults to `newestLike(OLD)`. */
 export function compareFiles(oldPath: string, newPath?: string, o?: CompareOptions): string {
   const old = { file: oldPath, run: readRun(oldPath) };
   const neu = newPath ? { file: newPath, run: readRun(newPath) } : newestLike(old);

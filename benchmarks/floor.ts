@@ -38,7 +38,7 @@ export function floorModule(k: number, n = 1): Uint8Array {
 
 /**
  * The functions of `floorModule(k, n)` handed over as Accrete's library stage hands them over on
- * V8 11: in a table of the module's own, exported as "t", filled by an element segment, and no
+ * engines before V8 13: in a table of the module's own, exported as "t", filled by an element segment, and no
  * function exported. The engine makes a function's JavaScript object only when it is first taken
  * out of the table.
  */

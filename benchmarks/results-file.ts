@@ -4,6 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { BenchUsageError } from './args.js';
 import type { CaseResult } from './harness.js';
 
 export interface RunRecord {
@@ -21,31 +22,45 @@ export interface RunRecord {
 
 export const RESULTS_DIR = fileURLToPath(new URL('../../benchmarks/results/', import.meta.url));
 
-/** Read one results file; throws an Error naming the file and what is wrong with it. */
+/** Read one results file; throws a BenchUsageError naming the file and what is wrong with it. */
 export function readRun(path: string): RunRecord {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    throw new Error(`cannot read results file ${path}: ${(e as Error).message}`);
+    throw new BenchUsageError(`cannot read results file ${path}: ${(e as Error).message}`);
   }
-  let run: Partial<RunRecord>;
+  let run: Partial<RunRecord> | null;
   try {
-    run = JSON.parse(text) as Partial<RunRecord>;
+    run = JSON.parse(text) as Partial<RunRecord> | null;
   } catch (e) {
-    throw new Error(`${path} is not JSON: ${(e as Error).message}`);
+    throw new BenchUsageError(`${path} is not JSON: ${(e as Error).message}`);
   }
   const missing = (['date', 'node', 'mode', 'results'] as const).filter((k) => run?.[k] === undefined);
-  if (missing.length || !Array.isArray(run.results)) throw new Error(`${path} is not a benchmark results file (no ${missing.join(', ') || 'list of results'})`);
+  if (missing.length || !Array.isArray(run!.results)) throw new BenchUsageError(`${path} is not a benchmark results file (no ${missing.join(', ') || 'list of results'})`);
+  run!.results.forEach((r: Partial<CaseResult> | null, i) => {
+    const wrong = typeof r?.case !== 'string' ? 'no case name' : !Array.isArray(r.results) ? 'no strategy results' : !Array.isArray(r.verdicts) ? 'no verdicts' : undefined;
+    if (wrong) throw new BenchUsageError(`${path} is not a benchmark results file (result ${i}${typeof r?.case === 'string' ? `, ${r.case}` : ''}: ${wrong})`);
+  });
   return run as RunRecord;
 }
 
-/** Every results file in RESULTS_DIR (smoke runs left out), oldest first. */
+/**
+ * Every results file in RESULTS_DIR (smoke runs left out), oldest first. A file that is not one is
+ * skipped with a warning: a stray file should not stop the report.
+ */
 export function listRuns(): Array<{ file: string; run: RunRecord }> {
   if (!existsSync(RESULTS_DIR)) return [];
   return readdirSync(RESULTS_DIR)
     .filter((f) => f.endsWith('.json'))
-    .map((f) => ({ file: RESULTS_DIR + f, run: readRun(RESULTS_DIR + f) }))
+    .flatMap((f) => {
+      try {
+        return [{ file: RESULTS_DIR + f, run: readRun(RESULTS_DIR + f) }];
+      } catch (e) {
+        console.warn(`skipped: ${(e as Error).message}`);
+        return [];
+      }
+    })
     .filter(({ run }) => run.mode !== 'smoke')
     .sort((a, b) => a.run.date.localeCompare(b.run.date));
 }

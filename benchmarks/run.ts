@@ -1,6 +1,6 @@
 // `npm run bench`: runs each case in a fresh child process (so one case cannot pollute the next),
 // prints a Markdown table per case and writes every raw sample to benchmarks/results/.
-// Flags: see USAGE.
+// Flags: see args.ts (`npm run bench -- --help`).
 
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -12,69 +12,8 @@ import { CASES } from './cases/index.js';
 import { writeReport } from './report.js';
 import { compareFiles } from './compare.js';
 import { currentCommit, type RunRecord } from './results-file.js';
+import { BenchUsageError, parseArgs, usage } from './args.js';
 import { BINARYEN_VERSION } from '../codegen/binaryen/version.js';
-
-/** `text` in lines of at most `width` characters, each after `indent`. */
-function wrap(text: string, width: number, indent: string): string {
-  const lines: string[] = [];
-  let line = '';
-  for (const word of text.split(' ')) {
-    if (line && line.length + 1 + word.length > width) lines.push(line), (line = '');
-    line = line ? `${line} ${word}` : word;
-  }
-  return [...lines, line].map((l) => indent + l).join('\n');
-}
-
-const USAGE = `npm run bench [-- FLAGS]
-  (no flag)            the quick suite (each case in a fresh process; a table per case on stdout,
-                       every raw sample in benchmarks/results/)
-  --full               the whole suite (more samples; stage-count-scaling to 100,000 stages)
-  --case NAME[,NAME]   only these cases:
-${wrap(CASES.map((c) => c.name).join(', '), 72, ' '.repeat(23))}
-  --node VERSION       run under that Node from the npm registry (e.g. 24)
-  --repeat N           each case N times, each in a fresh process: every target's median, range
-                       and how often it was met
-  --smoke              one tiny iteration of each case (what npm test runs)
-  --report             rewrite docs/benchmarks.md from the newest results of each Node version
-  --compare OLD [NEW]  what changed between two results files (NEW: the newest of OLD's Node)
-  --help               this text`;
-
-interface Args {
-  mode: Mode;
-  only: string | undefined;
-  node: string | undefined;
-  child: string | undefined;
-  report: boolean;
-  repeat: number;
-  compare: [string, string | undefined] | undefined;
-  help: boolean;
-}
-
-function parseArgs(argv: string[]): Args {
-  const a: Args = { mode: 'quick', only: undefined, node: undefined, child: undefined, report: false, repeat: 1, compare: undefined, help: false };
-  for (let i = 0; i < argv.length; i++) {
-    const x = argv[i];
-    if (x === '--full') a.mode = 'full';
-    else if (x === '--smoke') a.mode = 'smoke';
-    else if (x === '--case') a.only = argv[++i];
-    else if (x === '--node') a.node = argv[++i];
-    else if (x === '--child') a.child = argv[++i];
-    else if (x === '--report') a.report = true;
-    else if (x === '--help' || x === '-h') a.help = true;
-    else if (x === '--compare') {
-      const files = [argv[i + 1], argv[i + 2]].filter((f): f is string => f !== undefined && !f.startsWith('--'));
-      if (!files.length) throw new Error('--compare takes one or two results files (benchmarks/results/*.json)');
-      a.compare = [files[0]!, files[1]];
-      i += files.length;
-    }
-    else if (x === '--repeat') {
-      const n = Number(argv[++i]);
-      if (!Number.isInteger(n) || n < 1 || n > 50) throw new Error(`--repeat takes a whole number of runs from 1 to 50, got ${String(argv[i])}`);
-      a.repeat = n;
-    } else throw new Error(`unknown argument ${x}\n\n${USAGE}`);
-  }
-  return a;
-}
 
 function bar(done: number, total: number, what: string): void {
   if (!process.stderr.isTTY) return;
@@ -97,10 +36,11 @@ function versionsOf(node: string | undefined): Record<string, string> {
 }
 
 async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2));
+  const caseNames = CASES.map((c) => c.name);
+  const args = parseArgs(process.argv.slice(2), caseNames);
   if (args.child) return child(args.child, args.mode);
   if (args.help) {
-    console.log(USAGE);
+    console.log(usage(caseNames));
     return;
   }
   if (args.compare) {
@@ -113,7 +53,7 @@ async function main(): Promise<void> {
   }
   const names = args.only?.split(',').map((n) => n.trim()) ?? [];
   const unknown = names.filter((n) => !CASES.some((c) => c.name === n));
-  if (unknown.length) throw new Error(`no case named ${unknown.join(', ')} (cases: ${CASES.map((c) => c.name).join(', ')})`);
+  if (unknown.length) throw new BenchUsageError(`no case named ${unknown.join(', ')} (cases: ${caseNames.join(', ')})`);
   // In the suite's order, each once.
   const cases = names.length ? CASES.filter((c) => names.includes(c.name)) : CASES;
   const v = versionsOf(args.node);
@@ -153,7 +93,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((e: unknown) => {
-  // A failed case has printed its own error (the child's stderr is this process's).
-  console.error(e instanceof Error ? e.message : e);
+  // A wrong command line or results file needs its message only; anything else, its stack.
+  console.error(e instanceof BenchUsageError ? e.message : e);
   process.exit(1);
 });

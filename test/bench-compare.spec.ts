@@ -7,7 +7,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { changeOf, compareFiles, compareRuns } from '../benchmarks/compare.js';
+import { BenchUsageError, parseArgs } from '../benchmarks/args.js';
+import { changeOf, compareFiles, compareRuns, newestLike } from '../benchmarks/compare.js';
 import type { CaseResult, StrategyResult, Verdict } from '../benchmarks/harness.js';
 import { readRun, type RunRecord } from '../benchmarks/results-file.js';
 import { medianOf, seededRandom, summarize } from '../benchmarks/stats.js';
@@ -57,10 +58,33 @@ describe('bench --compare', () => {
     assert.ok(c.high - c.low > 5 * (tight.high - tight.low), `repeated ${c.low}–${c.high} against one run ${tight.low}–${tight.high}`);
   });
 
+  it('narrows the interval as runs are added: it draws as many runs as a side has', () => {
+    // Runs whose ratios spread ±10% around 1.0 (old) and 0.92 (new): a real 8% change.
+    const runsAround = (centre: number, count: number, seed: number) => {
+      const r = seededRandom(seed);
+      const runs = Array.from({ length: count }, (_, k) => {
+        const ratio = centre * (0.9 + 0.2 * r());
+        return caseResult('c', [strategy('ref', samples(100, 2, seed * 100 + 2 * k)), strategy('s', samples(100 * ratio, 2, seed * 100 + 2 * k + 1))]);
+      });
+      return caseResult('c', runs[count - 1]!.results, [], runs.slice(0, -1));
+    };
+    const width = (n: number) => {
+      const c = changeOf(runsAround(1, n, 1), runsAround(0.92, n, 2), 's', undefined, { iterations: 400 })!;
+      return { w: c.high - c.low, call: c.call };
+    };
+    const three = width(3);
+    const thirty = width(30);
+    assert.ok(thirty.w < three.w / 2, `30 runs ${thirty.w} against 3 runs ${three.w}`);
+    assert.equal(thirty.call, 'faster');
+  });
+
   it('lists targets old and new, groups, and what only one file has', () => {
     const old = run(
       [
-        caseResult('c', [strategy('ref', samples(100, 5, 1), 'N=1'), strategy('s', samples(130, 5, 2), 'N=1'), strategy('gone', samples(50, 5, 3), 'N=1')], [{ what: 'ratio ≤ 1.2', value: '1.30×', met: false }]),
+        caseResult('c', [strategy('ref', samples(100, 5, 1), 'N=1'), strategy('s', samples(130, 5, 2), 'N=1'), strategy('gone', samples(50, 5, 3), 'N=1')], [
+          { what: 'ratio ≤ 1.2', value: '1.30×', met: false },
+          { what: 'dropped', value: '2.00×', met: true },
+        ]),
         caseResult('old-only', [strategy('ref', samples(1, 0.1, 4))]),
       ],
       '2026-01-01T00:00:00.000Z',
@@ -74,13 +98,49 @@ describe('bench --compare', () => {
     );
     const md = compareRuns({ file: 'a.json', run: old }, { file: 'b.json', run: neu }, { iterations: 300 });
     assert.match(md, /\| ratio ≤ 1\.2 \| 1\.30×, not met \| 1\.00×, met \|/);
+    assert.match(md, /\| dropped \| 2\.00×, met \| \(none\) \|/);
     assert.match(md, /\| s \(N=1\) \| 1\.3\d\d \| (?:0\.9|1\.0)\d\d \| 0\.7\d\d \| [\d.]+–[\d.]+ \| \*\*faster\*\* \|/);
     assert.match(md, /\| new \(N=1\) \|.*only in the new file \|/);
     assert.match(md, /\| gone \(N=1\) \|.*only in the old file \|/);
-    assert.match(md, /## new-only\n\nOnly in the new file\./);
-    assert.match(md, /## old-only\n\nOnly in the old file\./);
+    assert.match(md, /## Cases in one file only\n\n- old: old-only\n- new: new-only\n/);
     assert.match(md, /## Summary\n\n- c: s \(N=1\) faster/);
     assert.match(md, /one run on a side/);
+    assert.match(md, /1 strategies compared: about 0\.1 would be called at 95% by chance alone/);
+  });
+
+  it('shows the phases of a change called, the reference once per group, and series', () => {
+    const withPhases = (x: StrategyResult, compile: number): StrategyResult => ({ ...x, breakdown: { compile: summarize([compile]), link: summarize([10]) } });
+    const series = (y: number[]) => ({ series: [{ strategy: 'accrete', x: [1, 2, 3], y }], xLabel: 'stages', yLabel: 'µs per stage' });
+    const side = (a: number, b: number, compile: number, y: number[], seed: number) =>
+      run(
+        [
+          caseResult('c', [withPhases(strategy('ref', samples(100, 2, seed), 'K=1'), 50), withPhases(strategy('a', samples(a, 2, seed + 1), 'K=1'), compile), withPhases(strategy('b', samples(b, 2, seed + 2), 'K=1'), compile)]),
+          { ...caseResult('grow', []), series: series(y) },
+        ],
+        `2026-01-0${seed}T00:00:00.000Z`,
+      );
+    const md = compareRuns({ file: 'a', run: side(200, 300, 80, [4, 5, 6], 1) }, { file: 'b', run: side(150, 200, 40, [7, 8, 9], 2) }, { iterations: 300 });
+    assert.match(md, /Phases of the changes called \(median µs, old → new\):\n\n\| strategy \| compile \| link \|/);
+    assert.match(md, /\| a \(K=1\) \| 80\.0 → 40\.0 \| 10\.0 → 10\.0 \|/);
+    assert.equal(md.match(/\| ref \(K=1\) \| 50\.0 → 50\.0 \|/g)?.length, 1, 'the reference once');
+    assert.match(md, /\| b \(K=1\) \| 80\.0 → 40\.0 \|/);
+    assert.match(md, /## grow\n\nSeries \(median over the points of the last run, µs per stage\):\n\n\| strategy \| old \| new \|\n\| --- \| ---: \| ---: \|\n\| accrete \| 5\.00 \| 8\.00 \|/);
+  });
+
+  it('compares OLD with the newest later file of its Node and mode that shares a case, or says there is none', () => {
+    const at = (date: string, cases: string[], node = '20.20.2', mode = 'quick') => ({ file: `/r/${date}.json`, run: { ...run(cases.map((c) => caseResult(c, [strategy('ref', [1])])), `2026-01-${date}T00:00:00.000Z`), node, mode } });
+    const old = at('02', ['a', 'b']);
+    const candidates = [at('01', ['a']), old, at('03', ['b']), at('04', ['c']), at('05', ['a'], '24.21.0'), at('06', ['a'], '20.20.2', 'full'), at('07', ['b', 'z'])];
+    assert.equal(newestLike(old, candidates).file, '/r/07.json');
+    assert.equal(newestLike({ file: '/r/../r/07.json', run: candidates[6]!.run }, candidates.concat([at('08', ['b'])])).file, '/r/08.json');
+    assert.throws(
+      () => newestLike(at('09', ['a']), candidates),
+      (e: Error) => e instanceof BenchUsageError && /no later results file of Node 20, mode quick, with any of a/.test(e.message),
+    );
+    // A case in neither: said, not reported as "no change".
+    const md = compareRuns(at('01', ['a']), at('03', ['b']), { iterations: 10 });
+    assert.match(md, /The two files share no case: nothing to compare\./);
+    assert.doesNotMatch(md, /No change the noise/);
   });
 
   it('prints the same comparison each time (seeded resampling)', () => {
@@ -117,6 +177,27 @@ describe('bench --compare', () => {
   });
 });
 
+describe('bench command line', () => {
+  const names = ['stage-latency', 'link-scaling'];
+  it('takes one or two files after --compare, stopping at the next flag', () => {
+    assert.deepEqual(parseArgs(['--compare', 'a.json'], names).compare, ['a.json', undefined]);
+    assert.deepEqual(parseArgs(['--compare', 'a.json', 'b.json'], names).compare, ['a.json', 'b.json']);
+    const a = parseArgs(['--compare', 'a.json', '-h'], names);
+    assert.deepEqual([a.compare, a.help], [['a.json', undefined], true]);
+    assert.throws(() => parseArgs(['--compare', 'a', 'b', 'c'], names), (e: Error) => e instanceof BenchUsageError && /unknown argument c/.test(e.message));
+  });
+
+  it('refuses flags that run cases beside --compare or --report, and flags missing their value', () => {
+    for (const argv of [['--compare', 'a', '--full'], ['--compare', 'a', '--report'], ['--report', '--case', 'link-scaling'], ['--node', '24', '--report']]) {
+      assert.throws(() => parseArgs(argv, names), (e: Error) => e instanceof BenchUsageError && /runs nothing: .* cannot go with it/.test(e.message), argv.join(' '));
+    }
+    assert.throws(() => parseArgs(['--case', '--full'], names), /--case needs a value/);
+    assert.throws(() => parseArgs(['--repeat', '0'], names), /--repeat takes a whole number of runs from 1 to 50, got 0/);
+    assert.throws(() => parseArgs(['--bogus'], names), (e: Error) => /unknown argument --bogus[\s\S]*--case NAME\[,NAME\][\s\S]*stage-latency, link-scaling/.test(e.message));
+    assert.deepEqual(parseArgs(['--full', '--case', 'a,b', '--node', '24', '--repeat', '3'], names), { mode: 'full', only: 'a,b', node: '24', child: undefined, report: false, repeat: 3, compare: undefined, help: false });
+  });
+});
+
 describe('medianOf', () => {
   it('agrees with summarize on odd and even counts, duplicates included, and leaves arrays alone', () => {
     const r = seededRandom(42);
@@ -127,5 +208,11 @@ describe('medianOf', () => {
       assert.deepEqual(xs, copy);
     }
     assert.ok(Number.isNaN(medianOf([])));
+    for (let n = 1; n < 40; n++) {
+      const xs = Array.from({ length: n }, () => r() * 1000 - 500);
+      const sorted = [...xs].sort((a, b) => a - b);
+      // A Float64Array is reordered in place (the bootstrap's scratch): the median is the same.
+      assert.equal(medianOf(Float64Array.from(xs)), sorted[Math.ceil(n / 2) - 1], `floats, n=${n}`);
+    }
   });
 });

@@ -11,7 +11,7 @@ const KS = [1, 10, 100, 1000];
 const LIB = 1000;
 /**
  * The K the late-objects floor runs at (the target's), on engines where Accrete fills link tables
- * from JS (V8 11): elsewhere its figure says nothing about Accrete.
+ * from JS (before V8 13: Node 20 and 22): elsewhere its figure says nothing about Accrete.
  */
 const LATE_K = chooseLinking('auto', engineInfo()) === 'link-table' ? 1000 : undefined;
 const LATE_SALT = 1 << 20;
@@ -194,7 +194,7 @@ function floor(how: 'link-table' | 'shared-table', k: number): Strategy<{ fns: F
 }
 
 /**
- * The link-table floor with its library's function objects made as Accrete's are on V8 11: the
+ * The link-table floor with its library's function objects made as Accrete's are before V8 13: the
  * library hands its functions over in a table, and each object is taken out (so made by the
  * engine) at this strategy's first sample, mid-run, instead of at setup. Where the engine puts
  * objects made then decides how fast the fill is (docs/performance.md, "Not met").
@@ -227,7 +227,7 @@ const lateVerdict = (x: number) => verdict('K=1000, compile + link: import match
 
 export const linkScaling: Case = {
   name: 'link-scaling',
-  description: `A one-function stage calling K earlier functions and reading K earlier globals (library of ${LIB} each), from request to first call. The floors are the module Accrete makes, encoded by hand, compiled and instantiated, its link table filled from JS (link table) or importing a table that already holds the library (shared table): the engine alone. Where Accrete fills link tables from JS (V8 11), the link-table floor runs a second time at K=1000 with its library's function objects made when Accrete's are, by taking them out of the library's table at its first sample (late objects). JS: the function's source names the library as properties of one object, parsed by \`new Function\`. Phases: code (Accrete: IR + bytes; import matching: bytes by a direct encoder; JS: source text), compile (the engine validates the module, or parses the source; grows with the code), link (instantiate, wire), first call (lazy compilation of the function).`,
+  description: `A one-function stage calling K earlier functions and reading K earlier globals (library of ${LIB} each), from request to first call. The floors are the module Accrete makes, encoded by hand, compiled and instantiated, its link table filled from JS (link table) or importing a table that already holds the library (shared table): the engine alone. Where Accrete fills link tables from JS (before V8 13), the link-table floor runs a second time at K=1000 with its library's function objects made when Accrete's are, by taking them out of the library's table at its first sample (late objects). JS: the function's source names the library as properties of one object, parsed by \`new Function\`. Phases: code (Accrete: IR + bytes; import matching: bytes by a direct encoder; JS: source text), compile (the engine validates the module, or parses the source; grows with the code), link (instantiate, wire), first call (lazy compilation of the function).`,
   reference: 'import matching',
   target:
     'accrete flat in K; ≥ 5× faster than import matching at K = 1000. A stage that calls K functions has K calls to build, validate and compile whoever links it, so "flat" is judged on linking proper (instantiate + wire, K=1000 within 2× of K=1), and what one more reference costs the whole stage is set beside what it costs import matching.',
@@ -252,7 +252,7 @@ export const linkScaling: Case = {
       verdict('K=1000, link (instantiate + wire): import matching ÷ accrete ≥ 5', linking, linking >= 5),
       // Evidence, not a target of Accrete's: the most the link-table lowering allows on this engine.
       verdict('K=1000, compile + link: import matching ÷ the cheaper floor ≥ 5', floorBoth, floorBoth >= 5),
-      // Evidence where Accrete fills link tables (V8 11): the engine alone, with function objects
+      // Evidence where Accrete fills link tables (before V8 13): the engine alone, with function objects
       // made when Accrete's are.
       ...(LATE_K === undefined ? [] : [lateVerdict(compileLink('import matching', 'K=1000') / compileLink('floor (link table, late objects)', 'K=1000'))]),
       verdict('accrete link (instantiate + wire) K=1000 ÷ K=1 (flat: ≤ 2)', flat, flat <= 2),

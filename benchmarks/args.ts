@@ -1,0 +1,88 @@
+// The runner's command line (`npm run bench -- FLAGS`): parsing, the usage text, and the error a
+// wrong command line or a wrong results file gets (its message is all the user needs to see).
+
+import type { Mode } from './harness.js';
+
+/** A mistake in what the user asked for: printed without a stack. */
+export class BenchUsageError extends Error {
+  override name = 'BenchUsageError';
+}
+
+export interface Args {
+  mode: Mode;
+  /** --case: the names given, comma-separated (checked against the cases by the runner). */
+  only: string | undefined;
+  node: string | undefined;
+  /** Internal: run one case and print its result as JSON (child.ts). */
+  child: string | undefined;
+  report: boolean;
+  repeat: number;
+  compare: [string, string | undefined] | undefined;
+  help: boolean;
+}
+
+/** `text` in lines of at most `width` characters, each after `indent`. */
+function wrap(text: string, width: number, indent: string): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && line.length + 1 + word.length > width) lines.push(line), (line = '');
+    line = line ? `${line} ${word}` : word;
+  }
+  return [...lines, line].map((l) => indent + l).join('\n');
+}
+
+export function usage(caseNames: readonly string[]): string {
+  return `npm run bench [-- FLAGS]
+  (no flag)            the quick suite (each case in a fresh process; a table per case on stdout,
+                       every raw sample in benchmarks/results/)
+  --full               the whole suite (more samples; stage-count-scaling to 100,000 stages)
+  --case NAME[,NAME]   only these cases:
+${wrap(caseNames.join(', '), 72, ' '.repeat(23))}
+  --node VERSION       run under that Node from the npm registry (e.g. 24)
+  --repeat N           each case N times, each in a fresh process: every target's median, range
+                       and how often it was met
+  --smoke              one tiny iteration of each case (what npm test runs)
+  --report             rewrite docs/benchmarks.md from the newest results of each Node version
+  --compare OLD [NEW]  what changed between two results files (NEW: the newest later file of
+                       OLD's Node and mode that shares a case with it); runs nothing
+  --help               this text`;
+}
+
+/** Parse the runner's flags; a wrong command line throws a BenchUsageError that shows the usage. */
+export function parseArgs(argv: readonly string[], caseNames: readonly string[]): Args {
+  const a: Args = { mode: 'quick', only: undefined, node: undefined, child: undefined, report: false, repeat: 1, compare: undefined, help: false };
+  const wrong = (what: string) => new BenchUsageError(`${what}\n\n${usage(caseNames)}`);
+  const value = (i: number, flag: string) => {
+    const v = argv[i];
+    if (v === undefined || v.startsWith('-')) throw wrong(`${flag} needs a value`);
+    return v;
+  };
+  const seen: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const x = argv[i]!;
+    seen.push(x);
+    if (x === '--full') a.mode = 'full';
+    else if (x === '--smoke') a.mode = 'smoke';
+    else if (x === '--case') a.only = value(++i, x);
+    else if (x === '--node') a.node = value(++i, x);
+    else if (x === '--child') a.child = value(++i, x);
+    else if (x === '--report') a.report = true;
+    else if (x === '--help' || x === '-h') a.help = true;
+    else if (x === '--compare') {
+      const files: string[] = [];
+      while (files.length < 2 && argv[i + 1] !== undefined && !argv[i + 1]!.startsWith('-')) files.push(argv[++i]!);
+      if (!files.length) throw wrong('--compare takes one or two results files (benchmarks/results/*.json)');
+      a.compare = [files[0]!, files[1]];
+    } else if (x === '--repeat') {
+      const n = Number(value(++i, x));
+      if (!Number.isInteger(n) || n < 1 || n > 50) throw wrong(`--repeat takes a whole number of runs from 1 to 50, got ${String(argv[i])}`);
+      a.repeat = n;
+    } else throw wrong(`unknown argument ${x}`);
+  }
+  // --compare and --report read results files and run nothing: flags about running make no sense with them.
+  const reading = a.compare ? '--compare' : a.report ? '--report' : undefined;
+  const running = seen.filter((f) => ['--full', '--smoke', '--case', '--node', '--repeat', '--child', ...(a.compare ? ['--report'] : [])].includes(f));
+  if (reading && running.length) throw wrong(`${reading} runs nothing: ${running.join(', ')} cannot go with it`);
+  return a;
+}
