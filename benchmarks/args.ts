@@ -18,6 +18,8 @@ export interface Args {
   report: boolean;
   repeat: number;
   compare: [string, string | undefined] | undefined;
+  /** --against REV: measure REV and this checkout in alternating processes, then compare. */
+  against: string | undefined;
   help: boolean;
 }
 
@@ -46,12 +48,15 @@ ${wrap(caseNames.join(', '), 72, ' '.repeat(23))}
   --report             rewrite docs/benchmarks.md from the newest results of each Node version
   --compare OLD [NEW]  what changed between two results files (NEW: the newest later file of
                        OLD's Node and mode that shares a case with it); runs nothing
+  --against REV        measure git revision REV (built in a temporary worktree) and this
+                       checkout in alternating processes, then compare them; with --repeat N
+                       each side runs N times (3 or more says how much processes differ)
   --help               this text`;
 }
 
 /** Parse the runner's flags; a wrong command line throws a BenchUsageError that shows the usage. */
 export function parseArgs(argv: readonly string[], caseNames: readonly string[]): Args {
-  const a: Args = { mode: 'quick', only: undefined, node: undefined, child: undefined, report: false, repeat: 1, compare: undefined, help: false };
+  const a: Args = { mode: 'quick', only: undefined, node: undefined, child: undefined, report: false, repeat: 1, compare: undefined, against: undefined, help: false };
   const wrong = (what: string) => new BenchUsageError(`${what}\n\n${usage(caseNames)}`);
   const value = (i: number, flag: string) => {
     const v = argv[i];
@@ -67,6 +72,7 @@ export function parseArgs(argv: readonly string[], caseNames: readonly string[])
     else if (x === '--case') a.only = value(++i, x);
     else if (x === '--node') a.node = value(++i, x);
     else if (x === '--child') a.child = value(++i, x);
+    else if (x === '--against') a.against = value(++i, x);
     else if (x === '--report') a.report = true;
     else if (x === '--help' || x === '-h') a.help = true;
     else if (x === '--compare') {
@@ -82,7 +88,7 @@ export function parseArgs(argv: readonly string[], caseNames: readonly string[])
   }
   // --compare and --report read results files and run nothing: flags about running make no sense with them.
   const reading = a.compare ? '--compare' : a.report ? '--report' : undefined;
-  const running = seen.filter((f) => ['--full', '--smoke', '--case', '--node', '--repeat', '--child', ...(a.compare ? ['--report'] : [])].includes(f));
+  const running = seen.filter((f) => ['--full', '--smoke', '--case', '--node', '--repeat', '--child', '--against', ...(a.compare ? ['--report'] : [])].includes(f));
   if (reading && running.length) throw wrong(`${reading} runs nothing: ${running.join(', ')} cannot go with it`);
   return a;
 }

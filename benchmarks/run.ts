@@ -7,12 +7,13 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { arch, cpus, platform } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { runInChild } from './child.js';
-import { markdown, runCase, type CaseResult, type Mode } from './harness.js';
+import { markdown, runCase, type Case, type CaseResult, type Mode } from './harness.js';
 import { CASES } from './cases/index.js';
 import { writeReport } from './report.js';
-import { compareFiles } from './compare.js';
+import { compareFiles, compareRuns } from './compare.js';
+import { alternation, prepareRevision, removeRevision } from './against.js';
 import { currentCommit, type RunRecord } from './results-file.js';
-import { BenchUsageError, parseArgs, usage } from './args.js';
+import { BenchUsageError, parseArgs, usage, type Args } from './args.js';
 import { BINARYEN_VERSION } from '../codegen/binaryen/version.js';
 
 function bar(done: number, total: number, what: string): void {
@@ -56,6 +57,7 @@ async function main(): Promise<void> {
   if (unknown.length) throw new BenchUsageError(`no case named ${unknown.join(', ')} (cases: ${caseNames.join(', ')})`);
   // In the suite's order, each once.
   const cases = names.length ? CASES.filter((c) => names.includes(c.name)) : CASES;
+  if (args.against) return against(args.against, cases, args);
   const v = versionsOf(args.node);
   const command = `npm run bench --${args.mode === 'quick' ? '' : ` --${args.mode}`}${args.only ? ` --case ${args.only}` : ''}${args.node ? ` --node ${args.node}` : ''}${args.repeat > 1 ? ` --repeat ${args.repeat}` : ''}`.replace('-- ', '-- ').replace(/--$/, '').trim();
   console.log(`# Accrete benchmarks (${args.mode}) — Node ${v.node}, V8 ${v.v8}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}\n`);
@@ -65,31 +67,82 @@ async function main(): Promise<void> {
   for (const c of cases) {
     const runs: CaseResult[] = [];
     for (let i = 0; i < args.repeat; i++) runs.push(runInChild(c.name, args.mode, args.node));
-    const r = runs[runs.length - 1]!;
-    if (runs.length > 1) {
-      r.repeats = runs.map((x) => x.verdicts);
-      r.earlier = runs.slice(0, -1);
-    }
+    const r = asRepeated(runs);
     results.push(r);
     console.log(markdown(r) + '\n');
   }
-  const dir = fileURLToPath(new URL('../../benchmarks/results/', import.meta.url));
-  mkdirSync(dir, { recursive: true });
-  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-  const file = `${dir}${stamp}-node${v.node}.json`;
-  const record: RunRecord = {
+  const file = writeRecord(record(command, args.mode, commit, v, results));
+  console.log(`Raw samples: ${file}`);
+}
+
+/** One case's runs as one result: the last run's tables, every run's verdicts, the runs before it whole. */
+function asRepeated(runs: CaseResult[]): CaseResult {
+  const r = runs[runs.length - 1]!;
+  if (runs.length > 1) {
+    r.repeats = runs.map((x) => x.verdicts);
+    r.earlier = runs.slice(0, -1);
+  }
+  return r;
+}
+
+function record(command: string, mode: Mode, commit: string | undefined, v: Record<string, string>, results: CaseResult[]): RunRecord {
+  return {
     date: new Date().toISOString(),
     command,
-    mode: args.mode,
+    mode,
     commit,
     machine: { platform: platform(), arch: arch(), cpus: cpus().map((c) => c.model) },
-    node: v.node,
-    v8: v.v8,
+    node: v.node!,
+    v8: v.v8!,
     binaryen: BINARYEN_VERSION,
     results,
   };
-  writeFileSync(file, JSON.stringify(record, null, 1));
-  console.log(`Raw samples: ${file}`);
+}
+
+/** Write a results file into benchmarks/results/ (`sub`: a folder of it) and return its path. */
+function writeRecord(r: RunRecord, sub = '', suffix = ''): string {
+  const dir = fileURLToPath(new URL(`../../benchmarks/results/${sub}`, import.meta.url));
+  mkdirSync(dir, { recursive: true });
+  const stamp = r.date.replace(/[:.]/g, '-');
+  const file = `${dir}${stamp}-node${r.node}${suffix}.json`;
+  writeFileSync(file, JSON.stringify(r, null, 1));
+  return file;
+}
+
+/**
+ * `--against REV`: each case at REV (base) and at this checkout (head), in alternating fresh
+ * processes, then compared. The two results files go to benchmarks/results/against/, where the
+ * report does not look (REV's figures are not this checkout's).
+ */
+function against(rev: string, cases: readonly Case[], args: Args): void {
+  const v = versionsOf(args.node);
+  const commit = currentCommit();
+  const command = `npm run bench -- --against ${rev}${args.mode === 'quick' ? '' : ` --${args.mode}`}${args.only ? ` --case ${args.only}` : ''}${args.node ? ` --node ${args.node}` : ''}${args.repeat > 1 ? ` --repeat ${args.repeat}` : ''}`;
+  console.log(`# ${rev} against this checkout (${commit ?? 'not a git checkout'}) — Node ${v.node}, V8 ${v.v8}\n`);
+  const base = prepareRevision(rev);
+  try {
+    const runs = { base: new Map<string, CaseResult[]>(), head: new Map<string, CaseResult[]>() };
+    for (const c of cases) {
+      for (const order of alternation(args.repeat)) {
+        for (const side of order) {
+          const r = runInChild(c.name, args.mode, args.node, undefined, side === 'base' ? base.runner : undefined);
+          const list = runs[side].get(c.name) ?? [];
+          runs[side].set(c.name, [...list, r]);
+          console.error(`${c.name}: ${side} run ${list.length + 1} of ${args.repeat}`);
+        }
+      }
+    }
+    const sides = (['base', 'head'] as const).map((side) =>
+      record(command, args.mode, side === 'base' ? base.commit : commit, v, cases.map((c) => asRepeated(runs[side].get(c.name)!))),
+    );
+    const [b, h] = sides as [RunRecord, RunRecord];
+    // Smoke runs measure nothing: compared, not kept.
+    const files = args.mode === 'smoke' ? ['(smoke: not kept)', '(smoke: not kept)'] : [writeRecord(b, 'against/', '-base'), writeRecord(h, 'against/', '-head')];
+    console.log(compareRuns({ file: `${rev} (${base.commit})`, run: b }, { file: 'this checkout', run: h }));
+    console.log(`Raw samples: ${files.join(', ')}`);
+  } finally {
+    removeRevision(base);
+  }
 }
 
 main().catch((e: unknown) => {

@@ -7,6 +7,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { alternation } from '../benchmarks/against.js';
 import { BenchUsageError, parseArgs } from '../benchmarks/args.js';
 import { changeOf, compareFiles, compareRuns, newestLike } from '../benchmarks/compare.js';
 import type { CaseResult, StrategyResult, Verdict } from '../benchmarks/harness.js';
@@ -194,7 +195,35 @@ describe('bench command line', () => {
     assert.throws(() => parseArgs(['--case', '--full'], names), /--case needs a value/);
     assert.throws(() => parseArgs(['--repeat', '0'], names), /--repeat takes a whole number of runs from 1 to 50, got 0/);
     assert.throws(() => parseArgs(['--bogus'], names), (e: Error) => /unknown argument --bogus[\s\S]*--case NAME\[,NAME\][\s\S]*stage-latency, link-scaling/.test(e.message));
-    assert.deepEqual(parseArgs(['--full', '--case', 'a,b', '--node', '24', '--repeat', '3'], names), { mode: 'full', only: 'a,b', node: '24', child: undefined, report: false, repeat: 3, compare: undefined, help: false });
+    assert.deepEqual(parseArgs(['--full', '--case', 'a,b', '--node', '24', '--repeat', '3'], names), { mode: 'full', only: 'a,b', node: '24', child: undefined, report: false, repeat: 3, compare: undefined, against: undefined, help: false });
+    assert.equal(parseArgs(['--against', 'HEAD~1', '--repeat', '3'], names).against, 'HEAD~1');
+    assert.throws(() => parseArgs(['--against'], names), /--against needs a value/);
+    assert.throws(() => parseArgs(['--compare', 'a', '--against', 'HEAD'], names), /--compare runs nothing: --against cannot go with it/);
+  });
+});
+
+describe('bench --against', function () {
+  this.timeout(180_000);
+  const runner = fileURLToPath(new URL('../benchmarks/run.js', import.meta.url));
+  const repo = fileURLToPath(new URL('../../', import.meta.url));
+  const git = (...args: string[]) => spawnSync('git', args, { cwd: repo, encoding: 'utf8' });
+
+  it('alternates which side runs first', () => {
+    assert.deepEqual(alternation(3), [['base', 'head'], ['head', 'base'], ['base', 'head']]);
+  });
+
+  it('builds the revision in a worktree, runs both sides, compares them and removes the worktree', function () {
+    if (git('rev-parse', '--verify', 'HEAD').status !== 0) this.skip(); // not a git checkout: nothing to check out
+    const head = git('rev-parse', '--short=12', 'HEAD').stdout.trim();
+    const r = spawnSync(process.execPath, [runner, '--against', 'HEAD', '--smoke', '--case', 'kept-heap'], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, new RegExp(`- old: HEAD \\(${head}\\):.*commit ${head}`));
+    assert.match(r.stdout, /## kept-heap\n\n\| target \| old \| new \|/);
+    assert.match(r.stderr, /kept-heap: base run 1 of 1\nkept-heap: head run 1 of 1/);
+    assert.doesNotMatch(git('worktree', 'list').stdout, /accrete-against-/);
+    const bad = spawnSync(process.execPath, [runner, '--against', 'no-such-revision', '--smoke', '--case', 'kept-heap'], { encoding: 'utf8' });
+    assert.notEqual(bad.status, 0);
+    assert.match(bad.stderr, /--against: 'no-such-revision' is not a commit of this repository/);
   });
 });
 
