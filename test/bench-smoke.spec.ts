@@ -63,6 +63,49 @@ describe('benchmark smoke', function () {
     assert.match(md, /Phases of the slowest 1% of samples[\s\S]*\| a \| 1 \| 40\.0 \| 10\.0 \|/);
   });
 
+  // V8 caches compiled modules by their bytes: a strategy that compiles what another compiled in
+  // the same rep gets its module for free (two such bugs were found in the fifteenth session).
+  it('compiles no module twice within a rep\'s samples, in any interleaved case', async () => {
+    const Module = WebAssembly.Module;
+    let sampling = false;
+    const seen = new Map<string, string>();
+    const repeats: string[] = [];
+    let current = '';
+    const keyOf = (b: BufferSource) => Buffer.from(b instanceof ArrayBuffer ? new Uint8Array(b) : new Uint8Array(b.buffer, b.byteOffset, b.byteLength)).toString('base64');
+    (WebAssembly as { Module: unknown }).Module = new Proxy(Module, {
+      construct(target, args: [BufferSource]) {
+        if (sampling) {
+          const key = keyOf(args[0]);
+          const first = seen.get(key);
+          if (first !== undefined) repeats.push(`${current} compiled the bytes ${first} compiled`);
+          else seen.set(key, current);
+        }
+        return Reflect.construct(target, args);
+      },
+    });
+    try {
+      for (const c of CASES) {
+        if (c.series) continue;
+        seen.clear();
+        const watched = c.strategies.map((st) => ({
+          ...st,
+          sample: (ctx: never, i: number) => {
+            current = `${c.name}: ${st.name}${st.group ? ` (${st.group})` : ''}`;
+            sampling = true;
+            const r = st.sample(ctx, i);
+            if (r instanceof Promise) return r.finally(() => (sampling = false));
+            sampling = false;
+            return r;
+          },
+        }));
+        await runCase({ ...c, strategies: watched }, 'smoke');
+      }
+    } finally {
+      (WebAssembly as { Module: unknown }).Module = Module;
+    }
+    assert.deepEqual(repeats, []);
+  });
+
   it('draws charts', () => {
     const svg = lineChart('t', [{ strategy: 'a', x: [1, 10, 100], y: [1, 2, 3] }], 'x', 'y', { logX: true });
     assert.match(svg, /^<svg[^>]*>/);
