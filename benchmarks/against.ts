@@ -3,11 +3,11 @@
 // comparison fair on a shared machine: two sets run one after the other see different minutes.
 
 import { execFileSync } from 'node:child_process';
-import { existsSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { BenchUsageError } from './args.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -17,7 +17,9 @@ export interface Revision {
   /** What the user named, and the commit it is. */
   readonly name: string;
   readonly commit: string;
+  /** The worktree, inside a fresh temporary folder (`home`) of this run's own. */
   readonly dir: string;
+  readonly home: string;
   /** Its `run.js`, which runs one case with `--child NAME`. */
   readonly runner: string;
 }
@@ -25,9 +27,9 @@ export interface Revision {
 const git = (args: string[], cwd = root): string => execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
 
 /**
- * Check out and build `rev` in a worktree under the system's temporary directory, with this
- * checkout's node_modules (so its dependencies are this checkout's versions). `removeRevision`
- * takes it away again.
+ * Check out and build `rev` in a worktree in a fresh temporary folder (two runs at once, even of
+ * the same revision, never share one), with this checkout's node_modules (so its dependencies are
+ * this checkout's versions). `removeRevision` takes it away again.
  */
 export function prepareRevision(rev: string): Revision {
   let commit: string;
@@ -36,44 +38,55 @@ export function prepareRevision(rev: string): Revision {
   } catch {
     throw new BenchUsageError(`--against: '${rev}' is not a commit of this repository (${root})`);
   }
-  const dir = join(tmpdir(), `accrete-against-${commit.slice(0, 12)}`);
-  // A worktree left by an interrupted run is replaced.
-  if (existsSync(dir)) removeWorktree(dir);
-  git(['worktree', 'add', '--detach', '--force', dir, commit]);
-  const rev0: Revision = { name: rev, commit: commit.slice(0, 12), dir, runner: join(dir, 'dist/benchmarks/run.js') };
+  // Registrations of worktrees an interrupted run left without their folder.
+  git(['worktree', 'prune']);
+  const home = mkdtempSync(join(tmpdir(), `accrete-against-${commit.slice(0, 12)}-`));
+  const dir = join(home, 'tree');
+  const r: Revision = { name: rev, commit: commit.slice(0, 12), dir, home, runner: join(dir, 'dist/benchmarks/run.js') };
   try {
+    git(['worktree', 'add', '--detach', '--force', dir, commit]);
     symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'), 'dir');
     const tsc = createRequire(join(root, 'package.json')).resolve('typescript/bin/tsc');
     execFileSync(process.execPath, [tsc, '-p', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
   } catch (e) {
-    removeRevision(rev0);
+    removeRevision(r);
     const out = (e as { stdout?: Buffer }).stdout?.toString().trim();
-    throw new BenchUsageError(`--against: ${rev} (${rev0.commit}) does not build with this checkout's dependencies${out ? `:\n${out.split('\n').slice(0, 10).join('\n')}` : ''}`);
+    throw new BenchUsageError(`--against: ${rev} (${r.commit}) could not be checked out and built with this checkout's dependencies${out ? `:\n${out.split('\n').slice(0, 10).join('\n')}` : ''}`);
   }
-  if (!existsSync(rev0.runner)) {
-    removeRevision(rev0);
-    throw new BenchUsageError(`--against: ${rev} (${rev0.commit}) has no benchmark runner (dist/benchmarks/run.js)`);
+  if (!existsSync(r.runner)) {
+    removeRevision(r);
+    throw new BenchUsageError(`--against: ${rev} (${r.commit}) has no benchmark runner (dist/benchmarks/run.js)`);
   }
-  return rev0;
-}
-
-function removeWorktree(dir: string): void {
-  try {
-    git(['worktree', 'remove', '--force', '--force', dir]);
-  } catch {
-    rmSync(dir, { recursive: true, force: true });
-    git(['worktree', 'prune']);
-  }
+  return r;
 }
 
 export function removeRevision(r: Revision): void {
-  removeWorktree(r.dir);
+  try {
+    git(['worktree', 'remove', '--force', '--force', r.dir]);
+  } catch {
+    // Not registered (the checkout failed) or already gone: the folder goes below, then the registration.
+  }
+  rmSync(r.home, { recursive: true, force: true });
+  git(['worktree', 'prune']);
+}
+
+/** The names of the cases the revision has (a case added since is not there to run). */
+export async function casesAt(r: Revision): Promise<string[]> {
+  const m = (await import(pathToFileURL(join(r.dir, 'dist/benchmarks/cases/index.js')).href)) as { CASES?: Array<{ name: string }> };
+  return (m.CASES ?? []).map((c) => c.name);
+}
+
+/** The files under benchmarks/ that differ between the revision and this checkout: the cases' own code, if any, is not the same on both sides. */
+export function benchmarksChanged(r: Revision): string[] {
+  const out = git(['diff', '--name-only', r.commit, '--', 'benchmarks/']);
+  return out ? out.split('\n') : [];
 }
 
 /**
- * Which side runs first in each repetition: they take turns, so neither always follows the other
- * (a process started right after another one's exit meets a warmer or busier machine).
+ * Which side runs first, case by case and repetition by repetition: they take turns, so neither
+ * always follows the other (a process started right after another one's exit meets a warmer or
+ * busier machine), even with one repetition of several cases.
  */
-export function alternation(repeat: number): Array<readonly ['base' | 'head', 'base' | 'head']> {
-  return Array.from({ length: repeat }, (_, i) => (i % 2 === 0 ? (['base', 'head'] as const) : (['head', 'base'] as const)));
+export function alternation(repeat: number, caseIndex = 0): Array<readonly ['base' | 'head', 'base' | 'head']> {
+  return Array.from({ length: repeat }, (_, i) => ((i + caseIndex) % 2 === 0 ? (['base', 'head'] as const) : (['head', 'base'] as const)));
 }

@@ -81,7 +81,9 @@ export function parseArgs(argv: readonly string[], caseNames: readonly string[])
       if (!files.length) throw wrong('--compare takes one or two results files (benchmarks/results/*.json)');
       a.compare = [files[0]!, files[1]];
     } else if (x === '--repeat') {
-      const n = Number(value(++i, x));
+      // Not `value`: a negative count should hear what the range is.
+      if (argv[i + 1] === undefined) throw wrong('--repeat needs a value');
+      const n = Number(argv[++i]);
       if (!Number.isInteger(n) || n < 1 || n > 50) throw wrong(`--repeat takes a whole number of runs from 1 to 50, got ${String(argv[i])}`);
       a.repeat = n;
     } else throw wrong(`unknown argument ${x}`);

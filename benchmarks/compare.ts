@@ -2,6 +2,7 @@
 // strategy's median ÷ its reference's, per run, old against new, with a bootstrap interval that
 // resamples runs and then samples, so a change is called only where the noise does not explain it.
 
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { BenchUsageError } from './args.js';
 import { repeatedVerdict, type CaseResult, type StrategyResult } from './harness.js';
@@ -209,7 +210,7 @@ export function compareRuns(old: { file: string; run: RunRecord }, neu: { file: 
     lines.push(called.length ? called.map((c) => `- ${c.case}: ${label(c.strategy, c.group)} ${c.call}, ${c.change.toFixed(3)}× (${c.low.toFixed(3)}–${c.high.toFixed(3)})`).join('\n') : 'No change the noise does not explain.', '');
     // Each interval leaves out 1 by chance for 1 unchanged strategy in 20 (at 95%): say how many that is here.
     const chance = (compared * (100 - level)) / 100;
-    if (compared) lines.push(`${compared} strategies compared: about ${chance < 1 ? chance.toFixed(1) : Math.round(chance)} would be called at ${level}% by chance alone, with nothing changed. A change worth believing repeats in another comparison.`, '');
+    if (compared) lines.push(`${compared} ${compared === 1 ? 'strategy' : 'strategies'} compared: about ${chance < 1 ? chance.toFixed(1) : Math.round(chance)} would be called at ${level}% by chance alone, with nothing changed. A change worth believing repeats in another comparison.`, '');
   }
   return lines.join('\n');
 }
@@ -229,9 +230,14 @@ export function newestLike(old: { file: string; run: RunRecord }, candidates = l
   return hit;
 }
 
-/** `--compare OLD [NEW]`: NEW defaults to `newestLike(OLD)`. */
+/**
+ * `--compare OLD [NEW]`: NEW defaults to OLD's other half when OLD is one side of an `--against`
+ * run (`…-base.json` beside `…-head.json`), else to `newestLike(OLD)`.
+ */
 export function compareFiles(oldPath: string, newPath?: string, o?: CompareOptions): string {
   const old = { file: oldPath, run: readRun(oldPath) };
-  const neu = newPath ? { file: newPath, run: readRun(newPath) } : newestLike(old);
+  const pair = oldPath.endsWith('-base.json') ? oldPath.replace(/-base\.json$/, '-head.json') : undefined;
+  const other = newPath ?? (pair && existsSync(pair) ? pair : undefined);
+  const neu = other ? { file: other, run: readRun(other) } : newestLike(old);
   return compareRuns(old, neu, o);
 }

@@ -11,7 +11,7 @@ import { markdown, runCase, type Case, type CaseResult, type Mode } from './harn
 import { CASES } from './cases/index.js';
 import { writeReport } from './report.js';
 import { compareFiles, compareRuns } from './compare.js';
-import { alternation, prepareRevision, removeRevision } from './against.js';
+import { alternation, benchmarksChanged, casesAt, prepareRevision, removeRevision, type Revision } from './against.js';
 import { currentCommit, type RunRecord } from './results-file.js';
 import { BenchUsageError, parseArgs, usage, type Args } from './args.js';
 import { BINARYEN_VERSION } from '../codegen/binaryen/version.js';
@@ -109,22 +109,41 @@ function writeRecord(r: RunRecord, sub = '', suffix = ''): string {
   return file;
 }
 
+/** Let the event loop turn once (pending signal handlers run). */
+const turn = () => new Promise<void>((done) => setImmediate(done));
+
 /**
  * `--against REV`: each case at REV (base) and at this checkout (head), in alternating fresh
  * processes, then compared. The two results files go to benchmarks/results/against/, where the
- * report does not look (REV's figures are not this checkout's).
+ * report does not look (REV's figures are not this checkout's). An interrupt stops between runs and
+ * still removes REV's worktree.
  */
-function against(rev: string, cases: readonly Case[], args: Args): void {
+async function against(rev: string, cases: readonly Case[], args: Args): Promise<void> {
   const v = versionsOf(args.node);
   const commit = currentCommit();
   const command = `npm run bench -- --against ${rev}${args.mode === 'quick' ? '' : ` --${args.mode}`}${args.only ? ` --case ${args.only}` : ''}${args.node ? ` --node ${args.node}` : ''}${args.repeat > 1 ? ` --repeat ${args.repeat}` : ''}`;
   console.log(`# ${rev} against this checkout (${commit ?? 'not a git checkout'}) — Node ${v.node}, V8 ${v.v8}\n`);
-  const base = prepareRevision(rev);
+  // The signal reaches the running child too, which dies; the loop then stops and cleans up.
+  let stopped: NodeJS.Signals | undefined;
+  const stop = (sig: NodeJS.Signals) => (stopped = sig);
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  for (const sig of signals) process.on(sig, stop);
+  let base: Revision | undefined;
   try {
+    base = prepareRevision(rev);
+    const there = new Set(await casesAt(base));
+    const missing = cases.filter((c) => !there.has(c.name)).map((c) => c.name);
+    if (missing.length) console.log(`Not at ${rev}, so measured on neither side: ${missing.join(', ')}.\n`);
+    const both = cases.filter((c) => there.has(c.name));
+    const changed = benchmarksChanged(base);
+    if (changed.length) console.log(`benchmarks/ differs between ${rev} and this checkout (${changed.join(', ')}): each side runs its own cases, so a change there shows as a change of the runtime.\n`);
     const runs = { base: new Map<string, CaseResult[]>(), head: new Map<string, CaseResult[]>() };
-    for (const c of cases) {
-      for (const order of alternation(args.repeat)) {
+    for (const [k, c] of both.entries()) {
+      for (const order of alternation(args.repeat, k)) {
         for (const side of order) {
+          // The runs are synchronous: a signal's handler runs only when the event loop turns.
+          await turn();
+          if (stopped) throw new BenchUsageError(`stopped by ${stopped}`);
           const r = runInChild(c.name, args.mode, args.node, undefined, side === 'base' ? base.runner : undefined);
           const list = runs[side].get(c.name) ?? [];
           runs[side].set(c.name, [...list, r]);
@@ -132,16 +151,21 @@ function against(rev: string, cases: readonly Case[], args: Args): void {
         }
       }
     }
-    const sides = (['base', 'head'] as const).map((side) =>
-      record(command, args.mode, side === 'base' ? base.commit : commit, v, cases.map((c) => asRepeated(runs[side].get(c.name)!))),
-    );
-    const [b, h] = sides as [RunRecord, RunRecord];
-    // Smoke runs measure nothing: compared, not kept.
-    const files = args.mode === 'smoke' ? ['(smoke: not kept)', '(smoke: not kept)'] : [writeRecord(b, 'against/', '-base'), writeRecord(h, 'against/', '-head')];
+    const results = (side: 'base' | 'head') => both.map((c) => asRepeated(runs[side].get(c.name)!));
+    const b = record(command, args.mode, base.commit, v, results('base'));
+    const h = record(command, args.mode, commit, v, results('head'));
     console.log(compareRuns({ file: `${rev} (${base.commit})`, run: b }, { file: 'this checkout', run: h }));
-    console.log(`Raw samples: ${files.join(', ')}`);
+    // Smoke runs measure nothing: compared, not kept.
+    if (args.mode === 'smoke') console.log('A smoke run: no results files kept.');
+    else console.log(`Raw samples: ${writeRecord(b, 'against/', '-base')}, ${writeRecord(h, 'against/', '-head')}`);
+  } catch (e) {
+    // A child killed by the signal fails its case (or the build): say what happened instead.
+    await turn();
+    if (stopped) throw new BenchUsageError(`stopped by ${stopped}; ${rev}'s worktree removed`);
+    throw e;
   } finally {
-    removeRevision(base);
+    if (base) removeRevision(base);
+    for (const sig of signals) process.off(sig, stop);
   }
 }
 

@@ -2,8 +2,8 @@
 // are listed, and a file that is not a results file is refused with its name.
 
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,6 +27,15 @@ function caseResult(name: string, strategies: StrategyResult[], verdicts: Verdic
 }
 
 const run = (results: CaseResult[], date: string): RunRecord => ({ date, command: 'npm run bench', mode: 'quick', machine: { platform: 'linux', arch: 'x64', cpus: ['cpu'] }, node: '20.20.2', v8: '11.3', binaryen: '132', results });
+
+/** Temporary folders the tests make, removed after them. */
+const made: string[] = [];
+const tempDir = () => {
+  const d = mkdtempSync(join(tmpdir(), 'accrete-compare-'));
+  made.push(d);
+  return d;
+};
+after(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 describe('bench --compare', () => {
   it('calls a 20% change against the reference, with an interval that leaves out 1', () => {
@@ -106,7 +115,7 @@ describe('bench --compare', () => {
     assert.match(md, /## Cases in one file only\n\n- old: old-only\n- new: new-only\n/);
     assert.match(md, /## Summary\n\n- c: s \(N=1\) faster/);
     assert.match(md, /one run on a side/);
-    assert.match(md, /1 strategies compared: about 0\.1 would be called at 95% by chance alone/);
+    assert.match(md, /1 strategy compared: about 0\.1 would be called at 95% by chance alone/);
   });
 
   it('shows the phases of a change called, the reference once per group, and series', () => {
@@ -151,8 +160,18 @@ describe('bench --compare', () => {
     assert.equal(compareRuns({ file: 'a', run: old }, { file: 'b', run: neu }, { iterations: 300 }), a);
   });
 
+  it('compares one side of an --against run with its other side by default', () => {
+    const dir = tempDir();
+    const one = (ratio: number, date: string) => run([caseResult('c', [strategy('ref', samples(100, 5, 1)), strategy('s', samples(100 * ratio, 5, 2))])], date);
+    writeFileSync(join(dir, 'x-node20-base.json'), JSON.stringify(one(1.5, '2026-01-01T00:00:00.000Z')));
+    writeFileSync(join(dir, 'x-node20-head.json'), JSON.stringify(one(1, '2026-01-01T00:00:00.001Z')));
+    const md = compareFiles(join(dir, 'x-node20-base.json'), undefined, { iterations: 200 });
+    assert.match(md, /- new: .*x-node20-head\.json/);
+    assert.match(md, /\*\*faster\*\*/);
+  });
+
   it('refuses a file that is not a results file, naming it', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'accrete-compare-'));
+    const dir = tempDir();
     const notJson = join(dir, 'x.json');
     writeFileSync(notJson, '{ not json');
     const other = join(dir, 'y.json');
@@ -163,7 +182,7 @@ describe('bench --compare', () => {
   });
 
   it('runs from the command line: a table on stdout, a usage error on stderr', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'accrete-compare-'));
+    const dir = tempDir();
     const a = join(dir, 'a.json');
     const b = join(dir, 'b.json');
     writeFileSync(a, JSON.stringify(run([caseResult('c', [strategy('ref', samples(100, 5, 1)), strategy('s', samples(150, 5, 2))])], '2026-01-01T00:00:00.000Z')));
@@ -194,6 +213,7 @@ describe('bench command line', () => {
     }
     assert.throws(() => parseArgs(['--case', '--full'], names), /--case needs a value/);
     assert.throws(() => parseArgs(['--repeat', '0'], names), /--repeat takes a whole number of runs from 1 to 50, got 0/);
+    assert.throws(() => parseArgs(['--repeat', '-3'], names), /--repeat takes a whole number of runs from 1 to 50, got -3/);
     assert.throws(() => parseArgs(['--bogus'], names), (e: Error) => /unknown argument --bogus[\s\S]*--case NAME\[,NAME\][\s\S]*stage-latency, link-scaling/.test(e.message));
     assert.deepEqual(parseArgs(['--full', '--case', 'a,b', '--node', '24', '--repeat', '3'], names), { mode: 'full', only: 'a,b', node: '24', child: undefined, report: false, repeat: 3, compare: undefined, against: undefined, help: false });
     assert.equal(parseArgs(['--against', 'HEAD~1', '--repeat', '3'], names).against, 'HEAD~1');
@@ -208,8 +228,30 @@ describe('bench --against', function () {
   const repo = fileURLToPath(new URL('../../', import.meta.url));
   const git = (...args: string[]) => spawnSync('git', args, { cwd: repo, encoding: 'utf8' });
 
-  it('alternates which side runs first', () => {
+  it('alternates which side runs first, rep by rep and case by case', () => {
     assert.deepEqual(alternation(3), [['base', 'head'], ['head', 'base'], ['base', 'head']]);
+    assert.deepEqual([alternation(1, 0), alternation(1, 1)], [[['base', 'head']], [['head', 'base']]]);
+  });
+
+  it('stops between runs on an interrupt and still removes the worktree', async function () {
+    if (git('rev-parse', '--verify', 'HEAD').status !== 0) this.skip(); // not a git checkout
+    const child = spawn(process.execPath, [runner, '--against', 'HEAD', '--smoke', '--case', 'kept-heap,call-overhead,compile-time-imports'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    let sent = false;
+    child.stderr.on('data', (d: Buffer) => {
+      err += d.toString();
+      // After the first run, while the others are to come.
+      if (!sent && /run 1 of 1/.test(err)) {
+        sent = true;
+        child.kill('SIGINT');
+      }
+    });
+    const code = await new Promise<number | null>((done) => child.on('close', done));
+    assert.ok(sent, `no run started: ${err}`);
+    assert.equal(code, 1, err);
+    assert.match(err, /stopped by SIGINT; HEAD's worktree removed/);
+    assert.doesNotMatch(err, /compile-time-imports: (base|head) run 1 of 1/, 'it went on after the interrupt');
+    assert.doesNotMatch(git('worktree', 'list').stdout, /accrete-against-/);
   });
 
   it('builds the revision in a worktree, runs both sides, compares them and removes the worktree', function () {
