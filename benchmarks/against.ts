@@ -76,10 +76,13 @@ export async function casesAt(r: Revision): Promise<string[]> {
   return (m.CASES ?? []).map((c) => c.name);
 }
 
-/** The files under benchmarks/ that differ between the revision and this checkout: the cases' own code, if any, is not the same on both sides. */
+/** Files under benchmarks/ that only read, compare or report results: they change no measurement. */
+const NOT_MEASURING = new Set(['against.ts', 'args.ts', 'compare.ts', 'report.ts', 'results-file.ts', 'svg.ts'].map((f) => `benchmarks/${f}`));
+
+/** The files under benchmarks/ that measure something and differ between the revision and this checkout. */
 export function benchmarksChanged(r: Revision): string[] {
   const out = git(['diff', '--name-only', r.commit, '--', 'benchmarks/']);
-  return out ? out.split('\n') : [];
+  return out ? out.split('\n').filter((f) => !NOT_MEASURING.has(f)) : [];
 }
 
 /**
