@@ -7,10 +7,10 @@ import { existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { BenchUsageError } from './args.js';
+import { ROOT, git } from './results-file.js';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
 
 /** A built checkout of another revision, in a git worktree of its own. */
 export interface Revision {
@@ -24,8 +24,6 @@ export interface Revision {
   readonly runner: string;
 }
 
-const git = (args: string[], cwd = root): string => execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
-
 /**
  * Check out and build `rev` in a worktree in a fresh temporary folder (two runs at once, even of
  * the same revision, never share one), with this checkout's node_modules (so its dependencies are
@@ -36,7 +34,7 @@ export function prepareRevision(rev: string): Revision {
   try {
     commit = git(['rev-parse', '--verify', '--quiet', `${rev}^{commit}`]);
   } catch {
-    throw new BenchUsageError(`--against: '${rev}' is not a commit of this repository (${root})`);
+    throw new BenchUsageError(`--against: '${rev}' is not a commit of this repository (${ROOT})`);
   }
   // Registrations of worktrees an interrupted run left without their folder.
   git(['worktree', 'prune']);
@@ -45,8 +43,8 @@ export function prepareRevision(rev: string): Revision {
   const r: Revision = { name: rev, commit: commit.slice(0, 12), dir, home, runner: join(dir, 'dist/benchmarks/run.js') };
   try {
     git(['worktree', 'add', '--detach', '--force', dir, commit]);
-    symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'), 'dir');
-    const tsc = createRequire(join(root, 'package.json')).resolve('typescript/bin/tsc');
+    symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
+    const tsc = createRequire(join(ROOT, 'package.json')).resolve('typescript/bin/tsc');
     execFileSync(process.execPath, [tsc, '-p', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
   } catch (e) {
     removeRevision(r);

@@ -94,3 +94,15 @@ export function parseArgs(argv: readonly string[], caseNames: readonly string[])
   if (reading && running.length) throw wrong(`${reading} runs nothing: ${running.join(', ')} cannot go with it`);
   return a;
 }
+
+/** The command line that makes a run of `a`, as results files and reports quote it. */
+export function commandOf(a: Args): string {
+  const flags = [
+    ...(a.against ? ['--against', a.against] : []),
+    ...(a.mode === 'quick' ? [] : [`--${a.mode}`]),
+    ...(a.only ? ['--case', a.only] : []),
+    ...(a.node ? ['--node', a.node] : []),
+    ...(a.repeat > 1 ? ['--repeat', String(a.repeat)] : []),
+  ];
+  return `npm run bench${flags.length ? ` -- ${flags.join(' ')}` : ''}`;
+}

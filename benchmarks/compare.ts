@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { BenchUsageError } from './args.js';
-import { repeatedVerdict, type CaseResult, type StrategyResult } from './harness.js';
+import { findResult as find, repeatedVerdict, type CaseResult } from './harness.js';
 import { listRuns, nodeMajor, readRun, type RunRecord } from './results-file.js';
 import { medianOf, seededRandom } from './stats.js';
 
@@ -33,9 +33,6 @@ export interface Change {
 
 /** The runs of a case in a results file: the last one and, with --repeat, those before it. */
 const runsOf = (r: CaseResult): CaseResult[] => [...(r.earlier ?? []), r];
-
-const find = (r: CaseResult, strategy: string, group: string | undefined): StrategyResult | undefined =>
-  r.results.find((x) => x.strategy === strategy && x.group === group);
 
 /** The median of a few values, the two middle ones averaged (runs: with two, neither one is the median). */
 function midMedian(xs: readonly number[]): number {

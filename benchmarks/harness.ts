@@ -203,9 +203,14 @@ export async function runCase(c: Case, mode: Mode, progress?: Progress): Promise
   return r;
 }
 
+/** The result of `strategy` in `group`, if the case has one. */
+export function findResult(r: CaseResult, strategy: string, group?: string): StrategyResult | undefined {
+  return r.results.find((s) => s.strategy === strategy && s.group === group);
+}
+
 /** The result of `strategy` in `group`. */
 export function resultOf(r: CaseResult, strategy: string, group?: string): StrategyResult {
-  const x = r.results.find((s) => s.strategy === strategy && s.group === group);
+  const x = findResult(r, strategy, group);
   if (!x) throw new Error(`case ${r.case} has no strategy ${strategy}${group ? ' in ' + group : ''}`);
   return x;
 }

@@ -2,13 +2,10 @@
 // Node major version found in benchmarks/results/, side by side with the command that made it.
 
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { markdown, repeatedVerdict, type CaseResult } from './harness.js';
 import { groupSeries, lineChart } from './svg.js';
 import { CASES } from './cases/index.js';
-import { listRuns, nodeMajor, type RunRecord } from './results-file.js';
-
-const root = fileURLToPath(new URL('../../', import.meta.url));
+import { ROOT, listRuns, nodeMajor, type RunRecord } from './results-file.js';
 
 /** For each Node major: for each case, the newest result (and the run it came from). */
 export function newestResults(): Map<string, Map<string, { run: RunRecord; result: CaseResult }>> {
@@ -24,7 +21,7 @@ export function newestResults(): Map<string, Map<string, { run: RunRecord; resul
 
 export function writeReport(): string {
   const byNode = newestResults();
-  const charts = `${root}docs/charts/`;
+  const charts = `${ROOT}docs/charts/`;
   mkdirSync(charts, { recursive: true });
   const majors = [...byNode.keys()].sort((a, b) => Number(a) - Number(b));
   const lines = [
@@ -85,7 +82,7 @@ export function writeReport(): string {
     const [c, what] = key.split('\u0000');
     lines.push(`| ${c} | ${what} | ${majors.map((m) => t.get(m) ?? '').join(' | ')} |`);
   }
-  const file = `${root}docs/benchmarks.md`;
+  const file = `${ROOT}docs/benchmarks.md`;
   writeFileSync(file, lines.join('\n') + '\n');
   return file;
 }

@@ -68,14 +68,17 @@ export function listRuns(): Array<{ file: string; run: RunRecord }> {
 /** The Node major version a run was made with ("20"). */
 export const nodeMajor = (run: RunRecord): string => run.node.replace(/^v/, '').split('.')[0]!;
 
+/** The checkout's root. */
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** Run git in the checkout (or in `cwd`) and return what it printed; throws if it fails. */
+export const git = (args: readonly string[], cwd = ROOT): string => execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+
 /** HEAD's commit, with `+dirty` if tracked files changed; undefined when git or the checkout is missing. */
 export function currentCommit(): string | undefined {
-  const cwd = fileURLToPath(new URL('../../', import.meta.url));
   try {
-    const opts = { cwd, encoding: 'utf8' as const, stdio: ['ignore', 'pipe', 'ignore'] as ['ignore', 'pipe', 'ignore'] };
-    const rev = execFileSync('git', ['rev-parse', '--short=12', 'HEAD'], opts).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], opts).trim() !== '';
-    return dirty ? `${rev}+dirty` : rev;
+    const rev = git(['rev-parse', '--short=12', 'HEAD']);
+    return git(['status', '--porcelain', '--untracked-files=no']) !== '' ? `${rev}+dirty` : rev;
   } catch {
     return undefined;
   }

@@ -13,7 +13,7 @@ import { writeReport } from './report.js';
 import { compareFiles, compareRuns } from './compare.js';
 import { alternation, benchmarksChanged, casesAt, prepareRevision, removeRevision, type Revision } from './against.js';
 import { currentCommit, type RunRecord } from './results-file.js';
-import { BenchUsageError, parseArgs, usage, type Args } from './args.js';
+import { BenchUsageError, commandOf, parseArgs, usage, type Args } from './args.js';
 import { BINARYEN_VERSION } from '../codegen/binaryen/version.js';
 
 function bar(done: number, total: number, what: string): void {
@@ -59,7 +59,7 @@ async function main(): Promise<void> {
   const cases = names.length ? CASES.filter((c) => names.includes(c.name)) : CASES;
   if (args.against) return against(args.against, cases, args);
   const v = versionsOf(args.node);
-  const command = `npm run bench --${args.mode === 'quick' ? '' : ` --${args.mode}`}${args.only ? ` --case ${args.only}` : ''}${args.node ? ` --node ${args.node}` : ''}${args.repeat > 1 ? ` --repeat ${args.repeat}` : ''}`.replace('-- ', '-- ').replace(/--$/, '').trim();
+  const command = commandOf(args);
   console.log(`# Accrete benchmarks (${args.mode}) — Node ${v.node}, V8 ${v.v8}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}\n`);
   // Read before the cases run: a file edited meanwhile does not change what was measured.
   const commit = currentCommit();
@@ -121,7 +121,7 @@ const turn = () => new Promise<void>((done) => setImmediate(done));
 async function against(rev: string, cases: readonly Case[], args: Args): Promise<void> {
   const v = versionsOf(args.node);
   const commit = currentCommit();
-  const command = `npm run bench -- --against ${rev}${args.mode === 'quick' ? '' : ` --${args.mode}`}${args.only ? ` --case ${args.only}` : ''}${args.node ? ` --node ${args.node}` : ''}${args.repeat > 1 ? ` --repeat ${args.repeat}` : ''}`;
+  const command = commandOf(args);
   console.log(`# ${rev} against this checkout (${commit ?? 'not a git checkout'}) — Node ${v.node}, V8 ${v.v8}\n`);
   // The signal reaches the running child too, which dies; the loop then stops and cleans up.
   let stopped: NodeJS.Signals | undefined;

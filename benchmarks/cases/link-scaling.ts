@@ -163,60 +163,43 @@ function js(k: number): Strategy<{ lib: Record<string, unknown>; last: Phases }>
 /**
  * The engine alone, given the module Accrete makes: compile, instantiate, and fill its link table
  * of K entries from JS (`link-table`), or import a table already holding the library
- * (`shared-table`, LIB slots).
+ * (`shared-table`, LIB slots). With `late` (link table only), the library's function objects are
+ * made as Accrete's are before V8 13: the library hands its functions over in a table, and each
+ * object is taken out (so made by the engine) at the strategy's first sample, mid-run, instead of
+ * at setup. Where the engine puts objects made then decides how fast the fill is
+ * (docs/performance.md, "Not met").
  */
-function floor(how: 'link-table' | 'shared-table', k: number): Strategy<{ fns: Function[]; mem: WebAssembly.Memory; table: WebAssembly.Table | undefined; last: Phases }> {
+function floor(
+  how: 'link-table' | 'shared-table',
+  k: number,
+  late = false,
+): Strategy<{ fns: Function[] | undefined; source: WebAssembly.Table | undefined; mem: WebAssembly.Memory; table: WebAssembly.Table | undefined; last: Phases }> {
+  // A late floor's salts are its own: it makes the other link-table floor's bytes, which the engine
+  // (it caches modules by their bytes) would compile once for both.
+  const off = late ? LATE_SALT : 0;
   return {
-    name: `floor (${how.replace('-', ' ')})`,
+    name: late ? 'floor (link table, late objects)' : `floor (${how.replace('-', ' ')})`,
     group: `K=${k}`,
     setup: () => {
-      const fns = libFunctions();
+      const source = late ? (new WebAssembly.Instance(new WebAssembly.Module(floorTableModule(0, LIB) as BufferSource), {}).exports.t as WebAssembly.Table) : undefined;
+      const fns = late ? undefined : libFunctions();
       const mem = new WebAssembly.Memory({ initial: 1 });
       new Int32Array(mem.buffer, 0, LIB).fill(1);
       let table: WebAssembly.Table | undefined;
       if (how === 'shared-table') {
         table = new WebAssembly.Table({ initial: LIB, element: 'anyfunc' });
-        fns.forEach((f, i) => table!.set(i, f as never));
+        fns!.forEach((f, i) => table!.set(i, f as never));
       }
-      return { fns, mem, table, last: { ...NO_PHASES } };
+      return { fns, source, mem, table, last: { ...NO_PHASES } };
     },
-    sample: (ctx, salt) =>
-      engineStage(ctx, k, salt, () => linkScalingModule(how, k, salt), (mod) => {
+    sample: (ctx, rep) =>
+      engineStage(ctx, k, rep + off, () => linkScalingModule(how, k, rep + off), (mod) => {
         const inst = new WebAssembly.Instance(mod, { m: ctx.table ? { mem: ctx.mem, t: ctx.table } : { mem: ctx.mem } });
         if (how === 'link-table') {
           const t = inst.exports.t as WebAssembly.Table;
-          for (let i = 0; i < k; i++) t.set(i, ctx.fns[i] as never);
+          const fns = (ctx.fns ??= Array.from({ length: k }, (_, i) => ctx.source!.get(i) as Function));
+          for (let i = 0; i < k; i++) t.set(i, fns[i] as never);
         }
-        return inst;
-      }),
-    breakdown: (ctx) => ({ ...ctx.last }),
-  };
-}
-
-/**
- * The link-table floor with its library's function objects made as Accrete's are before V8 13: the
- * library hands its functions over in a table, and each object is taken out (so made by the
- * engine) at this strategy's first sample, mid-run, instead of at setup. Where the engine puts
- * objects made then decides how fast the fill is (docs/performance.md, "Not met").
- */
-function lateFloor(k: number): Strategy<{ source: WebAssembly.Table; fns: Function[] | undefined; mem: WebAssembly.Memory; last: Phases }> {
-  return {
-    name: 'floor (link table, late objects)',
-    group: `K=${k}`,
-    setup: () => {
-      const source = new WebAssembly.Instance(new WebAssembly.Module(floorTableModule(0, LIB) as BufferSource), {}).exports.t as WebAssembly.Table;
-      const mem = new WebAssembly.Memory({ initial: 1 });
-      new Int32Array(mem.buffer, 0, LIB).fill(1);
-      return { source, fns: undefined, mem, last: { ...NO_PHASES } };
-    },
-    // Salts of their own: the same bytes as the other link-table floor's would be compiled once
-    // by the engine (it caches modules by their bytes) and the second compile would be free.
-    sample: (ctx, rep) =>
-      engineStage(ctx, k, rep + LATE_SALT, () => linkScalingModule('link-table', k, rep + LATE_SALT), (mod) => {
-        const inst = new WebAssembly.Instance(mod, { m: { mem: ctx.mem } });
-        const t = inst.exports.t as WebAssembly.Table;
-        const fns = (ctx.fns ??= Array.from({ length: k }, (_, i) => ctx.source.get(i) as Function));
-        for (let i = 0; i < k; i++) t.set(i, fns[i] as never);
         return inst;
       }),
     breakdown: (ctx) => ({ ...ctx.last }),
@@ -234,7 +217,7 @@ export const linkScaling: Case = {
   unit: 'µs',
   warmup: { quick: 5, full: 20 },
   reps: { quick: 200, full: 600 },
-  strategies: KS.flatMap((k) => [importMatching(k), accrete(k), floor('link-table', k), floor('shared-table', k), js(k), ...(k === LATE_K ? [lateFloor(k)] : [])]) as never,
+  strategies: KS.flatMap((k) => [importMatching(k), accrete(k), floor('link-table', k), floor('shared-table', k), js(k), ...(k === LATE_K ? [floor('link-table', k, true)] : [])]) as never,
   verdicts: (r) => {
     const phase = (s: string, g: string, p: string) => resultOf(r, s, g).breakdown?.[p]?.median ?? NaN;
     const compileLink = (s: string, g: string) => phase(s, g, 'compile') + phase(s, g, 'link');
