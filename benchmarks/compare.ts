@@ -5,7 +5,8 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { BenchUsageError } from './args.js';
-import { findResult as find, repeatedVerdict, type CaseResult } from './harness.js';
+import { findResult as find, type CaseResult } from './harness.js';
+import { repeatedMet, repeatedVerdict, statusOf } from './verdict.js';
 import { listRuns, nodeMajor, readRun, type RunRecord } from './results-file.js';
 import { medianOf, seededRandom } from './stats.js';
 
@@ -90,10 +91,10 @@ export function changeOf(old: CaseResult, neu: CaseResult, strategy: string, gro
 function verdictText(r: CaseResult, i: number): string {
   if (r.repeats && r.repeats.length > 1) {
     const v = repeatedVerdict(r.repeats, i);
-    return `${v.value}, met ${v.met} of ${v.runs}`;
+    return `${v.value}, met ${repeatedMet(v)}`;
   }
   const v = r.verdicts[i]!;
-  return `${v.value}, ${v.met ? 'met' : 'not met'}`;
+  return `${v.value}, ${statusOf(v)}`;
 }
 
 const describe = (run: RunRecord, file: string, runs: number): string =>

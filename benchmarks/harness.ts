@@ -3,6 +3,10 @@
 // (within the same group, e.g. the same batch size). Scaling cases produce series instead.
 
 import { summarize, type Summary } from './stats.js';
+import { repeatedMet, repeatedVerdict, statusOf, type Verdict } from './verdict.js';
+
+// Cases judge their results with these; the report and the comparison read them back.
+export { bounded, verdict, type Verdict } from './verdict.js';
 
 export type Mode = 'quick' | 'full' | 'smoke';
 
@@ -37,13 +41,6 @@ export interface Series {
   mean?: number[];
   /** Every raw sample behind the points, in order (results file only). */
   samples?: number[];
-}
-
-/** A target check: which ratio or figure, its value, and whether it is met. */
-export interface Verdict {
-  what: string;
-  value: string;
-  met: boolean;
 }
 
 export interface Case {
@@ -97,17 +94,6 @@ export interface CaseResult {
   repeats?: Verdict[][];
   /** With `--repeat N`: the N − 1 runs before this one, whole (their raw samples too). */
   earlier?: CaseResult[];
-}
-
-/** One target over repeated runs: the median value, the range, and in how many runs it was met. */
-export function repeatedVerdict(runs: readonly Verdict[][], i: number): { what: string; value: string; met: number; runs: number } {
-  const vs = runs.map((r) => r[i]!).filter((v) => v !== undefined);
-  const num = (v: Verdict) => parseFloat(v.value);
-  const suffix = vs[0]!.value.replace(/^[-\d.]+/, '');
-  const sorted = vs.map(num).sort((a, b) => a - b);
-  const med = sorted[(sorted.length - 1) >> 1]!;
-  const f = (x: number) => `${x.toFixed(2)}${suffix}`;
-  return { what: vs[0]!.what, value: `${f(med)} (${f(sorted[0]!)}–${f(sorted[sorted.length - 1]!)})`, met: vs.filter((v) => v.met).length, runs: vs.length };
 }
 
 /** Warm-up samples kept to show cold behaviour. */
@@ -289,15 +275,22 @@ export function markdown(r: CaseResult, charts?: string): string {
   }
   if (charts) lines.push('', charts);
   if (r.verdicts.length) {
-    lines.push('', '| target | measured | met |', '| --- | ---: | :---: |');
-    for (const v of r.verdicts) lines.push(`| ${v.what} | ${v.value} | ${v.met ? 'yes' : '**no**'} |`);
+    // The engine's column only where some target has a floor's figure beside it.
+    const engine = r.verdicts.some((v) => v.engine);
+    lines.push('', `| target | measured | met |${engine ? ' the engine alone |' : ''}`, `| --- | ---: | :---: |${engine ? ' --- |' : ''}`);
+    for (const v of r.verdicts) {
+      const status = statusOf(v);
+      const met = status === 'met' ? 'yes' : `**${status === 'not met' ? 'no' : status}**`;
+      lines.push(`| ${v.what} | ${v.value} | ${met} |${engine ? ` ${v.engine ? `${v.engine.value} (${v.engine.of})${v.engine.met ? '' : ': misses it too'}` : ''} |` : ''}`);
+    }
+    const reach = r.verdicts.filter((v) => statusOf(v) === 'out of reach');
+    if (reach.length) lines.push('', ...reach.map((v) => `Out of reach in this run: ${v.what}. The engine alone makes ${v.engine!.value}. ${v.reach ?? ''}`.trimEnd()));
   }
   if (r.repeats && r.repeats.length > 1 && r.verdicts.length) {
-    lines.push('', `Over ${r.repeats.length} runs (each in a fresh process; median, range):`, '', '| target | measured | met |', '| --- | ---: | :---: |');
-    r.verdicts.forEach((_, i) => {
-      const v = repeatedVerdict(r.repeats!, i);
-      lines.push(`| ${v.what} | ${v.value} | ${v.met} of ${v.runs} |`);
-    });
+    const all = r.verdicts.map((_, i) => repeatedVerdict(r.repeats!, i));
+    const engine = all.some((v) => v.engine);
+    lines.push('', `Over ${r.repeats.length} runs (each in a fresh process; median, range):`, '', `| target | measured | met |${engine ? ' the engine alone |' : ''}`, `| --- | ---: | :---: |${engine ? ' --- |' : ''}`);
+    for (const v of all) lines.push(`| ${v.what} | ${v.value} | ${repeatedMet(v)} |${engine ? ` ${v.engine ? `${v.engine.value} (${v.engine.of}), met ${v.engine.met} of ${v.engine.runs}` : ''} |` : ''}`);
   }
   return lines.join('\n');
 }
@@ -325,9 +318,4 @@ export function timed(work: () => unknown, expected: unknown, items?: number): n
   const ms = performance.now() - t0;
   if (r !== expected) throw new Error(`wrong result ${String(r)}, expected ${String(expected)}`);
   return items === undefined ? ms * 1000 : (ms * 1e6) / items;
-}
-
-/** `x` formatted as a ratio with a comparison against a bound. */
-export function verdict(what: string, value: number, ok: boolean, suffix = '×'): Verdict {
-  return { what, value: `${value.toFixed(2)}${suffix}`, met: ok };
 }

@@ -2,14 +2,17 @@
 // Node major version found in benchmarks/results/, side by side with the command that made it.
 
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { markdown, repeatedVerdict, type CaseResult } from './harness.js';
+import { markdown, type CaseResult } from './harness.js';
+import { markOf, markOne, repeatedMet, repeatedVerdict, statusOf, type RepeatedVerdict, type Verdict } from './verdict.js';
 import { groupSeries, lineChart } from './svg.js';
 import { CASES } from './cases/index.js';
 import { ROOT, listRuns, nodeMajor, type RunRecord } from './results-file.js';
 
 /** For each Node major: for each case, the newest result (and the run it came from). */
-export function newestResults(): Map<string, Map<string, { run: RunRecord; result: CaseResult }>> {
-  const out = new Map<string, Map<string, { run: RunRecord; result: CaseResult }>>();
+type Newest = Map<string, Map<string, { run: RunRecord; result: CaseResult }>>;
+
+export function newestResults(): Newest {
+  const out: Newest = new Map();
   for (const { run } of listRuns()) {
     const major = nodeMajor(run);
     let m = out.get(major);
@@ -60,21 +63,38 @@ export function writeReport(): string {
       lines.push(markdown(r, chart), '', `<sub>${hit.run.date.slice(0, 16).replace('T', ' ')} UTC, Node ${hit.run.node}, \`${hit.run.command}\` (${hit.run.mode})${hit.run.commit ? `, commit ${hit.run.commit}` : ''}</sub>`, '');
     }
   }
+  lines.push(...targetsSection(byNode, majors));
+  const file = `${ROOT}docs/benchmarks.md`;
+  writeFileSync(file, lines.join('\n') + '\n');
+  return file;
+}
+
+/**
+ * The report's last sections: every target on each engine, then each one missed where the engine
+ * alone missed it too, with both figures and what would reach it.
+ */
+export function targetsSection(byNode: Newest, majors: readonly string[]): string[] {
+  const lines: string[] = [];
   const repeated = majors.some((m) => [...byNode.get(m)!.values()].some(({ result }) => (result.repeats?.length ?? 0) > 1));
   lines.push('## Targets', '');
-  if (repeated) lines.push('Cases run with `--repeat N` show the median over the runs, the range, and in how many runs the target was met (✓ every run, ~ some, ✗ none).', '');
+  if (repeated) lines.push('Cases run with `--repeat N` show the median over the runs, the range, and in how many runs the target was met.');
+  lines.push(
+    'A target with a floor beside it is out of reach in a run where the engine alone, measured in the same process, misses it too (next section). ✓ met in every run; ⊘ missed only where out of reach; ~ met in some; ✗ in none.',
+    '',
+  );
   lines.push('| case | target | ' + majors.map((m) => `Node ${m}`).join(' | ') + ' |', '| --- | --- |' + majors.map(() => ' --- |').join(''));
   const targets = new Map<string, Map<string, string>>();
+  const unreached: string[] = [];
   for (const major of majors) {
     for (const { result } of byNode.get(major)!.values()) {
       result.verdicts.forEach((v, i) => {
         const key = `${result.case}\u0000${v.what}`;
         let t = targets.get(key);
         if (!t) targets.set(key, (t = new Map()));
-        if (result.repeats && result.repeats.length > 1) {
-          const r = repeatedVerdict(result.repeats, i);
-          t.set(major, `${r.value}, met ${r.met} of ${r.runs} ${r.met === r.runs ? '✓' : r.met === 0 ? '✗' : '~'}`);
-        } else t.set(major, `${v.value} ${v.met ? '✓' : '✗'}`);
+        const over = result.repeats && result.repeats.length > 1 ? repeatedVerdict(result.repeats, i) : undefined;
+        t.set(major, over ? `${over.value}, met ${repeatedMet(over)} ${markOf(over)}` : `${v.value} ${markOne(v)}`);
+        const why = unreachedLine(result.case, major, over ?? v);
+        if (why) unreached.push(why);
       });
     }
   }
@@ -82,7 +102,20 @@ export function writeReport(): string {
     const [c, what] = key.split('\u0000');
     lines.push(`| ${c} | ${what} | ${majors.map((m) => t.get(m) ?? '').join(' | ')} |`);
   }
-  const file = `${ROOT}docs/benchmarks.md`;
-  writeFileSync(file, lines.join('\n') + '\n');
-  return file;
+  if (unreached.length) {
+    lines.push('', '## Out of reach: the engine alone misses the target too', '');
+    lines.push("Each: the target, Accrete's figure, the same figure for the engine alone (a floor of the case, measured in the same process), and what would reach it. [`performance.md`](performance.md) has the measurements behind each.", '');
+    lines.push(...unreached);
+  }
+  return lines;
+}
+
+/** A list item for a target missed where the engine alone missed it too (in at least one run). */
+function unreachedLine(c: string, major: string, v: RepeatedVerdict | Verdict): string | undefined {
+  if ('runs' in v) {
+    if (!v.outOfReach || !v.engine) return undefined;
+    return `- **${c}, ${v.what}**, Node ${major}: ${v.value}, out of reach in ${v.outOfReach} of ${v.runs} runs; the engine alone (${v.engine.of}) ${v.engine.value}, met in ${v.engine.met} of ${v.engine.runs}. ${v.reach ?? ''}`.trimEnd();
+  }
+  if (statusOf(v) !== 'out of reach') return undefined;
+  return `- **${c}, ${v.what}**, Node ${major}: ${v.value}; the engine alone (${v.engine!.of}) ${v.engine!.value}. ${v.reach ?? ''}`.trimEnd();
 }

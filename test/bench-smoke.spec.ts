@@ -4,7 +4,8 @@
 import assert from 'node:assert/strict';
 import { CASES } from '../benchmarks/cases/index.js';
 import { blockReader } from '../benchmarks/cases/stage-count-scaling.js';
-import { markdown, repeatedVerdict, runCase, type CaseResult } from '../benchmarks/harness.js';
+import { markdown, runCase, type CaseResult } from '../benchmarks/harness.js';
+import { repeatedVerdict } from '../benchmarks/verdict.js';
 import { groupSeries, lineChart } from '../benchmarks/svg.js';
 
 describe('benchmark smoke', function () {
@@ -33,8 +34,8 @@ describe('benchmark smoke', function () {
       { what: 'memory', value: `${kb.toFixed(1)} KB`, met: true },
     ];
     const runs = [run(1.2, 5.1), run(1.6, 4.9), run(1.4, 5.3)];
-    assert.deepEqual(repeatedVerdict(runs, 0), { what: 'ratio ≤ 1.5', value: '1.40× (1.20×–1.60×)', met: 2, runs: 3 });
-    assert.deepEqual(repeatedVerdict(runs, 1), { what: 'memory', value: '5.10 KB (4.90 KB–5.30 KB)', met: 3, runs: 3 });
+    assert.deepEqual(repeatedVerdict(runs, 0), { what: 'ratio ≤ 1.5', value: '1.40× (1.20×–1.60×)', met: 2, runs: 3, outOfReach: 0 });
+    assert.deepEqual(repeatedVerdict(runs, 1), { what: 'memory', value: '5.10 KB (4.90 KB–5.30 KB)', met: 3, runs: 3, outOfReach: 0 });
     const r: CaseResult = { case: 'c', description: 'd', reference: 'r', target: 't', unit: 'µs', results: [], verdicts: runs[2]!, repeats: runs };
     assert.match(markdown(r), /Over 3 runs[\s\S]*\| ratio ≤ 1\.5 \| 1\.40× \(1\.20×–1\.60×\) \| 2 of 3 \|/);
   });
