@@ -76,7 +76,8 @@ export function repeatedVerdict(runs: readonly Verdict[][], i: number): Repeated
   };
   const bounds = vs.flatMap((v) => (v.engine ? [v.engine] : []));
   if (bounds.length) out.engine = { of: bounds[0]!.of, value: spread(bounds.map((b) => b.value)), met: bounds.filter((b) => b.met).length, runs: bounds.length };
-  const reach = vs.find((v) => v.reach)?.reach;
+  // The last run's words (its figures are the ones the case's tables show).
+  const reach = [...vs].reverse().find((v) => v.reach)?.reach;
   if (reach) out.reach = reach;
   return out;
 }

@@ -50,6 +50,9 @@ describe('bench targets beside the engine alone', () => {
     assert.equal(v.reach, REACH);
     assert.equal(repeatedMet(v), '1 of 3; out of reach in 1');
     assert.equal(markOf(v), '~');
+    // What would reach it is said with the last run's figures, which the case's tables show.
+    const said = (x: number, words: string) => bounded(verdict('speedup ≥ 5', x, false), 'the floor', 3, false, words);
+    assert.equal(repeatedVerdict([[said(4, 'first run')], [said(4, 'last run')]], 0).reach, 'last run');
     // Runs without floors (older results files) have no engine figure.
     assert.equal(repeatedVerdict([[ge5(4)], [ge5(6)]], 0).engine, undefined);
   });
