@@ -3,7 +3,7 @@
 // (within the same group, e.g. the same batch size). Scaling cases produce series instead.
 
 import { summarize, type Summary } from './stats.js';
-import { repeatedMet, repeatedVerdict, statusOf, type Verdict } from './verdict.js';
+import { outOfReach, repeatedMet, repeatedVerdict, statusOf, type Verdict } from './verdict.js';
 
 // Cases judge their results with these; the report and the comparison read them back.
 export { bounded, verdict, type Verdict } from './verdict.js';
@@ -275,24 +275,34 @@ export function markdown(r: CaseResult, charts?: string): string {
   }
   if (charts) lines.push('', charts);
   if (r.verdicts.length) {
-    // The engine's column only where some target has a floor's figure beside it.
     const engine = r.verdicts.some((v) => v.engine);
-    lines.push('', `| target | measured | met |${engine ? ' the engine alone |' : ''}`, `| --- | ---: | :---: |${engine ? ' --- |' : ''}`);
+    lines.push('', ...verdictHead(engine));
     for (const v of r.verdicts) {
       const status = statusOf(v);
       const met = status === 'met' ? 'yes' : `**${status === 'not met' ? 'no' : status}**`;
       lines.push(`| ${v.what} | ${v.value} | ${met} |${engine ? ` ${v.engine ? `${v.engine.value} (${v.engine.of})${v.engine.met ? '' : ': misses it too'}` : ''} |` : ''}`);
     }
-    const reach = r.verdicts.filter((v) => statusOf(v) === 'out of reach');
-    if (reach.length) lines.push('', ...reach.map((v) => `Out of reach in this run: ${v.what}. The engine alone makes ${v.engine!.value}. ${v.reach ?? ''}`.trimEnd()));
+    const unreached = r.verdicts.flatMap((v) => {
+      const said = outOfReach(v);
+      return said ? [`Out of reach in this run: ${v.what}: ${said}`] : [];
+    });
+    if (unreached.length) lines.push('', ...unreached);
   }
   if (r.repeats && r.repeats.length > 1 && r.verdicts.length) {
     const all = r.verdicts.map((_, i) => repeatedVerdict(r.repeats!, i));
     const engine = all.some((v) => v.engine);
-    lines.push('', `Over ${r.repeats.length} runs (each in a fresh process; median, range):`, '', `| target | measured | met |${engine ? ' the engine alone |' : ''}`, `| --- | ---: | :---: |${engine ? ' --- |' : ''}`);
+    lines.push('', `Over ${r.repeats.length} runs (each in a fresh process; median, range):`, '', ...verdictHead(engine));
     for (const v of all) lines.push(`| ${v.what} | ${v.value} | ${repeatedMet(v)} |${engine ? ` ${v.engine ? `${v.engine.value} (${v.engine.of}), met ${v.engine.met} of ${v.engine.runs}` : ''} |` : ''}`);
   }
   return lines.join('\n');
+}
+
+/**
+ * A verdict table's head. The engine's column only where some target has a floor's figure: most
+ * cases have none, and an empty column would read as a floor that measured nothing.
+ */
+function verdictHead(engine: boolean): string[] {
+  return [`| target | measured | met |${engine ? ' the engine alone |' : ''}`, `| --- | ---: | :---: |${engine ? ' --- |' : ''}`];
 }
 
 /** The mean of each phase over the samples at or above the 99th percentile (results with raw phases only). */

@@ -3,7 +3,7 @@
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { markdown, type CaseResult } from './harness.js';
-import { markOf, markOne, repeatedMet, repeatedVerdict, statusOf, type RepeatedVerdict, type Verdict } from './verdict.js';
+import { markOf, markOne, outOfReach, repeatedMet, repeatedVerdict } from './verdict.js';
 import { groupSeries, lineChart } from './svg.js';
 import { CASES } from './cases/index.js';
 import { ROOT, listRuns, nodeMajor, type RunRecord } from './results-file.js';
@@ -79,7 +79,7 @@ export function targetsSection(byNode: Newest, majors: readonly string[]): strin
   lines.push('## Targets', '');
   if (repeated) lines.push('Cases run with `--repeat N` show the median over the runs, the range, and in how many runs the target was met.');
   lines.push(
-    'A target with a floor beside it is out of reach in a run where the engine alone, measured in the same process, misses it too (next section). ✓ met in every run; ⊘ missed only where out of reach; ~ met in some; ✗ in none.',
+    'A target with a floor beside it is out of reach in a run where the engine alone, measured in the same process, misses it too. ✓ met in every run; ⊘ missed only where out of reach; ~ met in some; ✗ in none.',
     '',
   );
   lines.push('| case | target | ' + majors.map((m) => `Node ${m}`).join(' | ') + ' |', '| --- | --- |' + majors.map(() => ' --- |').join(''));
@@ -93,8 +93,8 @@ export function targetsSection(byNode: Newest, majors: readonly string[]): strin
         if (!t) targets.set(key, (t = new Map()));
         const over = result.repeats && result.repeats.length > 1 ? repeatedVerdict(result.repeats, i) : undefined;
         t.set(major, over ? `${over.value}, met ${repeatedMet(over)} ${markOf(over)}` : `${v.value} ${markOne(v)}`);
-        const why = unreachedLine(result.case, major, over ?? v);
-        if (why) unreached.push(why);
+        const said = outOfReach(over ?? v);
+        if (said) unreached.push(`- **${result.case}, ${v.what}**, Node ${major}: ${said}`);
       });
     }
   }
@@ -108,14 +108,4 @@ export function targetsSection(byNode: Newest, majors: readonly string[]): strin
     lines.push(...unreached);
   }
   return lines;
-}
-
-/** A list item for a target missed where the engine alone missed it too (in at least one run). */
-function unreachedLine(c: string, major: string, v: RepeatedVerdict | Verdict): string | undefined {
-  if ('runs' in v) {
-    if (!v.outOfReach || !v.engine) return undefined;
-    return `- **${c}, ${v.what}**, Node ${major}: ${v.value}, out of reach in ${v.outOfReach} of ${v.runs} runs; the engine alone (${v.engine.of}) ${v.engine.value}, met in ${v.engine.met} of ${v.engine.runs}. ${v.reach ?? ''}`.trimEnd();
-  }
-  if (statusOf(v) !== 'out of reach') return undefined;
-  return `- **${c}, ${v.what}**, Node ${major}: ${v.value}; the engine alone (${v.engine!.of}) ${v.engine!.value}. ${v.reach ?? ''}`.trimEnd();
 }

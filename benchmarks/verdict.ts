@@ -32,19 +32,38 @@ export function verdict(what: string, value: number, ok: boolean, suffix = '×')
   return { what, value: `${value.toFixed(2)}${suffix}`, met: ok };
 }
 
-/** `v` with the engine alone's figure for the same target beside it, and what would reach it. */
-export function bounded(v: Verdict, of: string, value: number, ok: boolean, reach: string, suffix = '×'): Verdict {
-  return { ...v, engine: { of, value: `${value.toFixed(2)}${suffix}`, met: ok }, reach };
+/** The engine alone's figure for a target: which floor, its value, and what would reach the target. */
+export interface EngineFigure {
+  of: string;
+  value: number;
+  reach: string;
+}
+
+/**
+ * A target judged by `test` for Accrete's `value` and, by the same test, for the engine alone. An
+ * engine figure that is not a finite number (a floor missing a phase) is left out rather than
+ * judged: a target must not read "out of reach" because a floor failed to measure.
+ */
+export function bounded(what: string, value: number, test: (x: number) => boolean, engine: EngineFigure, suffix = '×'): Verdict {
+  const v = verdict(what, value, test(value), suffix);
+  if (!Number.isFinite(engine.value)) return v;
+  return { ...v, engine: { of: engine.of, value: `${engine.value.toFixed(2)}${suffix}`, met: test(engine.value) }, reach: engine.reach };
 }
 
 export function statusOf(v: Verdict): Status {
   return v.met ? 'met' : v.engine && !v.engine.met ? 'out of reach' : 'not met';
 }
 
-/** Median and range of a list of formatted values sharing one suffix ("1.40× (1.20×–1.60×)"). */
+/**
+ * Median and range of a list of formatted values sharing one suffix ("1.40× (1.20×–1.60×)"); with
+ * an even count, the lower of the two middle values. Values that are not numbers ("NaN×") are left
+ * out of both, and the suffix is taken from one that is.
+ */
 function spread(values: readonly string[]): string {
-  const suffix = values[0]!.replace(/^[-\d.]+/, '');
-  const sorted = values.map((v) => parseFloat(v)).sort((a, b) => a - b);
+  const numbers = values.filter((v) => Number.isFinite(parseFloat(v)));
+  if (numbers.length === 0) return values[0]!;
+  const suffix = numbers[0]!.replace(/^[-+\d.e]+/, '');
+  const sorted = numbers.map((v) => parseFloat(v)).sort((a, b) => a - b);
   const med = sorted[(sorted.length - 1) >> 1]!;
   const f = (x: number) => `${x.toFixed(2)}${suffix}`;
   return `${f(med)} (${f(sorted[0]!)}–${f(sorted[sorted.length - 1]!)})`;
@@ -64,9 +83,14 @@ export interface RepeatedVerdict {
   reach?: string;
 }
 
-/** Target `i` over repeated runs: the median value, the range, how often it was met, and the engine's. */
+/**
+ * Target `i` of the last run, over repeated runs: the median value, the range, how often it was
+ * met, and the engine's figure over the runs that have one (results files from before engine
+ * figures have none). Runs are matched by the target's words, not its position.
+ */
 export function repeatedVerdict(runs: readonly Verdict[][], i: number): RepeatedVerdict {
-  const vs = runs.map((r) => r[i]!).filter((v) => v !== undefined);
+  const what = runs[runs.length - 1]![i]!.what;
+  const vs = runs.flatMap((r) => r.filter((v) => v.what === what));
   const out: RepeatedVerdict = {
     what: vs[0]!.what,
     value: spread(vs.map((v) => v.value)),
@@ -95,6 +119,19 @@ export function markOf(v: Pick<RepeatedVerdict, 'met' | 'runs' | 'outOfReach'>):
   if (v.met === v.runs) return '✓';
   if (v.met + v.outOfReach === v.runs) return '⊘';
   return v.met === 0 ? '✗' : '~';
+}
+
+/**
+ * What a report says of a target out of reach: its figure, the engine alone's, and what would reach
+ * it; undefined where it was never out of reach.
+ */
+export function outOfReach(v: Verdict | RepeatedVerdict): string | undefined {
+  if ('runs' in v) {
+    if (!v.outOfReach || !v.engine) return undefined;
+    return `${v.value}, out of reach in ${v.outOfReach} of ${v.runs} runs; the engine alone (${v.engine.of}) ${v.engine.value}, met in ${v.engine.met} of ${v.engine.runs}. ${v.reach ?? ''}`.trimEnd();
+  }
+  if (statusOf(v) !== 'out of reach') return undefined;
+  return `${v.value}; the engine alone (${v.engine!.of}) ${v.engine!.value}. ${v.reach ?? ''}`.trimEnd();
 }
 
 /** A single run's verdict in the words of `markOf`'s marks. */

@@ -25,6 +25,11 @@ describe('benchmark smoke', function () {
       const md = markdown(r);
       assert.match(md, new RegExp(`### ${c.name}`));
       if (c.verdicts) assert.ok(r.verdicts.length > 0, 'targets are judged');
+      // Every figure a verdict shows is a number (a floor missing a phase would show NaN).
+      for (const v of r.verdicts) {
+        assert.ok(Number.isFinite(parseFloat(v.value)), `${v.what}: ${v.value}`);
+        if (v.engine) assert.ok(Number.isFinite(parseFloat(v.engine.value)), `${v.what}, the engine alone: ${v.engine.value}`);
+      }
     });
   }
 

@@ -102,17 +102,13 @@ export const callOverhead: Case = {
     js,
   ] as never,
   verdicts: (r) => [
-    (() => {
-      // The engine's own price of a redirectable call into another module, against its direct call.
-      const engine = ratio(r, 'engine: indirect, other module') / ratio(r, 'engine: direct');
-      return bounded(
-        verdict('cross-stage (baseline, through the slot) ÷ same-stage ≤ 1.5', ratio(r, 'cross-stage (slot)'), ratio(r, 'cross-stage (slot)') <= 1.5),
-        "the engine's call_indirect into another module ÷ its direct call",
-        engine,
-        engine <= 1.5,
+    // The engine's own price of a redirectable call into another module, against its direct call.
+    bounded('cross-stage (baseline, through the slot) ÷ same-stage ≤ 1.5', ratio(r, 'cross-stage (slot)'), (x) => x <= 1.5, {
+      of: "the engine's call_indirect into another module ÷ its direct call",
+      value: ratio(r, 'engine: indirect, other module') / ratio(r, 'engine: direct'),
+      reach:
         'The engine inlines the direct call and not a call_indirect into another module (V8 13.6 inlines a call_indirect only within a module, behind --wasm-inlining-call-indirect); what reaches it is the optimizing tier, which inlines small cross-stage callees, or an engine that inlines across instances.',
-      );
-    })(),
+    }),
     verdict('cross-stage (optimizing tier) ÷ same-stage ≤ 1.5', ratio(r, 'cross-stage, optimizing tier'), ratio(r, 'cross-stage, optimizing tier') <= 1.5),
     verdict('inlined ÷ same-stage ≤ 1.1', ratio(r, 'inlined'), ratio(r, 'inlined') <= 1.1),
     // What the baseline tier's cross-stage call adds to the engine's own cross-module call.
