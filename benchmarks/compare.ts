@@ -176,6 +176,9 @@ export function compareRuns(old: { file: string; run: RunRecord }, neu: { file: 
       ...o0.verdicts.flatMap((v, j) => (n.verdicts.some((w) => w.what === v.what) ? [] : [`| ${v.what} | ${verdictText(o0, j)} | (none) |`])),
     ];
     if (targets.length) lines.push('| target | old | new |', '| --- | ---: | ---: |', ...targets, '');
+    // "not met" against "out of reach" is then a change of what the file records, not of the code.
+    const bounds = (r: CaseResult) => r.verdicts.some((v) => v.engine);
+    if (targets.length && bounds(o0) !== bounds(n)) lines.push(`Only the ${bounds(n) ? 'new' : 'old'} file has the engine alone's figures beside its targets: a target it calls out of reach, the other file can only call not met.`, '');
     const rows: string[] = [];
     for (const x of n.results) {
       if (x.strategy === n.reference) continue;
