@@ -8,9 +8,9 @@ import { groupSeries, lineChart } from './svg.js';
 import { CASES } from './cases/index.js';
 import { ROOT, listRuns, nodeMajor, type RunRecord } from './results-file.js';
 
-/** For each Node major: for each case, the newest result (and the run it came from). */
 type Newest = Map<string, Map<string, { run: RunRecord; result: CaseResult }>>;
 
+/** For each Node major: for each case, the newest result (and the run it came from). */
 export function newestResults(): Newest {
   const out: Newest = new Map();
   for (const { run } of listRuns()) {

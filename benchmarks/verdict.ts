@@ -62,7 +62,7 @@ export function statusOf(v: Verdict): Status {
 function spread(values: readonly string[]): string {
   const numbers = values.filter((v) => Number.isFinite(parseFloat(v)));
   if (numbers.length === 0) return values[0]!;
-  const suffix = numbers[0]!.replace(/^[-+\d.e]+/, '');
+  const suffix = numbers[0]!.replace(/^[-\d.]+/, '');
   const sorted = numbers.map((v) => parseFloat(v)).sort((a, b) => a - b);
   const med = sorted[(sorted.length - 1) >> 1]!;
   const f = (x: number) => `${x.toFixed(2)}${suffix}`;

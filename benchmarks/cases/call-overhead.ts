@@ -102,7 +102,8 @@ export const callOverhead: Case = {
     js,
   ] as never,
   verdicts: (r) => [
-    // The engine's own price of a redirectable call into another module, against its direct call.
+    // A call that redefinition can redirect must be indirect: the engine's own call_indirect into
+    // another module, against its direct call, is the least a cross-stage call can cost.
     bounded('cross-stage (baseline, through the slot) ÷ same-stage ≤ 1.5', ratio(r, 'cross-stage (slot)'), (x) => x <= 1.5, {
       of: "the engine's call_indirect into another module ÷ its direct call",
       value: ratio(r, 'engine: indirect, other module') / ratio(r, 'engine: direct'),

@@ -216,6 +216,10 @@ function floor(
 const LINK_FLOOR = LATE_K === undefined ? 'floor (shared table)' : 'floor (link table)';
 const LINK_FLOOR_NAME = LATE_K === undefined ? 'the shared-table floor' : 'the link-table floor';
 
+/** Before V8 13, why linking K references grows with K whatever the runtime does. */
+const O_K_BEFORE_13 =
+  'Before V8 13 every way to give a module K redirectable references is O(K) or O(table size) (docs/linking.md, link-mechanisms); what would reach it is an engine where importing a table costs O(1), as V8 13.';
+
 /** What would reach each link-scaling target the engine alone misses (docs/performance.md, "Out of reach"). */
 const REACH = {
   whole: (firstCall: number, fifth: number) =>
@@ -223,15 +227,9 @@ const REACH = {
   link:
     LATE_K === undefined
       ? "Linking is O(1) here (the imported shared table); the rest is compiling the K references' code, which the engine charged more than a fifth of import matching's compile and link in this run: what would reach it is a faster validator, or validation at the first call (V8's --wasm-lazy-validation, a process-wide flag)."
-      : 'Before V8 13 every way to give a module K redirectable references is O(K) or O(table size) (docs/linking.md, link-mechanisms), and the cheapest, a link table of its own filled from JS, one entry at a time; what would reach it is an engine where importing a table costs O(1), as V8 13.',
-  linkOnly:
-    LATE_K === undefined
-      ? "Linking is O(1) here (the imported shared table); what is left is the instantiation's own cost."
-      : 'Before V8 13 every way to give a module K redirectable references is O(K) or O(table size) (docs/linking.md, link-mechanisms); what would reach it is an engine where importing a table costs O(1), as V8 13.',
-  flat:
-    LATE_K === undefined
-      ? 'The imported shared table is O(1), but instantiation still grows with the module, the floor\'s too; what would reach it is an engine whose instantiation does not.'
-      : 'Before V8 13 every way to give a module K redirectable references is O(K) or O(table size) (docs/linking.md, link-mechanisms); what would reach it is an engine where importing a table costs O(1), as V8 13.',
+      : O_K_BEFORE_13,
+  linkOnly: LATE_K === undefined ? "Linking is O(1) here (the imported shared table); what is left is the instantiation's own cost." : O_K_BEFORE_13,
+  flat: LATE_K === undefined ? "The imported shared table is O(1), but instantiation still grows with the module, the floor's too; what would reach it is an engine whose instantiation does not." : O_K_BEFORE_13,
   slope: 'What would reach it is an engine that charges a call_indirect and a memory load per reference (validation, lazy compilation) no more than a direct call and a global.get.',
 };
 
