@@ -2,13 +2,15 @@
 // Node major version found in benchmarks/results/, side by side with the command that made it.
 
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { BenchUsageError } from './args.js';
 import { markdown, type CaseResult } from './harness.js';
 import { markOf, markOne, outOfReach, repeatedMet, repeatedVerdict } from './verdict.js';
 import { groupSeries, lineChart } from './svg.js';
 import { CASES } from './cases/index.js';
-import { ROOT, listRuns, nodeMajor, type RunRecord } from './results-file.js';
+import { RESULTS_DIR, ROOT, listRuns, nodeMajor, type RunRecord } from './results-file.js';
 
-type Newest = Map<string, Map<string, { run: RunRecord; result: CaseResult }>>;
+export type Newest = Map<string, Map<string, { run: RunRecord; result: CaseResult }>>;
 
 /** For each Node major: for each case, the newest result (and the run it came from). */
 export function newestResults(): Newest {
@@ -22,9 +24,17 @@ export function newestResults(): Newest {
   return out;
 }
 
-export function writeReport(): string {
-  const byNode = newestResults();
-  const charts = `${ROOT}docs/charts/`;
+/**
+ * Rewrite docs/benchmarks.md (or `file`) and its charts from `byNode`; says what it wrote: each Node
+ * version and how many cases it holds, since any version with no results here drops out of the
+ * report. With no results at all it refuses and writes nothing: a fresh clone has none, and an empty
+ * report would replace the committed figures.
+ */
+export function writeReport(byNode: Newest = newestResults(), file = `${ROOT}docs/benchmarks.md`): string {
+  if (byNode.size === 0) {
+    throw new BenchUsageError(`no results in ${RESULTS_DIR} to report (run \`npm run bench\` first, with \`-- --node 24\` for Node 24); ${file} is left as it was`);
+  }
+  const charts = `${dirname(file)}/charts/`;
   mkdirSync(charts, { recursive: true });
   const majors = [...byNode.keys()].sort((a, b) => Number(a) - Number(b));
   const lines = [
@@ -48,25 +58,23 @@ export function writeReport(): string {
       if (!hit) continue;
       let chart = '';
       const r = hit.result;
+      const svg = `${c.name}-node${major}.svg`;
       // A series of single points (cold-path) is a list, not a line: no chart.
       if (r.series?.series.some((s) => s.x.length > 1)) {
-        const file = `${c.name}-node${major}.svg`;
         // Block means beside the medians: what collections and compaction add as the program grows.
         const drawn = r.series.series.flatMap((s) => (s.mean?.length ? [s, { strategy: `${s.strategy} (block mean)`, x: s.x, y: s.mean }] : [s]));
-        writeFileSync(charts + file, lineChart(`${c.name}, Node ${major}`, drawn, r.series.xLabel, r.series.yLabel));
-        chart = `![${c.name} on Node ${major}](charts/${file})`;
+        writeFileSync(charts + svg, lineChart(`${c.name}, Node ${major}`, drawn, r.series.xLabel, r.series.yLabel));
+        chart = `![${c.name} on Node ${major}](charts/${svg})`;
       } else if (!r.series && r.results.some((x) => /^[KN]=\d+$/.test(x.group ?? ''))) {
-        const file = `${c.name}-node${major}.svg`;
-        writeFileSync(charts + file, lineChart(`${c.name}, Node ${major}`, groupSeries(r.results), r.results[0]!.group!.split('=')[0]!, `median ${r.unit}`, { logX: true }));
-        chart = `![${c.name} on Node ${major}](charts/${file})`;
+        writeFileSync(charts + svg, lineChart(`${c.name}, Node ${major}`, groupSeries(r.results), r.results[0]!.group!.split('=')[0]!, `median ${r.unit}`, { logX: true }));
+        chart = `![${c.name} on Node ${major}](charts/${svg})`;
       }
       lines.push(markdown(r, chart), '', `<sub>${hit.run.date.slice(0, 16).replace('T', ' ')} UTC, Node ${hit.run.node}, \`${hit.run.command}\` (${hit.run.mode})${hit.run.commit ? `, commit ${hit.run.commit}` : ''}</sub>`, '');
     }
   }
   lines.push(...targetsSection(byNode, majors));
-  const file = `${ROOT}docs/benchmarks.md`;
   writeFileSync(file, lines.join('\n') + '\n');
-  return file;
+  return `wrote ${file}: ${majors.map((m) => `Node ${m} (${byNode.get(m)!.size} case${byNode.get(m)!.size === 1 ? '' : 's'})`).join(', ')}`;
 }
 
 /**

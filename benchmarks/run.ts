@@ -49,7 +49,7 @@ async function main(): Promise<void> {
     return;
   }
   if (args.report) {
-    console.log(`wrote ${writeReport()}`);
+    console.log(writeReport());
     return;
   }
   const names = args.only?.split(',').map((n) => n.trim()) ?? [];
