@@ -36,8 +36,6 @@ export function prepareRevision(rev: string): Revision {
   } catch {
     throw new BenchUsageError(`--against: '${rev}' is not a commit of this repository (${ROOT})`);
   }
-  // Registrations of worktrees an interrupted run left without their folder.
-  git(['worktree', 'prune']);
   const home = mkdtempSync(join(tmpdir(), `accrete-against-${commit.slice(0, 12)}-`));
   const dir = join(home, 'tree');
   const r: Revision = { name: rev, commit: commit.slice(0, 12), dir, home, runner: join(dir, 'dist/benchmarks/run.js') };
@@ -48,6 +46,9 @@ export function prepareRevision(rev: string): Revision {
     execFileSync(process.execPath, [tsc, '-p', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
   } catch (e) {
     removeRevision(r);
+    // A build killed by an interrupt is not the revision's fault.
+    const signal = (e as { signal?: string }).signal;
+    if (signal) throw new BenchUsageError(`stopped by ${signal} while building ${rev}; its worktree removed`);
     const out = (e as { stdout?: Buffer }).stdout?.toString().trim();
     throw new BenchUsageError(`--against: ${rev} (${r.commit}) could not be checked out and built with this checkout's dependencies${out ? `:\n${out.split('\n').slice(0, 10).join('\n')}` : ''}`);
   }
@@ -58,14 +59,17 @@ export function prepareRevision(rev: string): Revision {
   return r;
 }
 
+/**
+ * Unregister and delete the revision's worktree. Only this one: `git worktree prune` would also drop
+ * the user's own worktrees whose folders happen to be missing (moved, or on a disk not mounted).
+ */
 export function removeRevision(r: Revision): void {
   try {
     git(['worktree', 'remove', '--force', '--force', r.dir]);
   } catch {
-    // Not registered (the checkout failed) or already gone: the folder goes below, then the registration.
+    // Not registered (the checkout failed before): only the folder is left to delete.
   }
   rmSync(r.home, { recursive: true, force: true });
-  git(['worktree', 'prune']);
 }
 
 /** The names of the cases the revision has (a case added since is not there to run). */

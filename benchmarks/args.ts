@@ -44,8 +44,9 @@ ${wrap(caseNames.join(', '), 72, ' '.repeat(23))}
   --node VERSION       run under that Node from the npm registry (e.g. 24)
   --repeat N           each case N times, each in a fresh process: every target's median, range
                        and how often it was met
-  --smoke              one tiny iteration of each case (what npm test runs)
+  --smoke              one tiny iteration of each case (what npm test runs); keeps no file
   --report             rewrite docs/benchmarks.md from the newest results of each Node version
+                       (refused when they cover less than it does: delete it to start afresh)
   --compare OLD [NEW]  what changed between two results files (NEW: the newest later file of
                        OLD's Node and mode that shares a case with it); runs nothing
   --against REV        measure git revision REV (built in a temporary worktree) and this
@@ -58,18 +59,22 @@ ${wrap(caseNames.join(', '), 72, ' '.repeat(23))}
 export function parseArgs(argv: readonly string[], caseNames: readonly string[]): Args {
   const a: Args = { mode: 'quick', only: undefined, node: undefined, child: undefined, report: false, repeat: 1, compare: undefined, against: undefined, help: false };
   const wrong = (what: string) => new BenchUsageError(`${what}\n\n${usage(caseNames)}`);
+  // An empty value ('--against "$REV"' with REV unset) is refused, not read as the flag left out.
   const value = (i: number, flag: string) => {
     const v = argv[i];
-    if (v === undefined || v.startsWith('-')) throw wrong(`${flag} needs a value`);
+    if (v === undefined || v.startsWith('-') || v.trim() === '') throw wrong(`${flag} needs a value`);
     return v;
   };
   const seen: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const x = argv[i]!;
+    // A flag given twice would have the last one win unseen (--smoke --full ran the full suite).
+    if (seen.includes(x) && x.startsWith('-')) throw wrong(`${x} is given twice`);
     seen.push(x);
-    if (x === '--full') a.mode = 'full';
-    else if (x === '--smoke') a.mode = 'smoke';
-    else if (x === '--case') a.only = value(++i, x);
+    if (x === '--full' || x === '--smoke') {
+      if (seen.includes(x === '--full' ? '--smoke' : '--full')) throw wrong('--full and --smoke cannot go together');
+      a.mode = x === '--full' ? 'full' : 'smoke';
+    } else if (x === '--case') a.only = caseList(value(++i, x), wrong);
     else if (x === '--node') a.node = value(++i, x);
     else if (x === '--child') a.child = value(++i, x);
     else if (x === '--against') a.against = value(++i, x);
@@ -93,6 +98,24 @@ export function parseArgs(argv: readonly string[], caseNames: readonly string[])
   const running = seen.filter((f) => ['--full', '--smoke', '--case', '--node', '--repeat', '--child', '--against', ...(a.compare ? ['--report'] : [])].includes(f));
   if (reading && running.length) throw wrong(`${reading} runs nothing: ${running.join(', ')} cannot go with it`);
   return a;
+}
+
+/** The runner's flags. */
+const FLAGS = ['full', 'smoke', 'case', 'node', 'repeat', 'report', 'compare', 'against', 'help'];
+
+/**
+ * The runner's flags npm took for itself: `npm run bench --smoke` (no `--`) hands the script no
+ * argument, only `npm_config_smoke` in its environment, and the whole quick suite would run.
+ */
+export function flagsNpmTook(env: NodeJS.ProcessEnv): string[] {
+  return FLAGS.filter((f) => env[`npm_config_${f}`] !== undefined).map((f) => `--${f}`);
+}
+
+/** `--case`'s value with each name trimmed; an empty name (`a,,b`) is a mistake, not a case. */
+function caseList(v: string, wrong: (what: string) => BenchUsageError): string {
+  const names = v.split(',').map((n) => n.trim());
+  if (names.some((n) => n === '')) throw wrong(`--case has an empty name in '${v}'`);
+  return names.join(',');
 }
 
 /** The command line that makes a run of `a`, as results files and reports quote it. */

@@ -160,6 +160,10 @@ export function compareRuns(old: { file: string; run: RunRecord }, neu: { file: 
   ];
   if (most(old.run) < 2 || most(neu.run) < 2) lines.push('With one run on a side the interval cannot see how much processes differ (on this machine, up to ~10% for some cases): `--repeat 3` on both sides says more.');
   if (nodeMajor(old.run) !== nodeMajor(neu.run)) lines.push(`The two files come from different Node versions (${old.run.node}, ${neu.run.node}): engines differ, not only code.`);
+  // A smoke run is one tiny iteration: its "interval" has nothing to resample and would call everything.
+  const smoke = old.run.mode === 'smoke' || neu.run.mode === 'smoke';
+  if (smoke) lines.push('A smoke run measures nothing (one tiny iteration per case): no change is called.');
+  else if (old.run.mode !== neu.run.mode) lines.push(`The two files come from different modes (${old.run.mode}, ${neu.run.mode}): the samples, warm-ups and sizes differ, not only code.`);
   lines.push('');
   const called: Change[] = [];
   let compared = 0;
@@ -169,15 +173,15 @@ export function compareRuns(old: { file: string; run: RunRecord }, neu: { file: 
     lines.push(`## ${n.case}`, '');
     // Targets in the new file's order, then those only the old file has.
     const targets = [
-      ...n.verdicts.map((v, i) => {
-        const j = o0.verdicts.findIndex((w) => w.what === v.what);
+      ...(n.verdicts ?? []).map((v, i) => {
+        const j = (o0.verdicts ?? []).findIndex((w) => w.what === v.what);
         return `| ${v.what} | ${j >= 0 ? verdictText(o0, j) : '(none)'} | ${verdictText(n, i)} |`;
       }),
-      ...o0.verdicts.flatMap((v, j) => (n.verdicts.some((w) => w.what === v.what) ? [] : [`| ${v.what} | ${verdictText(o0, j)} | (none) |`])),
+      ...(o0.verdicts ?? []).flatMap((v, j) => ((n.verdicts ?? []).some((w) => w.what === v.what) ? [] : [`| ${v.what} | ${verdictText(o0, j)} | (none) |`])),
     ];
     if (targets.length) lines.push('| target | old | new |', '| --- | ---: | ---: |', ...targets, '');
     // "not met" against "out of reach" is then a change of what the file records, not of the code.
-    const bounds = (r: CaseResult) => r.verdicts.some((v) => v.engine);
+    const bounds = (r: CaseResult) => (r.verdicts ?? []).some((v) => v.engine);
     if (targets.length && bounds(o0) !== bounds(n)) lines.push(`Only the ${bounds(n) ? 'new' : 'old'} file has the engine alone's figures beside its targets: a target it calls out of reach, the other file can only call not met.`, '');
     const rows: string[] = [];
     for (const x of n.results) {
@@ -188,6 +192,7 @@ export function compareRuns(old: { file: string; run: RunRecord }, neu: { file: 
         rows.push(`| ${label(x.strategy, x.group)} | | | | | ${why} |`);
         continue;
       }
+      if (smoke) c.call = '~';
       compared++;
       if (c.call !== '~') called.push(c);
       rows.push(`| ${label(x.strategy, x.group)} | ${c.oldRatio.toFixed(3)} | ${c.newRatio.toFixed(3)} | ${c.change.toFixed(3)} | ${c.low.toFixed(3)}–${c.high.toFixed(3)} | ${c.call === '~' ? '~' : `**${c.call}**`} |`);
@@ -236,9 +241,17 @@ export function newestLike(old: { file: string; run: RunRecord }, candidates = l
  * run (`…-base.json` beside `…-head.json`), else to `newestLike(OLD)`.
  */
 export function compareFiles(oldPath: string, newPath?: string, o?: CompareOptions): string {
-  const old = { file: oldPath, run: readRun(oldPath) };
+  const old = { file: oldPath, run: measured(oldPath) };
   const pair = oldPath.endsWith('-base.json') ? oldPath.replace(/-base\.json$/, '-head.json') : undefined;
   const other = newPath ?? (pair && existsSync(pair) ? pair : undefined);
-  const neu = other ? { file: other, run: readRun(other) } : newestLike(old);
+  if (other !== undefined && resolve(other) === resolve(oldPath)) throw new BenchUsageError(`--compare: both sides are ${resolve(oldPath)}; name two files`);
+  const neu = other ? { file: other, run: measured(other) } : newestLike(old);
   return compareRuns(old, neu, o);
+}
+
+/** A results file that measured something: a smoke run (one tiny iteration) is refused by name. */
+function measured(path: string): RunRecord {
+  const run = readRun(path);
+  if (run.mode === 'smoke') throw new BenchUsageError(`${resolve(path)} is a smoke run (one tiny iteration per case): it measures nothing to compare`);
+  return run;
 }

@@ -1,7 +1,7 @@
 // Writes docs/benchmarks.md (and its SVG charts) from the newest result of every case for each
 // Node major version found in benchmarks/results/, side by side with the command that made it.
 
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { BenchUsageError } from './args.js';
 import { markdown, type CaseResult } from './harness.js';
@@ -33,6 +33,14 @@ export function newestResults(): Newest {
 export function writeReport(byNode: Newest = newestResults(), file = `${ROOT}docs/benchmarks.md`): string {
   if (byNode.size === 0) {
     throw new BenchUsageError(`no results in ${RESULTS_DIR} to report (run \`npm run bench\` first, with \`-- --node 24\` for Node 24); ${file} is left as it was`);
+  }
+  // A clone holds only the results it ran: after one case, the report would drop every other.
+  const dropped = existsSync(file) ? coveredBy(readFileSync(file, 'utf8')).filter(([m, c]) => !byNode.get(m)?.has(c)) : [];
+  if (dropped.length) {
+    const byMajor = new Map<string, string[]>();
+    for (const [m, c] of dropped) byMajor.set(m, [...(byMajor.get(m) ?? []), c]);
+    const what = [...byMajor].map(([m, cs]) => `Node ${m}: ${cs.join(', ')}`).join('; ');
+    throw new BenchUsageError(`no results here for what ${file} reports (${what}): run those first (\`npm run bench -- --case NAME\`, \`--node N\`), or delete the file to report only what is here; it is left as it was`);
   }
   const charts = `${dirname(file)}/charts/`;
   mkdirSync(charts, { recursive: true });
@@ -116,4 +124,18 @@ export function targetsSection(byNode: Newest, majors: readonly string[]): strin
     lines.push(...unreached);
   }
   return lines;
+}
+
+/** The (Node major, case) pairs a report holds, read from its headings. */
+export function coveredBy(report: string): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  let major: string | undefined;
+  for (const line of report.split('\n')) {
+    const node = /^## Node (\d+)\s*$/.exec(line);
+    if (node) major = node[1];
+    else if (line.startsWith('## ')) major = undefined;
+    const c = major && /^### (\S+)\s*$/.exec(line);
+    if (c) out.push([major!, c[1]!]);
+  }
+  return out;
 }

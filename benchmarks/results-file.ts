@@ -20,7 +20,11 @@ export interface RunRecord {
   results: CaseResult[];
 }
 
-export const RESULTS_DIR = fileURLToPath(new URL('../../benchmarks/results/', import.meta.url));
+/**
+ * Where results files go: benchmarks/results/, or ACCRETE_BENCH_RESULTS (with a trailing slash
+ * added), which the runner's own tests set so that their runs never reach the real folder.
+ */
+export const RESULTS_DIR = process.env.ACCRETE_BENCH_RESULTS ? process.env.ACCRETE_BENCH_RESULTS.replace(/\/?$/, '/') : fileURLToPath(new URL('../../benchmarks/results/', import.meta.url));
 
 /** Read one results file; throws a BenchUsageError naming the file and what is wrong with it. */
 export function readRun(path: string): RunRecord {
@@ -38,6 +42,9 @@ export function readRun(path: string): RunRecord {
   }
   const missing = (['date', 'node', 'mode', 'results'] as const).filter((k) => run?.[k] === undefined);
   if (missing.length || !Array.isArray(run!.results)) throw new BenchUsageError(`${path} is not a benchmark results file (no ${missing.join(', ') || 'list of results'})`);
+  // The report and --compare sort and parse these: a number where a string belongs is refused here.
+  const notText = (['date', 'node', 'mode'] as const).filter((k) => typeof run![k] !== 'string');
+  if (notText.length) throw new BenchUsageError(`${path} is not a benchmark results file (${notText.join(', ')} not text)`);
   run!.results.forEach((r: Partial<CaseResult> | null, i) => {
     const wrong = typeof r?.case !== 'string' ? 'no case name' : !Array.isArray(r.results) ? 'no strategy results' : !Array.isArray(r.verdicts) ? 'no verdicts' : undefined;
     if (wrong) throw new BenchUsageError(`${path} is not a benchmark results file (result ${i}${typeof r?.case === 'string' ? `, ${r.case}` : ''}: ${wrong})`);

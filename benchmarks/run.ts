@@ -5,15 +5,15 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { arch, cpus, platform } from 'node:os';
-import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
 import { runInChild } from './child.js';
 import { markdown, runCase, type Case, type CaseResult, type Mode } from './harness.js';
 import { CASES } from './cases/index.js';
 import { writeReport } from './report.js';
 import { compareFiles, compareRuns } from './compare.js';
 import { alternation, benchmarksChanged, casesAt, prepareRevision, removeRevision, type Revision } from './against.js';
-import { currentCommit, type RunRecord } from './results-file.js';
-import { BenchUsageError, commandOf, parseArgs, usage, type Args } from './args.js';
+import { RESULTS_DIR, currentCommit, type RunRecord } from './results-file.js';
+import { BenchUsageError, commandOf, flagsNpmTook, parseArgs, usage, type Args } from './args.js';
 import { BINARYEN_VERSION } from '../codegen/binaryen/version.js';
 
 function bar(done: number, total: number, what: string): void {
@@ -33,6 +33,10 @@ async function child(name: string, mode: Mode): Promise<void> {
 
 function versionsOf(node: string | undefined): Record<string, string> {
   const p = spawnSync(node ? 'npx' : process.execPath, [...(node ? ['-y', `node@${node}`] : []), '-p', 'JSON.stringify(process.versions)'], { encoding: 'utf8' });
+  if (p.status !== 0 || !p.stdout.trim()) {
+    const why = (p.stderr ?? '').trim().split('\n').slice(-3).join('\n');
+    throw new BenchUsageError(`--node ${node ?? ''}: could not run node@${node ?? 'this'} (exit ${p.status ?? p.signal})${why ? `:\n${why}` : ''}`);
+  }
   return JSON.parse(p.stdout) as Record<string, string>;
 }
 
@@ -40,12 +44,17 @@ async function main(): Promise<void> {
   const caseNames = CASES.map((c) => c.name);
   const args = parseArgs(process.argv.slice(2), caseNames);
   if (args.child) return child(args.child, args.mode);
+  const took = flagsNpmTook(process.env);
+  if (took.length) throw new BenchUsageError(`npm took ${took.join(', ')} for itself (npm passes a script only what comes after --): write npm run bench -- ${took.join(' ')} …`);
   if (args.help) {
     console.log(usage(caseNames));
     return;
   }
   if (args.compare) {
-    console.log(compareFiles(...args.compare));
+    // Paths as the user typed them, from where they typed them (npm runs scripts from the package root).
+    const from = process.env.INIT_CWD ?? process.cwd();
+    const [o, n] = args.compare;
+    console.log(compareFiles(resolve(from, o), n === undefined ? undefined : resolve(from, n)));
     return;
   }
   if (args.report) {
@@ -64,15 +73,42 @@ async function main(): Promise<void> {
   // Read before the cases run: a file edited meanwhile does not change what was measured.
   const commit = currentCommit();
   const results: CaseResult[] = [];
-  for (const c of cases) {
-    const runs: CaseResult[] = [];
-    for (let i = 0; i < args.repeat; i++) runs.push(runInChild(c.name, args.mode, args.node));
-    const r = asRepeated(runs);
-    results.push(r);
-    console.log(markdown(r) + '\n');
+  // An interrupt stops after the case running (the child gets it too, when it comes from the
+  // terminal) and keeps the cases that finished, as a failing case does.
+  let stopped: NodeJS.Signals | undefined;
+  const stop = (sig: NodeJS.Signals) => (stopped = sig);
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  for (const sig of signals) process.on(sig, stop);
+  const keep = () => {
+    if (args.mode === 'smoke' || results.length === 0) return '';
+    const file = writeRecord(record(command, args.mode, commit, v, results));
+    return results.length === 1 ? `; the case that finished is in ${file}` : `; the ${results.length} cases that finished are in ${file}`;
+  };
+  try {
+    cases: for (const c of cases) {
+      const runs: CaseResult[] = [];
+      for (let i = 0; i < args.repeat; i++) {
+        // The runs are synchronous: a signal's handler runs only when the event loop turns.
+        await turn();
+        if (stopped) break cases;
+        runs.push(runInChild(c.name, args.mode, args.node));
+      }
+      const r = asRepeated(runs);
+      results.push(r);
+      console.log(markdown(r) + '\n');
+    }
+  } catch (e) {
+    // A child killed by the signal fails its case: say what happened instead.
+    await turn();
+    throw stopped ? new BenchUsageError(`stopped by ${stopped}${keep()}`) : new Error(`${(e as Error).message}${keep()}`, { cause: e });
+  } finally {
+    for (const sig of signals) process.off(sig, stop);
   }
-  const file = writeRecord(record(command, args.mode, commit, v, results));
-  console.log(`Raw samples: ${file}`);
+  // Stopped before the last case (a signal during it finds nothing left to stop).
+  if (results.length < cases.length) throw new BenchUsageError(`stopped by ${stopped ?? 'a signal'}${keep()}`);
+  // Smoke runs measure nothing: shown, not kept (as with --against).
+  if (args.mode === 'smoke') console.log('A smoke run: no results file kept.');
+  else console.log(`Raw samples: ${writeRecord(record(command, args.mode, commit, v, results))}`);
 }
 
 /** One case's runs as one result: the last run's tables, every run's verdicts, the runs before it whole. */
@@ -85,9 +121,9 @@ function asRepeated(runs: CaseResult[]): CaseResult {
   return r;
 }
 
-function record(command: string, mode: Mode, commit: string | undefined, v: Record<string, string>, results: CaseResult[]): RunRecord {
+function record(command: string, mode: Mode, commit: string | undefined, v: Record<string, string>, results: CaseResult[], date = new Date()): RunRecord {
   return {
-    date: new Date().toISOString(),
+    date: date.toISOString(),
     command,
     mode,
     commit,
@@ -101,7 +137,7 @@ function record(command: string, mode: Mode, commit: string | undefined, v: Reco
 
 /** Write a results file into benchmarks/results/ (`sub`: a folder of it) and return its path. */
 function writeRecord(r: RunRecord, sub = '', suffix = ''): string {
-  const dir = fileURLToPath(new URL(`../../benchmarks/results/${sub}`, import.meta.url));
+  const dir = `${RESULTS_DIR}${sub}`;
   mkdirSync(dir, { recursive: true });
   const stamp = r.date.replace(/[:.]/g, '-');
   const file = `${dir}${stamp}-node${r.node}${suffix}.json`;
@@ -135,6 +171,7 @@ async function against(rev: string, cases: readonly Case[], args: Args): Promise
     const missing = cases.filter((c) => !there.has(c.name)).map((c) => c.name);
     if (missing.length) console.log(`Not at ${rev}, so measured on neither side: ${missing.join(', ')}.\n`);
     const both = cases.filter((c) => there.has(c.name));
+    if (both.length === 0) throw new BenchUsageError(`--against: ${rev} has none of the cases asked for (${cases.map((c) => c.name).join(', ')}): nothing to measure`);
     const changed = benchmarksChanged(base);
     if (changed.length) console.log(`benchmarks/ differs between ${rev} and this checkout (${changed.join(', ')}): each side runs its own cases, so a change there shows as a change of the runtime.\n`);
     const runs = { base: new Map<string, CaseResult[]>(), head: new Map<string, CaseResult[]>() };
@@ -152,8 +189,10 @@ async function against(rev: string, cases: readonly Case[], args: Args): Promise
       }
     }
     const results = (side: 'base' | 'head') => both.map((c) => asRepeated(runs[side].get(c.name)!));
-    const b = record(command, args.mode, base.commit, v, results('base'));
-    const h = record(command, args.mode, commit, v, results('head'));
+    // One date for both: their files' names then differ only in -base/-head, which pairs them.
+    const date = new Date();
+    const b = record(command, args.mode, base.commit, v, results('base'), date);
+    const h = record(command, args.mode, commit, v, results('head'), date);
     console.log(compareRuns({ file: `${rev} (${base.commit})`, run: b }, { file: 'this checkout', run: h }));
     // Smoke runs measure nothing: compared, not kept.
     if (args.mode === 'smoke') console.log('A smoke run: no results files kept.');

@@ -181,6 +181,25 @@ describe('bench --compare', () => {
     assert.throws(() => compareFiles(other, other), (e: Error) => e.message.includes(other) && /not a benchmark results file \(no date, node, mode, results\)/.test(e.message));
   });
 
+  it('refuses a smoke run, the same file twice, and fields of the wrong type; warns when modes differ', () => {
+    const dir = tempDir();
+    const file = (name: string, r: RunRecord) => (writeFileSync(join(dir, name), JSON.stringify(r)), join(dir, name));
+    const body = (seed: number) => [caseResult('c', [strategy('ref', samples(100, 5, seed)), strategy('s', samples(150, 5, seed + 1))])];
+    const quick = file('quick.json', run(body(1), '2026-01-01T00:00:00.000Z'));
+    const smoke = file('smoke.json', { ...run(body(3), '2026-01-02T00:00:00.000Z'), mode: 'smoke' });
+    const full = file('full.json', { ...run(body(5), '2026-01-03T00:00:00.000Z'), mode: 'full' });
+    assert.throws(() => compareFiles(quick, smoke), (e: unknown) => e instanceof BenchUsageError && e.message.includes(smoke) && /smoke run .* measures nothing/.test(e.message));
+    assert.throws(() => compareFiles(quick, quick), (e: unknown) => e instanceof BenchUsageError && /both sides are/.test(e.message));
+    assert.match(compareFiles(quick, full, { iterations: 100 }), /different modes \(quick, full\)/);
+    // A smoke side (as --against --smoke compares) calls nothing, however far apart one sample each is.
+    const one = (x: number) => [caseResult('c', [strategy('ref', [100]), strategy('s', [x])])];
+    const md = compareRuns({ file: 'a', run: { ...run(one(100), '2026-01-01T00:00:00.000Z'), mode: 'smoke' } }, { file: 'b', run: { ...run(one(200), '2026-01-02T00:00:00.000Z'), mode: 'smoke' } });
+    assert.match(md, /A smoke run measures nothing/);
+    assert.match(md, /No change the noise does not explain/);
+    const numeric = file('numeric.json', { ...run(body(7), '2026-01-04T00:00:00.000Z'), date: 20260104 } as never);
+    assert.throws(() => readRun(numeric), (e: Error) => e.message.includes(numeric) && /date not text/.test(e.message));
+  });
+
   it('runs from the command line: a table on stdout, a usage error on stderr', () => {
     const dir = tempDir();
     const a = join(dir, 'a.json');
@@ -188,7 +207,8 @@ describe('bench --compare', () => {
     writeFileSync(a, JSON.stringify(run([caseResult('c', [strategy('ref', samples(100, 5, 1)), strategy('s', samples(150, 5, 2))])], '2026-01-01T00:00:00.000Z')));
     writeFileSync(b, JSON.stringify(run([caseResult('c', [strategy('ref', samples(100, 5, 3)), strategy('s', samples(100, 5, 4))])], '2026-01-02T00:00:00.000Z')));
     const runner = fileURLToPath(new URL('../benchmarks/run.js', import.meta.url));
-    const ok = spawnSync(process.execPath, [runner, '--compare', a, b], { encoding: 'utf8' });
+    // Relative paths are the user's: from where npm was run (INIT_CWD), not the package root.
+    const ok = spawnSync(process.execPath, [runner, '--compare', 'a.json', 'b.json'], { encoding: 'utf8', env: { ...process.env, INIT_CWD: dir } });
     assert.equal(ok.status, 0, ok.stderr);
     assert.match(ok.stdout, /\| s \| 1\.[45]\d\d \| (?:0\.9|1\.0)\d\d \| 0\.6\d\d \|.*\*\*faster\*\*/);
     const bad = spawnSync(process.execPath, [runner, '--compare'], { encoding: 'utf8' });

@@ -1,13 +1,14 @@
-// `npm run bench -- --report`: with no results it refuses and leaves the committed report alone;
-// with results it writes the report and its charts and says which Node versions it holds.
+// `npm run bench -- --report`: with no results, or fewer than the report holds, it refuses and
+// leaves the committed report alone; otherwise it writes the report and its charts and says which
+// Node versions it holds.
 
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BenchUsageError } from '../benchmarks/args.js';
 import type { CaseResult } from '../benchmarks/harness.js';
-import { writeReport, type Newest } from '../benchmarks/report.js';
+import { coveredBy, writeReport, type Newest } from '../benchmarks/report.js';
 import type { RunRecord } from '../benchmarks/results-file.js';
 import { summarize } from '../benchmarks/stats.js';
 import { verdict } from '../benchmarks/verdict.js';
@@ -41,6 +42,26 @@ describe('bench --report', () => {
     const file = tempFile();
     assert.throws(() => writeReport(new Map(), file), (e: unknown) => e instanceof BenchUsageError && /no results in .* to report/.test(e.message) && e.message.includes('left as it was'));
     assert.equal(existsSync(file), false);
+  });
+
+  it('refuses to drop what the report holds and these results do not (a clone that ran one case), and leaves it as it was', () => {
+    const file = tempFile();
+    const r = result();
+    const byNode: Newest = new Map([['20', new Map([['link-scaling', { run: run('20.20.2', [r]), result: r }]])]]);
+    writeReport(byNode, file);
+    const before = readFileSync(file, 'utf8');
+    // The committed report had Node 24 too, and another Node 20 case.
+    const held = `${before}\n## Node 24\n\n### link-scaling\n\n## Node 20\n\n### kept-heap\n\n## Targets\n\n### not-a-case-heading\n`;
+    writeFileSync(file, held);
+    assert.deepEqual(coveredBy(held).filter(([m]) => m === '24'), [['24', 'link-scaling']]);
+    assert.throws(
+      () => writeReport(byNode, file),
+      (e: unknown) => e instanceof BenchUsageError && /Node 24: link-scaling; Node 20: kept-heap|Node 20: kept-heap; Node 24: link-scaling/.test(e.message) && e.message.includes('delete the file') && !e.message.includes('not-a-case-heading'),
+    );
+    assert.equal(readFileSync(file, 'utf8'), held);
+    // Deleting it is the way to report only what is here.
+    rmSync(file);
+    assert.match(writeReport(byNode, file), /Node 20 \(1 case\)$/);
   });
 
   it('writes the report and its charts, and says which Node versions and how many cases it holds', () => {
