@@ -237,10 +237,14 @@ export function newestLike(old: { file: string; run: RunRecord }, candidates = l
 }
 
 /**
- * `--compare OLD [NEW]`: NEW defaults to OLD's other half when OLD is one side of an `--against`
- * run (`…-base.json` beside `…-head.json`), else to `newestLike(OLD)`.
+ * `--compare OLD [NEW]`: when OLD is one side of an `--against` run (`…-base.json` beside
+ * `…-head.json`) and NEW is not given, the two sides of that run; else NEW defaults to
+ * `newestLike(OLD)`.
  */
 export function compareFiles(oldPath: string, newPath?: string, o?: CompareOptions): string {
+  // One side of an --against run alone means that run: REV's side is the old one.
+  const base = oldPath.replace(/-head\.json$/, '-base.json');
+  if (newPath === undefined && base !== oldPath && existsSync(base)) return compareFiles(base, oldPath, o);
   const old = { file: oldPath, run: measured(oldPath) };
   const pair = oldPath.endsWith('-base.json') ? oldPath.replace(/-base\.json$/, '-head.json') : undefined;
   const other = newPath ?? (pair && existsSync(pair) ? pair : undefined);

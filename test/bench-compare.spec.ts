@@ -168,6 +168,10 @@ describe('bench --compare', () => {
     const md = compareFiles(join(dir, 'x-node20-base.json'), undefined, { iterations: 200 });
     assert.match(md, /- new: .*x-node20-head\.json/);
     assert.match(md, /\*\*faster\*\*/);
+    // Named by its head side alone, it is the same run, REV's side old.
+    const byHead = compareFiles(join(dir, 'x-node20-head.json'), undefined, { iterations: 200 });
+    assert.match(byHead, /- old: .*x-node20-base\.json[\s\S]*- new: .*x-node20-head\.json/);
+    assert.match(byHead, /\*\*faster\*\*/);
   });
 
   it('refuses a file that is not a results file, naming it', () => {
