@@ -78,8 +78,12 @@ export async function casesAt(r: Revision): Promise<string[]> {
   return (m.CASES ?? []).map((c) => c.name);
 }
 
-/** Files under benchmarks/ that only read, compare or report results: they change no measurement. */
-const NOT_MEASURING = new Set(['against.ts', 'args.ts', 'compare.ts', 'report.ts', 'results-file.ts', 'svg.ts'].map((f) => `benchmarks/${f}`));
+/**
+ * Files under benchmarks/ that only read, compare or report results, or drive the runs from the
+ * command line (run.ts: its child entry only calls the harness): they change no measurement. How a
+ * child process is started (child.ts: its flags, its environment) can, so it is not among them.
+ */
+const NOT_MEASURING = new Set(['against.ts', 'args.ts', 'compare.ts', 'report.ts', 'results-file.ts', 'run.ts', 'svg.ts'].map((f) => `benchmarks/${f}`));
 
 /** The files under benchmarks/ that measure something and differ between the revision and this checkout. */
 export function benchmarksChanged(r: Revision): string[] {
