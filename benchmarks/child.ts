@@ -17,5 +17,8 @@ export function runInChild(name: string, mode: Mode, node?: string, env?: Record
   const opts = { encoding: 'utf8' as const, stdio: ['ignore', 'pipe', 'inherit'] as ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 28, env: env && { ...process.env, ...env } };
   const p = node ? spawnSync('npx', ['-y', `node@${node}`, ...args], opts) : spawnSync(process.execPath, args, opts);
   if (p.status !== 0) throw new Error(`case ${name} failed (exit ${p.status ?? p.signal})`);
-  return JSON.parse(p.stdout) as CaseResult;
+  const r = JSON.parse(p.stdout) as CaseResult;
+  // An older revision's runner (--against) judged no targets: none, not a missing list.
+  r.verdicts ??= [];
+  return r;
 }

@@ -173,15 +173,15 @@ export function compareRuns(old: { file: string; run: RunRecord }, neu: { file: 
     lines.push(`## ${n.case}`, '');
     // Targets in the new file's order, then those only the old file has.
     const targets = [
-      ...(n.verdicts ?? []).map((v, i) => {
-        const j = (o0.verdicts ?? []).findIndex((w) => w.what === v.what);
+      ...n.verdicts.map((v, i) => {
+        const j = o0.verdicts.findIndex((w) => w.what === v.what);
         return `| ${v.what} | ${j >= 0 ? verdictText(o0, j) : '(none)'} | ${verdictText(n, i)} |`;
       }),
-      ...(o0.verdicts ?? []).flatMap((v, j) => ((n.verdicts ?? []).some((w) => w.what === v.what) ? [] : [`| ${v.what} | ${verdictText(o0, j)} | (none) |`])),
+      ...o0.verdicts.flatMap((v, j) => (n.verdicts.some((w) => w.what === v.what) ? [] : [`| ${v.what} | ${verdictText(o0, j)} | (none) |`])),
     ];
     if (targets.length) lines.push('| target | old | new |', '| --- | ---: | ---: |', ...targets, '');
     // "not met" against "out of reach" is then a change of what the file records, not of the code.
-    const bounds = (r: CaseResult) => (r.verdicts ?? []).some((v) => v.engine);
+    const bounds = (r: CaseResult) => r.verdicts.some((v) => v.engine);
     if (targets.length && bounds(o0) !== bounds(n)) lines.push(`Only the ${bounds(n) ? 'new' : 'old'} file has the engine alone's figures beside its targets: a target it calls out of reach, the other file can only call not met.`, '');
     const rows: string[] = [];
     for (const x of n.results) {
@@ -238,18 +238,19 @@ export function newestLike(old: { file: string; run: RunRecord }, candidates = l
 
 /**
  * `--compare OLD [NEW]`: when OLD is one side of an `--against` run (`…-base.json` beside
- * `…-head.json`) and NEW is not given, the two sides of that run; else NEW defaults to
- * `newestLike(OLD)`.
+ * `…-head.json`) and NEW is not given, the two sides of that run, REV's side old; else NEW
+ * defaults to `newestLike(OLD)`.
  */
 export function compareFiles(oldPath: string, newPath?: string, o?: CompareOptions): string {
-  // One side of an --against run alone means that run: REV's side is the old one.
-  const base = oldPath.replace(/-head\.json$/, '-base.json');
-  if (newPath === undefined && base !== oldPath && existsSync(base)) return compareFiles(base, oldPath, o);
+  if (newPath === undefined) {
+    const side = /-(base|head)\.json$/.exec(oldPath);
+    const base = oldPath.replace(/-head\.json$/, '-base.json');
+    const head = oldPath.replace(/-base\.json$/, '-head.json');
+    if (side && existsSync(base) && existsSync(head)) return compareFiles(base, head, o);
+  }
   const old = { file: oldPath, run: measured(oldPath) };
-  const pair = oldPath.endsWith('-base.json') ? oldPath.replace(/-base\.json$/, '-head.json') : undefined;
-  const other = newPath ?? (pair && existsSync(pair) ? pair : undefined);
-  if (other !== undefined && resolve(other) === resolve(oldPath)) throw new BenchUsageError(`--compare: both sides are ${resolve(oldPath)}; name two files`);
-  const neu = other ? { file: other, run: measured(other) } : newestLike(old);
+  if (newPath !== undefined && resolve(newPath) === resolve(oldPath)) throw new BenchUsageError(`--compare: both sides are ${resolve(oldPath)}; name two files`);
+  const neu = newPath !== undefined ? { file: newPath, run: measured(newPath) } : newestLike(old);
   return compareRuns(old, neu, o);
 }
 

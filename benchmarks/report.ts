@@ -82,7 +82,8 @@ export function writeReport(byNode: Newest = newestResults(), file = `${ROOT}doc
   }
   lines.push(...targetsSection(byNode, majors));
   writeFileSync(file, lines.join('\n') + '\n');
-  return `wrote ${file}: ${majors.map((m) => `Node ${m} (${byNode.get(m)!.size} case${byNode.get(m)!.size === 1 ? '' : 's'})`).join(', ')}`;
+  const held = (m: string) => byNode.get(m)!.size;
+  return `wrote ${file}: ${majors.map((m) => `Node ${m} (${held(m)} case${held(m) === 1 ? '' : 's'})`).join(', ')}`;
 }
 
 /**

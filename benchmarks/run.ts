@@ -75,10 +75,7 @@ async function main(): Promise<void> {
   const results: CaseResult[] = [];
   // An interrupt stops after the case running (the child gets it too, when it comes from the
   // terminal) and keeps the cases that finished, as a failing case does.
-  let stopped: NodeJS.Signals | undefined;
-  const stop = (sig: NodeJS.Signals) => (stopped = sig);
-  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
-  for (const sig of signals) process.on(sig, stop);
+  const signal = interrupts();
   const keep = () => {
     if (args.mode === 'smoke' || results.length === 0) return '';
     const file = writeRecord(record(command, args.mode, commit, v, results));
@@ -90,7 +87,7 @@ async function main(): Promise<void> {
       for (let i = 0; i < args.repeat; i++) {
         // The runs are synchronous: a signal's handler runs only when the event loop turns.
         await turn();
-        if (stopped) break cases;
+        if (signal.stopped) break cases;
         runs.push(runInChild(c.name, args.mode, args.node));
       }
       const r = asRepeated(runs);
@@ -100,12 +97,12 @@ async function main(): Promise<void> {
   } catch (e) {
     // A child killed by the signal fails its case: say what happened instead.
     await turn();
-    throw stopped ? new BenchUsageError(`stopped by ${stopped}${keep()}`) : new Error(`${(e as Error).message}${keep()}`, { cause: e });
+    throw signal.stopped ? new BenchUsageError(`stopped by ${signal.stopped}${keep()}`) : new Error(`${(e as Error).message}${keep()}`, { cause: e });
   } finally {
-    for (const sig of signals) process.off(sig, stop);
+    signal.off();
   }
   // Stopped before the last case (a signal during it finds nothing left to stop).
-  if (results.length < cases.length) throw new BenchUsageError(`stopped by ${stopped ?? 'a signal'}${keep()}`);
+  if (results.length < cases.length) throw new BenchUsageError(`stopped by ${signal.stopped ?? 'a signal'}${keep()}`);
   // Smoke runs measure nothing: shown, not kept (as with --against).
   if (args.mode === 'smoke') console.log('A smoke run: no results file kept.');
   else console.log(`Raw samples: ${writeRecord(record(command, args.mode, commit, v, results))}`);
@@ -149,6 +146,23 @@ function writeRecord(r: RunRecord, sub = '', suffix = ''): string {
 const turn = () => new Promise<void>((done) => setImmediate(done));
 
 /**
+ * The interrupts a run stops for between its processes: `stopped` names the last one heard. The
+ * runs are synchronous, so a handler runs only when the event loop turns (`turn`).
+ */
+function interrupts(): { readonly stopped: NodeJS.Signals | undefined; off(): void } {
+  let stopped: NodeJS.Signals | undefined;
+  const stop = (sig: NodeJS.Signals) => (stopped = sig);
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  for (const sig of signals) process.on(sig, stop);
+  return {
+    get stopped() {
+      return stopped;
+    },
+    off: () => signals.forEach((sig) => process.off(sig, stop)),
+  };
+}
+
+/**
  * `--against REV`: each case at REV (base) and at this checkout (head), in alternating fresh
  * processes, then compared. The two results files go to benchmarks/results/against/, where the
  * report does not look (REV's figures are not this checkout's). An interrupt stops between runs and
@@ -160,10 +174,7 @@ async function against(rev: string, cases: readonly Case[], args: Args): Promise
   const command = commandOf(args);
   console.log(`# ${rev} against this checkout (${commit ?? 'not a git checkout'}) — Node ${v.node}, V8 ${v.v8}\n`);
   // The signal reaches the running child too, which dies; the loop then stops and cleans up.
-  let stopped: NodeJS.Signals | undefined;
-  const stop = (sig: NodeJS.Signals) => (stopped = sig);
-  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
-  for (const sig of signals) process.on(sig, stop);
+  const signal = interrupts();
   let base: Revision | undefined;
   try {
     base = prepareRevision(rev);
@@ -180,7 +191,7 @@ async function against(rev: string, cases: readonly Case[], args: Args): Promise
         for (const side of order) {
           // The runs are synchronous: a signal's handler runs only when the event loop turns.
           await turn();
-          if (stopped) throw new BenchUsageError(`stopped by ${stopped}`);
+          if (signal.stopped) throw new BenchUsageError(`stopped by ${signal.stopped}`);
           const r = runInChild(c.name, args.mode, args.node, undefined, side === 'base' ? base.runner : undefined);
           const list = runs[side].get(c.name) ?? [];
           runs[side].set(c.name, [...list, r]);
@@ -200,11 +211,11 @@ async function against(rev: string, cases: readonly Case[], args: Args): Promise
   } catch (e) {
     // A child killed by the signal fails its case (or the build): say what happened instead.
     await turn();
-    if (stopped) throw new BenchUsageError(`stopped by ${stopped}; ${rev}'s worktree removed`);
+    if (signal.stopped) throw new BenchUsageError(`stopped by ${signal.stopped}; ${rev}'s worktree removed`);
     throw e;
   } finally {
     if (base) removeRevision(base);
-    for (const sig of signals) process.off(sig, stop);
+    signal.off();
   }
 }
 
