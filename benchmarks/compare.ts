@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { BenchUsageError } from './args.js';
 import { findResult as find, type CaseResult } from './harness.js';
 import { repeatedMet, repeatedVerdict, statusOf } from './verdict.js';
-import { listRuns, nodeMajor, readRun, type RunRecord } from './results-file.js';
+import { listRuns, nodeMajor, readRun, runDate, type RunRecord } from './results-file.js';
 import { medianOf, seededRandom } from './stats.js';
 
 export interface CompareOptions {
@@ -98,7 +98,7 @@ function verdictText(r: CaseResult, i: number): string {
 }
 
 const describe = (run: RunRecord, file: string, runs: number): string =>
-  `${file}: ${run.date.slice(0, 16).replace('T', ' ')} UTC, Node ${run.node}, \`${run.command}\`${run.commit ? `, commit ${run.commit}` : ''}${runs > 1 ? `, ${runs} runs of each case` : ''}`;
+  `${file}: ${runDate(run)} UTC, Node ${run.node}, \`${run.command}\`${run.commit ? `, commit ${run.commit}` : ''}${runs > 1 ? `, ${runs} runs of each case` : ''}`;
 
 const label = (strategy: string, group: string | undefined) => (group ? `${strategy} (${group})` : strategy);
 

@@ -23,18 +23,7 @@ function addKCode(w: ByteWriter, k: number, n: number): void {
 }
 
 /** n functions (param i32) (result i32) `local.get 0; i32.const k+j; i32.add`, exported as "0".."n-1". */
-export function floorModule(k: number, n = 1): Uint8Array {
-  const w = new ByteWriter(32 + n * 16);
-  w.bytes(HEADER);
-  i32ToI32Types(w);
-  section(w, 3, () => w.u32(n).bytes(new Uint8Array(n)));
-  section(w, 7, () => {
-    w.u32(n);
-    for (let j = 0; j < n; j++) w.name(String(j)).u8(0).u32(j);
-  });
-  addKCode(w, k, n);
-  return w.finish();
-}
+export const floorModule = (k: number, n = 1): Uint8Array => libraryModule(k, n, false);
 
 /**
  * The functions of `floorModule(k, n)` handed over as Accrete's library stage hands them over on
@@ -42,14 +31,24 @@ export function floorModule(k: number, n = 1): Uint8Array {
  * function exported. The engine makes a function's JavaScript object only when it is first taken
  * out of the table.
  */
-export function floorTableModule(k: number, n: number): Uint8Array {
-  const w = new ByteWriter(64 + n * 12);
+export const floorTableModule = (k: number, n: number): Uint8Array => libraryModule(k, n, true);
+
+/** The two above: the same functions, exported one by one or handed over in a table. */
+function libraryModule(k: number, n: number, inTable: boolean): Uint8Array {
+  const w = new ByteWriter(64 + n * 16);
   w.bytes(HEADER);
   i32ToI32Types(w);
   section(w, 3, () => w.u32(n).bytes(new Uint8Array(n)));
-  section(w, 4, () => writeFuncrefTable(w.u32(1), n));
-  section(w, 7, () => writeTableExport(w.u32(1), 't', 0));
-  section(w, 9, () => writeElementRun(w.u32(1), 0, 0, 0, n));
+  if (inTable) {
+    section(w, 4, () => writeFuncrefTable(w.u32(1), n));
+    section(w, 7, () => writeTableExport(w.u32(1), 't', 0));
+    section(w, 9, () => writeElementRun(w.u32(1), 0, 0, 0, n));
+  } else {
+    section(w, 7, () => {
+      w.u32(n);
+      for (let j = 0; j < n; j++) w.name(String(j)).u8(0).u32(j);
+    });
+  }
   addKCode(w, k, n);
   return w.finish();
 }

@@ -8,7 +8,7 @@ import { markdown, type CaseResult } from './harness.js';
 import { markOf, markOne, outOfReach, repeatedMet, repeatedVerdict } from './verdict.js';
 import { groupSeries, lineChart } from './svg.js';
 import { CASES } from './cases/index.js';
-import { RESULTS_DIR, ROOT, listRuns, nodeMajor, type RunRecord } from './results-file.js';
+import { RESULTS_DIR, ROOT, listRuns, nodeMajor, runDate, type RunRecord } from './results-file.js';
 
 export type Newest = Map<string, Map<string, { run: RunRecord; result: CaseResult }>>;
 
@@ -77,7 +77,7 @@ export function writeReport(byNode: Newest = newestResults(), file = `${ROOT}doc
         writeFileSync(charts + svg, lineChart(`${c.name}, Node ${major}`, groupSeries(r.results), r.results[0]!.group!.split('=')[0]!, `median ${r.unit}`, { logX: true }));
         chart = `![${c.name} on Node ${major}](charts/${svg})`;
       }
-      lines.push(markdown(r, chart), '', `<sub>${hit.run.date.slice(0, 16).replace('T', ' ')} UTC, Node ${hit.run.node}, \`${hit.run.command}\` (${hit.run.mode})${hit.run.commit ? `, commit ${hit.run.commit}` : ''}</sub>`, '');
+      lines.push(markdown(r, chart), '', `<sub>${runDate(hit.run)} UTC, Node ${hit.run.node}, \`${hit.run.command}\` (${hit.run.mode})${hit.run.commit ? `, commit ${hit.run.commit}` : ''}</sub>`, '');
     }
   }
   lines.push(...targetsSection(byNode, majors));

@@ -72,6 +72,9 @@ export function listRuns(): Array<{ file: string; run: RunRecord }> {
     .sort((a, b) => a.run.date.localeCompare(b.run.date));
 }
 
+/** When a run was made, as reports print it ("2026-11-27 09:02", UTC). */
+export const runDate = (run: RunRecord): string => run.date.slice(0, 16).replace('T', ' ');
+
 /** The Node major version a run was made with ("20"). */
 export const nodeMajor = (run: RunRecord): string => run.node.replace(/^v/, '').split('.')[0]!;
 

@@ -61,7 +61,8 @@ async function main(): Promise<void> {
     console.log(writeReport());
     return;
   }
-  const names = args.only?.split(',').map((n) => n.trim()) ?? [];
+  // parseArgs trimmed the names.
+  const names = args.only?.split(',') ?? [];
   const unknown = names.filter((n) => !CASES.some((c) => c.name === n));
   if (unknown.length) throw new BenchUsageError(`no case named ${unknown.join(', ')} (cases: ${caseNames.join(', ')})`);
   // In the suite's order, each once.

@@ -2,6 +2,8 @@
 // the engine alone measured in the same run, so that a report can tell "not met" from "out of
 // reach" by measurement rather than by assertion.
 
+import { summarize } from './stats.js';
+
 /** The engine alone's figure for a target (a floor of the case, measured in the same process run). */
 export interface EngineBound {
   /** Which floor, in words ("the shared-table floor"). */
@@ -63,10 +65,9 @@ function spread(values: readonly string[]): string {
   const numbers = values.filter((v) => Number.isFinite(parseFloat(v)));
   if (numbers.length === 0) return values[0]!;
   const suffix = numbers[0]!.replace(/^[-\d.]+/, '');
-  const sorted = numbers.map((v) => parseFloat(v)).sort((a, b) => a - b);
-  const med = sorted[(sorted.length - 1) >> 1]!;
+  const s = summarize(numbers.map((v) => parseFloat(v)));
   const f = (x: number) => `${x.toFixed(2)}${suffix}`;
-  return `${f(med)} (${f(sorted[0]!)}–${f(sorted[sorted.length - 1]!)})`;
+  return `${f(s.median)} (${f(s.min)}–${f(s.max)})`;
 }
 
 /** One target over repeated runs. */

@@ -9,11 +9,10 @@ import { bounded, resultOf, verdict, type Case, type Strategy } from '../harness
 
 const KS = [1, 10, 100, 1000];
 const LIB = 1000;
-/**
- * The K the late-objects floor runs at (the target's), on engines where Accrete fills link tables
- * from JS (before V8 13: Node 20 and 22): elsewhere its figure says nothing about Accrete.
- */
-const LATE_K = chooseLinking('auto', engineInfo()) === 'link-table' ? 1000 : undefined;
+/** Whether Accrete fills link tables from JS on this engine (before V8 13: Node 20 and 22). */
+const LINK_TABLES = chooseLinking('auto', engineInfo()) === 'link-table';
+/** The K the late-objects floor runs at (the target's), where Accrete fills link tables: elsewhere its figure says nothing about Accrete. */
+const LATE_K = LINK_TABLES ? 1000 : undefined;
 const LATE_SALT = 1 << 20;
 const now = () => performance.now();
 
@@ -213,8 +212,8 @@ function floor(
  * made at setup: making them only when first linked (the late-objects floor, evidence beside it)
  * is Accrete's choice, not the engine's limit.
  */
-const LINK_FLOOR = LATE_K === undefined ? 'floor (shared table)' : 'floor (link table)';
-const LINK_FLOOR_NAME = LATE_K === undefined ? 'the shared-table floor' : 'the link-table floor';
+const LINK_FLOOR = LINK_TABLES ? 'floor (link table)' : 'floor (shared table)';
+const LINK_FLOOR_NAME = LINK_TABLES ? 'the link-table floor' : 'the shared-table floor';
 
 /** Before V8 13, why linking K references grows with K whatever the runtime does. */
 const O_K_BEFORE_13 =
@@ -224,12 +223,11 @@ const O_K_BEFORE_13 =
 const REACH = {
   whole: (firstCall: number, fifth: number) =>
     `The first call compiles the function lazily, and a call_indirect and a memory load per reference cost the baseline compiler more than a direct call and a global.get: the floor's first call alone took ${firstCall.toFixed(0)} µs of the ${fifth.toFixed(0)} µs (a fifth of import matching's whole stage) the target allows. What would reach it is an engine whose first call costs that code less.`,
-  link:
-    LATE_K === undefined
-      ? "Linking is O(1) here (the imported shared table); the rest is compiling the K references' code, which the engine charged more than a fifth of import matching's compile and link in this run: what would reach it is a faster validator, or validation at the first call (V8's --wasm-lazy-validation, a process-wide flag)."
-      : O_K_BEFORE_13,
-  linkOnly: LATE_K === undefined ? "Linking is O(1) here (the imported shared table); what is left is the instantiation's own cost." : O_K_BEFORE_13,
-  flat: LATE_K === undefined ? "The imported shared table is O(1), but instantiation still grows with the module, the floor's too; what would reach it is an engine whose instantiation does not." : O_K_BEFORE_13,
+  link: LINK_TABLES
+    ? O_K_BEFORE_13
+    : "Linking is O(1) here (the imported shared table); the rest is compiling the K references' code, which the engine charged more than a fifth of import matching's compile and link in this run: what would reach it is a faster validator, or validation at the first call (V8's --wasm-lazy-validation, a process-wide flag).",
+  linkOnly: LINK_TABLES ? O_K_BEFORE_13 : "Linking is O(1) here (the imported shared table); what is left is the instantiation's own cost.",
+  flat: LINK_TABLES ? O_K_BEFORE_13 : "The imported shared table is O(1), but instantiation still grows with the module, the floor's too; what would reach it is an engine whose instantiation does not.",
   slope: 'What would reach it is an engine that charges a call_indirect and a memory load per reference (validation, lazy compilation) no more than a direct call and a global.get.',
 };
 
@@ -260,7 +258,7 @@ export const linkScaling: Case = {
     const cheaperBoth = im.both / compileLink(cheaper, 'K=1000');
     // Where Accrete fills link tables: the engine alone with function objects made when Accrete's
     // are (docs/performance.md, "Not met"). Evidence too: when to make them is Accrete's choice.
-    const late = LATE_K === undefined ? undefined : im.both / compileLink('floor (link table, late objects)', 'K=1000');
+    const late = LINK_TABLES ? im.both / compileLink('floor (link table, late objects)', 'K=1000') : undefined;
     return [
       bounded('K=1000, whole stage: import matching ÷ accrete ≥ 5', im.whole / whole('accrete baseline'), atLeast5, engine(im.whole / whole(LINK_FLOOR), REACH.whole(phase(LINK_FLOOR, 'K=1000', 'firstCall'), im.whole / 5))),
       bounded('K=1000, compile + link: import matching ÷ accrete ≥ 5', im.both / compileLink('accrete baseline', 'K=1000'), atLeast5, engine(im.both / compileLink(LINK_FLOOR, 'K=1000'), REACH.link)),
