@@ -138,8 +138,11 @@ export class Core implements Resolver {
   packMin: number;
   /** Host functions running (called from wasm): wasm frames are on the stack below them. */
   hostDepth = 0;
-  /** Link tables of units dropped while wasm frames were on the stack (see dropUnit). */
-  private readonly deferredLinks: Array<[WebAssembly.Table, readonly number[]]> = [];
+  /**
+   * Units dropped while wasm frames were on the stack (see dropUnit): their link tables stay in
+   * step with slot writes and the slots and cells they name stay referenced until `settleDrops`.
+   */
+  private readonly deferredDrops: Unit[] = [];
   /** Imports objects without host functions, by what they hold (see importsFor). */
   private readonly importObjects: Array<WebAssembly.Imports | undefined> = [];
   /** Bumped by every publish; an async commit that sees it move re-plans. */
@@ -262,26 +265,33 @@ export class Core implements Resolver {
     if (this.globalCells.pool.counting) for (const c of u.cellRefs) this.globalCells.pool.ref(c);
   }
 
-  /** Detach the link tables whose units were dropped during host calls, once none is running. */
-  settleLinks(): void {
-    if (this.hostDepth > 0 || this.deferredLinks.length === 0) return;
-    for (const [t, slots] of this.deferredLinks) this.slots.detachLinkTable(t, slots);
-    this.deferredLinks.length = 0;
+  /** Finish dropping the units dropped during host calls, once none is running (see dropUnit). */
+  settleDrops(): void {
+    if (this.hostDepth > 0 || this.deferredDrops.length === 0) return;
+    const units = this.deferredDrops.splice(0);
+    for (const u of units) this.release(u);
   }
 
-  /** Drop a unit that is being replaced or retired: its references, and its link table once no part of its module is live. */
+  /**
+   * Drop a unit that is being replaced or retired: its references, and its link table once no part
+   * of its module is live. Dropped from inside a host call, the unit's code may still be running
+   * below it, and once it returns that code goes on calling the slots and using the cells it names:
+   * until no wasm frame can be left, its link table stays in step with slot writes and what it names
+   * stays referenced, so that no slot or cell it uses is handed to another definition meanwhile.
+   */
   dropUnit(u: Unit | undefined): void {
     if (!u) return;
-    const last = !u.shared || --u.shared.live === 0;
-    if (last && u.linkTable && u.imports) {
-      // Dropped from inside a host call, the unit's code may still be running below it: its link
-      // table stays in step with slot writes until no wasm frame can be left.
-      if (this.hostDepth > 0) this.deferredLinks.push([u.linkTable, u.imports.link]);
-      else {
-        this.settleLinks();
-        this.slots.detachLinkTable(u.linkTable, u.imports.link);
-      }
+    if (this.hostDepth > 0) {
+      this.deferredDrops.push(u);
+      return;
     }
+    this.settleDrops();
+    this.release(u);
+  }
+
+  private release(u: Unit): void {
+    const last = !u.shared || --u.shared.live === 0;
+    if (last && u.linkTable && u.imports) this.slots.detachLinkTable(u.linkTable, u.imports.link);
     if (this.slots.pool.counting) for (const s of u.slotRefs) this.slots.pool.unref(s);
     if (this.globalCells.pool.counting) for (const c of u.cellRefs) this.globalCells.pool.unref(c);
   }

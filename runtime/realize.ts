@@ -312,7 +312,7 @@ function sameNames(code: Unit | undefined, records: readonly SymbolRecord[]): st
 
 /** Make a realized plan visible. Nothing here can fail on valid state. */
 export function publish(core: Core, plan: Plan, recordStage: boolean): StageInfo {
-  core.settleLinks();
+  core.settleDrops();
   if (plan.memWrites.length) {
     const v = core.view();
     for (const w of plan.memWrites) w(v);

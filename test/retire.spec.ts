@@ -236,6 +236,37 @@ for (const linking of LINKINGS) {
       assert.equal(rt.fn('bump')(), 2, 'bump still writes the retired i32 cell');
     });
 
+    it('hands no slot or cell that code still running below a host call uses to a definition made in that call', async () => {
+      // `run` calls the host, then sq and counter through the inlined helper. Inside the host call
+      // the helper is redefined (run's stage is rebuilt without them) and their stages retired:
+      // the old code, running again once the host returns, must not reach what is defined next.
+      let rt: Awaited<ReturnType<typeof newRuntime>>;
+      let made: { slot: number; cell: number } | undefined;
+      const hook = () => {
+        if (made) return 0;
+        rt.stage('v2').func('helper', 'i32 -> i32', (b) => b.i32.add(b.param(0), b.i32(1)), { inline: true, redefine: true }).commitSync();
+        rt.retire('h');
+        rt.retire('lib');
+        rt.stage('new').func('stranger', 'i32 -> i32', (b) => b.i32(-777)).global('balance', 'i32', 5).commitSync();
+        made = { slot: (rt.lookup('stranger') as { slot: number }).slot, cell: (rt.lookup('balance') as { address: number }).address };
+        return 0;
+      };
+      rt = await newRuntime({ linking, host: { hook: { sig: '-> i32', fn: hook } } });
+      rt.stage('lib').func('sq', 'i32 -> i32', (b) => b.i32.mul(b.param(0), b.param(0))).global('counter', 'i32', 0).commitSync();
+      const old = { slot: (rt.lookup('sq') as { slot: number }).slot, cell: (rt.lookup('counter') as { address: number }).address };
+      rt.stage('h').func('helper', 'i32 -> i32', (b) => [b.setGlobal('counter', b.param(0)), b.call('sq', b.param(0))], { inline: true }).commitSync();
+      rt.stage('app').func('run', 'i32 -> i32', (b) => b.i32.add(b.call('hook'), b.call('helper', b.param(0)))).commitSync();
+      throwsCode(() => rt.fn('run')(3), 'RetiredSymbol', /'sq' was retired/);
+      assert.notEqual(made!.slot, old.slot, 'the new function got the slot the running code called');
+      assert.notEqual(made!.cell, old.cell, 'the new global got the cell the running code wrote');
+      assert.equal(rt.getGlobal('balance'), 5);
+      assert.equal(rt.fn('run')(3), 4, 'the rebuilt code');
+      // Once no host call is running, the next commit frees them: the names' claims still hold.
+      rt.stage('later').func('sq', 'i32 -> i32', (b) => b.i32.mul(b.param(0), b.i32(3))).commitSync();
+      assert.equal((rt.lookup('sq') as { slot: number }).slot, old.slot, 'sq defined again revives its slot');
+      assert.deepEqual(rt.internals.slots.mismatches(), []);
+    });
+
     it('keeps a function redefined elsewhere when its first stage retires', async () => {
       const rt = await newRuntime({ linking });
       rt.stage('v1').func('f', '-> i32', (b) => b.i32(1)).func('other', '-> i32', (b) => b.i32(0)).commitSync();
