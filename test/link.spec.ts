@@ -176,6 +176,8 @@ for (const linking of LINKINGS) {
         ['(module (import "accrete" "table" (table 1 funcref)) (func (export "g") (drop (table.grow 0 (ref.null func) (i32.const 1)))))', /table.grow would write the shared table/],
         ['(module (import "accrete" "table" (table 1 funcref)) (table $own 2 funcref) (func (export "c") (table.copy 0 1 (i32.const 0) (i32.const 0) (i32.const 1))))', /table.copy would write the shared table/],
         ['(module (import "accrete" "memory" (memory 1)) (data (i32.const 400) "clobber"))', /reserved regions/],
+        // A second import of the table would be a second index for it, past the write checks on table 0.
+        ['(module (import "accrete" "table" (table 1 funcref)) (import "accrete" "table" (table $t 1 funcref)) (func (export "w") (table.set $t (i32.const 0) (ref.null func))))', /the table is imported twice/],
       ];
       for (const [text, re] of bad) {
         const e = throwsCode(() => rt.linkSync(wat(text), { name: 'bad' }), 'LinkError', re);

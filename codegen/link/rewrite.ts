@@ -181,6 +181,8 @@ class Rewriter {
       if (d.kind === 'table') {
         if (imp.name !== 'table') throw err('the only table a module may import is accrete.table');
         if (d.table.elem !== 'funcref') throw err(`accrete.table is a funcref table, not ${d.table.elem}`);
+        // Once: the check that the module never writes the runtime's slots looks at table 0 alone.
+        if (this.importsTable) throw err('the table is imported twice');
         this.importsTable = true;
         this.tables.push(-1); // set by layoutTables, once the scan knows which tables are imported
         continue;
