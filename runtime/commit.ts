@@ -627,7 +627,7 @@ export function relinkedUnit(stage: string, tier: Tier, r: RelinkResult): Pendin
  * keeps the retired record then (calls reach the stub, reads the kept cell), as it does for a
  * constant it folded before the constant was retired.
  */
-function rebound(core: Core, lookup: (n: string) => SymbolRecord | undefined, n: string, was: SymbolInfo | undefined): SymbolRecord | undefined {
+export function rebound(core: Core, lookup: (n: string) => SymbolRecord | undefined, n: string, was: SymbolInfo | undefined): SymbolRecord | undefined {
   const live = lookup(n);
   // The newest record of the node's lineage (redefinitions since the tree was built).
   let old = was as SymbolRecord | undefined;

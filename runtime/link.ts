@@ -5,7 +5,7 @@ import { rewriteModule, type LinkEnv, type RewrittenModule } from '../codegen/li
 import { sameSig, sigText } from '../codegen/ir/nodes.js';
 import { optimizerSync } from '../codegen/optimizer.js';
 import { parseModule, type ParsedModule } from '../codegen/wasm/decoder.js';
-import { abandon, newPlan, lap, lookupOrTombstone, placed, planRecompiles, relinkedUnit, type Plan } from './commit.js';
+import { abandon, newPlan, lap, placed, planRecompiles, rebound, relinkedUnit, type Plan } from './commit.js';
 import { writeValue } from './layout.js';
 import type { Core, RelinkResult } from './core.js';
 import { AccreteError, fail } from './errors.js';
@@ -45,7 +45,13 @@ export function planLink(core: Core, bytes: Uint8Array, name: string, opts: Link
     }
     // Cells for exported mutable globals must exist before the code that uses them is written.
     const cells = new Map<string, number>();
-    const env = linkEnv(core, (n) => core.symbols.get(n), (exportName) => {
+    // What each import resolved to: a relink keeps it (see `relink`), as a code stage's nodes keep theirs.
+    const bound = new Map<string, SymbolRecord | undefined>();
+    const bind = (n: string, r: SymbolRecord | undefined) => {
+      bound.set(n, r);
+      return r;
+    };
+    const env = linkEnv(core, (n) => bind(n, core.symbols.get(n)), (exportName) => {
       let a = cells.get(exportName);
       if (a === undefined) {
         a = core.globalCells.allocate(exportName);
@@ -98,25 +104,26 @@ export function planLink(core: Core, bytes: Uint8Array, name: string, opts: Link
       if (old) plan.replaced.push([old, rec]);
     }
     const relink = (c: Core, lookup: (n: string) => SymbolRecord | undefined): RelinkResult => {
-      // A symbol the module imports may have been retired since: as for a code stage rebuilt
-      // later, calls reach its stub, reads its kept cell, and a constant keeps its last value.
-      const orTombstone = (n: string) => lookupOrTombstone(c, lookup, n);
+      // An import means what it was bound to when the module was linked, followed through
+      // redefinitions (commit.ts, `rebound`): a symbol retired since keeps its stub, its kept cell
+      // or its last value, even when the name has been defined anew meanwhile.
+      const imported = (n: string) => rebound(c, lookup, n, bound.get(n));
       // An export another stage has redefined since is called through its slot from now on.
       const owns = (n: string) => lookup(n)?.stage === name;
-      const again = rewriteModule(parsed, linkEnv(c, orTombstone, (n) => (c.symbols.get(n) as { address: number }).address, owns));
-      return resultOf(c, again, funcs, exportNames);
+      const again = rewriteModule(parsed, linkEnv(c, imported, (n) => (c.symbols.get(n) as { address: number }).address, owns));
+      return resultOf(again, funcs, exportNames, imported);
     };
     // A module that redefines a constant it also imports sees its own new value, as a code stage
     // sees its own definitions: written again against the pending records.
     if (redefined.some((n) => r.uses.constants.has(n))) {
       const pending = new Map(plan.records.map((x) => [x.name, x]));
       try {
-        r = rewriteModule(parsed, linkEnv(core, (n) => pending.get(n) ?? core.symbols.get(n), (n) => cells.get(n)!));
+        r = rewriteModule(parsed, linkEnv(core, (n) => bind(n, pending.get(n) ?? core.symbols.get(n)), (n) => cells.get(n)!));
       } catch (e) {
         throw placed(e, name);
       }
     }
-    const res = resultOf(core, r, funcs, exportNames, plan.records);
+    const res = resultOf(r, funcs, exportNames, (n) => plan.records.find((p) => p.name === n) ?? core.symbols.get(n));
     plan.code = relinkedUnit(name, 'baseline', res);
     plan.relink = relink;
     plan.stats.build = lap(plan);
@@ -154,8 +161,8 @@ function linkEnv(core: Core, lookup: (n: string) => SymbolRecord | undefined, ex
   };
 }
 
-function resultOf(core: Core, r: RewrittenModule, funcs: string[], exportNames: string[], pending: readonly SymbolRecord[] = []): RelinkResult {
-  const find = (n: string) => pending.find((p) => p.name === n) ?? core.symbols.get(n) ?? core.tombstones.get(n);
+/** What the rewritten module refers to, each name resolved by `find` as the rewrite resolved it. */
+function resultOf(r: RewrittenModule, funcs: string[], exportNames: string[], find: (n: string) => SymbolRecord | undefined): RelinkResult {
   return {
     bytes: r.bytes,
     imports: r.imports,

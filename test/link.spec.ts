@@ -115,6 +115,47 @@ for (const linking of LINKINGS) {
       assert.equal(rt.fn('useK')(), 20, 'a retired constant keeps its last value');
     });
 
+    it('relinks against the function its import was bound to, not what the name means since', async () => {
+      const rt = await newRuntime({ linking });
+      rt.stage('consts').constant('K', 'i32', 10).commitSync();
+      rt.stage('fl').func('f', 'i32 -> i32', (b) => b.i32.add(b.param(0), b.i32(1))).commitSync();
+      rt.linkSync(
+        wat(`(module (import "accrete" "f" (func $f (param i32) (result i32))) (import "accrete" "K" (global $k i32))
+          (func (export "viaLink") (param i32) (result i32) (i32.add (call $f (local.get 0)) (global.get $k))))`),
+        { name: 'L' },
+      );
+      assert.equal(rt.fn('viaLink')(1), 12);
+      const bound = (rt.lookup('f') as { slot: number }).slot;
+      rt.retire('fl');
+      // The name defined anew with another signature: relinking used to fail on it.
+      rt.stage('fl2').func('f', 'i64 -> i64', (b) => b.param(0)).commitSync();
+      rt.stage('k20').constant('K', 'i32', 20, { redefine: true }).commitSync();
+      throwsCode(() => rt.fn('viaLink')(1), 'RetiredSymbol', /'f' was retired/);
+      // The module still calls the retired f's slot: no new definition may take it.
+      rt.stage('more').func('g', '-> i32', (b) => b.i32(1)).func('h', '-> i32', (b) => b.i32(2)).commitSync();
+      const slots = ['f', 'g', 'h'].map((n) => (rt.lookup(n) as { slot: number }).slot);
+      rt.retire('fl2');
+      rt.stage('k30').constant('K', 'i32', 30, { redefine: true }).commitSync();
+      rt.stage('x').func('x1', '-> i32', (b) => b.i32(1)).func('x2', '-> i32', (b) => b.i32(2)).commitSync();
+      slots.push(...['x1', 'x2'].map((n) => (rt.lookup(n) as { slot: number }).slot));
+      assert.ok(!slots.includes(bound), `the slot ${bound} the module calls was handed out again (${slots})`);
+      throwsCode(() => rt.fn('viaLink')(1), 'RetiredSymbol', /'f' was retired/);
+      assert.deepEqual(rt.internals.slots.mismatches(), []);
+    });
+
+    it('relinks with the last value of a retired constant it folded, even once the name is defined anew', async () => {
+      const rt = await newRuntime({ linking });
+      rt.stage('consts').constant('K', 'i32', 10).commitSync();
+      rt.stage('old').constant('K2', 'i32', 1000).commitSync();
+      rt.stage('code').func('viaCode', '-> i32', (b) => b.i32.add(b.constant('K'), b.constant('K2'))).commitSync();
+      rt.linkSync(wat('(module (import "accrete" "K" (global $k i32)) (import "accrete" "K2" (global $k2 i32)) (func (export "viaLink") (result i32) (i32.add (global.get $k) (global.get $k2))))'), { name: 'L' });
+      rt.retire('old');
+      rt.stage('new').constant('K2', 'i32', 5000).commitSync();
+      rt.stage('k20').constant('K', 'i32', 20, { redefine: true }).commitSync();
+      assert.equal(rt.fn('viaCode')(), 1020);
+      assert.equal(rt.fn('viaLink')(), 1020, 'as the code stage: the K2 it folded, not the new one');
+    });
+
     it('names its stage in every error, running out of slots included', async () => {
       const rt = await newRuntime({ linking, maxSlots: 4 });
       const before = snapshot(rt);
