@@ -50,7 +50,7 @@ export function reserve(core: Core, plan: Plan, def: Def, old: SymbolRecord | un
 // The closures of globals and tags live in functions of their own: a closure in `reserve` would
 // make V8 allocate a context on every call of it, once per function defined.
 function reserveGlobal(core: Core, plan: Plan, def: Extract<Def, { kind: 'global' }>): GlobalRecord {
-  const address = reserveCell(core, plan, def.name, def.type);
+  const address = reserveCell(core, plan, def.name, def.type, def.mutable);
   plan.memWrites.push((v) => writeValue(v, address, def.type, def.init));
   return { kind: 'global', name: def.name, type: def.type, mutable: def.mutable, address, stage: plan.name };
 }
@@ -66,10 +66,14 @@ function reserveTag(core: Core, plan: Plan, def: Extract<Def, { kind: 'tag' }>):
   return { kind: 'tag', name: def.name, id, params: def.params, stage: plan.name };
 }
 
-/** A global's cell: a retired global's, when one of the same type is defined again (as slots are). */
-function reserveCell(core: Core, plan: Plan, name: string, type: GlobalRecord['type']): number {
+/**
+ * A global's cell: a retired global's, when one of the same type is defined again (as slots are),
+ * unless the retired one was mutable and the new one is not: code that wrote the old global still
+ * writes its cell, and an immutable global must not change.
+ */
+function reserveCell(core: Core, plan: Plan, name: string, type: GlobalRecord['type'], mutable: boolean): number {
   const tomb = core.tombstones.size ? core.tombstones.get(name) : undefined;
-  if (tomb?.kind === 'global' && tomb.type === type && core.globalCells.pool.revive(tomb.address, tomb)) {
+  if (tomb?.kind === 'global' && tomb.type === type && (mutable || !tomb.mutable) && core.globalCells.pool.revive(tomb.address, tomb)) {
     plan.undo.push(() => core.globalCells.pool.retire(tomb.address, tomb));
     return tomb.address;
   }

@@ -129,6 +129,19 @@ for (const linking of LINKINGS) {
       assert.equal(rt.fn('c')(), 9 + 60, 'C reads the new g and the old h');
     });
 
+    it('gives a retired mutable global\'s cell to no immutable global, which its old writers would change', async () => {
+      const rt = await newRuntime({ linking, compactAfter: 0 });
+      rt.stage('A').global('G', 'i32', 1).global('R', 'i32', 2, { mutable: false }).commitSync();
+      rt.stage('W').func('bump', 'i32 -> i32', (b) => [b.setGlobal('G', b.i32.add(b.global('G'), b.param(0))), b.i32.add(b.global('G'), b.global('R'))]).commitSync();
+      const [g, r] = ['G', 'R'].map((n) => (rt.lookup(n) as { address: number }).address);
+      rt.retire('A');
+      rt.stage('A2').global('G', 'i32', 100, { mutable: false }).global('R', 'i32', 20).commitSync();
+      assert.notEqual((rt.lookup('G') as { address: number }).address, g);
+      assert.equal((rt.lookup('R') as { address: number }).address, r, 'an immutable global may come back mutable: its readers see it');
+      assert.equal(rt.fn('bump')(7), 8 + 20);
+      assert.equal(rt.getGlobal('G'), 100, 'the immutable G is unchanged');
+    });
+
     it('points a handle taken before retirement at the function defined again, in stages of one or ten', async () => {
       for (const n of [1, 10]) {
         const rt = await newRuntime({ linking });
