@@ -334,11 +334,18 @@ export class Core implements Resolver {
       const at = base + 8 * i;
       return p === 'i32' ? v.getInt32(at, true) : p === 'i64' ? v.getBigInt64(at, true) : p === 'f32' ? v.getFloat32(at, true) : v.getFloat64(at, true);
     });
-    return new AccreteException(t.name, values);
+    const ex = new AccreteException(t.name, values);
+    this.caught.set(ex, t);
+    return ex;
   }
 
   /** Exceptions made by `makeException`, with their payload: written again when thrown into wasm. */
   private readonly payloads = new WeakMap<object, { tag: TagRecord; values: ReadonlyArray<number | bigint> }>();
+  /**
+   * The tag each AccreteException `translate` made was thrown with: thrown back into wasm (`intoWasm`)
+   * it is that tag again, retired or not, not whatever its name means now.
+   */
+  private readonly caught = new WeakMap<AccreteException, TagRecord>();
 
   /** Make a wasm exception carrying a runtime tag, for host functions to throw into wasm. */
   makeException(tagName: string, values: ReadonlyArray<number | bigint>): unknown {
@@ -346,8 +353,12 @@ export class Core implements Resolver {
     if (!t || t.kind !== 'tag') throw fail('UnknownSymbol', `'${tagName}' is not a tag`);
     if (!this.exnTag) throw fail('Unsupported', 'exceptions need the wasm exception-handling feature');
     if (values.length !== t.params.length) throw fail('TypeMismatch', `tag '${tagName}' takes ${t.params.length} value(s), got ${values.length}`);
+    return this.exceptionOf(t, values);
+  }
+
+  private exceptionOf(t: TagRecord, values: ReadonlyArray<number | bigint>): unknown {
     this.writePayload(t, values);
-    const ex = makeException(this.exnTag, [t.id]);
+    const ex = makeException(this.exnTag!, [t.id]);
     this.payloads.set(ex, { tag: t, values: [...values] });
     return ex;
   }
@@ -356,12 +367,13 @@ export class Core implements Resolver {
    * What a host function threw, as the wasm that called it must see it. A runtime exception that
    * came back from wasm through `rt.fn` (an AccreteException) becomes a wasm exception with its
    * tag again, so `catch` by tag catches it, not only `catch_all`; one made by `rt.exception` gets
-   * its payload written again, since wasm run since may have used the buffer.
+   * its payload written again, since wasm run since may have used the buffer. An AccreteException
+   * made elsewhere (by hand, or by another runtime) is matched to a live tag by its name.
    */
   intoWasm(e: unknown): unknown {
     if (e instanceof AccreteException) {
-      const t = this.symbols.get(e.tag);
-      if (t?.kind === 'tag' && this.exnTag && t.params.length === e.values.length) return this.makeException(e.tag, e.values);
+      const t = this.caught.get(e) ?? this.symbols.get(e.tag);
+      if (t?.kind === 'tag' && this.exnTag && t.params.length === e.values.length) return this.exceptionOf(t, e.values);
       return e;
     }
     const p = e !== null && typeof e === 'object' ? this.payloads.get(e) : undefined;

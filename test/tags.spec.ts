@@ -35,6 +35,23 @@ for (const { linking, exceptions } of modes) {
       assert.equal(rt.fn('viaLate')(), 506, 'the payload given to rt.exception');
     });
 
+    it('keeps an exception its own tag through a host function once the tag is retired, or its name reused', async () => {
+      let rt: Awaited<ReturnType<typeof newRuntime>>;
+      rt = await newRuntime({ linking, exceptions, host: { viaJs: { sig: 'i32 -> i32', fn: (x: number) => rt.fn('thrower')(x) } } });
+      rt.stage('T').tag('E', ['i32']).commitSync();
+      const catching = (callee: string, add: number) => (b: Parameters<Parameters<ReturnType<typeof rt.stage>['func']>[2]>[0]) =>
+        b.try([b.call(callee, b.param(0))], [{ tag: 'E', body: (p) => [b.i32.add(p[0]!, b.i32(add))] }], undefined, 'i32');
+      rt.stage('A').func('thrower', 'i32 -> i32', (b) => b.throw('E', b.param(0))).func('direct', 'i32 -> i32', catching('thrower', 1000)).func('viaHost', 'i32 -> i32', catching('viaJs', 1000)).commitSync();
+      assert.deepEqual([rt.fn('direct')(5), rt.fn('viaHost')(5)], [1005, 1005]);
+      rt.retire('T');
+      assert.deepEqual([rt.fn('direct')(5), rt.fn('viaHost')(5)], [1005, 1005], 'the retired tag');
+      // A new tag that happens to be named E is another tag: its catch lets the old exception pass.
+      rt.stage('T2').tag('E', ['i32']).commitSync();
+      rt.stage('C').func('newCatcher', 'i32 -> i32', catching('viaJs', 2000)).commitSync();
+      assert.deepEqual([rt.fn('direct')(5), rt.fn('viaHost')(5)], [1005, 1005]);
+      assert.throws(() => rt.fn('newCatcher')(5), (e: unknown) => e instanceof AccreteException && e.tag === 'E' && e.values[0] === 5);
+    });
+
     it('catches in one stage what another stage throws, with its payload', async () => {
       const rt = await newRuntime({ linking, exceptions });
       rt.stage('tags').tag('Err', ['i32', 'f64']).tag('Other', ['i64']).commitSync();
