@@ -394,7 +394,9 @@ export function lowerFuncs(
     return f;
   };
   let lowered = irs;
-  let refs = analyze(irs, facts);
+  // Calls of the stage's own functions are direct only when bound to them (analyze.ts, `bindsOwn`).
+  const current = { symbol: lookup };
+  let refs = analyze(irs, facts, current);
   // Inlining only when some callee asks for it: most stages have nothing to inline. Trees built
   // just now know (from what their calls resolved to) unless the tier inlines on its own.
   const inlining = fresh && tier === 'baseline' ? refs.callsInline : [...new Set(refs.slotCalls), ...refs.directCalls].some((n) => inlineBody(n) !== undefined);
@@ -407,7 +409,7 @@ export function lowerFuncs(
     };
     const out = irs.map((f) => runPasses(f, pipeline, passCtx));
     // Bodies no pass changed keep their packed words and scanned facts (no deep tree walked).
-    if (out.some((f, i) => f !== irs[i])) refs = analyze((lowered = out), facts && sameOnly(facts, out, irs));
+    if (out.some((f, i) => f !== irs[i])) refs = analyze((lowered = out), facts && sameOnly(facts, out, irs), current);
   }
   // Most code folds no constant: no set iterator for an empty set.
   if (refs.constants.size) for (const c of refs.constants) (deps ??= new Set()).add(c);

@@ -419,6 +419,10 @@ class CoreLowerContext implements LowerContext {
     return r as Extract<SymbolRecord, { kind: K }>;
   }
 
+  symbol(n: string): SymbolRecord | undefined {
+    return this.lookup(n);
+  }
+
   slotOf(n: string): number {
     return this.must(n, 'func').slot;
   }

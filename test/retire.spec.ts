@@ -280,6 +280,26 @@ for (const linking of LINKINGS) {
       assert.deepEqual(rt.internals.slots.mismatches(), []);
     });
 
+    it('keeps an inlined call of a retired function on its stub in a stage that defines the name anew', async () => {
+      for (const sig of ['i32 i32 -> i32', 'i32 -> i32'] as const) {
+        const rt = await newRuntime({ linking, compactAfter: 0 });
+        rt.stage('A').func('f', 'i32 -> i32', (b) => b.i32.add(b.param(0), b.i32(1))).commitSync();
+        rt.stage('B').func('g', 'i32 -> i32', (b) => b.call('f', b.param(0)), { inline: true }).commitSync();
+        rt.retire('A');
+        // With the first signature the old slot would be revived: take it away first.
+        if (sig === 'i32 -> i32') {
+          rt.stage('D').func('f', 'i32 i32 -> i32', (b) => b.param(0)).commitSync();
+          rt.retire('D');
+        }
+        const fresh = sig === 'i32 -> i32' ? (b: Parameters<Parameters<ReturnType<typeof rt.stage>['func']>[2]>[0]) => b.i32.mul(b.param(0), b.i32(100)) : (b: Parameters<Parameters<ReturnType<typeof rt.stage>['func']>[2]>[0]) => b.param(1);
+        rt.stage('C').func('f', sig, fresh).func('h', 'i32 -> i32', (b) => b.call('g', b.param(0))).commitSync();
+        // h inlined g's call of the retired f: not a call of C's f, which has its name now.
+        throwsCode(() => rt.fn('h')(5), 'RetiredSymbol', /'f' was retired/);
+        await rt.retier('C', 'optimizing');
+        throwsCode(() => rt.fn('h')(5), 'RetiredSymbol', /'f' was retired/);
+      }
+    });
+
     it('keeps a function redefined elsewhere when its first stage retires', async () => {
       const rt = await newRuntime({ linking });
       rt.stage('v1').func('f', '-> i32', (b) => b.i32(1)).func('other', '-> i32', (b) => b.i32(0)).commitSync();

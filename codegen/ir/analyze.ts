@@ -4,6 +4,7 @@
 import type { Expr, FuncIR } from './nodes.js';
 import { children } from './nodes.js';
 import type { BodyFacts } from './scan.js';
+import type { SymbolInfo } from './symbols.js';
 
 export interface References {
   /**
@@ -58,9 +59,12 @@ const NO_CALLS: readonly string[] = Object.freeze([]);
 
 /**
  * What `funcs` refer to. `facts[i]`, when given, is what scanning function i's packed words
- * found (scan.ts, `scanFacts`): that body is not walked again.
+ * found (scan.ts, `scanFacts`): that body is not walked again. `current` says what a name means
+ * for the module (its own definitions first): a call naming one of the module's functions but
+ * bound to another record (an inlined body's call of a function retired since, whose name the
+ * module defines anew) is a call through that record's slot, not a direct call.
  */
-export function analyze(funcs: readonly FuncIR[], facts?: ReadonlyArray<BodyFacts | undefined>): References {
+export function analyze(funcs: readonly FuncIR[], facts?: ReadonlyArray<BodyFacts | undefined>, current?: SymbolsOf): References {
   // The module's own names, gathered at the first call met (most small stages make none).
   let defined: Set<string> | undefined;
   const r: References = {
@@ -76,9 +80,9 @@ export function analyze(funcs: readonly FuncIR[], facts?: ReadonlyArray<BodyFact
   };
   let caller = '';
   let slotCalls: string[] | undefined;
-  const call = (name: string): void => {
+  const call = (name: string, sym?: SymbolInfo): void => {
     // A one-function module (the common big body) compares one name instead of hashing each.
-    if (funcs.length === 1 ? name === funcs[0]!.name : (defined ??= new Set(funcs.map((f) => f.name))).has(name)) {
+    if ((funcs.length === 1 ? name === funcs[0]!.name : (defined ??= new Set(funcs.map((f) => f.name))).has(name)) && bindsOwn(name, sym, current)) {
       put(r, 'directCalls', name);
       if (r.callers === NO_CALLERS) (r as { callers: Map<string, Set<string>> }).callers = new Map();
       let c = r.callers.get(name);
@@ -97,7 +101,7 @@ export function analyze(funcs: readonly FuncIR[], facts?: ReadonlyArray<BodyFact
         // After its arguments, as the packed words list calls (scanFacts).
         for (const a of e.args) visit(a);
         if (e.sym?.kind === 'func' && e.sym.inline) r.callsInline = true;
-        call(e.name);
+        call(e.name, e.sym);
         return;
       case 'op':
         for (const a of e.args) visit(a);
@@ -157,4 +161,14 @@ export function analyze(funcs: readonly FuncIR[], facts?: ReadonlyArray<BodyFact
   }
   if (slotCalls) (r as { slotCalls: readonly string[] }).slotCalls = slotCalls;
   return r;
+}
+
+/** What a name means for a module being lowered (LowerContext.symbol). */
+export interface SymbolsOf {
+  symbol?(name: string): SymbolInfo | undefined;
+}
+
+/** Whether a call of `name`, one of the module's functions, bound to `sym`, calls the module's own definition. */
+export function bindsOwn(name: string, sym: SymbolInfo | undefined, current: SymbolsOf | undefined): boolean {
+  return sym === undefined || current?.symbol === undefined || current.symbol(name) === sym;
 }

@@ -7,7 +7,7 @@ import type { Expr, ExprType, FuncIR, Sig, TryExpr, ValType } from '../ir/nodes.
 import type { SymbolInfo } from '../ir/symbols.js';
 import { sigKey } from '../ir/nodes.js';
 import { MAX_BODY_BYTES } from '../ir/sig.js';
-import { analyze } from '../ir/analyze.js';
+import { analyze, bindsOwn } from '../ir/analyze.js';
 import { VALTYPE_CODE, instr, type InstrInfo } from '../wasm/instructions.js';
 import { ByteWriter, writeConst } from '../wasm/writer.js';
 import { IntIndex } from './int-index.js';
@@ -197,7 +197,7 @@ class ModuleEncoder implements StreamTarget {
 
   /** Decide imports and table indices before code is written (the immediates depend on them). */
   private scan(): void {
-    const refs = this.plan.refs ?? analyze(this.plan.funcs);
+    const refs = this.plan.refs ?? analyze(this.plan.funcs, undefined, this.plan.ctx);
     const slotCalls = refs.slotCalls.length > 0;
     const dynamic = refs.dynamicCalls;
     const ctx = this.plan.ctx;
@@ -563,7 +563,7 @@ class ModuleEncoder implements StreamTarget {
   /** A call by name, its arguments already written. */
   callHead(e: { name: string; sym?: SymbolInfo; sig: Sig; tail: boolean }): void {
     const idx = this.local?.get(e.name);
-    if (idx !== undefined) {
+    if (idx !== undefined && bindsOwn(e.name, e.sym, this.plan.ctx)) {
       this.body.u8(e.tail && this.plan.ctx.tailCalls ? 0x12 : 0x10);
       this.reloc(RELOC.FUNC, idx);
       this.body.u32(idx);

@@ -3,6 +3,7 @@
 
 import type { FuncIR, Sig } from '../ir/nodes.js';
 import type { References } from '../ir/analyze.js';
+import type { SymbolInfo } from '../ir/symbols.js';
 import type { MemoryShape } from '../wasm/sections.js';
 import type { BodyLayout } from './body-layout.js';
 import type { StreamBody } from './encode-stream.js';
@@ -28,6 +29,11 @@ export interface LowerContext {
    * through which dynamic calls of this signature reach the shared table (see encodeDispatcher).
    */
   dispatcher?(sig: Sig): number;
+  /**
+   * What a name means for the module being lowered (its own definitions first), where a call of
+   * one of its functions may be bound to another record (see analyze.ts, `bindsOwn`).
+   */
+  symbol?(name: string): SymbolInfo | undefined;
 }
 
 export interface ModulePlan {
