@@ -5,7 +5,7 @@
 import { FuncBuilder } from '../codegen/ir/builder.js';
 import { analyze, NO_NAMES, type References } from '../codegen/ir/analyze.js';
 import type { FuncIR } from '../codegen/ir/nodes.js';
-import { keptTree, LazyFunc, isTree, type PackedFunc } from '../codegen/ir/packed.js';
+import { KEEP_TREE_MAX, keptTree, LazyFunc, isTree, sameWords, type PackedFunc } from '../codegen/ir/packed.js';
 import { keptSize, packTogether } from '../codegen/ir/pack.js';
 import { scanFacts, type BodyFacts } from '../codegen/ir/scan.js';
 import type { SymbolInfo } from '../codegen/ir/symbols.js';
@@ -16,6 +16,7 @@ import type { BodyLayout } from '../codegen/lower/body-layout.js';
 import { encodeThunks, type ThunkSpec } from '../codegen/lower/thunks.js';
 import { optimizerSync } from '../codegen/optimizer.js';
 import { pipelineFor, runPasses } from '../codegen/passes/registry.js';
+import { BALANCED_MAX_DEPTH, depthOf } from '../codegen/passes/balance.js';
 import type { FunctionSource } from './slots.js';
 import type { Core, RelinkResult, StageRecord, Unit } from './core.js';
 import { AccreteError, fail, stackLimit } from './errors.js';
@@ -207,6 +208,18 @@ export function placed(e: unknown, stage: string, definition?: string): AccreteE
   if (e instanceof AccreteError) return e.at({ stage, ...(definition !== undefined ? { definition } : {}) });
   const msg = e instanceof Error ? e.message : String(e);
   return fail('InvalidBody', `the body builder threw: ${msg}`, { stage, ...(definition !== undefined ? { definition } : {}) }, { cause: e });
+}
+
+/**
+ * An error from rebuilding stage `s` as part of another stage's commit (`plan`): placed in the
+ * commit's stage, saying which stage and definition it was rebuilding, so that neither a stage
+ * nor a definition of another stage is named as if it were the commit's.
+ */
+export function rebuildError(e: unknown, plan: Plan, s: string): AccreteError {
+  const err = placed(stackLimit(e, {}), s);
+  if (s === plan.name) return err;
+  const what = `rebuilding stage '${err.stage ?? s}'${err.definition !== undefined ? `, '${err.definition}'` : ''}, which depends on what this commit changes`;
+  return fail(err.code, `${what}: ${err.bare}`, { stage: plan.name }, { cause: err, ...(err.detail !== undefined ? { detail: err.detail } : {}) });
 }
 
 // ---------------------------------------------------------------- planning
@@ -407,17 +420,40 @@ export function lowerFuncs(
       dependOn: (n: string) => void (deps ??= new Set()).add(n),
       resolve: (n: string, was?: SymbolInfo) => rebound(core, lookup, n, was),
     };
-    const out = irs.map((f) => runPasses(f, pipeline, passCtx));
+    const out = irs.map((f) => runPasses(f, pipeline[0] === 'inline' && !walkable(f) ? pipeline.slice(1) : pipeline, passCtx));
     // Bodies no pass changed keep their packed words and scanned facts (no deep tree walked).
-    if (out.some((f, i) => f !== irs[i])) refs = analyze((lowered = out), facts && sameOnly(facts, out, irs), current);
+    if (out.some((f, i) => f !== irs[i])) refs = analyze((lowered = out), facts && sameBodies(facts, out, irs), current);
   }
   // Most code folds no constant: no set iterator for an empty set.
   if (refs.constants.size) for (const c of refs.constants) (deps ??= new Set()).add(c);
   return { lowered, refs, deps: deps ?? NO_NAMES };
 }
 
-/** What `per` says of each function that `now` holds as `before` did (a pass rewrote the others). */
-const sameOnly = <T>(per: ReadonlyArray<T | undefined>, now: readonly FuncIR[], before: readonly FuncIR[]) => (now === before ? per : per.map((x, i) => (now[i] === before[i] ? x : undefined)));
+/**
+ * Whether inlining may walk `f` as a tree (it recurses once per level). A body nested deeper keeps
+ * its calls of inline functions as calls, through their slots: the same result, and the body
+ * stays compilable and rebuildable from its words (a balanced tree's limit says how deep is safe).
+ */
+function walkable(f: FuncIR): boolean {
+  if (!(f instanceof LazyFunc) || f.packed.size <= BALANCED_MAX_DEPTH) return true;
+  return !f.body.some((e) => depthOf(e) > BALANCED_MAX_DEPTH);
+}
+
+/**
+ * What `per` says of each function that `now` holds as `before` did: the same body, or the same
+ * packed words with their references rebound (what `per` says depends on the names alone).
+ */
+const sameBodies = <T>(per: ReadonlyArray<T | undefined>, now: readonly FuncIR[], before: readonly FuncIR[]) => (now === before ? per : per.map((x, i) => (sameWords(now[i], before[i]) ? x : undefined)));
+
+/** The packed bodies the encoder reads, each with the rebinding a pass gave it (see rebind.ts). */
+function streamBodies(packed: ReadonlyArray<StreamBody | undefined>, now: readonly FuncIR[], before: readonly FuncIR[]): Array<StreamBody | undefined> | ReadonlyArray<StreamBody | undefined> {
+  if (now === before) return packed;
+  return packed.map((p, i) => {
+    const f = now[i];
+    if (p === undefined || f === before[i]) return p;
+    return f instanceof LazyFunc && f.packed === p.body ? { body: p.body, prefixed: p.prefixed, rebind: f.rebind } : undefined;
+  });
+}
 
 /** Functions of the unit that other functions of it call directly (redefining one rebuilds it). */
 function directCallees(refs: References): Set<string> {
@@ -444,7 +480,7 @@ export function codeUnit(
   const layout = tier === 'baseline' && irs.length <= COMPACT_MAX_FUNCTIONS;
   const exportTable = !install && core.linking === 'link-table' && irs.length >= core.installMin;
   // Packed bodies stand for the trees only if no pass rewrote them.
-  const enc = encodeModule({ name: stage, funcs: low.lowered, ctx, refs: low.refs, install, layout, exportTable, packed: packed && sameOnly(packed, low.lowered, irs) });
+  const enc = encodeModule({ name: stage, funcs: low.lowered, ctx, refs: low.refs, install, layout, exportTable, packed: packed && streamBodies(packed, low.lowered, irs) });
   let bytes = enc.bytes;
   const imports = enc.imports;
   if (tier === 'optimizing') {
@@ -599,23 +635,48 @@ export function planRecompiles(core: Core, plan: Plan, changed: readonly string[
       try {
         r = rec.relink(core, lookup);
       } catch (e) {
-        throw placed(e, s);
+        throw rebuildError(e, plan, s);
       }
       recompile(plan, s, relinkedUnit(s, rec.tier, r));
       continue;
     }
-    const irs: FuncIR[] = [];
+    const owned: FuncRecord[] = [];
     for (const n of rec.defined) {
       if (plan.removals.includes(n)) continue;
       const r = lookup(n);
-      if (r?.kind === 'func' && r.stage === s && r.ir) irs.push(keptTree(r.ir));
+      if (r?.kind === 'func' && r.stage === s && r.ir) owned.push(r);
     }
     try {
-      recompile(plan, s, irs.length ? codeUnit(core, plan, s, rec.tier, irs, lookup) : undefined);
+      recompile(plan, s, owned.length ? storedUnit(core, plan, s, rec.tier, owned, lookup) : undefined);
     } catch (e) {
-      throw placed(e, s);
+      throw rebuildError(e, plan, s);
     }
   }
+}
+
+/**
+ * A stage's code unit lowered again from its functions' stored bodies. Bodies kept packed are read
+ * from their words, as when they were built, not walked as trees: one nested too deep to walk must
+ * stay rebuildable (its references are rebound as the encoder reads them: rebind.ts).
+ */
+export function storedUnit(core: Core, plan: Plan, stage: string, tier: Tier, funcs: readonly FuncRecord[], lookup: (n: string) => SymbolRecord | undefined): PendingUnit {
+  const irs: FuncIR[] = [];
+  let facts: Array<BodyFacts | undefined> | undefined;
+  let packed: Array<StreamBody | undefined> | undefined;
+  for (const r of funcs) {
+    const kept = r.ir!;
+    // Small bodies (trees, and those packed together with a compacted stage's: at most
+    // KEEP_TREE_MAX nodes, so never deep) are lowered as trees.
+    if (isTree(kept) || kept.size <= KEEP_TREE_MAX) {
+      irs.push(keptTree(kept));
+      continue;
+    }
+    const found = scanFacts(kept as PackedFunc);
+    (facts ??= [])[irs.length] = found;
+    (packed ??= [])[irs.length] = { body: kept as PackedFunc, prefixed: found.prefixed };
+    irs.push(new LazyFunc(kept as PackedFunc));
+  }
+  return codeUnit(core, plan, stage, tier, irs, lookup, false, undefined, facts, packed);
 }
 
 export function relinkedUnit(stage: string, tier: Tier, r: RelinkResult): PendingUnit {

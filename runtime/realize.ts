@@ -4,7 +4,7 @@
 
 import { optimizerLoaded, optimizerSync } from '../codegen/optimizer.js';
 import { FUNCS_EXPORT, LINK_EXPORT, START_EXPORT } from '../codegen/wasm/sections.js';
-import { NO_RECOMPILES, PREFETCH_MIN, lap, namesOf, type PendingUnit, type Plan } from './commit.js';
+import { NO_RECOMPILES, PREFETCH_MIN, lap, namesOf, rebuildError, type PendingUnit, type Plan } from './commit.js';
 import type { Core, StageRecord, Unit } from './core.js';
 import { AccreteError, fail } from './errors.js';
 import { hashOf } from './name-table.js';
@@ -26,7 +26,7 @@ function unitsOf(plan: Plan): PendingUnit[] {
   return out;
 }
 
-function compileFailure(u: PendingUnit, e: unknown): AccreteError {
+function compileFailure(plan: Plan, u: PendingUnit, e: unknown): AccreteError {
   let detail: string | undefined;
   if (optimizerLoaded()) {
     try {
@@ -36,17 +36,22 @@ function compileFailure(u: PendingUnit, e: unknown): AccreteError {
     }
   }
   const msg = e instanceof Error ? e.message : String(e);
-  return fail('CompileError', `the engine rejected the generated module (a bug in Accrete's code generator): ${msg}`, { stage: u.stage }, { cause: e, ...(detail ? { detail } : {}) });
+  return inPlan(plan, u, fail('CompileError', `the engine rejected the generated module (a bug in Accrete's code generator): ${msg}`, { stage: u.stage }, { cause: e, ...(detail ? { detail } : {}) }));
 }
 
-function instantiateFailure(u: PendingUnit, e: unknown): AccreteError {
-  if (e instanceof AccreteError) return e.at({ stage: u.stage });
+function instantiateFailure(plan: Plan, u: PendingUnit, e: unknown): AccreteError {
+  if (e instanceof AccreteError) return inPlan(plan, u, e.at({ stage: u.stage }));
   const msg = e instanceof Error ? e.message : String(e);
   // A trap (out-of-bounds access included) is the code's doing, not a resource running out.
   if (!(e instanceof WebAssembly.RuntimeError) && /memory|table/i.test(msg) && /(allocat|size|grow|out of)/i.test(msg)) {
-    return fail('ResourceExhausted', `instantiation ran out of a resource: ${msg}`, { stage: u.stage }, { cause: e });
+    return inPlan(plan, u, fail('ResourceExhausted', `instantiation ran out of a resource: ${msg}`, { stage: u.stage }, { cause: e }));
   }
-  return fail('InstantiateError', `instantiation failed: ${msg}`, { stage: u.stage }, { cause: e });
+  return inPlan(plan, u, fail('InstantiateError', `instantiation failed: ${msg}`, { stage: u.stage }, { cause: e }));
+}
+
+/** A unit's error, placed in the plan's commit when the unit rebuilds another stage (commit.ts, `rebuildError`). */
+function inPlan(plan: Plan, u: PendingUnit, e: AccreteError): AccreteError {
+  return u.stage !== plan.name && plan.recompiles.get(u.stage) === u ? rebuildError(e, plan, u.stage) : e;
 }
 
 function importsOf(core: Core, u: PendingUnit): WebAssembly.Imports {
@@ -98,7 +103,7 @@ export function startLinked(core: Core, plan: Plan): void {
   } catch (e) {
     const now = core.view();
     cells.forEach((a, i) => now.setBigUint64(a, saved[i]!, true));
-    throw instantiateFailure(u, e);
+    throw instantiateFailure(plan, u, e);
   } finally {
     core.starting = false;
   }
@@ -128,7 +133,7 @@ export function realizeSync(core: Core, plan: Plan): void {
     try {
       u.module = new WebAssembly.Module(u.bytes as BufferSource);
     } catch (e) {
-      throw linkOrCompileFailure(u, e);
+      throw linkOrCompileFailure(plan, u, e);
     }
     plan.stats.compile += lap(plan);
     instantiateUnit(core, plan, u);
@@ -141,7 +146,7 @@ function instantiateUnit(core: Core, plan: Plan, u: PendingUnit): void {
   try {
     u.instance = new WebAssembly.Instance(u.module!, importsOf(core, u));
   } catch (e) {
-    throw instantiateFailure(u, e);
+    throw instantiateFailure(plan, u, e);
   }
   tablesOf(u);
   plan.stats.instantiate += lap(plan);
@@ -153,7 +158,7 @@ async function compileUnitAsync(plan: Plan, u: PendingUnit): Promise<void> {
   try {
     u.module = await WebAssembly.compile(u.bytes as BufferSource);
   } catch (e) {
-    throw linkOrCompileFailure(u, e);
+    throw linkOrCompileFailure(plan, u, e);
   }
   plan.stats.compile += lap(plan);
 }
@@ -181,7 +186,7 @@ export async function realizeAsync(core: Core, plan: Plan): Promise<void> {
     try {
       u.instance = await WebAssembly.instantiate(u.module!, importsOf(core, u));
     } catch (e) {
-      throw instantiateFailure(u, e);
+      throw instantiateFailure(plan, u, e);
     }
     tablesOf(u);
     plan.stats.instantiate += lap(plan);
@@ -189,12 +194,12 @@ export async function realizeAsync(core: Core, plan: Plan): Promise<void> {
   shareRealized(plan);
 }
 
-function linkOrCompileFailure(u: PendingUnit, e: unknown): AccreteError {
+function linkOrCompileFailure(plan: Plan, u: PendingUnit, e: unknown): AccreteError {
   if (u.kind === 'link') {
     const msg = e instanceof Error ? e.message : String(e);
-    return fail('LinkError', `the engine rejected the linked module: ${msg}`, { stage: u.stage }, { cause: e });
+    return inPlan(plan, u, fail('LinkError', `the engine rejected the linked module: ${msg}`, { stage: u.stage }, { cause: e }));
   }
-  return compileFailure(u, e);
+  return compileFailure(plan, u, e);
 }
 
 // ---------------------------------------------------------------- publishing

@@ -2,7 +2,7 @@
 // stages) that grows by committing stages, and the JS-side handles onto what it holds.
 
 import { loadOptimizer } from '../codegen/optimizer.js';
-import { abandon, codeUnit, newPlan, now, planStage, recompile, type Plan } from './commit.js';
+import { abandon, newPlan, now, planStage, recompile, storedUnit, type Plan } from './commit.js';
 import { publish, realizeAsync, realizeSync, startLinked } from './realize.js';
 import { Core } from './core.js';
 import { fail, stackLimit } from './errors.js';
@@ -14,9 +14,8 @@ import { compactLater, compactNow, type CompactionInfo } from './compact.js';
 import { planLink, sourceBytes, type LinkOptions } from './link.js';
 import { disassemble } from '../codegen/wasm/wat.js';
 import { Stage, checkValue, type StageHost, type StageInfo, type StageStats } from './stage.js';
-import { describe, type FnCell, type SymbolDescription } from './symbols.js';
+import { describe, type FnCell, type FuncRecord, type SymbolDescription } from './symbols.js';
 import { RTT_DESC } from '../codegen/ir/symbols.js';
-import { keptTree } from '../codegen/ir/packed.js';
 
 /** After this many async attempts overtaken by other commits, commit synchronously. */
 const MAX_ASYNC_ATTEMPTS = 3;
@@ -424,9 +423,9 @@ export class Runtime {
     if (rec.kind === 'link') throw fail('Unsupported', `linked stages keep the code they were given`, { stage: stageName });
     const plan = newPlan(this.core, stageName, rec.kind, tier);
     try {
-      const irs = this.core.ownedBy(rec).flatMap((r) => (r.kind === 'func' && r.ir ? [keptTree(r.ir)] : []));
+      const owned = this.core.ownedBy(rec).filter((r): r is FuncRecord => r.kind === 'func' && r.ir !== undefined);
       const lookup = (n: string) => this.core.symbols.get(n);
-      if (irs.length) recompile(plan, stageName, codeUnit(this.core, plan, stageName, tier, irs, lookup));
+      if (owned.length) recompile(plan, stageName, storedUnit(this.core, plan, stageName, tier, owned, lookup));
       realizeSync(this.core, plan);
     } catch (e) {
       abandon(plan);

@@ -1,6 +1,8 @@
 // Redefinition writes new code into the same slot: every caller and every rt.fn handle sees it.
 
 import assert from 'node:assert/strict';
+import { encoderChecks } from '../codegen/lower/encode.js';
+import { AccreteError } from '../runtime/index.js';
 import { LINKINGS, assertUnchanged, newRuntime, snapshot, throwsCode } from './helpers.js';
 
 for (const linking of LINKINGS) {
@@ -91,3 +93,60 @@ for (const linking of LINKINGS) {
     });
   });
 }
+
+describe('redefinition: rebuilding a body nested too deep to walk', () => {
+  it('rebuilds it from its words when what it folded changes, is retired, or its stage is re-tiered', async () => {
+    const rt = await newRuntime({ compactAfter: 0 });
+    rt.stage('lib').constant('K', 'i32', 1).func('one', '-> i32', (b) => b.i32(1)).commitSync();
+    const N = 20_000;
+    // The suite checks every packed body against the tree encoder, which recurses: not this one.
+    encoderChecks.stream = false;
+    try {
+      rt.stage('big')
+        .func('sum', 'i32 -> i32', (b) => {
+          let e = b.param(0);
+          for (let i = 0; i < N; i++) e = b.i32.add(e, i % 2 ? b.constant('K') : b.call('one'));
+          return e;
+        })
+        .commitSync();
+      assert.equal(rt.fn('sum')(0), N);
+      rt.stage('fix').constant('K', 'i32', 3, { redefine: true }).commitSync();
+      assert.equal(rt.fn('sum')(0), N / 2 + 3 * (N / 2));
+      await rt.retier('big', 'optimizing');
+      await rt.retier('big', 'baseline');
+      assert.equal(rt.fn('sum')(0), 2 * N);
+      rt.retire('fix');
+      rt.retire('lib');
+      throwsCode(() => rt.fn('sum')(0), 'RetiredSymbol', /'one' was retired/);
+      // Defined anew, one takes its slot back (callers reach it) and K does not (K keeps its last value).
+      rt.stage('lib2').constant('K', 'i32', 100).func('one', '-> i32', (b) => b.i32(-1)).commitSync();
+      rt.retierSync('big', 'baseline');
+      assert.equal(rt.fn('sum')(0), -(N / 2) + 3 * (N / 2));
+    } finally {
+      encoderChecks.stream = true;
+    }
+  });
+
+  it("names the commit's stage, and the stage and definition it was rebuilding, when a rebuild fails", async () => {
+    const rt = await newRuntime();
+    rt.stage('lib').func('h', 'i32 -> i32', (b) => b.param(0), { inline: true }).commitSync();
+    rt.stage('user').func('u', 'i32 -> i32', (b) => b.i32.add(b.call('h', b.param(0)), b.i32.add(b.call('h', b.i32(1)), b.call('h', b.i32(2))))).commitSync();
+    const before = snapshot(rt);
+    // h with 20,000 locals is fine alone; inlined three times into u it is more than an engine takes.
+    const heavy = (b: Parameters<Parameters<ReturnType<typeof rt.stage>['func']>[2]>[0]) => {
+      for (let i = 0; i < 20_000; i++) b.local('i32');
+      return b.param(0);
+    };
+    let caught: unknown;
+    try {
+      rt.stage('v2').func('h', 'i32 -> i32', heavy, { inline: true, redefine: true }).commitSync();
+    } catch (e) {
+      caught = e;
+    }
+    assert.ok(caught instanceof AccreteError, String(caught));
+    assert.match(caught.message, /stage 'v2': rebuilding stage 'user'(, 'u')?, which depends on what this commit changes: /);
+    assert.equal(caught.stage, 'v2');
+    assert.equal(caught.definition, undefined, "no definition of another stage is named as the commit's");
+    assertUnchanged(before, rt);
+  });
+});

@@ -348,15 +348,36 @@ export class LazyFunc implements FuncIR {
   readonly locals: readonly ValType[];
   readonly localNames: ReadonlyArray<string | undefined>;
   private tree: FuncIR | undefined;
-  constructor(readonly packed: PackedFunc) {
+  /**
+   * `rebind`: what each symbol reference of the words means now, given what it meant (a stored
+   * body lowered again: the rebind pass). The stream encoder asks it as it reads each reference,
+   * and `retree` makes the tree, if one is read, with the references rebound.
+   */
+  constructor(
+    readonly packed: PackedFunc,
+    readonly rebind?: Rebind,
+    private readonly retree?: (f: FuncIR) => FuncIR,
+  ) {
     this.name = packed.name;
     this.sig = packed.sig;
     this.locals = packed.locals;
     this.localNames = packed.localNames;
   }
   get body(): readonly Expr[] {
-    return (this.tree ??= unpackFunc(this.packed)).body;
+    if (this.tree === undefined) {
+      const t = unpackFunc(this.packed);
+      this.tree = this.retree ? this.retree(t) : t;
+    }
+    return this.tree.body;
   }
+}
+
+/** What a symbol reference that meant `was` means now (undefined: lowering resolves the name itself). */
+export type Rebind = (name: string, was: SymbolInfo | undefined) => SymbolInfo | undefined;
+
+/** Whether `f` reads the same packed words as `g` (the same body, its references maybe rebound). */
+export function sameWords(f: FuncIR | undefined, g: FuncIR | undefined): boolean {
+  return f === g || (f instanceof LazyFunc && g instanceof LazyFunc && f.packed === g.packed);
 }
 
 /** Whether a kept body is still the tree it was built as. */

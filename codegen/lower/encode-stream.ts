@@ -5,7 +5,7 @@
 
 import type { ExprType, Sig, ValType } from '../ir/nodes.js';
 import type { SymbolInfo } from '../ir/symbols.js';
-import { F, K, TYPES, instrAt, refName, refSym, symbolWords, type PackedFunc } from '../ir/packed.js';
+import { F, K, TYPES, instrAt, refName, refSym, symbolWords, type PackedFunc, type Rebind } from '../ir/packed.js';
 import { NO_STARTS, firstImmediate, immediates, regionStarts } from '../ir/scan.js';
 import { instr, type InstrInfo } from '../wasm/instructions.js';
 import type { ByteWriter } from '../wasm/writer.js';
@@ -37,15 +37,17 @@ export interface StreamTarget {
 export interface StreamBody {
   readonly body: PackedFunc;
   readonly prefixed: boolean;
+  /** A stored body lowered again: what each symbol reference means now (the rebind pass). */
+  readonly rebind?: Rebind | undefined;
 }
 
 /** Write a packed body's instructions (its locals are the caller's). */
 export function encodeStream(t: StreamTarget, b: StreamBody): void {
   const p = b.body;
   // A body packed alone ends where its words do; the scan is needed only for what it finds.
-  if (!b.prefixed && p.start === 0) return void new StreamReader(t, p, NO_STARTS).range(0, p.words.length);
+  if (!b.prefixed && p.start === 0) return void new StreamReader(t, p, NO_STARTS, b.rebind).range(0, p.words.length);
   const regions = regionStarts(p);
-  new StreamReader(t, p, regions.starts).range(p.start, regions.end);
+  new StreamReader(t, p, regions.starts, b.rebind).range(p.start, regions.end);
 }
 
 class StreamReader {
@@ -65,6 +67,7 @@ class StreamReader {
     private readonly t: StreamTarget,
     p: PackedFunc,
     starts: Map<number, number[]>,
+    private readonly rebind: Rebind | undefined,
   ) {
     this.w = p.words;
     this.refs = p.refs;
@@ -102,7 +105,8 @@ class StreamReader {
   private symbol(h: number, at: number): typeof this.ref {
     const r = this.ref;
     r.name = refName(h, this.w, this.refs, at);
-    r.sym = refSym(h, this.w, this.refs, at);
+    const sym = refSym(h, this.w, this.refs, at);
+    r.sym = this.rebind ? this.rebind(r.name, sym) : sym;
     return r;
   }
 

@@ -31,7 +31,7 @@ export const balancePass: FuncPass = {
 export const BALANCED_MAX_DEPTH = 1000;
 
 /** How deep `root` is (a loop, as below). */
-function depthOf(root: Expr): number {
+export function depthOf(root: Expr): number {
   let max = 0;
   const stack: Array<[Expr, number]> = [[root, 1]];
   while (stack.length) {

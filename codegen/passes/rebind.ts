@@ -3,25 +3,33 @@
 
 import type { Expr, FuncIR } from '../ir/nodes.js';
 import { mapChildren } from '../ir/nodes.js';
+import { LazyFunc } from '../ir/packed.js';
 import type { FuncPass, PassContext } from './registry.js';
 
 export const rebindPass: FuncPass = {
   name: 'rebind',
   description: 'resolve every symbol reference again against the current definitions',
   run(f: FuncIR, ctx: PassContext): FuncIR {
-    const visit = (e: Expr): Expr => {
-      const m = mapChildren(e, visit);
-      switch (m.k) {
-        case 'call':
-        case 'global.get':
-        case 'global.set':
-        case 'symconst':
-        case 'slot.of':
-          return { ...m, sym: ctx.resolve(m.name, m.sym) } as Expr;
-        default:
-          return m;
-      }
-    };
-    return { ...f, body: f.body.map(visit) };
+    // A stored body kept packed is not made a tree (it may be nested too deep to walk): the stream
+    // encoder resolves each reference as it reads the words.
+    if (f instanceof LazyFunc && !f.rebind) return new LazyFunc(f.packed, ctx.resolve, (t) => rebindTree(t, ctx));
+    return rebindTree(f, ctx);
   },
 };
+
+function rebindTree(f: FuncIR, ctx: PassContext): FuncIR {
+  const visit = (e: Expr): Expr => {
+    const m = mapChildren(e, visit);
+    switch (m.k) {
+      case 'call':
+      case 'global.get':
+      case 'global.set':
+      case 'symconst':
+      case 'slot.of':
+        return { ...m, sym: ctx.resolve(m.name, m.sym) } as Expr;
+      default:
+        return m;
+    }
+  };
+  return { ...f, body: f.body.map(visit) };
+}
