@@ -205,7 +205,13 @@ export function abandon(plan: Plan): void {
 /** Place an error in a stage/definition, wrapping foreign errors thrown by user callbacks. */
 export function placed(e: unknown, stage: string, definition?: string): AccreteError {
   e = stackLimit(e, {});
-  if (e instanceof AccreteError) return e.at({ stage, ...(definition !== undefined ? { definition } : {}) });
+  if (e instanceof AccreteError) {
+    // Placed in another stage already (a commit of it refused inside this body): say where from.
+    if (e.stage !== undefined && e.stage !== stage && definition !== undefined && e.definition === undefined) {
+      return fail(e.code, `${e.bare} (in the body of stage '${stage}', '${definition}')`, { stage: e.stage }, { cause: e, ...(e.detail !== undefined ? { detail: e.detail } : {}) });
+    }
+    return e.at({ stage, ...(definition !== undefined ? { definition } : {}) });
+  }
   const msg = e instanceof Error ? e.message : String(e);
   return fail('InvalidBody', `the body builder threw: ${msg}`, { stage, ...(definition !== undefined ? { definition } : {}) }, { cause: e });
 }

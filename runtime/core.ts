@@ -17,6 +17,7 @@ import { NameTable } from './name-table.js';
 import { isWasmException, makeException, makeTag, type WasmTag } from './wasm-eh.js';
 import { StatsTable } from './stats-table.js';
 import type { FnCell, FuncRecord, SymbolRecord, TagRecord } from './symbols.js';
+import { checkValue } from './stage.js';
 
 /** A compiled and instantiated module that belongs to a stage. */
 export interface Unit {
@@ -353,7 +354,8 @@ export class Core implements Resolver {
     if (!t || t.kind !== 'tag') throw fail('UnknownSymbol', `'${tagName}' is not a tag`);
     if (!this.exnTag) throw fail('Unsupported', 'exceptions need the wasm exception-handling feature');
     if (values.length !== t.params.length) throw fail('TypeMismatch', `tag '${tagName}' takes ${t.params.length} value(s), got ${values.length}`);
-    return this.exceptionOf(t, values);
+    // As strict as a global's value: 'abc', 1.5 or 2**40 are no i32, and are refused, not written as something else.
+    return this.exceptionOf(t, values.map((v, i) => checkValue(t.params[i]!, v, `tag '${tagName}', value ${i}`)));
   }
 
   private exceptionOf(t: TagRecord, values: ReadonlyArray<number | bigint>): unknown {

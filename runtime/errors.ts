@@ -71,10 +71,14 @@ export class AccreteError extends Error {
     this.detail = options.detail;
   }
 
-  /** The same error, placed in a stage and definition where it was not placed yet. */
+  /**
+   * The same error, placed in a stage and definition where it was not placed yet. A definition is
+   * taken only with its own stage: an error placed in another stage (a commit of stage B refused
+   * inside a body callback of stage A's definition) is not paired with A's definition.
+   */
   at(site: ErrorSite): AccreteError {
     const stage = this.stage ?? site.stage;
-    const definition = this.definition ?? site.definition;
+    const definition = this.definition ?? (this.stage === undefined || site.stage === undefined || site.stage === this.stage ? site.definition : undefined);
     if (stage === this.stage && definition === this.definition) return this;
     return fail(this.code, this.bare, { stage, definition }, { cause: this.cause, ...(this.detail !== undefined ? { detail: this.detail } : {}) });
   }

@@ -101,6 +101,7 @@ export class Runtime {
 
   /** Start a stage of new definitions. Names must be unique among live stages. */
   stage(name?: string, opts: { tier?: Tier } = {}): Stage {
+    if (opts === null || typeof opts !== 'object') throw new TypeError(`stage options must be an object, got ${String(opts)}`);
     const n = name ?? `stage${++this.anonymous}`;
     if (typeof n !== 'string' || n === '') throw fail('UnknownStage', `a stage name must be a non-empty string`);
     if (this.core.stages.has(n)) throw fail('UnknownStage', `a live stage is already named '${n}'`, { stage: n });
@@ -315,7 +316,7 @@ export class Runtime {
 
   /** Describe a symbol, or undefined if no live symbol has this name. */
   lookup(name: string): SymbolDescription | undefined {
-    const r = this.core.symbols.get(name);
+    const r = this.core.symbols.get(symbolArg(name));
     return r ? describe(r) : undefined;
   }
 
@@ -333,7 +334,7 @@ export class Runtime {
 
   /** Timings and size of a stage's commit. */
   stats(stageName: string): StageStats {
-    const s = this.core.stages.get(stageName);
+    const s = this.core.stages.get(stageArg(stageName));
     if (!s) throw fail('UnknownStage', `no live stage named '${stageName}'`, { stage: stageName });
     return this.core.stageStats.get(s.statsRow);
   }
@@ -343,7 +344,7 @@ export class Runtime {
    * i64 values are BigInts. Exceptions thrown with a runtime tag arrive as `AccreteException`.
    */
   fn<T extends (...args: never[]) => unknown = (...args: Array<number | bigint>) => number | bigint | undefined>(name: string): T {
-    const live = this.core.symbols.get(name);
+    const live = this.core.symbols.get(symbolArg(name));
     const tomb = live ? undefined : this.core.tombstones.get(name);
     const r = live ?? (tomb?.kind === 'func' ? tomb : undefined);
     if (!r) throw fail('UnknownSymbol', `'${name}' is not defined`);
@@ -372,7 +373,7 @@ export class Runtime {
   }
 
   private globalRecord(name: string) {
-    const g = this.core.symbols.get(name);
+    const g = this.core.symbols.get(symbolArg(name));
     if (!g) throw fail('UnknownSymbol', `'${name}' is not defined`);
     if (g.kind !== 'global') throw fail('WrongSymbolKind', `'${name}' is a ${g.kind}, not a global`);
     return g;
@@ -381,8 +382,8 @@ export class Runtime {
   /** O(1) subtype test from JS, reading the descriptors in memory like generated code does. */
   isSubtype(sub: string | number, sup: string | number): boolean {
     const id = (x: string | number) => {
-      if (typeof x === 'number') return x;
-      const r = this.core.symbols.get(x);
+      if (typeof x === 'number') return this.rttId(x);
+      const r = this.core.symbols.get(symbolArg(x));
       if (!r) throw fail('UnknownSymbol', `'${x}' is not defined`);
       if (r.kind !== 'rtt') throw fail('WrongSymbolKind', `'${x}' is a ${r.kind}, not an rtt`);
       return r.id;
@@ -394,6 +395,14 @@ export class Runtime {
     return v.getUint32(a + RTT_DESC.depth, true) >= depth && v.getUint32(a + RTT_DESC.display + 4 * depth, true) === b;
   }
 
+  /** `id` if it is an RTT's id (its descriptor's address, which the descriptor holds first). */
+  private rttId(id: number): number {
+    const { rttBase, rttEnd } = this.core.layout;
+    const ok = Number.isInteger(id) && id >= rttBase && id + RTT_DESC.display <= rttEnd && id % 4 === 0 && this.core.view().getUint32(id + RTT_DESC.id, true) === id;
+    if (!ok) throw fail('TypeMismatch', `${String(id)} is not the id of a runtime type`);
+    return id;
+  }
+
   /** An exception with a runtime tag, for a host function to throw into wasm code. */
   exception(tag: string, ...values: Array<number | bigint>): Error {
     return this.core.makeException(tag, values) as Error;
@@ -401,7 +410,7 @@ export class Runtime {
 
   /** Retire a stage: its symbols disappear, its slots and cells are reused once unreferenced. */
   retire(stageName: string): RetireInfo {
-    this.notBuilding(stageName);
+    this.notBuilding(stageArg(stageName));
     return retireStage(this.core, stageName);
   }
 
@@ -416,7 +425,7 @@ export class Runtime {
 
   /** The same, synchronously (binaryen must be loaded for the optimizing tier). */
   retierSync(stageName: string, tier: Tier = 'optimizing'): StageInfo {
-    this.notBuilding(stageName);
+    this.notBuilding(stageArg(stageName));
     const rec = this.core.stages.get(stageName);
     if (!rec) throw fail('UnknownStage', `no live stage named '${stageName}'`, { stage: stageName });
     if (tier !== 'baseline' && tier !== 'optimizing') throw new TypeError(`tier must be 'baseline' or 'optimizing', got ${String(tier)}`);
@@ -512,4 +521,16 @@ function callable(core: Core, cell: FnCell, arity: number): Function {
 
 function retired(cell: FnCell): never {
   throw fail('RetiredSymbol', `'${cell.name}' was retired`);
+}
+
+/** A symbol name given to the API: a string, or an UnknownSymbol error that says what it got. */
+function symbolArg(name: unknown): string {
+  if (typeof name !== 'string') throw fail('UnknownSymbol', `expected a symbol name (a string), got ${typeof name === 'object' ? String(name) : typeof name}`);
+  return name;
+}
+
+/** A stage name given to the API: a string, or an UnknownStage error that says what it got. */
+function stageArg(name: unknown): string {
+  if (typeof name !== 'string') throw fail('UnknownStage', `expected a stage name (a string), got ${typeof name === 'object' ? String(name) : typeof name}`);
+  return name;
 }

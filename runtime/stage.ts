@@ -133,6 +133,7 @@ export class Stage {
 
   /** A compile-time constant: code that uses it gets an immediate. */
   constant(name: string, type: ValType, value: number | bigint, opts: { redefine?: boolean } = {}): this {
+    optionsObject(opts, 'constant', name);
     const [t, v] = this.checked(name, () => {
       const t = checkValType(type, 'constant type');
       return [t, checkValue(t, value, 'constant value')] as const;
@@ -142,6 +143,7 @@ export class Stage {
 
   /** A global in a memory cell at a fixed address; `init` is written when the stage commits. */
   global(name: string, type: ValType, init: number | bigint = 0, opts: { mutable?: boolean } = {}): this {
+    optionsObject(opts, 'global', name);
     const [t, v] = this.checked(name, () => {
       const t = checkValType(type, 'global type');
       return [t, checkValue(t, init, 'initial value')] as const;
@@ -151,6 +153,7 @@ export class Stage {
 
   /** A generative runtime type: a fresh id and a descriptor in memory. Fields follow the parent's. */
   rtt(name: string, spec: { fields?: ReadonlyArray<{ name: string; type: FieldType }> | Readonly<Record<string, FieldType>>; parent?: string } = {}): this {
+    optionsObject(spec, 'rtt', name);
     const fields = this.checked(name, () => {
       const raw = spec.fields ?? [];
       const list = Array.isArray(raw) ? raw : Object.entries(raw).map(([n, t]) => ({ name: n, type: t as FieldType }));
@@ -179,6 +182,7 @@ export class Stage {
 
   /** A function; `body` is called at commit with a builder and returns the body. */
   func(name: string, sig: SigLike, body: (b: FuncBuilder) => Body, opts?: FuncOptions): this {
+    if (opts !== undefined) optionsObject(opts, 'func', name);
     let s: Sig;
     try {
       s = parseSig(sig, 'signature');
@@ -191,6 +195,7 @@ export class Stage {
 
   /** A host (JS) function, callable from any stage through its slot. */
   host(name: string, sig: SigLike, fn: (...args: never[]) => unknown, opts: { redefine?: boolean } = {}): this {
+    optionsObject(opts, 'host', name);
     const s = this.checked(name, () => parseSig(sig, 'signature'));
     if (typeof fn !== 'function') throw fail('InvalidBody', `a host function must be a JS function`, { stage: this.name, definition: name });
     return this.add({ kind: 'host', name, sig: s, fn, redefine: opts.redefine === true });
@@ -220,6 +225,11 @@ function siteOf(stage: string, def: Def): { stage: string; definition: string } 
 }
 
 /** A JS value as a value of type `t`, or a TypeMismatch error naming `what`. */
+/** Options of a definition must be an object (bad options are a TypeError, as the runtime's are). */
+export function optionsObject(opts: unknown, what: string, name: string): void {
+  if (opts === null || typeof opts !== 'object') throw new TypeError(`${what} '${String(name)}': options must be an object, got ${String(opts)}`);
+}
+
 export function checkValue(t: ValType, v: unknown, what: string): number | bigint {
   if (t === 'i64') {
     if (typeof v === 'bigint') return BigInt.asIntN(64, v);

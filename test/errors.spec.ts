@@ -197,6 +197,29 @@ describe('errors leave the runtime unchanged', () => {
     throwsCode(() => rt.setGlobal('g', 1n), 'TypeMismatch');
     throwsCode(() => rt.stats('nope'), 'UnknownStage');
   });
+
+  it('arguments of the wrong kind: a typed error that says what it got, nothing changed', async () => {
+    const rt = await populated();
+    rt.stage('types').rtt('Point', { fields: { x: 'i32' } }).commitSync();
+    const before = snapshot(rt);
+    const any = (x: unknown) => x as never;
+    throwsCode(() => rt.fn(any(undefined)), 'UnknownSymbol', /expected a symbol name \(a string\), got undefined/);
+    throwsCode(() => rt.lookup(any(42)), 'UnknownSymbol', /got number/);
+    throwsCode(() => rt.getGlobal(any(null)), 'UnknownSymbol', /got null/);
+    throwsCode(() => rt.retire(any(undefined)), 'UnknownStage', /expected a stage name/);
+    throwsCode(() => rt.retierSync(any({})), 'UnknownStage', /expected a stage name/);
+    throwsCode(() => rt.stats(any(null)), 'UnknownStage', /got null/);
+    throwsCode(() => rt.isSubtype(12_345_678, 'Point'), 'TypeMismatch', /not the id of a runtime type/);
+    throwsCode(() => rt.isSubtype((rt.lookup('Point') as { id: number }).id + 4, 'Point'), 'TypeMismatch');
+    assert.equal(rt.isSubtype((rt.lookup('Point') as { id: number }).id, 'Point'), true);
+    throwsCode(() => rt.exception('E', any('not a number')), 'TypeMismatch', /tag 'E', value 0/);
+    throwsCode(() => rt.exception('E', 2 ** 40), 'TypeMismatch', /is not an i32/);
+    assert.throws(() => rt.stage('s', any(null)), /stage options must be an object, got null/);
+    assert.throws(() => rt.stage('s1').rtt('R', any(null)), /rtt 'R': options must be an object/);
+    assert.throws(() => rt.stage('s2').global('c', 'i32', 1, any(null)), /global 'c': options must be an object/);
+    assert.throws(() => rt.stage('s3').func('f2', '-> i32', (b) => b.i32(1), any(7)), /func 'f2': options must be an object/);
+    assertUnchanged(before, rt);
+  });
 });
 
 describe('engine limits are typed errors, not code generator bugs', () => {
