@@ -3,6 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { LINKINGS, newRuntime } from './helpers.js';
+import type { FuncBuilder } from '../codegen/ir/builder.js';
 
 for (const linking of LINKINGS) {
   describe(`inlining and backedges (${linking})`, () => {
@@ -76,6 +77,38 @@ for (const linking of LINKINGS) {
       rt.stage().func('use', 'i32 -> i32', (b) => b.i32.add(b.call('clamp', b.param(0)), b.call('tailer', b.i32(5)))).commitSync();
       assert.equal(rt.fn('use')(-5), 10);
       assert.equal(rt.fn('use')(7), 17);
+    });
+
+    it('runs a callee that returns nothing when a tail call to it is inlined', async () => {
+      const rt = await newRuntime({ linking });
+      const bump = (n: number) => (b: FuncBuilder) => b.setGlobal('hits', b.i32.add(b.global('hits'), b.i32(n)));
+      rt.stage('lib')
+        .global('hits', 'i32', 0)
+        .func('bump', '->', bump(1), { inline: true })
+        .func('plain', '->', bump(100))
+        // Inlined bodies that end in a tail call of a function returning nothing, by name and by slot.
+        .func('tailsPlain', '->', (b) => b.returnCall('plain'), { inline: true })
+        .func('tailsSlot', '->', (b) => b.returnCallSlot('->', b.slotOf('plain')), { inline: true })
+        .commitSync();
+      rt.stage('app')
+        .func('viaTail', '->', (b) => b.returnCall('bump'))
+        .func('viaInner', '->', (b) => [b.call('tailsPlain'), b.call('tailsSlot')])
+        .commitSync();
+      await rt.loadOptimizer();
+      for (const tier of ['baseline', 'optimizing'] as const) {
+        rt.retierSync('app', tier);
+        rt.setGlobal('hits', 0);
+        rt.fn('viaTail')();
+        assert.equal(rt.getGlobal('hits'), 1, `${tier}: the inlined callee's body ran`);
+        rt.fn('viaInner')();
+        assert.equal(rt.getGlobal('hits'), 201, `${tier}: the tail calls inside the inlined bodies ran`);
+      }
+      // The optimizing tier inlines a small callee of another stage on its own (autoInline).
+      const opt = await newRuntime({ linking, tier: 'optimizing' });
+      opt.stage('lib').global('hits', 'i32', 0).func('bump', '->', bump(1)).commitSync();
+      opt.stage('app').func('viaTail', '->', (b) => b.returnCall('bump')).commitSync();
+      opt.fn('viaTail')();
+      assert.equal(opt.getGlobal('hits'), 1);
     });
 
     it('keeps a tail call inside a try a tail call: what the callee throws leaves the try', async function () {

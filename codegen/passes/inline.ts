@@ -31,7 +31,7 @@ export const inlinePass: FuncPass = {
           ctx.dependOn(e.name);
           const args = e.args.map((a) => rewrite(a, stack, inTry));
           const inlined = expand(callee, args, [...stack, e.name], inTry);
-          return e.tail ? { k: 'return', type: 'unreachable', value: inlined.type === 'none' ? null : inlined } : inlined;
+          return e.tail ? leave(inlined, { k: 'return', type: 'unreachable', value: null }) : inlined;
         }
       }
       return mapChildren(e, (c) => rewrite(c, stack, inTry || e.k === 'try'));
@@ -73,15 +73,11 @@ export const inlinePass: FuncPass = {
             return { ...(mapChildren(e, remap) as typeof e), labels: e.labels.map(relabel), fallback: relabel(e.fallback) };
           case 'return':
             return { k: 'br', type: 'unreachable', label: exit, value: e.value ? remap(e.value) : null, cond: null };
-          case 'call': {
-            const m = mapChildren(e, remap) as typeof e;
-            const call: Expr = { ...m, tail: false, type: m.sig.results[0] ?? 'none' };
-            return m.tail ? { k: 'br', type: 'unreachable', label: exit, value: call.type === 'none' ? null : call, cond: null } : call;
-          }
+          case 'call':
           case 'call.slot': {
             const m = mapChildren(e, remap) as typeof e;
             const call: Expr = { ...m, tail: false, type: m.sig.results[0] ?? 'none' };
-            return m.tail ? { k: 'br', type: 'unreachable', label: exit, value: call.type === 'none' ? null : call, cond: null } : call;
+            return m.tail ? leave(call, { k: 'br', type: 'unreachable', label: exit, value: null, cond: null }) : call;
           }
           case 'try':
             return { ...(mapChildren(e, remap) as typeof e), catches: e.catches.map((c) => ({ ...c, locals: c.locals.map((l) => l + base), body: c.body.map(remap) })) };
@@ -103,6 +99,16 @@ export const inlinePass: FuncPass = {
     return { ...f, locals, localNames, body };
   },
 };
+
+/**
+ * A tail call made a plain call (or an inlined body), then left by `exit` (a `return`, or a branch
+ * out of an inlined body; given without a value): the call's value is the exit's, and a call that
+ * gives none still runs, before it.
+ */
+function leave(call: Expr, exit: Extract<Expr, { k: 'br' | 'return' }>): Expr {
+  if (call.type !== 'none') return { ...exit, value: call };
+  return { k: 'block', type: 'unreachable', label: null, body: [call, exit] };
+}
 
 /** Whether `f` makes a tail call inside a `try` (conservatively: anywhere in a `try` construct). */
 function tailCallInTry(f: FuncIR): boolean {
