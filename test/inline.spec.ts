@@ -111,6 +111,23 @@ for (const linking of LINKINGS) {
       assert.equal(opt.getGlobal('hits'), 1);
     });
 
+    it("makes labels no caller label can capture, whatever the caller's labels are", async () => {
+      const rt = await newRuntime({ linking });
+      rt.stage('lib')
+        .func('inc', 'i32 -> i32', (b) => b.i32.add(b.param(0), b.i32(1)), { inline: true })
+        .func('loopy', 'i32 -> i32', (b) => b.block([b.drop(b.brIf('l', b.param(0), b.param(0))), b.i32(7)], { label: 'l' }), { inline: true })
+        .commitSync();
+      // block <label> { inc(loopy(inc(br_if <label> 100 x))) + 1000 }: for x = 1 the branch leaves the caller's block with 100.
+      const labels = ['out', '$inline0:inc', '$inline1:inc', 'l$1', 'l$2', '$inline0:loopy', '$inline2:loopy$3'];
+      for (const [i, label] of labels.entries()) {
+        rt.stage().func(`f${i}`, 'i32 -> i32', (b) =>
+          b.block([b.i32.add(b.call('inc', b.call('loopy', b.call('inc', b.brIf(label, b.param(0), b.i32(100))))), b.i32(1000))], { label, type: 'i32' }),
+        ).commitSync();
+        assert.equal(rt.fn(`f${i}`)(1), 100, `label ${label}`);
+        assert.equal(rt.fn(`f${i}`)(0), 1102, `label ${label}`);
+      }
+    });
+
     it('keeps a tail call inside a try a tail call: what the callee throws leaves the try', async function () {
       const rt = await newRuntime({ linking });
       if (!rt.internals.features.tailCall) this.skip();
