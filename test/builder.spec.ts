@@ -13,15 +13,41 @@ describe('builder and encoder', () => {
       .func('ifTail', '-> i32', (b) => b.if(b.i32(1), b.returnCall('g'), b.returnCall('g')))
       .func('operand', '-> i32', (b) => b.i32.add(b.seq(b.nop(), b.return(b.i32(5))), b.i32(1)))
       .func('loopForever', 'i32 -> i32', (b) => b.if(b.param(0), b.loop('l', b.br('l')), b.i32(7)))
-      .func('valueAfterReturn', '-> i32', (b) => [b.seq(b.return(b.i32(3)), b.i32(1)), b.i32(2)])
-      .func('armsAfterReturn', 'i32 -> i32', (b) => [b.if(b.param(0), b.seq(b.return(b.i32(4)), b.f64(1)), b.seq(b.return(b.i32(5)), b.i32(1))), b.i32(6)])
+      // Ending with no value after code that never returns fits any type, as in wasm.
+      .func('nopAfterReturn', '-> i32', (b) => [b.return(b.i32(3)), b.nop()])
+      .func('typedByBranch', 'i32 -> i32', (b) => b.i32.add(b.block([b.br('out', b.i32(9)), b.nop()], { label: 'out' }), b.param(0)))
+      .func('typedAfterTrap', '-> f64', (b) => b.block([b.unreachable(), b.nop()], { type: 'f64' }))
       .commitSync();
-    assert.equal(rt.fn('valueAfterReturn')(), 3);
-    assert.deepEqual([rt.fn('armsAfterReturn')(1), rt.fn('armsAfterReturn')(0)], [4, 5]);
+    assert.equal(rt.fn('nopAfterReturn')(), 3);
+    assert.equal(rt.fn('typedByBranch')(1), 10);
+    assert.throws(() => rt.fn('typedAfterTrap')(), /unreachable/);
     assert.equal(rt.fn('seqReturn')(), 3);
     assert.equal(rt.fn('ifTail')(), 4);
     assert.equal(rt.fn('operand')(), 5);
     assert.equal(rt.fn('loopForever')(0), 7);
+  });
+
+  it('types a sequence by its last value, even after code that never returns, as wasm does', async () => {
+    for (const tier of ['baseline', 'optimizing'] as const) {
+      const rt = await newRuntime({ tier });
+      const refused = (sig: string, body: Parameters<ReturnType<typeof rt.stage>['func']>[2], code: 'TypeMismatch' | 'InvalidBody', pattern: RegExp) =>
+        throwsCode(() => rt.stage().func('f', sig, body).commitSync(), code, pattern);
+      // The value made after the code that never returns is what the construct gives: wasm refuses each of these.
+      refused('->', (b) => [b.unreachable(), b.i32(1)], 'TypeMismatch', /returns nothing, but its body gives i32/);
+      refused('-> f64', (b) => [b.return(b.f64(1)), b.i32(1)], 'TypeMismatch', /returns f64, but its body gives i32/);
+      refused('-> i32', (b) => b.block([b.unreachable(), b.f64(1)], { type: 'i32' }), 'TypeMismatch', /block: expected i32, the body gives f64/);
+      refused('i32 -> i32', (b) => b.if(b.param(0), [b.unreachable(), b.f64(1)], [b.i32(2)]), 'TypeMismatch', /then gives f64, else gives i32/);
+      refused('-> i32', (b) => [b.seq(b.return(b.i32(3)), b.i32(1)), b.i32(2)], 'InvalidBody', /element 0: a value of type i32 would be discarded/);
+      refused('i32 -> i64', (b) => b.block([b.br('L', b.i32(1)), b.i64(1)], { label: 'L' }), 'InvalidBody', /branch to 'L' carries i32 but the target expects i64/);
+      // And where it matches, the module is valid and runs.
+      rt.stage()
+        .func('afterReturn', '-> f64', (b) => [b.return(b.f64(1)), b.f64(2)])
+        .func('dropped', '->', (b) => b.drop(b.block([b.unreachable(), b.f64(1)])))
+        .func('arms', 'i32 -> i32', (b) => b.if(b.param(0), [b.return(b.i32(4)), b.i32(1)], [b.i32(2)]))
+        .commitSync();
+      assert.equal(rt.fn('afterReturn')(), 1);
+      assert.deepEqual([rt.fn('arms')(1), rt.fn('arms')(0)], [4, 2]);
+    }
   });
 
   it('infers a labelled block type from the branches that leave it', async () => {

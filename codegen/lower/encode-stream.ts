@@ -75,7 +75,7 @@ class StreamReader {
 
   /**
    * Write the nodes whose heads lie in [from, to), a list; returns the last one's type (undefined
-   * for an empty list), which `seq` needs.
+   * for an empty list), which a `global.set`'s store needs.
    */
   range(from: number, to: number): ExprType | undefined {
     let at = from;
@@ -90,12 +90,6 @@ class StreamReader {
       at = this.next;
     }
     return last;
-  }
-
-  /** A list inside a construct of type `result` (see the tree encoder's `seq`). */
-  private seq(from: number, to: number, result: ExprType): void {
-    const last = this.range(from, to);
-    if (result === 'unreachable' && last !== undefined && last !== 'none' && last !== 'unreachable') this.t.body.u8(0x1a);
   }
 
   /** Read the symbol reference at `at` into `ref`. */
@@ -127,7 +121,7 @@ class StreamReader {
         b.u8((head & 31) === K.BLOCK ? 0x02 : 0x03);
         t.bt(type);
         t.labels.push(head & F.F1 ? (this.refs[w[i]!] as string) : null);
-        this.seq(h - w[end - 1]!, h, type);
+        this.range(h - w[end - 1]!, h);
         t.labels.pop();
         b.u8(0x0b);
         t.afterConstruct(type);
@@ -141,10 +135,10 @@ class StreamReader {
         b.u8(0x04);
         t.bt(type);
         t.labels.push(null);
-        this.seq(thenAt, elseAt, type);
+        this.range(thenAt, elseAt);
         if (head & F.F1) {
           b.u8(0x05);
-          this.seq(elseAt, h, type);
+          this.range(elseAt, h);
         }
         t.labels.pop();
         b.u8(0x0b);

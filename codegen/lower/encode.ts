@@ -423,17 +423,6 @@ class ModuleEncoder implements StreamTarget {
     this.body.u8(0x41).s32(v);
   }
 
-  /**
-   * A sequence inside a construct of type `result`. A construct that never completes has the empty
-   * block type, yet its sequence may end in a value (`return x; 1`): that value is dropped, which
-   * the wasm validator requires even in unreachable code.
-   */
-  private seq(list: readonly Expr[], result: ExprType): void {
-    for (const e of list) this.expr(e);
-    const last = list[list.length - 1];
-    if (result === 'unreachable' && last && last.type !== 'none' && last.type !== 'unreachable') this.body.u8(0x1a);
-  }
-
   private exprs(list: readonly Expr[]): void {
     for (let i = 0; i < list.length; i++) this.expr(list[i]!);
   }
@@ -484,7 +473,7 @@ class ModuleEncoder implements StreamTarget {
         b.u8(e.k === 'block' ? 0x02 : 0x03);
         this.bt(e.type);
         this.labels.push(e.label);
-        this.seq(e.body, e.type);
+        this.exprs(e.body);
         this.labels.pop();
         b.u8(0x0b);
         return this.afterConstruct(e.type);
@@ -493,10 +482,10 @@ class ModuleEncoder implements StreamTarget {
         b.u8(0x04);
         this.bt(e.type);
         this.labels.push(null);
-        this.seq(e.then, e.type);
+        this.exprs(e.then);
         if (e.else) {
           b.u8(0x05);
-          this.seq(e.else, e.type);
+          this.exprs(e.else);
         }
         this.labels.pop();
         b.u8(0x0b);
@@ -660,12 +649,12 @@ class ModuleEncoder implements StreamTarget {
     b.u8(0x06);
     this.bt(e.type);
     this.labels.push(null);
-    this.seq(e.body, e.type);
+    this.exprs(e.body);
     b.u8(0x07).u32(this.exnTag());
     this.dispatchCaught(e);
     if (e.catchAll) {
       b.u8(0x19);
-      this.seq(e.catchAll, e.type);
+      this.exprs(e.catchAll);
     }
     this.labels.pop();
     b.u8(0x0b);
@@ -694,7 +683,7 @@ class ModuleEncoder implements StreamTarget {
     b.u8(0x00).u32(this.exnTag()).u32(0); // catch $exn → $caught
     if (e.catchAll) b.u8(0x02).u32(1); // catch_all → $all
     this.labels.push(null); // the try_table itself
-    this.seq(e.body, e.type);
+    this.exprs(e.body);
     this.labels.pop();
     b.u8(0x0b);
     b.u8(0x0c).u32(e.catchAll ? 2 : 1); // br $done
@@ -705,7 +694,7 @@ class ModuleEncoder implements StreamTarget {
     if (e.catchAll) {
       this.labels.pop();
       b.u8(0x0b); // end $all
-      this.seq(e.catchAll, e.type);
+      this.exprs(e.catchAll);
     }
     this.labels.pop();
     b.u8(0x0b); // end $done
@@ -729,10 +718,10 @@ class ModuleEncoder implements StreamTarget {
         this.memarg(`${p}.load`, 0);
         b.u8(0x21).u32(c.locals[i]!);
       });
-      this.seq(c.body, e.type);
+      this.exprs(c.body);
       b.u8(0x05);
     }
-    if (e.catchAll) this.seq(e.catchAll, e.type);
+    if (e.catchAll) this.exprs(e.catchAll);
     else {
       b.u8(0x20).u32(tid);
       b.u8(0x08).u32(this.exnTag());
