@@ -16,6 +16,7 @@ import { checkHandMade, checkLateLocals } from './verify.js';
 import { isValType, parseSig, type SigLike } from './sig.js';
 import { type Resolver, type SymbolInfo } from './symbols.js';
 import { fieldIn, subtypeTest } from './objects.js';
+import { addressWhat, callWhat, globalWhat, ifArms, localWhat, nameOf, selectArms, tryArms, valueWhat } from './messages.js';
 export type { F32NS, F64NS, I32NS, I64NS, MemoryNS } from './namespaces.js';
 import type { MemoryNS } from './namespaces.js';
 import { I32S, NONE, Node, copyTree, discarded, fit2At, fitAt, fitsAt, isNodeObject, itemsOf, joinTypes, nextSerial, objectsFit, trusted, type Body, type CatchSpec, type Local, type Operand } from './operands.js';
@@ -31,21 +32,6 @@ export const MAX_LOCALS = 50_000 - 64;
 let building: FuncBuilder | undefined;
 /** What the namespaces point at when no open builder holds them (see `close`). */
 let closed: FuncBuilder | undefined;
-
-// What an operand is, for an error message: made only when the operands are wrong, and outside the
-// methods. (A message closure written in a method made V8 allocate a context for the variables it
-// captures on every call, message or not: ~80 bytes per call.)
-const callWhat = (name: string, sig: Sig) => () => `call of '${name}' ${sigText(sig)}`;
-const addressWhat = (op: string) => () => `${op} address`;
-const valueWhat = (op: string) => () => `${op} value`;
-const globalWhat = (name: string) => () => `value of global '${name}'`;
-const localWhat = (tee: boolean, index: number) => () => `${tee ? 'tee' : 'set'} of local ${index}`;
-const ifArms = (a: ExprType, b: ExprType) => `if: then gives ${a}, else gives ${b}`;
-const selectArms = (a: ExprType, b: ExprType) => `select: ${a} vs ${b}`;
-const tryArms = (a: ExprType, b: ExprType) => `try: arms give ${a} and ${b}`;
-
-/** What an operand is called in a message: `what`, and which element of a list, or argument, it is (if given). */
-const nameOf = (what: string | (() => string), index?: number, of = 'element'): string => `${typeof what === 'string' ? what : what()}${index === undefined ? '' : `, ${of} ${index}`}`;
 
 /** A store's operand types: an address, then a value of each type. */
 const ADDRESS_AND: Readonly<Record<ValType, readonly ValType[]>> = { i32: ['i32', 'i32'], i64: ['i32', 'i64'], f32: ['i32', 'f32'], f64: ['i32', 'f64'] };
