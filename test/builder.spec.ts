@@ -50,6 +50,21 @@ describe('builder and encoder', () => {
     }
   });
 
+  it('lets a br_if whose value never returns stand for any value, as it never runs', async () => {
+    for (const tier of ['baseline', 'optimizing'] as const) {
+      const rt = await newRuntime({ tier });
+      rt.stage()
+        // wasm types such a br_if by its label (i32 here); used as an i64 or f64 operand, it must still be valid.
+        .func('trap', '-> i32', (b) => b.block([b.drop(b.i64.add(b.brIf('L', b.i32(0), b.unreachable()), b.i64(1))), b.i32(3)], { label: 'L' }))
+        .func('ret', 'i32 -> i32', (b) => b.block([b.drop(b.f64.neg(b.brIf('L', b.param(0), b.return(b.i32(9))))), b.i32(3)], { label: 'L' }))
+        .func('nothing', 'i32 ->', (b) => b.block([b.drop(b.i32.eqz(b.brIf('L', b.param(0), b.return())))], { label: 'L' }))
+        .commitSync();
+      assert.throws(() => rt.fn('trap')(), /unreachable/);
+      assert.equal(rt.fn('ret')(0), 9);
+      assert.equal(rt.fn('nothing')(1), undefined);
+    }
+  });
+
   it('infers a labelled block type from the branches that leave it', async () => {
     const rt = await newRuntime();
     rt.stage('s')

@@ -562,7 +562,9 @@ export class FuncBuilder implements StreamOwner {
     this.mine();
     const v = value === undefined ? null : this.node(value, 'branch value');
     const s = placeNodes(v ? (cond ? [v, cond] : [v]) : cond ? [cond] : []);
-    // br_if leaves its value (or nothing).
+    // br_if leaves its value (or nothing). One whose value never returns never runs either: wasm
+    // types it by its label, not made yet, so it is 'unreachable' here and the encoders follow it
+    // with an `unreachable`, which makes wasm's stack agree.
     const t = kind === K.BR && cond ? (v ? v.type : 'none') : type;
     head(kind, t, (v ? F.F1 : 0) | (kind === K.BR && cond ? F.F2 : 0), v ? typeCode(v.type, kind) + 1 : 0);
     for (const l of labels) ref(l);

@@ -209,6 +209,7 @@ class StreamReader {
         break;
       case K.BR:
         b.u8(head & F.F2 ? 0x0d : 0x0c).u32(t.depth(this.refs[w[i]!] as string));
+        if (head & F.F2) t.afterConstruct(type);
         break;
       case K.BR_TABLE:
         t.brTable(this.refs[w[i]!] as string[], this.refs[w[i + 1]!] as string);

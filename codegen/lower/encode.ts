@@ -494,6 +494,7 @@ class ModuleEncoder implements StreamTarget {
         if (e.value) this.expr(e.value);
         if (e.cond) this.expr(e.cond);
         b.u8(e.cond ? 0x0d : 0x0c).u32(this.depth(e.label));
+        if (e.cond) this.afterConstruct(e.type);
         return;
       case 'br_table':
         if (e.value) this.expr(e.value);
@@ -543,7 +544,8 @@ class ModuleEncoder implements StreamTarget {
   /**
    * A block, loop, if or try that never completes has the empty block type in wasm, so what
    * follows would see an empty stack; an `unreachable` after it (never executed) makes the stack
-   * polymorphic again, as the IR's type says.
+   * polymorphic again, as the IR's type says. So for a `br_if` whose value never returns, which
+   * wasm types by its label.
    */
   afterConstruct(type: ExprType): void {
     if (type === 'unreachable') this.body.u8(0x00);
