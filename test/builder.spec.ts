@@ -3,6 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { newRuntime, throwsCode } from './helpers.js';
+import type { FuncBuilder } from '../codegen/ir/builder.js';
 
 describe('builder and encoder', () => {
   it('accepts blocks and ifs that never complete where a value is expected', async () => {
@@ -63,6 +64,35 @@ describe('builder and encoder', () => {
       assert.equal(rt.fn('ret')(0), 9);
       assert.equal(rt.fn('nothing')(1), undefined);
     }
+  });
+
+  it("refuses an integer constant out of its type's range, as a global's initial value, instead of wrapping it", async () => {
+    const rt = await newRuntime();
+    const bad: Array<[string, (b: FuncBuilder) => unknown, RegExp]> = [
+      ['-> i32', (b) => b.i32(2 ** 40), /i32 constant of 1099511627776, out of its range \(an integer from -2\^31 to 2\^32 - 1\)/],
+      ['-> i32', (b) => b.i32(2 ** 32), /i32 constant of 4294967296, out of its range/],
+      ['-> i32', (b) => b.i32(-(2 ** 31) - 1), /i32 constant of -2147483649, out of its range/],
+      ['-> i32', (b) => b.i32(1e300), /i32 constant of 1e\+300, out of its range/],
+      ['-> i64', (b) => b.i64(2n ** 64n + 7n), /i64 constant of 18446744073709551623, out of its range \(an integer from -2\^63 to 2\^64 - 1\)/],
+      ['-> i64', (b) => b.i64(-(2n ** 63n) - 1n), /i64 constant of -9223372036854775809, out of its range/],
+      ['-> i64', (b) => b.i64(2 ** 70), /i64 constant of 1\.1805916207174113e\+21, not a safe integer \(give a bigint\)/],
+      ['-> i64', (b) => b.i64(2 ** 63), /not a safe integer/],
+      ['-> i64', (b) => b.i64(1.5), /i64 constant must be an integer, got 1\.5/],
+    ];
+    for (const [sig, make] of bad) {
+      // As a tiny body's first node (an object), and in a body whose stream has started.
+      throwsCode(() => rt.stage().func('f', sig, (b) => make(b) as never).commitSync(), 'TypeMismatch');
+      throwsCode(() => rt.stage().func('f', sig, (b) => [b.drop(b.block([b.nop(), b.i32(1)])), make(b) as never]).commitSync(), 'TypeMismatch', bad.find((x) => x[1] === make)![2]);
+    }
+    // What the range allows: signed or unsigned, held signed.
+    rt.stage()
+      .func('u32', '-> i32', (b) => b.i32(0xffffffff))
+      .func('s32', '-> i32', (b) => b.i32(-(2 ** 31)))
+      .func('u64', '-> i64', (b) => b.i64(2n ** 64n - 1n))
+      .func('s64', '-> i64', (b) => b.i64(-(2n ** 63n)))
+      .func('safe', '-> i64', (b) => b.i64(Number.MAX_SAFE_INTEGER))
+      .commitSync();
+    assert.deepEqual(['u32', 's32', 'u64', 's64', 'safe'].map((f) => rt.fn(f)()), [-1, -(2 ** 31), -1n, -(2n ** 63n), BigInt(Number.MAX_SAFE_INTEGER)]);
   });
 
   it('infers a labelled block type from the branches that leave it', async () => {

@@ -19,7 +19,7 @@ import { fieldIn, subtypeTest } from './objects.js';
 import { addressWhat, callWhat, globalWhat, ifArms, localWhat, nameOf, selectArms, tryArms, valueWhat } from './messages.js';
 export type { F32NS, F64NS, I32NS, I64NS, MemoryNS } from './namespaces.js';
 import type { MemoryNS } from './namespaces.js';
-import { I32S, NONE, Node, copyTree, discarded, fit2At, fitAt, fitsAt, isNodeObject, itemsOf, joinTypes, nextSerial, objectsFit, trusted, type Body, type CatchSpec, type Local, type Operand } from './operands.js';
+import { I32S, NONE, Node, constValue, copyTree, discarded, fit2At, fitAt, fitsAt, isNodeObject, itemsOf, joinTypes, nextSerial, objectsFit, trusted, type Body, type CatchSpec, type Local, type Operand } from './operands.js';
 export { Node, type Body, type CatchSpec, type Local, type Operand } from './operands.js';
 
 /**
@@ -266,16 +266,8 @@ export class FuncBuilder implements StreamOwner {
 
   /** A constant of a value type: what `b.i32(5)` makes. */
   constOf(type: ValType, value: number | bigint): Operand {
-    let v: number | bigint;
-    if (type === 'i64') {
-      if (typeof value === 'number' && !Number.isInteger(value)) throw this.err('TypeMismatch', `i64 constant must be an integer, got ${value}`);
-      if (typeof value !== 'bigint' && typeof value !== 'number') throw this.err('TypeMismatch', `i64 constant must be a bigint or number`);
-      v = BigInt.asIntN(64, BigInt(value));
-    } else {
-      if (typeof value !== 'number') throw this.err('TypeMismatch', `${type} constant must be a number, got ${typeof value}`);
-      if (type === 'i32' && !Number.isInteger(value)) throw this.err('TypeMismatch', `i32 constant must be an integer, got ${value}`);
-      v = type === 'i32' ? value | 0 : type === 'f32' ? Math.fround(value) : value;
-    }
+    const v = constValue(type, value);
+    if (typeof v === 'string') throw this.err('TypeMismatch', v);
     if (this.tree(NONE, NONE)) return type === 'i32' ? i32Const(v as number) : new ConstNode(type, v);
     this.mine();
     const s = pos();
