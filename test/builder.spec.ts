@@ -95,6 +95,20 @@ describe('builder and encoder', () => {
     assert.deepEqual(['u32', 's32', 'u64', 's64', 'safe'].map((f) => rt.fn(f)()), [-1, -(2 ** 31), -1n, -(2n ** 63n), BigInt(Number.MAX_SAFE_INTEGER)]);
   });
 
+  it('refuses a type given to a block, loop, if or try that is not one, naming it', async () => {
+    const rt = await newRuntime();
+    rt.stage('t').tag('E', []).commitSync();
+    const bad = 'i8' as 'i32';
+    const makes: Array<[RegExp, (b: FuncBuilder) => unknown]> = [
+      [/block: a type must be i32, i64, f32, f64 or none, got 'i8'/, (b) => b.block([b.i32(1)], { type: bad })],
+      [/loop: a type must be .* got 'i8'/, (b) => b.loop('l', [b.i32(1)], bad)],
+      [/if: a type must be .* got 'i8'/, (b) => b.if(b.i32(1), [b.i32(1)], [b.i32(2)], bad)],
+      [/try: a type must be .* got 'i8'/, (b) => b.try([b.i32(1)], [], [b.i32(2)], bad)],
+      [/block: a type must be .* got 'unreachable'/, (b) => b.block([b.unreachable()], { type: 'unreachable' as 'i32' })],
+    ];
+    for (const [pattern, make] of makes) throwsCode(() => rt.stage().func('f', '-> i32', (b) => make(b) as never).commitSync(), 'BadSignature', pattern);
+  });
+
   it('infers a labelled block type from the branches that leave it', async () => {
     const rt = await newRuntime();
     rt.stage('s')

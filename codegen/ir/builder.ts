@@ -482,6 +482,7 @@ export class FuncBuilder implements StreamOwner {
   }
 
   private makeBlock(k: 'block' | 'loop', body: Body, opts: { label?: string; type?: ValType | 'none' }): Node {
+    this.givenType(opts.type, k);
     const list = this.seqOf(body, k);
     const label = opts.label ?? null;
     let type: ExprType = opts.type ?? seqType(list);
@@ -506,12 +507,18 @@ export class FuncBuilder implements StreamOwner {
     return this.made(s, type, kind);
   }
 
+  /** Refuse a type given to a construct that is not one (it would fail only when packed, far from here). */
+  private givenType(t: unknown, what: string): void {
+    if (t !== undefined && t !== 'none' && !isValType(t)) throw this.err('BadSignature', `${what}: a type must be i32, i64, f32, f64 or none, got ${typeof t === 'string' ? `'${t}'` : String(t)}`);
+  }
+
   private checkSeq(list: readonly Node[], want: ExprType, what: string): void {
     const got = seqType(list);
     if (got !== want && got !== 'unreachable') throw this.err('TypeMismatch', `${what}: expected ${want}, the body gives ${got}`);
   }
 
   if(cond: Operand, then: Body, otherwise?: Body, type?: ValType | 'none'): Node {
+    this.givenType(type, 'if');
     this.mine();
     const c = this.expect(cond, 'i32', 'if condition');
     const t = this.seqOf(then, 'then');
@@ -687,6 +694,7 @@ export class FuncBuilder implements StreamOwner {
 
   /** try/catch by runtime tag. `catchAll` also receives JS exceptions; without it they propagate. */
   try(body: Body, catches: readonly CatchSpec[], catchAll?: Body, type?: ValType | 'none'): Node {
+    this.givenType(type, 'try');
     const b = this.seqOf(body, 'try');
     const clauses = catches.map((c) => {
       const t = this.lookup(c.tag, 'tag');
