@@ -2,7 +2,7 @@
 // recompile exactly the stages that inlined them.
 
 import assert from 'node:assert/strict';
-import { LINKINGS, newRuntime } from './helpers.js';
+import { LINKINGS, assertUnchanged, newRuntime, snapshot, throwsCode } from './helpers.js';
 import type { FuncBuilder } from '../codegen/ir/builder.js';
 
 for (const linking of LINKINGS) {
@@ -126,6 +126,24 @@ for (const linking of LINKINGS) {
         assert.equal(rt.fn(`f${i}`)(1), 100, `label ${label}`);
         assert.equal(rt.fn(`f${i}`)(0), 1102, `label ${label}`);
       }
+    });
+
+    it("refuses a function whose inlined bodies bring more locals than an engine compiles, with ResourceExhausted", async () => {
+      const rt = await newRuntime({ linking });
+      rt.stage('lib').func('wide', '-> i32', (b) => {
+        for (let i = 0; i < 999; i++) b.local('i32');
+        return b.get(b.local('i32'));
+      }, { inline: true }).commitSync();
+      const before = snapshot(rt);
+      const calls = (n: number) => (b: FuncBuilder) => {
+        let acc = b.call('wide');
+        for (let i = 1; i < n; i++) acc = b.i32.add(acc, b.call('wide'));
+        return acc;
+      };
+      throwsCode(() => rt.stage('app').func('f', '-> i32', calls(60)).commitSync(), 'ResourceExhausted', /needs 60,000 locals .*inlined into it.*\(50,000\)/);
+      assertUnchanged(before, rt);
+      rt.stage('app').func('f', '-> i32', calls(50)).commitSync();
+      assert.equal(rt.fn('f')(), 0);
     });
 
     it('keeps a tail call inside a try a tail call: what the callee throws leaves the try', async function () {

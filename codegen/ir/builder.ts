@@ -13,7 +13,7 @@ import { F, K, KEEP_TREE_MAX, KINDS, instrCode, isTree, typeCode, unpackFunc, ty
 import { abandonStream, claim, finishStream, flagHead, head, keepFunc, owns, packNode, placeLists, placeNodes, pos, ref, scratchRefs, scratchWords, symbol, word, type StreamOwner } from './pack.js';
 import { branchesTo } from './scan.js';
 import { checkHandMade, checkLateLocals } from './verify.js';
-import { isValType, parseSig, type SigLike } from './sig.js';
+import { MAX_ENGINE_LOCALS, isValType, parseSig, type SigLike } from './sig.js';
 import { type Resolver, type SymbolInfo } from './symbols.js';
 import { fieldIn, subtypeTest } from './objects.js';
 import { addressWhat, callWhat, globalWhat, ifArms, localWhat, nameOf, selectArms, tryArms, valueWhat } from './messages.js';
@@ -24,9 +24,9 @@ export { Node, type Body, type CatchSpec, type Local, type Operand } from './ope
 
 /**
  * Locals (parameters included) a body may declare: the engines accept 50,000, and lowering adds a
- * few scratch locals of its own (exception payloads).
+ * few scratch locals of its own (exception payloads; more only for tries nested in catch bodies).
  */
-export const MAX_LOCALS = 50_000 - 64;
+export const MAX_LOCALS = MAX_ENGINE_LOCALS - 64;
 
 /** The builder whose body is being built, if any (see `FuncBuilder.close`; the runtime closes every builder it makes). */
 let building: FuncBuilder | undefined;
