@@ -11,7 +11,7 @@ import type { Expr, ExprType, FuncIR, Sig } from './nodes.js';
 import { CallNode, ConstNode, FuncNode, NO_LOCALS, OpNode, SymbolNode, i32Const, localGet, namesOf, seqType, sigText } from './nodes.js';
 import { F, K, KEEP_TREE_MAX, KINDS, instrCode, isTree, typeCode, unpackFunc, type KeptFunc } from './packed.js';
 import { abandonStream, claim, finishStream, flagHead, head, keepFunc, owns, packNode, placeLists, placeNodes, pos, ref, scratchRefs, scratchWords, symbol, word, type StreamOwner } from './pack.js';
-import { branchesTo } from './scan.js';
+import { branchesTo } from './backrefs.js';
 import { checkHandMade, checkLateLocals } from './verify.js';
 import { MAX_ENGINE_LOCALS, isValType, parseSig, type SigLike } from './sig.js';
 import { type Resolver, type SymbolInfo } from './symbols.js';
