@@ -33,6 +33,7 @@ const bad: Array<[string, () => Expr, ErrorCode, RegExp]> = [
   ['memory.size typed none', () => ({ k: 'memory', type: 'none', op: 'memory.size', args: [] }), 'TypeMismatch', /memory\.size gives i32, typed none/],
   ['a slot typed i64', () => ({ k: 'slot.of', type: 'i64', name: 'inc' }) as unknown as Expr, 'TypeMismatch', /a slot is an i32/],
   ['an i32 constant that is not a 32-bit integer', () => i32(1.5), 'TypeMismatch', /i32 constant of 1\.5, out of its range/],
+  ['an i64 constant wider than 64 bits', () => ({ k: 'drop', type: 'none', value: { k: 'const', type: 'i64', value: 2n ** 64n } }) as unknown as Expr, 'TypeMismatch', /i64 constant of 18446744073709551616, out of its range/],
   ['an operator whose instruction entry is another', () => ({ k: 'op', type: 'i32', op: 'i32.mul', info: NUMERIC.get('i32.sub'), args: [i32(3), i32(1)] }), 'TypeMismatch', /an i32\.mul node whose instruction entry is i32\.sub's/],
   ['a throw of a tag that does not exist', () => ({ k: 'block', type: 'i32', label: null, body: [{ k: 'throw', type: 'unreachable', tag: 'NOPE', id: 1, params: ['i32'], args: [i32(1)] }] }), 'UnknownSymbol', /'NOPE' is not defined \(wanted a tag\)/],
   ['a block typed unreachable that a branch leaves', () => ({ k: 'block', type: 'i32', label: null, body: [{ k: 'block', type: 'unreachable', label: 'L', body: [{ k: 'br', type: 'none', label: 'L', value: null, cond: i32(1) }, { k: 'unreachable', type: 'unreachable' }] }, i32(3)] }), 'InvalidBody', /block 'L' is typed unreachable, but a branch leaves it/],
@@ -133,7 +134,7 @@ describe('nodes made by hand', () => {
     assert.equal(rt.fn('t')(0), 1);
   });
 
-  it('takes what the builder takes: a local declared later in the body, an i32 written unsigned', async () => {
+  it('takes what the builder takes: a local declared later in the body, integers written unsigned', async () => {
     const rt = await newRuntime();
     const later = (index: number) => ({ k: 'local.get', type: 'i32', index }) as Expr;
     rt.stage('s')
@@ -143,8 +144,10 @@ describe('nodes made by hand', () => {
         return b.seq(b.set(t, b.i32(7)), e);
       })
       .func('unsigned', '-> i32', () => i32(0xffffffff))
+      .func('unsigned64', '-> i64', () => ({ k: 'const', type: 'i64', value: 2n ** 64n - 2n }))
+      .func('unsigned64streamed', '-> i64', (b) => b.i64.add(b.i64.add(b.i64(1), b.i64(2)), { k: 'const', type: 'i64', value: 2n ** 64n - 1n }))
       .commitSync();
-    assert.deepEqual([rt.fn('late')(1), rt.fn('unsigned')()], [8, -1]);
+    assert.deepEqual([rt.fn('late')(1), rt.fn('unsigned')(), rt.fn('unsigned64')(), rt.fn('unsigned64streamed')()], [8, -1, -2n, 2n]);
     throwsCode(() => rt.stage('n').func('n', 'i32 -> i32', (b) => b.i32.add(b.param(0), later(3))).commitSync(), 'InvalidBody', /local 3 does not exist/);
     throwsCode(
       () =>

@@ -2,7 +2,8 @@
 // recompile exactly the stages that inlined them.
 
 import assert from 'node:assert/strict';
-import { LINKINGS, newRuntime } from './helpers.js';
+import { LINKINGS, assertUnchanged, newRuntime, snapshot, throwsCode } from './helpers.js';
+import type { FuncBuilder } from '../codegen/ir/builder.js';
 
 for (const linking of LINKINGS) {
   describe(`inlining and backedges (${linking})`, () => {
@@ -76,6 +77,73 @@ for (const linking of LINKINGS) {
       rt.stage().func('use', 'i32 -> i32', (b) => b.i32.add(b.call('clamp', b.param(0)), b.call('tailer', b.i32(5)))).commitSync();
       assert.equal(rt.fn('use')(-5), 10);
       assert.equal(rt.fn('use')(7), 17);
+    });
+
+    it('runs a callee that returns nothing when a tail call to it is inlined', async () => {
+      const rt = await newRuntime({ linking });
+      const bump = (n: number) => (b: FuncBuilder) => b.setGlobal('hits', b.i32.add(b.global('hits'), b.i32(n)));
+      rt.stage('lib')
+        .global('hits', 'i32', 0)
+        .func('bump', '->', bump(1), { inline: true })
+        .func('plain', '->', bump(100))
+        // Inlined bodies that end in a tail call of a function returning nothing, by name and by slot.
+        .func('tailsPlain', '->', (b) => b.returnCall('plain'), { inline: true })
+        .func('tailsSlot', '->', (b) => b.returnCallSlot('->', b.slotOf('plain')), { inline: true })
+        .commitSync();
+      rt.stage('app')
+        .func('viaTail', '->', (b) => b.returnCall('bump'))
+        .func('viaInner', '->', (b) => [b.call('tailsPlain'), b.call('tailsSlot')])
+        .commitSync();
+      await rt.loadOptimizer();
+      for (const tier of ['baseline', 'optimizing'] as const) {
+        rt.retierSync('app', tier);
+        rt.setGlobal('hits', 0);
+        rt.fn('viaTail')();
+        assert.equal(rt.getGlobal('hits'), 1, `${tier}: the inlined callee's body ran`);
+        rt.fn('viaInner')();
+        assert.equal(rt.getGlobal('hits'), 201, `${tier}: the tail calls inside the inlined bodies ran`);
+      }
+      // The optimizing tier inlines a small callee of another stage on its own (autoInline).
+      const opt = await newRuntime({ linking, tier: 'optimizing' });
+      opt.stage('lib').global('hits', 'i32', 0).func('bump', '->', bump(1)).commitSync();
+      opt.stage('app').func('viaTail', '->', (b) => b.returnCall('bump')).commitSync();
+      opt.fn('viaTail')();
+      assert.equal(opt.getGlobal('hits'), 1);
+    });
+
+    it("makes labels no caller label can capture, whatever the caller's labels are", async () => {
+      const rt = await newRuntime({ linking });
+      rt.stage('lib')
+        .func('inc', 'i32 -> i32', (b) => b.i32.add(b.param(0), b.i32(1)), { inline: true })
+        .func('loopy', 'i32 -> i32', (b) => b.block([b.drop(b.brIf('l', b.param(0), b.param(0))), b.i32(7)], { label: 'l' }), { inline: true })
+        .commitSync();
+      // block <label> { inc(loopy(inc(br_if <label> 100 x))) + 1000 }: for x = 1 the branch leaves the caller's block with 100.
+      const labels = ['out', '$inline0:inc', '$inline1:inc', 'l$1', 'l$2', '$inline0:loopy', '$inline2:loopy$3'];
+      for (const [i, label] of labels.entries()) {
+        rt.stage().func(`f${i}`, 'i32 -> i32', (b) =>
+          b.block([b.i32.add(b.call('inc', b.call('loopy', b.call('inc', b.brIf(label, b.param(0), b.i32(100))))), b.i32(1000))], { label, type: 'i32' }),
+        ).commitSync();
+        assert.equal(rt.fn(`f${i}`)(1), 100, `label ${label}`);
+        assert.equal(rt.fn(`f${i}`)(0), 1102, `label ${label}`);
+      }
+    });
+
+    it("refuses a function whose inlined bodies bring more locals than an engine compiles, with ResourceExhausted", async () => {
+      const rt = await newRuntime({ linking });
+      rt.stage('lib').func('wide', '-> i32', (b) => {
+        for (let i = 0; i < 999; i++) b.local('i32');
+        return b.get(b.local('i32'));
+      }, { inline: true }).commitSync();
+      const before = snapshot(rt);
+      const calls = (n: number) => (b: FuncBuilder) => {
+        let acc = b.call('wide');
+        for (let i = 1; i < n; i++) acc = b.i32.add(acc, b.call('wide'));
+        return acc;
+      };
+      throwsCode(() => rt.stage('app').func('f', '-> i32', calls(60)).commitSync(), 'ResourceExhausted', /needs 60,000 locals .*inlined into it.*\(50,000\)/);
+      assertUnchanged(before, rt);
+      rt.stage('app').func('f', '-> i32', calls(50)).commitSync();
+      assert.equal(rt.fn('f')(), 0);
     });
 
     it('keeps a tail call inside a try a tail call: what the callee throws leaves the try', async function () {

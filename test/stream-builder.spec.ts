@@ -1,13 +1,15 @@
 // The builder writes each node into its body's packed stream as it is made and hands back a small
 // handle (builder.ts, `Node`), once a tiny body's first nodes (made as objects) are spent: these
-// tests check the stream it writes against the tree the nodes describe, the copies it makes for
-// reused and out-of-order operands, the switch from objects to the stream, and its refusals.
+// tests check the stream it writes against the tree the nodes describe, the copies and references
+// (backrefs.ts) it makes for reused and out-of-order operands, the switch from objects to the
+// stream, and its refusals.
 
 import assert from 'node:assert/strict';
-import { FuncBuilder, Node, type Body } from '../codegen/ir/builder.js';
+import { FuncBuilder, Node, type Body, type Operand } from '../codegen/ir/builder.js';
 import type { Expr, FuncIR, Sig } from '../codegen/ir/nodes.js';
 import { KEEP_TREE_MAX, isTree, unpackFunc, type PackedFunc } from '../codegen/ir/packed.js';
-import { packFunc } from '../codegen/ir/pack.js';
+import { COPY_MAX_WORDS } from '../codegen/ir/backrefs.js';
+import { packFunc, pos } from '../codegen/ir/pack.js';
 import type { SymbolInfo } from '../codegen/ir/symbols.js';
 import { newRuntime, throwsCode } from './helpers.js';
 
@@ -15,6 +17,7 @@ const I32: Sig = { params: ['i32'], results: ['i32'] };
 const syms: Record<string, SymbolInfo> = {
   inc: { kind: 'func', name: 'inc', sig: I32, inline: false },
   g: { kind: 'global', name: 'g', type: 'i32', mutable: true },
+  E: { kind: 'tag', name: 'E', id: 3, params: ['i32'] },
 };
 const builder = (name = 'f', sig: Sig = I32) => new FuncBuilder({ resolve: (n) => syms[n] }, name, sig, ['x']);
 /** A builder whose body has started its stream: every node it makes from now on is a handle. */
@@ -76,6 +79,70 @@ describe('stream builder', () => {
       return b.select(c, x, b.i32.mul(x, x));
     });
     assert.equal(text(f), '(select (i32.eqz $0) (i32.add $0 1) (i32.mul (i32.add $0 1) (i32.add $0 1)))');
+  });
+
+  it('moves big operands made out of order by reference, and lays the kept body out in wasm order', () => {
+    // Pieces long enough (more than COPY_MAX_WORDS words) to be referred to rather than copied.
+    const chain = (b: FuncBuilder, x: Operand, k: number) => {
+      let a = x;
+      for (let i = 0; i < COPY_MAX_WORDS / 3; i++) a = b.i32.add(a, b.i32(k + i));
+      return a;
+    };
+    type Pieces = Record<'then' | 'else' | 'value' | 'first' | 'second' | 'looped' | 'tried' | 'caught' | 'all' | 'cond' | 'slot', Operand>;
+    const names = ['then', 'else', 'value', 'first', 'second', 'looped', 'tried', 'caught', 'all', 'cond', 'slot'] as const;
+    const body = (b: FuncBuilder, made: (name: keyof Pieces) => Operand) => {
+      const l = b.local('i32');
+      return [
+        b.set(l, b.if(b.i32.eqz(b.param(0)), [made('then')], [made('else')])),
+        b.setGlobal('g', made('value')),
+        b.block([b.drop(made('first')), b.set(l, made('second'))], { label: 'blk' }),
+        b.loop('lp', [b.drop(made('looped')), b.brIf('lp', b.i32(0))]),
+        b.try([b.drop(made('tried'))], [{ tag: 'E', body: ([x]) => [b.drop(b.i32.add(x!, made('caught')))] }], [b.drop(made('all'))]),
+        b.drop(b.callSlot('i32 -> i32', made('slot'), b.get(l))),
+        b.select(made('cond'), b.get(l), b.param(0)),
+      ];
+    };
+    // Each piece made where it is used (wasm's order), or all of them first, last one first.
+    const inOrder = builder();
+    const a = inOrder.finishKept(body(inOrder, (name) => chain(inOrder, inOrder.param(0), names.indexOf(name) * 100))) as PackedFunc;
+    const outOfOrder = builder();
+    const pieces = {} as Pieces;
+    for (const name of [...names].reverse()) pieces[name] = chain(outOfOrder, outOfOrder.param(0), names.indexOf(name) * 100);
+    const c = outOfOrder.finishKept(body(outOfOrder, (name) => pieces[name])) as PackedFunc;
+    assert.deepEqual(unpackFunc(c).body, unpackFunc(a).body);
+    assert.equal(c.size, a.size);
+    // The words are those the tree packs to (each list's offset measured where it now starts).
+    assert.deepEqual([...c.words], [...packFunc(unpackFunc(c)).words]);
+  });
+
+  it('moves an operand made out of order at the same cost however big it is: a body built backwards grows linearly', () => {
+    const n = 20_000;
+    const b = builder();
+    b.drop(b.param(0));
+    const from = pos();
+    let acc = b.param(0);
+    for (let i = 0; i < n; i++) acc = b.i32.add(b.i32(1), acc);
+    // Per step: a constant, the add, and the sum so far moved: a reference, or a copy of at most COPY_MAX_WORDS.
+    assert.ok(pos() - from < (COPY_MAX_WORDS + 4) * n, `the stream grew by ${pos() - from} words for ${n} steps`);
+    const kept = b.finishKept(acc) as PackedFunc;
+    assert.equal(kept.size, 2 * n + 1);
+    assert.equal(kept.words.length, 4 * n + 2);
+  });
+
+  it('types a labelled block by the branches inside operands it moved by reference', () => {
+    // A branch to 'out' inside a big operand that is then moved (a constant made after it comes first).
+    const moved = (b: FuncBuilder, inner?: string) => {
+      let a = b.i32.wrap_i64(b.brIf('out', b.param(0), b.i64(10)));
+      for (let i = 0; i < COPY_MAX_WORDS; i++) a = b.i32.add(a, b.i32(i));
+      if (inner) a = b.block([a], { label: inner, type: 'i32' });
+      return b.i32.add(b.i32(1), a);
+    };
+    const f = build((b) => [b.drop(b.block([b.drop(moved(b)), b.unreachable()], { label: 'out' })), b.param(0)]);
+    assert.equal((f.body[0] as Extract<Expr, { k: 'drop' }>).value.type, 'i64');
+    throwsCode(() => build((b) => [b.block([b.drop(moved(b))], { label: 'out' }), b.param(0)]), 'TypeMismatch', /block 'out': branches to it carry i64, but its body ends with no value/);
+    // Inside a block of the same label, the branch is that block's.
+    const g = build((b) => [b.block([b.drop(moved(b, 'out')), b.br('out', b.i32(7))], { label: 'out' })]);
+    assert.equal(g.body[0]!.type, 'i32');
   });
 
   it('drops words no root reaches, and keeps a big body as its words alone', () => {
@@ -240,5 +307,26 @@ describe('stream builder in the runtime', () => {
       .commitSync();
     // Odd i add x (= p + 1), even i add i: 10 (p + 1) + (0 + 2 + ... + 18).
     assert.equal(rt.fn('big')(5), 10 * 6 + 90);
+  });
+
+  it('builds bodies whose every operand is made out of order', async () => {
+    const rt = await newRuntime();
+    // Each step makes a fresh constant, then adds what was built so far after it: wasm wants the
+    // older operand first, so it moves (a copy of it at each step was quadratic: stream-builder above).
+    rt.stage('backwards')
+      .func('sum', 'i32 -> i32', (b) => {
+        let acc = b.param(0);
+        for (let i = 0; i < 3_000; i++) acc = b.i32.add(b.i32(1), acc);
+        return acc;
+      })
+      // An else-if chain built from its last case back (refused as too big, at 13,000 nodes, when copied).
+      .func('dispatch', 'i32 -> i32', (b) => {
+        let acc = b.i32(-1);
+        for (let i = 2_599; i >= 0; i--) acc = b.if(b.i32.eq(b.param(0), b.i32(i)), b.i32(i * 10), acc);
+        return acc;
+      })
+      .commitSync();
+    assert.equal(rt.fn('sum')(2), 3_002);
+    assert.deepEqual([0, 7, 2_599, 2_600].map((x) => rt.fn('dispatch')(x)), [0, 70, 25_990, -1]);
   });
 });

@@ -3,7 +3,8 @@
 
 import assert from 'node:assert/strict';
 import { AccreteException } from '../runtime/index.js';
-import { LINKINGS, newRuntime } from './helpers.js';
+import { LINKINGS, assertUnchanged, newRuntime, snapshot, throwsCode } from './helpers.js';
+import { MAX_LOCALS, type Node } from '../codegen/ir/builder.js';
 
 const modes = [...LINKINGS.map((linking) => ({ linking, exceptions: 'auto' as const })), { linking: 'shared-table' as const, exceptions: 'final' as const }];
 
@@ -104,6 +105,46 @@ for (const { linking, exceptions } of modes) {
         b.try(b.throw('T', b.i32(100), b.call('inner')), [{ tag: 'T', body: ([x, y]) => b.i32.add(b.i32.mul(x!, b.i32(1000)), y!) }]),
       ).commitSync();
       assert.equal(rt.fn('outer')(), 100003);
+    });
+
+    it("shares its scratch locals between throws and tries, within the engine's locals", async () => {
+      const rt = await newRuntime({ linking, exceptions });
+      rt.stage().tag('P', ['i32', 'i64', 'f64', 'i32']).commitSync();
+      // The builder lets a body declare locals up to MAX_LOCALS; what lowering adds must fit in what is left.
+      rt.stage().func('f', 'i32 -> i64', (b) => {
+        // The parameter, and the catch clause's four payload locals.
+        for (let i = 5; i < MAX_LOCALS; i++) b.local('i32');
+        const body = [];
+        for (let i = 0; i < 100; i++) body.push(b.try([b.if(b.i32.eq(b.param(0), b.i32(1000 + i)), b.throw('P', b.i32(i), b.i64(0), b.f64(0), b.i32(0)))], [], [b.nop()]));
+        for (let i = 0; i < 200; i++) body.push(b.if(b.i32.eq(b.param(0), b.i32(i)), b.throw('P', b.i32(i), b.i64(BigInt(i) * 3n), b.f64(i / 2), b.i32(-i))));
+        body.push(b.throw('P', b.i32(1), b.i64(2), b.f64(3), b.i32(4)));
+        const sum = ([a, c, d, e]: Node[]) => b.i64.add(b.i64.add(b.i64.extend_i32_s(b.i32.add(a!, e!)), c!), b.i64.trunc_f64_s(d!));
+        return b.try(body, [{ tag: 'P', body: sum }]);
+      }).commitSync();
+      // i - i + 3i + i/2, truncated; what a try's catch_all catches goes no further.
+      assert.deepEqual([-1, 1000, 7, 199].map((x) => rt.fn('f')(x)), [10n, 10n, 24n, 696n]);
+    });
+
+    it("refuses a function whose lowering would pass the engine's locals with ResourceExhausted, not a compile error", async () => {
+      const rt = await newRuntime({ linking, exceptions });
+      rt.stage('t').tag('E', []).commitSync();
+      const before = snapshot(rt);
+      // Each try nested in a catch body holds the tag it caught while that body runs: 70 deep, 70 locals.
+      throwsCode(
+        () =>
+          rt.stage('deep').func('f', '-> i32', (b) => {
+            for (let i = 0; i < MAX_LOCALS; i++) b.local('i32');
+            let x: Node = b.nop();
+            for (let i = 0; i < 70; i++) {
+              const inner = x;
+              x = b.try([b.nop()], [{ tag: 'E', body: () => inner }]);
+            }
+            return [x, b.i32(1)];
+          }).commitSync(),
+        'ResourceExhausted',
+        /needs 50,006 locals .*70 of them holding exception payloads and caught tags.*\(50,000\)/,
+      );
+      assertUnchanged(before, rt);
     });
   });
 }

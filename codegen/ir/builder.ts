@@ -11,41 +11,27 @@ import type { Expr, ExprType, FuncIR, Sig } from './nodes.js';
 import { CallNode, ConstNode, FuncNode, NO_LOCALS, OpNode, SymbolNode, i32Const, localGet, namesOf, seqType, sigText } from './nodes.js';
 import { F, K, KEEP_TREE_MAX, KINDS, instrCode, isTree, typeCode, unpackFunc, type KeptFunc } from './packed.js';
 import { abandonStream, claim, finishStream, flagHead, head, keepFunc, owns, packNode, placeLists, placeNodes, pos, ref, scratchRefs, scratchWords, symbol, word, type StreamOwner } from './pack.js';
-import { branchesTo } from './scan.js';
+import { branchesTo } from './backrefs.js';
 import { checkHandMade, checkLateLocals } from './verify.js';
-import { isValType, parseSig, type SigLike } from './sig.js';
+import { MAX_ENGINE_LOCALS, isValType, parseSig, type SigLike } from './sig.js';
 import { type Resolver, type SymbolInfo } from './symbols.js';
 import { fieldIn, subtypeTest } from './objects.js';
+import { addressWhat, callWhat, globalWhat, ifArms, localWhat, nameOf, selectArms, tryArms, valueWhat } from './messages.js';
 export type { F32NS, F64NS, I32NS, I64NS, MemoryNS } from './namespaces.js';
 import type { MemoryNS } from './namespaces.js';
-import { I32S, NONE, Node, copyTree, discarded, fit2At, fitAt, fitsAt, isNodeObject, itemsOf, joinTypes, nextSerial, objectsFit, trusted, type Body, type CatchSpec, type Local, type Operand } from './operands.js';
+import { I32S, NONE, Node, constValue, copyTree, discarded, fit2At, fitAt, fitsAt, isNodeObject, itemsOf, joinTypes, nextSerial, objectsFit, trusted, type Body, type CatchSpec, type Local, type Operand } from './operands.js';
 export { Node, type Body, type CatchSpec, type Local, type Operand } from './operands.js';
 
 /**
  * Locals (parameters included) a body may declare: the engines accept 50,000, and lowering adds a
- * few scratch locals of its own (exception payloads).
+ * few scratch locals of its own (exception payloads; more only for tries nested in catch bodies).
  */
-export const MAX_LOCALS = 50_000 - 64;
+export const MAX_LOCALS = MAX_ENGINE_LOCALS - 64;
 
 /** The builder whose body is being built, if any (see `FuncBuilder.close`; the runtime closes every builder it makes). */
 let building: FuncBuilder | undefined;
 /** What the namespaces point at when no open builder holds them (see `close`). */
 let closed: FuncBuilder | undefined;
-
-// What an operand is, for an error message: made only when the operands are wrong, and outside the
-// methods. (A message closure written in a method made V8 allocate a context for the variables it
-// captures on every call, message or not: ~80 bytes per call.)
-const callWhat = (name: string, sig: Sig) => () => `call of '${name}' ${sigText(sig)}`;
-const addressWhat = (op: string) => () => `${op} address`;
-const valueWhat = (op: string) => () => `${op} value`;
-const globalWhat = (name: string) => () => `value of global '${name}'`;
-const localWhat = (tee: boolean, index: number) => () => `${tee ? 'tee' : 'set'} of local ${index}`;
-const ifArms = (a: ExprType, b: ExprType) => `if: then gives ${a}, else gives ${b}`;
-const selectArms = (a: ExprType, b: ExprType) => `select: ${a} vs ${b}`;
-const tryArms = (a: ExprType, b: ExprType) => `try: arms give ${a} and ${b}`;
-
-/** What an operand is called in a message: `what`, and which element of a list, or argument, it is (if given). */
-const nameOf = (what: string | (() => string), index?: number, of = 'element'): string => `${typeof what === 'string' ? what : what()}${index === undefined ? '' : `, ${of} ${index}`}`;
 
 /** A store's operand types: an address, then a value of each type. */
 const ADDRESS_AND: Readonly<Record<ValType, readonly ValType[]>> = { i32: ['i32', 'i32'], i64: ['i32', 'i64'], f32: ['i32', 'f32'], f64: ['i32', 'f64'] };
@@ -280,16 +266,8 @@ export class FuncBuilder implements StreamOwner {
 
   /** A constant of a value type: what `b.i32(5)` makes. */
   constOf(type: ValType, value: number | bigint): Operand {
-    let v: number | bigint;
-    if (type === 'i64') {
-      if (typeof value === 'number' && !Number.isInteger(value)) throw this.err('TypeMismatch', `i64 constant must be an integer, got ${value}`);
-      if (typeof value !== 'bigint' && typeof value !== 'number') throw this.err('TypeMismatch', `i64 constant must be a bigint or number`);
-      v = BigInt.asIntN(64, BigInt(value));
-    } else {
-      if (typeof value !== 'number') throw this.err('TypeMismatch', `${type} constant must be a number, got ${typeof value}`);
-      if (type === 'i32' && !Number.isInteger(value)) throw this.err('TypeMismatch', `i32 constant must be an integer, got ${value}`);
-      v = type === 'i32' ? value | 0 : type === 'f32' ? Math.fround(value) : value;
-    }
+    const v = constValue(type, value);
+    if (typeof v === 'string') throw this.err('TypeMismatch', v);
     if (this.tree(NONE, NONE)) return type === 'i32' ? i32Const(v as number) : new ConstNode(type, v);
     this.mine();
     const s = pos();
@@ -504,6 +482,7 @@ export class FuncBuilder implements StreamOwner {
   }
 
   private makeBlock(k: 'block' | 'loop', body: Body, opts: { label?: string; type?: ValType | 'none' }): Node {
+    this.givenType(opts.type, k);
     const list = this.seqOf(body, k);
     const label = opts.label ?? null;
     let type: ExprType = opts.type ?? seqType(list);
@@ -528,12 +507,18 @@ export class FuncBuilder implements StreamOwner {
     return this.made(s, type, kind);
   }
 
+  /** Refuse a type given to a construct that is not one (it would fail only when packed, far from here). */
+  private givenType(t: unknown, what: string): void {
+    if (t !== undefined && t !== 'none' && !isValType(t)) throw this.err('BadSignature', `${what}: a type must be i32, i64, f32, f64 or none, got ${typeof t === 'string' ? `'${t}'` : String(t)}`);
+  }
+
   private checkSeq(list: readonly Node[], want: ExprType, what: string): void {
     const got = seqType(list);
     if (got !== want && got !== 'unreachable') throw this.err('TypeMismatch', `${what}: expected ${want}, the body gives ${got}`);
   }
 
   if(cond: Operand, then: Body, otherwise?: Body, type?: ValType | 'none'): Node {
+    this.givenType(type, 'if');
     this.mine();
     const c = this.expect(cond, 'i32', 'if condition');
     const t = this.seqOf(then, 'then');
@@ -576,7 +561,9 @@ export class FuncBuilder implements StreamOwner {
     this.mine();
     const v = value === undefined ? null : this.node(value, 'branch value');
     const s = placeNodes(v ? (cond ? [v, cond] : [v]) : cond ? [cond] : []);
-    // br_if leaves its value (or nothing).
+    // br_if leaves its value (or nothing). One whose value never returns never runs either: wasm
+    // types it by its label, not made yet, so it is 'unreachable' here and the encoders follow it
+    // with an `unreachable`, which makes wasm's stack agree.
     const t = kind === K.BR && cond ? (v ? v.type : 'none') : type;
     head(kind, t, (v ? F.F1 : 0) | (kind === K.BR && cond ? F.F2 : 0), v ? typeCode(v.type, kind) + 1 : 0);
     for (const l of labels) ref(l);
@@ -707,6 +694,7 @@ export class FuncBuilder implements StreamOwner {
 
   /** try/catch by runtime tag. `catchAll` also receives JS exceptions; without it they propagate. */
   try(body: Body, catches: readonly CatchSpec[], catchAll?: Body, type?: ValType | 'none'): Node {
+    this.givenType(type, 'try');
     const b = this.seqOf(body, 'try');
     const clauses = catches.map((c) => {
       const t = this.lookup(c.tag, 'tag');

@@ -230,11 +230,18 @@ export interface FuncIR {
   readonly body: readonly Expr[];
 }
 
-/** The type of a sequence: its last expression's, or 'unreachable' if any element never returns. */
+/**
+ * The type of a sequence: its last expression's. wasm's stack is polymorphic after code that never
+ * returns, but a value made after it is still on top of the stack, and must be the construct's:
+ * `[unreachable, i32.const 1]` gives an i32, nothing else. Only a sequence that ends with no value
+ * after an element that never returns fits any type ('unreachable').
+ */
 export function seqType(body: ReadonlyArray<{ readonly type: ExprType }>): ExprType {
   if (body.length === 0) return 'none';
+  const last = body[body.length - 1]!.type;
+  if (last !== 'none') return last;
   for (let i = 0; i < body.length - 1; i++) if (body[i]!.type === 'unreachable') return 'unreachable';
-  return body[body.length - 1]!.type;
+  return 'none';
 }
 
 const sigKeys = new WeakMap<Sig, string>();

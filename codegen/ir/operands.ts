@@ -122,8 +122,10 @@ export function trusted(e: Expr, serial: number, localTypes: readonly ValType[])
   if (e.k === 'local.get') return (e.index | 0) === e.index && localTypes[e.index] === e.type;
   if (e.k !== 'const') return false;
   const v = e.value;
-  // An i32 as the builder holds it (signed); one written unsigned is checked, and copied signed.
-  return e.type === 'i32' ? typeof v === 'number' && (v | 0) === v : constFits(e.type, v);
+  // An integer as the builder holds it (signed); one written unsigned is checked, and copied signed.
+  if (e.type === 'i32') return typeof v === 'number' && (v | 0) === v;
+  if (e.type === 'i64') return typeof v === 'bigint' && v >= I64_MIN && v <= I64_MAX;
+  return constFits(e.type, v);
 }
 
 let serials = 0;
@@ -134,32 +136,65 @@ export function nextSerial(): number {
 
 const I64_MIN = -(2n ** 63n);
 const I64_MAX = 2n ** 63n - 1n;
+const U64_MAX = 2n ** 64n - 1n;
 
-/** A constant's value as the builder makes it for its type: an i32 as a signed 32-bit integer, an i64 as a signed 64-bit bigint. */
+/**
+ * Whether a constant node made by hand holds a value of its type: an i32 as a number of 32 bits, an
+ * i64 as a bigint of 64, signed or unsigned, as `b.i32` and `b.i64` take them (a copy holds it
+ * signed, as the builder does).
+ */
 export function constFits(type: unknown, v: unknown): boolean {
   switch (type) {
     case 'i32':
-      // As `b.i32` takes it: signed or unsigned 32 bits (a copy holds it signed, as packing does).
       return typeof v === 'number' && Number.isInteger(v) && v >= -0x80000000 && v <= 0xffffffff;
     case 'f32':
     case 'f64':
       return typeof v === 'number';
     case 'i64':
-      return typeof v === 'bigint' && v >= I64_MIN && v <= I64_MAX;
+      return typeof v === 'bigint' && v >= I64_MIN && v <= U64_MAX;
     default:
       return false;
   }
 }
 
+/** The range of integers a constant of type `t` may be given, for messages. */
+export function constRange(t: 'i32' | 'i64'): string {
+  return t === 'i32' ? 'an integer from -2^31 to 2^32 - 1' : 'an integer from -2^63 to 2^64 - 1';
+}
+
+/**
+ * The value `b.i32(v)`, `b.i64(v)`... make, as the builder holds it (an i32 as a signed number, an
+ * i64 as a signed bigint, an f32 rounded), or what is wrong with it. An integer out of its type's
+ * range is refused, as a global's initial value is, rather than wrapped.
+ */
+export function constValue(type: ValType, value: unknown): number | bigint | string {
+  switch (type) {
+    case 'i32':
+      if (typeof value !== 'number') return `an i32 constant must be a number, got ${typeof value}`;
+      if (!Number.isInteger(value)) return `an i32 constant must be an integer, got ${value}`;
+      return constFits('i32', value) ? value | 0 : `an i32 constant of ${value}, out of its range (${constRange('i32')})`;
+    case 'i64':
+      if (typeof value === 'bigint') return constFits('i64', value) ? BigInt.asIntN(64, value) : `an i64 constant of ${value}, out of its range (${constRange('i64')})`;
+      if (typeof value !== 'number') return `an i64 constant must be a bigint or a number, got ${typeof value}`;
+      if (!Number.isInteger(value)) return `an i64 constant must be an integer, got ${value}`;
+      // Past 2^53 a number may not be the integer written: a bigint says it exactly.
+      return Number.isSafeInteger(value) ? BigInt(value) : `an i64 constant of ${value}, not a safe integer (give a bigint)`;
+    default:
+      if (typeof value !== 'number') return `an ${type} constant must be a number, got ${typeof value}`;
+      return type === 'f32' ? Math.fround(value) : value;
+  }
+}
+
 /**
  * A copy of a tree, its lists and signatures too: nodes made by hand stay their maker's, who may
- * change them after. An i32 constant is held signed, as the builder and packing hold it.
+ * change them after. An integer constant is held signed, as the builder and packing hold it.
  */
 export function copyTree(e: Expr): Expr {
   const c = mapChildren(e, copyTree) as Expr & Record<string, unknown>;
   switch (e.k) {
     case 'const':
       if (e.type === 'i32') c.value = (e.value as number) | 0;
+      else if (e.type === 'i64') c.value = BigInt.asIntN(64, e.value as bigint);
       break;
     case 'br_table':
       c.labels = [...e.labels];

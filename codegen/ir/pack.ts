@@ -9,6 +9,7 @@ import type { SymbolInfo } from './symbols.js';
 import { firstImmediate, immediates } from './scan.js';
 import { fail } from '../../runtime/errors.js';
 import { Node } from './operands.js';
+import { COPY_MAX_WORDS, REF_WORDS, flatten, tooManyNodes } from './backrefs.js';
 
 /** Scratch space reused by every pack (the result is an exact-size copy). */
 let words = new Int32Array(1024);
@@ -22,10 +23,8 @@ let size = 0;
 /** Nodes that encode to at least one byte (what MAX_BODY_NODES bounds). */
 let coded = 0;
 let packing = false;
-
-function tooBig(): Error {
-  return fail('ResourceExhausted', `the body has more than ${MAX_BODY_NODES.toLocaleString('en')} nodes (counting a node used twice as two), more than an engine compiles in one function; split it, or bind shared values to locals`);
-}
+/** Whether the stream holds a REF (backrefs.ts): a body kept from it is laid out anew. */
+let moved = false;
 
 /** A value-carrying branch records its value's type in its head's length field (one more than its code). */
 function branchValue(value: Expr | null): number {
@@ -83,7 +82,7 @@ function node(e: Expr): void {
   size++;
   // `nop` is the one node that encodes to nothing.
   if (e.k !== 'nop' && ++coded > MAX_BODY_NODES) {
-    throw tooBig();
+    throw tooManyNodes();
   }
   // Post-order, as wasm is: a node's operands, then its head and immediates.
   switch (e.k) {
@@ -281,14 +280,14 @@ export function packFunc(f: FuncIR): PackedFunc {
   }
   // Re-entered (a node made by hand, with a getter that packs another body): that body gets
   // scratch of its own, and this one's is put back.
-  const saved = [words, n, refs, nrefs, size, coded] as const;
+  const saved = [words, n, refs, nrefs, size, coded, moved] as const;
   words = new Int32Array(1024);
   refs = [];
   nrefs = 0;
   try {
     return packWith(f);
   } finally {
-    [words, n, refs, nrefs, size, coded] = saved;
+    [words, n, refs, nrefs, size, coded, moved] = saved;
     packing = true;
   }
 }
@@ -310,6 +309,7 @@ function packWith(f: FuncIR): PackedFunc {
 function packDone(): void {
   packing = false;
   n = 0;
+  moved = false;
   // Nothing packed stays reachable from the scratch (a retired stage's symbols, say).
   if (refs.length > SCRATCH_KEEP >> 4) refs = [];
   else refs.fill(undefined, 0, nrefs);
@@ -362,6 +362,7 @@ export function packTogether(fs: readonly FuncIR[]): PackedFunc[] | undefined {
 interface Saved {
   readonly words: Int32Array;
   readonly refs: unknown[];
+  readonly moved: boolean;
 }
 
 /** A builder writing into the scratch: `saved` holds its stream while another has the scratch. */
@@ -396,12 +397,13 @@ export function claim(o: StreamOwner): void {
     else refs[i] = s.refs[i];
   }
   nrefs = s.refs.length;
+  moved = s.moved;
 }
 
 /** Save the stream of whoever has the scratch, and free it. */
 function evict(): void {
   if (owner === null) return;
-  owner.saved = { words: words.slice(0, n), refs: refs.slice(0, nrefs) };
+  owner.saved = { words: words.slice(0, n), refs: refs.slice(0, nrefs), moved };
   owner = null;
   packDone();
 }
@@ -434,32 +436,54 @@ export function flagHead(at: number, flags: number): void {
 }
 
 /**
- * Copy the words `from`..`to` (one node's subtree) to the end of the stream: a node used twice, or
- * made out of order. Bounded, so that a body reusing its nodes at every level (each copy doubling
- * it) is refused before it fills the memory.
+ * Have the subtree at `from`..`to` (a node used twice, or made out of order) stand at the end of
+ * the stream: copied if small, else referred to (backrefs.ts), so that moving a big subtree costs
+ * the same however big it is. Bounded, so that a body that keeps moving nodes is refused before it
+ * fills the memory.
  */
-export function copyRange(from: number, to: number): void {
+function append(from: number, to: number): void {
   const len = to - from;
-  if (n + len > MAX_STREAM_WORDS) throw tooBig();
+  const ref = len > COPY_MAX_WORDS;
+  if (n + (ref ? REF_WORDS : len) > MAX_STREAM_WORDS) throw streamTooBig();
+  if (ref) {
+    moved = true;
+    word(K.REF);
+    word(from);
+    word(to);
+    return;
+  }
   while (n + len > words.length) grow();
   words.copyWithin(n, from, to);
   n += len;
 }
 
-/** Have nodes end the stream, in order, copying them there unless they do already: where the first starts. */
+/**
+ * How many of nodes `ns` (in order, all of one list or of consecutive ones) already stand in order
+ * and end the stream: those stay where they are, and the rest are moved after them. An operand made
+ * out of order (a `select`'s condition, made first) moves alone, not with those made after it.
+ */
+function inPlace(ns: readonly Node[]): number {
+  for (let i = 0; i < ns.length; i++) {
+    if (i > 0 && ns[i]!.start !== ns[i - 1]!.end) return 0;
+    if (ns[i]!.end === n) return i + 1;
+  }
+  return 0;
+}
+
+/** Have nodes end the stream, in order, moving there those that do not already: where the first starts. */
 export function placeNodes(ns: readonly Node[]): number {
   let at = n;
   for (let i = ns.length - 1; i >= 0; i--) {
-    if (ns[i]!.end !== at) return copyNodes(ns);
+    if (ns[i]!.end !== at) return moveNodes(ns);
     at = ns[i]!.start;
   }
   return at;
 }
 
-/** Copy nodes, in order, to the end of the stream: where the first copy starts. */
-export function copyNodes(ns: readonly Node[]): number {
-  const s = n;
-  for (const x of ns) copyRange(x.start, x.end);
+function moveNodes(ns: readonly Node[]): number {
+  const k = inPlace(ns);
+  const s = k > 0 ? ns[0]!.start : n;
+  for (let i = k; i < ns.length; i++) append(ns[i]!.start, ns[i]!.end);
   return s;
 }
 
@@ -477,12 +501,32 @@ export function placeLists(lists: ReadonlyArray<readonly Node[]>): number[] {
     starts[l] = at;
   }
   if (fits) return starts;
-  for (let l = 0; l < lists.length; l++) starts[l] = copyNodes(lists[l]!);
+  const all = lists.flat();
+  const k = inPlace(all);
+  // Where the next node stands once placed: an empty list starts there.
+  let next = k > 0 ? all[0]!.start : n;
+  let e = 0;
+  for (let l = 0; l < lists.length; l++) {
+    const ns = lists[l]!;
+    starts[l] = next;
+    for (let i = 0; i < ns.length; i++, e++) {
+      if (e < k) next = ns[i]!.end;
+      else {
+        if (i === 0) starts[l] = n;
+        append(ns[i]!.start, ns[i]!.end);
+        next = n;
+      }
+    }
+  }
   return starts;
 }
 
 /** The most words a stream may grow to while being built (a node takes at least one). */
 const MAX_STREAM_WORDS = 4 * MAX_BODY_NODES;
+
+function streamTooBig(): Error {
+  return fail('ResourceExhausted', `building the body wrote more than ${MAX_STREAM_WORDS.toLocaleString('en')} words (its nodes, and the operands it made out of wasm's order or used twice), more than an engine compiles in one function; split it`);
+}
 
 /** Pack a node made by hand onto the end of the stream. */
 export function packNode(e: Expr): void {
@@ -502,6 +546,8 @@ export function packNode(e: Expr): void {
 export function finishStream(o: StreamOwner, start: number, count: number, f: Omit<PackedFunc, 'size' | 'count' | 'words' | 'start' | 'refs'>): KeptFunc {
   const end = n;
   try {
+    // Subtrees moved as references (backrefs.ts) are laid out in wasm's order, where they stand.
+    if (moved) return keepFlat(flatten(words, start, end), count, f);
     // A small body's tree is read from the scratch, up to its end: no count of its nodes first.
     if (end - start <= KEEP_TREE_WORDS) return unpackFunc({ name: f.name, sig: f.sig, locals: f.locals, localNames: f.localNames, size: KEEP_TREE_WORDS, count, words, start, refs }, end);
     let heads = 0;
@@ -513,11 +559,17 @@ export function finishStream(o: StreamOwner, start: number, count: number, f: Om
       i = firstImmediate(words, i);
       i += immediates(h, words, i);
     }
-    if (heads - nops > MAX_BODY_NODES) throw tooBig();
+    if (heads - nops > MAX_BODY_NODES) throw tooManyNodes();
     return { name: f.name, sig: f.sig, locals: f.locals, localNames: f.localNames, size: heads, count, words: words.slice(start, end), start: 0, refs: refs.slice(0, nrefs) };
   } finally {
     abandonStream(o);
   }
+}
+
+/** `finishStream` for a body laid out by `flatten` (counted and bounded by it). */
+function keepFlat(flat: { words: Int32Array; heads: number }, count: number, f: Omit<PackedFunc, 'size' | 'count' | 'words' | 'start' | 'refs'>): KeptFunc {
+  const p: PackedFunc = { name: f.name, sig: f.sig, locals: f.locals, localNames: f.localNames, size: flat.heads, count, words: flat.words, start: 0, refs: refs.slice(0, nrefs) };
+  return flat.words.length <= KEEP_TREE_WORDS ? unpackFunc(p) : p;
 }
 
 /** What a record keeps of a body made as a tree (see KEEP_TREE_MAX). */

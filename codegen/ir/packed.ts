@@ -68,6 +68,11 @@ export const enum K {
   THROW = 22,
   TRY = 23,
   MEMORY = 24,
+  /**
+   * Not a node: in a builder's stream only, a back-reference to a subtree written earlier (its
+   * start and end follow), standing where that subtree is wanted (backrefs.ts). A kept body has none.
+   */
+  REF = 25,
 }
 export const TYPES: readonly ExprType[] = ['i32', 'i64', 'f32', 'f64', 'none', 'unreachable'];
 

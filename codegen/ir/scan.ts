@@ -2,8 +2,7 @@
 // immediates each head has, what the body refers to (analysis), and where the nodes that wasm
 // writes partly before their operands start (what an encoder reading the stream front to back needs).
 
-import { F, K, TYPES, refName, refSym, symbolWords, type PackedFunc } from './packed.js';
-import type { ValType } from './nodes.js';
+import { F, K, refName, refSym, symbolWords, type PackedFunc } from './packed.js';
 
 /** Words of immediates after a node's head (and its length word, if any). */
 export function immediates(h: number, words: Int32Array, at: number): number {
@@ -19,6 +18,7 @@ export function immediates(h: number, words: Int32Array, at: number): number {
     case K.LOAD:
     case K.STORE:
     case K.BR_TABLE:
+    case K.REF:
       return 2;
     case K.GLOBAL_GET:
     case K.SYMCONST:
@@ -47,6 +47,56 @@ export function immediates(h: number, words: Int32Array, at: number): number {
 /** Where the immediates of the head at `at` start (past its length word, if it has one). */
 export function firstImmediate(words: Int32Array, at: number): number {
   return words[at]! >>> F.LEN_SHIFT === F.LEN_ESCAPE ? at + 2 : at + 1;
+}
+
+/** A head's list length (its length word's, if it has one). */
+export function listLength(words: Int32Array, at: number): number {
+  const len = words[at]! >>> F.LEN_SHIFT;
+  return len === F.LEN_ESCAPE ? words[at + 1]! : len;
+}
+
+/**
+ * How many nodes the node whose head is at `at` takes as operands or list elements, all lists
+ * counted (the nodes just before it in a post-order stream); `i` is where its immediates start.
+ */
+export function operandCount(words: Int32Array, at: number, i: number): number {
+  const h = words[at]!;
+  switch (h & 31) {
+    case K.LOCAL_SET:
+    case K.LOAD:
+    case K.GLOBAL_SET:
+    case K.DROP:
+      return 1;
+    case K.STORE:
+      return 2;
+    case K.SELECT:
+      return 3;
+    case K.OP:
+    case K.CALL:
+    case K.THROW:
+    case K.MEMORY:
+    case K.BLOCK:
+    case K.LOOP:
+      return listLength(words, at);
+    case K.CALL_SLOT:
+      return listLength(words, at) + 1;
+    case K.IF:
+      return 1 + listLength(words, at) + (h & F.F1 ? words[i]! : 0);
+    case K.BR:
+      return (h & F.F1 ? 1 : 0) + (h & F.F2 ? 1 : 0);
+    case K.BR_TABLE:
+      return (h & F.F1 ? 1 : 0) + 1;
+    case K.RETURN:
+      return h & F.F1 ? 1 : 0;
+    case K.TRY: {
+      const clauses = words[i]!;
+      let n = listLength(words, at);
+      for (let c = 0; c < clauses; c++) n += words[i + 1 + 5 * c + 4]!;
+      return n + (h & F.F1 ? words[i + 1 + 5 * clauses]! : 0);
+    }
+    default:
+      return 0;
+  }
 }
 
 /** Whether a node of this kind is written, in wasm, partly before its operands (see prefixed). */
@@ -178,33 +228,3 @@ export function scanFacts(p: PackedFunc): BodyFacts {
 type Writable<T> = { -readonly [K in keyof T]: T[K] };
 /** Shared by bodies that call nothing (adding to it throws). */
 const NO_CALLS: string[] = Object.freeze([]) as unknown as string[];
-
-/**
- * Branches to `label` among the nodes at `from`..`to` (a block's body, being built): whether there
- * are any, and the value type the first one carrying a value carries (its head records it). A
- * block or loop inside with the same label shadows it: the branches inside it are not counted.
- */
-export function branchesTo(words: Int32Array, refs: readonly unknown[], from: number, to: number, label: string): { any: boolean; type: ValType | undefined } {
-  // Branches found, as position and value type (-1: none), in stream order.
-  const hits: number[] = [];
-  for (let i = from; i < to; ) {
-    const at = i;
-    const h = words[at]!;
-    i = firstImmediate(words, at);
-    const kind = h & 31;
-    if (kind === K.BR || kind === K.BR_TABLE) {
-      const hit = kind === K.BR ? refs[words[i]!] === label : (refs[words[i]!] as string[]).includes(label) || refs[words[i + 1]!] === label;
-      if (hit) hits.push(at, (h >>> F.LEN_SHIFT) - 1);
-    } else if ((kind === K.BLOCK || kind === K.LOOP) && h & F.F1 && refs[words[i]!] === label) {
-      const start = at - words[i + 1]!;
-      while (hits.length && hits[hits.length - 2]! >= start) hits.length -= 2;
-    }
-    i += immediates(h, words, i);
-  }
-  let type: ValType | undefined;
-  for (let k = 1; k < hits.length && type === undefined; k += 2) {
-    const t = hits[k]! >= 0 ? TYPES[hits[k]!]! : undefined;
-    if (t !== undefined && t !== 'none' && t !== 'unreachable') type = t;
-  }
-  return { any: hits.length > 0, type };
-}

@@ -68,3 +68,6 @@ function makeSig(params: unknown[], results: unknown[], what: string): Sig {
 
 /** Bytes of code one function body may have: V8's limit (the JS API's limits say the same). */
 export const MAX_BODY_BYTES = 7_654_321;
+
+/** Locals one function may have, parameters included: the engines' limit (V8, SpiderMonkey). */
+export const MAX_ENGINE_LOCALS = 50_000;

@@ -9,7 +9,7 @@ import { children, sameSig, seqType } from './nodes.js';
 import type { Resolver } from './symbols.js';
 import { KINDS } from './packed.js';
 import { isValType } from './sig.js';
-import { Node, constFits, trusted } from './operands.js';
+import { Node, constFits, constRange, trusted } from './operands.js';
 
 interface Frame {
   label: string | null;
@@ -183,7 +183,7 @@ function typing(e: Expr, locals: readonly ValType[], result: ExprType): string |
     case 'const':
       if (!isValType(e.type)) return `a constant of type ${String(e.type)}`;
       if (typeof e.value !== (e.type === 'i64' ? 'bigint' : 'number')) return `a ${e.type} constant holds a ${typeof e.value}`;
-      return constFits(e.type, e.value) ? undefined : `a ${e.type} constant of ${String(e.value)}, out of its range (${e.type === 'i32' ? 'an integer from -2^31 to 2^32 - 1' : 'a signed 64-bit integer'})`;
+      return constFits(e.type, e.value) ? undefined : `a ${e.type} constant of ${String(e.value)}, out of its range (${constRange(e.type as 'i32' | 'i64')})`;
     case 'local.get':
       return !Number.isInteger(e.index) || locals[e.index] === undefined || locals[e.index] === e.type ? undefined : `local ${e.index} is a ${locals[e.index]}, read as ${e.type}`;
     case 'local.set': {

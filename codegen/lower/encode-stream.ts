@@ -78,7 +78,7 @@ class StreamReader {
 
   /**
    * Write the nodes whose heads lie in [from, to), a list; returns the last one's type (undefined
-   * for an empty list), which `seq` needs.
+   * for an empty list), which a `global.set`'s store needs.
    */
   range(from: number, to: number): ExprType | undefined {
     let at = from;
@@ -93,12 +93,6 @@ class StreamReader {
       at = this.next;
     }
     return last;
-  }
-
-  /** A list inside a construct of type `result` (see the tree encoder's `seq`). */
-  private seq(from: number, to: number, result: ExprType): void {
-    const last = this.range(from, to);
-    if (result === 'unreachable' && last !== undefined && last !== 'none' && last !== 'unreachable') this.t.body.u8(0x1a);
   }
 
   /** Read the symbol reference at `at` into `ref`. */
@@ -131,7 +125,7 @@ class StreamReader {
         b.u8((head & 31) === K.BLOCK ? 0x02 : 0x03);
         t.bt(type);
         t.labels.push(head & F.F1 ? (this.refs[w[i]!] as string) : null);
-        this.seq(h - w[end - 1]!, h, type);
+        this.range(h - w[end - 1]!, h);
         t.labels.pop();
         b.u8(0x0b);
         t.afterConstruct(type);
@@ -145,10 +139,10 @@ class StreamReader {
         b.u8(0x04);
         t.bt(type);
         t.labels.push(null);
-        this.seq(thenAt, elseAt, type);
+        this.range(thenAt, elseAt);
         if (head & F.F1) {
           b.u8(0x05);
-          this.seq(elseAt, h, type);
+          this.range(elseAt, h);
         }
         t.labels.pop();
         b.u8(0x0b);
@@ -219,6 +213,7 @@ class StreamReader {
         break;
       case K.BR:
         b.u8(head & F.F2 ? 0x0d : 0x0c).u32(t.depth(this.refs[w[i]!] as string));
+        if (head & F.F2) t.afterConstruct(type);
         break;
       case K.BR_TABLE:
         t.brTable(this.refs[w[i]!] as string[], this.refs[w[i + 1]!] as string);

@@ -6,7 +6,7 @@ import { fail } from '../../runtime/errors.js';
 import type { Expr, ExprType, FuncIR, Sig, TryExpr, ValType } from '../ir/nodes.js';
 import type { SymbolInfo } from '../ir/symbols.js';
 import { sigKey } from '../ir/nodes.js';
-import { MAX_BODY_BYTES } from '../ir/sig.js';
+import { MAX_BODY_BYTES, MAX_ENGINE_LOCALS } from '../ir/sig.js';
 import { analyze, bindsOwn } from '../ir/analyze.js';
 import { VALTYPE_CODE, instr, type InstrInfo } from '../wasm/instructions.js';
 import { ByteWriter, writeConst } from '../wasm/writer.js';
@@ -110,6 +110,8 @@ class ModuleEncoder implements StreamTarget {
   // Per-function state.
   readonly labels: Array<string | null> = [];
   private extraLocals: ValType[] = [];
+  /** Scratch locals free for reuse, by type: one is taken for as long as the value it holds is needed. */
+  private freeLocals: Record<ValType, number[]> = { i32: [], i64: [], f32: [], f64: [] };
   private nLocals = 0;
   private funcName = '';
   private readonly slotRefs = scratchSlots.reset();
@@ -330,6 +332,8 @@ class ModuleEncoder implements StreamTarget {
     this.funcName = f.name;
     this.labels.length = 0;
     this.nLocals = f.sig.params.length + f.locals.length;
+    // The builder bounds a body's own locals; inlined bodies bring theirs.
+    this.checkLocals(0);
     const c = this.code;
     const size = c.reserve();
     if (!this.exceptions) {
@@ -347,9 +351,11 @@ class ModuleEncoder implements StreamTarget {
       return;
     }
     this.extraLocals = [];
+    this.freeLocals = { i32: [], i64: [], f32: [], f64: [] };
     const b = (this.body = scratchBody.reset());
     this.instrBase = 0;
     for (const e of f.body) this.expr(e);
+    this.checkLocals(this.extraLocals.length);
     b.u8(0x0b);
     writeLocals(c, f.locals, this.extraLocals);
     const instrAt = c.len;
@@ -382,9 +388,23 @@ class ModuleEncoder implements StreamTarget {
     this.code.patch(size);
   }
 
+  /** Refuse a function with more locals than an engine compiles (`extra` of them exception lowering's). */
+  private checkLocals(extra: number): void {
+    if (this.nLocals <= MAX_ENGINE_LOCALS) return;
+    const scratch = extra ? `, ${extra.toLocaleString('en')} of them holding exception payloads and caught tags` : '';
+    throw fail('ResourceExhausted', `the function needs ${this.nLocals.toLocaleString('en')} locals (its own, with the parameters and those of the functions inlined into it${scratch}), more than an engine compiles (${MAX_ENGINE_LOCALS.toLocaleString('en')}); split it`, { definition: this.funcName });
+  }
+
+  /** A scratch local of type `t`, free for reuse once `release`d. */
   private scratch(t: ValType): number {
+    const free = this.freeLocals[t].pop();
+    if (free !== undefined) return free;
     this.extraLocals.push(t);
     return this.nLocals++;
+  }
+
+  private release(t: ValType, local: number): void {
+    this.freeLocals[t].push(local);
   }
 
   bt(t: ExprType): void {
@@ -421,17 +441,6 @@ class ModuleEncoder implements StreamTarget {
   /** `i32.const v`: the immediate most references lower to (an address, a slot, an id). */
   i32(v: number): void {
     this.body.u8(0x41).s32(v);
-  }
-
-  /**
-   * A sequence inside a construct of type `result`. A construct that never completes has the empty
-   * block type, yet its sequence may end in a value (`return x; 1`): that value is dropped, which
-   * the wasm validator requires even in unreachable code.
-   */
-  private seq(list: readonly Expr[], result: ExprType): void {
-    for (const e of list) this.expr(e);
-    const last = list[list.length - 1];
-    if (result === 'unreachable' && last && last.type !== 'none' && last.type !== 'unreachable') this.body.u8(0x1a);
   }
 
   private exprs(list: readonly Expr[]): void {
@@ -484,7 +493,7 @@ class ModuleEncoder implements StreamTarget {
         b.u8(e.k === 'block' ? 0x02 : 0x03);
         this.bt(e.type);
         this.labels.push(e.label);
-        this.seq(e.body, e.type);
+        this.exprs(e.body);
         this.labels.pop();
         b.u8(0x0b);
         return this.afterConstruct(e.type);
@@ -493,10 +502,10 @@ class ModuleEncoder implements StreamTarget {
         b.u8(0x04);
         this.bt(e.type);
         this.labels.push(null);
-        this.seq(e.then, e.type);
+        this.exprs(e.then);
         if (e.else) {
           b.u8(0x05);
-          this.seq(e.else, e.type);
+          this.exprs(e.else);
         }
         this.labels.pop();
         b.u8(0x0b);
@@ -505,6 +514,7 @@ class ModuleEncoder implements StreamTarget {
         if (e.value) this.expr(e.value);
         if (e.cond) this.expr(e.cond);
         b.u8(e.cond ? 0x0d : 0x0c).u32(this.depth(e.label));
+        if (e.cond) this.afterConstruct(e.type);
         return;
       case 'br_table':
         if (e.value) this.expr(e.value);
@@ -554,7 +564,8 @@ class ModuleEncoder implements StreamTarget {
   /**
    * A block, loop, if or try that never completes has the empty block type in wasm, so what
    * follows would see an empty stack; an `unreachable` after it (never executed) makes the stack
-   * polymorphic again, as the IR's type says.
+   * polymorphic again, as the IR's type says. So for a `br_if` whose value never returns, which
+   * wasm types by its label.
    */
   afterConstruct(type: ExprType): void {
     if (type === 'unreachable') this.body.u8(0x00);
@@ -637,18 +648,17 @@ class ModuleEncoder implements StreamTarget {
 
   private throwExpr(id: number, params: readonly ValType[], args: readonly Expr[]): void {
     // Evaluate every argument before writing any: an argument may itself throw and catch,
-    // which reuses the payload buffer.
-    const temps = args.map((a, i) => {
-      this.expr(a);
-      const t = this.scratch(params[i]!);
-      return t;
-    });
+    // which reuses the payload buffer. The values wait in scratch locals, free again once stored
+    // (the arguments' own code is written by then): a body's throws share a few.
+    for (const a of args) this.expr(a);
+    const temps = params.map((p) => this.scratch(p));
     for (let i = temps.length - 1; i >= 0; i--) this.body.u8(0x21).u32(temps[i]!);
     const buf = this.plan.ctx.exnBuffer;
     params.forEach((p, i) => {
       this.i32(buf + 8 * i);
       this.body.u8(0x20).u32(temps[i]!);
       this.memarg(`${p}.store`, 0);
+      this.release(p, temps[i]!);
     });
     this.i32(id);
     this.body.u8(0x08).u32(this.exnTag());
@@ -660,12 +670,12 @@ class ModuleEncoder implements StreamTarget {
     b.u8(0x06);
     this.bt(e.type);
     this.labels.push(null);
-    this.seq(e.body, e.type);
+    this.exprs(e.body);
     b.u8(0x07).u32(this.exnTag());
     this.dispatchCaught(e);
     if (e.catchAll) {
       b.u8(0x19);
-      this.seq(e.catchAll, e.type);
+      this.exprs(e.catchAll);
     }
     this.labels.pop();
     b.u8(0x0b);
@@ -694,7 +704,7 @@ class ModuleEncoder implements StreamTarget {
     b.u8(0x00).u32(this.exnTag()).u32(0); // catch $exn → $caught
     if (e.catchAll) b.u8(0x02).u32(1); // catch_all → $all
     this.labels.push(null); // the try_table itself
-    this.seq(e.body, e.type);
+    this.exprs(e.body);
     this.labels.pop();
     b.u8(0x0b);
     b.u8(0x0c).u32(e.catchAll ? 2 : 1); // br $done
@@ -705,7 +715,7 @@ class ModuleEncoder implements StreamTarget {
     if (e.catchAll) {
       this.labels.pop();
       b.u8(0x0b); // end $all
-      this.seq(e.catchAll, e.type);
+      this.exprs(e.catchAll);
     }
     this.labels.pop();
     b.u8(0x0b); // end $done
@@ -729,14 +739,17 @@ class ModuleEncoder implements StreamTarget {
         this.memarg(`${p}.load`, 0);
         b.u8(0x21).u32(c.locals[i]!);
       });
-      this.seq(c.body, e.type);
+      this.exprs(c.body);
       b.u8(0x05);
     }
-    if (e.catchAll) this.seq(e.catchAll, e.type);
+    if (e.catchAll) this.exprs(e.catchAll);
     else {
       b.u8(0x20).u32(tid);
       b.u8(0x08).u32(this.exnTag());
     }
+    // Read until here (the catch bodies written inside the chain take others): a try nested in
+    // a catch body keeps its own, so tries in sequence share one.
+    this.release('i32', tid);
     for (let i = 0; i < e.catches.length; i++) {
       this.labels.pop();
       b.u8(0x0b);

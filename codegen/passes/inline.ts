@@ -3,7 +3,7 @@
 // Every callee inlined (transitively) is reported, because the caller now depends on its body.
 
 import type { Expr, FuncIR, ValType } from '../ir/nodes.js';
-import { mapChildren } from '../ir/nodes.js';
+import { mapChildren, walk } from '../ir/nodes.js';
 import type { FuncPass, PassContext } from './registry.js';
 
 /** Nested inlining stops here; deeper calls stay calls. */
@@ -18,6 +18,17 @@ export const inlinePass: FuncPass = {
     let nLocals = f.sig.params.length + f.locals.length;
     let labelCounter = 0;
     let changed = false;
+    // Labels are free-form strings, so a label the inliner makes could be one the caller uses: a
+    // branch in an argument (placed inside the exit block) would then leave the wrong block. Every
+    // label made here is one that no caller label, nor an earlier made one, is.
+    let used: Set<string> | undefined;
+    const fresh = (base: string): string => {
+      used ??= labelsIn(f.body);
+      let l = base;
+      while (used.has(l)) l = `${base}$${labelCounter++}`;
+      used.add(l);
+      return l;
+    };
 
     // A tail call leaves any `try` around it, so what the callee throws is not caught there;
     // inlined, the callee's body would run inside that `try`. So a tail call inside a `try` is not
@@ -31,7 +42,7 @@ export const inlinePass: FuncPass = {
           ctx.dependOn(e.name);
           const args = e.args.map((a) => rewrite(a, stack, inTry));
           const inlined = expand(callee, args, [...stack, e.name], inTry);
-          return e.tail ? { k: 'return', type: 'unreachable', value: inlined.type === 'none' ? null : inlined } : inlined;
+          return e.tail ? leave(inlined, { k: 'return', type: 'unreachable', value: null }) : inlined;
         }
       }
       return mapChildren(e, (c) => rewrite(c, stack, inTry || e.k === 'try'));
@@ -45,7 +56,7 @@ export const inlinePass: FuncPass = {
         localNames.push(`${callee.name}.${callee.localNames[i] ?? i}`);
       });
       nLocals += types.length;
-      const exit = `$inline${labelCounter++}:${callee.name}`;
+      const exit = fresh(`$inline${labelCounter++}:${callee.name}`);
       const resultType = callee.sig.results[0] ?? 'none';
       const rename = new Map<string, string>();
       const relabel = (l: string) => rename.get(l) ?? l;
@@ -59,10 +70,10 @@ export const inlinePass: FuncPass = {
           case 'block':
           case 'loop': {
             if (e.label === null) return mapChildren(e, remap);
-            const fresh = `${e.label}$${labelCounter++}`;
+            const renamed = fresh(`${e.label}$${labelCounter++}`);
             const prev = rename.get(e.label);
-            rename.set(e.label, fresh);
-            const m = { ...(mapChildren(e, remap) as typeof e), label: fresh };
+            rename.set(e.label, renamed);
+            const m = { ...(mapChildren(e, remap) as typeof e), label: renamed };
             if (prev === undefined) rename.delete(e.label);
             else rename.set(e.label, prev);
             return m;
@@ -73,15 +84,11 @@ export const inlinePass: FuncPass = {
             return { ...(mapChildren(e, remap) as typeof e), labels: e.labels.map(relabel), fallback: relabel(e.fallback) };
           case 'return':
             return { k: 'br', type: 'unreachable', label: exit, value: e.value ? remap(e.value) : null, cond: null };
-          case 'call': {
-            const m = mapChildren(e, remap) as typeof e;
-            const call: Expr = { ...m, tail: false, type: m.sig.results[0] ?? 'none' };
-            return m.tail ? { k: 'br', type: 'unreachable', label: exit, value: call.type === 'none' ? null : call, cond: null } : call;
-          }
+          case 'call':
           case 'call.slot': {
             const m = mapChildren(e, remap) as typeof e;
             const call: Expr = { ...m, tail: false, type: m.sig.results[0] ?? 'none' };
-            return m.tail ? { k: 'br', type: 'unreachable', label: exit, value: call.type === 'none' ? null : call, cond: null } : call;
+            return m.tail ? leave(call, { k: 'br', type: 'unreachable', label: exit, value: null, cond: null }) : call;
           }
           case 'try':
             return { ...(mapChildren(e, remap) as typeof e), catches: e.catches.map((c) => ({ ...c, locals: c.locals.map((l) => l + base), body: c.body.map(remap) })) };
@@ -103,6 +110,31 @@ export const inlinePass: FuncPass = {
     return { ...f, locals, localNames, body };
   },
 };
+
+/**
+ * A tail call made a plain call (or an inlined body), then left by `exit` (a `return`, or a branch
+ * out of an inlined body; given without a value): the call's value is the exit's, and a call that
+ * gives none still runs, before it.
+ */
+function leave(call: Expr, exit: Extract<Expr, { k: 'br' | 'return' }>): Expr {
+  if (call.type !== 'none') return { ...exit, value: call };
+  return { k: 'block', type: 'unreachable', label: null, body: [call, exit] };
+}
+
+/** Every label a body names, on blocks and loops or in branches. */
+function labelsIn(body: readonly Expr[]): Set<string> {
+  const out = new Set<string>();
+  walk(body, (e) => {
+    if (e.k === 'block' || e.k === 'loop') {
+      if (e.label !== null) out.add(e.label);
+    } else if (e.k === 'br') out.add(e.label);
+    else if (e.k === 'br_table') {
+      for (const l of e.labels) out.add(l);
+      out.add(e.fallback);
+    }
+  });
+  return out;
+}
 
 /** Whether `f` makes a tail call inside a `try` (conservatively: anywhere in a `try` construct). */
 function tailCallInTry(f: FuncIR): boolean {
