@@ -4,6 +4,7 @@
 import type { Body, FuncBuilder } from '../codegen/ir/builder.js';
 import type { Sig, ValType } from '../codegen/ir/nodes.js';
 import { checkValType, parseSig, type SigLike } from '../codegen/ir/sig.js';
+import { constFits, constRange } from '../codegen/ir/operands.js';
 import { fail } from './errors.js';
 import { MAX_TAG_PARAMS } from './layout.js';
 import { hashOf } from './name-table.js';
@@ -232,7 +233,11 @@ export function optionsObject(opts: unknown, what: string, name: string): void {
 
 export function checkValue(t: ValType, v: unknown, what: string): number | bigint {
   if (t === 'i64') {
-    if (typeof v === 'bigint') return BigInt.asIntN(64, v);
+    // Signed or unsigned, as b.i64 takes it; past 64 bits it is refused, not wrapped.
+    if (typeof v === 'bigint') {
+      if (!constFits('i64', v)) throw fail('TypeMismatch', `${what}: ${v} is not an i64 (${constRange('i64')})`);
+      return BigInt.asIntN(64, v);
+    }
     if (typeof v === 'number' && Number.isSafeInteger(v)) return BigInt(v);
     throw fail('TypeMismatch', `${what}: an i64 needs a bigint or a safe integer, got ${String(v)}`);
   }

@@ -60,6 +60,12 @@ describe('stage definitions', () => {
     rt.setGlobal('l', 5);
     assert.equal(rt.getGlobal('l'), 5n, 'an i64 takes a safe integer');
     throwsCode(() => rt.setGlobal('l', 0.5), 'TypeMismatch');
+    // A bigint of up to 64 bits, signed or unsigned, as b.i64 takes one; past that it is refused.
+    rt.setGlobal('l', 2n ** 64n - 1n);
+    assert.equal(rt.getGlobal('l'), -1n);
+    for (const bad of [2n ** 64n + 7n, -(2n ** 63n) - 1n]) throwsCode(() => rt.setGlobal('l', bad), 'TypeMismatch', /is not an i64/);
+    throwsCode(() => rt.stage().global('h', 'i64', 2n ** 64n), 'TypeMismatch', /initial value/);
+    assert.equal(rt.getGlobal('l'), -1n);
   });
 
   it('names anonymous stages uniquely and rejects a duplicate stage name', async () => {
