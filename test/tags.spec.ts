@@ -53,6 +53,19 @@ for (const { linking, exceptions } of modes) {
       assert.throws(() => rt.fn('newCatcher')(5), (e: unknown) => e instanceof AccreteException && e.tag === 'E' && e.values[0] === 5);
     });
 
+    it('writes a catch_all body once, so tries nested in catch_all bodies grow the code linearly', async () => {
+      const rt = await newRuntime({ linking, exceptions });
+      rt.stage('t').tag('E', ['i32']).tag('F', ['i32']).commitSync();
+      const D = 30;
+      type B = Parameters<Parameters<ReturnType<typeof rt.stage>['func']>[2]>[0];
+      // Level d throws E, which its clause (F) does not catch: its catch_all body runs level d - 1.
+      const nest = (b: B, d: number): ReturnType<B['i32']> =>
+        d === 0 ? b.i32(1000) : (b.try([b.throw('E', b.i32(d))], [{ tag: 'F', body: ([x]) => [x!] }], b.i32.add(nest(b, d - 1), b.i32(d)), 'i32') as ReturnType<B['i32']>);
+      rt.stage('deep').func('f', '-> i32', (b) => nest(b, D)).commitSync();
+      assert.equal(rt.fn('f')(), 1000 + (D * (D + 1)) / 2);
+      assert.ok(rt.stats('deep').bytes < 4000, `${rt.stats('deep').bytes} bytes for ${D} levels`);
+    });
+
     it('catches in one stage what another stage throws, with its payload', async () => {
       const rt = await newRuntime({ linking, exceptions });
       rt.stage('tags').tag('Err', ['i32', 'f64']).tag('Other', ['i64']).commitSync();

@@ -3,7 +3,7 @@
 // slot for other stages, globals as memory cells, constants and ids as immediates.
 
 import { fail } from '../../runtime/errors.js';
-import type { Expr, ExprType, FuncIR, Sig, TryExpr, ValType } from '../ir/nodes.js';
+import type { Expr, ExprType, FuncIR, Sig, ValType } from '../ir/nodes.js';
 import type { SymbolInfo } from '../ir/symbols.js';
 import { sigKey } from '../ir/nodes.js';
 import { MAX_BODY_BYTES, MAX_ENGINE_LOCALS } from '../ir/sig.js';
@@ -14,6 +14,7 @@ import { IntIndex } from './int-index.js';
 import { HANDOVER, keepPrefix, prefixOf } from './prefixes.js';
 import { dispatcherSig } from './thunks.js';
 import { encodeStream, type StreamBody, type StreamTarget } from './encode-stream.js';
+import { writeThrow, writeTry, type ExnTarget } from './exceptions.js';
 import { LAYOUT_MAX_RELOCS, LINK_TABLE, RELOC, SHARED_TABLE, type BodyLayout } from './body-layout.js';
 import type { EncodedModule, ModuleImports, ModulePlan } from './module-plan.js';
 import { FUNCS_EXPORT, LINK_EXPORT, WASM_HEADER, section, vecSection, writeElementRun, writeFuncType, writeFuncrefTable, writeInstallSection, writeNameSection, writeStageImports, writeTableExport } from '../wasm/sections.js';
@@ -89,7 +90,7 @@ const slotsSeen = new IntIndex();
 const cellsSeen = new IntIndex();
 const linksSeen = new IntIndex();
 
-class ModuleEncoder implements StreamTarget {
+class ModuleEncoder implements StreamTarget, ExnTarget {
   // Maps and sets are made when first needed: a small stage needs none, and making them cost
   // more than encoding its one function.
   private readonly types: Sig[] = [];
@@ -154,6 +155,14 @@ class ModuleEncoder implements StreamTarget {
     }
     this.reloc(RELOC.SLOT, s, false);
     return s;
+  }
+
+  get exnBuffer(): number {
+    return this.plan.ctx.exnBuffer;
+  }
+
+  get finalTry(): boolean {
+    return this.plan.ctx.exceptions === 'final';
   }
 
   constructor(private readonly plan: ModulePlan) {
@@ -396,14 +405,14 @@ class ModuleEncoder implements StreamTarget {
   }
 
   /** A scratch local of type `t`, free for reuse once `release`d. */
-  private scratch(t: ValType): number {
+  scratch(t: ValType): number {
     const free = this.freeLocals[t].pop();
     if (free !== undefined) return free;
     this.extraLocals.push(t);
     return this.nLocals++;
   }
 
-  private release(t: ValType, local: number): void {
+  release(t: ValType, local: number): void {
     this.freeLocals[t].push(local);
   }
 
@@ -425,7 +434,7 @@ class ModuleEncoder implements StreamTarget {
     else this.body.u8(i.code);
   }
 
-  private memarg(op: string, offset: number): void {
+  memarg(op: string, offset: number): void {
     this.memInfo(instr(op), offset);
   }
 
@@ -443,12 +452,12 @@ class ModuleEncoder implements StreamTarget {
     this.body.u8(0x41).s32(v);
   }
 
-  private exprs(list: readonly Expr[]): void {
+  exprs(list: readonly Expr[]): void {
     for (let i = 0; i < list.length; i++) this.expr(list[i]!);
   }
 
   // One call per node (trees can be a chain of thousands of operations).
-  private expr(e: Expr): void {
+  expr(e: Expr): void {
     const b = this.body;
     switch (e.k) {
       // The kinds most bodies are made of first: a switch on strings tests its cases in order.
@@ -543,9 +552,9 @@ class ModuleEncoder implements StreamTarget {
         this.exprs(e.args);
         return this.memoryOp(e.op);
       case 'throw':
-        return this.throwExpr(e.id, e.params, e.args);
+        return writeThrow(this, e.id, e.params, e.args);
       case 'try':
-        this.tryExpr(e);
+        writeTry(this, e);
         return this.afterConstruct(e.type);
     }
   }
@@ -639,121 +648,6 @@ class ModuleEncoder implements StreamTarget {
     this.reloc(RELOC.TABLE, this.plan.ctx.calls === 'link-table' && table === this.linkTableIdx ? LINK_TABLE : SHARED_TABLE);
     b.u32(table);
     if (tail && !this.plan.ctx.tailCalls) b.u8(0x0f);
-  }
-
-  private exnTag(): number {
-    // The exception tag is the only tag import, so its index is 0.
-    return 0;
-  }
-
-  private throwExpr(id: number, params: readonly ValType[], args: readonly Expr[]): void {
-    // Evaluate every argument before writing any: an argument may itself throw and catch,
-    // which reuses the payload buffer. The values wait in scratch locals, free again once stored
-    // (the arguments' own code is written by then): a body's throws share a few.
-    for (const a of args) this.expr(a);
-    const temps = params.map((p) => this.scratch(p));
-    for (let i = temps.length - 1; i >= 0; i--) this.body.u8(0x21).u32(temps[i]!);
-    const buf = this.plan.ctx.exnBuffer;
-    params.forEach((p, i) => {
-      this.i32(buf + 8 * i);
-      this.body.u8(0x20).u32(temps[i]!);
-      this.memarg(`${p}.store`, 0);
-      this.release(p, temps[i]!);
-    });
-    this.i32(id);
-    this.body.u8(0x08).u32(this.exnTag());
-  }
-
-  private tryExpr(e: TryExpr): void {
-    if (this.plan.ctx.exceptions === 'final') return this.tryTable(e);
-    const b = this.body;
-    b.u8(0x06);
-    this.bt(e.type);
-    this.labels.push(null);
-    this.exprs(e.body);
-    b.u8(0x07).u32(this.exnTag());
-    this.dispatchCaught(e);
-    if (e.catchAll) {
-      b.u8(0x19);
-      this.exprs(e.catchAll);
-    }
-    this.labels.pop();
-    b.u8(0x0b);
-  }
-
-  /**
-   * The same with the final exception-handling proposal's `try_table`, whose catch clauses
-   * branch out to enclosing blocks:
-   *   block $done (T) [block $all] block $caught (i32) try_table (T) (catch $exn $caught)
-   *   [(catch_all $all)] body end br $done end dispatch br $done [end catchAll] end
-   */
-  private tryTable(e: TryExpr): void {
-    const b = this.body;
-    b.u8(0x02);
-    this.bt(e.type);
-    this.labels.push(null); // $done
-    if (e.catchAll) {
-      b.u8(0x02).u8(NONE_BT);
-      this.labels.push(null); // $all
-    }
-    b.u8(0x02).u8(VALTYPE_CODE.i32);
-    this.labels.push(null); // $caught
-    b.u8(0x1f);
-    this.bt(e.type);
-    b.u32(e.catchAll ? 2 : 1);
-    b.u8(0x00).u32(this.exnTag()).u32(0); // catch $exn → $caught
-    if (e.catchAll) b.u8(0x02).u32(1); // catch_all → $all
-    this.labels.push(null); // the try_table itself
-    this.exprs(e.body);
-    this.labels.pop();
-    b.u8(0x0b);
-    b.u8(0x0c).u32(e.catchAll ? 2 : 1); // br $done
-    this.labels.pop();
-    b.u8(0x0b); // end $caught: the tag id is on the stack
-    this.dispatchCaught(e);
-    b.u8(0x0c).u32(e.catchAll ? 1 : 0); // br $done
-    if (e.catchAll) {
-      this.labels.pop();
-      b.u8(0x0b); // end $all
-      this.exprs(e.catchAll);
-    }
-    this.labels.pop();
-    b.u8(0x0b); // end $done
-  }
-
-  /** With a caught tag id on the stack: an if-chain on it; the last else runs catch_all's body or rethrows. */
-  private dispatchCaught(e: TryExpr): void {
-    const b = this.body;
-    const tid = this.scratch('i32');
-    b.u8(0x21).u32(tid);
-    const buf = this.plan.ctx.exnBuffer;
-    for (const c of e.catches) {
-      b.u8(0x20).u32(tid);
-      this.i32(c.id);
-      b.u8(0x46); // i32.eq
-      b.u8(0x04);
-      this.bt(e.type);
-      this.labels.push(null);
-      c.params.forEach((p, i) => {
-        this.i32(buf + 8 * i);
-        this.memarg(`${p}.load`, 0);
-        b.u8(0x21).u32(c.locals[i]!);
-      });
-      this.exprs(c.body);
-      b.u8(0x05);
-    }
-    if (e.catchAll) this.exprs(e.catchAll);
-    else {
-      b.u8(0x20).u32(tid);
-      b.u8(0x08).u32(this.exnTag());
-    }
-    // Read until here (the catch bodies written inside the chain take others): a try nested in
-    // a catch body keeps its own, so tries in sequence share one.
-    this.release('i32', tid);
-    for (let i = 0; i < e.catches.length; i++) {
-      this.labels.pop();
-      b.u8(0x0b);
-    }
   }
 }
 
