@@ -253,7 +253,8 @@ export class Emitter {
     const it = this.typing.typeOf(s.iter);
     const p = b.local('i32');
     const k = b.local('i32');
-    const init = [b.set(p, this.expr(s.iter, it))];
+    // k starts at 0 on every entry: a loop nested in another runs again.
+    const init = [b.set(p, this.expr(s.iter, it)), b.set(k, b.i32(0))];
     const step = [b.set(k, b.i32.add(b.get(k), b.i32(1)))];
     if (it.kind !== 'vector') {
       // Iterating a value of unknown type: the JS side checks it is a vector and boxes elements.
