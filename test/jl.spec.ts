@@ -11,15 +11,24 @@ import { JlSyntaxError } from '../lang/dispatch/syntax/errors.js';
 
 const dir = fileURLToPath(new URL('../../test/jl/', import.meta.url));
 
-/** Run a program as the CLI would: its output, then `ERROR: message` if it stopped on one. */
+/**
+ * Run a program as the CLI would: its output, then `ERROR: message` if it stopped on one. A
+ * program cut into parts by `#---` lines runs them in turn in one session, as a REPL would, each
+ * part's error reported and the next part run.
+ */
 async function run(source: string, file = 'prog.jl'): Promise<string> {
   let out = '';
   const jl = await JuliaLike.create({ output: (s) => (out += s) });
-  try {
-    jl.eval(source, file);
-  } catch (e) {
-    if (!(e instanceof JlError || e instanceof JlSyntaxError)) throw e;
-    out += `ERROR: ${e.message}\n`;
+  let line = 0;
+  for (const part of source.split(/^#---.*$/m)) {
+    try {
+      // Blank lines in front keep the part's line numbers those of the file.
+      jl.eval('\n'.repeat(line) + part, file);
+    } catch (e) {
+      if (!(e instanceof JlError || e instanceof JlSyntaxError)) throw e;
+      out += `ERROR: ${e.message}\n`;
+    }
+    line += part.split('\n').length - 1;
   }
   return out;
 }

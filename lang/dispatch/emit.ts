@@ -448,7 +448,8 @@ export class Emitter {
     const b = this.b;
     const call = b.call(spec.name, ...args);
     // `t` is the call's type except where the caller wants another (a comparison chain's Bool).
-    if (spec.ret === Bottom) return t === Bottom ? call : b.seq(call, b.unreachable());
+    // A callee that never returns gives no value: the unreachable types the call for any context.
+    if (spec.ret === Bottom) return b.seq(call, b.unreachable());
     return this.convert(call, spec.ret, t, at);
   }
 
@@ -460,6 +461,7 @@ export class Emitter {
     const r = reprOf(t);
     const unboxed = r !== 'ref' && isConcrete(t) ? this.host.unboxedDispatcher(name, boxed.length, r) : undefined;
     if (unboxed) return b.call(unboxed, ...boxed);
+    if (t === Bottom) return b.seq(b.drop(b.call(this.host.dispatcher(name, boxed.length), ...boxed)), b.unreachable());
     return this.convert(b.call(this.host.dispatcher(name, boxed.length), ...boxed), Any, t, at);
   }
 
