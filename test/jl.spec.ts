@@ -113,6 +113,41 @@ describe('jl errors', () => {
   });
 });
 
+describe('jl sessions after a failed evaluation', () => {
+  const uncompiled = (jl: JuliaLike) => [...jl.specs.values()].filter((s) => s.state !== 'compiled').map((s) => s.name);
+
+  it('forgets what a statement that failed to compile inferred, and compiles it again later', async () => {
+    const { jl, out } = await session();
+    jl.eval('const C = 1\ng(x) = x + 1\ng(1)');
+    const before = jl.specializations();
+    // Typing infers h(Int64); generating the statement's code then fails.
+    assert.throws(() => jl.eval('h(x) = x * 2\nC = h(1)'), (e) => e instanceof JlError && /^2:1: ErrorException: invalid redefinition of constant C/.test(e.message));
+    assert.deepEqual(jl.specializations(), before);
+    assert.deepEqual(uncompiled(jl), []);
+    jl.eval('println(h(2), " ", C)');
+    assert.equal(out(), '4 1\n');
+  });
+
+  it('forgets what a failed inference inferred, and what read its return type', async () => {
+    const { jl } = await session();
+    assert.throws(() => jl.eval('a(n) = n == 0 ? 0 : b(n - 1)\nb(n) = a(n) + nope(n)\na(3)'), (e) => e instanceof JlError && e.kind === 'UndefVarError');
+    assert.deepEqual(uncompiled(jl), []);
+    assert.deepEqual(jl.specializations().filter((s) => s.fn === 'a' || s.fn === 'b'), []);
+    jl.eval('nope(n) = 1');
+    assert.equal(jl.eval('a(3)'), 3n);
+  });
+
+  it('raises a language error for a failed call from JS, and stays usable', async () => {
+    const { jl } = await session();
+    jl.eval('f(x::Int64) = x\nk(x) = f(x) + nope(x)');
+    assert.throws(() => jl.call('k', 1n), (e) => e instanceof JlError && e.kind === 'UndefVarError');
+    assert.throws(() => jl.call('f', 1.5), (e) => e instanceof JlError && e.kind === 'MethodError');
+    assert.throws(() => jl.call('f', 1n, 2n), (e) => e instanceof JlError && e.kind === 'MethodError');
+    assert.deepEqual(uncompiled(jl), []);
+    assert.equal(jl.call('f', 4n), 4n);
+  });
+});
+
 describe('jl from the README and the command line', function () {
   this.timeout(60_000);
   it('behaves as the README says', async () => {

@@ -9,7 +9,7 @@ import type { SplitTarget } from './julia.js';
 import { JlError } from './errors.js';
 import { INTRINSICS } from './prelude.js';
 import { BUILTINS, assignedValue, type Typing } from './typing.js';
-import { Any, Bool, Bottom, Float64, Int64, Nothing, isConcrete, reprOf, subtype, type JType, type Repr, type VectorType } from './types.js';
+import { Any, Bool, Bottom, Float64, Int64, Nothing, isConcrete, reprOf, subtype, vectorOf, type JType, type Repr, type VectorType } from './types.js';
 import { ELEM_SIZE, SYM, type ObjectModel } from './values.js';
 
 /** What code generation asks of the engine. */
@@ -18,8 +18,12 @@ export interface EmitHost {
   readonly om: ObjectModel;
   /** The specialisation a static call binds to: its Accrete function and return type (undefined: the call raises). */
   specTarget(fn: string, args: readonly JType[]): SplitTarget | undefined;
-  /** The Accrete function dispatching `fn` with `arity` boxed arguments at run time, returning a boxed value. */
-  dispatcher(fn: string, arity: number): string;
+  /**
+   * The Accrete function dispatching `fn` with `arity` boxed arguments at run time, returning a
+   * boxed value; undefined when there is none (too many arguments, or no method of that arity),
+   * and the call goes through `jl:dyncall`.
+   */
+  dispatcher(fn: string, arity: number): string | undefined;
   /**
    * The dispatcher returning `ret`'s repr unboxed, if typing made it (it must exist before a body
    * calling it is built: making one commits a stage).
@@ -37,7 +41,7 @@ export interface EmitHost {
 
 export const VT: Record<Repr, ValType> = { i64: 'i64', f64: 'f64', i32: 'i32', ref: 'i32' };
 /** Codes `jl:raise` understands. */
-export const RAISE_KIND = ['ErrorException', 'TypeError', 'MethodError', 'AmbiguityError', 'UndefVarError', 'BoundsError', 'DivideError'] as const;
+export const RAISE_KIND = ['ErrorException', 'TypeError', 'MethodError', 'AmbiguityError', 'UndefVarError', 'BoundsError', 'DivideError', 'DomainError', 'InexactError', 'ArgumentError'] as const;
 
 export class Emitter {
   private readonly locals = new Map<string, Local>();
@@ -148,7 +152,7 @@ export class Emitter {
     const b = this.b;
     const where = `${at.line}:${at.col}`;
     const call = b.call('jl:raise', b.i32(RAISE_KIND.indexOf(kind)), b.i32(this.host.om.intern(`${where}: ${message}`)), culprit ?? b.i32(0));
-    const body = [...(value ? [b.drop(value)] : []), call, b.unreachable()];
+    const body = [...(value ? [this.discard(value)] : []), call, b.unreachable()];
     return b.block(body, type === 'none' ? {} : { type });
   }
 
@@ -286,9 +290,9 @@ export class Emitter {
     if (t.kind === 'ident') return this.store(t.name, value, s.loc);
     if (t.kind === 'field') return this.setField(t, value, s.loc);
     const ot = this.typing.typeOf(t.object);
-    if (t.indices.length !== 1) throw new JlError('TypeError', `only vectors can be indexed, with one index`, s.loc);
+    if (t.indices.length !== 1) return this.raise('TypeError', 'only vectors can be indexed, with one index', s.loc, 'none', b.seq(...[t.object, ...t.indices, value].map((x) => this.discard(this.expr(x)))));
     if (ot.kind === 'vector') return b.call(`jl:vec_set_${reprOf(ot.element)}`, this.expr(t.object, ot), this.expr(t.indices[0]!, Int64), this.expr(value, ot.element));
-    if (isConcrete(ot)) throw new JlError('TypeError', `cannot assign into an index of a value of type ${ot}`, s.loc);
+    if (isConcrete(ot)) return this.raise('MethodError', `no method matching setindex!(${ot}, ...)`, s.loc, 'none', b.seq(...[t.object, ...t.indices, value].map((x) => this.discard(this.expr(x)))));
     return b.call('jl:dyn_setindex', this.expr(t.object, Any), this.expr(t.indices[0]!, Any), this.expr(value, Any));
   }
 
@@ -300,6 +304,13 @@ export class Emitter {
     const g = this.host.env.globals.get(name);
     if (g?.constant) throw new JlError('ErrorException', `invalid redefinition of constant ${name}`, at);
     return b.setGlobal(this.host.globalCell(name), this.expr(value, Any));
+  }
+
+  /** A global variable's boxed value; 0 while it is undefined (assigned by no statement that completed). */
+  private globalValue(name: string, at: A.Loc): IR {
+    const b = this.b;
+    const v = b.local('i32');
+    return b.block([b.set(v, b.global(this.host.globalCell(name))), b.if(b.i32.eqz(b.get(v)), this.raise('UndefVarError', `${name} not defined`, at, 'none')), b.get(v)], { type: 'i32' });
   }
 
   private setField(t: A.FieldAccess, value: A.Expr, at: A.Loc): IR {
@@ -344,7 +355,8 @@ export class Emitter {
         if (l) return b.get(l);
         if (this.typing.topLevel || this.host.env.globals.has(e.name)) {
           const g = this.host.env.globals.get(e.name);
-          if (g || this.typing.assignedGlobals.has(e.name)) return this.convert(b.global(this.host.globalCell(e.name)), Any, t, e.loc);
+          if (g?.constant) return this.convert(b.global(g.cell), Any, t, e.loc);
+          if (g || this.typing.assignedGlobals.has(e.name)) return this.convert(this.globalValue(e.name, e.loc), Any, t, e.loc);
         }
         const ty = this.host.env.types.get(e.name);
         if (ty) return b.i32(this.host.typeObject(ty));
@@ -361,9 +373,10 @@ export class Emitter {
         const lit = this.typing.typedVectorLiteral(e);
         if (lit) return this.vectorLit(e.indices, lit as VectorType);
         const ot = this.typing.typeOf(e.object);
-        if (e.indices.length !== 1) throw new JlError('TypeError', `only vectors can be indexed, with one index`, e.loc);
+        const operands = () => b.seq(...[e.object, ...e.indices].map((x) => this.discard(this.expr(x))));
+        if (e.indices.length !== 1) return this.raise('TypeError', 'only vectors can be indexed, with one index', e.loc, VT[reprOf(t)], operands());
         if (ot.kind === 'vector') return b.call(`jl:vec_get_${reprOf(ot.element)}`, this.expr(e.object, ot), this.expr(e.indices[0]!, Int64));
-        if (isConcrete(ot)) throw new JlError('TypeError', `cannot index a value of type ${ot}`, e.loc);
+        if (isConcrete(ot)) return this.raise('MethodError', `no method matching getindex(${ot}, ...)`, e.loc, VT[reprOf(t)], operands());
         return b.call('jl:dyn_getindex', this.expr(e.object, Any), this.expr(e.indices[0]!, Any));
       }
       case 'vector':
@@ -461,8 +474,24 @@ export class Emitter {
     const r = reprOf(t);
     const unboxed = r !== 'ref' && isConcrete(t) ? this.host.unboxedDispatcher(name, boxed.length, r) : undefined;
     if (unboxed) return b.call(unboxed, ...boxed);
-    if (t === Bottom) return b.seq(b.drop(b.call(this.host.dispatcher(name, boxed.length), ...boxed)), b.unreachable());
-    return this.convert(b.call(this.host.dispatcher(name, boxed.length), ...boxed), Any, t, at);
+    const d = this.host.dispatcher(name, boxed.length);
+    const call = d ? b.call(d, ...boxed) : this.dynCall(name, boxed);
+    if (t === Bottom) return b.seq(b.drop(call), b.unreachable());
+    return this.convert(call, Any, t, at);
+  }
+
+  /** A call with no dispatcher: the boxed arguments in a Vector{Any}, the method picked on the JS side. */
+  private dynCall(name: string, boxed: IR[]): IR {
+    const b = this.b;
+    const v = b.local('i32');
+    return b.block(
+      [
+        b.set(v, b.call('jl:vec_new', b.rttId(this.host.om.rtt(vectorOf(Any))), b.i32(boxed.length), b.i32(ELEM_SIZE.ref))),
+        ...boxed.map((x) => b.drop(b.call('jl:vec_push_ref', b.get(v), x))),
+        b.call('jl:dyncall', b.i32(this.host.om.intern(name)), b.get(v)),
+      ],
+      { type: 'i32' },
+    );
   }
 
   /**
@@ -544,8 +573,12 @@ export class Emitter {
     const ts = e.args.map((a) => this.typing.typeOf(a));
     switch (name) {
       case 'println':
-      case 'print':
-        return b.seq(...e.args.map((a) => b.call('jl:print', this.expr(a, Any))), ...(name === 'println' ? [b.call('jl:newline')] : []), b.constant(SYM.nothing));
+      case 'print': {
+        // Every argument is evaluated before anything is printed (one may raise).
+        const tmps = e.args.map(() => b.local('i32'));
+        const sets = e.args.map((a, i) => b.set(tmps[i]!, this.expr(a, Any)));
+        return b.seq(...sets, ...tmps.map((l) => b.call('jl:print', b.get(l))), ...(name === 'println' ? [b.call('jl:newline')] : []), b.constant(SYM.nothing));
+      }
       case 'string':
         return this.stringOf(e.args);
       case 'length':
@@ -565,8 +598,6 @@ export class Emitter {
       }
       case 'isa': {
         const target = e.args[1];
-        const ty = target?.kind === 'ident' ? this.host.env.types.get(target.name) : target?.kind === 'type-value' ? this.host.env.resolveType(target.type) : undefined;
-        if (!ty) throw new JlError('TypeError', 'isa(x, T) needs a type name as T', e.loc);
         return this.value({ kind: 'isa', value: e.args[0]!, type: target!.kind === 'ident' ? { kind: 'type-name', name: target.name, loc: target.loc } : (target as A.TypeValue).type, loc: e.loc }, Bool);
       }
       case 'error':

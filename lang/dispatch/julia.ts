@@ -10,12 +10,14 @@ import { parseProgram } from './syntax/parser.js';
 import { Env, type JlMethod, type MethodDef } from './env.js';
 import { Emitter, RAISE_KIND, VT, type EmitHost } from './emit.js';
 import { JlError } from './errors.js';
+import { JlSyntaxError } from './syntax/errors.js';
 import { moreSpecific, tupleSubtypeOf } from './methods.js';
 import { INTRINSICS, PRELUDE } from './prelude.js';
+import { Objects } from './objects.js';
 import { show } from './show.js';
 import { Typing, type TypingHost } from './typing.js';
 import { Any, Bool, Bottom, DataType, Float64, Int64, Nothing, isConcrete, reprOf, subtype, tupleName, unionOf, type JType, type Repr } from './types.js';
-import { ELEM_SIZE, ObjectModel, SYM, type JsValue } from './values.js';
+import { ObjectModel, SYM, type JsValue } from './values.js';
 
 /** A specialisation: one generic function's code for one tuple of concrete argument types. */
 export interface Spec {
@@ -80,16 +82,6 @@ function mayIntersect(a: JType, b: JType): boolean {
   return subtype(a, b) || subtype(b, a);
 }
 
-/**
- * Whether every value of concrete type `t` carries the RTT `om.rtt(t)` gives for this very object:
- * a data type is one object, and so is a vector of one (`vectorOf`), but a union is made afresh
- * wherever it is written, so `Vector{Union{…}}` can be several objects with an RTT each. A split
- * call compares RTT ids, so it splits only on these.
- */
-function hasOneRtt(t: JType): boolean {
-  return t.kind === 'data' || (t.kind === 'vector' && hasOneRtt(t.element));
-}
-
 /** Most expression nodes in the body of a method inlined where it is called statically. */
 const INLINE_MAX_NODES = 16;
 
@@ -140,13 +132,16 @@ export class JuliaLike implements TypingHost, EmitHost {
   private stringBuffer: string[] = [];
   /** Specialisations invalidated so far (for introspection and tests). */
   readonly invalidated: Spec[] = [];
+  readonly objects: Objects;
 
   private constructor(
     readonly rt: Runtime,
     readonly om: ObjectModel,
     private readonly out: (text: string) => void,
     private readonly maxSplit: number,
-  ) {}
+  ) {
+    this.objects = new Objects(rt, om);
+  }
 
   static async create(opts: JuliaOptions = {}): Promise<JuliaLike> {
     const maxSplit = opts.maxSplit ?? 4;
@@ -162,16 +157,17 @@ export class JuliaLike implements TypingHost, EmitHost {
       'jl:raise': { sig: 'i32 i32 i32 ->', fn: (k: number, msg: number, culprit: number) => me().raise(k, msg, culprit) },
       'jl:error': { sig: 'i32 ->', fn: (p: number) => { throw new JlError('ErrorException', me().om.unbox(p) as string); } },
       'jl:bounds_error': { sig: 'i64 i64 ->', fn: (len: bigint, i: bigint) => { throw new JlError('BoundsError', `attempt to access ${len}-element vector at index [${i}]`); } },
-      'jl:egal': { sig: 'i32 i32 -> i32', fn: (a: number, b: number) => (me().egal(a, b) ? 1 : 0) },
+      'jl:egal': { sig: 'i32 i32 -> i32', fn: (a: number, b: number) => (me().objects.egal(a, b) ? 1 : 0) },
       'jl:typeof': { sig: 'i32 -> i32', fn: (p: number) => me().om.typeObject(me().om.typeAt(p)) },
-      'jl:getfield': { sig: 'i32 i32 -> i32', fn: (p: number, n: number) => me().getfield(p, me().om.strings[n]!) },
-      'jl:setfield': { sig: 'i32 i32 i32 ->', fn: (p: number, n: number, v: number) => me().setfield(p, me().om.strings[n]!, v) },
-      'jl:dyn_count': { sig: 'i32 -> i32', fn: (v: number) => me().vec(v).length },
-      'jl:dyn_element': { sig: 'i32 i32 -> i32', fn: (v: number, k: number) => me().vec(v).get(k) },
-      'jl:dyn_length': { sig: 'i32 -> i32', fn: (v: number) => me().om.box(BigInt(me().vec(v).length)) },
-      'jl:dyn_getindex': { sig: 'i32 i32 -> i32', fn: (v: number, i: number) => me().vec(v).get(me().index(v, i)) },
-      'jl:dyn_setindex': { sig: 'i32 i32 i32 ->', fn: (v: number, i: number, x: number) => me().vec(v).set(me().index(v, i), x) },
-      'jl:dyn_push': { sig: 'i32 i32 -> i32', fn: (v: number, x: number) => me().vec(v).push(x) },
+      'jl:getfield': { sig: 'i32 i32 -> i32', fn: (p: number, n: number) => me().objects.getfield(p, me().om.strings[n]!) },
+      'jl:setfield': { sig: 'i32 i32 i32 ->', fn: (p: number, n: number, v: number) => me().objects.setfield(p, me().om.strings[n]!, v) },
+      'jl:dyn_count': { sig: 'i32 -> i32', fn: (v: number) => me().objects.vec(v).length },
+      'jl:dyn_element': { sig: 'i32 i32 -> i32', fn: (v: number, k: number) => me().objects.vec(v).get(k) },
+      'jl:dyn_length': { sig: 'i32 -> i32', fn: (v: number) => me().om.box(BigInt(me().objects.vec(v).length)) },
+      'jl:dyn_getindex': { sig: 'i32 i32 -> i32', fn: (v: number, i: number) => me().objects.vec(v).get(me().objects.index(v, i)) },
+      'jl:dyn_setindex': { sig: 'i32 i32 i32 ->', fn: (v: number, i: number, x: number) => me().objects.vec(v).set(me().objects.index(v, i), x) },
+      'jl:dyn_push': { sig: 'i32 i32 -> i32', fn: (v: number, x: number) => me().objects.vec(v).push(x) },
+      'jl:dyncall': { sig: 'i32 i32 -> i32', fn: (name: number, v: number) => me().dynCall(me().om.strings[name]!, Array.from({ length: me().objects.vec(v).length }, (_, k) => me().objects.vec(v).get(k))) },
     };
     for (let n = 0; n <= MAX_DYN_ARITY; n++) {
       host[`jl:miss${n}`] = { sig: `i32 ${'i32 '.repeat(n)}-> i32`, fn: (fid: number, ...args: number[]) => me().miss(fid, args) };
@@ -180,7 +176,7 @@ export class JuliaLike implements TypingHost, EmitHost {
     const rt = await Runtime.create({ ...opts.runtime, host: { ...(opts.runtime?.host ?? {}), ...host } });
     const om = ObjectModel.create(rt);
     self = new JuliaLike(rt, om, opts.output ?? ((s) => void process.stdout.write(s)), maxSplit);
-    self.definePrimitives();
+    self.objects.definePrimitives();
     self.eval(PRELUDE, 'prelude');
     return self;
   }
@@ -189,7 +185,12 @@ export class JuliaLike implements TypingHost, EmitHost {
 
   /** Run a program (or REPL input); returns the value of the last top-level expression. */
   eval(source: string, file?: string): JsValue {
-    const program = parseProgram(source, file);
+    let program: A.Program;
+    try {
+      program = parseProgram(source, file);
+    } catch (e) {
+      throw languageError(e);
+    }
     let last: JsValue = null;
     for (const s of program.body) last = this.topLevel(s, file);
     return last;
@@ -219,7 +220,10 @@ export class JuliaLike implements TypingHost, EmitHost {
         default:
           return this.om.unbox(this.runThunk([s]));
       }
-    } catch (e) {
+    } catch (caught) {
+      // A failed statement leaves no trace: what it inferred but did not compile is dropped.
+      this.rollback();
+      const e = languageError(caught);
       // Place the error: in the statement that raised it, and in the file.
       if (e instanceof JlError && (!e.where || (file && !e.where.file))) {
         const at = e.where ?? s.loc;
@@ -254,7 +258,8 @@ export class JuliaLike implements TypingHost, EmitHost {
       if (s.state === 'dead') continue;
       // Code that typed a dynamic call of this function from its methods may now be wrong.
       if (s.dynamicDeps.has(d.name)) this.invalidate(s);
-      else if (s.fn === d.name && tupleSubtypeOf(s.argTypes, method.sig) && (s.method === replaced || moreSpecific(method.sig, s.method.sig))) this.invalidate(s);
+      // The new method applies and its own is not strictly more specific: it now wins, or the call is ambiguous.
+      else if (s.fn === d.name && tupleSubtypeOf(s.argTypes, method.sig) && (s.method === replaced || !moreSpecific(s.method.sig, method.sig))) this.invalidate(s);
     }
   }
 
@@ -263,7 +268,9 @@ export class JuliaLike implements TypingHost, EmitHost {
     if (s.state === 'dead') return;
     s.state = 'dead';
     this.invalidated.push(s);
-    this.specs.delete(this.key(s.fn, s.argTypes));
+    // The table may hold a newer specialisation under this key by now.
+    const key = this.key(s.fn, s.argTypes);
+    if (this.specs.get(key) === s) this.specs.delete(key);
     for (const c of s.callers) this.invalidate(c);
     // Dispatch caches may point at its adapter: forget all of them for this function.
     for (const [k, d] of this.dispatchers) if (k.startsWith(`${s.fn}/`)) new Uint8Array(this.rt.memory.buffer, d.cache, CACHE_ENTRIES * 4 * (d.arity + 1)).fill(0);
@@ -278,8 +285,12 @@ export class JuliaLike implements TypingHost, EmitHost {
   /** TypingHost: the return type of a static call (and the record that the caller depends on it). */
   returnType(fn: string, args: readonly JType[]): JType | undefined {
     const s = this.specFor(fn, args);
-    if (!s) return undefined;
     const reader = this.inferring[this.inferring.length - 1];
+    if (!s) {
+      // The call raises (no method, or an ambiguity) until a method of `fn` changes that.
+      reader?.dynamicDeps.add(fn);
+      return undefined;
+    }
     if (reader) {
       s.readers.add(reader);
       s.callers.add(reader);
@@ -334,9 +345,6 @@ export class JuliaLike implements TypingHost, EmitHost {
         if (ret === s.ret || String(ret) === String(s.ret)) break;
         s.ret = ret;
       }
-    } catch (e) {
-      this.specs.delete(this.key(s.fn, s.argTypes));
-      throw e;
     } finally {
       this.inferring.pop();
     }
@@ -375,13 +383,10 @@ export class JuliaLike implements TypingHost, EmitHost {
       const sig = { params: s.argTypes.map((t) => VT[reprOf(t)]), results: s.ret === Bottom ? [] : [VT[reprOf(s.ret)]] };
       stage.func(s.name, sig, (b) => this.body(b, s), { inline: inlineWorthy(s), params: s.method.body.params });
     }
-    for (const [s, r] of adapters) {
-      const name = `${s.name}$${r}`;
-      s.adapters.set(r, name);
-      stage.func(name, { params: s.argTypes.map(() => 'i32'), results: [VT[r]] }, (b) => this.adapterBody(b, s, r));
-    }
+    for (const [s, r] of adapters) stage.func(`${s.name}$${r}`, { params: s.argTypes.map(() => 'i32'), results: [VT[r]] }, (b) => this.adapterBody(b, s, r));
     extra?.(stage);
     stage.commitSync();
+    for (const [s, r] of adapters) s.adapters.set(r, `${s.name}$${r}`);
     for (const s of ready) {
       s.state = 'compiled';
       s.stage = stage.name;
@@ -452,10 +457,23 @@ export class JuliaLike implements TypingHost, EmitHost {
     this.dispatchers.set(key, { name, cache, arity });
   }
 
-  dispatcher(fn: string, arity: number): string {
-    const d = this.dispatchers.get(`${fn}/${arity}:ref`);
-    if (!d) throw new JlError('MethodError', `no method of ${fn} takes ${arity} argument(s)`);
-    return d.name;
+  dispatcher(fn: string, arity: number): string | undefined {
+    return this.dispatchers.get(`${fn}/${arity}:ref`)?.name;
+  }
+
+  /**
+   * A dynamic call without a dispatcher (more than MAX_DYN_ARITY arguments, or no method of that
+   * arity yet): pick the method on the JS side and call its boxed adapter.
+   */
+  private dynCall(fn: string, args: number[]): number {
+    const f = this.env.functions.get(fn);
+    if (!f) throw new JlError('UndefVarError', `${fn} not defined`);
+    const types = args.map((p) => this.om.typeAt(p));
+    f.select(types);
+    const s = this.specFor(fn, types)!;
+    s.wantAdapters.add('ref');
+    this.flush();
+    return this.rt.fn<(...a: number[]) => number>(s.adapters.get('ref')!)(...args);
   }
 
   unboxedDispatcher(fn: string, arity: number, ret: Repr): string | undefined {
@@ -489,7 +507,8 @@ export class JuliaLike implements TypingHost, EmitHost {
     if (!cands?.length || cands.length > this.maxSplit || args.length > MAX_DYN_ARITY) return undefined;
     const out: SplitTarget[] = [];
     for (const m of cands) {
-      if (!m.sig.every(isConcrete) || !m.sig.every(hasOneRtt)) return undefined;
+      // A concrete type is one object (unions and vectors are canonical), with one RTT to compare.
+      if (!m.sig.every(isConcrete)) return undefined;
       const s = this.specs.get(this.key(fn, m.sig));
       // A method that always raises keeps its call in the dispatcher (rare; it reports the error).
       if (!s || s.method !== m || s.state === 'dead' || s.ret === Bottom) return undefined;
@@ -534,6 +553,24 @@ export class JuliaLike implements TypingHost, EmitHost {
     throw new JlError('MethodError', `no method matching ${fn}${tupleName(types)}: the method that fits was defined while the calling code ran, which sees the methods it was compiled with`);
   }
 
+  /** Forget what a failed evaluation inferred but did not compile (nothing compiled calls it). */
+  private rollback(): void {
+    for (const s of [...this.specs.values()]) {
+      if (s.state === 'compiled') {
+        for (const r of s.wantAdapters) if (!s.adapters.has(r)) s.wantAdapters.delete(r);
+        continue;
+      }
+      s.state = 'dead';
+      this.specs.delete(this.key(s.fn, s.argTypes));
+      for (const c of s.callees) {
+        c.callers.delete(s);
+        c.readers.delete(s);
+      }
+    }
+    this.inferring.length = 0;
+    this.stringBuffer = [];
+  }
+
   // ---- thunks and globals ----
 
   /** Compile top-level statements as a function of no arguments, run it, return the boxed value. */
@@ -541,19 +578,26 @@ export class JuliaLike implements TypingHost, EmitHost {
     const typing = new Typing(this, [], [], body, true);
     typing.run();
     for (const t of typing.seenTypes()) this.registerVectors(t);
-    for (const g of typing.assignedGlobals) {
-      if (!this.env.globals.has(g)) this.env.globals.set(g, { name: g, type: Any, cell: this.globalCell(g, this.om.constant(SYM.nothing)), constant: false });
+    // A new global starts undefined (0): reading it raises UndefVarError until code assigns it, and
+    // one that is still undefined when the statement ends (it failed, or skipped the assignment)
+    // is no binding at all.
+    const fresh = [...typing.assignedGlobals].filter((g) => !this.env.globals.has(g));
+    for (const g of fresh) this.env.globals.set(g, { name: g, type: Any, cell: this.globalCell(g, 0), constant: false });
+    try {
+      const name = `jl:toplevel#${++this.seq}`;
+      this.flush((stage) =>
+        stage.func(name, '-> i32', (b) => {
+          const em = new Emitter(this, b, typing, Any);
+          return em.functionBody(body);
+        }),
+      );
+      return this.rt.fn<() => number>(name)();
+    } finally {
+      for (const g of fresh) if (this.rt.getGlobal(`jl:g:${g}`) === 0) this.env.globals.delete(g);
     }
-    const name = `jl:toplevel#${++this.seq}`;
-    this.flush((stage) =>
-      stage.func(name, '-> i32', (b) => {
-        const em = new Emitter(this, b, typing, Any);
-        return em.functionBody(body);
-      }),
-    );
-    return this.rt.fn<() => number>(name)();
   }
 
+  /** The Accrete global holding a global's boxed value (0 while undefined), made on first use. */
   globalCell(name: string, init?: number): string {
     const cell = `jl:g:${name}`;
     if (!this.rt.lookup(cell)) this.rt.stage(`jl:global:${name}:${++this.seq}`).global(cell, 'i32', init ?? this.om.constant(SYM.nothing)).commitSync();
@@ -584,161 +628,10 @@ export class JuliaLike implements TypingHost, EmitHost {
     throw new JlError(RAISE_KIND[kind] ?? 'ErrorException', rest.join(': ') + got, { line, col });
   }
 
-  /** Julia's `===`: identity for mutable objects, equal contents for immutable ones. */
-  private egal(a: number, b: number, depth = 0): boolean {
-    if (a === b) return true;
-    const ta = this.om.typeAt(a);
-    if (ta !== this.om.typeAt(b) || ta.kind !== 'data' || ta.mutable || depth > 64) return false;
-    if (ta.primitive !== undefined || ta.name === 'DataType') return this.om.unbox(a) === this.om.unbox(b);
-    return ta.fields.every((f) => this.egal(this.getfield(a, f.name), this.getfield(b, f.name), depth + 1));
-  }
-
-  private getfield(p: number, name: string): number {
-    const t = this.om.typeAt(p);
-    if (t.kind !== 'data' || t.abstract || t.primitive) throw new JlError('ErrorException', `type ${t} has no field ${name}`);
-    const f = t.fields.find((x) => x.name === name);
-    if (!f) throw new JlError('ErrorException', `type ${t} has no field ${name}`);
-    const at = p + this.om.fieldOffset(t, name);
-    const v = this.om.view();
-    switch (reprOf(f.type)) {
-      case 'i64':
-        return this.om.box(v.getBigInt64(at, true));
-      case 'f64':
-        return this.om.box(v.getFloat64(at, true));
-      case 'i32':
-        return this.om.box(v.getInt32(at, true) !== 0);
-      default:
-        return v.getInt32(at, true);
-    }
-  }
-
-  private setfield(p: number, name: string, value: number): void {
-    const t = this.om.typeAt(p);
-    if (t.kind !== 'data' || t.abstract || t.primitive) throw new JlError('ErrorException', `type ${t} has no field ${name}`);
-    if (!t.mutable) throw new JlError('ErrorException', `setfield!: immutable struct of type ${t} cannot be changed`);
-    const f = t.fields.find((x) => x.name === name);
-    if (!f) throw new JlError('ErrorException', `type ${t} has no field ${name}`);
-    const vt = this.om.typeAt(value);
-    if (!tupleSubtypeOf([vt], [f.type])) throw new JlError('TypeError', `in setfield!, expected ${f.type}, got a value of type ${vt}`);
-    const at = p + this.om.fieldOffset(t, name);
-    const v = this.om.view();
-    const x = this.om.unbox(value);
-    switch (reprOf(f.type)) {
-      case 'i64':
-        return v.setBigInt64(at, x as bigint, true);
-      case 'f64':
-        return v.setFloat64(at, x as number, true);
-      case 'i32':
-        return v.setInt32(at, x ? 1 : 0, true);
-      default:
-        return v.setInt32(at, value, true);
-    }
-  }
-
   /** TypingHost: the type of a global's current value. */
   globalValueType(name: string): JType | undefined {
     const g = this.env.globals.get(name);
     return g ? this.om.typeAt(this.rt.getGlobal(g.cell) as number) : undefined;
-  }
-
-  /** A vector seen from JS (for code that handles it without knowing its type). */
-  private vec(p: number): { length: number; get(k: number): number; set(k: number, x: number): void; push(x: number): number } {
-    const t = this.om.typeAt(p);
-    if (t.kind !== 'vector') throw new JlError('MethodError', `no method matching iterate/getindex/push! for a value of type ${t}`);
-    const om = this.om;
-    const r = reprOf(t.element);
-    const es = ELEM_SIZE[r];
-    const v = () => om.view();
-    const length = v().getInt32(p + om.fieldOffset(t, 'length'), true);
-    const at = (k: number) => v().getInt32(p + om.fieldOffset(t, 'data'), true) + k * es;
-    const raw = (x: number) => {
-      const xt = om.typeAt(x);
-      if (!tupleSubtypeOf([xt], [t.element])) throw new JlError('TypeError', `cannot store a ${xt} in a ${t}`);
-      const u = om.unbox(x);
-      return r === 'i64' ? (u as bigint) : r === 'f64' ? (u as number) : r === 'i32' ? (u ? 1 : 0) : x;
-    };
-    return {
-      length,
-      get: (k) => (r === 'i64' ? om.box(v().getBigInt64(at(k), true)) : r === 'f64' ? om.box(v().getFloat64(at(k), true)) : r === 'i32' ? om.box(v().getInt32(at(k), true) !== 0) : v().getInt32(at(k), true)),
-      set: (k, x) => {
-        const u = raw(x);
-        if (r === 'i64') v().setBigInt64(at(k), u as bigint, true);
-        else if (r === 'f64') v().setFloat64(at(k), u as number, true);
-        else v().setInt32(at(k), u as number, true);
-      },
-      push: (x) => this.rt.fn<(v: number, x: number | bigint) => number>(`jl:vec_push_${r}`)(p, raw(x)),
-    };
-  }
-
-  /** A 1-based boxed Int64 index into the vector at `v`, as a 0-based offset (bounds checked). */
-  private index(v: number, i: number): number {
-    const x = this.om.unbox(i);
-    if (typeof x !== 'bigint') throw new JlError('TypeError', `index must be an Int64, got a value of type ${this.om.typeAt(i)}`);
-    const len = this.vec(v).length;
-    if (x < 1n || x > BigInt(len)) throw new JlError('BoundsError', `attempt to access ${len}-element vector at index [${x}]`);
-    return Number(x) - 1;
-  }
-
-  // ---- wasm helpers: boxing and vectors ----
-
-  private definePrimitives(): void {
-    const om = this.om;
-    const s = this.rt.stage('jl:primitives');
-    for (const [name, t, vt] of [['jl:box_i64', Int64, 'i64'], ['jl:box_f64', this.env.types.get('Float64')!, 'f64']] as const) {
-      s.func(name, `${vt} -> i32`, (b) => {
-        const p = b.local('i32');
-        return [b.set(p, b.call(SYM.alloc, b.sizeOf(om.rtt(t)))), b.initHeader(b.get(p), om.rtt(t)), b.setField(b.get(p), om.rtt(t), 'value', b.param(0)), b.get(p)];
-      });
-    }
-    const any = om.vectorType(Any);
-    const LEN = om.fieldOffset(any, 'length');
-    const CAP = om.fieldOffset(any, 'capacity');
-    const DATA = om.fieldOffset(any, 'data');
-    const size = om.sizeOf(any);
-    s.func('jl:vec_new', 'i32 i32 i32 -> i32', (b) => {
-      const p = b.local('i32');
-      return [
-        b.set(p, b.call(SYM.alloc, b.i32(size))),
-        b.i32.store(b.get(p), b.param(0)),
-        b.i32.store(b.get(p), b.param(1), CAP),
-        b.i32.store(b.get(p), b.if(b.param(1), b.call(SYM.alloc, b.i32.mul(b.param(1), b.param(2))), b.i32(0)), DATA),
-        b.get(p),
-      ];
-    });
-    for (const r of ['i64', 'f64', 'i32', 'ref'] as const) {
-      const es = ELEM_SIZE[r];
-      const vt = VT[r];
-      const load = (b: FuncBuilder, addr: IR) => (vt === 'i64' ? b.i64.load(addr) : vt === 'f64' ? b.f64.load(addr) : b.i32.load(addr));
-      const store = (b: FuncBuilder, addr: IR, x: IR) => (vt === 'i64' ? b.i64.store(addr, x) : vt === 'f64' ? b.f64.store(addr, x) : b.i32.store(addr, x));
-      s.func(`jl:vec_push_${r}`, `i32 ${vt} -> i32`, (b) => {
-        const v = b.param(0);
-        const len = b.local('i32');
-        const cap = b.local('i32');
-        const nd = b.local('i32');
-        return [
-          b.set(len, b.i32.load(v, LEN)),
-          b.set(cap, b.i32.load(b.param(0), CAP)),
-          b.if(b.i32.eq(b.get(len), b.get(cap)), [
-            b.set(cap, b.if(b.get(cap), b.i32.shl(b.get(cap), b.i32(1)), b.i32(4))),
-            b.set(nd, b.call(SYM.alloc, b.i32.mul(b.get(cap), b.i32(es)))),
-            b.memory.copy(b.get(nd), b.i32.load(b.param(0), DATA), b.i32.mul(b.get(len), b.i32(es))),
-            b.i32.store(b.param(0), b.get(nd), DATA),
-            b.i32.store(b.param(0), b.get(cap), CAP),
-          ]),
-          store(b, b.i32.add(b.i32.load(b.param(0), DATA), b.i32.mul(b.get(len), b.i32(es))), b.param(1)),
-          b.i32.store(b.param(0), b.i32.add(b.get(len), b.i32(1)), LEN),
-          b.param(0),
-        ];
-      });
-      const checked = (b: FuncBuilder) => {
-        const len = b.i64.extend_i32_u(b.i32.load(b.param(0), LEN));
-        return b.if(b.i32.or(b.i64.lt_s(b.param(1), b.i64(1)), b.i64.gt_s(b.param(1), len)), [b.call('jl:bounds_error', b.i64.extend_i32_u(b.i32.load(b.param(0), LEN)), b.param(1)), b.unreachable()]);
-      };
-      const addr = (b: FuncBuilder) => b.i32.add(b.i32.load(b.param(0), DATA), b.i32.mul(b.i32.wrap_i64(b.i64.sub(b.param(1), b.i64(1))), b.i32(es)));
-      s.func(`jl:vec_get_${r}`, `i32 i64 -> ${vt}`, (b) => [checked(b), load(b, addr(b))], { inline: true });
-      s.func(`jl:vec_set_${r}`, `i32 i64 ${vt} ->`, (b) => [checked(b), store(b, addr(b), b.param(2))], { inline: true });
-    }
-    s.commitSync();
   }
 
   // ---- JS API and introspection ----
@@ -746,7 +639,13 @@ export class JuliaLike implements TypingHost, EmitHost {
   /** Call a generic function from JS (BigInt for Int64, number for Float64, ...). */
   call(fn: string, ...args: JsValue[]): JsValue {
     const ptrs = args.map((a) => this.om.box(a));
-    return this.om.unbox(this.rt.fn<(...a: number[]) => number>(this.dispatcher(fn, args.length))(...ptrs));
+    try {
+      const d = this.dispatcher(fn, args.length);
+      return this.om.unbox(d ? this.rt.fn<(...a: number[]) => number>(d)(...ptrs) : this.dynCall(fn, ptrs));
+    } catch (e) {
+      this.rollback();
+      throw languageError(e);
+    }
   }
 
   /** The methods of a generic function, as signatures. */
@@ -773,6 +672,17 @@ export class JuliaLike implements TypingHost, EmitHost {
     if (!s?.stage) throw new JlError('ErrorException', `no compiled specialisation of ${fn}(${types.join(', ')})`);
     return this.rt.toText(s.stage);
   }
+}
+
+/**
+ * The language error an evaluation failed with: a JlError raised while generating code arrives
+ * wrapped in Accrete's (as its cause), and the engine's stack overflow is Julia's
+ * StackOverflowError. Anything else is a bug and stays what it is.
+ */
+function languageError(e: unknown): unknown {
+  for (let c: unknown = e; c instanceof Error; c = c.cause) if (c instanceof JlError || c instanceof JlSyntaxError) return c;
+  if (e instanceof RangeError && /call stack/i.test(e.message)) return new JlError('StackOverflowError', 'stack overflow');
+  return e;
 }
 
 function parseTypeName(t: string): A.TypeExpr {

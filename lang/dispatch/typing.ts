@@ -50,6 +50,8 @@ export class Typing {
   /** Globals assigned by top-level code (they are variables of type Any). */
   readonly assignedGlobals = new Set<string>();
   private readonly types = new Map<A.Expr, JType>();
+  /** Types the code names (`isa` targets, typed literals, declarations): their RTTs are made before code generation. */
+  private readonly named = new Set<JType>();
   private returns: JType = Bottom;
 
   constructor(
@@ -92,7 +94,14 @@ export class Typing {
 
   /** Every type this code computes with (variables and expressions), after `run`. */
   seenTypes(): JType[] {
-    return [...this.vars.values(), ...this.types.values()];
+    return [...this.vars.values(), ...this.types.values(), ...this.named];
+  }
+
+  /** The type a type expression names (recorded: see `named`). */
+  resolve(t: A.TypeExpr): JType {
+    const r = this.host.env.resolveType(t);
+    this.named.add(r);
+    return r;
   }
 
   isLocal(name: string): boolean {
@@ -126,7 +135,7 @@ export class Typing {
         return t;
       }
       case 'var-decl': {
-        const declared = s.type ? this.host.env.resolveType(s.type) : undefined;
+        const declared = s.type ? this.resolve(s.type) : undefined;
         const v = s.value ? this.typeOf(s.value) : Nothing;
         this.assign(s.name, declared ?? v);
         return declared ?? v;
@@ -164,7 +173,7 @@ export class Typing {
   typedVectorLiteral(e: A.Index): JType | undefined {
     const o = e.object;
     if (o.kind === 'ident' && !this.vars.has(o.name) && this.host.env.types.has(o.name)) return vectorOf(this.host.env.types.get(o.name)!);
-    if (o.kind === 'type-value') return vectorOf(this.host.env.resolveType(o.type));
+    if (o.kind === 'type-value') return vectorOf(this.resolve(o.type));
     return undefined;
   }
 
@@ -212,6 +221,7 @@ export class Typing {
         throw new JlError('UndefVarError', `${e.name} not defined`, e.loc);
       }
       case 'type-value':
+        this.resolve(e.type);
         return DataTypeT;
       case 'field': {
         const o = this.typeOf(e.object);
@@ -247,7 +257,7 @@ export class Typing {
         return Bool;
       case 'isa':
         this.typeOf(e.value);
-        env.resolveType(e.type);
+        this.resolve(e.type);
         return Bool;
       case 'and':
       case 'or':
@@ -268,7 +278,7 @@ export class Typing {
     const c = e.callee;
     if (c.kind === 'type-value') {
       e.args.forEach((a) => this.typeOf(a));
-      const t = env.resolveType(c.type);
+      const t = this.resolve(c.type);
       if (t.kind !== 'vector' || e.args.length) throw new JlError('TypeError', `only Vector{T}() can be constructed from a parametric type`, e.loc);
       return t;
     }
@@ -302,8 +312,12 @@ export class Typing {
           break;
         case 'typeof':
           return DataTypeT;
-        case 'isa':
+        case 'isa': {
+          const target = e.args[1];
+          const named = target?.kind === 'ident' && !this.vars.has(target.name) && env.types.has(target.name);
+          if (e.args.length !== 2 || !(named || target?.kind === 'type-value')) throw new JlError('TypeError', 'isa(x, T) needs a type name as T', e.loc);
           return Bool;
+        }
         case 'error':
           return Bottom;
         case '__egal':
