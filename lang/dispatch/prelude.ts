@@ -11,6 +11,20 @@ export interface Intrinsic {
   readonly emit: (b: FuncBuilder, args: IR[]) => IR;
 }
 
+const INT64_MIN = -(1n << 63n);
+
+/**
+ * Integer division and remainder raise DivideError (through `jl:divide_error`, which does not
+ * return) where wasm would trap: a zero divisor, and typemin ÷ -1 (typemin % -1 is 0 in both).
+ */
+function checkedDivision(b: FuncBuilder, x: IR, y: IR, op: 'div' | 'rem'): IR {
+  const n = b.local('i64');
+  const d = b.local('i64');
+  const bad = op === 'rem' ? b.i64.eqz(b.get(d)) : b.i32.or(b.i64.eqz(b.get(d)), b.i32.and(b.i64.eq(b.get(d), b.i64(-1)), b.i64.eq(b.get(n), b.i64(INT64_MIN))));
+  const result = op === 'div' ? b.i64.div_s(b.get(n), b.get(d)) : b.i64.rem_s(b.get(n), b.get(d));
+  return b.block([b.set(n, x), b.set(d, y), b.if(bad, [b.call('jl:divide_error'), b.unreachable()]), result], { type: 'i64' });
+}
+
 const i2 = (op: (b: FuncBuilder, x: IR, y: IR) => IR, r: JType = Int64): Intrinsic => ({ params: [Int64, Int64], result: r, emit: (b, [x, y]) => op(b, x!, y!) });
 const f2 = (op: (b: FuncBuilder, x: IR, y: IR) => IR, r: JType = Float64): Intrinsic => ({ params: [Float64, Float64], result: r, emit: (b, [x, y]) => op(b, x!, y!) });
 
@@ -19,8 +33,8 @@ export const INTRINSICS: ReadonlyMap<string, Intrinsic> = new Map<string, Intrin
   ['__add_int', i2((b, x, y) => b.i64.add(x, y))],
   ['__sub_int', i2((b, x, y) => b.i64.sub(x, y))],
   ['__mul_int', i2((b, x, y) => b.i64.mul(x, y))],
-  ['__div_int', i2((b, x, y) => b.i64.div_s(x, y))],
-  ['__rem_int', i2((b, x, y) => b.i64.rem_s(x, y))],
+  ['__div_int', i2((b, x, y) => checkedDivision(b, x, y, 'div'))],
+  ['__rem_int', i2((b, x, y) => checkedDivision(b, x, y, 'rem'))],
   ['__eq_int', i2((b, x, y) => b.i64.eq(x, y), Bool)],
   ['__lt_int', i2((b, x, y) => b.i64.lt_s(x, y), Bool)],
   ['__le_int', i2((b, x, y) => b.i64.le_s(x, y), Bool)],
