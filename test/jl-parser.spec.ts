@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import type * as A from '../lang/dispatch/syntax/ast.js';
 import { JlSyntaxError } from '../lang/dispatch/syntax/errors.js';
 import { tokenize } from '../lang/dispatch/syntax/lexer.js';
-import { parseExpression, parseProgram } from '../lang/dispatch/syntax/parser.js';
+import { MAX_NESTING, parseExpression, parseProgram } from '../lang/dispatch/syntax/parser.js';
 import { toSexpr } from '../lang/dispatch/syntax/sexpr.js';
 
 /** Each top-level item of a program as an s-expression. */
@@ -757,6 +757,20 @@ describe('jl-parser: syntax errors', () => {
     ['primitive type', 'primitive type Byte 8 end', 1, 1, 'primitive type definitions are not supported'],
     ['const without =', 'const K 1', 1, 9, "expected '=' after 'const K', found '1'"],
   ];
+  it('refuses nesting deeper than MAX_NESTING with a syntax error, never a stack overflow', () => {
+    const deep: Array<[string, string]> = [
+      ['parentheses', 'x = ' + '('.repeat(1000) + '1' + ')'.repeat(1000)],
+      ['prefix minus', 'x = ' + '-'.repeat(10_000) + 'y'],
+      ['|| chain', 'x = ' + Array(10_000).fill('a').join(' || ')],
+      ['^ chain', 'x = ' + Array(10_000).fill('a').join(' ^ ')],
+      ['vectors', 'x = ' + '['.repeat(10_000) + ']'.repeat(10_000)],
+      ['blocks', 'if true\n'.repeat(1000) + 'end\n'.repeat(1000)],
+      ['interpolations', 'x = ' + '"$('.repeat(10_000) + '1' + ')"'.repeat(10_000)],
+    ];
+    for (const [what, src] of deep) assert.match(syntaxError(src).bare, /nested too deeply/, what);
+    assert.doesNotThrow(() => parseProgram('x = ' + '('.repeat(MAX_NESTING - 2) + '1' + ')'.repeat(MAX_NESTING - 2)));
+  });
+
   for (const [name, src, line, col, bare] of cases) {
     it(name, () => {
       const e = syntaxError(src, 'prog.jl');

@@ -137,6 +137,15 @@ describe('jl sessions after a failed evaluation', () => {
     assert.equal(jl.eval('a(3)'), 3n);
   });
 
+  it('raises StackOverflowError for code too deeply nested to compile, and stays usable', async () => {
+    const { jl } = await session();
+    for (const n of [3000, 10_000]) {
+      assert.throws(() => jl.eval('x = ' + Array(n).fill('1').join(' + ')), (e) => e instanceof JlError && e.kind === 'StackOverflowError', String(n));
+      assert.deepEqual(uncompiled(jl), []);
+      assert.equal(jl.eval('1 + 2'), 3n);
+    }
+  });
+
   it('raises a language error for a failed call from JS, and stays usable', async () => {
     const { jl } = await session();
     jl.eval('f(x::Int64) = x\nk(x) = f(x) + nope(x)');

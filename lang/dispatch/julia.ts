@@ -681,8 +681,11 @@ export class JuliaLike implements TypingHost, EmitHost {
  * StackOverflowError. Anything else is a bug and stays what it is.
  */
 function languageError(e: unknown): unknown {
-  for (let c: unknown = e; c instanceof Error; c = c.cause) if (c instanceof JlError || c instanceof JlSyntaxError) return c;
-  if (e instanceof RangeError && /call stack/i.test(e.message)) return new JlError('StackOverflowError', 'stack overflow');
+  for (let c: unknown = e; c instanceof Error; c = c.cause) {
+    if (c instanceof JlError || c instanceof JlSyntaxError) return c;
+    // Accrete wraps the overflow of its own tree walkers: code nested deeper than it compiles.
+    if (c instanceof RangeError && /call stack/i.test(c.message)) return new JlError('StackOverflowError', c === e ? 'stack overflow' : 'stack overflow: code nested too deeply to compile');
+  }
   return e;
 }
 
