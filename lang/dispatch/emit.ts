@@ -604,6 +604,8 @@ export class Emitter {
         return b.seq(b.call('jl:error', this.stringOf(e.args)), b.unreachable());
       case '__egal':
         return b.call('jl:egal', this.expr(e.args[0]!, Any), this.expr(e.args[1]!, Any));
+      case '__equal':
+        return b.call('jl:equal', this.expr(e.args[0]!, Any), this.expr(e.args[1]!, Any));
     }
     return undefined;
   }

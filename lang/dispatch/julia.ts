@@ -159,6 +159,7 @@ export class JuliaLike implements TypingHost, EmitHost {
       'jl:error': { sig: 'i32 ->', fn: (p: number) => { throw new JlError('ErrorException', me().om.unbox(p) as string); } },
       'jl:bounds_error': { sig: 'i64 i64 ->', fn: (len: bigint, i: bigint) => { throw new JlError('BoundsError', `attempt to access ${len}-element vector at index [${i}]`); } },
       'jl:egal': { sig: 'i32 i32 -> i32', fn: (a: number, b: number) => (me().objects.egal(a, b) ? 1 : 0) },
+      'jl:equal': { sig: 'i32 i32 -> i32', fn: (a: number, b: number) => (me().equal(a, b) ? 1 : 0) },
       'jl:typeof': { sig: 'i32 -> i32', fn: (p: number) => me().om.typeObject(me().om.typeAt(p)) },
       'jl:getfield': { sig: 'i32 i32 -> i32', fn: (p: number, n: number) => me().objects.getfield(p, me().om.strings[n]!) },
       'jl:setfield': { sig: 'i32 i32 i32 ->', fn: (p: number, n: number, v: number) => me().objects.setfield(p, me().om.strings[n]!, v) },
@@ -627,6 +628,27 @@ export class JuliaLike implements TypingHost, EmitHost {
     const [line, col] = where!.split(':').map(Number) as [number, number];
     const got = culprit ? `; got a value of type ${this.om.typeAt(culprit)}` : '';
     throw new JlError(RAISE_KIND[kind] ?? 'ErrorException', rest.join(': ') + got, { line, col });
+  }
+
+  /**
+   * `==` where no method of the program's applies: vectors are equal when their elements are
+   * (by `==`, dispatched), anything else when it is `===`.
+   */
+  private equal(a: number, b: number): boolean {
+    if (this.om.typeAt(a).kind !== 'vector' || this.om.typeAt(b).kind !== 'vector') return this.objects.egal(a, b);
+    const va = this.objects.vec(a);
+    const vb = this.objects.vec(b);
+    if (va.length !== vb.length) return false;
+    for (let k = 0; k < va.length; k++) {
+      const x = va.get(k);
+      const y = vb.get(k);
+      const d = this.dispatcher('==', 2);
+      const r = d ? this.rt.fn<(x: number, y: number) => number>(d)(x, y) : this.dynCall('==', [x, y]);
+      const t = this.om.typeAt(r);
+      if (t !== Bool) throw new JlError('TypeError', `non-boolean (${t}) used in boolean context`);
+      if (!this.om.unbox(r)) return false;
+    }
+    return true;
   }
 
   /** TypingHost: the type of a global's current value. */

@@ -20,6 +20,8 @@ export class Objects {
     if (a === b) return true;
     const ta = this.om.typeAt(a);
     if (ta !== this.om.typeAt(b) || ta.kind !== 'data' || ta.mutable || depth > 64) return false;
+    // Floats by their bits, as Julia: 0.0 !== -0.0, and a NaN is itself.
+    if (ta === Float64) return this.om.view().getBigInt64(a + this.om.fieldOffset(Float64, 'value'), true) === this.om.view().getBigInt64(b + this.om.fieldOffset(Float64, 'value'), true);
     if (ta.primitive !== undefined || ta.name === 'DataType') return this.om.unbox(a) === this.om.unbox(b);
     return ta.fields.every((f) => this.egal(this.getfield(a, f.name), this.getfield(b, f.name), depth + 1));
   }

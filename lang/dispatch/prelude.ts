@@ -25,6 +25,39 @@ function checkedDivision(b: FuncBuilder, x: IR, y: IR, op: 'div' | 'rem'): IR {
   return b.block([b.set(n, x), b.set(d, y), b.if(bad, [b.call('jl:divide_error'), b.unreachable()]), result], { type: 'i64' });
 }
 
+/** 2^63 as a Float64: the one integral float in [-2^63, 2^63] that is no Int64. */
+const TWO_63 = 9223372036854775808;
+
+/**
+ * Comparisons of an Int64 with a Float64, exact as Julia's (not through the float the integer
+ * rounds to): where that float equals the other operand, which is then integral, the integers
+ * are compared. `swap`: the Float64 is the left operand.
+ */
+function mixedCompare(op: 'eq' | 'lt' | 'le', swap: boolean): Intrinsic {
+  return {
+    params: swap ? [Float64, Int64] : [Int64, Float64],
+    result: Bool,
+    emit: (b, [x, y]) => {
+      const n = b.local('i64');
+      const f = b.local('f64');
+      const nf = () => b.f64.convert_i64_s(b.get(n));
+      const exact = () => b.i64.trunc_sat_f64_s(b.get(f));
+      const inRange = () => b.f64.ne(b.get(f), b.f64(TWO_63));
+      let test: IR;
+      if (op === 'eq') test = b.i32.and(b.i32.and(b.f64.eq(nf(), b.get(f)), inRange()), b.i64.eq(exact(), b.get(n)));
+      else if (!swap) {
+        // n < f (n <= f): the float n rounds to is below f, or equal to it and n is below (at most) f's integer.
+        const ints = op === 'lt' ? b.i64.lt_s(b.get(n), exact()) : b.i64.le_s(b.get(n), exact());
+        test = b.i32.or(b.f64.lt(nf(), b.get(f)), b.i32.and(b.f64.eq(nf(), b.get(f)), b.i32.or(b.i32.eqz(inRange()), ints)));
+      } else {
+        const ints = op === 'lt' ? b.i64.lt_s(exact(), b.get(n)) : b.i64.le_s(exact(), b.get(n));
+        test = b.i32.or(b.f64.lt(b.get(f), nf()), b.i32.and(b.i32.and(b.f64.eq(b.get(f), nf()), inRange()), ints));
+      }
+      return b.block([b.set(n, swap ? y! : x!), b.set(f, swap ? x! : y!), test], { type: 'i32' });
+    },
+  };
+}
+
 const i2 = (op: (b: FuncBuilder, x: IR, y: IR) => IR, r: JType = Int64): Intrinsic => ({ params: [Int64, Int64], result: r, emit: (b, [x, y]) => op(b, x!, y!) });
 const f2 = (op: (b: FuncBuilder, x: IR, y: IR) => IR, r: JType = Float64): Intrinsic => ({ params: [Float64, Float64], result: r, emit: (b, [x, y]) => op(b, x!, y!) });
 
@@ -51,6 +84,13 @@ export const INTRINSICS: ReadonlyMap<string, Intrinsic> = new Map<string, Intrin
   ['__int_to_float', { params: [Int64], result: Float64, emit: (b, [x]) => b.f64.convert_i64_s(x!) }],
   ['__trunc_float', { params: [Float64], result: Int64, emit: (b, [x]) => b.i64.trunc_sat_f64_s(x!) }],
   ['__not', { params: [Bool], result: Bool, emit: (b, [x]) => b.i32.eqz(x!) }],
+  ['__eq_int_float', mixedCompare('eq', false)],
+  ['__lt_int_float', mixedCompare('lt', false)],
+  ['__le_int_float', mixedCompare('le', false)],
+  ['__eq_float_int', mixedCompare('eq', true)],
+  ['__lt_float_int', mixedCompare('lt', true)],
+  ['__le_float_int', mixedCompare('le', true)],
+  ['__bool_to_int', { params: [Bool], result: Int64, emit: (b, [x]) => b.i64.extend_i32_u(x!) }],
   ['__eq_bool', { params: [Bool, Bool], result: Bool, emit: (b, [x, y]) => b.i32.eq(x!, y!) }],
 ]);
 
@@ -84,11 +124,18 @@ ${mixed('/', '__div_float')}
 ==(a::Float64, b::Float64) = __eq_float(a, b)
 <(a::Float64, b::Float64) = __lt_float(a, b)
 <=(a::Float64, b::Float64) = __le_float(a, b)
-${mixed('==', '__eq_float')}
-${mixed('<', '__lt_float')}
-${mixed('<=', '__le_float')}
+==(a::Int64, b::Float64) = __eq_int_float(a, b)
+==(a::Float64, b::Int64) = __eq_float_int(a, b)
+<(a::Int64, b::Float64) = __lt_int_float(a, b)
+<(a::Float64, b::Int64) = __lt_float_int(a, b)
+<=(a::Int64, b::Float64) = __le_int_float(a, b)
+<=(a::Float64, b::Int64) = __le_float_int(a, b)
 ==(a::Bool, b::Bool) = __eq_bool(a, b)
-==(a, b) = __egal(a, b)
+==(a::Bool, b::Int64) = __eq_int(__bool_to_int(a), b)
+==(a::Int64, b::Bool) = __eq_int(a, __bool_to_int(b))
+==(a::Bool, b::Float64) = __eq_float(__int_to_float(__bool_to_int(a)), b)
+==(a::Float64, b::Bool) = __eq_float(a, __int_to_float(__bool_to_int(b)))
+==(a, b) = __equal(a, b)
 !=(a, b) = !(a == b)
 ===(a, b) = __egal(a, b)
 !==(a, b) = !(a === b)

@@ -25,7 +25,7 @@ export interface TypingHost {
 }
 
 /** Functions the compiler implements itself (for the types it knows), before generic dispatch. */
-export const BUILTINS = new Set(['println', 'print', 'string', 'length', 'push!', 'typeof', 'isa', 'error', '__egal']);
+export const BUILTINS = new Set(['println', 'print', 'string', 'length', 'push!', 'typeof', 'isa', 'error', '__egal', '__equal']);
 
 const compounds = new WeakMap<A.Assign, A.Expr>();
 
@@ -321,6 +321,7 @@ export class Typing {
         case 'error':
           return Bottom;
         case '__egal':
+        case '__equal':
           return Bool;
       }
     }
