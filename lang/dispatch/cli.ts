@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { JlError } from './errors.js';
 import { JuliaLike } from './julia.js';
+import { shown } from './show.js';
 import { JlSyntaxError } from './syntax/errors.js';
 import { parseProgram } from './syntax/parser.js';
 import type { JsValue } from './values.js';
@@ -16,10 +17,10 @@ function describe(e: unknown): string {
   return `ERROR (internal): ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`;
 }
 
+/** The REPL shows a value as Julia's `show` does (a string quoted). */
 function display(jl: JuliaLike, v: JsValue): string | undefined {
   if (v === null) return undefined;
-  if (typeof v === 'object') return jl.show(v.ptr);
-  return jl.show(jl.om.box(v));
+  return shown(jl.om, typeof v === 'object' ? v.ptr : jl.om.box(v));
 }
 
 async function runFile(file: string): Promise<number> {

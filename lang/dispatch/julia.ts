@@ -14,7 +14,7 @@ import { JlSyntaxError } from './syntax/errors.js';
 import { moreSpecific, tupleSubtypeOf } from './methods.js';
 import { INTRINSICS, PRELUDE } from './prelude.js';
 import { Objects } from './objects.js';
-import { show } from './show.js';
+import { printed } from './show.js';
 import { Typing, type TypingHost } from './typing.js';
 import { Any, Bool, Bottom, DataType, Float64, Int64, Nothing, isConcrete, reprOf, subtype, tupleName, unionOf, type JType, type Repr } from './types.js';
 import { ObjectModel, SYM, type JsValue } from './values.js';
@@ -613,8 +613,9 @@ export class JuliaLike implements TypingHost, EmitHost {
 
   // ---- host functions ----
 
+  /** What `print` writes for a value (a string without quotes). */
   show(p: number): string {
-    return show(this.om, p, String);
+    return printed(this.om, p);
   }
 
   private appendString(p: number): void {
