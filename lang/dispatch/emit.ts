@@ -11,6 +11,7 @@ import { INTRINSICS } from './prelude.js';
 import { BUILTINS, assignedValue, type Typing } from './typing.js';
 import { Any, Bool, Bottom, Float64, Int64, Nothing, isConcrete, reprOf, subtype, vectorOf, type JType, type Repr, type VectorType } from './types.js';
 import { ELEM_SIZE, SYM, type ObjectModel } from './values.js';
+import { sourceName } from './scope.js';
 
 /** What code generation asks of the engine. */
 export interface EmitHost {
@@ -45,6 +46,11 @@ export const RAISE_KIND = ['ErrorException', 'TypeError', 'MethodError', 'Ambigu
 
 export class Emitter {
   private readonly locals = new Map<string, Local>();
+  /**
+   * Locals some read of which may come before an assignment: a pointer holds 0 until assigned,
+   * an unboxed value has an i32 flag (the local here) set by each assignment.
+   */
+  private readonly guarded = new Map<string, Local | undefined>();
   private readonly loops: Array<{ brk: string; cont: string }> = [];
   private labels = 0;
 
@@ -55,6 +61,29 @@ export class Emitter {
     private readonly ret: JType,
   ) {
     for (const [name, t] of typing.vars) if (!this.localOf(name)) this.locals.set(name, b.local(VT[reprOf(t)], name));
+    for (const id of typing.scoped.unassigned) {
+      const t = typing.vars.get(id.name);
+      if (t && !this.guarded.has(id.name)) this.guarded.set(id.name, reprOf(t) === 'ref' ? undefined : b.local('i32', `${id.name}!assigned`));
+    }
+  }
+
+  /** A local's value where it may be unassigned: UndefVarError if it is. */
+  private checkedLocal(l: Local, name: string, at: A.Loc): IR {
+    const b = this.b;
+    const flag = this.guarded.get(name);
+    const missing = flag ? b.i32.eqz(b.get(flag)) : b.i32.eqz(b.get(l));
+    return b.seq(b.if(missing, this.raise('UndefVarError', `${sourceName(name)} not defined`, at, 'none')), b.get(l));
+  }
+
+  /** At the start of each iteration, the loop's own locals that are read unchecked no more are unassigned again. */
+  private loopResets(loop: A.While | A.For): IR[] {
+    const b = this.b;
+    return (this.typing.scoped.loopLocals.get(loop) ?? []).flatMap((name) => {
+      if (!this.guarded.has(name)) return [];
+      const flag = this.guarded.get(name);
+      const l = this.localOf(name)!;
+      return [flag ? b.set(flag, b.i32(0)) : b.set(l, b.i32(0))];
+    });
   }
 
   /** Parameters are locals 0..n-1: bind their names. */
@@ -209,7 +238,7 @@ export class Emitter {
       case 'if':
         return this.ifStmt(s, Nothing, true);
       case 'while':
-        return this.loopWith(this.cond(s.cond), [], [], s.body, []);
+        return this.loopWith(this.cond(s.cond), [], this.loopResets(s), s.body, []);
       case 'for':
         return this.forStmt(s);
       case 'break':
@@ -252,7 +281,7 @@ export class Emitter {
       const init = [b.set(i, this.expr(s.iter.start, Int64)), b.set(stop, this.expr(s.iter.stop, Int64)), b.set(step, s.iter.step ? this.expr(s.iter.step, Int64) : b.i64(1))];
       const more = b.if(b.i64.gt_s(b.get(step), b.i64(0)), b.i64.le_s(b.get(i), b.get(stop)), b.i64.ge_s(b.get(i), b.get(stop)), 'i32');
       const bind = b.set(v, this.convert(b.get(i), Int64, vt, s.loc));
-      return this.loopWith(more, init, [bind], s.body, [b.set(i, b.i64.add(b.get(i), b.get(step)))]);
+      return this.loopWith(more, init, [bind, ...this.loopResets(s)], s.body, [b.set(i, b.i64.add(b.get(i), b.get(step)))]);
     }
     const it = this.typing.typeOf(s.iter);
     const p = b.local('i32');
@@ -264,11 +293,11 @@ export class Emitter {
       // Iterating a value of unknown type: the JS side checks it is a vector and boxes elements.
       const more = b.i32.lt_u(b.get(k), b.call('jl:dyn_count', b.get(p)));
       const bind = b.set(v, this.convert(b.call('jl:dyn_element', b.get(p), b.get(k)), Any, vt, s.loc));
-      return this.loopWith(more, init, [bind], s.body, step);
+      return this.loopWith(more, init, [bind, ...this.loopResets(s)], s.body, step);
     }
     const more = b.i32.lt_u(b.get(k), b.field(b.get(p), this.host.om.rtt(it), 'length'));
     const bind = b.set(v, this.convert(this.element(b.get(p), it, b.get(k)), it.element, vt, s.loc));
-    return this.loopWith(more, init, [bind], s.body, step);
+    return this.loopWith(more, init, [bind, ...this.loopResets(s)], s.body, step);
   }
 
   /** `init; loop { if !cond break; bind; body (continue lands here); step }`. */
@@ -300,7 +329,11 @@ export class Emitter {
   private store(name: string, value: A.Expr, at: A.Loc): IR {
     const b = this.b;
     const l = this.localOf(name);
-    if (l) return b.set(l, this.expr(value, this.typing.vars.get(name)!));
+    if (l) {
+      const flag = this.guarded.get(name);
+      const set = b.set(l, this.expr(value, this.typing.vars.get(name)!));
+      return flag ? b.seq(set, b.set(flag, b.i32(1))) : set;
+    }
     const g = this.host.env.globals.get(name);
     if (g?.constant) throw new JlError('ErrorException', `invalid redefinition of constant ${name}`, at);
     return b.setGlobal(this.host.globalCell(name), this.expr(value, Any));
@@ -352,7 +385,9 @@ export class Emitter {
         return this.stringOf(e.parts);
       case 'ident': {
         const l = this.localOf(e.name);
-        if (l) return b.get(l);
+        if (l) return this.typing.scoped.unassigned.has(e) ? this.checkedLocal(l, e.name, e.loc) : b.get(l);
+        // A local nothing assigns.
+        if (this.typing.scoped.locals.has(e.name)) return this.raise('UndefVarError', `${sourceName(e.name)} not defined`, e.loc, t === Bottom ? 'none' : VT[reprOf(t)]);
         if (this.typing.topLevel || this.host.env.globals.has(e.name)) {
           const g = this.host.env.globals.get(e.name);
           if (g?.constant) return this.convert(b.global(g.cell), Any, t, e.loc);

@@ -3,6 +3,7 @@
 
 import type * as A from './syntax/ast.js';
 import { JlError } from './errors.js';
+import type { Scoped } from './scope.js';
 import { GenericFunction, type Method } from './methods.js';
 import { Any, BUILTIN_TYPES, Bottom, unionOf, vectorOf, type JType } from './types.js';
 export { DataTypeT } from './types.js';
@@ -11,6 +12,8 @@ export { DataTypeT } from './types.js';
 export interface MethodDef {
   readonly def: A.FunctionDef;
   readonly params: readonly string[];
+  /** The body with its scopes resolved (what inference and code generation read). */
+  readonly scoped: Scoped;
   /** Set for the prelude's primitive methods (`+(a::Int64, b::Int64) = __add_int(a, b)`). */
   readonly intrinsic: boolean;
 }

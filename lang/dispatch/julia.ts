@@ -14,6 +14,7 @@ import { JlSyntaxError } from './syntax/errors.js';
 import { moreSpecific, tupleSubtypeOf } from './methods.js';
 import { INTRINSICS, PRELUDE } from './prelude.js';
 import { Objects } from './objects.js';
+import { resolveScopes } from './scope.js';
 import { printed } from './show.js';
 import { Typing, type TypingHost } from './typing.js';
 import { Any, Bool, Bottom, DataType, Float64, Int64, Nothing, isConcrete, reprOf, subtype, tupleName, unionOf, type JType, type Repr } from './types.js';
@@ -253,7 +254,8 @@ export class JuliaLike implements TypingHost, EmitHost {
     const body = d.body;
     const intrinsic = body.length === 1 && body[0]!.kind === 'expr' && body[0]!.expr.kind === 'call' && body[0]!.expr.callee.kind === 'ident' && INTRINSICS.has(body[0]!.expr.callee.name);
     const fn = this.env.fn(d.name);
-    const def: MethodDef = { def: d, params: d.params.map((p) => p.name), intrinsic };
+    const params = d.params.map((p) => p.name);
+    const def: MethodDef = { def: d, params, scoped: resolveScopes(params, d.body, false), intrinsic };
     const { method, replaced } = fn.add(sig, def);
     this.ensureDispatcher(d.name, sig.length, 'ref');
     for (const s of [...this.specs.values()]) {
@@ -342,7 +344,7 @@ export class JuliaLike implements TypingHost, EmitHost {
     this.inferring.push(s);
     try {
       for (let round = 0; round < 20; round++) {
-        s.typing = new Typing(this, s.method.body.params, s.argTypes, s.method.body.def.body);
+        s.typing = new Typing(this, s.method.body.params, s.argTypes, s.method.body.scoped);
         const ret = s.typing.run();
         if (ret === s.ret || String(ret) === String(s.ret)) break;
         s.ret = ret;
@@ -405,7 +407,7 @@ export class JuliaLike implements TypingHost, EmitHost {
   private body(b: FuncBuilder, s: Spec): IR[] {
     const em = new Emitter(this, b, s.typing, s.ret === Bottom ? Nothing : s.ret);
     em.bindParams(s.method.body.params);
-    const body = em.functionBody(s.method.body.def.body);
+    const body = em.functionBody(s.method.body.scoped.body);
     return s.ret === Bottom ? [b.drop(body[0]!), b.unreachable()] : body;
   }
 
@@ -577,7 +579,8 @@ export class JuliaLike implements TypingHost, EmitHost {
 
   /** Compile top-level statements as a function of no arguments, run it, return the boxed value. */
   private runThunk(body: A.Stmt[]): number {
-    const typing = new Typing(this, [], [], body, true);
+    const scoped = resolveScopes([], body, true, (g) => this.env.globals.has(g));
+    const typing = new Typing(this, [], [], scoped, true);
     typing.run();
     for (const t of typing.seenTypes()) this.registerVectors(t);
     // A new global starts undefined (0): reading it raises UndefVarError until code assigns it, and
@@ -590,7 +593,7 @@ export class JuliaLike implements TypingHost, EmitHost {
       this.flush((stage) =>
         stage.func(name, '-> i32', (b) => {
           const em = new Emitter(this, b, typing, Any);
-          return em.functionBody(body);
+          return em.functionBody(scoped.body);
         }),
       );
       return this.rt.fn<() => number>(name)();

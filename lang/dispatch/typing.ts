@@ -6,6 +6,7 @@
 import type * as A from './syntax/ast.js';
 import { DataTypeT, type Env } from './env.js';
 import { JlError } from './errors.js';
+import type { Scoped } from './scope.js';
 import { INTRINSICS } from './prelude.js';
 import { Any, Bool, Bottom, Float64, Int64, Nothing, String_, isConcrete, unionOf, vectorOf, type JType } from './types.js';
 
@@ -54,15 +55,26 @@ export class Typing {
   private readonly named = new Set<JType>();
   private returns: JType = Bottom;
 
+  private readonly body: readonly A.Stmt[];
+  /** Declared types of locals, which every assignment converts to. */
+  private readonly declared = new Map<string, JType>();
+
   constructor(
     private readonly host: TypingHost,
     params: readonly string[],
     argTypes: readonly JType[],
-    private readonly body: readonly A.Stmt[],
-    /** Top-level code: assigned names are globals, not locals. */
+    /** The body, its scopes resolved. */
+    readonly scoped: Scoped,
+    /** Top-level code: assigned names are globals, except the locals of loops. */
     readonly topLevel = false,
   ) {
+    this.body = scoped.body;
     params.forEach((p, i) => this.vars.set(p, argTypes[i]!));
+    for (const [name, t] of scoped.declared) {
+      const d = this.resolve(t);
+      this.declared.set(name, d);
+      this.vars.set(name, d);
+    }
   }
 
   /** Infer to a fixpoint; returns the function's return type. */
@@ -109,10 +121,11 @@ export class Typing {
   }
 
   private assign(name: string, t: JType): void {
-    if (this.topLevel && !this.vars.has(name)) {
+    if (!this.scoped.locals.has(name)) {
       this.assignedGlobals.add(name);
       return;
     }
+    if (this.declared.has(name)) return;
     const old = this.vars.get(name);
     this.vars.set(name, widen(old ? unionOf([old, t]) : t));
   }
@@ -135,10 +148,11 @@ export class Typing {
         return t;
       }
       case 'var-decl': {
-        const declared = s.type ? this.resolve(s.type) : undefined;
-        const v = s.value ? this.typeOf(s.value) : Nothing;
-        this.assign(s.name, declared ?? v);
-        return declared ?? v;
+        // `local x` declares; x stays unassigned.
+        if (!s.value) return Nothing;
+        const v = this.typeOf(s.value);
+        this.assign(s.name, v);
+        return this.vars.get(s.name) ?? v;
       }
       case 'return':
         this.returns = unionOf([this.returns, s.value ? this.typeOf(s.value) : Nothing]);
@@ -210,6 +224,8 @@ export class Typing {
       case 'ident': {
         const v = this.vars.get(e.name);
         if (v) return v;
+        // A local nothing has assigned (yet, in this round): reading it raises UndefVarError.
+        if (this.scoped.locals.has(e.name)) return Bottom;
         const g = env.globals.get(e.name);
         if (this.topLevel && this.assignedGlobals.has(e.name)) return Any;
         // Top-level code runs right after it is compiled and functions cannot assign globals,
