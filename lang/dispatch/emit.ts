@@ -97,6 +97,9 @@ export class Emitter {
 
   /** The whole function body: its statements, the value of the last one as the result. */
   functionBody(body: readonly A.Stmt[]): IR[] {
+    // A declared result type converts what the body gives (`return` converts in place).
+    const natural = this.typing.natural;
+    if (this.typing.declaredReturn && natural !== this.ret) return [this.storeConvert(this.blockValue(body, natural), natural, this.ret, this.typing.scoped.body[0]?.loc ?? { line: 0, col: 0 })];
     return [this.blockValue(body, this.ret)];
   }
 
@@ -124,6 +127,28 @@ export class Emitter {
     if (rf === 'ref') return this.unbox(this.checked(ir, to, at), to);
     if (from === Int64 && to === Float64) return b.f64.convert_i64_s(ir);
     return this.raise('TypeError', `expected ${to}, got a value of type ${from}`, at, VT[rt], ir);
+  }
+
+  /** An expression's value stored in a place of type `to`: see storeConvert. */
+  private stored(e: A.Expr, to: JType): IR {
+    return this.storeConvert(this.expr(e), this.typing.typeOf(e), to, e.loc);
+  }
+
+  /**
+   * Julia's `convert(to, x)` for a value stored in a typed place (a field, an element, a declared
+   * variable or result): numbers convert (exactly, or InexactError), anything else must already be
+   * of type `to` (TypeError).
+   */
+  storeConvert(ir: IR, from: JType, to: JType, at: A.Loc): IR {
+    const b = this.b;
+    const numeric = (t: JType) => t === Int64 || t === Float64 || t === Bool;
+    if (from === Bottom || ir.type === 'unreachable' || subtype(from, to) || !numeric(to)) return this.convert(ir, from, to, at);
+    if (from === Int64 && to === Float64) return b.f64.convert_i64_s(ir);
+    if (from === Bool && to === Int64) return b.i64.extend_i32_u(ir);
+    if (from === Bool && to === Float64) return b.f64.convert_i32_u(ir);
+    if (isConcrete(from) && !numeric(from)) return this.convert(ir, from, to, at);
+    // The rest may fail (2.5 to Int64) or depends on the value's type: the JS side converts it.
+    return this.unbox(b.call('jl:convert', this.box(ir, from), b.i32(this.host.typeObject(to))), to);
   }
 
   /** Box an unboxed primitive (objects are already pointers). */
@@ -234,7 +259,7 @@ export class Emitter {
         return this.store(s.name, s.value, s.loc);
       }
       case 'return':
-        return b.return(s.value ? this.expr(s.value, this.ret) : this.convert(b.constant(SYM.nothing), Nothing, this.ret, s.loc));
+        return b.return(s.value ? this.stored(s.value, this.ret) : this.storeConvert(b.constant(SYM.nothing), Nothing, this.ret, s.loc));
       case 'if':
         return this.ifStmt(s, Nothing, true);
       case 'while':
@@ -320,7 +345,7 @@ export class Emitter {
     if (t.kind === 'field') return this.setField(t, value, s.loc);
     const ot = this.typing.typeOf(t.object);
     if (t.indices.length !== 1) return this.raise('TypeError', 'only vectors can be indexed, with one index', s.loc, 'none', b.seq(...[t.object, ...t.indices, value].map((x) => this.discard(this.expr(x)))));
-    if (ot.kind === 'vector') return b.call(`jl:vec_set_${reprOf(ot.element)}`, this.expr(t.object, ot), this.expr(t.indices[0]!, Int64), this.expr(value, ot.element));
+    if (ot.kind === 'vector') return b.call(`jl:vec_set_${reprOf(ot.element)}`, this.expr(t.object, ot), this.expr(t.indices[0]!, Int64), this.stored(value, ot.element));
     if (isConcrete(ot)) return this.raise('MethodError', `no method matching setindex!(${ot}, ...)`, s.loc, 'none', b.seq(...[t.object, ...t.indices, value].map((x) => this.discard(this.expr(x)))));
     return b.call('jl:dyn_setindex', this.expr(t.object, Any), this.expr(t.indices[0]!, Any), this.expr(value, Any));
   }
@@ -331,7 +356,7 @@ export class Emitter {
     const l = this.localOf(name);
     if (l) {
       const flag = this.guarded.get(name);
-      const set = b.set(l, this.expr(value, this.typing.vars.get(name)!));
+      const set = b.set(l, this.stored(value, this.typing.vars.get(name)!));
       return flag ? b.seq(set, b.set(flag, b.i32(1))) : set;
     }
     const g = this.host.env.globals.get(name);
@@ -353,7 +378,7 @@ export class Emitter {
       const f = ot.fields.find((x) => x.name === t.name);
       if (!f) throw new JlError('ErrorException', `type ${ot} has no field ${t.name}`, at);
       if (!ot.mutable) return this.raise('ErrorException', `setfield!: immutable struct of type ${ot} cannot be changed`, at, 'none', this.expr(t.object, ot));
-      return b.setField(this.expr(t.object, ot), this.host.om.rtt(ot), t.name, this.expr(value, f.type));
+      return b.setField(this.expr(t.object, ot), this.host.om.rtt(ot), t.name, this.stored(value, f.type));
     }
     return b.call('jl:setfield', this.expr(t.object, Any), b.i32(this.host.om.intern(t.name)), this.expr(value, Any));
   }
@@ -573,7 +598,7 @@ export class Emitter {
       [
         b.set(p, b.call(SYM.alloc, b.sizeOf(r))),
         b.initHeader(b.get(p), r),
-        ...ty.fields.map((f, i) => b.setField(b.get(p), r, f.name, this.expr(args[i]!, f.type))),
+        ...ty.fields.map((f, i) => b.setField(b.get(p), r, f.name, this.stored(args[i]!, f.type))),
         b.get(p),
       ],
       { type: 'i32' },
@@ -587,7 +612,7 @@ export class Emitter {
     return b.block(
       [
         b.set(v, b.call('jl:vec_new', b.rttId(this.host.om.rtt(t)), b.i32(elements.length), b.i32(ELEM_SIZE[repr]))),
-        ...elements.map((x) => b.drop(b.call(`jl:vec_push_${repr}`, b.get(v), this.expr(x, t.element)))),
+        ...elements.map((x) => b.drop(b.call(`jl:vec_push_${repr}`, b.get(v), this.stored(x, t.element)))),
         b.get(v),
       ],
       { type: 'i32' },
@@ -622,7 +647,7 @@ export class Emitter {
         return undefined;
       case 'push!':
         if (ts[0]?.kind === 'vector' && e.args.length === 2) {
-          return b.call(`jl:vec_push_${reprOf(ts[0].element)}`, this.expr(e.args[0]!, ts[0]), this.expr(e.args[1]!, ts[0].element));
+          return b.call(`jl:vec_push_${reprOf(ts[0].element)}`, this.expr(e.args[0]!, ts[0]), this.stored(e.args[1]!, ts[0].element));
         }
         if (e.args.length === 2 && !isConcrete(ts[0]!)) return b.call('jl:dyn_push', this.expr(e.args[0]!, Any), this.expr(e.args[1]!, Any));
         return undefined;

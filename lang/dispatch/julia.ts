@@ -159,6 +159,7 @@ export class JuliaLike implements TypingHost, EmitHost {
       'jl:divide_error': { sig: '->', fn: () => { throw new JlError('DivideError', 'integer division error'); } },
       'jl:error': { sig: 'i32 ->', fn: (p: number) => { throw new JlError('ErrorException', me().om.unbox(p) as string); } },
       'jl:bounds_error': { sig: 'i64 i64 ->', fn: (len: bigint, i: bigint) => { throw new JlError('BoundsError', `attempt to access ${len}-element vector at index [${i}]`); } },
+      'jl:convert': { sig: 'i32 i32 -> i32', fn: (p: number, t: number) => me().objects.convert(p, me().om.typeObjectType(t)) },
       'jl:egal': { sig: 'i32 i32 -> i32', fn: (a: number, b: number) => (me().objects.egal(a, b) ? 1 : 0) },
       'jl:equal': { sig: 'i32 i32 -> i32', fn: (a: number, b: number) => (me().equal(a, b) ? 1 : 0) },
       'jl:typeof': { sig: 'i32 -> i32', fn: (p: number) => me().om.typeObject(me().om.typeAt(p)) },
@@ -344,7 +345,7 @@ export class JuliaLike implements TypingHost, EmitHost {
     this.inferring.push(s);
     try {
       for (let round = 0; round < 20; round++) {
-        s.typing = new Typing(this, s.method.body.params, s.argTypes, s.method.body.scoped);
+        s.typing = new Typing(this, s.method.body.params, s.argTypes, s.method.body.scoped, false, s.method.body.def.returnType);
         const ret = s.typing.run();
         if (ret === s.ret || String(ret) === String(s.ret)) break;
         s.ret = ret;

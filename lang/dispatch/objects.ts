@@ -5,8 +5,8 @@
 import type { Expr as IR, FuncBuilder, Runtime } from '../../runtime/index.js';
 import { VT } from './emit.js';
 import { JlError } from './errors.js';
-import { tupleSubtypeOf } from './methods.js';
-import { Any, Float64, Int64, reprOf } from './types.js';
+import { printed } from './show.js';
+import { Any, Bool, Float64, Int64, reprOf, subtype, type JType } from './types.js';
 import { ELEM_SIZE, SYM, type ObjectModel } from './values.js';
 
 export class Objects {
@@ -24,6 +24,26 @@ export class Objects {
     if (ta === Float64) return this.om.view().getBigInt64(a + this.om.fieldOffset(Float64, 'value'), true) === this.om.view().getBigInt64(b + this.om.fieldOffset(Float64, 'value'), true);
     if (ta.primitive !== undefined || ta.name === 'DataType') return this.om.unbox(a) === this.om.unbox(b);
     return ta.fields.every((f) => this.egal(this.getfield(a, f.name), this.getfield(b, f.name), depth + 1));
+  }
+
+  /** Julia's `convert(to, x)` for a value stored in a typed place (see Emitter.storeConvert). */
+  convert(p: number, to: JType, where = ''): number {
+    const t = this.om.typeAt(p);
+    if (subtype(t, to)) return p;
+    const x = this.om.unbox(p);
+    const inexact = () => new JlError('InexactError', `${to}(${printed(this.om, p)})`);
+    if ((t === Int64 || t === Bool) && to === Float64) return this.om.box(Number(x));
+    if (t === Bool && to === Int64) return this.om.box(x ? 1n : 0n);
+    if (t === Float64 && to === Int64) {
+      const f = x as number;
+      if (!Number.isInteger(f) || f < -(2 ** 63) || f >= 2 ** 63) throw inexact();
+      return this.om.box(BigInt(f));
+    }
+    if ((t === Int64 || t === Float64) && to === Bool) {
+      if (x !== 0n && x !== 1n && x !== 0 && x !== 1) throw inexact();
+      return this.om.box(x === 1n || x === 1);
+    }
+    throw new JlError('TypeError', `${where}expected ${to}, got a value of type ${t}`);
   }
 
   getfield(p: number, name: string): number {
@@ -51,8 +71,7 @@ export class Objects {
     if (!t.mutable) throw new JlError('ErrorException', `setfield!: immutable struct of type ${t} cannot be changed`);
     const f = t.fields.find((x) => x.name === name);
     if (!f) throw new JlError('ErrorException', `type ${t} has no field ${name}`);
-    const vt = this.om.typeAt(value);
-    if (!tupleSubtypeOf([vt], [f.type])) throw new JlError('TypeError', `in setfield!, expected ${f.type}, got a value of type ${vt}`);
+    value = this.convert(value, f.type, 'in setfield!, ');
     const at = p + this.om.fieldOffset(t, name);
     const v = this.om.view();
     const x = this.om.unbox(value);
@@ -79,10 +98,9 @@ export class Objects {
     const length = v().getInt32(p + om.fieldOffset(t, 'length'), true);
     const at = (k: number) => v().getInt32(p + om.fieldOffset(t, 'data'), true) + k * es;
     const raw = (x: number) => {
-      const xt = om.typeAt(x);
-      if (!tupleSubtypeOf([xt], [t.element])) throw new JlError('TypeError', `cannot store a ${xt} in a ${t}`);
-      const u = om.unbox(x);
-      return r === 'i64' ? (u as bigint) : r === 'f64' ? (u as number) : r === 'i32' ? (u ? 1 : 0) : x;
+      const c = this.convert(x, t.element, `storing in a ${t}: `);
+      const u = om.unbox(c);
+      return r === 'i64' ? (u as bigint) : r === 'f64' ? (u as number) : r === 'i32' ? (u ? 1 : 0) : c;
     };
     return {
       length,

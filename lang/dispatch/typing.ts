@@ -56,6 +56,9 @@ export class Typing {
   private returns: JType = Bottom;
 
   private readonly body: readonly A.Stmt[];
+  /** The type the body gives, before a declared result type converts it (after `run`). */
+  natural: JType = Bottom;
+  readonly declaredReturn: JType | undefined;
   /** Declared types of locals, which every assignment converts to. */
   private readonly declared = new Map<string, JType>();
 
@@ -67,8 +70,11 @@ export class Typing {
     readonly scoped: Scoped,
     /** Top-level code: assigned names are globals, except the locals of loops. */
     readonly topLevel = false,
+    /** The method's declared result type (`f(x)::T = ...`). */
+    returnType: A.TypeExpr | null = null,
   ) {
     this.body = scoped.body;
+    this.declaredReturn = returnType ? this.resolve(returnType) : undefined;
     params.forEach((p, i) => this.vars.set(p, argTypes[i]!));
     for (const [name, t] of scoped.declared) {
       const d = this.resolve(t);
@@ -85,7 +91,10 @@ export class Typing {
       this.returns = Bottom;
       const last = this.blockType(this.body);
       this.returns = unionOf([this.returns, last]);
-      if (this.signature() === before) return widen(this.returns);
+      if (this.signature() === before) {
+        this.natural = widen(this.returns);
+        return this.declaredReturn ?? this.natural;
+      }
     }
     throw new JlError('TypeError', 'type inference did not converge');
   }
