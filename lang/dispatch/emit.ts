@@ -232,6 +232,8 @@ export class Emitter {
         return this.ifStmt(s, want);
       case 'assign':
       case 'var-decl': {
+        if (s.kind === 'assign' && s.target.kind !== 'ident') return this.assignPlace(s, s.target, want);
+        if (s.kind === 'var-decl' && !s.value) return this.convert(b.constant(SYM.nothing), Nothing, want, s.loc);
         // The value of an assignment is the assigned value: assign, then read it back.
         const stmt = this.stmt(s);
         const name = s.kind === 'assign' ? (s.target.kind === 'ident' ? s.target.name : undefined) : s.name;
@@ -338,16 +340,52 @@ export class Emitter {
   }
 
   private assign(s: A.Assign): IR {
-    const b = this.b;
-    const value = assignedValue(s);
     const t = s.target;
-    if (t.kind === 'ident') return this.store(t.name, value, s.loc);
-    if (t.kind === 'field') return this.setField(t, value, s.loc);
+    if (t.kind === 'ident') return this.store(t.name, assignedValue(s), s.loc);
+    return this.assignPlace(s, t);
+  }
+
+  /**
+   * `a.f = v`, `v[i] = x` and their compound forms: the object and the index are evaluated once
+   * (`v[k()] += 1` calls k once), then the value (for `op=`, the current value op the right
+   * side), which is stored; with `want`, the value is also the result, as in Julia.
+   */
+  private assignPlace(s: A.Assign, t: A.FieldAccess | A.Index, want?: JType): IR {
+    const b = this.b;
+    const om = this.host.om;
     const ot = this.typing.typeOf(t.object);
-    if (t.indices.length !== 1) return this.raise('TypeError', 'only vectors can be indexed, with one index', s.loc, 'none', b.seq(...[t.object, ...t.indices, value].map((x) => this.discard(this.expr(x)))));
-    if (ot.kind === 'vector') return b.call(`jl:vec_set_${reprOf(ot.element)}`, this.expr(t.object, ot), this.expr(t.indices[0]!, Int64), this.stored(value, ot.element));
-    if (isConcrete(ot)) return this.raise('MethodError', `no method matching setindex!(${ot}, ...)`, s.loc, 'none', b.seq(...[t.object, ...t.indices, value].map((x) => this.discard(this.expr(x)))));
-    return b.call('jl:dyn_setindex', this.expr(t.object, Any), this.expr(t.indices[0]!, Any), this.expr(value, Any));
+    const operands = t.kind === 'index' ? [t.object, ...t.indices] : [t.object];
+    const result = (stores: IR[]) => (want === undefined ? b.seq(...stores) : b.seq(...stores, this.convert(b.get(val), vt, want, s.loc)));
+    if (t.kind === 'index' && (t.indices.length !== 1 || (isConcrete(ot) && ot.kind !== 'vector'))) {
+      const what = t.indices.length !== 1 ? 'only vectors can be indexed, with one index' : `no method matching setindex!(${ot}, ...)`;
+      return this.raise(t.indices.length !== 1 ? 'TypeError' : 'MethodError', what, s.loc, want === undefined || want === Bottom ? 'none' : VT[reprOf(want)], b.seq(...[...operands, s.value].map((x) => this.discard(this.expr(x)))));
+    }
+    const temps = operands.map((x) => {
+      const type = this.typing.typeOf(x);
+      return { type, local: b.local(VT[reprOf(type)]), init: this.expr(x) };
+    });
+    const obj = () => b.get(temps[0]!.local);
+    const boxed = (k: number) => this.box(b.get(temps[k]!.local), temps[k]!.type);
+    const field = t.kind === 'field' && ot.kind === 'data' && !ot.abstract && !ot.primitive ? ot.fields.find((f) => f.name === t.name) : undefined;
+    if (t.kind === 'field' && ot.kind === 'data' && !ot.abstract && !ot.primitive && !field) throw new JlError('ErrorException', `type ${ot} has no field ${t.name}`, s.loc);
+    const index = () => this.convert(b.get(temps[1]!.local), temps[1]!.type, Int64, s.loc);
+    // The current value, for op=.
+    const current = (): IR => {
+      if (t.kind === 'field') return field ? b.field(obj(), om.rtt(ot), t.name) : b.call('jl:getfield', boxed(0), b.i32(om.intern(t.name)));
+      return ot.kind === 'vector' ? b.call(`jl:vec_get_${reprOf(ot.element)}`, obj(), index()) : b.call('jl:dyn_getindex', boxed(0), boxed(1));
+    };
+    const vt = this.typing.typeOf(assignedValue(s));
+    const rt = this.typing.typeOf(s.value);
+    const value = s.op === '=' ? this.expr(s.value) : this.callWithValues(s.op.slice(0, -1), [current(), this.expr(s.value)], [this.typing.typeOf(t), rt], s.loc, vt);
+    const val = b.local(VT[reprOf(vt)]);
+    const inits = [...temps.map((x) => b.set(x.local, x.init)), b.set(val, value)];
+    if (field && ot.kind === 'data' && t.kind === 'field') {
+      if (!ot.mutable) return b.seq(...inits, this.raise('ErrorException', `setfield!: immutable struct of type ${ot} cannot be changed`, s.loc, 'none'));
+      return result([...inits, b.setField(obj(), om.rtt(ot), t.name, this.storeConvert(b.get(val), vt, field.type, s.loc))]);
+    }
+    if (t.kind === 'field') return result([...inits, b.call('jl:setfield', boxed(0), b.i32(om.intern(t.name)), this.box(b.get(val), vt))]);
+    if (ot.kind === 'vector') return result([...inits, b.call(`jl:vec_set_${reprOf(ot.element)}`, obj(), index(), this.storeConvert(b.get(val), vt, ot.element, s.loc))]);
+    return result([...inits, b.call('jl:dyn_setindex', boxed(0), boxed(1), this.box(b.get(val), vt))]);
   }
 
   /** Assign a variable: a local in its repr, or (top level) a global cell holding a boxed value. */
@@ -369,18 +407,6 @@ export class Emitter {
     const b = this.b;
     const v = b.local('i32');
     return b.block([b.set(v, b.global(this.host.globalCell(name))), b.if(b.i32.eqz(b.get(v)), this.raise('UndefVarError', `${name} not defined`, at, 'none')), b.get(v)], { type: 'i32' });
-  }
-
-  private setField(t: A.FieldAccess, value: A.Expr, at: A.Loc): IR {
-    const b = this.b;
-    const ot = this.typing.typeOf(t.object);
-    if (ot.kind === 'data' && !ot.abstract && !ot.primitive) {
-      const f = ot.fields.find((x) => x.name === t.name);
-      if (!f) throw new JlError('ErrorException', `type ${ot} has no field ${t.name}`, at);
-      if (!ot.mutable) return this.raise('ErrorException', `setfield!: immutable struct of type ${ot} cannot be changed`, at, 'none', this.expr(t.object, ot));
-      return b.setField(this.expr(t.object, ot), this.host.om.rtt(ot), t.name, this.stored(value, f.type));
-    }
-    return b.call('jl:setfield', this.expr(t.object, Any), b.i32(this.host.om.intern(t.name)), this.expr(value, Any));
   }
 
   // ---- expressions ----
