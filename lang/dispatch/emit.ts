@@ -302,13 +302,30 @@ export class Emitter {
     const v = this.localOf(s.variable)!;
     const vt = this.typing.vars.get(s.variable)!;
     if (s.iter.kind === 'range') {
+      // Julia's range: from start to the last value it reaches (no overflow past typemax), stepping
+      // by `step`; the loop ends after the last value instead of testing the one after it.
       const i = b.local('i64');
-      const stop = b.local('i64');
+      const last = b.local('i64');
       const step = b.local('i64');
-      const init = [b.set(i, this.expr(s.iter.start, Int64)), b.set(stop, this.expr(s.iter.stop, Int64)), b.set(step, s.iter.step ? this.expr(s.iter.step, Int64) : b.i64(1))];
-      const more = b.if(b.i64.gt_s(b.get(step), b.i64(0)), b.i64.le_s(b.get(i), b.get(stop)), b.i64.ge_s(b.get(i), b.get(stop)), 'i32');
+      const go = b.local('i32');
+      const r = s.iter;
+      // start, step, stop: evaluated in the order they are written.
+      const init = [b.set(i, this.expr(r.start, Int64)), b.set(step, r.step ? this.expr(r.step, Int64) : b.i64(1)), b.set(last, this.expr(r.stop, Int64))];
+      if (!r.step) init.push(b.set(go, b.i64.le_s(b.get(i), b.get(last))));
+      else {
+        const up = b.i64.gt_s(b.get(step), b.i64(0));
+        // The distance, unsigned so that it cannot overflow, less its remainder by the step.
+        const lastUp = b.i64.sub(b.get(last), b.i64.rem_u(b.i64.sub(b.get(last), b.get(i)), b.get(step)));
+        const lastDown = b.i64.add(b.get(last), b.i64.rem_u(b.i64.sub(b.get(i), b.get(last)), b.i64.sub(b.i64(0), b.get(step))));
+        init.push(
+          b.if(b.i64.eqz(b.get(step)), this.raise('ArgumentError', 'step cannot be zero', r.step.loc, 'none')),
+          b.set(go, b.if(up, b.i64.le_s(b.get(i), b.get(last)), b.i64.ge_s(b.get(i), b.get(last)), 'i32')),
+          b.if(b.get(go), b.set(last, b.if(up, lastUp, lastDown, 'i64'))),
+        );
+      }
       const bind = b.set(v, this.convert(b.get(i), Int64, vt, s.loc));
-      return this.loopWith(more, init, [bind, ...this.loopResets(s)], s.body, [b.set(i, b.i64.add(b.get(i), b.get(step)))]);
+      const next = b.if(b.i64.eq(b.get(i), b.get(last)), b.set(go, b.i32(0)), b.set(i, b.i64.add(b.get(i), b.get(step))));
+      return this.loopWith(b.get(go), init, [bind, ...this.loopResets(s)], s.body, [next]);
     }
     const it = this.typing.typeOf(s.iter);
     const p = b.local('i32');
