@@ -9,7 +9,7 @@ import type { SplitTarget } from './julia.js';
 import { JlError } from './errors.js';
 import { INTRINSICS } from './prelude.js';
 import { BUILTINS, assignedValue, type Typing } from './typing.js';
-import { Any, Bool, Bottom, Float64, Int64, Nothing, isConcrete, reprOf, subtype, vectorOf, type JType, type Repr, type VectorType } from './types.js';
+import { Any, Bool, Bottom, Float64, Int64, Nothing, String_, isConcrete, reprOf, subtype, vectorOf, type JType, type Repr, type VectorType } from './types.js';
 import { ELEM_SIZE, SYM, type ObjectModel } from './values.js';
 import { sourceName } from './scope.js';
 
@@ -522,14 +522,11 @@ export class Emitter {
 
   private call(e: A.Call, t: JType): IR {
     const b = this.b;
-    const env = this.host.env;
     const c = e.callee;
     if (c.kind === 'type-value') return b.call('jl:vec_new', b.rttId(this.host.om.rtt(t)), b.i32(0), b.i32(ELEM_SIZE[reprOf((t as VectorType).element)]));
     if (c.kind !== 'ident') throw new JlError('TypeError', 'only named functions can be called', e.loc);
     const intrinsic = INTRINSICS.get(c.name);
     if (intrinsic) return intrinsic.emit(b, e.args.map((a, i) => this.expr(a, intrinsic.params[i]!)));
-    const ty = env.types.get(c.name);
-    if (ty && !this.localOf(c.name)) return this.construct(ty, e.args, e.loc);
     if (BUILTINS.has(c.name)) {
       const done = this.builtin(c.name, e);
       if (done) return done;
@@ -629,12 +626,10 @@ export class Emitter {
     return b.block([...init, ...reads, tail], ty ? { type: ty } : {});
   }
 
+  /** A new struct: each argument converted to its field's type (the default constructors' body). */
   private construct(ty: JType, args: readonly A.Expr[], at: A.Loc): IR {
     const b = this.b;
-    if (ty.kind !== 'data' || ty.abstract || ty.primitive) throw new JlError('MethodError', `no constructor for ${ty}`, at);
-    if (args.length !== ty.fields.length) {
-      return this.raise('MethodError', `no method matching ${ty.name}(${args.map((a) => String(this.typing.typeOf(a))).join(', ')}): ${ty.name} has ${ty.fields.length} field(s)`, at, 'i32');
-    }
+    if (ty.kind !== 'data' || ty.abstract || ty.primitive || args.length !== ty.fields.length) throw new JlError('MethodError', `no constructor for ${ty} with ${args.length} field(s)`, at);
     const r = this.host.om.rtt(ty);
     const p = b.local('i32');
     return b.block(
@@ -686,6 +681,7 @@ export class Emitter {
         return this.stringOf(e.args);
       case 'length':
         if (ts[0]?.kind === 'vector') return b.i64.extend_i32_u(b.field(this.expr(e.args[0]!, ts[0]), this.host.om.rtt(ts[0]), 'length'));
+        if (ts[0] === String_) return b.call('jl:strlen', this.expr(e.args[0]!, String_));
         if (e.args.length === 1 && !isConcrete(ts[0]!)) return b.call('jl:dyn_length', this.expr(e.args[0]!, Any));
         return undefined;
       case 'push!':
@@ -709,6 +705,10 @@ export class Emitter {
         return b.call('jl:egal', this.expr(e.args[0]!, Any), this.expr(e.args[1]!, Any));
       case '__equal':
         return b.call('jl:equal', this.expr(e.args[0]!, Any), this.expr(e.args[1]!, Any));
+      case '__new':
+        return this.construct(this.typing.namedType(e.args[0]!), e.args.slice(1), e.loc);
+      case '__convert':
+        return this.stored(e.args[0]!, this.typing.namedType(e.args[1]!));
     }
     return undefined;
   }

@@ -16,8 +16,8 @@ import { INTRINSICS, PRELUDE } from './prelude.js';
 import { Objects } from './objects.js';
 import { resolveScopes } from './scope.js';
 import { printed } from './show.js';
-import { Typing, type TypingHost } from './typing.js';
-import { Any, Bool, Bottom, DataType, Float64, Int64, Nothing, isConcrete, reprOf, subtype, tupleName, unionOf, type JType, type Repr } from './types.js';
+import { BUILTINS, Typing, type TypingHost } from './typing.js';
+import { Any, Bool, Bottom, DataType, DataTypeT, Float64, Int64, Nothing, String_, isConcrete, reprOf, subtype, tupleName, unionOf, type JType, type Repr } from './types.js';
 import { ObjectModel, SYM, type JsValue } from './values.js';
 
 /** A specialisation: one generic function's code for one tuple of concrete argument types. */
@@ -167,10 +167,11 @@ export class JuliaLike implements TypingHost, EmitHost {
       'jl:setfield': { sig: 'i32 i32 i32 ->', fn: (p: number, n: number, v: number) => me().objects.setfield(p, me().om.strings[n]!, v) },
       'jl:dyn_count': { sig: 'i32 -> i32', fn: (v: number) => me().objects.vec(v).length },
       'jl:dyn_element': { sig: 'i32 i32 -> i32', fn: (v: number, k: number) => me().objects.vec(v).get(k) },
-      'jl:dyn_length': { sig: 'i32 -> i32', fn: (v: number) => me().om.box(BigInt(me().objects.vec(v).length)) },
+      'jl:dyn_length': { sig: 'i32 -> i32', fn: (v: number) => me().dynLength(v) },
+      'jl:strlen': { sig: 'i32 -> i64', fn: (s: number) => BigInt([...(me().om.unbox(s) as string)].length) },
       'jl:dyn_getindex': { sig: 'i32 i32 -> i32', fn: (v: number, i: number) => me().objects.vec(v).get(me().objects.index(v, i)) },
       'jl:dyn_setindex': { sig: 'i32 i32 i32 ->', fn: (v: number, i: number, x: number) => me().objects.vec(v).set(me().objects.index(v, i), x) },
-      'jl:dyn_push': { sig: 'i32 i32 -> i32', fn: (v: number, x: number) => me().objects.vec(v).push(x) },
+      'jl:dyn_push': { sig: 'i32 i32 -> i32', fn: (v: number, x: number) => (me().om.typeAt(v).kind === 'vector' ? me().objects.vec(v).push(x) : me().callBoxed('push!', [v, x])) },
       'jl:dyncall': { sig: 'i32 i32 -> i32', fn: (name: number, v: number) => me().dynCall(me().om.strings[name]!, Array.from({ length: me().objects.vec(v).length }, (_, k) => me().objects.vec(v).get(k))) },
     };
     for (let n = 0; n <= MAX_DYN_ARITY; n++) {
@@ -207,16 +208,28 @@ export class JuliaLike implements TypingHost, EmitHost {
           this.defineType(new DataType(s.name, true, this.supertypeOf(s.supertype, s.loc)), s.loc);
           return null;
         case 'struct': {
-          const fields = s.fields.map((f) => ({ name: f.name, type: this.env.typeOrAny(f.type) }));
-          this.defineType(new DataType(s.name, false, this.supertypeOf(s.supertype, s.loc), fields, s.mutable), s.loc);
+          // A field's type may name the struct itself: resolve it as the type being defined (or
+          // the one already defined under that name, which an identical definition leaves alone).
+          const fields: Array<{ name: string; type: JType }> = [];
+          const t = new DataType(s.name, false, this.supertypeOf(s.supertype, s.loc), fields, s.mutable);
+          const old = this.env.types.get(s.name);
+          const self = old?.kind === 'data' ? old : t;
+          for (const f of s.fields) fields.push({ name: f.name, type: f.type ? this.env.resolveType(f.type, self) : Any });
+          if (this.defineType(t, s.loc)) this.defineConstructors(t, s.loc);
           return null;
         }
         case 'function':
           this.defineMethod(s);
           return null;
         case 'const': {
-          if (this.env.globals.has(s.name)) throw new JlError('ErrorException', `invalid redefinition of constant ${s.name}`, s.loc);
+          const old = this.env.globals.get(s.name);
+          if (old && !old.constant) throw new JlError('ErrorException', `cannot declare ${s.name} constant; it already has a value`, s.loc);
           const p = this.runThunk([{ kind: 'expr', expr: s.value, loc: s.loc }]);
+          // Julia accepts defining a constant again with the same value.
+          if (old) {
+            if (this.objects.egal(this.rt.getGlobal(old.cell) as number, p)) return null;
+            throw new JlError('ErrorException', `invalid redefinition of constant ${s.name}`, s.loc);
+          }
           const cell = this.globalCell(s.name, p);
           this.env.globals.set(s.name, { name: s.name, type: this.om.typeAt(p), cell, constant: true });
           return null;
@@ -243,15 +256,45 @@ export class JuliaLike implements TypingHost, EmitHost {
     return st;
   }
 
-  private defineType(t: DataType, loc: A.Loc): void {
-    if (this.env.types.has(t.name)) throw new JlError('ErrorException', `invalid redefinition of type ${t.name}`, loc);
+  /** Define a type; false if an identical one exists (Julia accepts that redefinition and keeps the type). */
+  private defineType(t: DataType, loc: A.Loc): boolean {
+    const old = this.env.types.get(t.name);
+    if (old) {
+      const same =
+        old.kind === 'data' &&
+        old.abstract === t.abstract &&
+        old.supertype === t.supertype &&
+        old.mutable === t.mutable &&
+        old.fields.length === t.fields.length &&
+        old.fields.every((f, i) => f.name === t.fields[i]!.name && f.type === t.fields[i]!.type);
+      if (same && !old.primitive && old !== DataTypeT) return false;
+      throw new JlError('ErrorException', `invalid redefinition of type ${t.name}`, loc);
+    }
     this.om.defineType(t);
     this.env.types.set(t.name, t);
+    return true;
+  }
+
+  /**
+   * A struct's default constructors, methods of the generic function named after it (so outer
+   * constructors are more methods of it): one taking the field types, and where some field is
+   * typed, one taking anything and converting it, as Julia defines them.
+   */
+  private defineConstructors(t: DataType, loc: A.Loc): void {
+    const params = t.fields.map((f) => f.name);
+    const ident = (name: string): A.Ident => ({ kind: 'ident', name, loc });
+    const body: A.Stmt[] = [{ kind: 'expr', expr: { kind: 'call', callee: ident('__new'), args: [ident(t.name), ...params.map(ident)], loc }, loc }];
+    const def: A.FunctionDef = { kind: 'function', name: t.name, params: params.map((name) => ({ kind: 'param', name, type: null, loc })), returnType: null, body, short: true, loc };
+    this.addMethod(def, t.fields.map((f) => f.type));
+    if (t.fields.some((f) => f.type !== Any)) this.addMethod(def, t.fields.map(() => Any));
   }
 
   /** Add (or replace) a method, then invalidate what it changes. */
   private defineMethod(d: A.FunctionDef): void {
-    const sig = d.params.map((p) => this.env.typeOrAny(p.type));
+    this.addMethod(d, d.params.map((p) => this.env.typeOrAny(p.type)));
+  }
+
+  private addMethod(d: A.FunctionDef, sig: readonly JType[]): void {
     const body = d.body;
     const intrinsic = body.length === 1 && body[0]!.kind === 'expr' && body[0]!.expr.kind === 'call' && body[0]!.expr.callee.kind === 'ident' && INTRINSICS.has(body[0]!.expr.callee.name);
     const fn = this.env.fn(d.name);
@@ -368,7 +411,8 @@ export class JuliaLike implements TypingHost, EmitHost {
   callError(fn: string, args: readonly JType[]): JlError {
     const f = this.env.functions.get(fn);
     try {
-      if (!f) return new JlError('UndefVarError', `${fn} not defined`);
+      // A builtin (length, push!) the compiler handles for other types: no method for these.
+      if (!f) return BUILTINS.has(fn) ? new JlError('MethodError', `no method matching ${fn}${tupleName(args)}`) : new JlError('UndefVarError', `${fn} not defined`);
       f.select(args);
       return new JlError('ErrorException', `internal: no specialisation of ${fn}${tupleName(args)}`);
     } catch (e) {
@@ -472,8 +516,8 @@ export class JuliaLike implements TypingHost, EmitHost {
    */
   private dynCall(fn: string, args: number[]): number {
     const f = this.env.functions.get(fn);
-    if (!f) throw new JlError('UndefVarError', `${fn} not defined`);
     const types = args.map((p) => this.om.typeAt(p));
+    if (!f) throw BUILTINS.has(fn) ? new JlError('MethodError', `no method matching ${fn}${tupleName(types)}`) : new JlError('UndefVarError', `${fn} not defined`);
     f.select(types);
     const s = this.specFor(fn, types)!;
     s.wantAdapters.add('ref');
@@ -647,13 +691,26 @@ export class JuliaLike implements TypingHost, EmitHost {
     for (let k = 0; k < va.length; k++) {
       const x = va.get(k);
       const y = vb.get(k);
-      const d = this.dispatcher('==', 2);
-      const r = d ? this.rt.fn<(x: number, y: number) => number>(d)(x, y) : this.dynCall('==', [x, y]);
+      const r = this.callBoxed('==', [x, y]);
       const t = this.om.typeAt(r);
       if (t !== Bool) throw new JlError('TypeError', `non-boolean (${t}) used in boolean context`);
       if (!this.om.unbox(r)) return false;
     }
     return true;
+  }
+
+  /** Call a generic function on boxed arguments from a host function: its result, boxed. */
+  private callBoxed(fn: string, args: number[]): number {
+    const d = this.dispatcher(fn, args.length);
+    return d ? this.rt.fn<(...a: number[]) => number>(d)(...args) : this.dynCall(fn, args);
+  }
+
+  /** length(x) for x of a type known only at run time: vectors and strings here, other types by the program's methods. */
+  private dynLength(p: number): number {
+    const t = this.om.typeAt(p);
+    if (t.kind === 'vector') return this.om.box(BigInt(this.objects.vec(p).length));
+    if (t === String_) return this.om.box(BigInt([...(this.om.unbox(p) as string)].length));
+    return this.callBoxed('length', [p]);
   }
 
   /** TypingHost: the type of a global's current value. */

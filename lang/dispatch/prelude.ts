@@ -142,6 +142,15 @@ ${mixed('/', '__div_float')}
 >(a, b) = b < a
 >=(a, b) = b <= a
 !(a::Bool) = __not(a)
+Float64(x::Int64) = __int_to_float(x)
+Float64(x::Float64) = x
+Float64(x::Bool) = __convert(x, Float64)
+Int64(x::Int64) = x
+Int64(x::Float64) = __convert(x, Int64)
+Int64(x::Bool) = __bool_to_int(x)
+Bool(x::Bool) = x
+Bool(x::Int64) = __convert(x, Bool)
+Bool(x::Float64) = __convert(x, Bool)
 float(a::Int64) = __int_to_float(a)
 float(a::Float64) = a
 sqrt(a::Float64) = __sqrt_float(a)

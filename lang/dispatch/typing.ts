@@ -26,7 +26,7 @@ export interface TypingHost {
 }
 
 /** Functions the compiler implements itself (for the types it knows), before generic dispatch. */
-export const BUILTINS = new Set(['println', 'print', 'string', 'length', 'push!', 'typeof', 'isa', 'error', '__egal', '__equal']);
+export const BUILTINS = new Set(['println', 'print', 'string', 'length', 'push!', 'typeof', 'isa', 'error', '__egal', '__equal', '__new', '__convert']);
 
 const compounds = new WeakMap<A.Assign, A.Expr>();
 
@@ -313,11 +313,11 @@ export class Typing {
       e.args.forEach((a) => this.typeOf(a));
       return intrinsic.result;
     }
+    // A type called is its constructors: the generic function of its name.
     const t = env.types.get(c.name);
-    if (t && !this.vars.has(c.name)) {
+    if (t && !this.vars.has(c.name) && !env.functions.has(c.name)) {
       e.args.forEach((a) => this.typeOf(a));
-      if (t.kind !== 'data' || t.abstract || t.primitive) throw new JlError('MethodError', `no constructor for ${t}`, e.loc);
-      return t;
+      throw new JlError('MethodError', `no constructor for ${t}`, e.loc);
     }
     if (BUILTINS.has(c.name)) {
       const args = e.args.map((a) => this.typeOf(a));
@@ -328,7 +328,7 @@ export class Typing {
         case 'string':
           return String_;
         case 'length':
-          if (args[0]?.kind === 'vector') return Int64;
+          if (args[0]?.kind === 'vector' || args[0] === String_) return Int64;
           if (args[0] && !isConcrete(args[0])) return Any;
           break;
         case 'push!':
@@ -348,9 +348,20 @@ export class Typing {
         case '__egal':
         case '__equal':
           return Bool;
+        case '__new':
+        case '__convert':
+          // __new(T, fields...), the default constructors' body; __convert(x, T), Julia's convert.
+          return this.namedType(e.args[c.name === '__new' ? 0 : 1]!);
       }
     }
     return this.callType(c.name, e.args, e);
+  }
+
+  /** The type an argument of a builtin names (`T` in `__convert(x, T)`). */
+  namedType(e: A.Expr): JType {
+    const t = e.kind === 'ident' ? this.host.env.types.get(e.name) : e.kind === 'type-value' ? this.resolve(e.type) : undefined;
+    if (!t) throw new JlError('TypeError', 'expected a type name', e.loc);
+    return t;
   }
 
   /** A call of a generic function: statically typed when every argument type is concrete. */
