@@ -11,38 +11,15 @@ import { Env, type JlMethod, type MethodDef } from './env.js';
 import { Emitter, RAISE_KIND, VT, type EmitHost } from './emit.js';
 import { JlError } from './errors.js';
 import { JlSyntaxError } from './syntax/errors.js';
-import { moreSpecific, tupleSubtypeOf } from './methods.js';
 import { INTRINSICS, PRELUDE } from './prelude.js';
 import { Objects } from './objects.js';
 import { resolveScopes } from './scope.js';
+import { SpecTable, inlineWorthy, specKey, type Spec } from './specs.js';
+export type { Spec } from './specs.js';
 import { printed } from './show.js';
 import { BUILTINS, Typing, type TypingHost } from './typing.js';
 import { Any, Bool, Bottom, DataType, DataTypeT, Float64, Int64, Nothing, String_, isConcrete, reprOf, subtype, tupleName, unionOf, type JType, type Repr } from './types.js';
 import { ObjectModel, SYM, type JsValue } from './values.js';
-
-/** A specialisation: one generic function's code for one tuple of concrete argument types. */
-export interface Spec {
-  readonly id: number;
-  readonly fn: string;
-  readonly argTypes: readonly JType[];
-  readonly method: JlMethod;
-  /** The Accrete function. */
-  readonly name: string;
-  ret: JType;
-  state: 'inferring' | 'ready' | 'compiled' | 'dead';
-  typing: Typing;
-  /** Specialisations this one calls statically, and those that call it statically. */
-  readonly callees: Set<Spec>;
-  readonly callers: Set<Spec>;
-  /** Specialisations whose inference read this one's return type. */
-  readonly readers: Set<Spec>;
-  stage: string | undefined;
-  /** Adapters to the calling conventions of dispatchers, by result repr ('ref': boxed). */
-  readonly adapters: Map<Repr, string>;
-  readonly wantAdapters: Set<Repr>;
-  /** Generic functions whose dynamic calls this one typed from their method tables. */
-  readonly dynamicDeps: Set<string>;
-}
 
 export interface JuliaOptions {
   /** Where println and print write. Default: process.stdout. */
@@ -83,39 +60,6 @@ function mayIntersect(a: JType, b: JType): boolean {
   return subtype(a, b) || subtype(b, a);
 }
 
-/** Most expression nodes in the body of a method inlined where it is called statically. */
-const INLINE_MAX_NODES = 16;
-
-/** Expression nodes in `e`, counting up to `limit` + 1. */
-function exprNodes(e: A.Expr, limit: number): number {
-  let n = 0;
-  const visit = (x: unknown): void => {
-    if (n > limit || x === null || typeof x !== 'object') return;
-    if (Array.isArray(x)) return x.forEach(visit);
-    const o = x as Record<string, unknown>;
-    if (typeof o.kind !== 'string' || o.kind.startsWith('type-')) return;
-    n++;
-    for (const k in o) if (k !== 'loc') visit(o[k]);
-  };
-  visit(e);
-  return n;
-}
-
-/**
- * Whether a specialisation's body is inlined where it is called statically: a method that is
- * one small expression (so no loop) calling nothing but intrinsics, as Julia's cost model would.
- * V8 11 inlines no wasm call, and V8 13 none in its baseline tier: a short method such as a
- * field read and a product, called in a loop, would otherwise cost a call per iteration.
- * Invalidating the method invalidates its static callers, which inlined it.
- */
-function inlineWorthy(s: Spec): boolean {
-  if (s.method.body.intrinsic) return true;
-  const body = s.method.body.def.body;
-  if (body.length !== 1 || body[0]!.kind !== 'expr' || s.dynamicDeps.size) return false;
-  for (const c of s.callees) if (c === s || !c.method.body.intrinsic) return false;
-  return exprNodes(body[0]!.expr, INLINE_MAX_NODES) <= INLINE_MAX_NODES;
-}
-
 /** Most arguments a dynamically dispatched call may have. */
 const MAX_DYN_ARITY = 8;
 /** Entries in each dispatch cache: 2^CACHE_BITS. */
@@ -124,15 +68,18 @@ const CACHE_ENTRIES = 1 << CACHE_BITS;
 
 export class JuliaLike implements TypingHost, EmitHost {
   readonly env = new Env();
-  readonly specs = new Map<string, Spec>();
+  readonly specs = new SpecTable((fn: string) => this.clearCaches(fn));
+
+  /** Specialisations invalidated so far (for introspection and tests). */
+  get invalidated(): readonly Spec[] {
+    return this.specs.invalidated;
+  }
   private readonly fnIds = new Map<string, number>();
   private readonly fnNames: string[] = [];
   private readonly dispatchers = new Map<string, { name: string; cache: number; arity: number }>();
   private readonly inferring: Spec[] = [];
   private seq = 0;
   private stringBuffer: string[] = [];
-  /** Specialisations invalidated so far (for introspection and tests). */
-  readonly invalidated: Spec[] = [];
   readonly objects: Objects;
 
   private constructor(
@@ -302,33 +249,15 @@ export class JuliaLike implements TypingHost, EmitHost {
     const def: MethodDef = { def: d, params, scoped: resolveScopes(params, d.body, false), intrinsic };
     const { method, replaced } = fn.add(sig, def);
     this.ensureDispatcher(d.name, sig.length, 'ref');
-    for (const s of [...this.specs.values()]) {
-      if (s.state === 'dead') continue;
-      // Code that typed a dynamic call of this function from its methods may now be wrong.
-      if (s.dynamicDeps.has(d.name)) this.invalidate(s);
-      // The new method applies and its own is not strictly more specific: it now wins, or the call is ambiguous.
-      else if (s.fn === d.name && tupleSubtypeOf(s.argTypes, method.sig) && (s.method === replaced || !moreSpecific(s.method.sig, method.sig))) this.invalidate(s);
-    }
+    this.specs.methodAdded(method, replaced);
   }
 
-  /** A specialisation (and transitively its static callers) must not run again: drop it. */
-  private invalidate(s: Spec): void {
-    if (s.state === 'dead') return;
-    s.state = 'dead';
-    this.invalidated.push(s);
-    // The table may hold a newer specialisation under this key by now.
-    const key = this.key(s.fn, s.argTypes);
-    if (this.specs.get(key) === s) this.specs.delete(key);
-    for (const c of s.callers) this.invalidate(c);
-    // Dispatch caches may point at its adapter: forget all of them for this function.
-    for (const [k, d] of this.dispatchers) if (k.startsWith(`${s.fn}/`)) new Uint8Array(this.rt.memory.buffer, d.cache, CACHE_ENTRIES * 4 * (d.arity + 1)).fill(0);
+  /** Dispatch caches may point at an invalidated specialisation's adapter: forget all of them for its function. */
+  private clearCaches(fn: string): void {
+    for (const [k, d] of this.dispatchers) if (k.startsWith(`${fn}/`)) new Uint8Array(this.rt.memory.buffer, d.cache, CACHE_ENTRIES * 4 * (d.arity + 1)).fill(0);
   }
 
   // ---- specialisations ----
-
-  private key(fn: string, args: readonly JType[]): string {
-    return `${fn}${tupleName(args)}`;
-  }
 
   /** TypingHost: the return type of a static call (and the record that the caller depends on it). */
   returnType(fn: string, args: readonly JType[]): JType | undefined {
@@ -349,7 +278,7 @@ export class JuliaLike implements TypingHost, EmitHost {
 
   /** The specialisation of `fn` for these concrete argument types (inferring it if new); undefined if the call raises. */
   specFor(fn: string, args: readonly JType[]): Spec | undefined {
-    const key = this.key(fn, args);
+    const key = specKey(fn, args);
     const have = this.specs.get(key);
     if (have) return have;
     const f = this.env.functions.get(fn);
@@ -404,7 +333,7 @@ export class JuliaLike implements TypingHost, EmitHost {
 
   /** EmitHost: the specialisation a static call binds to. */
   specTarget(fn: string, args: readonly JType[]): SplitTarget | undefined {
-    const s = this.specs.get(this.key(fn, args));
+    const s = this.specs.get(specKey(fn, args));
     return s && { types: args, name: s.name, ret: s.ret };
   }
 
@@ -558,7 +487,7 @@ export class JuliaLike implements TypingHost, EmitHost {
     for (const m of cands) {
       // A concrete type is one object (unions and vectors are canonical), with one RTT to compare.
       if (!m.sig.every(isConcrete)) return undefined;
-      const s = this.specs.get(this.key(fn, m.sig));
+      const s = this.specs.get(specKey(fn, m.sig));
       // A method that always raises keeps its call in the dispatcher (rare; it reports the error).
       if (!s || s.method !== m || s.state === 'dead' || s.ret === Bottom) return undefined;
       out.push({ types: m.sig, name: s.name, ret: s.ret });
@@ -604,18 +533,7 @@ export class JuliaLike implements TypingHost, EmitHost {
 
   /** Forget what a failed evaluation inferred but did not compile (nothing compiled calls it). */
   private rollback(): void {
-    for (const s of [...this.specs.values()]) {
-      if (s.state === 'compiled') {
-        for (const r of s.wantAdapters) if (!s.adapters.has(r)) s.wantAdapters.delete(r);
-        continue;
-      }
-      s.state = 'dead';
-      this.specs.delete(this.key(s.fn, s.argTypes));
-      for (const c of s.callees) {
-        c.callers.delete(s);
-        c.readers.delete(s);
-      }
-    }
+    this.specs.discardUncompiled();
     this.inferring.length = 0;
     this.stringBuffer = [];
   }
@@ -753,7 +671,7 @@ export class JuliaLike implements TypingHost, EmitHost {
 
   /** WAT of the stage holding a specialisation. */
   specializationText(fn: string, types: readonly string[]): string {
-    const s = this.specs.get(this.key(fn, types.map((t) => this.env.resolveType(parseTypeName(t)))));
+    const s = this.specs.get(specKey(fn, types.map((t) => this.env.resolveType(parseTypeName(t)))));
     if (!s?.stage) throw new JlError('ErrorException', `no compiled specialisation of ${fn}(${types.join(', ')})`);
     return this.rt.toText(s.stage);
   }
