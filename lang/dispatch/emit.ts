@@ -701,6 +701,9 @@ export class Emitter {
       }
       case 'error':
         return b.seq(b.call('jl:error', this.stringOf(e.args)), b.unreachable());
+      case '__domain_error':
+        // __domain_error(x, message): Julia's DomainError with x.
+        return b.seq(b.call('jl:domain_error', this.expr(e.args[0]!, Any), this.expr(e.args[1]!, Any)), b.unreachable());
       case '__egal':
         return b.call('jl:egal', this.expr(e.args[0]!, Any), this.expr(e.args[1]!, Any));
       case '__equal':

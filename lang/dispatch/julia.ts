@@ -16,7 +16,7 @@ import { Objects } from './objects.js';
 import { resolveScopes } from './scope.js';
 import { SpecTable, inlineWorthy, specKey, type Spec } from './specs.js';
 export type { Spec } from './specs.js';
-import { printed } from './show.js';
+import { printed, showFloat } from './show.js';
 import { BUILTINS, Typing, type TypingHost } from './typing.js';
 import { Any, Bool, Bottom, DataType, DataTypeT, Float64, Int64, Nothing, String_, isConcrete, reprOf, subtype, tupleName, unionOf, type JType, type Repr } from './types.js';
 import { ObjectModel, SYM, type JsValue } from './values.js';
@@ -103,6 +103,8 @@ export class JuliaLike implements TypingHost, EmitHost {
       'jl:str_part': { sig: 'i32 ->', fn: (p: number) => void me().appendString(p) },
       'jl:str_end': { sig: '-> i32', fn: () => me().om.box(me().stringBuffer.pop() ?? '') },
       'jl:raise': { sig: 'i32 i32 i32 ->', fn: (k: number, msg: number, culprit: number) => me().raise(k, msg, culprit) },
+      'jl:domain_error': { sig: 'i32 i32 ->', fn: (x: number, m: number) => { throw new JlError('DomainError', `with ${me().show(x)}: ${me().show(m)}`); } },
+      'jl:pow': { sig: 'f64 f64 -> f64', fn: (x: number, y: number) => floatPower(x, y) },
       'jl:divide_error': { sig: '->', fn: () => { throw new JlError('DivideError', 'integer division error'); } },
       'jl:error': { sig: 'i32 ->', fn: (p: number) => { throw new JlError('ErrorException', me().om.unbox(p) as string); } },
       'jl:bounds_error': { sig: 'i64 i64 ->', fn: (len: bigint, i: bigint) => { throw new JlError('BoundsError', `attempt to access ${len}-element vector at index [${i}]`); } },
@@ -689,6 +691,16 @@ function languageError(e: unknown): unknown {
     if (c instanceof RangeError && /call stack/i.test(c.message)) return new JlError('StackOverflowError', c === e ? 'stack overflow' : 'stack overflow: code nested too deeply to compile');
   }
   return e;
+}
+
+/** Float64 ^ Float64: a negative number to a non-integer power has no real result (Julia's DomainError). */
+function floatPower(x: number, y: number): number {
+  // IEEE pow, where JavaScript's differs: 1^y is 1 for every y, (-1)^±Inf is 1.
+  if (x === 1 || (x === -1 && !Number.isFinite(y) && !Number.isNaN(y))) return 1;
+  if (x < 0 && Number.isFinite(y) && !Number.isInteger(y)) {
+    throw new JlError('DomainError', `with ${showFloat(x)}: Exponentiation yielding a complex result requires a complex argument. Replace x^y with (x+0im)^y, Complex(x)^y, or similar.`);
+  }
+  return x ** y;
 }
 
 function parseTypeName(t: string): A.TypeExpr {

@@ -82,7 +82,12 @@ export const INTRINSICS: ReadonlyMap<string, Intrinsic> = new Map<string, Intrin
   ['__neg_float', { params: [Float64], result: Float64, emit: (b, [x]) => b.f64.neg(x!) }],
   ['__sqrt_float', { params: [Float64], result: Float64, emit: (b, [x]) => b.f64.sqrt(x!) }],
   ['__int_to_float', { params: [Int64], result: Float64, emit: (b, [x]) => b.f64.convert_i64_s(x!) }],
-  ['__trunc_float', { params: [Float64], result: Int64, emit: (b, [x]) => b.i64.trunc_sat_f64_s(x!) }],
+  ['__trunc_float', { params: [Float64], result: Float64, emit: (b, [x]) => b.f64.trunc(x!) }],
+  ['__floor_float', { params: [Float64], result: Float64, emit: (b, [x]) => b.f64.floor(x!) }],
+  ['__ceil_float', { params: [Float64], result: Float64, emit: (b, [x]) => b.f64.ceil(x!) }],
+  ['__round_float', { params: [Float64], result: Float64, emit: (b, [x]) => b.f64.nearest(x!) }],
+  ['__abs_float', { params: [Float64], result: Float64, emit: (b, [x]) => b.f64.abs(x!) }],
+  ['__pow_float', f2((b, x, y) => b.call('jl:pow', x, y))],
   ['__not', { params: [Bool], result: Bool, emit: (b, [x]) => b.i32.eqz(x!) }],
   ['__eq_int_float', mixedCompare('eq', false)],
   ['__lt_int_float', mixedCompare('lt', false)],
@@ -153,17 +158,38 @@ Bool(x::Int64) = __convert(x, Bool)
 Bool(x::Float64) = __convert(x, Bool)
 float(a::Int64) = __int_to_float(a)
 float(a::Float64) = a
-sqrt(a::Float64) = __sqrt_float(a)
-sqrt(a::Int64) = __sqrt_float(__int_to_float(a))
+sqrt(a::Float64) = a < 0.0 ? __domain_error(a, "sqrt was called with a negative real argument but will only return a complex result if called with a complex argument. Try sqrt(Complex(x)).") : __sqrt_float(a)
+sqrt(a::Int64) = sqrt(__int_to_float(a))
 trunc(a::Float64) = __trunc_float(a)
+floor(a::Float64) = __floor_float(a)
+ceil(a::Float64) = __ceil_float(a)
+round(a::Float64) = __round_float(a)
+trunc(a::Int64) = a
+floor(a::Int64) = a
+ceil(a::Int64) = a
+round(a::Int64) = a
 abs(a::Int64) = a < 0 ? -a : a
-abs(a::Float64) = a < 0.0 ? -a : a
+abs(a::Float64) = __abs_float(a)
+^(a::Float64, b::Float64) = __pow_float(a, b)
+^(a::Float64, n::Int64) = __pow_float(a, __int_to_float(n))
+^(a::Int64, b::Float64) = __pow_float(__int_to_float(a), b)
 function ^(a::Int64, n::Int64)
+  if n < 0
+    if a == 1 || a == -1
+      return n % 2 == 0 ? a * a : a
+    end
+    __domain_error(a, "Cannot raise an integer x to a negative power $n. Convert input to float.")
+  end
   r = 1
   while n > 0
-    r = r * a
-    n = n - 1
+    if n % 2 == 1
+      r = r * a
+    end
+    a = a * a
+    n = n ÷ 2
   end
   r
 end
+__literal_pow_base(a::Int64) = __int_to_float(a)
+__literal_pow_base(a) = a
 `;

@@ -1,7 +1,8 @@
 // Julia's scoping for a method body or top-level statement: `for` and `while` bodies are scopes
 // (a loop variable, and a name first assigned in a loop, are new locals there, renamed apart so
 // later passes see one name per variable), and which reads of a local may come before any
-// assignment, so that they raise UndefVarError instead of reading nothing.
+// assignment, so that they raise UndefVarError instead of reading nothing. The copy it makes also
+// lowers `x^-n` for a literal n as Julia does (an integer x is made a float first: 2^-1 is 0.5).
 
 import type * as A from './syntax/ast.js';
 
@@ -88,6 +89,10 @@ export function resolveScopes(params: readonly string[], body: readonly A.Stmt[]
   const expr = (scope: Scope, e: A.Expr): A.Expr =>
     mapExpr(e, (x) => {
       if (x.kind === 'ident') return { ...x, name: rename(scope, x.name) };
+      if (x.kind === 'binary' && x.op === '^' && x.right.kind === 'int' && x.right.value < 0n) {
+        const base: A.Call = { kind: 'call', callee: { kind: 'ident', name: '__literal_pow_base', loc: x.loc }, args: [expr(scope, x.left)], loc: x.loc };
+        return { ...x, left: base };
+      }
       if (x.kind === 'call' && x.callee.kind === 'ident') return { ...x, args: x.args.map((a) => expr(scope, a)) };
       return undefined;
     });

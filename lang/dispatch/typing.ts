@@ -26,7 +26,7 @@ export interface TypingHost {
 }
 
 /** Functions the compiler implements itself (for the types it knows), before generic dispatch. */
-export const BUILTINS = new Set(['println', 'print', 'string', 'length', 'push!', 'typeof', 'isa', 'error', '__egal', '__equal', '__new', '__convert']);
+export const BUILTINS = new Set(['println', 'print', 'string', 'length', 'push!', 'typeof', 'isa', 'error', '__egal', '__equal', '__new', '__convert', '__domain_error']);
 
 const compounds = new WeakMap<A.Assign, A.Expr>();
 
@@ -344,6 +344,7 @@ export class Typing {
           return Bool;
         }
         case 'error':
+        case '__domain_error':
           return Bottom;
         case '__egal':
         case '__equal':
