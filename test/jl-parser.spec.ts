@@ -585,6 +585,16 @@ describe('jl-parser: statements and forms', () => {
     assert.deepEqual(sx('for i in a:b end; for i = 1:3 end; for x ∈ xs end'), ['(for i (: a b) (block))', '(for i (: 1 3) (block))', '(for x xs (block))']);
   });
 
+  it('return, break and continue as the right operand of && and ||', () => {
+    assert.deepEqual(sx('function f(x)\n  x > 0 && return x\n  x < 0 || return\nend\nwhile c\n  a || break\n  b && continue\nend'), [
+      '(function f (x) (block (&& (> x 0) (return x)) (|| (< x 0) (return))))',
+      '(while c (block (|| a (break)) (&& b (continue))))',
+    ]);
+    assert.equal(syntaxError('x && return 1').bare, "'return' outside of a function");
+    assert.equal(syntaxError('x || break').bare, "'break' outside of a loop");
+    assert.equal(syntaxError('function f()\n  x && continue\nend').bare, "'continue' outside of a loop");
+  });
+
   it('if without else, else if as a nested if, and empty bodies', () => {
     assert.deepEqual(sx('if a\nend\nif a\nelse if b\n  x\nend\nend'), ['(if a (block))', '(if a (block) (else (block (if b (block x)))))']);
     const ifs = parseProgram('if a\n x\nelseif b\n y\nend').body[0] as A.If;

@@ -511,6 +511,8 @@ export class Emitter {
         return b.if(this.cond(e.left), this.expr(e.right, t), this.convert(b.i32(0), Bool, t, e.loc), VT[reprOf(t)]);
       case 'or':
         return b.if(this.cond(e.left), this.convert(b.i32(1), Bool, t, e.loc), this.expr(e.right, t), VT[reprOf(t)]);
+      case 'jump':
+        return this.stmt(e.stmt);
       case 'ternary':
         return b.if(this.cond(e.cond), this.expr(e.whenTrue, t), this.expr(e.whenFalse, t), t === Bottom ? undefined : VT[reprOf(t)]);
       case 'range':

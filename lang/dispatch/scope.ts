@@ -201,6 +201,8 @@ export function mapExpr(e: A.Expr, f: (x: A.Expr) => A.Expr | undefined): A.Expr
       return { ...e, left: m(e.left), right: m(e.right) };
     case 'ternary':
       return { ...e, cond: m(e.cond), whenTrue: m(e.whenTrue), whenFalse: m(e.whenFalse) };
+    case 'jump':
+      return e.stmt.kind === 'return' && e.stmt.value ? { ...e, stmt: { ...e.stmt, value: m(e.stmt.value) } } : { ...e };
     case 'range':
       return { ...e, start: m(e.start), step: e.step && m(e.step), stop: m(e.stop) };
     default:

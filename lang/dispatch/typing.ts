@@ -288,6 +288,8 @@ export class Typing {
       case 'or':
         this.typeOf(e.left);
         return unionOf([Bool, this.typeOf(e.right)]);
+      case 'jump':
+        return this.stmt(e.stmt);
       case 'ternary':
         this.typeOf(e.cond);
         return unionOf([this.typeOf(e.whenTrue), this.typeOf(e.whenFalse)]);

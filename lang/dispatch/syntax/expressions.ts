@@ -32,6 +32,8 @@ export class ExpressionParser {
   protected rangeOk = true;
   /** Inside `v[...]`, only to explain why `end` fails there. */
   protected indexDepth = 0;
+  /** The statement being parsed is in a function, a loop: `c && return x`, `c || break` need them. */
+  protected ctx: Ctx = TOP;
 
   constructor(
     protected readonly toks: TokenStream,
@@ -180,7 +182,7 @@ export class ExpressionParser {
     if (!this.atOp('||')) return left;
     this.next();
     this.skipNewlines();
-    return { kind: 'or', left, right: this.deeper(() => this.parseOr()), loc: left.loc };
+    return { kind: 'or', left, right: this.jump() ?? this.deeper(() => this.parseOr()), loc: left.loc };
   }
 
   protected parseAnd(): A.Expr {
@@ -188,7 +190,22 @@ export class ExpressionParser {
     if (!this.atOp('&&')) return left;
     this.next();
     this.skipNewlines();
-    return { kind: 'and', left, right: this.deeper(() => this.parseAnd()), loc: left.loc };
+    return { kind: 'and', left, right: this.jump() ?? this.deeper(() => this.parseAnd()), loc: left.loc };
+  }
+
+  /** `return [x]`, `break` or `continue` after `&&` or `||`, where the statement context allows it. */
+  protected jump(): A.Jump | undefined {
+    const t = this.peek();
+    if (!isKeyword(t, 'return', 'break', 'continue')) return undefined;
+    this.next();
+    if (t.text === 'return') {
+      if (!this.ctx.inFunction) throw this.err("'return' outside of a function", t.loc);
+      const n = this.peek();
+      const bare = n.kind === 'newline' || n.kind === 'eof' || isOp(n, ';', ')') || (n.kind === 'keyword' && BLOCK_ENDS.has(n.text));
+      return { kind: 'jump', stmt: { kind: 'return', value: bare ? null : this.parseExpr(), loc: t.loc }, loc: t.loc };
+    }
+    if (!this.ctx.inLoop) throw this.err(`'${t.text}' outside of a loop`, t.loc);
+    return { kind: 'jump', stmt: t.text === 'break' ? { kind: 'break', loc: t.loc } : { kind: 'continue', loc: t.loc }, loc: t.loc };
   }
 
   protected isComparisonOp(t: Token): boolean {

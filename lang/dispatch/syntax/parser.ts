@@ -212,6 +212,16 @@ class Parser extends ExpressionParser {
   }
 
   private parseStatement(ctx: Ctx): A.Stmt {
+    const saved = this.ctx;
+    this.ctx = ctx;
+    try {
+      return this.parseStatementIn(ctx);
+    } finally {
+      this.ctx = saved;
+    }
+  }
+
+  private parseStatementIn(ctx: Ctx): A.Stmt {
     const t = this.peek();
     if (t.kind === 'keyword') {
       if (UNSUPPORTED_KEYWORDS.has(t.text)) throw this.err(`'${t.text}' is not supported`, t.loc);
