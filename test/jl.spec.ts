@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { complete } from '../lang/dispatch/cli.js';
 import { JlError } from '../lang/dispatch/errors.js';
 import { JuliaLike } from '../lang/dispatch/julia.js';
 import { JlSyntaxError } from '../lang/dispatch/syntax/errors.js';
@@ -146,6 +147,17 @@ describe('jl sessions after a failed evaluation', () => {
     }
   });
 
+  it('refuses arguments from JS that are no language values with a TypeError or RangeError', async () => {
+    const { jl } = await session();
+    jl.eval('id(x) = x');
+    assert.throws(() => jl.call('id', 1n << 63n), RangeError);
+    assert.throws(() => jl.call('id', -(1n << 63n) - 1n), RangeError);
+    assert.throws(() => jl.call('id', {} as never), TypeError);
+    assert.throws(() => jl.call('id', undefined as never), TypeError);
+    assert.equal(jl.call('id', -(1n << 63n)), -(1n << 63n));
+    assert.deepEqual([jl.call('id', null), jl.call('id', true), jl.call('id', 'é'), jl.call('id', 2.5)], [null, true, 'é', 2.5]);
+  });
+
   it('raises a language error for a failed call from JS, and stays usable', async () => {
     const { jl } = await session();
     jl.eval('f(x::Int64) = x\nk(x) = f(x) + nope(x)');
@@ -165,6 +177,11 @@ describe('jl from the README and the command line', function () {
     jl.eval('f(x::Int64) = 2\nprintln(g(1))');
     assert.equal(out(), '1\n2\n');
     assert.equal(jl.call('g', 1.5), 1n);
+  });
+
+  it('lets REPL input continue over lines inside a block, a string or a block comment', () => {
+    for (const open of ['function f()', 'x = "a', 'x = "$(1 +', '#= note', '#= a #= b =#']) assert.equal(complete(open + '\n'), false, open);
+    for (const done of ['x = "a\nb"', '#= a\nb =#\nx = 1', 'x = 1 +)']) assert.equal(complete(done + '\n'), true, done);
   });
 
   it('runs a file and a REPL session through bin/accrete.mjs', async () => {

@@ -35,13 +35,13 @@ async function runFile(file: string): Promise<number> {
   }
 }
 
-/** Input is complete when it parses, or fails for a reason other than running out of text. */
-function complete(src: string): boolean {
+/** Input is complete when it parses, or fails for a reason other than running out of text (in a block, a string or a comment). */
+export function complete(src: string): boolean {
   try {
     parseProgram(src);
     return true;
   } catch (e) {
-    return !(e instanceof JlSyntaxError && /end of input/.test(e.message));
+    return !(e instanceof JlSyntaxError && /end of input|^unterminated (string|block comment)$/.test(e.bare));
   }
 }
 

@@ -318,10 +318,19 @@ export class JuliaLike implements TypingHost, EmitHost {
     const before = s.ret;
     this.inferring.push(s);
     try {
-      for (let round = 0; round < 20; round++) {
+      // A recursive method's result is a fixpoint too: it only widens, a bounded number of times.
+      for (let round = 0; ; round++) {
         s.typing = new Typing(this, s.method.body.params, s.argTypes, s.method.body.scoped, false, s.method.body.def.returnType);
         const ret = s.typing.run();
-        if (ret === s.ret || String(ret) === String(s.ret)) break;
+        if (ret === s.ret) break;
+        if (round === 20) {
+          // Not settled yet: Any is always sound (the body boxes what it returns, and its
+          // recursive calls are typed from Any).
+          s.ret = Any;
+          s.typing = new Typing(this, s.method.body.params, s.argTypes, s.method.body.scoped, false, s.method.body.def.returnType);
+          s.typing.run();
+          break;
+        }
         s.ret = ret;
       }
     } finally {
@@ -643,6 +652,7 @@ export class JuliaLike implements TypingHost, EmitHost {
 
   /** Call a generic function from JS (BigInt for Int64, number for Float64, ...). */
   call(fn: string, ...args: JsValue[]): JsValue {
+    args.forEach(checkArgument);
     const ptrs = args.map((a) => this.om.box(a));
     try {
       const d = this.dispatcher(fn, args.length);
@@ -691,6 +701,17 @@ function languageError(e: unknown): unknown {
     if (c instanceof RangeError && /call stack/i.test(c.message)) return new JlError('StackOverflowError', c === e ? 'stack overflow' : 'stack overflow: code nested too deeply to compile');
   }
   return e;
+}
+
+/** A JS value jl.call can pass: TypeError or RangeError (the caller's mistake) for anything else. */
+function checkArgument(a: unknown, i: number): void {
+  if (a === null || typeof a === 'boolean' || typeof a === 'number' || typeof a === 'string') return;
+  if (typeof a === 'bigint') {
+    if (a < -(1n << 63n) || a >= 1n << 63n) throw new RangeError(`argument ${i + 1}: ${a} is outside Int64`);
+    return;
+  }
+  if (typeof a === 'object' && Number.isInteger((a as { ptr?: unknown }).ptr)) return;
+  throw new TypeError(`argument ${i + 1}: ${typeof a === 'object' ? 'this object' : String(a)} is no language value (pass null, a boolean, a bigint for Int64, a number for Float64, a string, or a value eval or call returned)`);
 }
 
 /** Float64 ^ Float64: a negative number to a non-integer power has no real result (Julia's DomainError). */

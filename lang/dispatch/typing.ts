@@ -83,9 +83,14 @@ export class Typing {
     }
   }
 
-  /** Infer to a fixpoint; returns the function's return type. */
+  /**
+   * Infer to a fixpoint; returns the function's return type. Each round that is not the last
+   * widens some variable's type or the result, and a type widens at most MAX_UNION + 2 times
+   * (from nothing to a type, to a union of each size, to Any), so a chain of n variables
+   * assigned from one another needs about n rounds: the bound grows with the variables.
+   */
   run(): JType {
-    for (let round = 0; round < 50; round++) {
+    for (let round = 0; round <= (MAX_UNION + 3) * (this.vars.size + 2); round++) {
       const before = this.signature();
       this.types.clear();
       this.returns = Bottom;
