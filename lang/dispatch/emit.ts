@@ -136,17 +136,17 @@ export class Emitter {
 
   /**
    * Julia's `convert(to, x)` for a value stored in a typed place (a field, an element, a declared
-   * variable or result): numbers convert (exactly, or InexactError), anything else must already be
-   * of type `to` (TypeError).
+   * variable or result): numbers convert (exactly, or InexactError), vectors to a copy with their
+   * elements converted, anything else must already be of type `to` (TypeError).
    */
   storeConvert(ir: IR, from: JType, to: JType, at: A.Loc): IR {
     const b = this.b;
     const numeric = (t: JType) => t === Int64 || t === Float64 || t === Bool;
-    if (from === Bottom || ir.type === 'unreachable' || subtype(from, to) || !numeric(to)) return this.convert(ir, from, to, at);
+    if (from === Bottom || ir.type === 'unreachable' || subtype(from, to) || !(numeric(to) || to.kind === 'vector')) return this.convert(ir, from, to, at);
     if (from === Int64 && to === Float64) return b.f64.convert_i64_s(ir);
     if (from === Bool && to === Int64) return b.i64.extend_i32_u(ir);
     if (from === Bool && to === Float64) return b.f64.convert_i32_u(ir);
-    if (isConcrete(from) && !numeric(from)) return this.convert(ir, from, to, at);
+    if (isConcrete(from) && !(numeric(from) && numeric(to)) && !(from.kind === 'vector' && to.kind === 'vector')) return this.convert(ir, from, to, at);
     // The rest may fail (2.5 to Int64) or depends on the value's type: the JS side converts it.
     return this.unbox(b.call('jl:convert', this.box(ir, from), b.i32(this.host.typeObject(to))), to);
   }
@@ -483,7 +483,10 @@ export class Emitter {
         return b.call('jl:dyn_getindex', this.expr(e.object, Any), this.expr(e.indices[0]!, Any));
       }
       case 'vector':
-        return this.vectorLit(e.elements, t as VectorType);
+        if (t === Bottom) return b.seq(...e.elements.map((x) => this.discard(this.expr(x))), b.unreachable());
+        if (t.kind === 'vector') return this.vectorLit(e.elements, t);
+        // The elements' types are known only at run time: promote them there, on their values.
+        return b.call('jl:vect', this.vectorLit(e.elements, vectorOf(Any)));
       case 'unary':
         return this.callGeneric(e.op, [e.operand], t, e.loc);
       case 'binary':

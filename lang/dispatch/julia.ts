@@ -18,8 +18,8 @@ import { SpecTable, inlineWorthy, specKey, type Spec } from './specs.js';
 export type { Spec } from './specs.js';
 import { printed, showFloat } from './show.js';
 import { BUILTINS, Typing, type TypingHost } from './typing.js';
-import { Any, Bool, Bottom, DataType, DataTypeT, Float64, Int64, Nothing, String_, isConcrete, reprOf, subtype, tupleName, unionOf, type JType, type Repr } from './types.js';
-import { ObjectModel, SYM, type JsValue } from './values.js';
+import { Any, Bool, Bottom, DataType, DataTypeT, Float64, Int64, Nothing, String_, isConcrete, promoteType, reprOf, subtype, tupleName, unionOf, type JType, type Repr } from './types.js';
+import { ELEM_SIZE, ObjectModel, SYM, type JsValue } from './values.js';
 
 export interface JuliaOptions {
   /** Where println and print write. Default: process.stdout. */
@@ -121,6 +121,7 @@ export class JuliaLike implements TypingHost, EmitHost {
       'jl:dyn_getindex': { sig: 'i32 i32 -> i32', fn: (v: number, i: number) => me().objects.vec(v).get(me().objects.index(v, i)) },
       'jl:dyn_setindex': { sig: 'i32 i32 i32 ->', fn: (v: number, i: number, x: number) => me().objects.vec(v).set(me().objects.index(v, i), x) },
       'jl:dyn_push': { sig: 'i32 i32 -> i32', fn: (v: number, x: number) => (me().om.typeAt(v).kind === 'vector' ? me().objects.vec(v).push(x) : me().callBoxed('push!', [v, x])) },
+      'jl:vect': { sig: 'i32 -> i32', fn: (v: number) => me().promotedVector(v) },
       'jl:dyncall': { sig: 'i32 i32 -> i32', fn: (name: number, v: number) => me().dynCall(me().om.strings[name]!, Array.from({ length: me().objects.vec(v).length }, (_, k) => me().objects.vec(v).get(k))) },
     };
     for (let n = 0; n <= MAX_DYN_ARITY; n++) {
@@ -626,6 +627,18 @@ export class JuliaLike implements TypingHost, EmitHost {
       if (!this.om.unbox(r)) return false;
     }
     return true;
+  }
+
+  /** A vector literal whose elements' types were not known when compiling: [a, b, ...] with Julia's promotion on their values. */
+  private promotedVector(p: number): number {
+    const items = this.objects.vec(p);
+    const values = Array.from({ length: items.length }, (_, k) => items.get(k));
+    const t = this.om.vectorType(values.map((x) => this.om.typeAt(x)).reduce(promoteType));
+    const id = (this.rt.lookup(this.om.rtt(t)) as { id: number }).id;
+    const out = this.rt.fn<(rtt: number, cap: number, size: number) => number>('jl:vec_new')(id, values.length, ELEM_SIZE[reprOf(t.element)]);
+    const v = this.objects.vec(out);
+    for (const x of values) v.push(x);
+    return out;
   }
 
   /** Call a generic function on boxed arguments from a host function: its result, boxed. */

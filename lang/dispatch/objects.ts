@@ -43,6 +43,15 @@ export class Objects {
       if (x !== 0n && x !== 1n && x !== 0 && x !== 1) throw inexact();
       return this.om.box(x === 1n || x === 1);
     }
+    if (t.kind === 'vector' && to.kind === 'vector') {
+      // A copy, each element converted.
+      const from = this.vec(p);
+      const id = (this.rt.lookup(this.om.rtt(to)) as { id: number }).id;
+      const copy = this.rt.fn<(rtt: number, cap: number, size: number) => number>('jl:vec_new')(id, from.length, ELEM_SIZE[reprOf(to.element)]);
+      const into = this.vec(copy);
+      for (let k = 0; k < from.length; k++) into.push(from.get(k));
+      return copy;
+    }
     throw new JlError('TypeError', `${where}expected ${to}, got a value of type ${t}`);
   }
 

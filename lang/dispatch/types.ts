@@ -145,6 +145,44 @@ export function subtype(a: JType, b: JType): boolean {
   return false;
 }
 
+/**
+ * Julia's typejoin: the least type above both (a common supertype; Any for vectors of different
+ * element types, whose join, the UnionAll Vector, this lattice lacks).
+ */
+export function typejoin(a: JType, b: JType): JType {
+  if (subtype(a, b)) return b;
+  if (subtype(b, a)) return a;
+  if (a.kind === 'union') return a.members.reduce(typejoin, b);
+  if (b.kind === 'union') return b.members.reduce(typejoin, a);
+  if (a.kind !== 'data' || b.kind !== 'data') return Any;
+  for (let t: DataType | undefined = a; t; t = t.supertype) if (subtype(b, t)) return t;
+  return Any;
+}
+
+/**
+ * Julia's promote_type, the element type of a vector literal [a, b, ...] (folded over the
+ * elements' types): Bool < Int64 < Float64 for numbers, T with Nothing gives Union{Nothing, T},
+ * vectors by their element types when that is one of them, anything else their typejoin.
+ */
+export function promoteType(a: JType, b: JType): JType {
+  if (a === b || b === Bottom) return a;
+  if (a === Bottom) return b;
+  const numbers: readonly JType[] = [Bool, Int64, Float64];
+  if (numbers.includes(a) && numbers.includes(b)) return numbers[Math.max(numbers.indexOf(a), numbers.indexOf(b))]!;
+  const withoutNothing = (t: JType) => (t.kind === 'union' && t.members.includes(Nothing) ? unionOf(t.members.filter((m) => m !== Nothing)) : undefined);
+  if (a === Nothing || b === Nothing) return unionOf([a, b]);
+  const ra = withoutNothing(a);
+  if (ra) return unionOf([promoteType(ra, b), Nothing]);
+  const rb = withoutNothing(b);
+  if (rb) return unionOf([promoteType(a, rb), Nothing]);
+  if (a.kind === 'vector' && b.kind === 'vector') {
+    const e = promoteType(a.element, b.element);
+    if (e === a.element) return a;
+    if (e === b.element) return b;
+  }
+  return typejoin(a, b);
+}
+
 /** A type every value of which has one concrete type (so code can use its representation). */
 export function isConcrete(t: JType): boolean {
   return t.kind === 'vector' || (t.kind === 'data' && !t.abstract);

@@ -8,7 +8,7 @@ import { DataTypeT, type Env } from './env.js';
 import { JlError } from './errors.js';
 import type { Scoped } from './scope.js';
 import { INTRINSICS } from './prelude.js';
-import { Any, Bool, Bottom, Float64, Int64, Nothing, String_, isConcrete, unionOf, vectorOf, type JType } from './types.js';
+import { Any, Bool, Bottom, Float64, Int64, Nothing, String_, isConcrete, promoteType, unionOf, vectorOf, type JType } from './types.js';
 
 /** What typing asks of the engine. */
 export interface TypingHost {
@@ -273,9 +273,11 @@ export class Typing {
         return o.kind === 'vector' ? o.element : Any;
       }
       case 'vector': {
+        // Julia promotes the elements' types (their values' types: known here when concrete).
         const ts = e.elements.map((x) => this.typeOf(x));
-        const t = ts.length && ts.every((x) => x === ts[0] && isConcrete(x)) ? ts[0]! : Any;
-        return vectorOf(t);
+        if (ts.includes(Bottom)) return Bottom;
+        if (!ts.length) return vectorOf(Any);
+        return ts.every(isConcrete) ? vectorOf(ts.reduce(promoteType)) : Any;
       }
       case 'unary':
         return this.callType(e.op, [e.operand], e);
