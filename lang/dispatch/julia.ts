@@ -107,7 +107,7 @@ export class JuliaLike implements TypingHost, EmitHost {
       'jl:pow': { sig: 'f64 f64 -> f64', fn: (x: number, y: number) => floatPower(x, y) },
       'jl:divide_error': { sig: '->', fn: () => { throw new JlError('DivideError', 'integer division error'); } },
       'jl:error': { sig: 'i32 ->', fn: (p: number) => { throw new JlError('ErrorException', me().om.unbox(p) as string); } },
-      'jl:bounds_error': { sig: 'i64 i64 ->', fn: (len: bigint, i: bigint) => { throw new JlError('BoundsError', `attempt to access ${len}-element vector at index [${i}]`); } },
+      'jl:bounds_error': { sig: 'i32 i64 ->', fn: (v: number, i: bigint) => me().objects.boundsError(v, i) },
       'jl:convert': { sig: 'i32 i32 -> i32', fn: (p: number, t: number) => me().objects.convert(p, me().om.typeObjectType(t)) },
       'jl:egal': { sig: 'i32 i32 -> i32', fn: (a: number, b: number) => (me().objects.egal(a, b) ? 1 : 0) },
       'jl:equal': { sig: 'i32 i32 -> i32', fn: (a: number, b: number) => (me().equal(a, b) ? 1 : 0) },

@@ -124,12 +124,17 @@ export class Objects {
     };
   }
 
+  /** Julia's BoundsError for index `i` of the vector at `v`. */
+  boundsError(v: number, i: bigint): never {
+    throw new JlError('BoundsError', `attempt to access ${this.vec(v).length}-element ${this.om.typeAt(v)} at index [${i}]`);
+  }
+
   /** A 1-based boxed Int64 index into the vector at `v`, as a 0-based offset (bounds checked). */
   index(v: number, i: number): number {
     const x = this.om.unbox(i);
     if (typeof x !== 'bigint') throw new JlError('TypeError', `index must be an Int64, got a value of type ${this.om.typeAt(i)}`);
     const len = this.vec(v).length;
-    if (x < 1n || x > BigInt(len)) throw new JlError('BoundsError', `attempt to access ${len}-element vector at index [${x}]`);
+    if (x < 1n || x > BigInt(len)) this.boundsError(v, x);
     return Number(x) - 1;
   }
 
@@ -184,7 +189,7 @@ export class Objects {
       });
       const checked = (b: FuncBuilder) => {
         const len = b.i64.extend_i32_u(b.i32.load(b.param(0), LEN));
-        return b.if(b.i32.or(b.i64.lt_s(b.param(1), b.i64(1)), b.i64.gt_s(b.param(1), len)), [b.call('jl:bounds_error', b.i64.extend_i32_u(b.i32.load(b.param(0), LEN)), b.param(1)), b.unreachable()]);
+        return b.if(b.i32.or(b.i64.lt_s(b.param(1), b.i64(1)), b.i64.gt_s(b.param(1), len)), [b.call('jl:bounds_error', b.param(0), b.param(1)), b.unreachable()]);
       };
       const addr = (b: FuncBuilder) => b.i32.add(b.i32.load(b.param(0), DATA), b.i32.mul(b.i32.wrap_i64(b.i64.sub(b.param(1), b.i64(1))), b.i32(es)));
       s.func(`jl:vec_get_${r}`, `i32 i64 -> ${vt}`, (b) => [checked(b), load(b, addr(b))], { inline: true });

@@ -146,6 +146,7 @@ ${mixed('/', '__div_float')}
 !==(a, b) = !(a === b)
 >(a, b) = b < a
 >=(a, b) = b <= a
+<=(a, b) = a < b || a == b
 !(a::Bool) = __not(a)
 Float64(x::Int64) = __int_to_float(x)
 Float64(x::Float64) = x
