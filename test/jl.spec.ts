@@ -95,6 +95,7 @@ describe('jl errors', () => {
     ['no method', 'f(x::Int64) = x\nf("s")', /ERROR: prog\.jl:2:1: MethodError: no method matching f\(String\)/],
     ['ambiguity', 'f(x::Int64, y) = 1\nf(x, y::Int64) = 2\nf(1, 2)', /AmbiguityError: f\(Int64, Int64\) is ambiguous; candidates: f\(Int64, Any\), f\(Any, Int64\)/],
     ['wrong field type', 'mutable struct P\n  x::Int64\nend\np = P(1)\nq = "s"\np.x = q', /ERROR: prog\.jl:6:\d+: TypeError: (in setfield!, )?expected Int64/],
+    ['redefining a struct differently', 'struct P\n  x::Int64\nend\nstruct P\n  x::Int64\nend\nstruct P\n  y::Int64\nend', /ERROR: prog\.jl:7:1: ErrorException: invalid redefinition of type P/],
     ['setting a field of an immutable struct', 'struct P\n  x::Int64\nend\np = P(1)\np.x = 2', /ErrorException: setfield!: immutable struct of type P cannot be changed/],
   ];
   for (const [what, source, re] of cases) {

@@ -45,7 +45,3 @@ println(K)
 Pt(1, 2, 3)
 #---
 Int64(2.5)
-#---
-struct Pt
-  x::Int64
-end
