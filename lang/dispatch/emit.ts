@@ -75,7 +75,7 @@ export class Emitter {
     return b.seq(b.if(missing, this.raise('UndefVarError', `${sourceName(name)} not defined`, at, 'none')), b.get(l));
   }
 
-  /** At the start of each iteration, the loop's own locals that are read unchecked no more are unassigned again. */
+  /** Each iteration binds the loop's own locals afresh: those some read checks are unassigned again at its start. */
   private loopResets(loop: A.While | A.For): IR[] {
     const b = this.b;
     return (this.typing.scoped.loopLocals.get(loop) ?? []).flatMap((name) => {
