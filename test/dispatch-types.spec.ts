@@ -21,7 +21,9 @@ describe('dispatch types', () => {
     assert.ok(!subtype(Real, IF));
     assert.equal(unionOf([Int64, Integer_]), Integer_, 'a member under another member is absorbed');
     assert.equal(unionOf([Int64]), Int64);
-    assert.equal(String(unionOf([Int64, unionOf([Float64, String_])])), 'Union{Int64, Float64, String}');
+    // Julia's order: isbits types before the others, then by name.
+    assert.equal(String(unionOf([Int64, unionOf([String_, Float64])])), 'Union{Float64, Int64, String}');
+    assert.equal(unionOf([String_, Int64]), unionOf([Int64, String_]), 'one object per union');
   });
 
   it('makes Vector{T} invariant and canonical', () => {

@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import type * as A from '../lang/dispatch/syntax/ast.js';
 import { JlSyntaxError } from '../lang/dispatch/syntax/errors.js';
 import { tokenize } from '../lang/dispatch/syntax/lexer.js';
-import { parseExpression, parseProgram } from '../lang/dispatch/syntax/parser.js';
+import { MAX_NESTING, parseExpression, parseProgram } from '../lang/dispatch/syntax/parser.js';
 import { toSexpr } from '../lang/dispatch/syntax/sexpr.js';
 
 /** Each top-level item of a program as an s-expression. */
@@ -585,6 +585,16 @@ describe('jl-parser: statements and forms', () => {
     assert.deepEqual(sx('for i in a:b end; for i = 1:3 end; for x ∈ xs end'), ['(for i (: a b) (block))', '(for i (: 1 3) (block))', '(for x xs (block))']);
   });
 
+  it('return, break and continue as the right operand of && and ||', () => {
+    assert.deepEqual(sx('function f(x)\n  x > 0 && return x\n  x < 0 || return\nend\nwhile c\n  a || break\n  b && continue\nend'), [
+      '(function f (x) (block (&& (> x 0) (return x)) (|| (< x 0) (return))))',
+      '(while c (block (|| a (break)) (&& b (continue))))',
+    ]);
+    assert.equal(syntaxError('x && return 1').bare, "'return' outside of a function");
+    assert.equal(syntaxError('x || break').bare, "'break' outside of a loop");
+    assert.equal(syntaxError('function f()\n  x && continue\nend').bare, "'continue' outside of a loop");
+  });
+
   it('if without else, else if as a nested if, and empty bodies', () => {
     assert.deepEqual(sx('if a\nend\nif a\nelse if b\n  x\nend\nend'), ['(if a (block))', '(if a (block) (else (block (if b (block x)))))']);
     const ifs = parseProgram('if a\n x\nelseif b\n y\nend').body[0] as A.If;
@@ -757,6 +767,20 @@ describe('jl-parser: syntax errors', () => {
     ['primitive type', 'primitive type Byte 8 end', 1, 1, 'primitive type definitions are not supported'],
     ['const without =', 'const K 1', 1, 9, "expected '=' after 'const K', found '1'"],
   ];
+  it('refuses nesting deeper than MAX_NESTING with a syntax error, never a stack overflow', () => {
+    const deep: Array<[string, string]> = [
+      ['parentheses', 'x = ' + '('.repeat(1000) + '1' + ')'.repeat(1000)],
+      ['prefix minus', 'x = ' + '-'.repeat(10_000) + 'y'],
+      ['|| chain', 'x = ' + Array(10_000).fill('a').join(' || ')],
+      ['^ chain', 'x = ' + Array(10_000).fill('a').join(' ^ ')],
+      ['vectors', 'x = ' + '['.repeat(10_000) + ']'.repeat(10_000)],
+      ['blocks', 'if true\n'.repeat(1000) + 'end\n'.repeat(1000)],
+      ['interpolations', 'x = ' + '"$('.repeat(10_000) + '1' + ')"'.repeat(10_000)],
+    ];
+    for (const [what, src] of deep) assert.match(syntaxError(src).bare, /nested too deeply/, what);
+    assert.doesNotThrow(() => parseProgram('x = ' + '('.repeat(MAX_NESTING - 2) + '1' + ')'.repeat(MAX_NESTING - 2)));
+  });
+
   for (const [name, src, line, col, bare] of cases) {
     it(name, () => {
       const e = syntaxError(src, 'prog.jl');

@@ -5,21 +5,31 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { complete } from '../lang/dispatch/cli.js';
 import { JlError } from '../lang/dispatch/errors.js';
 import { JuliaLike } from '../lang/dispatch/julia.js';
 import { JlSyntaxError } from '../lang/dispatch/syntax/errors.js';
 
 const dir = fileURLToPath(new URL('../../test/jl/', import.meta.url));
 
-/** Run a program as the CLI would: its output, then `ERROR: message` if it stopped on one. */
+/**
+ * Run a program as the CLI would: its output, then `ERROR: message` if it stopped on one. A
+ * program cut into parts by `#---` lines runs them in turn in one session, as a REPL would, each
+ * part's error reported and the next part run.
+ */
 async function run(source: string, file = 'prog.jl'): Promise<string> {
   let out = '';
   const jl = await JuliaLike.create({ output: (s) => (out += s) });
-  try {
-    jl.eval(source, file);
-  } catch (e) {
-    if (!(e instanceof JlError || e instanceof JlSyntaxError)) throw e;
-    out += `ERROR: ${e.message}\n`;
+  let line = 0;
+  for (const part of source.split(/^#---.*$/m)) {
+    try {
+      // Blank lines in front keep the part's line numbers those of the file.
+      jl.eval('\n'.repeat(line) + part, file);
+    } catch (e) {
+      if (!(e instanceof JlError || e instanceof JlSyntaxError)) throw e;
+      out += `ERROR: ${e.message}\n`;
+    }
+    line += part.split('\n').length - 1;
   }
   return out;
 }
@@ -85,6 +95,7 @@ describe('jl errors', () => {
     ['no method', 'f(x::Int64) = x\nf("s")', /ERROR: prog\.jl:2:1: MethodError: no method matching f\(String\)/],
     ['ambiguity', 'f(x::Int64, y) = 1\nf(x, y::Int64) = 2\nf(1, 2)', /AmbiguityError: f\(Int64, Int64\) is ambiguous; candidates: f\(Int64, Any\), f\(Any, Int64\)/],
     ['wrong field type', 'mutable struct P\n  x::Int64\nend\np = P(1)\nq = "s"\np.x = q', /ERROR: prog\.jl:6:\d+: TypeError: (in setfield!, )?expected Int64/],
+    ['redefining a struct differently', 'struct P\n  x::Int64\nend\nstruct P\n  x::Int64\nend\nstruct P\n  y::Int64\nend', /ERROR: prog\.jl:7:1: ErrorException: invalid redefinition of type P/],
     ['setting a field of an immutable struct', 'struct P\n  x::Int64\nend\np = P(1)\np.x = 2', /ErrorException: setfield!: immutable struct of type P cannot be changed/],
   ];
   for (const [what, source, re] of cases) {
@@ -104,6 +115,61 @@ describe('jl errors', () => {
   });
 });
 
+describe('jl sessions after a failed evaluation', () => {
+  const uncompiled = (jl: JuliaLike) => [...jl.specs.values()].filter((s) => s.state !== 'compiled').map((s) => s.name);
+
+  it('forgets what a statement that failed to compile inferred, and compiles it again later', async () => {
+    const { jl, out } = await session();
+    jl.eval('const C = 1\ng(x) = x + 1\ng(1)');
+    const before = jl.specializations();
+    // Typing infers h(Int64); generating the statement's code then fails.
+    assert.throws(() => jl.eval('h(x) = x * 2\nC = h(1)'), (e) => e instanceof JlError && /^2:1: ErrorException: invalid redefinition of constant C/.test(e.message));
+    assert.deepEqual(jl.specializations(), before);
+    assert.deepEqual(uncompiled(jl), []);
+    jl.eval('println(h(2), " ", C)');
+    assert.equal(out(), '4 1\n');
+  });
+
+  it('forgets what a failed inference inferred, and what read its return type', async () => {
+    const { jl } = await session();
+    assert.throws(() => jl.eval('a(n) = n == 0 ? 0 : b(n - 1)\nb(n) = a(n) + nope(n)\na(3)'), (e) => e instanceof JlError && e.kind === 'UndefVarError');
+    assert.deepEqual(uncompiled(jl), []);
+    assert.deepEqual(jl.specializations().filter((s) => s.fn === 'a' || s.fn === 'b'), []);
+    jl.eval('nope(n) = 1');
+    assert.equal(jl.eval('a(3)'), 3n);
+  });
+
+  it('raises StackOverflowError for code too deeply nested to compile, and stays usable', async () => {
+    const { jl } = await session();
+    for (const n of [3000, 10_000]) {
+      assert.throws(() => jl.eval('x = ' + Array(n).fill('1').join(' + ')), (e) => e instanceof JlError && e.kind === 'StackOverflowError', String(n));
+      assert.deepEqual(uncompiled(jl), []);
+      assert.equal(jl.eval('1 + 2'), 3n);
+    }
+  });
+
+  it('refuses arguments from JS that are no language values with a TypeError or RangeError', async () => {
+    const { jl } = await session();
+    jl.eval('id(x) = x');
+    assert.throws(() => jl.call('id', 1n << 63n), RangeError);
+    assert.throws(() => jl.call('id', -(1n << 63n) - 1n), RangeError);
+    assert.throws(() => jl.call('id', {} as never), TypeError);
+    assert.throws(() => jl.call('id', undefined as never), TypeError);
+    assert.equal(jl.call('id', -(1n << 63n)), -(1n << 63n));
+    assert.deepEqual([jl.call('id', null), jl.call('id', true), jl.call('id', 'é'), jl.call('id', 2.5)], [null, true, 'é', 2.5]);
+  });
+
+  it('raises a language error for a failed call from JS, and stays usable', async () => {
+    const { jl } = await session();
+    jl.eval('f(x::Int64) = x\nk(x) = f(x) + nope(x)');
+    assert.throws(() => jl.call('k', 1n), (e) => e instanceof JlError && e.kind === 'UndefVarError');
+    assert.throws(() => jl.call('f', 1.5), (e) => e instanceof JlError && e.kind === 'MethodError');
+    assert.throws(() => jl.call('f', 1n, 2n), (e) => e instanceof JlError && e.kind === 'MethodError');
+    assert.deepEqual(uncompiled(jl), []);
+    assert.equal(jl.call('f', 4n), 4n);
+  });
+});
+
 describe('jl from the README and the command line', function () {
   this.timeout(60_000);
   it('behaves as the README says', async () => {
@@ -112,6 +178,11 @@ describe('jl from the README and the command line', function () {
     jl.eval('f(x::Int64) = 2\nprintln(g(1))');
     assert.equal(out(), '1\n2\n');
     assert.equal(jl.call('g', 1.5), 1n);
+  });
+
+  it('lets REPL input continue over lines inside a block, a string or a block comment', () => {
+    for (const open of ['function f()', 'x = "a', 'x = "$(1 +', '#= note', '#= a #= b =#']) assert.equal(complete(open + '\n'), false, open);
+    for (const done of ['x = "a\nb"', '#= a\nb =#\nx = 1', 'x = 1 +)']) assert.equal(complete(done + '\n'), true, done);
   });
 
   it('runs a file and a REPL session through bin/accrete.mjs', async () => {

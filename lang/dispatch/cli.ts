@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { JlError } from './errors.js';
 import { JuliaLike } from './julia.js';
+import { shown } from './show.js';
 import { JlSyntaxError } from './syntax/errors.js';
 import { parseProgram } from './syntax/parser.js';
 import type { JsValue } from './values.js';
@@ -16,10 +17,10 @@ function describe(e: unknown): string {
   return `ERROR (internal): ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`;
 }
 
+/** The REPL shows a value as Julia's `show` does (a string quoted). */
 function display(jl: JuliaLike, v: JsValue): string | undefined {
   if (v === null) return undefined;
-  if (typeof v === 'object') return jl.show(v.ptr);
-  return jl.show(jl.om.box(v));
+  return shown(jl.om, typeof v === 'object' ? v.ptr : jl.om.box(v));
 }
 
 async function runFile(file: string): Promise<number> {
@@ -34,13 +35,13 @@ async function runFile(file: string): Promise<number> {
   }
 }
 
-/** Input is complete when it parses, or fails for a reason other than running out of text. */
-function complete(src: string): boolean {
+/** Input is complete when it parses, or fails for a reason other than running out of text (in a block, a string or a comment). */
+export function complete(src: string): boolean {
   try {
     parseProgram(src);
     return true;
   } catch (e) {
-    return !(e instanceof JlSyntaxError && /end of input/.test(e.message));
+    return !(e instanceof JlSyntaxError && /end of input|^unterminated (string|block comment)$/.test(e.bare));
   }
 }
 

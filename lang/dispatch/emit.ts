@@ -9,8 +9,9 @@ import type { SplitTarget } from './julia.js';
 import { JlError } from './errors.js';
 import { INTRINSICS } from './prelude.js';
 import { BUILTINS, assignedValue, type Typing } from './typing.js';
-import { Any, Bool, Bottom, Float64, Int64, Nothing, isConcrete, reprOf, subtype, type JType, type Repr, type VectorType } from './types.js';
+import { Any, Bool, Bottom, Float64, Int64, Nothing, String_, isConcrete, reprOf, subtype, vectorOf, type JType, type Repr, type VectorType } from './types.js';
 import { ELEM_SIZE, SYM, type ObjectModel } from './values.js';
+import { sourceName } from './scope.js';
 
 /** What code generation asks of the engine. */
 export interface EmitHost {
@@ -18,8 +19,12 @@ export interface EmitHost {
   readonly om: ObjectModel;
   /** The specialisation a static call binds to: its Accrete function and return type (undefined: the call raises). */
   specTarget(fn: string, args: readonly JType[]): SplitTarget | undefined;
-  /** The Accrete function dispatching `fn` with `arity` boxed arguments at run time, returning a boxed value. */
-  dispatcher(fn: string, arity: number): string;
+  /**
+   * The Accrete function dispatching `fn` with `arity` boxed arguments at run time, returning a
+   * boxed value; undefined when there is none (too many arguments, or no method of that arity),
+   * and the call goes through `jl:dyncall`.
+   */
+  dispatcher(fn: string, arity: number): string | undefined;
   /**
    * The dispatcher returning `ret`'s repr unboxed, if typing made it (it must exist before a body
    * calling it is built: making one commits a stage).
@@ -37,10 +42,15 @@ export interface EmitHost {
 
 export const VT: Record<Repr, ValType> = { i64: 'i64', f64: 'f64', i32: 'i32', ref: 'i32' };
 /** Codes `jl:raise` understands. */
-export const RAISE_KIND = ['ErrorException', 'TypeError', 'MethodError', 'AmbiguityError', 'UndefVarError', 'BoundsError', 'DivideError'] as const;
+export const RAISE_KIND = ['ErrorException', 'TypeError', 'MethodError', 'AmbiguityError', 'UndefVarError', 'BoundsError', 'DivideError', 'DomainError', 'InexactError', 'ArgumentError'] as const;
 
 export class Emitter {
   private readonly locals = new Map<string, Local>();
+  /**
+   * Locals some read of which may come before an assignment: a pointer holds 0 until assigned,
+   * an unboxed value has an i32 flag (the local here) set by each assignment.
+   */
+  private readonly guarded = new Map<string, Local | undefined>();
   private readonly loops: Array<{ brk: string; cont: string }> = [];
   private labels = 0;
 
@@ -51,6 +61,29 @@ export class Emitter {
     private readonly ret: JType,
   ) {
     for (const [name, t] of typing.vars) if (!this.localOf(name)) this.locals.set(name, b.local(VT[reprOf(t)], name));
+    for (const id of typing.scoped.unassigned) {
+      const t = typing.vars.get(id.name);
+      if (t && !this.guarded.has(id.name)) this.guarded.set(id.name, reprOf(t) === 'ref' ? undefined : b.local('i32', `${id.name}!assigned`));
+    }
+  }
+
+  /** A local's value where it may be unassigned: UndefVarError if it is. */
+  private checkedLocal(l: Local, name: string, at: A.Loc): IR {
+    const b = this.b;
+    const flag = this.guarded.get(name);
+    const missing = flag ? b.i32.eqz(b.get(flag)) : b.i32.eqz(b.get(l));
+    return b.seq(b.if(missing, this.raise('UndefVarError', `${sourceName(name)} not defined`, at, 'none')), b.get(l));
+  }
+
+  /** Each iteration binds the loop's own locals afresh: those some read checks are unassigned again at its start. */
+  private loopResets(loop: A.While | A.For): IR[] {
+    const b = this.b;
+    return (this.typing.scoped.loopLocals.get(loop) ?? []).flatMap((name) => {
+      if (!this.guarded.has(name)) return [];
+      const flag = this.guarded.get(name);
+      const l = this.localOf(name)!;
+      return [flag ? b.set(flag, b.i32(0)) : b.set(l, b.i32(0))];
+    });
   }
 
   /** Parameters are locals 0..n-1: bind their names. */
@@ -64,6 +97,9 @@ export class Emitter {
 
   /** The whole function body: its statements, the value of the last one as the result. */
   functionBody(body: readonly A.Stmt[]): IR[] {
+    // A declared result type converts what the body gives (`return` converts in place).
+    const natural = this.typing.natural;
+    if (this.typing.declaredReturn && natural !== this.ret) return [this.storeConvert(this.blockValue(body, natural), natural, this.ret, this.typing.scoped.body[0]?.loc ?? { line: 0, col: 0 })];
     return [this.blockValue(body, this.ret)];
   }
 
@@ -91,6 +127,28 @@ export class Emitter {
     if (rf === 'ref') return this.unbox(this.checked(ir, to, at), to);
     if (from === Int64 && to === Float64) return b.f64.convert_i64_s(ir);
     return this.raise('TypeError', `expected ${to}, got a value of type ${from}`, at, VT[rt], ir);
+  }
+
+  /** An expression's value stored in a place of type `to`: see storeConvert. */
+  private stored(e: A.Expr, to: JType): IR {
+    return this.storeConvert(this.expr(e), this.typing.typeOf(e), to, e.loc);
+  }
+
+  /**
+   * Julia's `convert(to, x)` for a value stored in a typed place (a field, an element, a declared
+   * variable or result): numbers convert (exactly, or InexactError), vectors to a copy with their
+   * elements converted, anything else must already be of type `to` (TypeError).
+   */
+  storeConvert(ir: IR, from: JType, to: JType, at: A.Loc): IR {
+    const b = this.b;
+    const numeric = (t: JType) => t === Int64 || t === Float64 || t === Bool;
+    if (from === Bottom || ir.type === 'unreachable' || subtype(from, to) || !(numeric(to) || to.kind === 'vector')) return this.convert(ir, from, to, at);
+    if (from === Int64 && to === Float64) return b.f64.convert_i64_s(ir);
+    if (from === Bool && to === Int64) return b.i64.extend_i32_u(ir);
+    if (from === Bool && to === Float64) return b.f64.convert_i32_u(ir);
+    if (isConcrete(from) && !(numeric(from) && numeric(to)) && !(from.kind === 'vector' && to.kind === 'vector')) return this.convert(ir, from, to, at);
+    // The rest may fail (2.5 to Int64) or depends on the value's type: the JS side converts it.
+    return this.unbox(b.call('jl:convert', this.box(ir, from), b.i32(this.host.typeObject(to))), to);
   }
 
   /** Box an unboxed primitive (objects are already pointers). */
@@ -148,7 +206,7 @@ export class Emitter {
     const b = this.b;
     const where = `${at.line}:${at.col}`;
     const call = b.call('jl:raise', b.i32(RAISE_KIND.indexOf(kind)), b.i32(this.host.om.intern(`${where}: ${message}`)), culprit ?? b.i32(0));
-    const body = [...(value ? [b.drop(value)] : []), call, b.unreachable()];
+    const body = [...(value ? [this.discard(value)] : []), call, b.unreachable()];
     return b.block(body, type === 'none' ? {} : { type });
   }
 
@@ -174,6 +232,8 @@ export class Emitter {
         return this.ifStmt(s, want);
       case 'assign':
       case 'var-decl': {
+        if (s.kind === 'assign' && s.target.kind !== 'ident') return this.assignPlace(s, s.target, want);
+        if (s.kind === 'var-decl' && !s.value) return this.convert(b.constant(SYM.nothing), Nothing, want, s.loc);
         // The value of an assignment is the assigned value: assign, then read it back.
         const stmt = this.stmt(s);
         const name = s.kind === 'assign' ? (s.target.kind === 'ident' ? s.target.name : undefined) : s.name;
@@ -201,11 +261,11 @@ export class Emitter {
         return this.store(s.name, s.value, s.loc);
       }
       case 'return':
-        return b.return(s.value ? this.expr(s.value, this.ret) : this.convert(b.constant(SYM.nothing), Nothing, this.ret, s.loc));
+        return b.return(s.value ? this.stored(s.value, this.ret) : this.storeConvert(b.constant(SYM.nothing), Nothing, this.ret, s.loc));
       case 'if':
         return this.ifStmt(s, Nothing, true);
       case 'while':
-        return this.loopWith(this.cond(s.cond), [], [], s.body, []);
+        return this.loopWith(this.cond(s.cond), [], this.loopResets(s), s.body, []);
       case 'for':
         return this.forStmt(s);
       case 'break':
@@ -242,28 +302,46 @@ export class Emitter {
     const v = this.localOf(s.variable)!;
     const vt = this.typing.vars.get(s.variable)!;
     if (s.iter.kind === 'range') {
+      // Julia's range: from start to the last value it reaches (no overflow past typemax), stepping
+      // by `step`; the loop ends after the last value instead of testing the one after it.
       const i = b.local('i64');
-      const stop = b.local('i64');
+      const last = b.local('i64');
       const step = b.local('i64');
-      const init = [b.set(i, this.expr(s.iter.start, Int64)), b.set(stop, this.expr(s.iter.stop, Int64)), b.set(step, s.iter.step ? this.expr(s.iter.step, Int64) : b.i64(1))];
-      const more = b.if(b.i64.gt_s(b.get(step), b.i64(0)), b.i64.le_s(b.get(i), b.get(stop)), b.i64.ge_s(b.get(i), b.get(stop)), 'i32');
+      const go = b.local('i32');
+      const r = s.iter;
+      // start, step, stop: evaluated in the order they are written.
+      const init = [b.set(i, this.expr(r.start, Int64)), b.set(step, r.step ? this.expr(r.step, Int64) : b.i64(1)), b.set(last, this.expr(r.stop, Int64))];
+      if (!r.step) init.push(b.set(go, b.i64.le_s(b.get(i), b.get(last))));
+      else {
+        const up = b.i64.gt_s(b.get(step), b.i64(0));
+        // The distance, unsigned so that it cannot overflow, less its remainder by the step.
+        const lastUp = b.i64.sub(b.get(last), b.i64.rem_u(b.i64.sub(b.get(last), b.get(i)), b.get(step)));
+        const lastDown = b.i64.add(b.get(last), b.i64.rem_u(b.i64.sub(b.get(i), b.get(last)), b.i64.sub(b.i64(0), b.get(step))));
+        init.push(
+          b.if(b.i64.eqz(b.get(step)), this.raise('ArgumentError', 'step cannot be zero', r.step.loc, 'none')),
+          b.set(go, b.if(up, b.i64.le_s(b.get(i), b.get(last)), b.i64.ge_s(b.get(i), b.get(last)), 'i32')),
+          b.if(b.get(go), b.set(last, b.if(up, lastUp, lastDown, 'i64'))),
+        );
+      }
       const bind = b.set(v, this.convert(b.get(i), Int64, vt, s.loc));
-      return this.loopWith(more, init, [bind], s.body, [b.set(i, b.i64.add(b.get(i), b.get(step)))]);
+      const next = b.if(b.i64.eq(b.get(i), b.get(last)), b.set(go, b.i32(0)), b.set(i, b.i64.add(b.get(i), b.get(step))));
+      return this.loopWith(b.get(go), init, [bind, ...this.loopResets(s)], s.body, [next]);
     }
     const it = this.typing.typeOf(s.iter);
     const p = b.local('i32');
     const k = b.local('i32');
-    const init = [b.set(p, this.expr(s.iter, it))];
+    // k starts at 0 on every entry: a loop nested in another runs again.
+    const init = [b.set(p, this.expr(s.iter, it)), b.set(k, b.i32(0))];
     const step = [b.set(k, b.i32.add(b.get(k), b.i32(1)))];
     if (it.kind !== 'vector') {
       // Iterating a value of unknown type: the JS side checks it is a vector and boxes elements.
       const more = b.i32.lt_u(b.get(k), b.call('jl:dyn_count', b.get(p)));
       const bind = b.set(v, this.convert(b.call('jl:dyn_element', b.get(p), b.get(k)), Any, vt, s.loc));
-      return this.loopWith(more, init, [bind], s.body, step);
+      return this.loopWith(more, init, [bind, ...this.loopResets(s)], s.body, step);
     }
     const more = b.i32.lt_u(b.get(k), b.field(b.get(p), this.host.om.rtt(it), 'length'));
     const bind = b.set(v, this.convert(this.element(b.get(p), it, b.get(k)), it.element, vt, s.loc));
-    return this.loopWith(more, init, [bind], s.body, step);
+    return this.loopWith(more, init, [bind, ...this.loopResets(s)], s.body, step);
   }
 
   /** `init; loop { if !cond break; bind; body (continue lands here); step }`. */
@@ -279,38 +357,73 @@ export class Emitter {
   }
 
   private assign(s: A.Assign): IR {
-    const b = this.b;
-    const value = assignedValue(s);
     const t = s.target;
-    if (t.kind === 'ident') return this.store(t.name, value, s.loc);
-    if (t.kind === 'field') return this.setField(t, value, s.loc);
+    if (t.kind === 'ident') return this.store(t.name, assignedValue(s), s.loc);
+    return this.assignPlace(s, t);
+  }
+
+  /**
+   * `a.f = v`, `v[i] = x` and their compound forms: the object and the index are evaluated once
+   * (`v[k()] += 1` calls k once), then the value (for `op=`, the current value op the right
+   * side), which is stored; with `want`, the value is also the result, as in Julia.
+   */
+  private assignPlace(s: A.Assign, t: A.FieldAccess | A.Index, want?: JType): IR {
+    const b = this.b;
+    const om = this.host.om;
     const ot = this.typing.typeOf(t.object);
-    if (t.indices.length !== 1) throw new JlError('TypeError', `only vectors can be indexed, with one index`, s.loc);
-    if (ot.kind === 'vector') return b.call(`jl:vec_set_${reprOf(ot.element)}`, this.expr(t.object, ot), this.expr(t.indices[0]!, Int64), this.expr(value, ot.element));
-    if (isConcrete(ot)) throw new JlError('TypeError', `cannot assign into an index of a value of type ${ot}`, s.loc);
-    return b.call('jl:dyn_setindex', this.expr(t.object, Any), this.expr(t.indices[0]!, Any), this.expr(value, Any));
+    const operands = t.kind === 'index' ? [t.object, ...t.indices] : [t.object];
+    const result = (stores: IR[]) => (want === undefined ? b.seq(...stores) : b.seq(...stores, this.convert(b.get(val), vt, want, s.loc)));
+    if (t.kind === 'index' && (t.indices.length !== 1 || (isConcrete(ot) && ot.kind !== 'vector'))) {
+      const what = t.indices.length !== 1 ? 'only vectors can be indexed, with one index' : `no method matching setindex!(${ot}, ...)`;
+      return this.raise(t.indices.length !== 1 ? 'TypeError' : 'MethodError', what, s.loc, want === undefined || want === Bottom ? 'none' : VT[reprOf(want)], b.seq(...[...operands, s.value].map((x) => this.discard(this.expr(x)))));
+    }
+    const temps = operands.map((x) => {
+      const type = this.typing.typeOf(x);
+      return { type, local: b.local(VT[reprOf(type)]), init: this.expr(x) };
+    });
+    const obj = () => b.get(temps[0]!.local);
+    const boxed = (k: number) => this.box(b.get(temps[k]!.local), temps[k]!.type);
+    const field = t.kind === 'field' && ot.kind === 'data' && !ot.abstract && !ot.primitive ? ot.fields.find((f) => f.name === t.name) : undefined;
+    if (t.kind === 'field' && ot.kind === 'data' && !ot.abstract && !ot.primitive && !field) throw new JlError('ErrorException', `type ${ot} has no field ${t.name}`, s.loc);
+    const index = () => this.convert(b.get(temps[1]!.local), temps[1]!.type, Int64, s.loc);
+    // The current value, for op=.
+    const current = (): IR => {
+      if (t.kind === 'field') return field ? b.field(obj(), om.rtt(ot), t.name) : b.call('jl:getfield', boxed(0), b.i32(om.intern(t.name)));
+      return ot.kind === 'vector' ? b.call(`jl:vec_get_${reprOf(ot.element)}`, obj(), index()) : b.call('jl:dyn_getindex', boxed(0), boxed(1));
+    };
+    const vt = this.typing.typeOf(assignedValue(s));
+    const rt = this.typing.typeOf(s.value);
+    const value = s.op === '=' ? this.expr(s.value) : this.callWithValues(s.op.slice(0, -1), [current(), this.expr(s.value)], [this.typing.typeOf(t), rt], s.loc, vt);
+    const val = b.local(VT[reprOf(vt)]);
+    const inits = [...temps.map((x) => b.set(x.local, x.init)), b.set(val, value)];
+    if (field && ot.kind === 'data' && t.kind === 'field') {
+      if (!ot.mutable) return b.seq(...inits, this.raise('ErrorException', `setfield!: immutable struct of type ${ot} cannot be changed`, s.loc, 'none'));
+      return result([...inits, b.setField(obj(), om.rtt(ot), t.name, this.storeConvert(b.get(val), vt, field.type, s.loc))]);
+    }
+    if (t.kind === 'field') return result([...inits, b.call('jl:setfield', boxed(0), b.i32(om.intern(t.name)), this.box(b.get(val), vt))]);
+    if (ot.kind === 'vector') return result([...inits, b.call(`jl:vec_set_${reprOf(ot.element)}`, obj(), index(), this.storeConvert(b.get(val), vt, ot.element, s.loc))]);
+    return result([...inits, b.call('jl:dyn_setindex', boxed(0), boxed(1), this.box(b.get(val), vt))]);
   }
 
   /** Assign a variable: a local in its repr, or (top level) a global cell holding a boxed value. */
   private store(name: string, value: A.Expr, at: A.Loc): IR {
     const b = this.b;
     const l = this.localOf(name);
-    if (l) return b.set(l, this.expr(value, this.typing.vars.get(name)!));
+    if (l) {
+      const flag = this.guarded.get(name);
+      const set = b.set(l, this.stored(value, this.typing.vars.get(name)!));
+      return flag ? b.seq(set, b.set(flag, b.i32(1))) : set;
+    }
     const g = this.host.env.globals.get(name);
     if (g?.constant) throw new JlError('ErrorException', `invalid redefinition of constant ${name}`, at);
     return b.setGlobal(this.host.globalCell(name), this.expr(value, Any));
   }
 
-  private setField(t: A.FieldAccess, value: A.Expr, at: A.Loc): IR {
+  /** A global variable's boxed value; 0 while it is undefined (assigned by no statement that completed). */
+  private globalValue(name: string, at: A.Loc): IR {
     const b = this.b;
-    const ot = this.typing.typeOf(t.object);
-    if (ot.kind === 'data' && !ot.abstract && !ot.primitive) {
-      const f = ot.fields.find((x) => x.name === t.name);
-      if (!f) throw new JlError('ErrorException', `type ${ot} has no field ${t.name}`, at);
-      if (!ot.mutable) return this.raise('ErrorException', `setfield!: immutable struct of type ${ot} cannot be changed`, at, 'none', this.expr(t.object, ot));
-      return b.setField(this.expr(t.object, ot), this.host.om.rtt(ot), t.name, this.expr(value, f.type));
-    }
-    return b.call('jl:setfield', this.expr(t.object, Any), b.i32(this.host.om.intern(t.name)), this.expr(value, Any));
+    const v = b.local('i32');
+    return b.block([b.set(v, b.global(this.host.globalCell(name))), b.if(b.i32.eqz(b.get(v)), this.raise('UndefVarError', `${name} not defined`, at, 'none')), b.get(v)], { type: 'i32' });
   }
 
   // ---- expressions ----
@@ -340,10 +453,13 @@ export class Emitter {
         return this.stringOf(e.parts);
       case 'ident': {
         const l = this.localOf(e.name);
-        if (l) return b.get(l);
+        if (l) return this.typing.scoped.unassigned.has(e) ? this.checkedLocal(l, e.name, e.loc) : b.get(l);
+        // A local nothing assigns.
+        if (this.typing.scoped.locals.has(e.name)) return this.raise('UndefVarError', `${sourceName(e.name)} not defined`, e.loc, t === Bottom ? 'none' : VT[reprOf(t)]);
         if (this.typing.topLevel || this.host.env.globals.has(e.name)) {
           const g = this.host.env.globals.get(e.name);
-          if (g || this.typing.assignedGlobals.has(e.name)) return this.convert(b.global(this.host.globalCell(e.name)), Any, t, e.loc);
+          if (g?.constant) return this.convert(b.global(g.cell), Any, t, e.loc);
+          if (g || this.typing.assignedGlobals.has(e.name)) return this.convert(this.globalValue(e.name, e.loc), Any, t, e.loc);
         }
         const ty = this.host.env.types.get(e.name);
         if (ty) return b.i32(this.host.typeObject(ty));
@@ -360,13 +476,17 @@ export class Emitter {
         const lit = this.typing.typedVectorLiteral(e);
         if (lit) return this.vectorLit(e.indices, lit as VectorType);
         const ot = this.typing.typeOf(e.object);
-        if (e.indices.length !== 1) throw new JlError('TypeError', `only vectors can be indexed, with one index`, e.loc);
+        const operands = () => b.seq(...[e.object, ...e.indices].map((x) => this.discard(this.expr(x))));
+        if (e.indices.length !== 1) return this.raise('TypeError', 'only vectors can be indexed, with one index', e.loc, VT[reprOf(t)], operands());
         if (ot.kind === 'vector') return b.call(`jl:vec_get_${reprOf(ot.element)}`, this.expr(e.object, ot), this.expr(e.indices[0]!, Int64));
-        if (isConcrete(ot)) throw new JlError('TypeError', `cannot index a value of type ${ot}`, e.loc);
+        if (isConcrete(ot)) return this.raise('MethodError', `no method matching getindex(${ot}, ...)`, e.loc, VT[reprOf(t)], operands());
         return b.call('jl:dyn_getindex', this.expr(e.object, Any), this.expr(e.indices[0]!, Any));
       }
       case 'vector':
-        return this.vectorLit(e.elements, t as VectorType);
+        if (t === Bottom) return b.seq(...e.elements.map((x) => this.discard(this.expr(x))), b.unreachable());
+        if (t.kind === 'vector') return this.vectorLit(e.elements, t);
+        // The elements' types are known only at run time: promote them there, on their values.
+        return b.call('jl:vect', this.vectorLit(e.elements, vectorOf(Any)));
       case 'unary':
         return this.callGeneric(e.op, [e.operand], t, e.loc);
       case 'binary':
@@ -394,6 +514,8 @@ export class Emitter {
         return b.if(this.cond(e.left), this.expr(e.right, t), this.convert(b.i32(0), Bool, t, e.loc), VT[reprOf(t)]);
       case 'or':
         return b.if(this.cond(e.left), this.convert(b.i32(1), Bool, t, e.loc), this.expr(e.right, t), VT[reprOf(t)]);
+      case 'jump':
+        return this.stmt(e.stmt);
       case 'ternary':
         return b.if(this.cond(e.cond), this.expr(e.whenTrue, t), this.expr(e.whenFalse, t), t === Bottom ? undefined : VT[reprOf(t)]);
       case 'range':
@@ -405,14 +527,11 @@ export class Emitter {
 
   private call(e: A.Call, t: JType): IR {
     const b = this.b;
-    const env = this.host.env;
     const c = e.callee;
     if (c.kind === 'type-value') return b.call('jl:vec_new', b.rttId(this.host.om.rtt(t)), b.i32(0), b.i32(ELEM_SIZE[reprOf((t as VectorType).element)]));
     if (c.kind !== 'ident') throw new JlError('TypeError', 'only named functions can be called', e.loc);
     const intrinsic = INTRINSICS.get(c.name);
     if (intrinsic) return intrinsic.emit(b, e.args.map((a, i) => this.expr(a, intrinsic.params[i]!)));
-    const ty = env.types.get(c.name);
-    if (ty && !this.localOf(c.name)) return this.construct(ty, e.args, e.loc);
     if (BUILTINS.has(c.name)) {
       const done = this.builtin(c.name, e);
       if (done) return done;
@@ -447,7 +566,8 @@ export class Emitter {
     const b = this.b;
     const call = b.call(spec.name, ...args);
     // `t` is the call's type except where the caller wants another (a comparison chain's Bool).
-    if (spec.ret === Bottom) return t === Bottom ? call : b.seq(call, b.unreachable());
+    // A callee that never returns gives no value: the unreachable types the call for any context.
+    if (spec.ret === Bottom) return b.seq(call, b.unreachable());
     return this.convert(call, spec.ret, t, at);
   }
 
@@ -459,7 +579,24 @@ export class Emitter {
     const r = reprOf(t);
     const unboxed = r !== 'ref' && isConcrete(t) ? this.host.unboxedDispatcher(name, boxed.length, r) : undefined;
     if (unboxed) return b.call(unboxed, ...boxed);
-    return this.convert(b.call(this.host.dispatcher(name, boxed.length), ...boxed), Any, t, at);
+    const d = this.host.dispatcher(name, boxed.length);
+    const call = d ? b.call(d, ...boxed) : this.dynCall(name, boxed);
+    if (t === Bottom) return b.seq(b.drop(call), b.unreachable());
+    return this.convert(call, Any, t, at);
+  }
+
+  /** A call with no dispatcher: the boxed arguments in a Vector{Any}, the method picked on the JS side. */
+  private dynCall(name: string, boxed: IR[]): IR {
+    const b = this.b;
+    const v = b.local('i32');
+    return b.block(
+      [
+        b.set(v, b.call('jl:vec_new', b.rttId(this.host.om.rtt(vectorOf(Any))), b.i32(boxed.length), b.i32(ELEM_SIZE.ref))),
+        ...boxed.map((x) => b.drop(b.call('jl:vec_push_ref', b.get(v), x))),
+        b.call('jl:dyncall', b.i32(this.host.om.intern(name)), b.get(v)),
+      ],
+      { type: 'i32' },
+    );
   }
 
   /**
@@ -494,19 +631,17 @@ export class Emitter {
     return b.block([...init, ...reads, tail], ty ? { type: ty } : {});
   }
 
+  /** A new struct: each argument converted to its field's type (the default constructors' body). */
   private construct(ty: JType, args: readonly A.Expr[], at: A.Loc): IR {
     const b = this.b;
-    if (ty.kind !== 'data' || ty.abstract || ty.primitive) throw new JlError('MethodError', `no constructor for ${ty}`, at);
-    if (args.length !== ty.fields.length) {
-      return this.raise('MethodError', `no method matching ${ty.name}(${args.map((a) => String(this.typing.typeOf(a))).join(', ')}): ${ty.name} has ${ty.fields.length} field(s)`, at, 'i32');
-    }
+    if (ty.kind !== 'data' || ty.abstract || ty.primitive || args.length !== ty.fields.length) throw new JlError('MethodError', `no constructor for ${ty} with ${args.length} field(s)`, at);
     const r = this.host.om.rtt(ty);
     const p = b.local('i32');
     return b.block(
       [
         b.set(p, b.call(SYM.alloc, b.sizeOf(r))),
         b.initHeader(b.get(p), r),
-        ...ty.fields.map((f, i) => b.setField(b.get(p), r, f.name, this.expr(args[i]!, f.type))),
+        ...ty.fields.map((f, i) => b.setField(b.get(p), r, f.name, this.stored(args[i]!, f.type))),
         b.get(p),
       ],
       { type: 'i32' },
@@ -520,7 +655,7 @@ export class Emitter {
     return b.block(
       [
         b.set(v, b.call('jl:vec_new', b.rttId(this.host.om.rtt(t)), b.i32(elements.length), b.i32(ELEM_SIZE[repr]))),
-        ...elements.map((x) => b.drop(b.call(`jl:vec_push_${repr}`, b.get(v), this.expr(x, t.element)))),
+        ...elements.map((x) => b.drop(b.call(`jl:vec_push_${repr}`, b.get(v), this.stored(x, t.element)))),
         b.get(v),
       ],
       { type: 'i32' },
@@ -541,17 +676,22 @@ export class Emitter {
     const ts = e.args.map((a) => this.typing.typeOf(a));
     switch (name) {
       case 'println':
-      case 'print':
-        return b.seq(...e.args.map((a) => b.call('jl:print', this.expr(a, Any))), ...(name === 'println' ? [b.call('jl:newline')] : []), b.constant(SYM.nothing));
+      case 'print': {
+        // Every argument is evaluated before anything is printed (one may raise).
+        const tmps = e.args.map(() => b.local('i32'));
+        const sets = e.args.map((a, i) => b.set(tmps[i]!, this.expr(a, Any)));
+        return b.seq(...sets, ...tmps.map((l) => b.call('jl:print', b.get(l))), ...(name === 'println' ? [b.call('jl:newline')] : []), b.constant(SYM.nothing));
+      }
       case 'string':
         return this.stringOf(e.args);
       case 'length':
         if (ts[0]?.kind === 'vector') return b.i64.extend_i32_u(b.field(this.expr(e.args[0]!, ts[0]), this.host.om.rtt(ts[0]), 'length'));
+        if (ts[0] === String_) return b.call('jl:strlen', this.expr(e.args[0]!, String_));
         if (e.args.length === 1 && !isConcrete(ts[0]!)) return b.call('jl:dyn_length', this.expr(e.args[0]!, Any));
         return undefined;
       case 'push!':
         if (ts[0]?.kind === 'vector' && e.args.length === 2) {
-          return b.call(`jl:vec_push_${reprOf(ts[0].element)}`, this.expr(e.args[0]!, ts[0]), this.expr(e.args[1]!, ts[0].element));
+          return b.call(`jl:vec_push_${reprOf(ts[0].element)}`, this.expr(e.args[0]!, ts[0]), this.stored(e.args[1]!, ts[0].element));
         }
         if (e.args.length === 2 && !isConcrete(ts[0]!)) return b.call('jl:dyn_push', this.expr(e.args[0]!, Any), this.expr(e.args[1]!, Any));
         return undefined;
@@ -562,14 +702,21 @@ export class Emitter {
       }
       case 'isa': {
         const target = e.args[1];
-        const ty = target?.kind === 'ident' ? this.host.env.types.get(target.name) : target?.kind === 'type-value' ? this.host.env.resolveType(target.type) : undefined;
-        if (!ty) throw new JlError('TypeError', 'isa(x, T) needs a type name as T', e.loc);
         return this.value({ kind: 'isa', value: e.args[0]!, type: target!.kind === 'ident' ? { kind: 'type-name', name: target.name, loc: target.loc } : (target as A.TypeValue).type, loc: e.loc }, Bool);
       }
       case 'error':
         return b.seq(b.call('jl:error', this.stringOf(e.args)), b.unreachable());
+      case '__domain_error':
+        // __domain_error(x, message): Julia's DomainError with x.
+        return b.seq(b.call('jl:domain_error', this.expr(e.args[0]!, Any), this.expr(e.args[1]!, Any)), b.unreachable());
       case '__egal':
         return b.call('jl:egal', this.expr(e.args[0]!, Any), this.expr(e.args[1]!, Any));
+      case '__equal':
+        return b.call('jl:equal', this.expr(e.args[0]!, Any), this.expr(e.args[1]!, Any));
+      case '__new':
+        return this.construct(this.typing.namedType(e.args[0]!), e.args.slice(1), e.loc);
+      case '__convert':
+        return this.stored(e.args[0]!, this.typing.namedType(e.args[1]!));
     }
     return undefined;
   }

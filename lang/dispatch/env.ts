@@ -3,14 +3,17 @@
 
 import type * as A from './syntax/ast.js';
 import { JlError } from './errors.js';
+import type { Scoped } from './scope.js';
 import { GenericFunction, type Method } from './methods.js';
-import { Any, BUILTIN_TYPES, Bottom, unionOf, vectorOf, type JType } from './types.js';
+import { Any, BUILTIN_TYPES, Bottom, DataType, unionOf, vectorOf, type JType } from './types.js';
 export { DataTypeT } from './types.js';
 
 /** A method as the compiler sees it: the definition, and the primitive it stands for, if any. */
 export interface MethodDef {
   readonly def: A.FunctionDef;
   readonly params: readonly string[];
+  /** The body with its scopes resolved (what inference and code generation read). */
+  readonly scoped: Scoped;
   /** Set for the prelude's primitive methods (`+(a::Int64, b::Int64) = __add_int(a, b)`). */
   readonly intrinsic: boolean;
 }
@@ -42,19 +45,20 @@ export class Env {
     return f;
   }
 
-  /** The type a type expression names. */
-  resolveType(t: A.TypeExpr): JType {
+  /** The type a type expression names; `self`, a struct being defined, may name itself in its fields. */
+  resolveType(t: A.TypeExpr, self?: DataType): JType {
     switch (t.kind) {
       case 'type-name': {
         if (t.name === 'Union') return Bottom;
+        if (self && t.name === self.name) return self;
         const r = this.types.get(t.name);
         if (!r) throw new JlError('UndefVarError', `type ${t.name} not defined`, t.loc);
         return r;
       }
       case 'type-union':
-        return unionOf(t.members.map((m) => this.resolveType(m)));
+        return unionOf(t.members.map((m) => this.resolveType(m, self)));
       case 'type-apply':
-        if (t.name === 'Vector' && t.args.length === 1) return vectorOf(this.resolveType(t.args[0]!));
+        if (t.name === 'Vector' && t.args.length === 1) return vectorOf(this.resolveType(t.args[0]!, self));
         throw new JlError('TypeError', `unsupported parametric type ${t.name}{...} (only Vector{T} is supported)`, t.loc);
     }
   }

@@ -1,7 +1,18 @@
 // The language's own errors (what a Julia program can get wrong at run time), kept apart from
 // Accrete's: a MethodError is the program's fault, not the runtime's.
 
-export type JlErrorKind = 'MethodError' | 'AmbiguityError' | 'UndefVarError' | 'TypeError' | 'BoundsError' | 'ErrorException' | 'DivideError';
+export type JlErrorKind =
+  | 'MethodError'
+  | 'AmbiguityError'
+  | 'UndefVarError'
+  | 'TypeError'
+  | 'BoundsError'
+  | 'ErrorException'
+  | 'DivideError'
+  | 'DomainError'
+  | 'InexactError'
+  | 'ArgumentError'
+  | 'StackOverflowError';
 
 export class JlError extends Error {
   constructor(

@@ -10,36 +10,16 @@ import { parseProgram } from './syntax/parser.js';
 import { Env, type JlMethod, type MethodDef } from './env.js';
 import { Emitter, RAISE_KIND, VT, type EmitHost } from './emit.js';
 import { JlError } from './errors.js';
-import { moreSpecific, tupleSubtypeOf } from './methods.js';
+import { JlSyntaxError } from './syntax/errors.js';
 import { INTRINSICS, PRELUDE } from './prelude.js';
-import { show } from './show.js';
-import { Typing, type TypingHost } from './typing.js';
-import { Any, Bool, Bottom, DataType, Float64, Int64, Nothing, isConcrete, reprOf, subtype, tupleName, unionOf, type JType, type Repr } from './types.js';
+import { Objects } from './objects.js';
+import { resolveScopes } from './scope.js';
+import { SpecTable, inlineWorthy, specKey, type Spec } from './specs.js';
+export type { Spec } from './specs.js';
+import { printed, showFloat } from './show.js';
+import { BUILTINS, Typing, type TypingHost } from './typing.js';
+import { Any, Bool, Bottom, DataType, DataTypeT, Float64, Int64, Nothing, String_, isConcrete, promoteType, reprOf, subtype, tupleName, unionOf, type JType, type Repr } from './types.js';
 import { ELEM_SIZE, ObjectModel, SYM, type JsValue } from './values.js';
-
-/** A specialisation: one generic function's code for one tuple of concrete argument types. */
-export interface Spec {
-  readonly id: number;
-  readonly fn: string;
-  readonly argTypes: readonly JType[];
-  readonly method: JlMethod;
-  /** The Accrete function. */
-  readonly name: string;
-  ret: JType;
-  state: 'inferring' | 'ready' | 'compiled' | 'dead';
-  typing: Typing;
-  /** Specialisations this one calls statically, and those that call it statically. */
-  readonly callees: Set<Spec>;
-  readonly callers: Set<Spec>;
-  /** Specialisations whose inference read this one's return type. */
-  readonly readers: Set<Spec>;
-  stage: string | undefined;
-  /** Adapters to the calling conventions of dispatchers, by result repr ('ref': boxed). */
-  readonly adapters: Map<Repr, string>;
-  readonly wantAdapters: Set<Repr>;
-  /** Generic functions whose dynamic calls this one typed from their method tables. */
-  readonly dynamicDeps: Set<string>;
-}
 
 export interface JuliaOptions {
   /** Where println and print write. Default: process.stdout. */
@@ -80,49 +60,6 @@ function mayIntersect(a: JType, b: JType): boolean {
   return subtype(a, b) || subtype(b, a);
 }
 
-/**
- * Whether every value of concrete type `t` carries the RTT `om.rtt(t)` gives for this very object:
- * a data type is one object, and so is a vector of one (`vectorOf`), but a union is made afresh
- * wherever it is written, so `Vector{Union{…}}` can be several objects with an RTT each. A split
- * call compares RTT ids, so it splits only on these.
- */
-function hasOneRtt(t: JType): boolean {
-  return t.kind === 'data' || (t.kind === 'vector' && hasOneRtt(t.element));
-}
-
-/** Most expression nodes in the body of a method inlined where it is called statically. */
-const INLINE_MAX_NODES = 16;
-
-/** Expression nodes in `e`, counting up to `limit` + 1. */
-function exprNodes(e: A.Expr, limit: number): number {
-  let n = 0;
-  const visit = (x: unknown): void => {
-    if (n > limit || x === null || typeof x !== 'object') return;
-    if (Array.isArray(x)) return x.forEach(visit);
-    const o = x as Record<string, unknown>;
-    if (typeof o.kind !== 'string' || o.kind.startsWith('type-')) return;
-    n++;
-    for (const k in o) if (k !== 'loc') visit(o[k]);
-  };
-  visit(e);
-  return n;
-}
-
-/**
- * Whether a specialisation's body is inlined where it is called statically: a method that is
- * one small expression (so no loop) calling nothing but intrinsics, as Julia's cost model would.
- * V8 11 inlines no wasm call, and V8 13 none in its baseline tier: a short method such as a
- * field read and a product, called in a loop, would otherwise cost a call per iteration.
- * Invalidating the method invalidates its static callers, which inlined it.
- */
-function inlineWorthy(s: Spec): boolean {
-  if (s.method.body.intrinsic) return true;
-  const body = s.method.body.def.body;
-  if (body.length !== 1 || body[0]!.kind !== 'expr' || s.dynamicDeps.size) return false;
-  for (const c of s.callees) if (c === s || !c.method.body.intrinsic) return false;
-  return exprNodes(body[0]!.expr, INLINE_MAX_NODES) <= INLINE_MAX_NODES;
-}
-
 /** Most arguments a dynamically dispatched call may have. */
 const MAX_DYN_ARITY = 8;
 /** Entries in each dispatch cache: 2^CACHE_BITS. */
@@ -131,22 +68,28 @@ const CACHE_ENTRIES = 1 << CACHE_BITS;
 
 export class JuliaLike implements TypingHost, EmitHost {
   readonly env = new Env();
-  readonly specs = new Map<string, Spec>();
+  readonly specs = new SpecTable((fn: string) => this.clearCaches(fn));
+
+  /** Specialisations invalidated so far (for introspection and tests). */
+  get invalidated(): readonly Spec[] {
+    return this.specs.invalidated;
+  }
   private readonly fnIds = new Map<string, number>();
   private readonly fnNames: string[] = [];
   private readonly dispatchers = new Map<string, { name: string; cache: number; arity: number }>();
   private readonly inferring: Spec[] = [];
   private seq = 0;
   private stringBuffer: string[] = [];
-  /** Specialisations invalidated so far (for introspection and tests). */
-  readonly invalidated: Spec[] = [];
+  readonly objects: Objects;
 
   private constructor(
     readonly rt: Runtime,
     readonly om: ObjectModel,
     private readonly out: (text: string) => void,
     private readonly maxSplit: number,
-  ) {}
+  ) {
+    this.objects = new Objects(rt, om);
+  }
 
   static async create(opts: JuliaOptions = {}): Promise<JuliaLike> {
     const maxSplit = opts.maxSplit ?? 4;
@@ -160,18 +103,26 @@ export class JuliaLike implements TypingHost, EmitHost {
       'jl:str_part': { sig: 'i32 ->', fn: (p: number) => void me().appendString(p) },
       'jl:str_end': { sig: '-> i32', fn: () => me().om.box(me().stringBuffer.pop() ?? '') },
       'jl:raise': { sig: 'i32 i32 i32 ->', fn: (k: number, msg: number, culprit: number) => me().raise(k, msg, culprit) },
+      'jl:domain_error': { sig: 'i32 i32 ->', fn: (x: number, m: number) => { throw new JlError('DomainError', `with ${me().show(x)}: ${me().show(m)}`); } },
+      'jl:pow': { sig: 'f64 f64 -> f64', fn: (x: number, y: number) => floatPower(x, y) },
+      'jl:divide_error': { sig: '->', fn: () => { throw new JlError('DivideError', 'integer division error'); } },
       'jl:error': { sig: 'i32 ->', fn: (p: number) => { throw new JlError('ErrorException', me().om.unbox(p) as string); } },
-      'jl:bounds_error': { sig: 'i64 i64 ->', fn: (len: bigint, i: bigint) => { throw new JlError('BoundsError', `attempt to access ${len}-element vector at index [${i}]`); } },
-      'jl:egal': { sig: 'i32 i32 -> i32', fn: (a: number, b: number) => (me().egal(a, b) ? 1 : 0) },
+      'jl:bounds_error': { sig: 'i32 i64 ->', fn: (v: number, i: bigint) => me().objects.boundsError(v, i) },
+      'jl:convert': { sig: 'i32 i32 -> i32', fn: (p: number, t: number) => me().objects.convert(p, me().om.typeObjectType(t)) },
+      'jl:egal': { sig: 'i32 i32 -> i32', fn: (a: number, b: number) => (me().objects.egal(a, b) ? 1 : 0) },
+      'jl:equal': { sig: 'i32 i32 -> i32', fn: (a: number, b: number) => (me().equal(a, b) ? 1 : 0) },
       'jl:typeof': { sig: 'i32 -> i32', fn: (p: number) => me().om.typeObject(me().om.typeAt(p)) },
-      'jl:getfield': { sig: 'i32 i32 -> i32', fn: (p: number, n: number) => me().getfield(p, me().om.strings[n]!) },
-      'jl:setfield': { sig: 'i32 i32 i32 ->', fn: (p: number, n: number, v: number) => me().setfield(p, me().om.strings[n]!, v) },
-      'jl:dyn_count': { sig: 'i32 -> i32', fn: (v: number) => me().vec(v).length },
-      'jl:dyn_element': { sig: 'i32 i32 -> i32', fn: (v: number, k: number) => me().vec(v).get(k) },
-      'jl:dyn_length': { sig: 'i32 -> i32', fn: (v: number) => me().om.box(BigInt(me().vec(v).length)) },
-      'jl:dyn_getindex': { sig: 'i32 i32 -> i32', fn: (v: number, i: number) => me().vec(v).get(me().index(v, i)) },
-      'jl:dyn_setindex': { sig: 'i32 i32 i32 ->', fn: (v: number, i: number, x: number) => me().vec(v).set(me().index(v, i), x) },
-      'jl:dyn_push': { sig: 'i32 i32 -> i32', fn: (v: number, x: number) => me().vec(v).push(x) },
+      'jl:getfield': { sig: 'i32 i32 -> i32', fn: (p: number, n: number) => me().objects.getfield(p, me().om.strings[n]!) },
+      'jl:setfield': { sig: 'i32 i32 i32 ->', fn: (p: number, n: number, v: number) => me().objects.setfield(p, me().om.strings[n]!, v) },
+      'jl:dyn_count': { sig: 'i32 -> i32', fn: (v: number) => me().objects.vec(v).length },
+      'jl:dyn_element': { sig: 'i32 i32 -> i32', fn: (v: number, k: number) => me().objects.vec(v).get(k) },
+      'jl:dyn_length': { sig: 'i32 -> i32', fn: (v: number) => me().dynLength(v) },
+      'jl:strlen': { sig: 'i32 -> i64', fn: (s: number) => BigInt([...(me().om.unbox(s) as string)].length) },
+      'jl:dyn_getindex': { sig: 'i32 i32 -> i32', fn: (v: number, i: number) => me().objects.vec(v).get(me().objects.index(v, i)) },
+      'jl:dyn_setindex': { sig: 'i32 i32 i32 ->', fn: (v: number, i: number, x: number) => me().objects.vec(v).set(me().objects.index(v, i), x) },
+      'jl:dyn_push': { sig: 'i32 i32 -> i32', fn: (v: number, x: number) => (me().om.typeAt(v).kind === 'vector' ? me().objects.vec(v).push(x) : me().callBoxed('push!', [v, x])) },
+      'jl:vect': { sig: 'i32 -> i32', fn: (v: number) => me().promotedVector(v) },
+      'jl:dyncall': { sig: 'i32 i32 -> i32', fn: (name: number, v: number) => me().dynCall(me().om.strings[name]!, Array.from({ length: me().objects.vec(v).length }, (_, k) => me().objects.vec(v).get(k))) },
     };
     for (let n = 0; n <= MAX_DYN_ARITY; n++) {
       host[`jl:miss${n}`] = { sig: `i32 ${'i32 '.repeat(n)}-> i32`, fn: (fid: number, ...args: number[]) => me().miss(fid, args) };
@@ -180,7 +131,7 @@ export class JuliaLike implements TypingHost, EmitHost {
     const rt = await Runtime.create({ ...opts.runtime, host: { ...(opts.runtime?.host ?? {}), ...host } });
     const om = ObjectModel.create(rt);
     self = new JuliaLike(rt, om, opts.output ?? ((s) => void process.stdout.write(s)), maxSplit);
-    self.definePrimitives();
+    self.objects.definePrimitives();
     self.eval(PRELUDE, 'prelude');
     return self;
   }
@@ -189,7 +140,12 @@ export class JuliaLike implements TypingHost, EmitHost {
 
   /** Run a program (or REPL input); returns the value of the last top-level expression. */
   eval(source: string, file?: string): JsValue {
-    const program = parseProgram(source, file);
+    let program: A.Program;
+    try {
+      program = parseProgram(source, file);
+    } catch (e) {
+      throw languageError(e);
+    }
     let last: JsValue = null;
     for (const s of program.body) last = this.topLevel(s, file);
     return last;
@@ -202,16 +158,28 @@ export class JuliaLike implements TypingHost, EmitHost {
           this.defineType(new DataType(s.name, true, this.supertypeOf(s.supertype, s.loc)), s.loc);
           return null;
         case 'struct': {
-          const fields = s.fields.map((f) => ({ name: f.name, type: this.env.typeOrAny(f.type) }));
-          this.defineType(new DataType(s.name, false, this.supertypeOf(s.supertype, s.loc), fields, s.mutable), s.loc);
+          // A field's type may name the struct itself: resolve it as the type being defined (or
+          // the one already defined under that name, which an identical definition leaves alone).
+          const fields: Array<{ name: string; type: JType }> = [];
+          const t = new DataType(s.name, false, this.supertypeOf(s.supertype, s.loc), fields, s.mutable);
+          const old = this.env.types.get(s.name);
+          const self = old?.kind === 'data' ? old : t;
+          for (const f of s.fields) fields.push({ name: f.name, type: f.type ? this.env.resolveType(f.type, self) : Any });
+          if (this.defineType(t, s.loc)) this.defineConstructors(t, s.loc);
           return null;
         }
         case 'function':
           this.defineMethod(s);
           return null;
         case 'const': {
-          if (this.env.globals.has(s.name)) throw new JlError('ErrorException', `invalid redefinition of constant ${s.name}`, s.loc);
+          const old = this.env.globals.get(s.name);
+          if (old && !old.constant) throw new JlError('ErrorException', `cannot declare ${s.name} constant; it already has a value`, s.loc);
           const p = this.runThunk([{ kind: 'expr', expr: s.value, loc: s.loc }]);
+          // Julia accepts defining a constant again with the same value.
+          if (old) {
+            if (this.objects.egal(this.rt.getGlobal(old.cell) as number, p)) return null;
+            throw new JlError('ErrorException', `invalid redefinition of constant ${s.name}`, s.loc);
+          }
           const cell = this.globalCell(s.name, p);
           this.env.globals.set(s.name, { name: s.name, type: this.om.typeAt(p), cell, constant: true });
           return null;
@@ -219,7 +187,10 @@ export class JuliaLike implements TypingHost, EmitHost {
         default:
           return this.om.unbox(this.runThunk([s]));
       }
-    } catch (e) {
+    } catch (caught) {
+      // A failed statement leaves no trace: what it inferred but did not compile is dropped.
+      this.rollback();
+      const e = languageError(caught);
       // Place the error: in the statement that raised it, and in the file.
       if (e instanceof JlError && (!e.where || (file && !e.where.file))) {
         const at = e.where ?? s.loc;
@@ -235,51 +206,71 @@ export class JuliaLike implements TypingHost, EmitHost {
     return st;
   }
 
-  private defineType(t: DataType, loc: A.Loc): void {
-    if (this.env.types.has(t.name)) throw new JlError('ErrorException', `invalid redefinition of type ${t.name}`, loc);
+  /** Define a type; false if an identical one exists (Julia accepts that redefinition and keeps the type). */
+  private defineType(t: DataType, loc: A.Loc): boolean {
+    const old = this.env.types.get(t.name);
+    if (old) {
+      const same =
+        old.kind === 'data' &&
+        old.abstract === t.abstract &&
+        old.supertype === t.supertype &&
+        old.mutable === t.mutable &&
+        old.fields.length === t.fields.length &&
+        old.fields.every((f, i) => f.name === t.fields[i]!.name && f.type === t.fields[i]!.type);
+      if (same && !old.primitive && old !== DataTypeT) return false;
+      throw new JlError('ErrorException', `invalid redefinition of type ${t.name}`, loc);
+    }
     this.om.defineType(t);
     this.env.types.set(t.name, t);
+    return true;
+  }
+
+  /**
+   * A struct's default constructors, methods of the generic function named after it (so outer
+   * constructors are more methods of it): one taking the field types, and where some field is
+   * typed, one taking anything and converting it, as Julia defines them.
+   */
+  private defineConstructors(t: DataType, loc: A.Loc): void {
+    const params = t.fields.map((f) => f.name);
+    const ident = (name: string): A.Ident => ({ kind: 'ident', name, loc });
+    const body: A.Stmt[] = [{ kind: 'expr', expr: { kind: 'call', callee: ident('__new'), args: [ident(t.name), ...params.map(ident)], loc }, loc }];
+    const def: A.FunctionDef = { kind: 'function', name: t.name, params: params.map((name) => ({ kind: 'param', name, type: null, loc })), returnType: null, body, short: true, loc };
+    this.addMethod(def, t.fields.map((f) => f.type));
+    if (t.fields.some((f) => f.type !== Any)) this.addMethod(def, t.fields.map(() => Any));
   }
 
   /** Add (or replace) a method, then invalidate what it changes. */
   private defineMethod(d: A.FunctionDef): void {
-    const sig = d.params.map((p) => this.env.typeOrAny(p.type));
+    this.addMethod(d, d.params.map((p) => this.env.typeOrAny(p.type)));
+  }
+
+  private addMethod(d: A.FunctionDef, sig: readonly JType[]): void {
     const body = d.body;
     const intrinsic = body.length === 1 && body[0]!.kind === 'expr' && body[0]!.expr.kind === 'call' && body[0]!.expr.callee.kind === 'ident' && INTRINSICS.has(body[0]!.expr.callee.name);
     const fn = this.env.fn(d.name);
-    const def: MethodDef = { def: d, params: d.params.map((p) => p.name), intrinsic };
+    const params = d.params.map((p) => p.name);
+    const def: MethodDef = { def: d, params, scoped: resolveScopes(params, d.body, false), intrinsic };
     const { method, replaced } = fn.add(sig, def);
     this.ensureDispatcher(d.name, sig.length, 'ref');
-    for (const s of [...this.specs.values()]) {
-      if (s.state === 'dead') continue;
-      // Code that typed a dynamic call of this function from its methods may now be wrong.
-      if (s.dynamicDeps.has(d.name)) this.invalidate(s);
-      else if (s.fn === d.name && tupleSubtypeOf(s.argTypes, method.sig) && (s.method === replaced || moreSpecific(method.sig, s.method.sig))) this.invalidate(s);
-    }
+    this.specs.methodAdded(method, replaced);
   }
 
-  /** A specialisation (and transitively its static callers) must not run again: drop it. */
-  private invalidate(s: Spec): void {
-    if (s.state === 'dead') return;
-    s.state = 'dead';
-    this.invalidated.push(s);
-    this.specs.delete(this.key(s.fn, s.argTypes));
-    for (const c of s.callers) this.invalidate(c);
-    // Dispatch caches may point at its adapter: forget all of them for this function.
-    for (const [k, d] of this.dispatchers) if (k.startsWith(`${s.fn}/`)) new Uint8Array(this.rt.memory.buffer, d.cache, CACHE_ENTRIES * 4 * (d.arity + 1)).fill(0);
+  /** Dispatch caches may point at an invalidated specialisation's adapter: forget all of them for its function. */
+  private clearCaches(fn: string): void {
+    for (const [k, d] of this.dispatchers) if (k.startsWith(`${fn}/`)) new Uint8Array(this.rt.memory.buffer, d.cache, CACHE_ENTRIES * 4 * (d.arity + 1)).fill(0);
   }
 
   // ---- specialisations ----
 
-  private key(fn: string, args: readonly JType[]): string {
-    return `${fn}${tupleName(args)}`;
-  }
-
   /** TypingHost: the return type of a static call (and the record that the caller depends on it). */
   returnType(fn: string, args: readonly JType[]): JType | undefined {
     const s = this.specFor(fn, args);
-    if (!s) return undefined;
     const reader = this.inferring[this.inferring.length - 1];
+    if (!s) {
+      // The call raises (no method, or an ambiguity) until a method of `fn` changes that.
+      reader?.dynamicDeps.add(fn);
+      return undefined;
+    }
     if (reader) {
       s.readers.add(reader);
       s.callers.add(reader);
@@ -290,7 +281,7 @@ export class JuliaLike implements TypingHost, EmitHost {
 
   /** The specialisation of `fn` for these concrete argument types (inferring it if new); undefined if the call raises. */
   specFor(fn: string, args: readonly JType[]): Spec | undefined {
-    const key = this.key(fn, args);
+    const key = specKey(fn, args);
     const have = this.specs.get(key);
     if (have) return have;
     const f = this.env.functions.get(fn);
@@ -328,15 +319,21 @@ export class JuliaLike implements TypingHost, EmitHost {
     const before = s.ret;
     this.inferring.push(s);
     try {
-      for (let round = 0; round < 20; round++) {
-        s.typing = new Typing(this, s.method.body.params, s.argTypes, s.method.body.def.body);
+      // A recursive method's result is a fixpoint too: it only widens, a bounded number of times.
+      for (let round = 0; ; round++) {
+        s.typing = new Typing(this, s.method.body.params, s.argTypes, s.method.body.scoped, false, s.method.body.def.returnType);
         const ret = s.typing.run();
-        if (ret === s.ret || String(ret) === String(s.ret)) break;
+        if (ret === s.ret) break;
+        if (round === 20) {
+          // Not settled yet: Any is always sound (the body boxes what it returns, and its
+          // recursive calls are typed from Any).
+          s.ret = Any;
+          s.typing = new Typing(this, s.method.body.params, s.argTypes, s.method.body.scoped, false, s.method.body.def.returnType);
+          s.typing.run();
+          break;
+        }
         s.ret = ret;
       }
-    } catch (e) {
-      this.specs.delete(this.key(s.fn, s.argTypes));
-      throw e;
     } finally {
       this.inferring.pop();
     }
@@ -348,14 +345,15 @@ export class JuliaLike implements TypingHost, EmitHost {
 
   /** EmitHost: the specialisation a static call binds to. */
   specTarget(fn: string, args: readonly JType[]): SplitTarget | undefined {
-    const s = this.specs.get(this.key(fn, args));
+    const s = this.specs.get(specKey(fn, args));
     return s && { types: args, name: s.name, ret: s.ret };
   }
 
   callError(fn: string, args: readonly JType[]): JlError {
     const f = this.env.functions.get(fn);
     try {
-      if (!f) return new JlError('UndefVarError', `${fn} not defined`);
+      // A builtin (length, push!) the compiler handles for other types: no method for these.
+      if (!f) return BUILTINS.has(fn) ? new JlError('MethodError', `no method matching ${fn}${tupleName(args)}`) : new JlError('UndefVarError', `${fn} not defined`);
       f.select(args);
       return new JlError('ErrorException', `internal: no specialisation of ${fn}${tupleName(args)}`);
     } catch (e) {
@@ -375,13 +373,10 @@ export class JuliaLike implements TypingHost, EmitHost {
       const sig = { params: s.argTypes.map((t) => VT[reprOf(t)]), results: s.ret === Bottom ? [] : [VT[reprOf(s.ret)]] };
       stage.func(s.name, sig, (b) => this.body(b, s), { inline: inlineWorthy(s), params: s.method.body.params });
     }
-    for (const [s, r] of adapters) {
-      const name = `${s.name}$${r}`;
-      s.adapters.set(r, name);
-      stage.func(name, { params: s.argTypes.map(() => 'i32'), results: [VT[r]] }, (b) => this.adapterBody(b, s, r));
-    }
+    for (const [s, r] of adapters) stage.func(`${s.name}$${r}`, { params: s.argTypes.map(() => 'i32'), results: [VT[r]] }, (b) => this.adapterBody(b, s, r));
     extra?.(stage);
     stage.commitSync();
+    for (const [s, r] of adapters) s.adapters.set(r, `${s.name}$${r}`);
     for (const s of ready) {
       s.state = 'compiled';
       s.stage = stage.name;
@@ -398,7 +393,7 @@ export class JuliaLike implements TypingHost, EmitHost {
   private body(b: FuncBuilder, s: Spec): IR[] {
     const em = new Emitter(this, b, s.typing, s.ret === Bottom ? Nothing : s.ret);
     em.bindParams(s.method.body.params);
-    const body = em.functionBody(s.method.body.def.body);
+    const body = em.functionBody(s.method.body.scoped.body);
     return s.ret === Bottom ? [b.drop(body[0]!), b.unreachable()] : body;
   }
 
@@ -452,10 +447,23 @@ export class JuliaLike implements TypingHost, EmitHost {
     this.dispatchers.set(key, { name, cache, arity });
   }
 
-  dispatcher(fn: string, arity: number): string {
-    const d = this.dispatchers.get(`${fn}/${arity}:ref`);
-    if (!d) throw new JlError('MethodError', `no method of ${fn} takes ${arity} argument(s)`);
-    return d.name;
+  dispatcher(fn: string, arity: number): string | undefined {
+    return this.dispatchers.get(`${fn}/${arity}:ref`)?.name;
+  }
+
+  /**
+   * A dynamic call without a dispatcher (more than MAX_DYN_ARITY arguments, or no method of that
+   * arity yet): pick the method on the JS side and call its boxed adapter.
+   */
+  private dynCall(fn: string, args: number[]): number {
+    const f = this.env.functions.get(fn);
+    const types = args.map((p) => this.om.typeAt(p));
+    if (!f) throw BUILTINS.has(fn) ? new JlError('MethodError', `no method matching ${fn}${tupleName(types)}`) : new JlError('UndefVarError', `${fn} not defined`);
+    f.select(types);
+    const s = this.specFor(fn, types)!;
+    s.wantAdapters.add('ref');
+    this.flush();
+    return this.rt.fn<(...a: number[]) => number>(s.adapters.get('ref')!)(...args);
   }
 
   unboxedDispatcher(fn: string, arity: number, ret: Repr): string | undefined {
@@ -489,8 +497,9 @@ export class JuliaLike implements TypingHost, EmitHost {
     if (!cands?.length || cands.length > this.maxSplit || args.length > MAX_DYN_ARITY) return undefined;
     const out: SplitTarget[] = [];
     for (const m of cands) {
-      if (!m.sig.every(isConcrete) || !m.sig.every(hasOneRtt)) return undefined;
-      const s = this.specs.get(this.key(fn, m.sig));
+      // A concrete type is one object (unions and vectors are canonical), with one RTT to compare.
+      if (!m.sig.every(isConcrete)) return undefined;
+      const s = this.specs.get(specKey(fn, m.sig));
       // A method that always raises keeps its call in the dispatcher (rare; it reports the error).
       if (!s || s.method !== m || s.state === 'dead' || s.ret === Bottom) return undefined;
       out.push({ types: m.sig, name: s.name, ret: s.ret });
@@ -534,26 +543,41 @@ export class JuliaLike implements TypingHost, EmitHost {
     throw new JlError('MethodError', `no method matching ${fn}${tupleName(types)}: the method that fits was defined while the calling code ran, which sees the methods it was compiled with`);
   }
 
+  /** Forget what a failed evaluation inferred but did not compile (nothing compiled calls it). */
+  private rollback(): void {
+    this.specs.discardUncompiled();
+    this.inferring.length = 0;
+    this.stringBuffer = [];
+  }
+
   // ---- thunks and globals ----
 
   /** Compile top-level statements as a function of no arguments, run it, return the boxed value. */
   private runThunk(body: A.Stmt[]): number {
-    const typing = new Typing(this, [], [], body, true);
+    const scoped = resolveScopes([], body, true, (g) => this.env.globals.has(g));
+    const typing = new Typing(this, [], [], scoped, true);
     typing.run();
     for (const t of typing.seenTypes()) this.registerVectors(t);
-    for (const g of typing.assignedGlobals) {
-      if (!this.env.globals.has(g)) this.env.globals.set(g, { name: g, type: Any, cell: this.globalCell(g, this.om.constant(SYM.nothing)), constant: false });
+    // A new global starts undefined (0): reading it raises UndefVarError until code assigns it, and
+    // one that is still undefined when the statement ends (it failed, or skipped the assignment)
+    // is no binding at all.
+    const fresh = [...typing.assignedGlobals].filter((g) => !this.env.globals.has(g));
+    for (const g of fresh) this.env.globals.set(g, { name: g, type: Any, cell: this.globalCell(g, 0), constant: false });
+    try {
+      const name = `jl:toplevel#${++this.seq}`;
+      this.flush((stage) =>
+        stage.func(name, '-> i32', (b) => {
+          const em = new Emitter(this, b, typing, Any);
+          return em.functionBody(scoped.body);
+        }),
+      );
+      return this.rt.fn<() => number>(name)();
+    } finally {
+      for (const g of fresh) if (this.rt.getGlobal(`jl:g:${g}`) === 0) this.env.globals.delete(g);
     }
-    const name = `jl:toplevel#${++this.seq}`;
-    this.flush((stage) =>
-      stage.func(name, '-> i32', (b) => {
-        const em = new Emitter(this, b, typing, Any);
-        return em.functionBody(body);
-      }),
-    );
-    return this.rt.fn<() => number>(name)();
   }
 
+  /** The Accrete global holding a global's boxed value (0 while undefined), made on first use. */
   globalCell(name: string, init?: number): string {
     const cell = `jl:g:${name}`;
     if (!this.rt.lookup(cell)) this.rt.stage(`jl:global:${name}:${++this.seq}`).global(cell, 'i32', init ?? this.om.constant(SYM.nothing)).commitSync();
@@ -567,8 +591,9 @@ export class JuliaLike implements TypingHost, EmitHost {
 
   // ---- host functions ----
 
+  /** What `print` writes for a value (a string without quotes). */
   show(p: number): string {
-    return show(this.om, p, String);
+    return printed(this.om, p);
   }
 
   private appendString(p: number): void {
@@ -584,55 +609,50 @@ export class JuliaLike implements TypingHost, EmitHost {
     throw new JlError(RAISE_KIND[kind] ?? 'ErrorException', rest.join(': ') + got, { line, col });
   }
 
-  /** Julia's `===`: identity for mutable objects, equal contents for immutable ones. */
-  private egal(a: number, b: number, depth = 0): boolean {
-    if (a === b) return true;
-    const ta = this.om.typeAt(a);
-    if (ta !== this.om.typeAt(b) || ta.kind !== 'data' || ta.mutable || depth > 64) return false;
-    if (ta.primitive !== undefined || ta.name === 'DataType') return this.om.unbox(a) === this.om.unbox(b);
-    return ta.fields.every((f) => this.egal(this.getfield(a, f.name), this.getfield(b, f.name), depth + 1));
+  /**
+   * `==` where no method of the program's applies: vectors are equal when their elements are
+   * (by `==`, dispatched), anything else when it is `===`.
+   */
+  private equal(a: number, b: number): boolean {
+    if (this.om.typeAt(a).kind !== 'vector' || this.om.typeAt(b).kind !== 'vector') return this.objects.egal(a, b);
+    const va = this.objects.vec(a);
+    const vb = this.objects.vec(b);
+    if (va.length !== vb.length) return false;
+    for (let k = 0; k < va.length; k++) {
+      const x = va.get(k);
+      const y = vb.get(k);
+      const r = this.callBoxed('==', [x, y]);
+      const t = this.om.typeAt(r);
+      if (t !== Bool) throw new JlError('TypeError', `non-boolean (${t}) used in boolean context`);
+      if (!this.om.unbox(r)) return false;
+    }
+    return true;
   }
 
-  private getfield(p: number, name: string): number {
-    const t = this.om.typeAt(p);
-    if (t.kind !== 'data' || t.abstract || t.primitive) throw new JlError('ErrorException', `type ${t} has no field ${name}`);
-    const f = t.fields.find((x) => x.name === name);
-    if (!f) throw new JlError('ErrorException', `type ${t} has no field ${name}`);
-    const at = p + this.om.fieldOffset(t, name);
-    const v = this.om.view();
-    switch (reprOf(f.type)) {
-      case 'i64':
-        return this.om.box(v.getBigInt64(at, true));
-      case 'f64':
-        return this.om.box(v.getFloat64(at, true));
-      case 'i32':
-        return this.om.box(v.getInt32(at, true) !== 0);
-      default:
-        return v.getInt32(at, true);
-    }
+  /** A vector literal whose elements' types were not known when compiling: [a, b, ...] with Julia's promotion on their values. */
+  private promotedVector(p: number): number {
+    const items = this.objects.vec(p);
+    const values = Array.from({ length: items.length }, (_, k) => items.get(k));
+    const t = this.om.vectorType(values.map((x) => this.om.typeAt(x)).reduce(promoteType));
+    const id = (this.rt.lookup(this.om.rtt(t)) as { id: number }).id;
+    const out = this.rt.fn<(rtt: number, cap: number, size: number) => number>('jl:vec_new')(id, values.length, ELEM_SIZE[reprOf(t.element)]);
+    const v = this.objects.vec(out);
+    for (const x of values) v.push(x);
+    return out;
   }
 
-  private setfield(p: number, name: string, value: number): void {
+  /** Call a generic function on boxed arguments from a host function: its result, boxed. */
+  private callBoxed(fn: string, args: number[]): number {
+    const d = this.dispatcher(fn, args.length);
+    return d ? this.rt.fn<(...a: number[]) => number>(d)(...args) : this.dynCall(fn, args);
+  }
+
+  /** length(x) for x of a type known only at run time: vectors and strings here, other types by the program's methods. */
+  private dynLength(p: number): number {
     const t = this.om.typeAt(p);
-    if (t.kind !== 'data' || t.abstract || t.primitive) throw new JlError('ErrorException', `type ${t} has no field ${name}`);
-    if (!t.mutable) throw new JlError('ErrorException', `setfield!: immutable struct of type ${t} cannot be changed`);
-    const f = t.fields.find((x) => x.name === name);
-    if (!f) throw new JlError('ErrorException', `type ${t} has no field ${name}`);
-    const vt = this.om.typeAt(value);
-    if (!tupleSubtypeOf([vt], [f.type])) throw new JlError('TypeError', `in setfield!, expected ${f.type}, got a value of type ${vt}`);
-    const at = p + this.om.fieldOffset(t, name);
-    const v = this.om.view();
-    const x = this.om.unbox(value);
-    switch (reprOf(f.type)) {
-      case 'i64':
-        return v.setBigInt64(at, x as bigint, true);
-      case 'f64':
-        return v.setFloat64(at, x as number, true);
-      case 'i32':
-        return v.setInt32(at, x ? 1 : 0, true);
-      default:
-        return v.setInt32(at, value, true);
-    }
+    if (t.kind === 'vector') return this.om.box(BigInt(this.objects.vec(p).length));
+    if (t === String_) return this.om.box(BigInt([...(this.om.unbox(p) as string)].length));
+    return this.callBoxed('length', [p]);
   }
 
   /** TypingHost: the type of a global's current value. */
@@ -641,112 +661,19 @@ export class JuliaLike implements TypingHost, EmitHost {
     return g ? this.om.typeAt(this.rt.getGlobal(g.cell) as number) : undefined;
   }
 
-  /** A vector seen from JS (for code that handles it without knowing its type). */
-  private vec(p: number): { length: number; get(k: number): number; set(k: number, x: number): void; push(x: number): number } {
-    const t = this.om.typeAt(p);
-    if (t.kind !== 'vector') throw new JlError('MethodError', `no method matching iterate/getindex/push! for a value of type ${t}`);
-    const om = this.om;
-    const r = reprOf(t.element);
-    const es = ELEM_SIZE[r];
-    const v = () => om.view();
-    const length = v().getInt32(p + om.fieldOffset(t, 'length'), true);
-    const at = (k: number) => v().getInt32(p + om.fieldOffset(t, 'data'), true) + k * es;
-    const raw = (x: number) => {
-      const xt = om.typeAt(x);
-      if (!tupleSubtypeOf([xt], [t.element])) throw new JlError('TypeError', `cannot store a ${xt} in a ${t}`);
-      const u = om.unbox(x);
-      return r === 'i64' ? (u as bigint) : r === 'f64' ? (u as number) : r === 'i32' ? (u ? 1 : 0) : x;
-    };
-    return {
-      length,
-      get: (k) => (r === 'i64' ? om.box(v().getBigInt64(at(k), true)) : r === 'f64' ? om.box(v().getFloat64(at(k), true)) : r === 'i32' ? om.box(v().getInt32(at(k), true) !== 0) : v().getInt32(at(k), true)),
-      set: (k, x) => {
-        const u = raw(x);
-        if (r === 'i64') v().setBigInt64(at(k), u as bigint, true);
-        else if (r === 'f64') v().setFloat64(at(k), u as number, true);
-        else v().setInt32(at(k), u as number, true);
-      },
-      push: (x) => this.rt.fn<(v: number, x: number | bigint) => number>(`jl:vec_push_${r}`)(p, raw(x)),
-    };
-  }
-
-  /** A 1-based boxed Int64 index into the vector at `v`, as a 0-based offset (bounds checked). */
-  private index(v: number, i: number): number {
-    const x = this.om.unbox(i);
-    if (typeof x !== 'bigint') throw new JlError('TypeError', `index must be an Int64, got a value of type ${this.om.typeAt(i)}`);
-    const len = this.vec(v).length;
-    if (x < 1n || x > BigInt(len)) throw new JlError('BoundsError', `attempt to access ${len}-element vector at index [${x}]`);
-    return Number(x) - 1;
-  }
-
-  // ---- wasm helpers: boxing and vectors ----
-
-  private definePrimitives(): void {
-    const om = this.om;
-    const s = this.rt.stage('jl:primitives');
-    for (const [name, t, vt] of [['jl:box_i64', Int64, 'i64'], ['jl:box_f64', this.env.types.get('Float64')!, 'f64']] as const) {
-      s.func(name, `${vt} -> i32`, (b) => {
-        const p = b.local('i32');
-        return [b.set(p, b.call(SYM.alloc, b.sizeOf(om.rtt(t)))), b.initHeader(b.get(p), om.rtt(t)), b.setField(b.get(p), om.rtt(t), 'value', b.param(0)), b.get(p)];
-      });
-    }
-    const any = om.vectorType(Any);
-    const LEN = om.fieldOffset(any, 'length');
-    const CAP = om.fieldOffset(any, 'capacity');
-    const DATA = om.fieldOffset(any, 'data');
-    const size = om.sizeOf(any);
-    s.func('jl:vec_new', 'i32 i32 i32 -> i32', (b) => {
-      const p = b.local('i32');
-      return [
-        b.set(p, b.call(SYM.alloc, b.i32(size))),
-        b.i32.store(b.get(p), b.param(0)),
-        b.i32.store(b.get(p), b.param(1), CAP),
-        b.i32.store(b.get(p), b.if(b.param(1), b.call(SYM.alloc, b.i32.mul(b.param(1), b.param(2))), b.i32(0)), DATA),
-        b.get(p),
-      ];
-    });
-    for (const r of ['i64', 'f64', 'i32', 'ref'] as const) {
-      const es = ELEM_SIZE[r];
-      const vt = VT[r];
-      const load = (b: FuncBuilder, addr: IR) => (vt === 'i64' ? b.i64.load(addr) : vt === 'f64' ? b.f64.load(addr) : b.i32.load(addr));
-      const store = (b: FuncBuilder, addr: IR, x: IR) => (vt === 'i64' ? b.i64.store(addr, x) : vt === 'f64' ? b.f64.store(addr, x) : b.i32.store(addr, x));
-      s.func(`jl:vec_push_${r}`, `i32 ${vt} -> i32`, (b) => {
-        const v = b.param(0);
-        const len = b.local('i32');
-        const cap = b.local('i32');
-        const nd = b.local('i32');
-        return [
-          b.set(len, b.i32.load(v, LEN)),
-          b.set(cap, b.i32.load(b.param(0), CAP)),
-          b.if(b.i32.eq(b.get(len), b.get(cap)), [
-            b.set(cap, b.if(b.get(cap), b.i32.shl(b.get(cap), b.i32(1)), b.i32(4))),
-            b.set(nd, b.call(SYM.alloc, b.i32.mul(b.get(cap), b.i32(es)))),
-            b.memory.copy(b.get(nd), b.i32.load(b.param(0), DATA), b.i32.mul(b.get(len), b.i32(es))),
-            b.i32.store(b.param(0), b.get(nd), DATA),
-            b.i32.store(b.param(0), b.get(cap), CAP),
-          ]),
-          store(b, b.i32.add(b.i32.load(b.param(0), DATA), b.i32.mul(b.get(len), b.i32(es))), b.param(1)),
-          b.i32.store(b.param(0), b.i32.add(b.get(len), b.i32(1)), LEN),
-          b.param(0),
-        ];
-      });
-      const checked = (b: FuncBuilder) => {
-        const len = b.i64.extend_i32_u(b.i32.load(b.param(0), LEN));
-        return b.if(b.i32.or(b.i64.lt_s(b.param(1), b.i64(1)), b.i64.gt_s(b.param(1), len)), [b.call('jl:bounds_error', b.i64.extend_i32_u(b.i32.load(b.param(0), LEN)), b.param(1)), b.unreachable()]);
-      };
-      const addr = (b: FuncBuilder) => b.i32.add(b.i32.load(b.param(0), DATA), b.i32.mul(b.i32.wrap_i64(b.i64.sub(b.param(1), b.i64(1))), b.i32(es)));
-      s.func(`jl:vec_get_${r}`, `i32 i64 -> ${vt}`, (b) => [checked(b), load(b, addr(b))], { inline: true });
-      s.func(`jl:vec_set_${r}`, `i32 i64 ${vt} ->`, (b) => [checked(b), store(b, addr(b), b.param(2))], { inline: true });
-    }
-    s.commitSync();
-  }
-
   // ---- JS API and introspection ----
 
   /** Call a generic function from JS (BigInt for Int64, number for Float64, ...). */
   call(fn: string, ...args: JsValue[]): JsValue {
+    args.forEach(checkArgument);
     const ptrs = args.map((a) => this.om.box(a));
-    return this.om.unbox(this.rt.fn<(...a: number[]) => number>(this.dispatcher(fn, args.length))(...ptrs));
+    try {
+      const d = this.dispatcher(fn, args.length);
+      return this.om.unbox(d ? this.rt.fn<(...a: number[]) => number>(d)(...ptrs) : this.dynCall(fn, ptrs));
+    } catch (e) {
+      this.rollback();
+      throw languageError(e);
+    }
   }
 
   /** The methods of a generic function, as signatures. */
@@ -769,10 +696,45 @@ export class JuliaLike implements TypingHost, EmitHost {
 
   /** WAT of the stage holding a specialisation. */
   specializationText(fn: string, types: readonly string[]): string {
-    const s = this.specs.get(this.key(fn, types.map((t) => this.env.resolveType(parseTypeName(t)))));
+    const s = this.specs.get(specKey(fn, types.map((t) => this.env.resolveType(parseTypeName(t)))));
     if (!s?.stage) throw new JlError('ErrorException', `no compiled specialisation of ${fn}(${types.join(', ')})`);
     return this.rt.toText(s.stage);
   }
+}
+
+/**
+ * The language error an evaluation failed with: a JlError raised while generating code arrives
+ * wrapped in Accrete's (as its cause), and the engine's stack overflow is Julia's
+ * StackOverflowError. Anything else is a bug and stays what it is.
+ */
+function languageError(e: unknown): unknown {
+  for (let c: unknown = e; c instanceof Error; c = c.cause) {
+    if (c instanceof JlError || c instanceof JlSyntaxError) return c;
+    // Accrete wraps the overflow of its own tree walkers: code nested deeper than it compiles.
+    if (c instanceof RangeError && /call stack/i.test(c.message)) return new JlError('StackOverflowError', c === e ? 'stack overflow' : 'stack overflow: code nested too deeply to compile');
+  }
+  return e;
+}
+
+/** A JS value jl.call can pass: TypeError or RangeError (the caller's mistake) for anything else. */
+function checkArgument(a: unknown, i: number): void {
+  if (a === null || typeof a === 'boolean' || typeof a === 'number' || typeof a === 'string') return;
+  if (typeof a === 'bigint') {
+    if (a < -(1n << 63n) || a >= 1n << 63n) throw new RangeError(`argument ${i + 1}: ${a} is outside Int64`);
+    return;
+  }
+  if (typeof a === 'object' && Number.isInteger((a as { ptr?: unknown }).ptr)) return;
+  throw new TypeError(`argument ${i + 1}: ${typeof a === 'object' ? 'this object' : String(a)} is no language value (pass null, a boolean, a bigint for Int64, a number for Float64, a string, or a value eval or call returned)`);
+}
+
+/** Float64 ^ Float64: a negative number to a non-integer power has no real result (Julia's DomainError). */
+function floatPower(x: number, y: number): number {
+  // IEEE pow, where JavaScript's differs: 1^y is 1 for every y, (-1)^±Inf is 1.
+  if (x === 1 || (x === -1 && !Number.isFinite(y) && !Number.isNaN(y))) return 1;
+  if (x < 0 && Number.isFinite(y) && !Number.isInteger(y)) {
+    throw new JlError('DomainError', `with ${showFloat(x)}: Exponentiation yielding a complex result requires a complex argument. Replace x^y with (x+0im)^y, Complex(x)^y, or similar.`);
+  }
+  return x ** y;
 }
 
 function parseTypeName(t: string): A.TypeExpr {

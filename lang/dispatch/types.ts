@@ -26,7 +26,11 @@ export class DataType {
   }
 }
 
-/** Union{A, B, ...}: flattened, without duplicates, never of one member (that is the member). */
+/**
+ * Union{A, B, ...}: flattened, without duplicates, never of one member (that is the member). Made
+ * only by unionOf, which gives one object per set of members, in Julia's order: so identity is
+ * equality, and a union prints as Julia prints it.
+ */
 export class UnionType {
   readonly kind = 'union' as const;
   constructor(readonly members: readonly JType[]) {}
@@ -70,13 +74,59 @@ export function vectorOf(t: JType): VectorType {
   return v;
 }
 
+/** Canonical unions by their members' ids (in order). */
+const unions = new Map<string, UnionType>();
+const typeIds = new WeakMap<JType, number>();
+let nextTypeId = 1;
+function typeId(t: JType): number {
+  let id = typeIds.get(t);
+  if (id === undefined) typeIds.set(t, (id = nextTypeId++));
+  return id;
+}
+
 /** Union of types, simplified: nested unions flattened, members absorbed by a supertype member. */
 export function unionOf(types: readonly JType[]): JType {
   const flat: JType[] = [];
   for (const t of types) for (const m of t.kind === 'union' ? t.members : [t]) if (!flat.some((x) => sameType(x, m))) flat.push(m);
   const kept = flat.filter((t, i) => !flat.some((u, j) => j !== i && subtype(t, u) && !(subtype(u, t) && j > i)));
+  if (kept.length === 0) return Bottom;
   if (kept.length === 1) return kept[0]!;
-  return new UnionType(kept);
+  kept.sort(unionOrder);
+  const key = kept.map(typeId).join(',');
+  let u = unions.get(key);
+  if (!u) unions.set(key, (u = new UnionType(kept)));
+  return u;
+}
+
+/** Julia's order of union members: singleton types, then other isbits types, then the rest; by module, name, parameters. */
+function unionOrder(a: JType, b: JType): number {
+  const rank = (t: JType) => (isSingleton(t) ? 0 : isBits(t) ? 1 : 2);
+  return rank(a) - rank(b) || nameOrder(a, b);
+}
+
+function nameOrder(a: JType, b: JType): number {
+  const key = (t: JType): [string, string] => (t.kind === 'vector' ? ['Core', 'Array'] : [BUILTIN_TYPES.includes(t as DataType) ? 'Core' : 'Main', String(t)]);
+  const [ma, na] = key(a);
+  const [mb, nb] = key(b);
+  const byName = ma < mb ? -1 : ma > mb ? 1 : na < nb ? -1 : na > nb ? 1 : 0;
+  if (byName || a.kind !== 'vector' || b.kind !== 'vector') return byName;
+  const ea = a.element;
+  const eb = b.element;
+  return ea.kind !== 'union' && eb.kind !== 'union' ? nameOrder(ea, eb) : ea.kind === 'union' ? (eb.kind === 'union' ? 0 : 1) : -1;
+}
+
+/** A type with exactly one instance: `nothing`, or an immutable struct without fields. */
+export function isSingleton(t: JType): boolean {
+  return t.kind === 'data' && !t.abstract && !t.mutable && (t.primitive === 'Nothing' || (!t.primitive && t !== DataTypeT && t.fields.length === 0));
+}
+
+/** Julia's isbits: a concrete immutable type whose values hold no references (numbers, structs of them). */
+export function isBits(t: JType, seen: ReadonlySet<JType> = new Set()): boolean {
+  if (t.kind !== 'data' || t.abstract || t.mutable || seen.has(t)) return false;
+  if (t.primitive) return t.primitive !== 'String';
+  if (t === DataTypeT) return false;
+  const inner = new Set(seen).add(t);
+  return t.fields.every((f) => isBits(f.type, inner));
 }
 
 export function sameType(a: JType, b: JType): boolean {
@@ -93,6 +143,44 @@ export function subtype(a: JType, b: JType): boolean {
   if (b.kind === 'vector') return false;
   for (let t: DataType | undefined = a; t; t = t.supertype) if (t === b) return true;
   return false;
+}
+
+/**
+ * Julia's typejoin: the least type above both (a common supertype; Any for vectors of different
+ * element types, whose join, the UnionAll Vector, this lattice lacks).
+ */
+export function typejoin(a: JType, b: JType): JType {
+  if (subtype(a, b)) return b;
+  if (subtype(b, a)) return a;
+  if (a.kind === 'union') return a.members.reduce(typejoin, b);
+  if (b.kind === 'union') return b.members.reduce(typejoin, a);
+  if (a.kind !== 'data' || b.kind !== 'data') return Any;
+  for (let t: DataType | undefined = a; t; t = t.supertype) if (subtype(b, t)) return t;
+  return Any;
+}
+
+/**
+ * Julia's promote_type, the element type of a vector literal [a, b, ...] (folded over the
+ * elements' types): Bool < Int64 < Float64 for numbers, T with Nothing gives Union{Nothing, T},
+ * vectors by their element types when that is one of them, anything else their typejoin.
+ */
+export function promoteType(a: JType, b: JType): JType {
+  if (a === b || b === Bottom) return a;
+  if (a === Bottom) return b;
+  const numbers: readonly JType[] = [Bool, Int64, Float64];
+  if (numbers.includes(a) && numbers.includes(b)) return numbers[Math.max(numbers.indexOf(a), numbers.indexOf(b))]!;
+  const withoutNothing = (t: JType) => (t.kind === 'union' && t.members.includes(Nothing) ? unionOf(t.members.filter((m) => m !== Nothing)) : undefined);
+  if (a === Nothing || b === Nothing) return unionOf([a, b]);
+  const ra = withoutNothing(a);
+  if (ra) return unionOf([promoteType(ra, b), Nothing]);
+  const rb = withoutNothing(b);
+  if (rb) return unionOf([promoteType(a, rb), Nothing]);
+  if (a.kind === 'vector' && b.kind === 'vector') {
+    const e = promoteType(a.element, b.element);
+    if (e === a.element) return a;
+    if (e === b.element) return b;
+  }
+  return typejoin(a, b);
 }
 
 /** A type every value of which has one concrete type (so code can use its representation). */

@@ -6,8 +6,9 @@
 import type * as A from './syntax/ast.js';
 import { DataTypeT, type Env } from './env.js';
 import { JlError } from './errors.js';
+import type { Scoped } from './scope.js';
 import { INTRINSICS } from './prelude.js';
-import { Any, Bool, Bottom, Float64, Int64, Nothing, String_, isConcrete, unionOf, vectorOf, type JType } from './types.js';
+import { Any, Bool, Bottom, Float64, Int64, Nothing, String_, isConcrete, promoteType, unionOf, vectorOf, type JType } from './types.js';
 
 /** What typing asks of the engine. */
 export interface TypingHost {
@@ -25,7 +26,7 @@ export interface TypingHost {
 }
 
 /** Functions the compiler implements itself (for the types it knows), before generic dispatch. */
-export const BUILTINS = new Set(['println', 'print', 'string', 'length', 'push!', 'typeof', 'isa', 'error', '__egal']);
+export const BUILTINS = new Set(['println', 'print', 'string', 'length', 'push!', 'typeof', 'isa', 'error', '__egal', '__equal', '__new', '__convert', '__domain_error']);
 
 const compounds = new WeakMap<A.Assign, A.Expr>();
 
@@ -50,28 +51,55 @@ export class Typing {
   /** Globals assigned by top-level code (they are variables of type Any). */
   readonly assignedGlobals = new Set<string>();
   private readonly types = new Map<A.Expr, JType>();
+  /** Types the code names (`isa` targets, typed literals, declarations): their RTTs are made before code generation. */
+  private readonly named = new Set<JType>();
   private returns: JType = Bottom;
+
+  private readonly body: readonly A.Stmt[];
+  /** The type the body gives, before a declared result type converts it (after `run`). */
+  natural: JType = Bottom;
+  readonly declaredReturn: JType | undefined;
+  /** Declared types of locals, which every assignment converts to. */
+  private readonly declared = new Map<string, JType>();
 
   constructor(
     private readonly host: TypingHost,
     params: readonly string[],
     argTypes: readonly JType[],
-    private readonly body: readonly A.Stmt[],
-    /** Top-level code: assigned names are globals, not locals. */
+    /** The body, its scopes resolved. */
+    readonly scoped: Scoped,
+    /** Top-level code: assigned names are globals, except the locals of loops. */
     readonly topLevel = false,
+    /** The method's declared result type (`f(x)::T = ...`). */
+    returnType: A.TypeExpr | null = null,
   ) {
+    this.body = scoped.body;
+    this.declaredReturn = returnType ? this.resolve(returnType) : undefined;
     params.forEach((p, i) => this.vars.set(p, argTypes[i]!));
+    for (const [name, t] of scoped.declared) {
+      const d = this.resolve(t);
+      this.declared.set(name, d);
+      this.vars.set(name, d);
+    }
   }
 
-  /** Infer to a fixpoint; returns the function's return type. */
+  /**
+   * Infer to a fixpoint; returns the function's return type. Each round that is not the last
+   * widens some variable's type or the result, and a type widens at most MAX_UNION + 2 times
+   * (from nothing to a type, to a union of each size, to Any), so a chain of n variables
+   * assigned from one another needs about n rounds: the bound grows with the variables.
+   */
   run(): JType {
-    for (let round = 0; round < 50; round++) {
+    for (let round = 0; round <= (MAX_UNION + 3) * (this.vars.size + 2); round++) {
       const before = this.signature();
       this.types.clear();
       this.returns = Bottom;
       const last = this.blockType(this.body);
       this.returns = unionOf([this.returns, last]);
-      if (this.signature() === before) return widen(this.returns);
+      if (this.signature() === before) {
+        this.natural = widen(this.returns);
+        return this.declaredReturn ?? this.natural;
+      }
     }
     throw new JlError('TypeError', 'type inference did not converge');
   }
@@ -92,7 +120,14 @@ export class Typing {
 
   /** Every type this code computes with (variables and expressions), after `run`. */
   seenTypes(): JType[] {
-    return [...this.vars.values(), ...this.types.values()];
+    return [...this.vars.values(), ...this.types.values(), ...this.named];
+  }
+
+  /** The type a type expression names (recorded: see `named`). */
+  resolve(t: A.TypeExpr): JType {
+    const r = this.host.env.resolveType(t);
+    this.named.add(r);
+    return r;
   }
 
   isLocal(name: string): boolean {
@@ -100,10 +135,11 @@ export class Typing {
   }
 
   private assign(name: string, t: JType): void {
-    if (this.topLevel && !this.vars.has(name)) {
+    if (!this.scoped.locals.has(name)) {
       this.assignedGlobals.add(name);
       return;
     }
+    if (this.declared.has(name)) return;
     const old = this.vars.get(name);
     this.vars.set(name, widen(old ? unionOf([old, t]) : t));
   }
@@ -126,10 +162,11 @@ export class Typing {
         return t;
       }
       case 'var-decl': {
-        const declared = s.type ? this.host.env.resolveType(s.type) : undefined;
-        const v = s.value ? this.typeOf(s.value) : Nothing;
-        this.assign(s.name, declared ?? v);
-        return declared ?? v;
+        // `local x` declares; x stays unassigned.
+        if (!s.value) return Nothing;
+        const v = this.typeOf(s.value);
+        this.assign(s.name, v);
+        return this.vars.get(s.name) ?? v;
       }
       case 'return':
         this.returns = unionOf([this.returns, s.value ? this.typeOf(s.value) : Nothing]);
@@ -164,7 +201,7 @@ export class Typing {
   typedVectorLiteral(e: A.Index): JType | undefined {
     const o = e.object;
     if (o.kind === 'ident' && !this.vars.has(o.name) && this.host.env.types.has(o.name)) return vectorOf(this.host.env.types.get(o.name)!);
-    if (o.kind === 'type-value') return vectorOf(this.host.env.resolveType(o.type));
+    if (o.kind === 'type-value') return vectorOf(this.resolve(o.type));
     return undefined;
   }
 
@@ -201,6 +238,8 @@ export class Typing {
       case 'ident': {
         const v = this.vars.get(e.name);
         if (v) return v;
+        // A local nothing has assigned (yet, in this round): reading it raises UndefVarError.
+        if (this.scoped.locals.has(e.name)) return Bottom;
         const g = env.globals.get(e.name);
         if (this.topLevel && this.assignedGlobals.has(e.name)) return Any;
         // Top-level code runs right after it is compiled and functions cannot assign globals,
@@ -212,6 +251,7 @@ export class Typing {
         throw new JlError('UndefVarError', `${e.name} not defined`, e.loc);
       }
       case 'type-value':
+        this.resolve(e.type);
         return DataTypeT;
       case 'field': {
         const o = this.typeOf(e.object);
@@ -233,9 +273,11 @@ export class Typing {
         return o.kind === 'vector' ? o.element : Any;
       }
       case 'vector': {
+        // Julia promotes the elements' types (their values' types: known here when concrete).
         const ts = e.elements.map((x) => this.typeOf(x));
-        const t = ts.length && ts.every((x) => x === ts[0] && isConcrete(x)) ? ts[0]! : Any;
-        return vectorOf(t);
+        if (ts.includes(Bottom)) return Bottom;
+        if (!ts.length) return vectorOf(Any);
+        return ts.every(isConcrete) ? vectorOf(ts.reduce(promoteType)) : Any;
       }
       case 'unary':
         return this.callType(e.op, [e.operand], e);
@@ -247,12 +289,14 @@ export class Typing {
         return Bool;
       case 'isa':
         this.typeOf(e.value);
-        env.resolveType(e.type);
+        this.resolve(e.type);
         return Bool;
       case 'and':
       case 'or':
         this.typeOf(e.left);
         return unionOf([Bool, this.typeOf(e.right)]);
+      case 'jump':
+        return this.stmt(e.stmt);
       case 'ternary':
         this.typeOf(e.cond);
         return unionOf([this.typeOf(e.whenTrue), this.typeOf(e.whenFalse)]);
@@ -268,7 +312,7 @@ export class Typing {
     const c = e.callee;
     if (c.kind === 'type-value') {
       e.args.forEach((a) => this.typeOf(a));
-      const t = env.resolveType(c.type);
+      const t = this.resolve(c.type);
       if (t.kind !== 'vector' || e.args.length) throw new JlError('TypeError', `only Vector{T}() can be constructed from a parametric type`, e.loc);
       return t;
     }
@@ -278,11 +322,11 @@ export class Typing {
       e.args.forEach((a) => this.typeOf(a));
       return intrinsic.result;
     }
+    // A type called is its constructors: the generic function of its name.
     const t = env.types.get(c.name);
-    if (t && !this.vars.has(c.name)) {
+    if (t && !this.vars.has(c.name) && !env.functions.has(c.name)) {
       e.args.forEach((a) => this.typeOf(a));
-      if (t.kind !== 'data' || t.abstract || t.primitive) throw new JlError('MethodError', `no constructor for ${t}`, e.loc);
-      return t;
+      throw new JlError('MethodError', `no constructor for ${t}`, e.loc);
     }
     if (BUILTINS.has(c.name)) {
       const args = e.args.map((a) => this.typeOf(a));
@@ -293,7 +337,7 @@ export class Typing {
         case 'string':
           return String_;
         case 'length':
-          if (args[0]?.kind === 'vector') return Int64;
+          if (args[0]?.kind === 'vector' || args[0] === String_) return Int64;
           if (args[0] && !isConcrete(args[0])) return Any;
           break;
         case 'push!':
@@ -302,15 +346,32 @@ export class Typing {
           break;
         case 'typeof':
           return DataTypeT;
-        case 'isa':
+        case 'isa': {
+          const target = e.args[1];
+          const named = target?.kind === 'ident' && !this.vars.has(target.name) && env.types.has(target.name);
+          if (e.args.length !== 2 || !(named || target?.kind === 'type-value')) throw new JlError('TypeError', 'isa(x, T) needs a type name as T', e.loc);
           return Bool;
+        }
         case 'error':
+        case '__domain_error':
           return Bottom;
         case '__egal':
+        case '__equal':
           return Bool;
+        case '__new':
+        case '__convert':
+          // __new(T, fields...), the default constructors' body; __convert(x, T), Julia's convert.
+          return this.namedType(e.args[c.name === '__new' ? 0 : 1]!);
       }
     }
     return this.callType(c.name, e.args, e);
+  }
+
+  /** The type an argument of a builtin names (`T` in `__convert(x, T)`). */
+  namedType(e: A.Expr): JType {
+    const t = e.kind === 'ident' ? this.host.env.types.get(e.name) : e.kind === 'type-value' ? this.resolve(e.type) : undefined;
+    if (!t) throw new JlError('TypeError', 'expected a type name', e.loc);
+    return t;
   }
 
   /** A call of a generic function: statically typed when every argument type is concrete. */

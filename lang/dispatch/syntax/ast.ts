@@ -193,7 +193,15 @@ export interface Range {
   loc: Loc;
 }
 
+/** `return x`, `break` or `continue` as the right operand of `&&` or `||` (`c && return x`): it never gives a value. */
+export interface Jump {
+  kind: 'jump';
+  stmt: Return | Break | Continue;
+  loc: Loc;
+}
+
 export type Expr =
+  | Jump
   | IntLit
   | FloatLit
   | BoolLit

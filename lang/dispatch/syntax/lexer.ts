@@ -55,6 +55,7 @@ const OPERATORS = [
 const ALIASES: Readonly<Record<string, string>> = { '≤': '<=', '≥': '>=', '≠': '!=' };
 
 const INT64_MAX = (1n << 63n) - 1n;
+const MAX_INTERPOLATION_NESTING = 64;
 const ESCAPES: Readonly<Record<string, string>> = { n: '\n', t: '\t', r: '\r', '"': '"', '\\': '\\', $: '$', '0': '\0', "'": "'" };
 const IDENT_START = /[\p{L}\p{Nl}\p{So}_]/u;
 const IDENT_PART = /[\p{L}\p{Nl}\p{So}\p{N}\p{Mn}\p{Mc}\p{Pc}_′]/u;
@@ -68,6 +69,8 @@ export class Lexer {
   private col = 1;
   /** The previous token decides whether `.5` is a number or a `.` after an expression. */
   private prev: Token | null = null;
+  /** Interpolations the scanner is inside of. */
+  private interpolations = 0;
 
   constructor(
     private readonly src: string,
@@ -316,6 +319,17 @@ export class Lexer {
   /** `$name` or `$(expr)`: the tokens of the expression, ending in `eof`, for a sub-parser. */
   private scanInterpolation(stringLoc: Loc): StringPart {
     const dollar = this.loc();
+    // Strings nest inside interpolations: bound the recursion as the parser bounds its own.
+    if (this.interpolations >= MAX_INTERPOLATION_NESTING) this.fail(`string interpolations nested too deeply (more than ${MAX_INTERPOLATION_NESTING} levels)`, dollar);
+    this.interpolations++;
+    try {
+      return this.scanInterpolationBody(stringLoc, dollar);
+    } finally {
+      this.interpolations--;
+    }
+  }
+
+  private scanInterpolationBody(stringLoc: Loc, dollar: Loc): StringPart {
     this.advance();
     const ch = this.charAt(this.pos);
     if (ch !== '' && IDENT_START.test(ch)) {

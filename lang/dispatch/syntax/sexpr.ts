@@ -110,6 +110,8 @@ export function toSexpr(n: A.Node): string {
       return `(&& ${toSexpr(n.left)} ${toSexpr(n.right)})`;
     case 'or':
       return `(|| ${toSexpr(n.left)} ${toSexpr(n.right)})`;
+    case 'jump':
+      return toSexpr(n.stmt);
     case 'ternary':
       return `(? ${toSexpr(n.cond)} ${toSexpr(n.whenTrue)} ${toSexpr(n.whenFalse)})`;
     case 'range':
