@@ -34,6 +34,39 @@ function grown(a: Int32Array, need: number): Int32Array {
 }
 
 /**
+ * A walk over the nodes at `from`..`to` of a builder's stream, REFs followed where they stand (one
+ * at a time: walks are never nested). `nextNode` gives where the next node starts, or -1 at the
+ * end; the caller then sets `walk.i` past it.
+ */
+const walk: { w: Int32Array; i: number; end: number; fp: number } = { w: new Int32Array(0), i: 0, end: 0, fp: 0 };
+
+function walkFrom(w: Int32Array, from: number, to: number): void {
+  walk.w = w;
+  walk.i = from;
+  walk.end = to;
+  walk.fp = 0;
+}
+
+function nextNode(): number {
+  const w = walk.w;
+  for (;;) {
+    const i = walk.i;
+    if (i >= walk.end) {
+      if (walk.fp === 0) return -1;
+      walk.end = frames[--walk.fp]!;
+      walk.i = frames[--walk.fp]!;
+      continue;
+    }
+    if ((w[i]! & 31) !== K.REF) return i;
+    frames = grown(frames, walk.fp + 2);
+    frames[walk.fp++] = i + REF_WORDS;
+    frames[walk.fp++] = walk.end;
+    walk.end = w[i + 2]!;
+    walk.i = w[i + 1]!;
+  }
+}
+
+/**
  * The nodes at `from`..`to` of a builder's stream (`w`), their REFs replaced by what they refer to:
  * plain post-order words, as a kept body holds them, with the offsets structured nodes keep back to
  * their lists measured anew. Linear in the words written; refuses a tree past MAX_BODY_NODES (a
@@ -45,28 +78,12 @@ export function flatten(w: Int32Array, from: number, to: number): { words: Int32
   // `starts`: where each node laid out and not yet taken as an operand starts in `out` (the stream
   // is post-order: a stack machine). `frames`: the REFs being followed, where to go on after each.
   let sp = 0;
-  let fp = 0;
   let heads = 0;
   let coded = 0;
-  let i = from;
-  let end = to;
-  for (;;) {
-    if (i >= end) {
-      if (fp === 0) break;
-      end = frames[--fp]!;
-      i = frames[--fp]!;
-      continue;
-    }
+  walkFrom(w, from, to);
+  for (let i = nextNode(); i >= 0; i = nextNode()) {
     const h = w[i]!;
     const kind = h & 31;
-    if (kind === K.REF) {
-      frames = grown(frames, fp + 2);
-      frames[fp++] = i + REF_WORDS;
-      frames[fp++] = end;
-      end = w[i + 2]!;
-      i = w[i + 1]!;
-      continue;
-    }
     const imm = firstImmediate(w, i);
     const next = imm + immediates(h, w, imm);
     const c = operandCount(w, i, imm);
@@ -81,7 +98,7 @@ export function flatten(w: Int32Array, from: number, to: number): { words: Int32
     o += len;
     heads++;
     if (kind !== K.NOP && ++coded > MAX_BODY_NODES) throw tooManyNodes();
-    i = next;
+    walk.i = next;
   }
   return { words: out.slice(0, o), heads };
 }
@@ -143,27 +160,11 @@ export function branchesTo(words: Int32Array, refs: readonly unknown[], from: nu
   // had been found when each node read, and not yet taken as an operand, began.
   const hits: number[] = [];
   let sp = 0;
-  let fp = 0;
   let read = 0;
-  let i = from;
-  let end = to;
-  for (;;) {
-    if (i >= end) {
-      if (fp === 0) break;
-      end = frames[--fp]!;
-      i = frames[--fp]!;
-      continue;
-    }
+  walkFrom(words, from, to);
+  for (let i = nextNode(); i >= 0; i = nextNode()) {
     const h = words[i]!;
     const kind = h & 31;
-    if (kind === K.REF) {
-      frames = grown(frames, fp + 2);
-      frames[fp++] = i + REF_WORDS;
-      frames[fp++] = end;
-      end = words[i + 2]!;
-      i = words[i + 1]!;
-      continue;
-    }
     const imm = firstImmediate(words, i);
     const c = operandCount(words, i, imm);
     const began = c > 0 ? starts[sp - c]! : hits.length;
@@ -178,7 +179,7 @@ export function branchesTo(words: Int32Array, refs: readonly unknown[], from: nu
     starts[sp++] = began;
     // REFs followed twice read their words twice: a body that shares subtrees at every level would be read exponentially often.
     if (++read > MAX_BODY_NODES) throw tooManyNodes();
-    i = imm + immediates(h, words, imm);
+    walk.i = imm + immediates(h, words, imm);
   }
   let type: ValType | undefined;
   for (let k = 0; k < hits.length && type === undefined; k++) {
