@@ -244,19 +244,23 @@ export class Core implements Resolver {
 
   /**
    * Count references from now on (before the first retirement): every unit live stages hold
-   * is counted once, as `holdRefs` would have.
+   * is counted once, as `holdRefs` would have, and so is every unit whose drop waits for a host
+   * call to return, since settling it will take its references away.
    */
   trackRefs(): void {
     const slots = this.slots.pool.track();
     const cells = this.globalCells.pool.track();
     if (!slots && !cells) return;
+    const count = (u: Unit | undefined) => {
+      if (!u) return;
+      if (slots) for (const s of u.slotRefs) this.slots.pool.ref(s);
+      if (cells) for (const c of u.cellRefs) this.globalCells.pool.ref(c);
+    };
     for (const rec of this.stages.values()) {
-      for (const u of [rec.code, rec.host]) {
-        if (!u) continue;
-        if (slots) for (const s of u.slotRefs) this.slots.pool.ref(s);
-        if (cells) for (const c of u.cellRefs) this.globalCells.pool.ref(c);
-      }
+      count(rec.code);
+      count(rec.host);
     }
+    for (const u of this.deferredDrops) count(u);
   }
 
   /** Hold references from a unit now live (counted once something has been retired). */

@@ -280,6 +280,28 @@ for (const linking of LINKINGS) {
       assert.deepEqual(rt.internals.slots.mismatches(), []);
     });
 
+    it('counts the references of a unit dropped in a host call before the first retirement, until it is settled', async () => {
+      let rt: Awaited<ReturnType<typeof newRuntime>>;
+      const hook = () => {
+        rt.stage('k2').constant('K', 'i32', 2, { redefine: true }).commitSync();
+        return 0;
+      };
+      rt = await newRuntime({ linking, compactAfter: 0, host: { hook: { sig: '-> i32', fn: hook } } });
+      rt.stage('A').func('f', '-> i32', (b) => b.i32(1)).commitSync();
+      rt.stage('KS').constant('K', 'i32', 1).commitSync();
+      rt.stage('B').func('g', '-> i32', (b) => b.i32.add(b.call('f'), b.constant('K'))).commitSync();
+      rt.stage('C').func('run', '-> i32', (b) => b.call('hook')).commitSync();
+      rt.stage('T').func('t', '-> i32', (b) => b.i32(0)).commitSync();
+      rt.fn('run')(); // B is rebuilt inside the host call: its old unit's drop waits
+      const slot = (rt.lookup('f') as { slot: number }).slot;
+      rt.retire('T'); // the first retirement: counting starts, then the waiting drop is settled
+      assert.equal(rt.internals.slots.pool.refCount(slot), 1, "B's rebuilt unit calls f");
+      rt.retire('A');
+      rt.stage('N').func('stranger', '-> i32', (b) => b.i32(-777)).func('s2', '-> i32', (b) => b.i32(-778)).commitSync();
+      assert.ok(![(rt.lookup('stranger') as { slot: number }).slot, (rt.lookup('s2') as { slot: number }).slot].includes(slot));
+      throwsCode(() => rt.fn('g')(), 'RetiredSymbol', /'f' was retired/);
+    });
+
     it('keeps an inlined call of a retired function on its stub in a stage that defines the name anew', async () => {
       for (const sig of ['i32 i32 -> i32', 'i32 -> i32'] as const) {
         const rt = await newRuntime({ linking, compactAfter: 0 });
