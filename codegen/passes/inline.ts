@@ -3,11 +3,20 @@
 // Every callee inlined (transitively) is reported, because the caller now depends on its body.
 
 import type { Expr, FuncIR, ValType } from '../ir/nodes.js';
-import { mapChildren, walk } from '../ir/nodes.js';
+import { children, mapChildren, walk } from '../ir/nodes.js';
+import { BALANCED_MAX_DEPTH, depthOf } from './balance.js';
 import type { FuncPass, PassContext } from './registry.js';
 
 /** Nested inlining stops here; deeper calls stay calls. */
 const MAX_DEPTH = 8;
+
+/**
+ * A call whose inlined body would reach deeper than this stays a call (through its slot: the same
+ * result): this pass, the analyses and the tree encoder recurse once per level, and the tree grows
+ * by the callee's depth at the call. It is the depth a caller may have to be inlined into at all
+ * (commit.ts, `walkable`); a cold process overflowed rewriting 1,500 levels.
+ */
+const MAX_TREE_DEPTH = BALANCED_MAX_DEPTH;
 
 export const inlinePass: FuncPass = {
   name: 'inline',
@@ -33,22 +42,26 @@ export const inlinePass: FuncPass = {
     // A tail call leaves any `try` around it, so what the callee throws is not caught there;
     // inlined, the callee's body would run inside that `try`. So a tail call inside a `try` is not
     // inlined, nor a callee that makes one inside a `try` of its own.
-    const rewrite = (e: Expr, stack: readonly string[], inTry: boolean): Expr => {
+    // `depth`: how deep `e` lies in the tree being made (a top-level expression is 1 deep).
+    const rewrite = (e: Expr, stack: readonly string[], inTry: boolean, depth: number): Expr => {
       if (e.k === 'call' && !(e.tail && inTry)) {
         const found = stack.length < MAX_DEPTH && !stack.includes(e.name) ? ctx.inlineBody(e.name, e.sym) : undefined;
-        const callee = found && !tailCallInTry(found) ? found : undefined;
+        // The inlined body lies in a block (a tail call's, in one more node), its arguments in
+        // `local.set`s there: 3 levels more than the callee's own depth at most.
+        const callee = found && depth + 3 + calleeDepth(found) <= MAX_TREE_DEPTH && !tailCallInTry(found) ? found : undefined;
         if (callee) {
           changed = true;
           ctx.dependOn(e.name);
-          const args = e.args.map((a) => rewrite(a, stack, inTry));
-          const inlined = expand(callee, args, [...stack, e.name], inTry);
+          const args = e.args.map((a) => rewrite(a, stack, inTry, depth + 2));
+          const inlined = expand(callee, args, [...stack, e.name], inTry, depth + 1);
           return e.tail ? leave(inlined, { k: 'return', type: 'unreachable', value: null }) : inlined;
         }
       }
-      return mapChildren(e, (c) => rewrite(c, stack, inTry || e.k === 'try'));
+      return mapChildren(e, (c) => rewrite(c, stack, inTry || e.k === 'try', depth + 1));
     };
 
-    const expand = (callee: FuncIR, args: Expr[], stack: readonly string[], inTry: boolean): Expr => {
+    // `depth`: where the block holding the inlined body lies.
+    const expand = (callee: FuncIR, args: Expr[], stack: readonly string[], inTry: boolean, depth: number): Expr => {
       const base = nLocals;
       const types = [...callee.sig.params, ...callee.locals];
       types.forEach((t, i) => {
@@ -96,7 +109,7 @@ export const inlinePass: FuncPass = {
             return mapChildren(e, remap);
         }
       };
-      const body = callee.body.map(remap).map((e) => rewrite(e, stack, inTry));
+      const body = callee.body.map(remap).map((e) => rewrite(e, stack, inTry, depth + 1));
       const binds: Expr[] = args.map((a, i) => ({ k: 'local.set', type: 'none', index: base + i, value: a, tee: false }));
       // Wasm zeroes a callee's locals on every call; an inlined body reuses its locals (in a
       // loop, say), so they are zeroed explicitly.
@@ -105,7 +118,7 @@ export const inlinePass: FuncPass = {
       return { k: 'block', type: resultType, label: exit, body: [...binds, ...resets, ...body] };
     };
 
-    const body = f.body.map((e) => rewrite(e, [], false));
+    const body = f.body.map((e) => rewrite(e, [], false, 1));
     if (!changed) return f;
     return { ...f, locals, localNames, body };
   },
@@ -119,6 +132,14 @@ export const inlinePass: FuncPass = {
 function leave(call: Expr, exit: Extract<Expr, { k: 'br' | 'return' }>): Expr {
   if (call.type !== 'none') return { ...exit, value: call };
   return { k: 'block', type: 'unreachable', label: null, body: [call, exit] };
+}
+
+/** How deep a callee's body is, walked once per callee however many calls inline it. */
+const depths = new WeakMap<FuncIR, number>();
+function calleeDepth(f: FuncIR): number {
+  let d = depths.get(f);
+  if (d === undefined) depths.set(f, (d = f.body.reduce((m, e) => Math.max(m, depthOf(e)), 0)));
+  return d;
 }
 
 /** Every label a body names, on blocks and loops or in branches. */
@@ -138,14 +159,12 @@ function labelsIn(body: readonly Expr[]): Set<string> {
 
 /** Whether `f` makes a tail call inside a `try` (conservatively: anywhere in a `try` construct). */
 function tailCallInTry(f: FuncIR): boolean {
-  const visit = (e: Expr, inTry: boolean): boolean => {
+  // A loop, not a recursion: it runs before the depth of the callee is known.
+  const stack: Array<[Expr, boolean]> = f.body.map((e) => [e, false]);
+  while (stack.length) {
+    const [e, inTry] = stack.pop()!;
     if (inTry && (e.k === 'call' || e.k === 'call.slot') && e.tail) return true;
-    let found = false;
-    mapChildren(e, (c) => {
-      if (!found && visit(c, inTry || e.k === 'try')) found = true;
-      return c;
-    });
-    return found;
-  };
-  return f.body.some((e) => visit(e, false));
+    for (const c of children(e)) stack.push([c, inTry || e.k === 'try']);
+  }
+  return false;
 }
