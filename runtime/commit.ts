@@ -300,7 +300,7 @@ export function planStage(core: Core, stage: Stage): Plan {
           if (!isTree(kept)) {
             const found = scanFacts(kept as PackedFunc);
             (facts ??= [])[irs.length - 1] = found;
-            (packed ??= [])[irs.length - 1] = { body: kept as PackedFunc, prefixed: found.prefixed };
+            (packed ??= [])[irs.length - 1] = { body: kept as PackedFunc, prefixed: found.prefixed, exceptions: found.exceptions };
           }
           const rec = records[i]!;
           (rec as FuncRecord).ir = kept;
@@ -457,7 +457,7 @@ function streamBodies(packed: ReadonlyArray<StreamBody | undefined>, now: readon
   return packed.map((p, i) => {
     const f = now[i];
     if (p === undefined || f === before[i]) return p;
-    return f instanceof LazyFunc && f.packed === p.body ? { body: p.body, prefixed: p.prefixed, rebind: f.rebind } : undefined;
+    return f instanceof LazyFunc && f.packed === p.body ? { ...p, rebind: f.rebind } : undefined;
   });
 }
 
@@ -679,7 +679,7 @@ export function storedUnit(core: Core, plan: Plan, stage: string, tier: Tier, fu
     }
     const found = scanFacts(kept as PackedFunc);
     (facts ??= [])[irs.length] = found;
-    (packed ??= [])[irs.length] = { body: kept as PackedFunc, prefixed: found.prefixed };
+    (packed ??= [])[irs.length] = { body: kept as PackedFunc, prefixed: found.prefixed, exceptions: found.exceptions };
     irs.push(new LazyFunc(kept as PackedFunc));
   }
   return codeUnit(core, plan, stage, tier, irs, lookup, false, undefined, facts, packed);

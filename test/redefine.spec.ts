@@ -2,7 +2,7 @@
 
 import assert from 'node:assert/strict';
 import { encoderChecks } from '../codegen/lower/encode.js';
-import { AccreteError } from '../runtime/index.js';
+import { AccreteError, type FuncBuilder } from '../runtime/index.js';
 import { LINKINGS, assertUnchanged, newRuntime, snapshot, throwsCode } from './helpers.js';
 
 for (const linking of LINKINGS) {
@@ -125,6 +125,55 @@ describe('redefinition: rebuilding a body nested too deep to walk', () => {
     } finally {
       encoderChecks.stream = true;
     }
+  });
+
+  it('keeps a call of an inline function whose body is too deep to inline a call, and rebuilds its callers', async () => {
+    for (const linking of LINKINGS) {
+      const rt = await newRuntime({ linking });
+      const deep = (b: FuncBuilder) => {
+        let e = b.param(0);
+        for (let i = 0; i < 2000; i++) e = b.i32.add(e, b.i32(1));
+        return e;
+      };
+      encoderChecks.stream = false;
+      try {
+        rt.stage('lib').func('d', 'i32 -> i32', deep, { inline: true }).func('s', 'i32 -> i32', (b) => b.i32.add(b.param(0), b.i32(1)), { inline: true }).commitSync();
+        rt.stage('app').func('c', 'i32 -> i32', (b) => b.i32.add(b.call('d', b.param(0)), b.call('s', b.param(0)))).commitSync();
+        assert.equal(rt.fn('c')(1), 2001 + 2, linking);
+        // s's callers inlined its small body: rebuilt, they now call the deep one.
+        rt.stage('v2').func('s', 'i32 -> i32', deep, { inline: true, redefine: true }).commitSync();
+        assert.equal(rt.fn('c')(1), 2 * 2001, linking);
+      } finally {
+        encoderChecks.stream = true;
+      }
+    }
+  });
+
+  it('rebuilds it from its words in a module that throws or catches elsewhere', async () => {
+    const rt = await newRuntime({ tier: 'optimizing' });
+    const deep = (b: FuncBuilder) => {
+      let e = b.param(0);
+      for (let i = 0; i < 5000; i++) e = b.i32.add(e, b.i32(1));
+      return e;
+    };
+    rt.stage('lib').constant('K', 'i32', 1).tag('E', ['i32']).func('g', 'i32 -> i32', (b) => b.i32.add(b.param(0), b.i32(1)), { inline: true }).commitSync();
+    encoderChecks.stream = false;
+    try {
+      rt.stage('A', { tier: 'baseline' })
+        .func('d', 'i32 -> i32', deep)
+        .func('t', 'i32 -> i32', (b) => b.try([b.i32.add(b.param(0), b.constant('K'))], [], [b.i32(0)], 'i32'))
+        .func('f', 'i32 -> i32', (b) => b.call('g', b.param(0)))
+        .commitSync();
+      rt.retierSync('A', 'optimizing');
+      rt.retierSync('A', 'baseline');
+      rt.stage('K2').constant('K', 'i32', 2, { redefine: true }).commitSync();
+      assert.equal(rt.fn('t')(1), 3);
+      // g inlined into f now catches: the rebuilt module's other functions are written from their words too.
+      rt.stage('G2').func('g', 'i32 -> i32', (b) => b.try([b.throw('E', b.param(0))], [{ tag: 'E', body: ([x]) => b.i32.mul(x!, b.i32(10)) }], undefined, 'i32'), { inline: true, redefine: true }).commitSync();
+    } finally {
+      encoderChecks.stream = true;
+    }
+    assert.deepEqual([rt.fn('d')(1), rt.fn('t')(1), rt.fn('f')(1)], [5001, 3, 10]);
   });
 
   it("names the commit's stage, and the stage and definition it was rebuilding, when a rebuild fails", async () => {

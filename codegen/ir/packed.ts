@@ -150,6 +150,8 @@ let at = 0;
 // V8 may shrink a truncated array's store, and it would grow again with the next push.
 let stack: Expr[] = [];
 let sp = 0;
+// What each symbol reference means now (a stored body lowered again), applied as it is read.
+let rebinding: Rebind | undefined;
 
 function push(e: Expr): void {
   if (sp === stack.length) stack.push(e);
@@ -170,9 +172,10 @@ function popList(len: number): Expr[] {
 }
 
 function readSym(h: number): { name: string; sym: SymbolInfo | undefined } {
-  const out = { name: refName(h, w, r, at), sym: refSym(h, w, r, at) };
+  const name = refName(h, w, r, at);
+  const was = refSym(h, w, r, at);
   at += symbolWords(h);
-  return out;
+  return { name, sym: rebinding ? rebinding(name, was) : was };
 }
 
 /** Read one node's head and immediates, taking its operands from the stack. */
@@ -221,9 +224,11 @@ function read(): Expr {
       return { k: 'global.set', type: 'none', name, sym, value: pop() };
     }
     case K.CALL: {
+      const was = h & F.F4 ? (refSym(h, w, r, at) as Extract<SymbolInfo, { kind: 'func' }>) : undefined;
       const { name, sym } = readSym(h);
       const tail = (h & F.F3) !== 0;
-      if (h & F.F4) return new CallNode(type, name, sym as Extract<SymbolInfo, { kind: 'func' }>, popList(len), tail);
+      // The call keeps the signature it was made with, whatever its name is bound to now.
+      if (was) return sym === was ? new CallNode(type, name, was, popList(len), tail) : { k: 'call', type, name, sym, sig: was.sig, args: popList(len), tail };
       const sig = r[w[at++]!] as Sig;
       return { k: 'call', type, name, sym, sig, args: popList(len), tail };
     }
@@ -305,18 +310,20 @@ function read(): Expr {
  * The tree of a packed body: equal, node for node, to the one packed (shared leaves aside). With
  * `end`, its words end there, and `size` may be any bound on its nodes.
  */
-export function unpackFunc(p: PackedFunc, end = Infinity): FuncIR {
+export function unpackFunc(p: PackedFunc, end = Infinity, rebind?: Rebind): FuncIR {
   // Re-entered only from a node's getter: the state is put back from locals.
   const w0 = w;
   const r0 = r;
   const at0 = at;
   const stack0 = stack;
   const sp0 = sp;
+  const rebinding0 = rebinding;
   w = p.words;
   r = p.refs;
   at = p.start;
   stack = [];
   sp = 0;
+  rebinding = rebind;
   try {
     // Every node has one head: reading `size` of them (or up to `end`) reads the body, whose roots are left.
     for (let i = 0; i < p.size && at < end; i++) push(read());
@@ -328,6 +335,7 @@ export function unpackFunc(p: PackedFunc, end = Infinity): FuncIR {
     at = at0;
     stack = stack0;
     sp = sp0;
+    rebinding = rebinding0;
   }
 }
 
@@ -356,12 +364,11 @@ export class LazyFunc implements FuncIR {
   /**
    * `rebind`: what each symbol reference of the words means now, given what it meant (a stored
    * body lowered again: the rebind pass). The stream encoder asks it as it reads each reference,
-   * and `retree` makes the tree, if one is read, with the references rebound.
+   * and so does unpacking, if a tree is read: no walk over a tree that may be too deep for one.
    */
   constructor(
     readonly packed: PackedFunc,
     readonly rebind?: Rebind,
-    private readonly retree?: (f: FuncIR) => FuncIR,
   ) {
     this.name = packed.name;
     this.sig = packed.sig;
@@ -370,8 +377,7 @@ export class LazyFunc implements FuncIR {
   }
   get body(): readonly Expr[] {
     if (this.tree === undefined) {
-      const t = unpackFunc(this.packed);
-      this.tree = this.retree ? this.retree(t) : t;
+      this.tree = unpackFunc(this.packed, Infinity, this.rebind);
     }
     return this.tree.body;
   }

@@ -37,6 +37,8 @@ export interface StreamTarget {
 export interface StreamBody {
   readonly body: PackedFunc;
   readonly prefixed: boolean;
+  /** It throws or catches: the tree encoder writes it (exception lowering needs scratch locals). */
+  readonly exceptions: boolean;
   /** A stored body lowered again: what each symbol reference means now (the rebind pass). */
   readonly rebind?: Rebind | undefined;
 }

@@ -363,7 +363,11 @@ class ModuleEncoder implements StreamTarget, ExnTarget {
     this.freeLocals = { i32: [], i64: [], f32: [], f64: [] };
     const b = (this.body = scratchBody.reset());
     this.instrBase = 0;
-    for (const e of f.body) this.expr(e);
+    // A packed body with no try or throw of its own is written from its words here too: it may be
+    // nested too deep for the tree encoder's recursion.
+    const p = this.plan.packed?.[index];
+    if (p !== undefined && !p.exceptions) this.fromStream(f, p);
+    else for (const e of f.body) this.expr(e);
     this.checkLocals(this.extraLocals.length);
     b.u8(0x0b);
     writeLocals(c, f.locals, this.extraLocals);

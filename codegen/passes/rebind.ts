@@ -11,8 +11,11 @@ export const rebindPass: FuncPass = {
   description: 'resolve every symbol reference again against the current definitions',
   run(f: FuncIR, ctx: PassContext): FuncIR {
     // A stored body kept packed is not made a tree (it may be nested too deep to walk): the stream
-    // encoder resolves each reference as it reads the words.
-    if (f instanceof LazyFunc && !f.rebind) return new LazyFunc(f.packed, ctx.resolve, (t) => rebindTree(t, ctx));
+    // encoder resolves each reference as it reads the words, as unpacking does if a tree is read.
+    if (f instanceof LazyFunc) {
+      const first = f.rebind;
+      return new LazyFunc(f.packed, first ? (n, was) => ctx.resolve(n, first(n, was)) : ctx.resolve);
+    }
     return rebindTree(f, ctx);
   },
 };
