@@ -125,6 +125,16 @@ const classOf: Record<ErrorCode, new (code: ErrorCode, m: string, s?: ErrorSite,
   Internal: InternalError,
 };
 
+/** A value as a message shows it: a string quoted, anything else as JavaScript writes it (never throws). */
+export function shown(v: unknown): string {
+  if (typeof v === 'bigint') return `${v}n`;
+  try {
+    return JSON.stringify(v) ?? String(v);
+  } catch {
+    return Object.prototype.toString.call(v);
+  }
+}
+
 /** Make the error of the right class for a code. */
 export function fail(code: ErrorCode, message: string, site: ErrorSite = {}, options: { cause?: unknown; detail?: string } = {}): AccreteError {
   return new classOf[code](code, message, site, options);

@@ -279,7 +279,7 @@ export class Runtime {
 
   /** The WAT of a stage's current code, with function and local names and symbol comments. */
   toText(stageName: string): string {
-    const s = this.core.stages.get(stageName);
+    const s = this.core.stages.get(stageArg(stageName));
     if (!s) throw fail('UnknownStage', `no live stage named '${stageName}'`, { stage: stageName });
     const bySlot = new Map<number, string>();
     const byAddress = new Map<number, string>();
@@ -405,7 +405,7 @@ export class Runtime {
 
   /** An exception with a runtime tag, for a host function to throw into wasm code. */
   exception(tag: string, ...values: Array<number | bigint>): Error {
-    return this.core.makeException(tag, values) as Error;
+    return this.core.makeException(symbolArg(tag), values) as Error;
   }
 
   /** Retire a stage: its symbols disappear, its slots and cells are reused once unreferenced. */

@@ -2,7 +2,7 @@
 // strings like "i32 i64 -> f64".
 
 import { LRUCache } from 'lru-cache';
-import { fail } from '../../runtime/errors.js';
+import { fail, shown } from '../../runtime/errors.js';
 import type { Sig, ValType } from './nodes.js';
 
 const VALTYPES = new Set(['i32', 'i64', 'f32', 'f64']);
@@ -12,7 +12,7 @@ export function isValType(t: unknown): t is ValType {
 }
 
 export function checkValType(t: unknown, what: string): ValType {
-  if (!isValType(t)) throw fail('BadSignature', `${what}: expected one of i32, i64, f32, f64, got ${JSON.stringify(t)}`);
+  if (!isValType(t)) throw fail('BadSignature', `${what}: expected one of i32, i64, f32, f64, got ${shown(t)}`);
   return t;
 }
 
@@ -40,7 +40,7 @@ export function parseSig(s: SigLike, what = 'signature'): Sig {
 
 function parseSigText(s: string, what: string): Sig {
   const m = /^\s*\(?([^)>-]*)\)?\s*->\s*\(?([^)]*)\)?\s*$/.exec(s);
-  if (!m) throw fail('BadSignature', `${what}: cannot read ${JSON.stringify(s)} (write e.g. "i32 i32 -> i32" or "-> ()")`);
+  if (!m) throw fail('BadSignature', `${what}: cannot read ${shown(s)} (write e.g. "i32 i32 -> i32" or "-> ()")`);
   const list = (x: string) => x.split(/[\s,]+/).filter((t) => t !== '' && t !== '()');
   return makeSig(list(m[1]!), list(m[2]!), what);
 }

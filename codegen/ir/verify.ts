@@ -2,7 +2,7 @@
 // their target, locals in range; and, for a body with node objects the builder did not make (by
 // hand, or for another body), every node's own typing. Runs once per function before lowering.
 
-import { fail } from '../../runtime/errors.js';
+import { fail, shown } from '../../runtime/errors.js';
 import { INSTR, NUMERIC, type ValType } from '../wasm/instructions.js';
 import type { Expr, ExprType, FuncIR, Sig } from './nodes.js';
 import { children, sameSig, seqType } from './nodes.js';
@@ -124,7 +124,7 @@ export function checkHandMade(e: Expr, c: HandMadeContext): number {
   if (e instanceof Node) throw err(`a node made by hand holds an expression a builder made (a ${e.k}); give builder methods their own results, or make the whole subtree by hand`);
   if (!KNOWN_KINDS.has(e.k)) throw err(`a node of unknown kind '${String(e.k)}'`);
   if ((e.k === 'local.get' || e.k === 'local.set') && (!Number.isInteger(e.index) || e.index < 0)) {
-    throw err(`local ${typeof e.index === 'number' ? String(e.index) : JSON.stringify(e.index)} does not exist (locals are numbered from 0)`);
+    throw err(`local ${typeof e.index === 'number' ? String(e.index) : shown(e.index)} does not exist (locals are numbered from 0)`);
   }
   const wrong = typing(e, c.localTypes, c.result);
   if (wrong !== undefined) throw fail('TypeMismatch', `a node made by hand: ${wrong}`, { definition: c.definition });
