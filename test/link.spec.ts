@@ -79,6 +79,23 @@ for (const linking of LINKINGS) {
       assert.equal(rt.fn('tailAdd')(1, 2), 3, "the module's other exports are relinked");
     });
 
+    it("reads the value its exported constant has now, once another stage redefines it, as code stages do", async () => {
+      const rt = await world(linking);
+      rt.linkSync(wat(`(module (global $L (export "L") i32 (i32.const 25))
+        (func (export "viaLink") (param i32) (result i32) (i32.and (local.get 0) (global.get $L))))`), { name: 'lk' });
+      rt.stage('code').func('viaCode', 'i32 -> i32', (b) => b.i32.and(b.param(0), b.constant('L'))).commitSync();
+      const both = () => [rt.fn('viaLink')(-7), rt.fn('viaCode')(-7)];
+      assert.deepEqual(both(), [25, 25]);
+      assert.deepEqual(rt.stage('v2').constant('L', 'i32', 847, { redefine: true }).commitSync().recompiled, ['lk', 'code']);
+      assert.deepEqual(both(), [841, 841]);
+      rt.stage('v3').constant('L', 'i32', 9, { redefine: true }).commitSync();
+      assert.deepEqual(both(), [9, 9]);
+      // Retired, the constant keeps its last value for the code that folded it.
+      rt.retire('v3');
+      assert.equal(rt.lookup('L'), undefined);
+      assert.deepEqual(both(), [9, 9]);
+    });
+
     it('folds RTT and tag ids imported as immutable i32 globals', async () => {
       const rt = await world(linking);
       rt.linkSync(wat(`(module (import "accrete" "Thing" (global $t i32)) (import "accrete" "Oops" (global $o i32))

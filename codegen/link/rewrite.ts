@@ -115,7 +115,7 @@ export function describeModule(m: ParsedModule): ModuleDescription {
 type FuncPlan = { kind: 'local'; index: number } | { kind: 'import'; name: string; type: number };
 /** How a global index of the input maps to the output. */
 type GlobalPlan =
-  | { kind: 'keep'; index: number; mutable: boolean }
+  | { kind: 'keep'; index: number; mutable: boolean; exported?: string }
   | { kind: 'cell'; addr: number; type: ValType; mutable: boolean; name: string; runtime: boolean }
   | { kind: 'const'; type: ValType; value: number | bigint; name: string };
 
@@ -244,14 +244,21 @@ class Rewriter {
       if (exportOf.has(e.index)) throw linkError(`export '${e.name}': global ${e.index} is already exported as '${exportOf.get(e.index)}'`);
       exportOf.set(e.index, e.name);
     }
-    // Exported mutable globals move to cells the runtime owns; the others stay wasm globals.
+    // Exported mutable globals move to cells the runtime owns; the others stay wasm globals. An
+    // exported immutable one is a runtime constant: the module's own reads of it are uses of the
+    // constant (a redefinition elsewhere relinks the module), and once another stage has redefined
+    // it they read the value it has now, folded, as a code stage's reads of its own constants do.
     let kept = 0;
     m.globals.forEach((g, i) => {
       const name = exportOf.get(globalBase + i);
       if (name !== undefined && g.type.mutable) {
         if (!isNum(g.type.type)) throw linkError(`export '${name}': a ${g.type.type} global cannot become a runtime global`);
         this.globals.push({ kind: 'cell', addr: this.env.exportedGlobalAddress(name), type: g.type.type, mutable: true, name, runtime: false });
-      } else this.globals.push({ kind: 'keep', index: kept++, mutable: g.type.mutable });
+        return;
+      }
+      const now = name !== undefined && this.env.ownsExport?.(name) === false ? this.env.resolve(name) : undefined;
+      if (now?.kind === 'constant' && now.type === g.type.type) this.globals.push({ kind: 'const', type: now.type, value: now.value, name: name! });
+      else this.globals.push({ kind: 'keep', index: kept++, mutable: g.type.mutable, ...(name !== undefined ? { exported: name } : {}) });
     });
     for (const e of m.exports) {
       if (e.name.startsWith(RESERVED_EXPORT_PREFIX)) throw linkError(`export '${e.name}': names starting with '${RESERVED_EXPORT_PREFIX}' are reserved for the runtime`);
@@ -305,6 +312,7 @@ class Rewriter {
           } else {
             const g = this.m.globals[o.global - globalBase];
             if (!g || depth > 64) throw linkError(`${what}: global ${o.global} is not a link-time constant`);
+            if (p.exported !== undefined) this.uses.constants.add(p.exported);
             stack.push(this.evaluate(g.init, what, depth + 1));
           }
           break;
@@ -399,6 +407,7 @@ class Rewriter {
       this.needMemory = true;
       if (p.runtime) this.uses.globals.add(p.name);
     } else if (p.kind === 'const') this.uses.constants.add(p.name);
+    else if (p.exported !== undefined) this.uses.constants.add(p.exported);
   }
 
   /** The shared table is the one imported table; the link table is the first defined one. */
@@ -513,8 +522,10 @@ class Rewriter {
           if (p.kind === 'const') {
             this.uses.constants.add(p.name);
             constant(s, p.type, p.value);
-          } else if (p.kind === 'keep') s.u8(0x23).u32(p.index);
-          else throw linkError(`constant expression at byte offset ${e.offset} reads '${p.name}', which lives in memory; not supported`);
+          } else if (p.kind === 'keep') {
+            if (p.exported !== undefined) this.uses.constants.add(p.exported);
+            s.u8(0x23).u32(p.index);
+          } else throw linkError(`constant expression at byte offset ${e.offset} reads '${p.name}', which lives in memory; not supported`);
           break;
         }
         case 'ref.null':
