@@ -58,6 +58,28 @@ describe('tiers', () => {
     assert.equal(rt.fn('inc2')(1), 21);
   });
 
+  it('inlines on its own only while the caller has few locals, so what the baseline tier takes it takes too, in time', async () => {
+    const rt = await newRuntime({ tier: 'baseline' });
+    // A small function (within autoInline) with 20 locals, called 2,600 times: inlined at every
+    // call, the caller would need 54,602 locals, more than an engine compiles (and binaryen took
+    // 7 s over 10,000 of them, minutes over 50,000).
+    rt.stage('lib').func('g', 'i32 -> i32', (b) => {
+      const ls = Array.from({ length: 20 }, () => b.local('i32'));
+      return [b.set(ls[0]!, b.param(0)), b.set(ls[19]!, b.i32.add(b.get(ls[0]!), b.i32(1))), b.get(ls[19]!)];
+    }).commitSync();
+    rt.stage('app').func('f', 'i32 -> i32', (b) => {
+      const acc = b.local('i32');
+      const out = [];
+      for (let i = 0; i < 2600; i++) out.push(b.set(acc, b.i32.add(b.get(acc), b.call('g', b.param(0)))));
+      return [...out, b.get(acc)];
+    }).commitSync();
+    await rt.loadOptimizer();
+    rt.retierSync('app', 'optimizing');
+    assert.equal(rt.fn('f')(1), 2600 * 2);
+    rt.stage('app2', { tier: 'optimizing' }).func('f2', 'i32 -> i32', (b) => b.call('f', b.param(0))).commitSync();
+    assert.equal(rt.fn('f2')(2), 2600 * 3);
+  });
+
   it('does not inline on its own when autoInline is 0, or in the baseline tier', async () => {
     for (const opts of [{ tier: 'optimizing' as const, autoInline: 0 }, { tier: 'baseline' as const }]) {
       const rt = await newRuntime(opts);

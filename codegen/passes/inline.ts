@@ -45,7 +45,7 @@ export const inlinePass: FuncPass = {
     // `depth`: how deep `e` lies in the tree being made (a top-level expression is 1 deep).
     const rewrite = (e: Expr, stack: readonly string[], inTry: boolean, depth: number): Expr => {
       if (e.k === 'call' && !(e.tail && inTry)) {
-        const found = stack.length < MAX_DEPTH && !stack.includes(e.name) ? ctx.inlineBody(e.name, e.sym) : undefined;
+        const found = stack.length < MAX_DEPTH && !stack.includes(e.name) ? ctx.inlineBody(e.name, e.sym, nLocals) : undefined;
         // The inlined body lies in a block (a tail call's, in one more node), its arguments in
         // `local.set`s there: 3 levels more than the callee's own depth at most.
         const callee = found && depth + 3 + calleeDepth(found) <= MAX_TREE_DEPTH && !tailCallInTry(found) ? found : undefined;

@@ -10,8 +10,11 @@ import type { Tier } from '../../runtime/options.js';
 
 /** What a pass may ask about the world outside the function it transforms. */
 export interface PassContext {
-  /** The body of a function that may be inlined at a call that meant `was`, or undefined. */
-  inlineBody(name: string, was?: SymbolInfo): FuncIR | undefined;
+  /**
+   * The body of a function that may be inlined at a call that meant `was`, or undefined. `locals`:
+   * how many the caller has so far (an inlined body brings its parameters and locals).
+   */
+  inlineBody(name: string, was?: SymbolInfo, locals?: number): FuncIR | undefined;
   /** The function being compiled now depends on the definition `name` (a backedge). */
   dependOn(name: string): void;
   /**
