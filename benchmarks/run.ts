@@ -179,6 +179,7 @@ async function against(rev: string, cases: readonly Case[], args: Args): Promise
   let base: Revision | undefined;
   try {
     base = prepareRevision(rev);
+    process.stderr.write(`${rev} built in ${base.dir}\n`);
     const there = new Set(await casesAt(base));
     const missing = cases.filter((c) => !there.has(c.name)).map((c) => c.name);
     if (missing.length) console.log(`Not at ${rev}, so measured on neither side: ${missing.join(', ')}.\n`);
