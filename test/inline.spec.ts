@@ -128,22 +128,41 @@ for (const linking of LINKINGS) {
       }
     });
 
+    it('gives the locals of an inlined body that has ended to the next one', async () => {
+      const rt = await newRuntime({ linking });
+      rt.stage('lib').func('wide', 'i32 -> i32', (b) => {
+        for (let i = 0; i < 998; i++) b.local('i32');
+        return b.i32.add(b.param(0), b.get(b.local('i32')));
+      }, { inline: true }).func('pair', 'i32 i32 -> i32', (b) => b.i32.add(b.i32.mul(b.param(0), b.i32(1000)), b.param(1)), { inline: true }).commitSync();
+      // 60 calls one after another: 1,000 locals, not the 60,000 an engine would refuse.
+      rt.stage('app').func('f', 'i32 -> i32', (b) => {
+        let acc = b.call('wide', b.param(0));
+        for (let i = 1; i < 60; i++) acc = b.i32.add(acc, b.call('wide', b.i32.add(b.param(0), b.i32(i))));
+        return acc;
+      }).commitSync();
+      assert.equal(rt.fn('f')(1), 60 + (59 * 60) / 2);
+      // One inlined in another's argument runs while the outer's parameter is bound: its own.
+      rt.stage('app2').func('g', 'i32 i32 -> i32', (b) => b.call('pair', b.param(0), b.call('pair', b.param(1), b.i32(100)))).commitSync();
+      assert.equal(rt.fn('g')(1, 2), 1 * 1000 + (2 * 1000 + 100));
+    });
+
     it("refuses a function whose inlined bodies bring more locals than an engine compiles, with ResourceExhausted", async () => {
       const rt = await newRuntime({ linking });
-      rt.stage('lib').func('wide', '-> i32', (b) => {
-        for (let i = 0; i < 999; i++) b.local('i32');
-        return b.get(b.local('i32'));
+      rt.stage('lib').func('wide', 'i32 -> i32', (b) => {
+        for (let i = 0; i < 998; i++) b.local('i32');
+        return b.i32.add(b.param(0), b.get(b.local('i32')));
       }, { inline: true }).commitSync();
       const before = snapshot(rt);
-      const calls = (n: number) => (b: FuncBuilder) => {
-        let acc = b.call('wide');
-        for (let i = 1; i < n; i++) acc = b.i32.add(acc, b.call('wide'));
-        return acc;
+      // Each call in the argument of the one before: every body's locals are in use at once.
+      const nested = (n: number) => (b: FuncBuilder) => {
+        let e = b.i32(1);
+        for (let i = 0; i < n; i++) e = b.call('wide', e);
+        return e;
       };
-      throwsCode(() => rt.stage('app').func('f', '-> i32', calls(60)).commitSync(), 'ResourceExhausted', /needs 60,000 locals .*inlined into it.*\(50,000\)/);
+      throwsCode(() => rt.stage('app').func('f', '-> i32', nested(60)).commitSync(), 'ResourceExhausted', /needs 60,000 locals .*inlined into it.*\(50,000\)/);
       assertUnchanged(before, rt);
-      rt.stage('app').func('f', '-> i32', calls(50)).commitSync();
-      assert.equal(rt.fn('f')(), 0);
+      rt.stage('app').func('f', '-> i32', nested(45)).commitSync();
+      assert.equal(rt.fn('f')(), 1);
     });
 
     it('keeps a tail call inside a try a tail call: what the callee throws leaves the try', async function () {

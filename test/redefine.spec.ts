@@ -179,9 +179,10 @@ describe('redefinition: rebuilding a body nested too deep to walk', () => {
   it("names the commit's stage, and the stage and definition it was rebuilding, when a rebuild fails", async () => {
     const rt = await newRuntime();
     rt.stage('lib').func('h', 'i32 -> i32', (b) => b.param(0), { inline: true }).commitSync();
-    rt.stage('user').func('u', 'i32 -> i32', (b) => b.i32.add(b.call('h', b.param(0)), b.i32.add(b.call('h', b.i32(1)), b.call('h', b.i32(2))))).commitSync();
+    rt.stage('user').func('u', 'i32 -> i32', (b) => b.call('h', b.call('h', b.call('h', b.param(0))))).commitSync();
     const before = snapshot(rt);
-    // h with 20,000 locals is fine alone; inlined three times into u it is more than an engine takes.
+    // h with 20,000 locals is fine alone; inlined three times into u, each call in the argument of
+    // the one before (all in use at once), it is more than an engine takes.
     const heavy = (b: Parameters<Parameters<ReturnType<typeof rt.stage>['func']>[2]>[0]) => {
       for (let i = 0; i < 20_000; i++) b.local('i32');
       return b.param(0);
