@@ -131,7 +131,8 @@ export function shown(v: unknown): string {
   try {
     return JSON.stringify(v) ?? String(v);
   } catch {
-    return Object.prototype.toString.call(v);
+    // A bigint inside, a cycle, a revoked proxy: its type says enough.
+    return typeof v;
   }
 }
 

@@ -103,6 +103,8 @@ export function planLink(core: Core, bytes: Uint8Array, name: string, opts: Link
       plan.records.push(rec);
       if (old) plan.replaced.push([old, rec]);
     }
+    // The module's own constants, read by its code, follow their lineage as imports do.
+    for (const rec of plan.records) if (rec.kind === 'constant') bound.set(rec.name, rec);
     const relink = (c: Core, lookup: (n: string) => SymbolRecord | undefined): RelinkResult => {
       // An import means what it was bound to when the module was linked, followed through
       // redefinitions (commit.ts, `rebound`): a symbol retired since keeps its stub, its kept cell
@@ -110,7 +112,7 @@ export function planLink(core: Core, bytes: Uint8Array, name: string, opts: Link
       const imported = (n: string) => rebound(c, lookup, n, bound.get(n));
       // An export another stage has redefined since is called through its slot from now on.
       const owns = (n: string) => lookup(n)?.stage === name;
-      const again = rewriteModule(parsed, linkEnv(c, imported, (n) => (c.symbols.get(n) as { address: number }).address, owns));
+      const again = rewriteModule(parsed, { ...linkEnv(c, imported, (n) => (c.symbols.get(n) as { address: number }).address, owns), relink: true });
       return resultOf(again, funcs, exportNames, imported);
     };
     // A module that redefines a constant it also imports sees its own new value, as a code stage

@@ -525,12 +525,15 @@ function retired(cell: FnCell): never {
 
 /** A symbol name given to the API: a string, or an UnknownSymbol error that says what it got. */
 function symbolArg(name: unknown): string {
-  if (typeof name !== 'string') throw fail('UnknownSymbol', `expected a symbol name (a string), got ${typeof name === 'object' ? String(name) : typeof name}`);
+  if (typeof name !== 'string') throw fail('UnknownSymbol', `expected a symbol name (a string), got ${kindOf(name)}`);
   return name;
 }
 
 /** A stage name given to the API: a string, or an UnknownStage error that says what it got. */
 function stageArg(name: unknown): string {
-  if (typeof name !== 'string') throw fail('UnknownStage', `expected a stage name (a string), got ${typeof name === 'object' ? String(name) : typeof name}`);
+  if (typeof name !== 'string') throw fail('UnknownStage', `expected a stage name (a string), got ${kindOf(name)}`);
   return name;
 }
+
+/** What a wrong argument is: null, or its type (an object's text may be anything, or throw). */
+const kindOf = (x: unknown): string => (x === null ? 'null' : typeof x);

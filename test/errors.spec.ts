@@ -220,6 +220,7 @@ describe('errors leave the runtime unchanged', () => {
     assert.throws(() => rt.stage('s3').func('f2', '-> i32', (b) => b.i32(1), any(7)), /func 'f2': options must be an object/);
     throwsCode(() => rt.toText(any(undefined)), 'UnknownStage', /expected a stage name \(a string\), got undefined/);
     throwsCode(() => rt.exception(any(null), 1), 'UnknownSymbol', /got null/);
+    throwsCode(() => rt.toText(any(Object.create(null))), 'UnknownStage', /got object/);
     // A bigint where a type is wanted is shown as one, not a failure to show it.
     throwsCode(() => rt.stage('s4').constant('q', any(1n), 1), 'BadSignature', /got 1n/);
     throwsCode(() => rt.stage('s5').tag('q', [any(2n)]), 'BadSignature', /got 2n/);

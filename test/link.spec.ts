@@ -90,10 +90,32 @@ for (const linking of LINKINGS) {
       assert.deepEqual(both(), [841, 841]);
       rt.stage('v3').constant('L', 'i32', 9, { redefine: true }).commitSync();
       assert.deepEqual(both(), [9, 9]);
-      // Retired, the constant keeps its last value for the code that folded it.
+      // Retired, the constant keeps its last value for the code that folded it, even where the
+      // name is defined anew (of another type, even) and the module is linked again.
       rt.retire('v3');
       assert.equal(rt.lookup('L'), undefined);
       assert.deepEqual(both(), [9, 9]);
+      rt.stage('anew').constant('L', 'i64', 5n).commitSync();
+      rt.stage().constant('K', 'i32', 8, { redefine: true }).commitSync();
+      assert.deepEqual(both(), [9, 9]);
+    });
+
+    it("keeps what its constant expressions made of its own constant, and its data, when linked again", async () => {
+      const rt = await world(linking);
+      const at = rt.layout.heapBase + 64;
+      // M's initialiser reads L: the runtime's M is what it was at link, and so is the module's.
+      rt.linkSync(watToBinary(`(module (import "accrete" "memory" (memory 1))
+        (data (i32.const ${at}) "\\01\\00\\00\\00")
+        (global $L (export "L") i32 (i32.const 25))
+        (global $M (export "M") i32 (i32.add (global.get $L) (i32.const 0)))
+        (func (export "readM") (result i32) (global.get $M))
+        (func (export "getL") (result i32) (global.get $L))
+        (func (export "bump") (i32.store (i32.const ${at}) (i32.add (i32.load (i32.const ${at})) (i32.const 1))))
+        (func (export "count") (result i32) (i32.load (i32.const ${at}))))`, { validate: false }), { name: 'lk' });
+      rt.fn('bump')();
+      assert.deepEqual(rt.stage('v2').constant('L', 'i32', 847, { redefine: true }).commitSync().recompiled, ['lk']);
+      assert.deepEqual([(rt.lookup('M') as { value: number }).value, rt.fn('readM')(), rt.fn('getL')()], [25, 25, 847]);
+      assert.equal(rt.fn('count')(), 2, 'the data segment ran once, at link');
     });
 
     it('folds RTT and tag ids imported as immutable i32 globals', async () => {

@@ -41,6 +41,11 @@ export interface LinkEnv {
    * has redefined it: the module's own calls to it then go through its slot). Default: yes.
    */
   ownsExport?(name: string): boolean;
+  /**
+   * The module is being linked again (a redefinition it follows): its active data segments wrote
+   * the runtime memory when it was first linked, and writing them again would undo what ran since.
+   */
+  readonly relink?: boolean;
 }
 
 /** A definition the linked module contributes to the runtime. */
@@ -115,7 +120,8 @@ export function describeModule(m: ParsedModule): ModuleDescription {
 type FuncPlan = { kind: 'local'; index: number } | { kind: 'import'; name: string; type: number };
 /** How a global index of the input maps to the output. */
 type GlobalPlan =
-  | { kind: 'keep'; index: number; mutable: boolean; exported?: string }
+  /** `exported`: the runtime constant it is; `now`: that constant's value, once another stage redefined it. */
+  | { kind: 'keep'; index: number; mutable: boolean; exported?: string; now?: { type: ValType; value: number | bigint } }
   | { kind: 'cell'; addr: number; type: ValType; mutable: boolean; name: string; runtime: boolean }
   | { kind: 'const'; type: ValType; value: number | bigint; name: string };
 
@@ -245,9 +251,10 @@ class Rewriter {
       exportOf.set(e.index, e.name);
     }
     // Exported mutable globals move to cells the runtime owns; the others stay wasm globals. An
-    // exported immutable one is a runtime constant: the module's own reads of it are uses of the
+    // exported immutable one is a runtime constant: the module's code reads it as a use of the
     // constant (a redefinition elsewhere relinks the module), and once another stage has redefined
-    // it they read the value it has now, folded, as a code stage's reads of its own constants do.
+    // it, the value it has now, folded, as a code stage reads its own constants. Its constant
+    // expressions (other globals' initialisers, data offsets) ran once, at link: they keep it.
     let kept = 0;
     m.globals.forEach((g, i) => {
       const name = exportOf.get(globalBase + i);
@@ -256,9 +263,9 @@ class Rewriter {
         this.globals.push({ kind: 'cell', addr: this.env.exportedGlobalAddress(name), type: g.type.type, mutable: true, name, runtime: false });
         return;
       }
-      const now = name !== undefined && this.env.ownsExport?.(name) === false ? this.env.resolve(name) : undefined;
-      if (now?.kind === 'constant' && now.type === g.type.type) this.globals.push({ kind: 'const', type: now.type, value: now.value, name: name! });
-      else this.globals.push({ kind: 'keep', index: kept++, mutable: g.type.mutable, ...(name !== undefined ? { exported: name } : {}) });
+      const sym = name !== undefined && this.env.ownsExport?.(name) === false ? this.env.resolve(name) : undefined;
+      const now = sym?.kind === 'constant' && sym.type === g.type.type ? { now: { type: sym.type, value: sym.value } } : {};
+      this.globals.push({ kind: 'keep', index: kept++, mutable: g.type.mutable, ...(name !== undefined ? { exported: name, ...now } : {}) });
     });
     for (const e of m.exports) {
       if (e.name.startsWith(RESERVED_EXPORT_PREFIX)) throw linkError(`export '${e.name}': names starting with '${RESERVED_EXPORT_PREFIX}' are reserved for the runtime`);
@@ -312,7 +319,6 @@ class Rewriter {
           } else {
             const g = this.m.globals[o.global - globalBase];
             if (!g || depth > 64) throw linkError(`${what}: global ${o.global} is not a link-time constant`);
-            if (p.exported !== undefined) this.uses.constants.add(p.exported);
             stack.push(this.evaluate(g.init, what, depth + 1));
           }
           break;
@@ -469,7 +475,13 @@ class Rewriter {
     section(w, 10, m.codes.length, (s) => m.codes.forEach((_, i) => this.body(s, i)));
     section(w, 11, m.datas.length, (s) => {
       for (const d of m.datas) {
-        if (d.mode === 'active' && d.memory === 0 && this.importsMemory) this.checkDataOffset(d.offset!, d.bytes.length);
+        const shared = d.mode === 'active' && d.memory === 0 && this.importsMemory;
+        if (shared && this.env.relink) {
+          // Passive and empty: as the engine leaves an active segment once it has run (dropped).
+          s.u32(1).u32(0);
+          continue;
+        }
+        if (shared) this.checkDataOffset(d.offset!, d.bytes.length);
         if (d.mode === 'passive') s.u32(1);
         else if (d.memory === 0) this.constExpr(s.u32(0), d.offset!);
         else this.constExpr(s.u32(2).u32(d.memory), d.offset!);
@@ -522,10 +534,8 @@ class Rewriter {
           if (p.kind === 'const') {
             this.uses.constants.add(p.name);
             constant(s, p.type, p.value);
-          } else if (p.kind === 'keep') {
-            if (p.exported !== undefined) this.uses.constants.add(p.exported);
-            s.u8(0x23).u32(p.index);
-          } else throw linkError(`constant expression at byte offset ${e.offset} reads '${p.name}', which lives in memory; not supported`);
+          } else if (p.kind === 'keep') s.u8(0x23).u32(p.index);
+          else throw linkError(`constant expression at byte offset ${e.offset} reads '${p.name}', which lives in memory; not supported`);
           break;
         }
         case 'ref.null':
@@ -636,8 +646,11 @@ class Rewriter {
         case 'global': {
           const p = this.globals[im.global]!;
           if (p.kind === 'keep') {
-            op(name);
-            b.u32(p.index);
+            if (p.now) constant(b, p.now.type, p.now.value);
+            else {
+              op(name);
+              b.u32(p.index);
+            }
           } else if (p.kind === 'const') constant(b, p.type, p.value);
           else if (name === 'global.get') {
             b.u8(0x41).s32(p.addr);
