@@ -3,7 +3,7 @@
 // Publishing cannot fail on valid state; everything before it is undone by `abandon`.
 
 import { optimizerLoaded, optimizerSync } from '../codegen/optimizer.js';
-import { FUNCS_EXPORT, LINK_EXPORT, START_EXPORT } from '../codegen/wasm/sections.js';
+import { FUNCS_EXPORT, LINK_EXPORT, START_EXPORT, STATE_MODULE, STATE_PREFIX } from '../codegen/wasm/sections.js';
 import { NO_RECOMPILES, PREFETCH_MIN, lap, namesOf, rebuildError, type PendingUnit, type Plan } from './commit.js';
 import type { Core, StageRecord, Unit } from './core.js';
 import { AccreteError, fail } from './errors.js';
@@ -55,7 +55,16 @@ function inPlan(plan: Plan, u: PendingUnit, e: AccreteError): AccreteError {
 }
 
 function importsOf(core: Core, u: PendingUnit): WebAssembly.Imports {
-  return core.importsFor(u.imports, u.host);
+  const base = core.importsFor(u.imports, u.host);
+  return u.imports?.state ? { ...base, [STATE_MODULE]: stateOf(core, u.stage) } : base;
+}
+
+/** The state a relinked module takes over: what the instance it replaces exports as its state. */
+function stateOf(core: Core, stage: string): WebAssembly.ModuleImports {
+  const exp = core.stages.get(stage)?.code?.instance.exports ?? {};
+  const out: WebAssembly.ModuleImports = {};
+  for (const k of Object.keys(exp)) if (k.startsWith(STATE_PREFIX)) out[k.slice(STATE_PREFIX.length)] = exp[k]!;
+  return out;
 }
 
 /**

@@ -100,6 +100,31 @@ for (const linking of LINKINGS) {
       assert.deepEqual(both(), [9, 9]);
     });
 
+    it('keeps its state when linked again: its private mutable globals and its own memory go on', async () => {
+      const rt = await world(linking);
+      // Its own memory, written by an active segment, and a private counter: both change as it runs.
+      rt.linkSync(wat(`(module (import "accrete" "K" (global $k i32))
+        (memory 1 4) (data (i32.const 16) "\\05")
+        (global $c (mut i32) (i32.const 0)) (global $big (mut i64) (i64.const 0)) (global $fixed i32 (i32.const 3))
+        (func (export "bump") (result i32)
+          (global.set $c (i32.add (global.get $c) (global.get $k)))
+          (global.set $big (i64.add (global.get $big) (i64.const 1)))
+          (i32.store8 (i32.const 16) (i32.add (i32.load8_u (i32.const 16)) (i32.const 1)))
+          (if (i64.eq (global.get $big) (i64.const 2)) (then (drop (memory.grow (i32.const 1)))))
+          (global.get $c))
+        (func (export "peek") (result i32) (i32.add (i32.mul (i32.load8_u (i32.const 16)) (i32.const 1000)) (i32.add (global.get $fixed) (i32.mul (memory.size) (i32.const 100))))))`), { name: 'st' });
+      rt.fn('bump')();
+      assert.equal(rt.fn('bump')(), 14, 'K is 7');
+      assert.equal(rt.fn('peek')(), 7 * 1000 + 203);
+      for (const k of [10, 100]) {
+        // Each redefinition links it again: the counter, the byte and the grown memory are kept.
+        assert.deepEqual(rt.stage().constant('K', 'i32', k, { redefine: true }).commitSync().recompiled, ['st']);
+        rt.fn('bump')();
+      }
+      assert.equal(rt.fn('bump')(), 14 + 10 + 100 + 100);
+      assert.equal(rt.fn('peek')(), 10 * 1000 + 203);
+    });
+
     it("keeps what its constant expressions made of its own constant, and its data, when linked again", async () => {
       const rt = await world(linking);
       const at = rt.layout.heapBase + 64;
@@ -340,9 +365,10 @@ for (const linking of LINKINGS) {
           (func (export "seen") (result i32) (i32.add (global.get $seen) (global.get $k))))`),
       );
       assert.deepEqual([rt.fn('seen')(), rt.getGlobal('x'), starts], [5 + 7, 42, 1], 'the start saw x = 5 and its write stayed');
-      // Redefining the constant it folded relinks the module: a new instance, no second start.
+      // Redefining the constant it folded relinks the module: a new instance, no second start, and
+      // the state the start made is kept.
       rt.stage('k2').constant('K', 'i32', 8, { redefine: true }).commitSync();
-      assert.deepEqual([rt.fn('seen')(), starts], [-1 + 8, 1]);
+      assert.deepEqual([rt.fn('seen')(), starts], [5 + 8, 1]);
     });
 
     it('rejects a start function that takes parameters or returns a value, as the engine would', async () => {

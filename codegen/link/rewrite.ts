@@ -19,7 +19,7 @@ import {
 } from '../wasm/decoder.js';
 import { VALTYPE_CODE, instr, type AnyValType } from '../wasm/instructions.js';
 import { ByteWriter, writeConst } from '../wasm/writer.js';
-import { type MemoryShape, LINK_EXPORT, RESERVED_EXPORT_PREFIX, START_EXPORT, WASM_HEADER, section as rawSection, vecSection, writeFuncType, writeFuncrefTable, writeMemoryImport, writeTableExport, writeTableImport } from '../wasm/sections.js';
+import { type MemoryShape, LINK_EXPORT, RESERVED_EXPORT_PREFIX, START_EXPORT, STATE_MODULE, STATE_PREFIX, WASM_HEADER, section as rawSection, vecSection, writeFuncType, writeFuncrefTable, writeMemoryImport, writeTableExport, writeTableImport } from '../wasm/sections.js';
 
 /** What the rewriter asks of the runtime. */
 export interface LinkEnv {
@@ -120,8 +120,11 @@ export function describeModule(m: ParsedModule): ModuleDescription {
 type FuncPlan = { kind: 'local'; index: number } | { kind: 'import'; name: string; type: number };
 /** How a global index of the input maps to the output. */
 type GlobalPlan =
-  /** `exported`: the runtime constant it is; `now`: that constant's value, once another stage redefined it. */
-  | { kind: 'keep'; index: number; mutable: boolean; exported?: string; now?: { type: ValType; value: number | bigint } }
+  /**
+   * `exported`: the runtime constant it is; `now`: that constant's value, once another stage
+   * redefined it; `state`: its number among the module's state (see STATE_PREFIX).
+   */
+  | { kind: 'keep'; index: number; mutable: boolean; exported?: string; now?: { type: ValType; value: number | bigint }; state?: number }
   | { kind: 'cell'; addr: number; type: ValType; mutable: boolean; name: string; runtime: boolean }
   | { kind: 'const'; type: ValType; value: number | bigint; name: string };
 
@@ -138,6 +141,8 @@ class Rewriter {
   /** Input table index → output table index. */
   private readonly tables: number[] = [];
   private readonly imports: ModuleImports = { memory: false, table: false, link: [], exn: false };
+  /** The type of each of the module's state globals (see planDefinitions), by state number. */
+  private readonly stateGlobals: ValType[] = [];
   private readonly uses: LinkUses = { slotCalls: new Set(), globals: new Set(), constants: new Set(), directCalls: new Set() };
   /** Export name of each exported defined function (by input function index). */
   private readonly exportNameOf = new Map<number, string>();
@@ -255,7 +260,9 @@ class Rewriter {
     // constant (a redefinition elsewhere relinks the module), and once another stage has redefined
     // it, the value it has now, folded, as a code stage reads its own constants. Its constant
     // expressions (other globals' initialisers, data offsets) ran once, at link: they keep it.
-    let kept = 0;
+    // Its other mutable numbers are its state: numbered, so that a relink imports each from the
+    // instance it replaces (they come first among the globals then, as imports do).
+    const keeps: Array<Extract<GlobalPlan, { kind: 'keep' }>> = [];
     m.globals.forEach((g, i) => {
       const name = exportOf.get(globalBase + i);
       if (name !== undefined && g.type.mutable) {
@@ -265,8 +272,14 @@ class Rewriter {
       }
       const sym = name !== undefined && this.env.ownsExport?.(name) === false ? this.env.resolve(name) : undefined;
       const now = sym?.kind === 'constant' && sym.type === g.type.type ? { now: { type: sym.type, value: sym.value } } : {};
-      this.globals.push({ kind: 'keep', index: kept++, mutable: g.type.mutable, ...(name !== undefined ? { exported: name, ...now } : {}) });
+      const state = name === undefined && g.type.mutable && isNum(g.type.type) ? { state: this.stateGlobals.push(g.type.type) - 1 } : {};
+      const p = { kind: 'keep' as const, index: -1, mutable: g.type.mutable, ...(name !== undefined ? { exported: name, ...now } : {}), ...state };
+      keeps.push(p);
+      this.globals.push(p);
     });
+    let next = 0;
+    if (this.env.relink) for (const p of keeps) if (p.state !== undefined) p.index = next++;
+    for (const p of keeps) if (p.index < 0) p.index = next++;
     for (const e of m.exports) {
       if (e.name.startsWith(RESERVED_EXPORT_PREFIX)) throw linkError(`export '${e.name}': names starting with '${RESERVED_EXPORT_PREFIX}' are reserved for the runtime`);
       if (e.kind === 'func') {
@@ -444,6 +457,14 @@ class Rewriter {
     const imps: Array<(s: ByteWriter) => void> = [];
     if (this.sharedTable >= 0) imps.push(writeTableImport);
     if (this.imports.memory) imps.push((s) => writeMemoryImport(s, env.memory));
+    // Linked again, the module takes its state from the instance it replaces: the numbers it keeps
+    // in globals and its memories go on with what the code that ran since made of them.
+    const carried = env.relink === true;
+    if (carried) {
+      this.stateGlobals.forEach((t, k) => imps.push((s) => s.name(STATE_MODULE).name(`global:${k}`).u8(3).u8(VALTYPE_CODE[t]).u8(1)));
+      m.memories.forEach((l, i) => imps.push((s) => limits(s.name(STATE_MODULE).name(`memory:${i}`).u8(2), l)));
+      this.imports.state = imps.length > 0;
+    }
     section(w, 2, imps.length, (s) => imps.forEach((f) => f(s)));
     section(w, 3, m.funcs.length, (s) => m.funcs.forEach((t) => s.u32(t)));
     const link = this.linkTable >= 0;
@@ -451,10 +472,13 @@ class Rewriter {
       if (link) writeFuncrefTable(s, this.imports.link.length);
       for (const t of m.tables) limits(s.u8(VALTYPE_CODE[t.elem]), t.limits);
     });
-    section(w, 5, m.memories.length, (s) => m.memories.forEach((l) => limits(s, l)));
+    if (!carried) section(w, 5, m.memories.length, (s) => m.memories.forEach((l) => limits(s, l)));
     section(w, 13, m.tags.length, (s) => m.tags.forEach((t) => s.u8(0).u32(t)));
     const globalBase = importCount(m, 'global');
-    const kept = m.globals.filter((_, i) => this.globals[globalBase + i]!.kind === 'keep');
+    const kept = m.globals.filter((_, i) => {
+      const p = this.globals[globalBase + i]!;
+      return p.kind === 'keep' && !(carried && p.state !== undefined);
+    });
     section(w, 6, kept.length, (s) => {
       for (const g of kept) {
         s.u8(VALTYPE_CODE[g.type.type]).u8(g.type.mutable ? 1 : 0);
@@ -465,23 +489,26 @@ class Rewriter {
     const start = m.start !== undefined ? this.startFunc(m.start) : undefined;
     // The runtime calls the start function (START_EXPORT): the engine would call it before the
     // link table is filled and the module's exported globals hold their initial values.
-    section(w, 7, funcExports.length + (link ? 1 : 0) + (start !== undefined ? 1 : 0), (s) => {
+    const states = this.globals.filter((p): p is Extract<GlobalPlan, { kind: 'keep' }> => p.kind === 'keep' && p.state !== undefined);
+    section(w, 7, funcExports.length + (link ? 1 : 0) + (start !== undefined ? 1 : 0) + states.length + m.memories.length, (s) => {
       for (const e of funcExports) s.name(e.name).u8(0).u32(this.localFunc(e.index, 'an export'));
       if (link) writeTableExport(s, LINK_EXPORT, this.linkTable);
       if (start !== undefined) s.name(START_EXPORT).u8(0).u32(start);
+      for (const p of states) s.name(`${STATE_PREFIX}global:${p.state}`).u8(3).u32(p.index);
+      m.memories.forEach((_, i) => s.name(`${STATE_PREFIX}memory:${i}`).u8(2).u32(i));
     });
     section(w, 9, m.elems.length, (s) => m.elems.forEach((e) => this.elem(s, e)));
     if (m.dataCount !== undefined) section(w, 12, -1, (s) => s.u32(m.dataCount!));
     section(w, 10, m.codes.length, (s) => m.codes.forEach((_, i) => this.body(s, i)));
     section(w, 11, m.datas.length, (s) => {
       for (const d of m.datas) {
-        const shared = d.mode === 'active' && d.memory === 0 && this.importsMemory;
-        if (shared && this.env.relink) {
-          // Passive and empty: as the engine leaves an active segment once it has run (dropped).
+        // Linked again, the memory it wrote is the one it writes (the runtime's, or its own carried
+        // over): passive and empty, as the engine leaves an active segment once it has run.
+        if (d.mode === 'active' && this.env.relink) {
           s.u32(1).u32(0);
           continue;
         }
-        if (shared) this.checkDataOffset(d.offset!, d.bytes.length);
+        if (d.mode === 'active' && d.memory === 0 && this.importsMemory) this.checkDataOffset(d.offset!, d.bytes.length);
         if (d.mode === 'passive') s.u32(1);
         else if (d.memory === 0) this.constExpr(s.u32(0), d.offset!);
         else this.constExpr(s.u32(2).u32(d.memory), d.offset!);

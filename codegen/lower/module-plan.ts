@@ -81,6 +81,8 @@ export interface ModuleImports {
    */
   link: number[];
   exn: boolean;
+  /** A relinked module's state, taken from the instance it replaces (link/rewrite.ts, STATE_MODULE). */
+  state?: boolean;
 }
 
 export interface EncodedModule {

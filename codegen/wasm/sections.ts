@@ -54,6 +54,14 @@ export const START_EXPORT = 'accrete:start';
 /** Export names the runtime gives its own tables and start functions; a linked module may not use them. */
 export const RESERVED_EXPORT_PREFIX = 'accrete:';
 
+/**
+ * A linked module's state: its private mutable numeric globals and its own memories, exported
+ * under STATE_PREFIX and, when it is linked again, imported from STATE_MODULE, which the runtime
+ * fills with the exports of the instance being replaced.
+ */
+export const STATE_PREFIX = `${RESERVED_EXPORT_PREFIX}state:`;
+export const STATE_MODULE = 'accrete:state';
+
 /** A table entry `(table min funcref)`, for a table section. */
 export function writeFuncrefTable(w: ByteWriter, min: number): void {
   w.u8(0x70).u8(0x00).u32(min);
