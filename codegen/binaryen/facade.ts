@@ -91,6 +91,9 @@ export function optimize(bytes: Uint8Array, opts: OptimizeOptions = {}): Uint8Ar
       o.m.optimize();
       return o.m.emitBinary();
     });
+    // Its passes recurse over expressions it may itself have nested (sinking a chain of local
+    // sets into one expression): a limit of the engine's stack, not a bug.
+    if (r.error instanceof RangeError) throw fail('ResourceExhausted', `binaryen ran out of stack optimising: ${messageOf(r.error)}`, {}, { cause: r.error });
     if (r.error !== undefined || !r.value) throw fail('Internal', `binaryen failed to optimise: ${messageOf(r.error)}`, {}, { detail: r.text });
     return r.value;
   } finally {

@@ -48,6 +48,7 @@ export const inlinePass: FuncPass = {
     };
     let labelCounter = 0;
     let changed = false;
+    let inlined = 0;
     // Labels are free-form strings, so a label the inliner makes could be one the caller uses: a
     // branch in an argument (placed inside the exit block) would then leave the wrong block. Every
     // label made here is one that no caller label, nor an earlier made one, is.
@@ -66,20 +67,21 @@ export const inlinePass: FuncPass = {
     // `depth`: how deep `e` lies in the tree being made (a top-level expression is 1 deep).
     const rewrite = (e: Expr, stack: readonly string[], inTry: boolean, depth: number): Expr => {
       if (e.k === 'call' && !(e.tail && inTry)) {
-        const found = stack.length < MAX_DEPTH && !stack.includes(e.name) ? ctx.inlineBody(e.name, e.sym, nLocals) : undefined;
+        const found = stack.length < MAX_DEPTH && !stack.includes(e.name) ? ctx.inlineBody(e.name, e.sym, { locals: nLocals, inlined }) : undefined;
         // The inlined body lies in a block (a tail call's, in one more node), its arguments in
         // `local.set`s there: 3 levels more than the callee's own depth at most.
         const callee = found && depth + 3 + calleeDepth(found) <= MAX_TREE_DEPTH && !tailCallInTry(found) ? found : undefined;
         if (callee) {
           changed = true;
+          inlined++;
           ctx.dependOn(e.name);
           // Held before the arguments are made: a body inlined in the second argument runs after
           // the first is bound, so it must not take the parameters' locals.
           const held = hold(callee);
           const args = e.args.map((a) => rewrite(a, stack, inTry, depth + 2));
-          const inlined = expand(callee, held, args, [...stack, e.name], inTry, depth + 1);
+          const body = expand(callee, held, args, [...stack, e.name], inTry, depth + 1);
           release(callee, held);
-          return e.tail ? leave(inlined, { k: 'return', type: 'unreachable', value: null }) : inlined;
+          return e.tail ? leave(body, { k: 'return', type: 'unreachable', value: null }) : body;
         }
       }
       return mapChildren(e, (c) => rewrite(c, stack, inTry || e.k === 'try', depth + 1));

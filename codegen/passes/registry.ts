@@ -11,10 +11,11 @@ import type { Tier } from '../../runtime/options.js';
 /** What a pass may ask about the world outside the function it transforms. */
 export interface PassContext {
   /**
-   * The body of a function that may be inlined at a call that meant `was`, or undefined. `locals`:
-   * how many the caller has so far (an inlined body brings its parameters and locals).
+   * The body of a function that may be inlined at a call that meant `was`, or undefined. `caller`:
+   * how many locals the caller has so far (an inlined body brings its parameters and locals), and
+   * how many bodies have been inlined into it.
    */
-  inlineBody(name: string, was?: SymbolInfo, locals?: number): FuncIR | undefined;
+  inlineBody(name: string, was?: SymbolInfo, caller?: { locals: number; inlined: number }): FuncIR | undefined;
   /** The function being compiled now depends on the definition `name` (a backedge). */
   dependOn(name: string): void;
   /**
