@@ -112,7 +112,10 @@ export class Emitter {
   /** Convert a value of static type `from` (held in its repr) to a value of type `to`. */
   convert(ir: IR, from: JType, to: JType, at: A.Loc): IR {
     const b = this.b;
-    if (from === Bottom || ir.type === 'unreachable') return ir;
+    // A value of type Union{} never exists, whatever the place wants: what computes it (a local
+    // read after an assignment that raised, say) is held in some repr, so end it unreachable.
+    if (from === Bottom) return ir.type === 'unreachable' ? ir : b.seq(this.discard(ir), b.unreachable());
+    if (ir.type === 'unreachable') return ir;
     const rf = reprOf(from);
     const rt = reprOf(to);
     if (to === Nothing && from === Nothing) return rf === rt ? ir : b.seq(b.drop(ir), b.constant(SYM.nothing));
@@ -261,6 +264,8 @@ export class Emitter {
         return this.store(s.name, s.value, s.loc);
       }
       case 'return':
+        // Returning a value that is never made returns nothing: the function may give no result at all.
+        if (s.value && this.typing.typeOf(s.value) === Bottom) return this.expr(s.value, Bottom);
         return b.return(s.value ? this.stored(s.value, this.ret) : this.storeConvert(b.constant(SYM.nothing), Nothing, this.ret, s.loc));
       case 'if':
         return this.ifStmt(s, Nothing, true);
