@@ -52,6 +52,8 @@ export class Emitter {
    */
   private readonly guarded = new Map<string, Local | undefined>();
   private readonly loops: Array<{ brk: string; cont: string }> = [];
+  /** Code the body starts with (parameters copied into the locals of their variables). */
+  private readonly entry: IR[] = [];
   private labels = 0;
 
   constructor(
@@ -86,9 +88,18 @@ export class Emitter {
     });
   }
 
-  /** Parameters are locals 0..n-1: bind their names. */
-  bindParams(names: readonly string[]): void {
-    names.forEach((n, i) => this.locals.set(n, { index: i, type: VT[reprOf(this.typing.vars.get(n)!)] }));
+  /**
+   * Parameters are locals 0..n-1: bind their names. A parameter the body assigns a value of
+   * another type is a variable of the join of its types, held in another repr than the argument
+   * (boxed where the argument is not): it lives in its own local, set from the argument on entry.
+   */
+  bindParams(names: readonly string[], argTypes: readonly JType[]): void {
+    names.forEach((n, i) => {
+      const at = argTypes[i]!;
+      const vt = this.typing.vars.get(n)!;
+      if (reprOf(at) === reprOf(vt)) this.locals.set(n, { index: i, type: VT[reprOf(at)] });
+      else this.entry.push(this.b.set(this.localOf(n)!, this.convert(this.b.param(i), at, vt, { line: 0, col: 0 })));
+    });
   }
 
   private localOf(name: string): Local | undefined {
@@ -99,8 +110,8 @@ export class Emitter {
   functionBody(body: readonly A.Stmt[]): IR[] {
     // A declared result type converts what the body gives (`return` converts in place).
     const natural = this.typing.natural;
-    if (this.typing.declaredReturn && natural !== this.ret) return [this.storeConvert(this.blockValue(body, natural), natural, this.ret, this.typing.scoped.body[0]?.loc ?? { line: 0, col: 0 })];
-    return [this.blockValue(body, this.ret)];
+    if (this.typing.declaredReturn && natural !== this.ret) return [...this.entry, this.storeConvert(this.blockValue(body, natural), natural, this.ret, this.typing.scoped.body[0]?.loc ?? { line: 0, col: 0 })];
+    return [...this.entry, this.blockValue(body, this.ret)];
   }
 
   private fresh(prefix: string): string {

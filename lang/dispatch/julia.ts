@@ -392,9 +392,9 @@ export class JuliaLike implements TypingHost, EmitHost {
 
   private body(b: FuncBuilder, s: Spec): IR[] {
     const em = new Emitter(this, b, s.typing, s.ret === Bottom ? Nothing : s.ret);
-    em.bindParams(s.method.body.params);
+    em.bindParams(s.method.body.params, s.argTypes);
     const body = em.functionBody(s.method.body.scoped.body);
-    return s.ret === Bottom ? [b.drop(body[0]!), b.unreachable()] : body;
+    return s.ret === Bottom ? [...body.slice(0, -1), b.drop(body[body.length - 1]!), b.unreachable()] : body;
   }
 
   /** A dispatcher's calling convention: unbox the arguments, call, box the result (for 'ref'). */
