@@ -9,7 +9,7 @@ import type { SplitTarget } from './julia.js';
 import { JlError } from './errors.js';
 import { INTRINSICS } from './prelude.js';
 import { BUILTINS, assignedValue, type Typing } from './typing.js';
-import { Any, Bool, Bottom, Float64, Int64, Nothing, String_, isConcrete, reprOf, subtype, vectorOf, type JType, type Repr, type VectorType } from './types.js';
+import { Any, Bool, Bottom, Float64, Int64, Nothing, String_, isConcrete, reprOf, staticallyBound, subtype, vectorOf, type JType, type Repr, type VectorType } from './types.js';
 import { ELEM_SIZE, SYM, type ObjectModel } from './values.js';
 import { sourceName } from './scope.js';
 
@@ -564,7 +564,7 @@ export class Emitter {
   private callWithValues(name: string, values: IR[], ts: readonly JType[], at: A.Loc, t: JType): IR {
     const b = this.b;
     if (ts.some((x) => x === Bottom)) return b.seq(...values.map((v) => this.discard(v)), b.unreachable());
-    if (ts.every(isConcrete)) {
+    if (staticallyBound(ts)) {
       const spec = this.host.specTarget(name, ts);
       if (!spec) {
         const err = this.host.callError(name, ts);

@@ -188,6 +188,25 @@ export function isConcrete(t: JType): boolean {
   return t.kind === 'vector' || (t.kind === 'data' && !t.abstract);
 }
 
+/**
+ * Deepest vector nesting a call binds statically. A method recursing on [x] makes a new type at
+ * each level: binding each level's call statically would infer specialisations without end
+ * (Julia's inference limits type complexity too); deeper calls dispatch at run time, on the
+ * types the values have.
+ */
+const MAX_STATIC_DEPTH = 4;
+
+function vectorDepth(t: JType): number {
+  if (t.kind === 'vector') return 1 + vectorDepth(t.element);
+  if (t.kind === 'union') return Math.max(0, ...t.members.map(vectorDepth));
+  return 0;
+}
+
+/** Argument types a call is bound statically at: all concrete, none nested too deeply. */
+export function staticallyBound(ts: readonly JType[]): boolean {
+  return ts.every((t) => isConcrete(t) && vectorDepth(t) <= MAX_STATIC_DEPTH);
+}
+
 /** How a value of static type `t` is held: unboxed for concrete primitives, else a pointer. */
 export function reprOf(t: JType): Repr {
   if (t.kind === 'data' && t.primitive) {

@@ -8,7 +8,7 @@ import { DataTypeT, type Env } from './env.js';
 import { JlError } from './errors.js';
 import type { Scoped } from './scope.js';
 import { INTRINSICS } from './prelude.js';
-import { Any, Bool, Bottom, Float64, Int64, Nothing, String_, isConcrete, promoteType, unionOf, vectorOf, type JType } from './types.js';
+import { Any, Bool, Bottom, Float64, Int64, Nothing, String_, isConcrete, promoteType, staticallyBound, unionOf, vectorOf, type JType } from './types.js';
 
 /** What typing asks of the engine. */
 export interface TypingHost {
@@ -379,7 +379,7 @@ export class Typing {
     const ts = args.map((a) => this.typeOf(a));
     if (!this.host.env.functions.has(name) && !BUILTINS.has(name)) throw new JlError('UndefVarError', `${name} not defined`, at.loc);
     if (ts.some((t) => t === Bottom)) return Bottom;
-    if (ts.every(isConcrete)) return this.host.returnType(name, ts) ?? Bottom;
+    if (staticallyBound(ts)) return this.host.returnType(name, ts) ?? Bottom;
     return this.host.env.functions.has(name) ? this.host.dynamicReturnType(name, ts) : Any;
   }
 }
