@@ -44,6 +44,9 @@ export const VT: Record<Repr, ValType> = { i64: 'i64', f64: 'f64', i32: 'i32', r
 /** Codes `jl:raise` understands. */
 export const RAISE_KIND = ['ErrorException', 'TypeError', 'MethodError', 'AmbiguityError', 'UndefVarError', 'BoundsError', 'DivideError', 'DomainError', 'InexactError', 'ArgumentError'] as const;
 
+/** Operations of a chain (see Emitter.chain) computed before the value so far is held in a local. */
+const SPILL_EVERY = 64;
+
 export class Emitter {
   private readonly locals = new Map<string, Local>();
   /**
@@ -506,6 +509,7 @@ export class Emitter {
       case 'unary':
         return this.callGeneric(e.op, [e.operand], t, e.loc);
       case 'binary':
+        if (e.left.kind === 'binary') return this.chain(e, t);
         return this.callGeneric(e.op, [e.left, e.right], t, e.loc);
       case 'comparison': {
         // Each operand once: keep them in locals, then && the pairwise comparisons.
@@ -539,6 +543,31 @@ export class Emitter {
       case 'call':
         return this.call(e, t);
     }
+  }
+
+  /**
+   * A left-deep chain of operators (a long sum), from the innermost operation out in a loop:
+   * recursing down the chain would run out of stack. Every SPILL_EVERY operations the value so
+   * far is held in a local, so the code's nesting stays bounded too.
+   */
+  private chain(e: A.Binary, t: JType): IR {
+    const b = this.b;
+    const spine: A.Binary[] = [];
+    let x: A.Expr = e;
+    for (; x.kind === 'binary'; x = x.left) spine.push(x);
+    const held: IR[] = [];
+    let acc = this.expr(x);
+    for (let i = spine.length - 1; i >= 0; i--) {
+      const n = spine[i]!;
+      const nt = i === 0 ? t : this.typing.typeOf(n);
+      acc = this.callWithValues(n.op, [acc, this.expr(n.right)], [this.typing.typeOf(n.left), this.typing.typeOf(n.right)], n.loc, nt);
+      if (i > 0 && i % SPILL_EVERY === 0 && nt !== Bottom) {
+        const l = b.local(VT[reprOf(nt)]);
+        held.push(b.set(l, acc));
+        acc = b.get(l);
+      }
+    }
+    return held.length ? b.seq(...held, acc) : acc;
   }
 
   private call(e: A.Call, t: JType): IR {

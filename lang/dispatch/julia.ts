@@ -4,7 +4,7 @@
 // others go through a per-function dispatch cache keyed by RTT ids; adding a method invalidates
 // exactly the specialisations whose static bindings it changes (and their static callers).
 
-import { Runtime, type Expr as IR, type FuncBuilder, type RuntimeOptions } from '../../runtime/index.js';
+import { ResourceError, Runtime, type Expr as IR, type FuncBuilder, type RuntimeOptions } from '../../runtime/index.js';
 import type * as A from './syntax/ast.js';
 import { parseProgram } from './syntax/parser.js';
 import { Env, type JlMethod, type MethodDef } from './env.js';
@@ -712,6 +712,9 @@ function languageError(e: unknown): unknown {
     if (c instanceof JlError || c instanceof JlSyntaxError) return c;
     // Accrete wraps the overflow of its own tree walkers: code nested deeper than it compiles.
     if (c instanceof RangeError && /call stack/i.test(c.message)) return new JlError('StackOverflowError', c === e ? 'stack overflow' : 'stack overflow: code nested too deeply to compile');
+    // A body past the engine's locals (a sum of 30,000 terms, each call inlined): a limit of this
+    // implementation, which Julia has no exception for.
+    if (c instanceof ResourceError && / locals/.test(c.message)) return new JlError('ErrorException', 'code too large to compile: a function would need more locals than the engine allows; split it');
   }
   return e;
 }

@@ -112,10 +112,22 @@ export class Typing {
   typeOf(e: A.Expr): JType {
     let t = this.types.get(e);
     if (t === undefined) {
+      if (e.kind === 'binary' && e.left.kind === 'binary') this.typeSpine(e);
       t = widen(this.infer(e));
       this.types.set(e, t);
     }
     return t;
+  }
+
+  /**
+   * Type the left operands of a left-deep chain of operators (a long sum) from the innermost out,
+   * so that typing each node finds its left operand typed: recursing down the chain would run out
+   * of stack.
+   */
+  private typeSpine(e: A.Binary): void {
+    const spine: A.Binary[] = [];
+    for (let x = e.left; x.kind === 'binary' && !this.types.has(x); x = x.left) spine.push(x);
+    for (let i = spine.length - 1; i >= 0; i--) this.typeOf(spine[i]!);
   }
 
   /** Every type this code computes with (variables and expressions), after `run`. */
