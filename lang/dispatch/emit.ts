@@ -9,7 +9,7 @@ import type { SplitTarget } from './julia.js';
 import { JlError } from './errors.js';
 import { INTRINSICS } from './prelude.js';
 import { BUILTINS, assignedValue, type Typing } from './typing.js';
-import { Any, Bool, Bottom, Float64, Int64, Nothing, String_, isConcrete, reprOf, staticallyBound, subtype, vectorOf, type JType, type Repr, type VectorType } from './types.js';
+import { Any, Bool, Bottom, Float64, Int64, Nothing, String_, isConcrete, numberTarget, reprOf, staticallyBound, subtype, vectorOf, type JType, type Repr, type VectorType } from './types.js';
 import { ELEM_SIZE, SYM, type ObjectModel } from './values.js';
 import { sourceName } from './scope.js';
 
@@ -159,7 +159,10 @@ export class Emitter {
   storeConvert(ir: IR, from: JType, to: JType, at: A.Loc): IR {
     const b = this.b;
     const numeric = (t: JType) => t === Int64 || t === Float64 || t === Bool;
-    if (from === Bottom || ir.type === 'unreachable' || subtype(from, to) || !(numeric(to) || to.kind === 'vector')) return this.convert(ir, from, to, at);
+    if (from === Bottom || ir.type === 'unreachable' || subtype(from, to)) return this.convert(ir, from, to, at);
+    const n = numeric(to) ? undefined : numberTarget(to);
+    if (n && isConcrete(from)) return numeric(from) ? this.convert(this.storeConvert(ir, from, n, at), n, to, at) : this.convert(ir, from, to, at);
+    if (!(n || numeric(to) || to.kind === 'vector')) return this.convert(ir, from, to, at);
     if (from === Int64 && to === Float64) return b.f64.convert_i64_s(ir);
     if (from === Bool && to === Int64) return b.i64.extend_i32_u(ir);
     if (from === Bool && to === Float64) return b.f64.convert_i32_u(ir);

@@ -6,7 +6,7 @@ import type { Expr as IR, FuncBuilder, Runtime } from '../../runtime/index.js';
 import { VT } from './emit.js';
 import { JlError } from './errors.js';
 import { printed } from './show.js';
-import { Any, Bool, Float64, Int64, reprOf, subtype, type JType } from './types.js';
+import { Any, Bool, Float64, Int64, numberTarget, reprOf, subtype, type JType } from './types.js';
 import { ELEM_SIZE, SYM, type ObjectModel } from './values.js';
 
 export class Objects {
@@ -43,6 +43,8 @@ export class Objects {
   convert(p: number, to: JType, where = ''): number {
     const t = this.om.typeAt(p);
     if (subtype(t, to)) return p;
+    const n = numberTarget(to);
+    if (n && n !== to && (t === Int64 || t === Float64 || t === Bool)) return this.convert(p, n, where);
     const x = this.om.unbox(p);
     const inexact = () => new JlError('InexactError', `${to}(${printed(this.om, p)})`);
     if ((t === Int64 || t === Bool) && to === Float64) return this.om.box(Number(x));

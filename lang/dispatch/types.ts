@@ -217,6 +217,19 @@ export function reprOf(t: JType): Repr {
   return 'ref';
 }
 
+/**
+ * The number type Julia's convert(to, x) makes of a number x not of type `to`, where `to` is no
+ * number type itself: a union with Nothing converts to the rest (convert(Union{Nothing,
+ * Float64}, 1) is 1.0), AbstractFloat to Float64 and Integer to Int64 (as float(x), Integer(x)).
+ * Undefined where Julia's convert has no such rule.
+ */
+export function numberTarget(to: JType): DataType | undefined {
+  if (to === AbstractFloat) return Float64;
+  if (to === Integer_) return Int64;
+  if (to.kind === 'union' && to.members.includes(Nothing)) return numberTarget(unionOf(to.members.filter((m) => m !== Nothing)));
+  return to === Int64 || to === Float64 || to === Bool ? to : undefined;
+}
+
 /** Tuple subtyping, argument by argument. */
 export function tupleSubtype(a: readonly JType[], b: readonly JType[]): boolean {
   return a.length === b.length && a.every((t, i) => subtype(t, b[i]!));
