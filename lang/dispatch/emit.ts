@@ -9,7 +9,7 @@ import type { SplitTarget } from './julia.js';
 import { JlError } from './errors.js';
 import { INTRINSICS } from './prelude.js';
 import { BUILTINS, assignedValue, type Typing } from './typing.js';
-import { Any, Bool, Bottom, Int64, Nothing, String_, isConcrete, reprOf, staticallyBound, subtype, vectorOf, type JType, type Repr, type VectorType } from './types.js';
+import { Any, Bool, Bottom, Float64, Int64, Nothing, String_, isConcrete, reprOf, staticallyBound, subtype, vectorOf, type JType, type Repr, type VectorType } from './types.js';
 import { ELEM_SIZE, SYM, type ObjectModel } from './values.js';
 import { sourceName } from './scope.js';
 import { RAISE_KIND, VT, ValueCode } from './values-code.js';
@@ -215,6 +215,17 @@ export class Emitter extends ValueCode {
     const b = this.b;
     const v = this.localOf(s.variable)!;
     const vt = this.typing.vars.get(s.variable)!;
+    if (s.iter.kind === 'range' && this.typing.elementType(s.iter) === Float64) {
+      // A float range (Julia's StepRangeLen): its length, then element k of it, from the JS side
+      // (ranges.ts), which computes them as Julia does.
+      const r = s.iter;
+      const [start, step, stop, n, k] = [b.local('f64'), b.local('f64'), b.local('f64'), b.local('i64'), b.local('i64')];
+      const ends = [b.get(start), b.get(step), b.get(stop)];
+      const init = [b.set(start, this.expr(r.start, Float64)), b.set(step, r.step ? this.expr(r.step, Float64) : b.f64(1)), b.set(stop, this.expr(r.stop, Float64))];
+      init.push(b.set(n, b.call('jl:frange_len', ...ends)), b.set(k, b.i64(0)));
+      const bind = b.set(v, this.convert(b.call('jl:frange_at', b.get(start), b.get(step), b.get(stop), b.get(k)), Float64, vt, s.loc));
+      return this.loopWith(b.i64.lt_s(b.get(k), b.get(n)), init, [bind, ...this.loopResets(s)], s.body, [b.set(k, b.i64.add(b.get(k), b.i64(1)))]);
+    }
     if (s.iter.kind === 'range') {
       // Julia's range: from start to the last value it reaches (no overflow past typemax), stepping
       // by `step`; the loop ends after the last value instead of testing the one after it.

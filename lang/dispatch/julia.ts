@@ -13,6 +13,7 @@ import { JlError } from './errors.js';
 import { JlSyntaxError } from './syntax/errors.js';
 import { INTRINSICS, PRELUDE } from './prelude.js';
 import { Objects } from './objects.js';
+import { FloatRanges } from './ranges.js';
 import { resolveScopes } from './scope.js';
 import { SpecTable, inlineWorthy, specKey, type Spec } from './specs.js';
 export type { Spec } from './specs.js';
@@ -80,6 +81,7 @@ export class JuliaLike implements TypingHost, EmitHost {
   private readonly inferring: Spec[] = [];
   private seq = 0;
   private stringBuffer: string[] = [];
+  private readonly floatRanges = new FloatRanges();
   readonly objects: Objects;
 
   private constructor(
@@ -105,6 +107,8 @@ export class JuliaLike implements TypingHost, EmitHost {
       'jl:raise': { sig: 'i32 i32 i32 ->', fn: (k: number, msg: number, culprit: number) => me().raise(k, msg, culprit) },
       'jl:domain_error': { sig: 'i32 i32 ->', fn: (x: number, m: number) => { throw new JlError('DomainError', `with ${me().show(x)}: ${me().show(m)}`); } },
       'jl:pow': { sig: 'f64 f64 -> f64', fn: (x: number, y: number) => floatPower(x, y) },
+      'jl:frange_len': { sig: 'f64 f64 f64 -> i64', fn: (a: number, s: number, b: number) => me().floatRanges.length(a, s, b) },
+      'jl:frange_at': { sig: 'f64 f64 f64 i64 -> f64', fn: (a: number, s: number, b: number, k: bigint) => me().floatRanges.at(a, s, b, k) },
       'jl:divide_error': { sig: '->', fn: () => { throw new JlError('DivideError', 'integer division error'); } },
       'jl:error': { sig: 'i32 ->', fn: (p: number) => { throw new JlError('ErrorException', me().om.unbox(p) as string); } },
       'jl:bounds_error': { sig: 'i32 i64 ->', fn: (v: number, i: bigint) => me().objects.boundsError(v, i) },

@@ -220,10 +220,9 @@ export class Typing {
   /** What `for x in iter` binds x to. */
   elementType(iter: A.Expr): JType {
     if (iter.kind === 'range') {
-      this.typeOf(iter.start);
-      this.typeOf(iter.stop);
-      if (iter.step) this.typeOf(iter.step);
-      return Int64;
+      // Julia promotes the endpoints and step: a Float64 among Int64s makes a float range.
+      const ts = [this.typeOf(iter.start), this.typeOf(iter.stop), ...(iter.step ? [this.typeOf(iter.step)] : [])];
+      return ts.includes(Float64) && ts.every((t) => t === Float64 || t === Int64) ? Float64 : Int64;
     }
     const t = this.typeOf(iter);
     if (t.kind === 'vector') return t.element;
