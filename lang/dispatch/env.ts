@@ -5,7 +5,7 @@ import type * as A from './syntax/ast.js';
 import { JlError } from './errors.js';
 import type { Scoped } from './scope.js';
 import { GenericFunction, type Method } from './methods.js';
-import { Any, BUILTIN_TYPES, Bottom, DataType, unionOf, vectorOf, type JType } from './types.js';
+import { Any, BUILTIN_TYPES, DataType, unionOf, vectorOf, type JType } from './types.js';
 export { DataTypeT } from './types.js';
 
 /** A method as the compiler sees it: the definition, and the primitive it stands for, if any. */
@@ -49,7 +49,6 @@ export class Env {
   resolveType(t: A.TypeExpr, self?: DataType): JType {
     switch (t.kind) {
       case 'type-name': {
-        if (t.name === 'Union') return Bottom;
         if (self && t.name === self.name) return self;
         const r = this.types.get(t.name);
         if (!r) throw new JlError('UndefVarError', `type ${t.name} not defined`, t.loc);

@@ -6,7 +6,7 @@ import type { Expr as IR, FuncBuilder, Runtime } from '../../runtime/index.js';
 import { VT } from './emit.js';
 import { JlError } from './errors.js';
 import { printed } from './show.js';
-import { Any, Bool, Float64, Int64, numberTarget, reprOf, subtype, type JType } from './types.js';
+import { Any, Bool, Float64, Int64, isTypeObjectType, numberTarget, reprOf, subtype, type JType } from './types.js';
 import { ELEM_SIZE, SYM, type ObjectModel } from './values.js';
 
 export class Objects {
@@ -32,7 +32,7 @@ export class Objects {
         // Floats by their bits, as Julia: 0.0 !== -0.0, and a NaN is itself.
         const at = this.om.fieldOffset(Float64, 'value');
         if (this.om.view().getBigInt64(x + at, true) !== this.om.view().getBigInt64(y + at, true)) return false;
-      } else if (t.primitive !== undefined || t.name === 'DataType') {
+      } else if (t.primitive !== undefined || isTypeObjectType(t)) {
         if (this.om.unbox(x) !== this.om.unbox(y)) return false;
       } else for (const f of t.fields) pending.push(this.getfield(x, f.name), this.getfield(y, f.name));
     }

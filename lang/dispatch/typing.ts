@@ -8,7 +8,7 @@ import { DataTypeT, type Env } from './env.js';
 import { JlError } from './errors.js';
 import type { Scoped } from './scope.js';
 import { INTRINSICS } from './prelude.js';
-import { Any, Bool, Bottom, Float64, Int64, Nothing, String_, isConcrete, promoteType, staticallyBound, unionOf, vectorOf, type JType } from './types.js';
+import { Any, Bool, Bottom, Float64, Int64, Nothing, String_, isConcrete, promoteType, staticallyBound, typeObjectTypeOf, unionOf, vectorOf, type JType } from './types.js';
 
 /** What typing asks of the engine. */
 export interface TypingHost {
@@ -262,8 +262,7 @@ export class Typing {
         throw new JlError('UndefVarError', `${e.name} not defined`, e.loc);
       }
       case 'type-value':
-        this.resolve(e.type);
-        return DataTypeT;
+        return typeObjectTypeOf(this.resolve(e.type));
       case 'field': {
         const o = this.typeOf(e.object);
         if (o.kind === 'data' && !o.abstract && !o.primitive) {
