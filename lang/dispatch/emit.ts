@@ -340,7 +340,7 @@ export class Emitter extends ValueCode {
       return flag ? b.seq(set, b.set(flag, b.i32(1))) : set;
     }
     const g = this.host.env.globals.get(name);
-    if (g?.constant) throw new JlError('ErrorException', `invalid redefinition of constant ${name}`, at);
+    if (g?.constant || this.host.env.isProgramConstant(name)) throw new JlError('ErrorException', `invalid redefinition of constant ${name}`, at);
     return b.setGlobal(this.host.globalCell(name), this.expr(value, Any));
   }
 
@@ -481,6 +481,12 @@ export class Emitter extends ValueCode {
     const c = e.callee;
     if (c.kind === 'type-value') return b.call('jl:vec_new', b.rttId(this.host.om.rtt(t)), b.i32(0), b.i32(ELEM_SIZE[reprOf((t as VectorType).element)]));
     if (c.kind !== 'ident') throw new JlError('TypeError', 'only named functions can be called', e.loc);
+    if (this.typing.callsValue(c.name)) {
+      // The value, then the arguments, are evaluated before the call fails.
+      const f = b.local('i32');
+      const args = e.args.map((a) => this.discard(this.expr(a)));
+      return b.seq(b.set(f, this.expr(c, Any)), ...args, b.call('jl:not_callable', b.get(f)), b.unreachable());
+    }
     const intrinsic = INTRINSICS.get(c.name);
     if (intrinsic) return intrinsic.emit(b, e.args.map((a, i) => this.expr(a, intrinsic.params[i]!)));
     if (BUILTINS.has(c.name)) {

@@ -39,6 +39,18 @@ export class Env {
     for (const t of BUILTIN_TYPES) this.types.set(t.name, t);
   }
 
+  /** Functions the prelude defines (Base's, in Julia): a program's own are the others. */
+  readonly baseFunctions = new Set<string>();
+
+  /**
+   * A name the program bound to a function or a type: a constant binding, which assigning
+   * refuses (functions, types and variables share one namespace in Julia).
+   */
+  isProgramConstant(name: string): boolean {
+    const t = this.types.get(name);
+    return (this.functions.has(name) && !this.baseFunctions.has(name)) || (t !== undefined && !(BUILTIN_TYPES as readonly JType[]).includes(t));
+  }
+
   fn(name: string): GenericFunction<MethodDef> {
     let f = this.functions.get(name);
     if (!f) this.functions.set(name, (f = new GenericFunction<MethodDef>(name)));

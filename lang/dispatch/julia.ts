@@ -106,6 +106,7 @@ export class JuliaLike implements TypingHost, EmitHost {
       'jl:str_end': { sig: '-> i32', fn: () => me().om.box(me().stringBuffer.pop() ?? '') },
       'jl:raise': { sig: 'i32 i32 i32 ->', fn: (k: number, msg: number, culprit: number) => me().raise(k, msg, culprit) },
       'jl:domain_error': { sig: 'i32 i32 ->', fn: (x: number, m: number) => { throw new JlError('DomainError', `with ${me().show(x)}: ${me().show(m)}`); } },
+      'jl:not_callable': { sig: 'i32 ->', fn: (p: number) => { throw new JlError('MethodError', `objects of type ${me().om.typeAt(p)} are not callable`); } },
       'jl:pow': { sig: 'f64 f64 -> f64', fn: (x: number, y: number) => floatPower(x, y) },
       'jl:frange_len': { sig: 'f64 f64 f64 -> i64', fn: (a: number, s: number, b: number) => me().floatRanges.length(a, s, b) },
       'jl:frange_at': { sig: 'f64 f64 f64 i64 -> f64', fn: (a: number, s: number, b: number, k: bigint) => me().floatRanges.at(a, s, b, k) },
@@ -137,6 +138,7 @@ export class JuliaLike implements TypingHost, EmitHost {
     self = new JuliaLike(rt, om, opts.output ?? ((s) => void process.stdout.write(s)), maxSplit);
     self.objects.definePrimitives();
     self.eval(PRELUDE, 'prelude');
+    for (const name of self.env.functions.keys()) self.env.baseFunctions.add(name);
     return self;
   }
 
@@ -159,9 +161,11 @@ export class JuliaLike implements TypingHost, EmitHost {
     try {
       switch (s.kind) {
         case 'abstract-type':
+          this.claimTypeName(s.name, s.loc);
           this.defineType(new DataType(s.name, true, this.supertypeOf(s.supertype, s.loc)), s.loc);
           return null;
         case 'struct': {
+          this.claimTypeName(s.name, s.loc);
           // A field's type may name the struct itself: resolve it as the type being defined (or
           // the one already defined under that name, which an identical definition leaves alone).
           const fields: Array<{ name: string; type: JType }> = [];
@@ -244,7 +248,14 @@ export class JuliaLike implements TypingHost, EmitHost {
   }
 
   /** Add (or replace) a method, then invalidate what it changes. */
+  /** A type's name must not be a function's or a variable's already (one namespace, as in Julia). */
+  private claimTypeName(name: string, loc: A.Loc): void {
+    if (this.env.types.has(name)) return;
+    if (this.env.globals.has(name) || (this.env.functions.has(name) && !this.env.baseFunctions.has(name))) throw new JlError('ErrorException', `invalid redefinition of constant ${name}`, loc);
+  }
+
   private defineMethod(d: A.FunctionDef): void {
+    if (this.env.globals.has(d.name)) throw new JlError('ErrorException', `cannot define function ${d.name}; it already has a value`, d.loc);
     this.addMethod(d, d.params.map((p) => this.env.typeOrAny(p.type)));
   }
 

@@ -327,6 +327,11 @@ export class Typing {
       return t;
     }
     if (c.kind !== 'ident') throw new JlError('TypeError', 'only named functions can be called', e.loc);
+    if (this.callsValue(c.name)) {
+      this.typeOf(c);
+      e.args.forEach((a) => this.typeOf(a));
+      return Bottom;
+    }
     const intrinsic = INTRINSICS.get(c.name);
     if (intrinsic) {
       e.args.forEach((a) => this.typeOf(a));
@@ -375,6 +380,16 @@ export class Typing {
       }
     }
     return this.callType(c.name, e.args, e);
+  }
+
+  /**
+   * `name(...)` calls a variable's value (a local shadows a function of that name, as in Julia),
+   * which no value of this subset can be: Julia's MethodError, not callable.
+   */
+  callsValue(name: string): boolean {
+    if (BUILTINS.has(name) || INTRINSICS.has(name)) return false;
+    const env = this.host.env;
+    return this.vars.has(name) || (!env.functions.has(name) && (env.globals.has(name) || (this.topLevel && this.assignedGlobals.has(name))));
   }
 
   /** The type an argument of a builtin names (`T` in `__convert(x, T)`). */
