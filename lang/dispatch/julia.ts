@@ -13,11 +13,12 @@ import { JlError } from './errors.js';
 import { JlSyntaxError } from './syntax/errors.js';
 import { INTRINSICS, PRELUDE } from './prelude.js';
 import { Objects } from './objects.js';
+import { floatPower } from './power.js';
 import { FloatRanges } from './ranges.js';
 import { resolveScopes } from './scope.js';
 import { SpecTable, inlineWorthy, specKey, type Spec } from './specs.js';
 export type { Spec } from './specs.js';
-import { printed, showFloat } from './show.js';
+import { printed } from './show.js';
 import { BUILTINS, Typing, type TypingHost } from './typing.js';
 import { Any, Bool, Bottom, DataType, DataTypeT, Float64, Int64, Nothing, String_, isConcrete, promoteType, reprOf, subtype, tupleName, unionOf, type JType, type Repr } from './types.js';
 import { ELEM_SIZE, ObjectModel, SYM, type JsValue } from './values.js';
@@ -743,16 +744,6 @@ function checkArgument(a: unknown, i: number): void {
   }
   if (typeof a === 'object' && Number.isInteger((a as { ptr?: unknown }).ptr)) return;
   throw new TypeError(`argument ${i + 1}: ${typeof a === 'object' ? 'this object' : String(a)} is no language value (pass null, a boolean, a bigint for Int64, a number for Float64, a string, or a value eval or call returned)`);
-}
-
-/** Float64 ^ Float64: a negative number to a non-integer power has no real result (Julia's DomainError). */
-function floatPower(x: number, y: number): number {
-  // IEEE pow, where JavaScript's differs: 1^y is 1 for every y, (-1)^±Inf is 1.
-  if (x === 1 || (x === -1 && !Number.isFinite(y) && !Number.isNaN(y))) return 1;
-  if (x < 0 && Number.isFinite(y) && !Number.isInteger(y)) {
-    throw new JlError('DomainError', `with ${showFloat(x)}: Exponentiation yielding a complex result requires a complex argument. Replace x^y with (x+0im)^y, Complex(x)^y, or similar.`);
-  }
-  return x ** y;
 }
 
 function parseTypeName(t: string): A.TypeExpr {
