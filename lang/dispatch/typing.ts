@@ -222,7 +222,8 @@ export class Typing {
     if (iter.kind === 'range') {
       // Julia promotes the endpoints and step: a Float64 among Int64s makes a float range.
       const ts = [this.typeOf(iter.start), this.typeOf(iter.stop), ...(iter.step ? [this.typeOf(iter.step)] : [])];
-      return ts.includes(Float64) && ts.every((t) => t === Float64 || t === Int64) ? Float64 : Int64;
+      // (A part that never returns leaves the loop unrun, whatever the others are.)
+      return ts.includes(Float64) && ts.every((t) => t === Float64 || t === Int64 || t === Bottom) ? Float64 : Int64;
     }
     const t = this.typeOf(iter);
     if (t.kind === 'vector') return t.element;

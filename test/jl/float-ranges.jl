@@ -29,3 +29,10 @@ end
 println(total(3), " ", total(0))
 #---
 items(1.0, 0.0, 2.0)
+#---
+function unrun()
+  for i in 1.0:error("stop never computed")
+    println(i)
+  end
+end
+unrun()
