@@ -54,8 +54,14 @@ describe('dispatch rule', () => {
     assert.equal(f.select([String_]).body, 'any');
     f.add([Integer_], 'integer');
     assert.equal(f.select([Bool]).body, 'integer');
-    // Neither Integer nor Union{Int64, Float64} is under the other, and Int64 fits both.
-    assert.throws(() => f.select([Int64]), /AmbiguityError/);
+    // Neither Integer nor Union{Int64, Float64} is under the other, and Int64 fits both: the union
+    // is more specific, having a member that is (Julia's rule, JuliaLang/julia#16489).
+    assert.equal(f.select([Int64]).body, 'int-or-float');
+    f.add([unionOf([Int64, String_]), Int64], 'int-or-string, int');
+    f.add([Int64, Real], 'int, real');
+    assert.equal(f.select([String_, Int64]).body, 'int-or-string, int');
+    // Each is more specific in one argument.
+    assert.throws(() => f.select([Int64, Int64]), /AmbiguityError/);
   });
 
   it('dispatches on several arguments and reports ambiguity with the candidates', () => {

@@ -2,16 +2,17 @@
 // values stay unboxed (i64, f64, i32), everything else is a pointer to an object with an RTT
 // header; conversions box, unbox (with a type check) or convert at the boundaries.
 
-import type { Expr as IR, FuncBuilder, Local, ValType } from '../../runtime/index.js';
+import type { Expr as IR, FuncBuilder, Local } from '../../runtime/index.js';
 import type * as A from './syntax/ast.js';
 import type { Env } from './env.js';
 import type { SplitTarget } from './julia.js';
 import { JlError } from './errors.js';
 import { INTRINSICS } from './prelude.js';
 import { BUILTINS, assignedValue, type Typing } from './typing.js';
-import { Any, Bool, Bottom, Float64, Int64, Nothing, String_, isConcrete, reprOf, subtype, vectorOf, type JType, type Repr, type VectorType } from './types.js';
+import { Any, Bool, Bottom, Float64, Int64, Nothing, String_, isConcrete, reprOf, staticallyBound, subtype, vectorOf, type JType, type Repr, type VectorType } from './types.js';
 import { ELEM_SIZE, SYM, type ObjectModel } from './values.js';
 import { sourceName } from './scope.js';
+import { RAISE_KIND, VT, ValueCode } from './values-code.js';
 
 /** What code generation asks of the engine. */
 export interface EmitHost {
@@ -40,11 +41,12 @@ export interface EmitHost {
   typeObject(t: JType): number;
 }
 
-export const VT: Record<Repr, ValType> = { i64: 'i64', f64: 'f64', i32: 'i32', ref: 'i32' };
-/** Codes `jl:raise` understands. */
-export const RAISE_KIND = ['ErrorException', 'TypeError', 'MethodError', 'AmbiguityError', 'UndefVarError', 'BoundsError', 'DivideError', 'DomainError', 'InexactError', 'ArgumentError'] as const;
+export { RAISE_KIND, VT } from './values-code.js';
 
-export class Emitter {
+/** Operations of a chain (see Emitter.chain) computed before the value so far is held in a local. */
+const SPILL_EVERY = 64;
+
+export class Emitter extends ValueCode {
   private readonly locals = new Map<string, Local>();
   /**
    * Locals some read of which may come before an assignment: a pointer holds 0 until assigned,
@@ -52,14 +54,17 @@ export class Emitter {
    */
   private readonly guarded = new Map<string, Local | undefined>();
   private readonly loops: Array<{ brk: string; cont: string }> = [];
+  /** Code the body starts with (parameters copied into the locals of their variables). */
+  private readonly entry: IR[] = [];
   private labels = 0;
 
   constructor(
-    private readonly host: EmitHost,
-    private readonly b: FuncBuilder,
+    host: EmitHost,
+    b: FuncBuilder,
     private readonly typing: Typing,
     private readonly ret: JType,
   ) {
+    super(host, b);
     for (const [name, t] of typing.vars) if (!this.localOf(name)) this.locals.set(name, b.local(VT[reprOf(t)], name));
     for (const id of typing.scoped.unassigned) {
       const t = typing.vars.get(id.name);
@@ -86,9 +91,18 @@ export class Emitter {
     });
   }
 
-  /** Parameters are locals 0..n-1: bind their names. */
-  bindParams(names: readonly string[]): void {
-    names.forEach((n, i) => this.locals.set(n, { index: i, type: VT[reprOf(this.typing.vars.get(n)!)] }));
+  /**
+   * Parameters are locals 0..n-1: bind their names. A parameter the body assigns a value of
+   * another type is a variable of the join of its types, held in another repr than the argument
+   * (boxed where the argument is not): it lives in its own local, set from the argument on entry.
+   */
+  bindParams(names: readonly string[], argTypes: readonly JType[]): void {
+    names.forEach((n, i) => {
+      const at = argTypes[i]!;
+      const vt = this.typing.vars.get(n)!;
+      if (reprOf(at) === reprOf(vt)) this.locals.set(n, { index: i, type: VT[reprOf(at)] });
+      else this.entry.push(this.b.set(this.localOf(n)!, this.convert(this.b.param(i), at, vt, { line: 0, col: 0 })));
+    });
   }
 
   private localOf(name: string): Local | undefined {
@@ -99,115 +113,17 @@ export class Emitter {
   functionBody(body: readonly A.Stmt[]): IR[] {
     // A declared result type converts what the body gives (`return` converts in place).
     const natural = this.typing.natural;
-    if (this.typing.declaredReturn && natural !== this.ret) return [this.storeConvert(this.blockValue(body, natural), natural, this.ret, this.typing.scoped.body[0]?.loc ?? { line: 0, col: 0 })];
-    return [this.blockValue(body, this.ret)];
+    if (this.typing.declaredReturn && natural !== this.ret) return [...this.entry, this.storeConvert(this.blockValue(body, natural), natural, this.ret, this.typing.scoped.body[0]?.loc ?? { line: 0, col: 0 })];
+    return [...this.entry, this.blockValue(body, this.ret)];
   }
 
   private fresh(prefix: string): string {
     return `${prefix}${this.labels++}`;
   }
 
-  // ---- conversions ----
-
-  /** Convert a value of static type `from` (held in its repr) to a value of type `to`. */
-  convert(ir: IR, from: JType, to: JType, at: A.Loc): IR {
-    const b = this.b;
-    if (from === Bottom || ir.type === 'unreachable') return ir;
-    const rf = reprOf(from);
-    const rt = reprOf(to);
-    if (to === Nothing && from === Nothing) return rf === rt ? ir : b.seq(b.drop(ir), b.constant(SYM.nothing));
-    if (rf === rt) {
-      if (subtype(from, to) || rf !== 'ref') return ir;
-      return this.checked(ir, to, at);
-    }
-    if (rt === 'ref') {
-      if (!subtype(from, to)) return this.raise('TypeError', `expected ${to}, got a value of type ${from}`, at, 'i32', ir);
-      return this.box(ir, from);
-    }
-    if (rf === 'ref') return this.unbox(this.checked(ir, to, at), to);
-    if (from === Int64 && to === Float64) return b.f64.convert_i64_s(ir);
-    return this.raise('TypeError', `expected ${to}, got a value of type ${from}`, at, VT[rt], ir);
-  }
-
   /** An expression's value stored in a place of type `to`: see storeConvert. */
   private stored(e: A.Expr, to: JType): IR {
     return this.storeConvert(this.expr(e), this.typing.typeOf(e), to, e.loc);
-  }
-
-  /**
-   * Julia's `convert(to, x)` for a value stored in a typed place (a field, an element, a declared
-   * variable or result): numbers convert (exactly, or InexactError), vectors to a copy with their
-   * elements converted, anything else must already be of type `to` (TypeError).
-   */
-  storeConvert(ir: IR, from: JType, to: JType, at: A.Loc): IR {
-    const b = this.b;
-    const numeric = (t: JType) => t === Int64 || t === Float64 || t === Bool;
-    if (from === Bottom || ir.type === 'unreachable' || subtype(from, to) || !(numeric(to) || to.kind === 'vector')) return this.convert(ir, from, to, at);
-    if (from === Int64 && to === Float64) return b.f64.convert_i64_s(ir);
-    if (from === Bool && to === Int64) return b.i64.extend_i32_u(ir);
-    if (from === Bool && to === Float64) return b.f64.convert_i32_u(ir);
-    if (isConcrete(from) && !(numeric(from) && numeric(to)) && !(from.kind === 'vector' && to.kind === 'vector')) return this.convert(ir, from, to, at);
-    // The rest may fail (2.5 to Int64) or depends on the value's type: the JS side converts it.
-    return this.unbox(b.call('jl:convert', this.box(ir, from), b.i32(this.host.typeObject(to))), to);
-  }
-
-  /** Box an unboxed primitive (objects are already pointers). */
-  box(ir: IR, t: JType): IR {
-    const b = this.b;
-    switch (reprOf(t)) {
-      case 'i64':
-        return b.call('jl:box_i64', ir);
-      case 'f64':
-        return b.call('jl:box_f64', ir);
-      case 'i32':
-        return b.select(ir, b.constant(SYM.true), b.constant(SYM.false));
-      default:
-        return ir;
-    }
-  }
-
-  private unbox(ptr: IR, t: JType): IR {
-    const b = this.b;
-    const r = this.host.om.rtt(t);
-    switch (reprOf(t)) {
-      case 'i64':
-        return b.field(ptr, r, 'value');
-      case 'f64':
-        return b.field(ptr, r, 'value');
-      case 'i32':
-        return b.field(ptr, r, 'value');
-      default:
-        return ptr;
-    }
-  }
-
-  /** A boxed value, checked at run time to be of type `t`. */
-  private checked(ptr: IR, t: JType, at: A.Loc): IR {
-    const b = this.b;
-    const tmp = b.local('i32');
-    return b.block([b.set(tmp, ptr), b.if(this.isaTest(b.get(tmp), t), b.nop(), this.raise('TypeError', `expected ${t}`, at, 'none', undefined, b.get(tmp))), b.get(tmp)], { type: 'i32' });
-  }
-
-  /** Run-time test that the object at `ptr` is of type `t`. */
-  isaTest(ptr: IR, t: JType): IR {
-    const b = this.b;
-    if (t === Any) return b.seq(b.drop(ptr), b.i32(1));
-    if (t.kind === 'union') {
-      if (!t.members.length) return b.seq(b.drop(ptr), b.i32(0));
-      const tmp = b.local('i32');
-      return t.members.slice(1).reduce((acc, m) => b.i32.or(acc, this.isaTest(b.get(tmp), m)), this.isaTest(b.tee(tmp, ptr), t.members[0]!));
-    }
-    if (t.kind === 'vector') return b.i32.eq(b.rttOf(ptr), b.rttId(this.host.om.rtt(t)));
-    return b.instanceOf(ptr, this.host.om.rtt(t));
-  }
-
-  /** Raise a language error at run time; `value` (evaluated first) and `culprit` are reported. */
-  private raise(kind: (typeof RAISE_KIND)[number], message: string, at: A.Loc, type: ValType | 'none', value?: IR, culprit?: IR): IR {
-    const b = this.b;
-    const where = `${at.line}:${at.col}`;
-    const call = b.call('jl:raise', b.i32(RAISE_KIND.indexOf(kind)), b.i32(this.host.om.intern(`${where}: ${message}`)), culprit ?? b.i32(0));
-    const body = [...(value ? [this.discard(value)] : []), call, b.unreachable()];
-    return b.block(body, type === 'none' ? {} : { type });
   }
 
   // ---- statements ----
@@ -261,6 +177,8 @@ export class Emitter {
         return this.store(s.name, s.value, s.loc);
       }
       case 'return':
+        // Returning a value that is never made returns nothing: the function may give no result at all.
+        if (s.value && this.typing.typeOf(s.value) === Bottom) return this.expr(s.value, Bottom);
         return b.return(s.value ? this.stored(s.value, this.ret) : this.storeConvert(b.constant(SYM.nothing), Nothing, this.ret, s.loc));
       case 'if':
         return this.ifStmt(s, Nothing, true);
@@ -275,10 +193,6 @@ export class Emitter {
         return b.br(s.kind === 'break' ? l.brk : l.cont);
       }
     }
-  }
-
-  private discard(ir: IR): IR {
-    return ir.type === 'none' || ir.type === 'unreachable' ? ir : this.b.drop(ir);
   }
 
   private ifStmt(s: A.If, want: JType, discard = false): IR {
@@ -301,6 +215,17 @@ export class Emitter {
     const b = this.b;
     const v = this.localOf(s.variable)!;
     const vt = this.typing.vars.get(s.variable)!;
+    if (s.iter.kind === 'range' && this.typing.elementType(s.iter) === Float64) {
+      // A float range (Julia's StepRangeLen): its length, then element k of it, from the JS side
+      // (ranges.ts), which computes them as Julia does.
+      const r = s.iter;
+      const [start, step, stop, n, k] = [b.local('f64'), b.local('f64'), b.local('f64'), b.local('i64'), b.local('i64')];
+      const ends = [b.get(start), b.get(step), b.get(stop)];
+      const init = [b.set(start, this.expr(r.start, Float64)), b.set(step, r.step ? this.expr(r.step, Float64) : b.f64(1)), b.set(stop, this.expr(r.stop, Float64))];
+      init.push(b.set(n, b.call('jl:frange_len', ...ends)), b.set(k, b.i64(0)));
+      const bind = b.set(v, this.convert(b.call('jl:frange_at', b.get(start), b.get(step), b.get(stop), b.get(k)), Float64, vt, s.loc));
+      return this.loopWith(b.i64.lt_s(b.get(k), b.get(n)), init, [bind, ...this.loopResets(s)], s.body, [b.set(k, b.i64.add(b.get(k), b.i64(1)))]);
+    }
     if (s.iter.kind === 'range') {
       // Julia's range: from start to the last value it reaches (no overflow past typemax), stepping
       // by `step`; the loop ends after the last value instead of testing the one after it.
@@ -415,7 +340,7 @@ export class Emitter {
       return flag ? b.seq(set, b.set(flag, b.i32(1))) : set;
     }
     const g = this.host.env.globals.get(name);
-    if (g?.constant) throw new JlError('ErrorException', `invalid redefinition of constant ${name}`, at);
+    if (g?.constant || this.host.env.isProgramConstant(name)) throw new JlError('ErrorException', `invalid redefinition of constant ${name}`, at);
     return b.setGlobal(this.host.globalCell(name), this.expr(value, Any));
   }
 
@@ -490,6 +415,7 @@ export class Emitter {
       case 'unary':
         return this.callGeneric(e.op, [e.operand], t, e.loc);
       case 'binary':
+        if (e.left.kind === 'binary') return this.chain(e, t);
         return this.callGeneric(e.op, [e.left, e.right], t, e.loc);
       case 'comparison': {
         // Each operand once: keep them in locals, then && the pairwise comparisons.
@@ -525,11 +451,42 @@ export class Emitter {
     }
   }
 
+  /**
+   * A left-deep chain of operators (a long sum), from the innermost operation out in a loop:
+   * recursing down the chain would run out of stack. Every SPILL_EVERY operations the value so
+   * far is held in a local, so the code's nesting stays bounded too.
+   */
+  private chain(e: A.Binary, t: JType): IR {
+    const b = this.b;
+    const spine: A.Binary[] = [];
+    let x: A.Expr = e;
+    for (; x.kind === 'binary'; x = x.left) spine.push(x);
+    const held: IR[] = [];
+    let acc = this.expr(x);
+    for (let i = spine.length - 1; i >= 0; i--) {
+      const n = spine[i]!;
+      const nt = i === 0 ? t : this.typing.typeOf(n);
+      acc = this.callWithValues(n.op, [acc, this.expr(n.right)], [this.typing.typeOf(n.left), this.typing.typeOf(n.right)], n.loc, nt);
+      if (i > 0 && i % SPILL_EVERY === 0 && nt !== Bottom) {
+        const l = b.local(VT[reprOf(nt)]);
+        held.push(b.set(l, acc));
+        acc = b.get(l);
+      }
+    }
+    return held.length ? b.seq(...held, acc) : acc;
+  }
+
   private call(e: A.Call, t: JType): IR {
     const b = this.b;
     const c = e.callee;
     if (c.kind === 'type-value') return b.call('jl:vec_new', b.rttId(this.host.om.rtt(t)), b.i32(0), b.i32(ELEM_SIZE[reprOf((t as VectorType).element)]));
     if (c.kind !== 'ident') throw new JlError('TypeError', 'only named functions can be called', e.loc);
+    if (this.typing.callsValue(c.name)) {
+      // The value, then the arguments, are evaluated before the call fails.
+      const f = b.local('i32');
+      const args = e.args.map((a) => this.discard(this.expr(a)));
+      return b.seq(b.set(f, this.expr(c, Any)), ...args, b.call('jl:not_callable', b.get(f)), b.unreachable());
+    }
     const intrinsic = INTRINSICS.get(c.name);
     if (intrinsic) return intrinsic.emit(b, e.args.map((a, i) => this.expr(a, intrinsic.params[i]!)));
     if (BUILTINS.has(c.name)) {
@@ -548,7 +505,7 @@ export class Emitter {
   private callWithValues(name: string, values: IR[], ts: readonly JType[], at: A.Loc, t: JType): IR {
     const b = this.b;
     if (ts.some((x) => x === Bottom)) return b.seq(...values.map((v) => this.discard(v)), b.unreachable());
-    if (ts.every(isConcrete)) {
+    if (staticallyBound(ts)) {
       const spec = this.host.specTarget(name, ts);
       if (!spec) {
         const err = this.host.callError(name, ts);

@@ -5,7 +5,7 @@ import type * as A from './syntax/ast.js';
 import { JlError } from './errors.js';
 import type { Scoped } from './scope.js';
 import { GenericFunction, type Method } from './methods.js';
-import { Any, BUILTIN_TYPES, Bottom, DataType, unionOf, vectorOf, type JType } from './types.js';
+import { Any, BUILTIN_TYPES, DataType, unionOf, vectorOf, type JType } from './types.js';
 export { DataTypeT } from './types.js';
 
 /** A method as the compiler sees it: the definition, and the primitive it stands for, if any. */
@@ -39,6 +39,18 @@ export class Env {
     for (const t of BUILTIN_TYPES) this.types.set(t.name, t);
   }
 
+  /** Functions the prelude defines (Base's, in Julia): a program's own are the others. */
+  readonly baseFunctions = new Set<string>();
+
+  /**
+   * A name the program bound to a function or a type: a constant binding, which assigning
+   * refuses (functions, types and variables share one namespace in Julia).
+   */
+  isProgramConstant(name: string): boolean {
+    const t = this.types.get(name);
+    return (this.functions.has(name) && !this.baseFunctions.has(name)) || (t !== undefined && !(BUILTIN_TYPES as readonly JType[]).includes(t));
+  }
+
   fn(name: string): GenericFunction<MethodDef> {
     let f = this.functions.get(name);
     if (!f) this.functions.set(name, (f = new GenericFunction<MethodDef>(name)));
@@ -49,7 +61,6 @@ export class Env {
   resolveType(t: A.TypeExpr, self?: DataType): JType {
     switch (t.kind) {
       case 'type-name': {
-        if (t.name === 'Union') return Bottom;
         if (self && t.name === self.name) return self;
         const r = this.types.get(t.name);
         if (!r) throw new JlError('UndefVarError', `type ${t.name} not defined`, t.loc);

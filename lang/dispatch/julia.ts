@@ -4,7 +4,7 @@
 // others go through a per-function dispatch cache keyed by RTT ids; adding a method invalidates
 // exactly the specialisations whose static bindings it changes (and their static callers).
 
-import { Runtime, type Expr as IR, type FuncBuilder, type RuntimeOptions } from '../../runtime/index.js';
+import { ResourceError, Runtime, type Expr as IR, type FuncBuilder, type RuntimeOptions } from '../../runtime/index.js';
 import type * as A from './syntax/ast.js';
 import { parseProgram } from './syntax/parser.js';
 import { Env, type JlMethod, type MethodDef } from './env.js';
@@ -13,10 +13,12 @@ import { JlError } from './errors.js';
 import { JlSyntaxError } from './syntax/errors.js';
 import { INTRINSICS, PRELUDE } from './prelude.js';
 import { Objects } from './objects.js';
+import { floatPower } from './power.js';
+import { FloatRanges } from './ranges.js';
 import { resolveScopes } from './scope.js';
 import { SpecTable, inlineWorthy, specKey, type Spec } from './specs.js';
 export type { Spec } from './specs.js';
-import { printed, showFloat } from './show.js';
+import { printed } from './show.js';
 import { BUILTINS, Typing, type TypingHost } from './typing.js';
 import { Any, Bool, Bottom, DataType, DataTypeT, Float64, Int64, Nothing, String_, isConcrete, promoteType, reprOf, subtype, tupleName, unionOf, type JType, type Repr } from './types.js';
 import { ELEM_SIZE, ObjectModel, SYM, type JsValue } from './values.js';
@@ -80,6 +82,7 @@ export class JuliaLike implements TypingHost, EmitHost {
   private readonly inferring: Spec[] = [];
   private seq = 0;
   private stringBuffer: string[] = [];
+  private readonly floatRanges = new FloatRanges();
   readonly objects: Objects;
 
   private constructor(
@@ -104,7 +107,10 @@ export class JuliaLike implements TypingHost, EmitHost {
       'jl:str_end': { sig: '-> i32', fn: () => me().om.box(me().stringBuffer.pop() ?? '') },
       'jl:raise': { sig: 'i32 i32 i32 ->', fn: (k: number, msg: number, culprit: number) => me().raise(k, msg, culprit) },
       'jl:domain_error': { sig: 'i32 i32 ->', fn: (x: number, m: number) => { throw new JlError('DomainError', `with ${me().show(x)}: ${me().show(m)}`); } },
+      'jl:not_callable': { sig: 'i32 ->', fn: (p: number) => { throw new JlError('MethodError', `objects of type ${me().om.typeAt(p)} are not callable`); } },
       'jl:pow': { sig: 'f64 f64 -> f64', fn: (x: number, y: number) => floatPower(x, y) },
+      'jl:frange_len': { sig: 'f64 f64 f64 -> i64', fn: (a: number, s: number, b: number) => me().floatRanges.length(a, s, b) },
+      'jl:frange_at': { sig: 'f64 f64 f64 i64 -> f64', fn: (a: number, s: number, b: number, k: bigint) => me().floatRanges.at(a, s, b, k) },
       'jl:divide_error': { sig: '->', fn: () => { throw new JlError('DivideError', 'integer division error'); } },
       'jl:error': { sig: 'i32 ->', fn: (p: number) => { throw new JlError('ErrorException', me().om.unbox(p) as string); } },
       'jl:bounds_error': { sig: 'i32 i64 ->', fn: (v: number, i: bigint) => me().objects.boundsError(v, i) },
@@ -133,6 +139,7 @@ export class JuliaLike implements TypingHost, EmitHost {
     self = new JuliaLike(rt, om, opts.output ?? ((s) => void process.stdout.write(s)), maxSplit);
     self.objects.definePrimitives();
     self.eval(PRELUDE, 'prelude');
+    for (const name of self.env.functions.keys()) self.env.baseFunctions.add(name);
     return self;
   }
 
@@ -155,9 +162,11 @@ export class JuliaLike implements TypingHost, EmitHost {
     try {
       switch (s.kind) {
         case 'abstract-type':
+          this.claimTypeName(s.name, s.loc);
           this.defineType(new DataType(s.name, true, this.supertypeOf(s.supertype, s.loc)), s.loc);
           return null;
         case 'struct': {
+          this.claimTypeName(s.name, s.loc);
           // A field's type may name the struct itself: resolve it as the type being defined (or
           // the one already defined under that name, which an identical definition leaves alone).
           const fields: Array<{ name: string; type: JType }> = [];
@@ -240,7 +249,14 @@ export class JuliaLike implements TypingHost, EmitHost {
   }
 
   /** Add (or replace) a method, then invalidate what it changes. */
+  /** A type's name must not be a function's or a variable's already (one namespace, as in Julia). */
+  private claimTypeName(name: string, loc: A.Loc): void {
+    if (this.env.types.has(name)) return;
+    if (this.env.globals.has(name) || (this.env.functions.has(name) && !this.env.baseFunctions.has(name))) throw new JlError('ErrorException', `invalid redefinition of constant ${name}`, loc);
+  }
+
   private defineMethod(d: A.FunctionDef): void {
+    if (this.env.globals.has(d.name)) throw new JlError('ErrorException', `cannot define function ${d.name}; it already has a value`, d.loc);
     this.addMethod(d, d.params.map((p) => this.env.typeOrAny(p.type)));
   }
 
@@ -392,9 +408,9 @@ export class JuliaLike implements TypingHost, EmitHost {
 
   private body(b: FuncBuilder, s: Spec): IR[] {
     const em = new Emitter(this, b, s.typing, s.ret === Bottom ? Nothing : s.ret);
-    em.bindParams(s.method.body.params);
+    em.bindParams(s.method.body.params, s.argTypes);
     const body = em.functionBody(s.method.body.scoped.body);
-    return s.ret === Bottom ? [b.drop(body[0]!), b.unreachable()] : body;
+    return s.ret === Bottom ? [...body.slice(0, -1), b.drop(body[body.length - 1]!), b.unreachable()] : body;
   }
 
   /** A dispatcher's calling convention: unbox the arguments, call, box the result (for 'ref'). */
@@ -712,6 +728,9 @@ function languageError(e: unknown): unknown {
     if (c instanceof JlError || c instanceof JlSyntaxError) return c;
     // Accrete wraps the overflow of its own tree walkers: code nested deeper than it compiles.
     if (c instanceof RangeError && /call stack/i.test(c.message)) return new JlError('StackOverflowError', c === e ? 'stack overflow' : 'stack overflow: code nested too deeply to compile');
+    // A body past the engine's locals (a sum of 30,000 terms, each call inlined): a limit of this
+    // implementation, which Julia has no exception for.
+    if (c instanceof ResourceError && / locals/.test(c.message)) return new JlError('ErrorException', 'code too large to compile: a function would need more locals than the engine allows; split it');
   }
   return e;
 }
@@ -725,16 +744,6 @@ function checkArgument(a: unknown, i: number): void {
   }
   if (typeof a === 'object' && Number.isInteger((a as { ptr?: unknown }).ptr)) return;
   throw new TypeError(`argument ${i + 1}: ${typeof a === 'object' ? 'this object' : String(a)} is no language value (pass null, a boolean, a bigint for Int64, a number for Float64, a string, or a value eval or call returned)`);
-}
-
-/** Float64 ^ Float64: a negative number to a non-integer power has no real result (Julia's DomainError). */
-function floatPower(x: number, y: number): number {
-  // IEEE pow, where JavaScript's differs: 1^y is 1 for every y, (-1)^±Inf is 1.
-  if (x === 1 || (x === -1 && !Number.isFinite(y) && !Number.isNaN(y))) return 1;
-  if (x < 0 && Number.isFinite(y) && !Number.isInteger(y)) {
-    throw new JlError('DomainError', `with ${showFloat(x)}: Exponentiation yielding a complex result requires a complex argument. Replace x^y with (x+0im)^y, Complex(x)^y, or similar.`);
-  }
-  return x ** y;
 }
 
 function parseTypeName(t: string): A.TypeExpr {

@@ -3,7 +3,7 @@
 // equally specific ones an ambiguity.
 
 import { JlError } from './errors.js';
-import { tupleName, tupleSubtype, type JType } from './types.js';
+import { Any, subtype, tupleName, tupleSubtype, type JType } from './types.js';
 
 export interface Method<B> {
   readonly fn: GenericFunction<B>;
@@ -18,9 +18,35 @@ let nextMethodId = 1;
 /** A call with argument types `a` fits signature `b`. */
 export const tupleSubtypeOf = tupleSubtype;
 
-/** `a` is more specific than `b`: its signature is a strict sub-tuple of b's. */
+/**
+ * Signature `a` is more specific than `b`, by Julia's rule (jl_type_morespecific): a strict
+ * sub-tuple is; otherwise argument by argument, each of a's more specific than or a subtype of
+ * b's, none of b's more specific than a's, and one of a's more specific. A union is more specific
+ * than a type when one of its members is (JuliaLang/julia#16489): Union{Int64, Nothing} beats
+ * Integer for an Int64, though neither is a subtype of the other.
+ */
 export function moreSpecific(a: readonly JType[], b: readonly JType[]): boolean {
-  return tupleSubtype(a, b) && !tupleSubtype(b, a);
+  if (a.length !== b.length || tupleSubtype(b, a)) return false;
+  if (tupleSubtype(a, b)) return true;
+  let some = false;
+  for (let i = 0; i < a.length; i++) {
+    const more = typeMoreSpecific(a[i]!, b[i]!);
+    if (!more && (!subtype(a[i]!, b[i]!) || typeMoreSpecific(b[i]!, a[i]!))) return false;
+    some ||= more;
+  }
+  return some;
+}
+
+/** One argument type more specific than another (Julia's type_morespecific_, for this lattice). */
+function typeMoreSpecific(a: JType, b: JType): boolean {
+  if (a === b || a === Any) return false;
+  if (b === Any) return true;
+  if (a.kind === 'union') {
+    if (subtype(b, a) || !a.members.some((m) => typeMoreSpecific(m, b))) return false;
+    return !(b.kind === 'union' && b.members.some((m) => typeMoreSpecific(m, a)));
+  }
+  if (b.kind === 'union') return b.members.some((m) => typeMoreSpecific(a, m)) && !typeMoreSpecific(b, a);
+  return subtype(a, b) && !subtype(b, a);
 }
 
 export class GenericFunction<B> {

@@ -6,7 +6,7 @@ import type { Expr as IR, FuncBuilder, Runtime } from '../../runtime/index.js';
 import { VT } from './emit.js';
 import { JlError } from './errors.js';
 import { printed } from './show.js';
-import { Any, Bool, Float64, Int64, reprOf, subtype, type JType } from './types.js';
+import { Any, Bool, Float64, Int64, isTypeObjectType, numberTarget, reprOf, subtype, type JType } from './types.js';
 import { ELEM_SIZE, SYM, type ObjectModel } from './values.js';
 
 export class Objects {
@@ -15,21 +15,36 @@ export class Objects {
     private readonly om: ObjectModel,
   ) {}
 
-  /** Julia's `===`: identity for mutable objects, equal contents for immutable ones. */
-  egal(a: number, b: number, depth = 0): boolean {
-    if (a === b) return true;
-    const ta = this.om.typeAt(a);
-    if (ta !== this.om.typeAt(b) || ta.kind !== 'data' || ta.mutable || depth > 64) return false;
-    // Floats by their bits, as Julia: 0.0 !== -0.0, and a NaN is itself.
-    if (ta === Float64) return this.om.view().getBigInt64(a + this.om.fieldOffset(Float64, 'value'), true) === this.om.view().getBigInt64(b + this.om.fieldOffset(Float64, 'value'), true);
-    if (ta.primitive !== undefined || ta.name === 'DataType') return this.om.unbox(a) === this.om.unbox(b);
-    return ta.fields.every((f) => this.egal(this.getfield(a, f.name), this.getfield(b, f.name), depth + 1));
+  /**
+   * Julia's `===`: identity for mutable objects, equal contents for immutable ones, however deep
+   * (a chain of immutable structs cannot close a cycle: it passes through a mutable object,
+   * compared by identity). The pairs still to compare are a worklist, not the JS stack.
+   */
+  egal(a: number, b: number): boolean {
+    const pending = [a, b];
+    while (pending.length) {
+      const y = pending.pop()!;
+      const x = pending.pop()!;
+      if (x === y) continue;
+      const t = this.om.typeAt(x);
+      if (t !== this.om.typeAt(y) || t.kind !== 'data' || t.mutable) return false;
+      if (t === Float64) {
+        // Floats by their bits, as Julia: 0.0 !== -0.0, and a NaN is itself.
+        const at = this.om.fieldOffset(Float64, 'value');
+        if (this.om.view().getBigInt64(x + at, true) !== this.om.view().getBigInt64(y + at, true)) return false;
+      } else if (t.primitive !== undefined || isTypeObjectType(t)) {
+        if (this.om.unbox(x) !== this.om.unbox(y)) return false;
+      } else for (const f of t.fields) pending.push(this.getfield(x, f.name), this.getfield(y, f.name));
+    }
+    return true;
   }
 
   /** Julia's `convert(to, x)` for a value stored in a typed place (see Emitter.storeConvert). */
   convert(p: number, to: JType, where = ''): number {
     const t = this.om.typeAt(p);
     if (subtype(t, to)) return p;
+    const n = numberTarget(to);
+    if (n && n !== to && (t === Int64 || t === Float64 || t === Bool)) return this.convert(p, n, where);
     const x = this.om.unbox(p);
     const inexact = () => new JlError('InexactError', `${to}(${printed(this.om, p)})`);
     if ((t === Int64 || t === Bool) && to === Float64) return this.om.box(Number(x));

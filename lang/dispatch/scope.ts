@@ -174,8 +174,34 @@ function declaredLocal(body: readonly A.Stmt[]): Set<string> {
 
 /** A copy of `e` with the nodes `f` replaces (f sees each node before its children are copied). */
 export function mapExpr(e: A.Expr, f: (x: A.Expr) => A.Expr | undefined): A.Expr {
-  const r = f(e);
-  if (r) return r;
+  return f(e) ?? mapChildren(e, f);
+}
+
+/**
+ * A left-deep chain of binary operators (a sum of a thousand terms on one line) copied along its
+ * left spine in a loop, where recursing into each left operand would run out of stack.
+ */
+function mapSpine(e: A.Binary, f: (x: A.Expr) => A.Expr | undefined): A.Expr {
+  const spine: A.Binary[] = [e];
+  let bottom: A.Expr;
+  for (let x = e.left; ; x = x.left) {
+    const r = f(x);
+    if (r) {
+      bottom = r;
+      break;
+    }
+    if (x.kind !== 'binary') {
+      bottom = mapChildren(x, f);
+      break;
+    }
+    spine.push(x);
+  }
+  for (let i = spine.length - 1; i >= 0; i--) bottom = { ...spine[i]!, left: bottom, right: mapExpr(spine[i]!.right, f) };
+  return bottom;
+}
+
+/** A copy of `e` with its children mapped (`f` has seen `e` and left it). */
+function mapChildren(e: A.Expr, f: (x: A.Expr) => A.Expr | undefined): A.Expr {
   const m = (x: A.Expr) => mapExpr(x, f);
   switch (e.kind) {
     case 'interp':
@@ -191,7 +217,7 @@ export function mapExpr(e: A.Expr, f: (x: A.Expr) => A.Expr | undefined): A.Expr
     case 'unary':
       return { ...e, operand: m(e.operand) };
     case 'binary':
-      return { ...e, left: m(e.left), right: m(e.right) };
+      return mapSpine(e, f);
     case 'comparison':
       return { ...e, operands: e.operands.map(m) };
     case 'isa':

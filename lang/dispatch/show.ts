@@ -5,7 +5,7 @@
 
 import type { ObjectModel } from './values.js';
 import { ELEM_SIZE } from './values.js';
-import { Bool, Float64, Int64, Nothing, String_, isSingleton, reprOf, type JType, type VectorType } from './types.js';
+import { Bool, Float64, Int64, Nothing, String_, isSingleton, isTypeObjectType, reprOf, type JType, type VectorType } from './types.js';
 
 export function showFloat(x: number): string {
   if (Number.isNaN(x)) return 'NaN';
@@ -79,7 +79,7 @@ class Shower {
     if (t === Int64) return String(om.unbox(ptr));
     if (t === Float64) return showFloat(om.unbox(ptr) as number);
     if (t === String_) return quoteString(om.unbox(ptr) as string);
-    if (t.kind === 'data' && t.name === 'DataType') return this.typeName(om.typeObjectType(ptr));
+    if (isTypeObjectType(t)) return this.typeName(om.typeObjectType(ptr));
     if (t.kind === 'vector') return this.vector(ptr, t, typeinfo);
     if (t.kind === 'data') {
       const v = om.view();

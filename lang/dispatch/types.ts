@@ -61,10 +61,24 @@ export const Nothing = new DataType('Nothing', false, Any, [], false, 'Nothing')
 export const String_ = new DataType('String', false, AbstractString, [], false, 'String');
 /** What type objects (`Int64` used as a value, `typeof(x)`) are: the index of the type in a JS table. */
 export const DataTypeT = new DataType('DataType', false, Any, [{ name: 'index', type: Int64 }]);
+/** What the type object of a Union{A, B, ...} is (in Julia, typeof(Union{Int64, Nothing}) is Union). */
+export const UnionT = new DataType('Union', false, Any, [{ name: 'index', type: Int64 }]);
+/** What the type object of Union{} is (Julia's Core.TypeofBottom; no name a program can write). */
+export const TypeofBottom = new DataType('Core.TypeofBottom', false, Any, [{ name: 'index', type: Int64 }]);
 /** The bottom type: the type of an expression that never returns (Union{}). */
 export const Bottom = new UnionType([]);
 
-export const BUILTIN_TYPES: readonly DataType[] = [Any, Number_, Real, Integer_, AbstractFloat, AbstractString, Int64, Float64, Bool, Nothing, String_, DataTypeT];
+export const BUILTIN_TYPES: readonly DataType[] = [Any, Number_, Real, Integer_, AbstractFloat, AbstractString, Int64, Float64, Bool, Nothing, String_, DataTypeT, UnionT, TypeofBottom];
+
+/** The type of the type object of `t`: Union for a union, Core.TypeofBottom for Union{}, else DataType. */
+export function typeObjectTypeOf(t: JType): DataType {
+  return t === Bottom ? TypeofBottom : t.kind === 'union' ? UnionT : DataTypeT;
+}
+
+/** Whether values of `t` are type objects (an index into the JS side's table of types). */
+export function isTypeObjectType(t: JType): boolean {
+  return t === DataTypeT || t === UnionT || t === TypeofBottom;
+}
 
 /** Canonical Vector{T} objects, so that identity means equality. */
 const vectors = new Map<JType, VectorType>();
@@ -117,14 +131,14 @@ function nameOrder(a: JType, b: JType): number {
 
 /** A type with exactly one instance: `nothing`, or an immutable struct without fields. */
 export function isSingleton(t: JType): boolean {
-  return t.kind === 'data' && !t.abstract && !t.mutable && (t.primitive === 'Nothing' || (!t.primitive && t !== DataTypeT && t.fields.length === 0));
+  return t.kind === 'data' && !t.abstract && !t.mutable && (t.primitive === 'Nothing' || (!t.primitive && !isTypeObjectType(t) && t.fields.length === 0));
 }
 
 /** Julia's isbits: a concrete immutable type whose values hold no references (numbers, structs of them). */
 export function isBits(t: JType, seen: ReadonlySet<JType> = new Set()): boolean {
   if (t.kind !== 'data' || t.abstract || t.mutable || seen.has(t)) return false;
   if (t.primitive) return t.primitive !== 'String';
-  if (t === DataTypeT) return false;
+  if (isTypeObjectType(t)) return false;
   const inner = new Set(seen).add(t);
   return t.fields.every((f) => isBits(f.type, inner));
 }
@@ -188,6 +202,25 @@ export function isConcrete(t: JType): boolean {
   return t.kind === 'vector' || (t.kind === 'data' && !t.abstract);
 }
 
+/**
+ * Deepest vector nesting a call binds statically. A method recursing on [x] makes a new type at
+ * each level: binding each level's call statically would infer specialisations without end
+ * (Julia's inference limits type complexity too); deeper calls dispatch at run time, on the
+ * types the values have.
+ */
+const MAX_STATIC_DEPTH = 4;
+
+function vectorDepth(t: JType): number {
+  if (t.kind === 'vector') return 1 + vectorDepth(t.element);
+  if (t.kind === 'union') return Math.max(0, ...t.members.map(vectorDepth));
+  return 0;
+}
+
+/** Argument types a call is bound statically at: all concrete, none nested too deeply. */
+export function staticallyBound(ts: readonly JType[]): boolean {
+  return ts.every((t) => isConcrete(t) && vectorDepth(t) <= MAX_STATIC_DEPTH);
+}
+
 /** How a value of static type `t` is held: unboxed for concrete primitives, else a pointer. */
 export function reprOf(t: JType): Repr {
   if (t.kind === 'data' && t.primitive) {
@@ -196,6 +229,19 @@ export function reprOf(t: JType): Repr {
     if (t.primitive === 'Bool') return 'i32';
   }
   return 'ref';
+}
+
+/**
+ * The number type Julia's convert(to, x) makes of a number x not of type `to`, where `to` is no
+ * number type itself: a union with Nothing converts to the rest (convert(Union{Nothing,
+ * Float64}, 1) is 1.0), AbstractFloat to Float64 and Integer to Int64 (as float(x), Integer(x)).
+ * Undefined where Julia's convert has no such rule.
+ */
+export function numberTarget(to: JType): DataType | undefined {
+  if (to === AbstractFloat) return Float64;
+  if (to === Integer_) return Int64;
+  if (to.kind === 'union' && to.members.includes(Nothing)) return numberTarget(unionOf(to.members.filter((m) => m !== Nothing)));
+  return to === Int64 || to === Float64 || to === Bool ? to : undefined;
 }
 
 /** Tuple subtyping, argument by argument. */

@@ -8,7 +8,7 @@ import { DataTypeT, type Env } from './env.js';
 import { JlError } from './errors.js';
 import type { Scoped } from './scope.js';
 import { INTRINSICS } from './prelude.js';
-import { Any, Bool, Bottom, Float64, Int64, Nothing, String_, isConcrete, promoteType, unionOf, vectorOf, type JType } from './types.js';
+import { Any, Bool, Bottom, Float64, Int64, Nothing, String_, isConcrete, promoteType, staticallyBound, typeObjectTypeOf, unionOf, vectorOf, type JType } from './types.js';
 
 /** What typing asks of the engine. */
 export interface TypingHost {
@@ -112,10 +112,22 @@ export class Typing {
   typeOf(e: A.Expr): JType {
     let t = this.types.get(e);
     if (t === undefined) {
+      if (e.kind === 'binary' && e.left.kind === 'binary') this.typeSpine(e);
       t = widen(this.infer(e));
       this.types.set(e, t);
     }
     return t;
+  }
+
+  /**
+   * Type the left operands of a left-deep chain of operators (a long sum) from the innermost out,
+   * so that typing each node finds its left operand typed: recursing down the chain would run out
+   * of stack.
+   */
+  private typeSpine(e: A.Binary): void {
+    const spine: A.Binary[] = [];
+    for (let x = e.left; x.kind === 'binary' && !this.types.has(x); x = x.left) spine.push(x);
+    for (let i = spine.length - 1; i >= 0; i--) this.typeOf(spine[i]!);
   }
 
   /** Every type this code computes with (variables and expressions), after `run`. */
@@ -208,10 +220,10 @@ export class Typing {
   /** What `for x in iter` binds x to. */
   elementType(iter: A.Expr): JType {
     if (iter.kind === 'range') {
-      this.typeOf(iter.start);
-      this.typeOf(iter.stop);
-      if (iter.step) this.typeOf(iter.step);
-      return Int64;
+      // Julia promotes the endpoints and step: a Float64 among Int64s makes a float range.
+      const ts = [this.typeOf(iter.start), this.typeOf(iter.stop), ...(iter.step ? [this.typeOf(iter.step)] : [])];
+      // (A part that never returns leaves the loop unrun, whatever the others are.)
+      return ts.includes(Float64) && ts.every((t) => t === Float64 || t === Int64 || t === Bottom) ? Float64 : Int64;
     }
     const t = this.typeOf(iter);
     if (t.kind === 'vector') return t.element;
@@ -251,8 +263,7 @@ export class Typing {
         throw new JlError('UndefVarError', `${e.name} not defined`, e.loc);
       }
       case 'type-value':
-        this.resolve(e.type);
-        return DataTypeT;
+        return typeObjectTypeOf(this.resolve(e.type));
       case 'field': {
         const o = this.typeOf(e.object);
         if (o.kind === 'data' && !o.abstract && !o.primitive) {
@@ -317,6 +328,11 @@ export class Typing {
       return t;
     }
     if (c.kind !== 'ident') throw new JlError('TypeError', 'only named functions can be called', e.loc);
+    if (this.callsValue(c.name)) {
+      this.typeOf(c);
+      e.args.forEach((a) => this.typeOf(a));
+      return Bottom;
+    }
     const intrinsic = INTRINSICS.get(c.name);
     if (intrinsic) {
       e.args.forEach((a) => this.typeOf(a));
@@ -367,6 +383,16 @@ export class Typing {
     return this.callType(c.name, e.args, e);
   }
 
+  /**
+   * `name(...)` calls a variable's value (a local shadows a function of that name, as in Julia),
+   * which no value of this subset can be: Julia's MethodError, not callable.
+   */
+  callsValue(name: string): boolean {
+    if (BUILTINS.has(name) || INTRINSICS.has(name)) return false;
+    const env = this.host.env;
+    return this.vars.has(name) || (!env.functions.has(name) && (env.globals.has(name) || (this.topLevel && this.assignedGlobals.has(name))));
+  }
+
   /** The type an argument of a builtin names (`T` in `__convert(x, T)`). */
   namedType(e: A.Expr): JType {
     const t = e.kind === 'ident' ? this.host.env.types.get(e.name) : e.kind === 'type-value' ? this.resolve(e.type) : undefined;
@@ -379,7 +405,7 @@ export class Typing {
     const ts = args.map((a) => this.typeOf(a));
     if (!this.host.env.functions.has(name) && !BUILTINS.has(name)) throw new JlError('UndefVarError', `${name} not defined`, at.loc);
     if (ts.some((t) => t === Bottom)) return Bottom;
-    if (ts.every(isConcrete)) return this.host.returnType(name, ts) ?? Bottom;
+    if (staticallyBound(ts)) return this.host.returnType(name, ts) ?? Bottom;
     return this.host.env.functions.has(name) ? this.host.dynamicReturnType(name, ts) : Any;
   }
 }

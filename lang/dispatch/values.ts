@@ -4,7 +4,7 @@
 
 import type { FuncBuilder, Runtime } from '../../runtime/index.js';
 import { JlError } from './errors.js';
-import { Any, BUILTIN_TYPES, Bool, DataType, DataTypeT, Float64, Int64, Nothing, String_, reprOf, vectorOf, type JType, type Repr, type VectorType } from './types.js';
+import { Any, BUILTIN_TYPES, Bool, DataType, Float64, Int64, Nothing, String_, reprOf, typeObjectTypeOf, vectorOf, type JType, type Repr, type VectorType } from './types.js';
 
 /** Field types as Accrete RTT fields hold them. */
 const FIELD_OF: Record<Repr, 'i64' | 'f64' | 'i32' | 'ref'> = { i64: 'i64', f64: 'f64', i32: 'i32', ref: 'ref' };
@@ -192,8 +192,9 @@ export class ObjectModel {
   typeObject(t: JType): number {
     let p = this.typeObjects.get(t);
     if (p === undefined) {
-      p = this.allocJs(DataTypeT);
-      this.view().setBigInt64(p + this.fieldOffset(DataTypeT, 'index'), BigInt(this.typeTable.push(t) - 1), true);
+      const of = typeObjectTypeOf(t);
+      p = this.allocJs(of);
+      this.view().setBigInt64(p + this.fieldOffset(of, 'index'), BigInt(this.typeTable.push(t) - 1), true);
       this.typeObjects.set(t, p);
     }
     return p;
@@ -201,7 +202,7 @@ export class ObjectModel {
 
   /** The type a type object stands for. */
   typeObjectType(ptr: number): JType {
-    return this.typeTable[Number(this.view().getBigInt64(ptr + this.fieldOffset(DataTypeT, 'index'), true))]!;
+    return this.typeTable[Number(this.view().getBigInt64(ptr + this.fieldOffset(this.typeAt(ptr), 'index'), true))]!;
   }
 
   /** Raw bytes from the heap (zeroed), for runtime structures such as dispatch caches. */

@@ -30,6 +30,11 @@ export class ExpressionParser {
   protected bracketDepth = 0;
   /** False in the middle arm of `c ? a : b`, where a spaced `:` belongs to the conditional. */
   protected rangeOk = true;
+  /**
+   * Directly inside `[...]` (not in parentheses there), where, as in Julia, a space before a `+` or
+   * `-` with none after it starts a new element: `[1 -2]` is two elements, not `[1 - 2]`.
+   */
+  protected spaceSensitive = false;
   /** Inside `v[...]`, only to explain why `end` fails there. */
   protected indexDepth = 0;
   /** The statement being parsed is in a function, a loop: `c && return x`, `c || break` need them. */
@@ -107,15 +112,18 @@ export class ExpressionParser {
     return this.next();
   }
 
-  protected inBrackets<T>(f: () => T): T {
+  protected inBrackets<T>(f: () => T, spaceSensitive = false): T {
     const savedRange = this.rangeOk;
+    const savedSpace = this.spaceSensitive;
     this.bracketDepth++;
     this.rangeOk = true;
+    this.spaceSensitive = spaceSensitive;
     try {
       return f();
     } finally {
       this.bracketDepth--;
       this.rangeOk = savedRange;
+      this.spaceSensitive = savedSpace;
     }
   }
 
@@ -131,11 +139,12 @@ export class ExpressionParser {
         const t = this.peek();
         if (isOp(t, close)) break;
         if (t.kind === 'eof') throw this.unclosed(open.text, open.loc, t);
+        if (this.spaceSensitive && isOp(t, '+', '-')) throw this.err(`in brackets a space before '${t.text}' and none after it starts a new element (Julia reads [a ${t.text}b] as a 1×2 matrix), and matrices are not supported: write 'a ${t.text} b'`, t.loc);
         throw this.err(`expected ',' or '${close}' ${context}, found ${describe(t)}`, t.loc);
       }
       this.next();
       return items;
-    });
+    }, isOp(this.peek(), '['));
   }
 
 
@@ -260,6 +269,7 @@ export class ExpressionParser {
   protected parseBinaryLevel(ops: readonly string[], operand: () => A.Expr): A.Expr {
     let left = operand();
     for (let t = this.peek(); isOp(t, ...ops); t = this.peek()) {
+      if (this.spaceSensitive && isOp(t, '+', '-') && t.spaceBefore && !this.raw(1).spaceBefore && this.raw(1).kind !== 'newline') break;
       this.next();
       this.skipNewlines();
       left = { kind: 'binary', op: t.text as A.BinaryOp, left, right: operand(), loc: left.loc };
