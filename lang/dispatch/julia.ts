@@ -723,12 +723,12 @@ export class JuliaLike implements TypingHost, EmitHost {
  * wrapped in Accrete's (as its cause), and the engine's stack overflow is Julia's
  * StackOverflowError. Anything else is a bug and stays what it is.
  */
-function languageError(e: unknown): unknown {
+export function languageError(e: unknown): unknown {
   for (let c: unknown = e; c instanceof Error; c = c.cause) {
     if (c instanceof JlError || c instanceof JlSyntaxError) return c;
     // Accrete wraps the overflow of its own tree walkers: code nested deeper than it compiles.
     if (c instanceof RangeError && /call stack/i.test(c.message)) return new JlError('StackOverflowError', c === e ? 'stack overflow' : 'stack overflow: code nested too deeply to compile');
-    // A body past the engine's locals (a sum of 30,000 terms, each call inlined): a limit of this
+    // A body past the engine's locals (a function with 50,000 variables): a limit of this
     // implementation, which Julia has no exception for.
     if (c instanceof ResourceError && / locals/.test(c.message)) return new JlError('ErrorException', 'code too large to compile: a function would need more locals than the engine allows; split it');
   }
