@@ -723,7 +723,7 @@ export class JuliaLike implements TypingHost, EmitHost {
  * wrapped in Accrete's (as its cause), and the engine's stack overflow is Julia's
  * StackOverflowError. Anything else is a bug and stays what it is.
  */
-export function languageError(e: unknown): unknown {
+function languageError(e: unknown): unknown {
   for (let c: unknown = e; c instanceof Error; c = c.cause) {
     if (c instanceof JlError || c instanceof JlSyntaxError) return c;
     // Accrete wraps the overflow of its own tree walkers: code nested deeper than it compiles.
