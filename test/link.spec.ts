@@ -125,6 +125,29 @@ for (const linking of LINKINGS) {
       assert.equal(rt.fn('peek')(), 10 * 1000 + 203);
     });
 
+    it('names its functions, locals and globals at their new indices, also once its state is imported', async () => {
+      const rt = await world(linking);
+      await rt.loadOptimizer();
+      rt.linkSync(wat(`(module (import "accrete" "K" (global $k i32)) (global $fixed i32 (i32.const 3)) (global $count (mut i32) (i32.const 0))
+        (func $helper (param $x i32) (result i32) (i32.add (local.get $x) (global.get $fixed)))
+        (func $bump (export "bump") (result i32) (global.set $count (i32.add (global.get $count) (call $helper (global.get $k)))) (global.get $count)))`), { name: 'lk' });
+      rt.stage().constant('K', 'i32', 5, { redefine: true }).commitSync();
+      const text = rt.toText('lk');
+      for (const want of ['(import "accrete:state" "global:0" (global $count (mut i32)))', '(func $helper', '(param $x i32)', 'global.get $fixed', '(global $fixed i32']) assert.ok(text.includes(want), `${want} in\n${text}`);
+      assert.equal(rt.fn('bump')(), 8);
+    });
+
+    it('keeps what its globals were initialised to from a constant it imports, when linked again', async () => {
+      const rt = await world(linking);
+      rt.linkSync(wat(`(module (import "accrete" "K" (global $k i32))
+        (global $M (export "M") i32 (global.get $k)) (global $P i32 (global.get $k))
+        (func (export "readMPK") (result i32) (i32.add (i32.mul (global.get $M) (i32.const 10000)) (i32.add (i32.mul (global.get $P) (i32.const 100)) (global.get $k)))))`), { name: 'lk' });
+      assert.equal(rt.fn('readMPK')(), 70707);
+      assert.deepEqual(rt.stage().constant('K', 'i32', 9, { redefine: true }).commitSync().recompiled, ['lk']);
+      // The runtime's M is 7, and so is the module's; its code reads K as it is now.
+      assert.deepEqual([(rt.lookup('M') as { value: number }).value, rt.fn('readMPK')()], [7, 70709]);
+    });
+
     it("keeps what its constant expressions made of its own constant, and its data, when linked again", async () => {
       const rt = await world(linking);
       const at = rt.layout.heapBase + 64;

@@ -18,6 +18,7 @@ import {
   type ParsedModule,
 } from '../wasm/decoder.js';
 import { VALTYPE_CODE, instr, type AnyValType } from '../wasm/instructions.js';
+import { writeLinkedNames } from './names.js';
 import { ByteWriter, writeConst } from '../wasm/writer.js';
 import { type MemoryShape, LINK_EXPORT, RESERVED_EXPORT_PREFIX, START_EXPORT, STATE_MODULE, STATE_PREFIX, WASM_HEADER, section as rawSection, vecSection, writeFuncType, writeFuncrefTable, writeMemoryImport, writeTableExport, writeTableImport } from '../wasm/sections.js';
 
@@ -46,6 +47,12 @@ export interface LinkEnv {
    * the runtime memory when it was first linked, and writing them again would undo what ran since.
    */
   readonly relink?: boolean;
+  /**
+   * Relinking: what the module's globals were initialised to when it was first linked. Their
+   * initialisers ran then: an imported constant redefined since does not change them (the runtime's
+   * records of the constants it exports keep those values too).
+   */
+  readonly inits?: GlobalInits;
 }
 
 /** A definition the linked module contributes to the runtime. */
@@ -70,7 +77,11 @@ export interface RewrittenModule {
   imports: ModuleImports;
   exports: LinkExport[];
   uses: LinkUses;
+  /** What each of the module's numeric globals was initialised to (by defined global index). */
+  inits: GlobalInits;
 }
+
+export type GlobalInits = ReadonlyArray<{ type: ValType; value: number | bigint } | undefined>;
 
 export interface ModuleDescription {
   imports: Array<{ module: string; name: string; kind: ExternKind; sig?: Sig; type?: ValType; mutable?: boolean }>;
@@ -174,7 +185,8 @@ class Rewriter {
     if (this.importsMemory && this.m.memories.length > 0) throw linkError('the module imports accrete.memory and defines a memory of its own; only one memory is supported');
     this.imports.memory = this.importsMemory || this.needMemory;
     this.imports.table = this.sharedTable >= 0;
-    return { bytes: this.emit(), imports: this.imports, exports: this.exports, uses: this.uses };
+    const inits = this.env.inits ?? this.initValues();
+    return { bytes: this.emit(inits), imports: this.imports, exports: this.exports, uses: this.uses, inits };
   }
 
   private planImports(): void {
@@ -448,7 +460,12 @@ class Rewriter {
 
   // ---- output ----
 
-  private emit(): Uint8Array {
+  /** The value of each numeric global's initialiser, now. */
+  private initValues(): GlobalInits {
+    return this.m.globals.map((g, i) => (isNum(g.type.type) ? this.evaluate(g.init, `global ${i}: initialiser`) : undefined));
+  }
+
+  private emit(inits: GlobalInits): Uint8Array {
     const m = this.m;
     const env = this.env;
     const w = new ByteWriter(m.bytes.length + 256);
@@ -475,14 +492,17 @@ class Rewriter {
     if (!carried) section(w, 5, m.memories.length, (s) => m.memories.forEach((l) => limits(s, l)));
     section(w, 13, m.tags.length, (s) => m.tags.forEach((t) => s.u8(0).u32(t)));
     const globalBase = importCount(m, 'global');
-    const kept = m.globals.filter((_, i) => {
+    const kept = m.globals.flatMap((g, i) => {
       const p = this.globals[globalBase + i]!;
-      return p.kind === 'keep' && !(carried && p.state !== undefined);
+      return p.kind === 'keep' && !(carried && p.state !== undefined) ? [{ g, init: inits[i] }] : [];
     });
     section(w, 6, kept.length, (s) => {
-      for (const g of kept) {
+      for (const { g, init } of kept) {
         s.u8(VALTYPE_CODE[g.type.type]).u8(g.type.mutable ? 1 : 0);
-        this.constExpr(s, g.init);
+        if (init) {
+          constant(s, init.type, init.value);
+          s.u8(0x0b);
+        } else this.constExpr(s, g.init);
       }
     });
     const funcExports = m.exports.filter((e) => e.kind === 'func');
@@ -515,7 +535,13 @@ class Rewriter {
         s.u32(d.bytes.length).bytes(d.bytes);
       }
     });
-    this.names(w);
+    writeLinkedNames(w, this.m.names, (old) => {
+      const p = this.funcs[old];
+      return p?.kind === 'local' ? p.index : undefined;
+    }, (old) => {
+      const p = this.globals[old];
+      return p?.kind === 'keep' ? p.index : undefined;
+    });
     return w.finish();
   }
 
@@ -712,54 +738,8 @@ class Rewriter {
     out.bytes(b.buf.subarray(0, b.len));
     out.patch(at);
   }
-
-  /** The name section: module, function and local names follow the new function indices. */
-  private names(w: ByteWriter): void {
-    const n = this.m.names;
-    const funcs: Array<[number, string]> = [];
-    const locals: Array<[number, Map<number, string>]> = [];
-    this.funcs.forEach((p, old) => {
-      if (p.kind !== 'local') return;
-      const f = n.funcs.get(old);
-      if (f !== undefined) funcs.push([p.index, f]);
-      const l = n.locals.get(old);
-      if (l?.size) locals.push([p.index, l]);
-    });
-    const globals: Array<[number, string]> = [];
-    this.globals.forEach((p, old) => {
-      const g = n.globals.get(old);
-      if (p.kind === 'keep' && g !== undefined) globals.push([p.index, g]);
-    });
-    if (n.module === undefined && !funcs.length && !locals.length && !globals.length && !n.types.size && !n.tags.size && !n.elems.size && !n.datas.size) return;
-    w.u8(0);
-    const at = w.reserve();
-    w.name('name');
-    const nameMap = (id: number, entries: Iterable<[number, string]>) => {
-      const list = [...entries].sort((a, b) => a[0] - b[0]);
-      if (!list.length) return;
-      section(w, id, list.length, (s) => list.forEach(([i, v]) => s.u32(i).name(v)));
-    };
-    if (n.module !== undefined) section(w, 0, -1, (s) => s.name(n.module!));
-    nameMap(1, funcs);
-    if (locals.length) {
-      section(w, 2, locals.length, (s) => {
-        for (const [f, map] of locals) {
-          const list = [...map].sort((a, b) => a[0] - b[0]);
-          s.u32(f).u32(list.length);
-          for (const [i, v] of list) s.u32(i).name(v);
-        }
-      });
-    }
-    nameMap(4, n.types);
-    nameMap(7, globals);
-    nameMap(8, n.elems);
-    nameMap(9, n.datas);
-    nameMap(11, n.tags);
-    w.patch(at);
-  }
 }
 
-/** A section with a vector of `count` entries (count < 0: not a vector, always written). */
 /** A section: of `count` entries (left out when there are none), or, with `count` -1, raw. */
 function section(w: ByteWriter, id: number, count: number, fill: (s: ByteWriter) => void): void {
   if (count < 0) return rawSection(w, id, fill);
