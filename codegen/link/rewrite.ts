@@ -480,7 +480,7 @@ class Rewriter {
     if (carried) {
       this.stateGlobals.forEach((t, k) => imps.push((s) => s.name(STATE_MODULE).name(`global:${k}`).u8(3).u8(VALTYPE_CODE[t]).u8(1)));
       m.memories.forEach((l, i) => imps.push((s) => limits(s.name(STATE_MODULE).name(`memory:${i}`).u8(2), l)));
-      this.imports.state = imps.length > 0;
+      this.imports.state = this.stateGlobals.length + m.memories.length > 0;
     }
     section(w, 2, imps.length, (s) => imps.forEach((f) => f(s)));
     section(w, 3, m.funcs.length, (s) => m.funcs.forEach((t) => s.u32(t)));
