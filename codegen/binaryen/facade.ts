@@ -43,6 +43,15 @@ function messageOf(e: unknown): string {
   return (e as { message?: unknown })?.message !== undefined ? String((e as { message: unknown }).message) : String(e);
 }
 
+/**
+ * binaryen's readers, validator and passes recurse over expressions (its passes over ones they
+ * nested themselves, sinking a chain of local sets into one): running out of the engine's stack
+ * there is a limit, not a bug, and the optimizing tier keeps the baseline bytes on it.
+ */
+function outOfStack(e: unknown, doing: string): void {
+  if (e instanceof RangeError) throw fail('ResourceExhausted', `binaryen ran out of stack ${doing}: ${messageOf(e)}`, {}, { cause: e });
+}
+
 /** A binaryen module owned by the façade; call `dispose()` when done. */
 class Owned {
   constructor(readonly m: binaryen.Module) {}
@@ -53,6 +62,7 @@ class Owned {
 
 function read(bytes: Uint8Array, what: string): Owned {
   const r = captured(() => binaryen.readBinary(bytes));
+  outOfStack(r.error, `reading the module for ${what}`);
   if (r.error !== undefined || !r.value) {
     throw fail('LinkError', `${what}: binaryen could not read the module: ${messageOf(r.error)}`, {}, { detail: r.text });
   }
@@ -83,6 +93,7 @@ export function optimize(bytes: Uint8Array, opts: OptimizeOptions = {}): Uint8Ar
   const o = read(bytes, 'optimize');
   try {
     const v = captured(() => o.m.validate());
+    outOfStack(v.error, 'validating');
     if (!v.value) throw fail('Internal', 'the baseline tier produced a module binaryen rejects', {}, { detail: v.text });
     binaryen.setOptimizeLevel(opts.level ?? 2);
     binaryen.setShrinkLevel(opts.shrink ?? 0);
@@ -91,9 +102,7 @@ export function optimize(bytes: Uint8Array, opts: OptimizeOptions = {}): Uint8Ar
       o.m.optimize();
       return o.m.emitBinary();
     });
-    // Its passes recurse over expressions it may itself have nested (sinking a chain of local
-    // sets into one expression): a limit of the engine's stack, not a bug.
-    if (r.error instanceof RangeError) throw fail('ResourceExhausted', `binaryen ran out of stack optimising: ${messageOf(r.error)}`, {}, { cause: r.error });
+    outOfStack(r.error, 'optimising');
     if (r.error !== undefined || !r.value) throw fail('Internal', `binaryen failed to optimise: ${messageOf(r.error)}`, {}, { detail: r.text });
     return r.value;
   } finally {
