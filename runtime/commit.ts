@@ -376,7 +376,6 @@ function installable(core: Core, plan: Plan, tier: Tier): Array<number | undefin
   return install;
 }
 
-/** A stage's functions after the passes, with what they refer to and depend on. */
 /**
  * The optimizing tier stops inlining on its own once the caller would have more locals than
  * AUTO_INLINE_LOCALS, or has AUTO_INLINE_BODIES inlined: each inlined call brings its callee's
@@ -390,6 +389,7 @@ const AUTO_INLINE_BODIES = 200;
 const NO_CALLER = { locals: 0, inlined: 0 };
 const autoInlines = (caller: { locals: number; inlined: number }, brings: number) => caller.inlined < AUTO_INLINE_BODIES && caller.locals + brings <= AUTO_INLINE_LOCALS;
 
+/** A stage's functions after the passes, with what they refer to and depend on. */
 export interface LoweredStage {
   lowered: readonly FuncIR[];
   refs: References;

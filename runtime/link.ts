@@ -1,7 +1,7 @@
 // Linking a wasm module made elsewhere as a stage: its `accrete` imports name runtime symbols and
 // get Accrete's own lowering by binary rewriting; its exports become runtime symbols.
 
-import { rewriteModule, type GlobalInits, type LinkEnv, type RewrittenModule } from '../codegen/link/rewrite.js';
+import { rewriteModule, type LinkEnv, type RewrittenModule } from '../codegen/link/rewrite.js';
 import { sameSig, sigText } from '../codegen/ir/nodes.js';
 import { optimizerSync } from '../codegen/optimizer.js';
 import { parseModule, type ParsedModule } from '../codegen/wasm/decoder.js';
@@ -103,8 +103,6 @@ export function planLink(core: Core, bytes: Uint8Array, name: string, opts: Link
       plan.records.push(rec);
       if (old) plan.replaced.push([old, rec]);
     }
-    // Its globals keep what their initialisers made at link (set below, once `r` is final).
-    let inits: GlobalInits = [];
     // The module's own constants, read by its code, follow their lineage as imports do.
     for (const rec of plan.records) if (rec.kind === 'constant') bound.set(rec.name, rec);
     const relink = (c: Core, lookup: (n: string) => SymbolRecord | undefined): RelinkResult => {
@@ -112,9 +110,10 @@ export function planLink(core: Core, bytes: Uint8Array, name: string, opts: Link
       // redefinitions (commit.ts, `rebound`): a symbol retired since keeps its stub, its kept cell
       // or its last value, even when the name has been defined anew meanwhile.
       const imported = (n: string) => rebound(c, lookup, n, bound.get(n));
-      // An export another stage has redefined since is called through its slot from now on.
+      // An export another stage has redefined since is called through its slot from now on; its
+      // globals keep what their initialisers made at link (`r` is the link's final rewrite).
       const owns = (n: string) => lookup(n)?.stage === name;
-      const again = rewriteModule(parsed, { ...linkEnv(c, imported, (n) => (c.symbols.get(n) as { address: number }).address, owns), relink: true, inits });
+      const again = rewriteModule(parsed, { ...linkEnv(c, imported, (n) => (c.symbols.get(n) as { address: number }).address, owns), relink: true, inits: r.inits });
       return resultOf(again, funcs, exportNames, imported);
     };
     // A module that redefines a constant it also imports sees its own new value, as a code stage
@@ -127,7 +126,6 @@ export function planLink(core: Core, bytes: Uint8Array, name: string, opts: Link
         throw placed(e, name);
       }
     }
-    inits = r.inits;
     const res = resultOf(r, funcs, exportNames, (n) => plan.records.find((p) => p.name === n) ?? core.symbols.get(n));
     plan.code = relinkedUnit(name, 'baseline', res);
     plan.relink = relink;

@@ -30,17 +30,17 @@ export const inlinePass: FuncPass = {
     // inlines a helper at 3,000 calls needs its locals once, not 3,000 times (the engines take
     // 50,000, and binaryen's time grows with their square).
     const free = new Map<ValType, number[]>();
-    /** Locals for a callee's parameters and locals, held until its inlined body is made. */
-    const hold = (callee: FuncIR): number[] =>
-      [...callee.sig.params, ...callee.locals].map((t, i) => {
+    /** Locals for a callee's parameters and locals (`types`), held until its inlined body is made. */
+    const hold = (callee: FuncIR, types: readonly ValType[]): number[] =>
+      types.map((t, i) => {
         const reused = free.get(t)?.pop();
         if (reused !== undefined) return reused;
         locals.push(t);
         localNames.push(`${callee.name}.${callee.localNames[i] ?? i}`);
         return nLocals++;
       });
-    const release = (callee: FuncIR, held: readonly number[]) => {
-      [...callee.sig.params, ...callee.locals].forEach((t, i) => {
+    const release = (types: readonly ValType[], held: readonly number[]) => {
+      types.forEach((t, i) => {
         let list = free.get(t);
         if (list === undefined) free.set(t, (list = []));
         list.push(held[i]!);
@@ -77,10 +77,11 @@ export const inlinePass: FuncPass = {
           ctx.dependOn(e.name);
           // Held before the arguments are made: a body inlined in the second argument runs after
           // the first is bound, so it must not take the parameters' locals.
-          const held = hold(callee);
+          const types = [...callee.sig.params, ...callee.locals];
+          const held = hold(callee, types);
           const args = e.args.map((a) => rewrite(a, stack, inTry, depth + 2));
           const body = expand(callee, held, args, [...stack, e.name], inTry, depth + 1);
-          release(callee, held);
+          release(types, held);
           return e.tail ? leave(body, { k: 'return', type: 'unreachable', value: null }) : body;
         }
       }

@@ -12,10 +12,7 @@ export const rebindPass: FuncPass = {
   run(f: FuncIR, ctx: PassContext): FuncIR {
     // A stored body kept packed is not made a tree (it may be nested too deep to walk): the stream
     // encoder resolves each reference as it reads the words, as unpacking does if a tree is read.
-    if (f instanceof LazyFunc) {
-      const first = f.rebind;
-      return new LazyFunc(f.packed, first ? (n, was) => ctx.resolve(n, first(n, was)) : ctx.resolve);
-    }
+    if (f instanceof LazyFunc && !f.rebind) return new LazyFunc(f.packed, ctx.resolve);
     return rebindTree(f, ctx);
   },
 };

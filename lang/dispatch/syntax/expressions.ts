@@ -312,16 +312,7 @@ export class ExpressionParser {
     if (!this.atOp('^')) return base;
     this.next();
     this.skipNewlines();
-    return { kind: 'binary', op: '^', left: base, right: this.deeper(() => this.parsePowerOperand()), loc: base.loc };
-  }
-
-  protected parsePowerOperand(): A.Expr {
-    const t = this.peek();
-    if (isOp(t, '-', '+', '!') && !this.isOperatorCall()) {
-      this.next();
-      return this.makeUnary(t, this.deeper(() => this.parsePowerOperand()));
-    }
-    return this.parsePower();
+    return { kind: 'binary', op: '^', left: base, right: this.deeper(() => this.parseUnary()), loc: base.loc };
   }
 
   /**
