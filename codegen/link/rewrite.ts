@@ -524,7 +524,7 @@ class Rewriter {
       for (const d of m.datas) {
         // Linked again, the memory it wrote is the one it writes (the runtime's, or its own carried
         // over): passive and empty, as the engine leaves an active segment once it has run.
-        if (d.mode === 'active' && this.env.relink) {
+        if (d.mode === 'active' && carried) {
           s.u32(1).u32(0);
           continue;
         }
