@@ -125,6 +125,32 @@ for (const linking of LINKINGS) {
       assert.equal(rt.fn('peek')(), 10 * 1000 + 203);
     });
 
+    it('keeps its own exception tags when linked again: a frame of the replaced instance still catches what the new one throws', async () => {
+      const rt = await world(linking);
+      let relinked: readonly string[] = [];
+      // The host relinks the module (a constant it folds changes), then calls its new instance,
+      // which throws through the replaced instance's frame below.
+      rt.stage('host')
+        .host('relinkAndThrow', 'i32 -> ()', (k: number) => {
+          relinked = rt.stage().constant('K', 'i32', k, { redefine: true }).commitSync().recompiled;
+          rt.fn('thrower')(k);
+        })
+        .commitSync();
+      rt.linkSync(
+        wat(`(module (import "accrete" "relinkAndThrow" (func $h (param i32))) (import "accrete" "K" (global $k i32))
+          (tag $e (param i32))
+          (func (export "thrower") (param i32) (throw $e (i32.add (local.get 0) (global.get $k))))
+          (func (export "outer") (param i32) (result i32)
+            (try (result i32) (do (call $h (local.get 0)) (i32.const -1)) (catch $e))))`),
+        { name: 'ex' },
+      );
+      assert.equal(rt.fn('outer')(10), 20, 'the old frame caught the new instance’s throw (K is 10 by then)');
+      assert.deepEqual(relinked, ['ex']);
+      assert.equal(rt.fn('outer')(3), 6, 'and the new instance catches its own');
+      const imports = WebAssembly.Module.imports(rt.internals.stages.get('ex')!.code!.module);
+      assert.ok(imports.some((i) => i.module === 'accrete:state' && i.kind === ('tag' as string)), JSON.stringify(imports));
+    });
+
     it('names its functions, locals and globals at their new indices, also once its state is imported', async () => {
       const rt = await world(linking);
       await rt.loadOptimizer();

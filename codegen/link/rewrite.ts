@@ -480,7 +480,10 @@ class Rewriter {
     if (carried) {
       this.stateGlobals.forEach((t, k) => imps.push((s) => s.name(STATE_MODULE).name(`global:${k}`).u8(3).u8(VALTYPE_CODE[t]).u8(1)));
       m.memories.forEach((l, i) => imps.push((s) => limits(s.name(STATE_MODULE).name(`memory:${i}`).u8(2), l)));
-      this.imports.state = this.stateGlobals.length + m.memories.length > 0;
+      // Its tags too: a frame of the instance replaced, still running below a host call, catches
+      // what the new one throws only if both throw the same tag.
+      m.tags.forEach((t, i) => imps.push((s) => s.name(STATE_MODULE).name(`tag:${i}`).u8(4).u8(0).u32(t)));
+      this.imports.state = this.stateGlobals.length + m.memories.length + m.tags.length > 0;
     }
     section(w, 2, imps.length, (s) => imps.forEach((f) => f(s)));
     section(w, 3, m.funcs.length, (s) => m.funcs.forEach((t) => s.u32(t)));
@@ -490,7 +493,7 @@ class Rewriter {
       for (const t of m.tables) limits(s.u8(VALTYPE_CODE[t.elem]), t.limits);
     });
     if (!carried) section(w, 5, m.memories.length, (s) => m.memories.forEach((l) => limits(s, l)));
-    section(w, 13, m.tags.length, (s) => m.tags.forEach((t) => s.u8(0).u32(t)));
+    if (!carried) section(w, 13, m.tags.length, (s) => m.tags.forEach((t) => s.u8(0).u32(t)));
     const globalBase = importCount(m, 'global');
     const kept = m.globals.flatMap((g, i) => {
       const p = this.globals[globalBase + i]!;
@@ -510,12 +513,13 @@ class Rewriter {
     // The runtime calls the start function (START_EXPORT): the engine would call it before the
     // link table is filled and the module's exported globals hold their initial values.
     const states = this.globals.filter((p): p is Extract<GlobalPlan, { kind: 'keep' }> => p.kind === 'keep' && p.state !== undefined);
-    section(w, 7, funcExports.length + (link ? 1 : 0) + (start !== undefined ? 1 : 0) + states.length + m.memories.length, (s) => {
+    section(w, 7, funcExports.length + (link ? 1 : 0) + (start !== undefined ? 1 : 0) + states.length + m.memories.length + m.tags.length, (s) => {
       for (const e of funcExports) s.name(e.name).u8(0).u32(this.localFunc(e.index, 'an export'));
       if (link) writeTableExport(s, LINK_EXPORT, this.linkTable);
       if (start !== undefined) s.name(START_EXPORT).u8(0).u32(start);
       for (const p of states) s.name(`${STATE_PREFIX}global:${p.state}`).u8(3).u32(p.index);
       m.memories.forEach((_, i) => s.name(`${STATE_PREFIX}memory:${i}`).u8(2).u32(i));
+      m.tags.forEach((_, i) => s.name(`${STATE_PREFIX}tag:${i}`).u8(4).u32(i));
     });
     section(w, 9, m.elems.length, (s) => m.elems.forEach((e) => this.elem(s, e)));
     if (m.dataCount !== undefined) section(w, 12, -1, (s) => s.u32(m.dataCount!));

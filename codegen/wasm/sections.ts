@@ -55,7 +55,7 @@ export const START_EXPORT = 'accrete:start';
 export const RESERVED_EXPORT_PREFIX = 'accrete:';
 
 /**
- * A linked module's state: its private mutable numeric globals and its own memories, exported
+ * A linked module's state: its private mutable numeric globals, its own memories and tags, exported
  * under STATE_PREFIX and, when it is linked again, imported from STATE_MODULE, which the runtime
  * fills with the exports of the instance being replaced.
  */
