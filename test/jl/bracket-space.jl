@@ -13,3 +13,16 @@ println([x +1])
 println(Float64[x -1])
 #---
 println(v[x -1])
+#---
+# A new line directly inside [...] starts a new row, as in Julia ([1⏎-2] is [1; -2] there): refused,
+# not read as 1 - 2; a line ending with an operator, a comma or inside parentheses goes on.
+w = [
+  x -
+  1, (x
+  - 2),
+]
+println(w, [x +
+  1])
+#---
+println([x
+-2])

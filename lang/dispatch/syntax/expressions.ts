@@ -67,7 +67,8 @@ export class ExpressionParser {
   }
 
   protected peek(): Token {
-    if (this.bracketDepth > 0) while (this.toks.at(this.i).kind === 'newline') this.i++;
+    // Directly inside `[...]` a newline ends an element, as in Julia (see parseDelimited).
+    if (this.bracketDepth > 0 && !this.spaceSensitive) while (this.toks.at(this.i).kind === 'newline') this.i++;
     return this.toks.at(this.i);
   }
 
@@ -133,11 +134,16 @@ export class ExpressionParser {
       const open = this.next();
       const close = closerOf(open.text);
       const items: T[] = [];
-      while (!this.atOp(close)) {
+      for (this.skipNewlines(); !this.atOp(close); this.skipNewlines()) {
         items.push(item());
+        // A newline is a row break in Julia's brackets (`[a\n-b]` is `[a; -b]`), before `,` or
+        // the closer a mere line break.
+        const row = this.raw().kind === 'newline';
+        this.skipNewlines();
         if (this.eatOp(',')) continue;
         const t = this.peek();
         if (isOp(t, close)) break;
+        if (row && t.kind !== 'eof') throw this.err(`in brackets a new line starts a new row (Julia reads [a⏎b] as the concatenation [a; b]), and concatenation syntax is not supported: separate the elements with ',', or end the line with the operator to continue an expression`, t.loc);
         if (t.kind === 'eof') throw this.unclosed(open.text, open.loc, t);
         if (this.spaceSensitive && isOp(t, '+', '-')) throw this.err(`in brackets a space before '${t.text}' and none after it starts a new element (Julia reads [a ${t.text}b] as a 1×2 matrix), and matrices are not supported: write 'a ${t.text} b'`, t.loc);
         throw this.err(`expected ',' or '${close}' ${context}, found ${describe(t)}`, t.loc);
