@@ -144,6 +144,16 @@ describe('jl sessions after a failed evaluation', () => {
     // 40,000 terms needed more locals than an engine takes until inlined bodies shared theirs.
     for (const n of [3000, 40_000]) assert.equal(jl.eval('x = ' + Array(n).fill('1').join(' + ')), BigInt(n));
     assert.deepEqual(uncompiled(jl), []);
+    // Chains of && and || of any length (they were refused past 256 operands), short-circuiting
+    // in order: the counter says which operands ran.
+    jl.eval('v = [0]\nfunction t(r)\n  v[1] += 1\n  r\nend');
+    const chain = (op: string, n: number, at: number, last: string) => Array.from({ length: n }, (_, i) => (i === at ? `t(${op === '&&' ? 'false' : 'true'})` : i === n - 1 ? last : `t(${op === '&&'})`)).join(` ${op} `);
+    assert.equal(jl.eval(chain('&&', 3000, -1, 't(7)')), 7n);
+    assert.equal(jl.eval(chain('&&', 3000, 1234, 't(7)')), false);
+    assert.equal(jl.eval(chain('||', 3000, 2000, 't(true)')), true);
+    assert.equal(jl.eval('v[1]'), 3000n + 1235n + 2001n);
+    jl.eval(`function g(x)\n  ${Array.from({ length: 600 }, (_, i) => `x != ${i}`).join(' && ')} && return 1\n  0\nend`);
+    assert.deepEqual([jl.eval('g(600)'), jl.eval('g(599)')], [1n, 0n]);
     // A function of 50,000 variables needs more locals than an engine takes (its definite
     // assignment check copied its state per assignment: minutes, before it got there).
     const body = Array.from({ length: 50_100 }, (_, i) => `  a${i} = ${i}`).join('\n');

@@ -193,19 +193,39 @@ export class ExpressionParser {
   }
 
   protected parseOr(): A.Expr {
-    const left = this.parseAnd();
-    if (!this.atOp('||')) return left;
-    this.next();
-    this.skipNewlines();
-    return { kind: 'or', left, right: this.jump() ?? this.deeper(() => this.parseOr()), loc: left.loc };
+    return this.parseChain('or', '||', () => this.parseAnd());
   }
 
   protected parseAnd(): A.Expr {
-    const left = this.parseComparison();
-    if (!this.atOp('&&')) return left;
-    this.next();
-    this.skipNewlines();
-    return { kind: 'and', left, right: this.jump() ?? this.deeper(() => this.parseAnd()), loc: left.loc };
+    return this.parseChain('and', '&&', () => this.parseComparison());
+  }
+
+  /**
+   * `a && b && c ...` (or `||`): a chain of any length, read in a loop and made a balanced tree.
+   * Short-circuiting makes the operator associative (every operand but the last must be a Bool),
+   * so the tree evaluates the operands in order, as the chain does, and the passes after the
+   * parser recurse only as deep as its logarithm. Only the last operand may be a jump.
+   */
+  private parseChain(kind: 'and' | 'or', op: '&&' | '||', operand: () => A.Expr): A.Expr {
+    const first = operand();
+    if (!this.atOp(op)) return first;
+    const items: A.Expr[] = [first];
+    while (this.eatOp(op)) {
+      this.skipNewlines();
+      const j = this.jump();
+      if (j) {
+        items.push(j);
+        break;
+      }
+      items.push(operand());
+    }
+    const tree = (lo: number, hi: number): A.Expr => {
+      if (hi - lo === 1) return items[lo]!;
+      const mid = (lo + hi) >>> 1;
+      const left = tree(lo, mid);
+      return { kind, left, right: tree(mid, hi), loc: left.loc };
+    };
+    return tree(0, items.length);
   }
 
   /** `return [x]`, `break` or `continue` after `&&` or `||`, where the statement context allows it. */
