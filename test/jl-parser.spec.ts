@@ -771,7 +771,6 @@ describe('jl-parser: syntax errors', () => {
     const deep: Array<[string, string]> = [
       ['parentheses', 'x = ' + '('.repeat(1000) + '1' + ')'.repeat(1000)],
       ['prefix minus', 'x = ' + '-'.repeat(10_000) + 'y'],
-      ['|| chain', 'x = ' + Array(10_000).fill('a').join(' || ')],
       ['^ chain', 'x = ' + Array(10_000).fill('a').join(' ^ ')],
       ['vectors', 'x = ' + '['.repeat(10_000) + ']'.repeat(10_000)],
       ['blocks', 'if true\n'.repeat(1000) + 'end\n'.repeat(1000)],
@@ -779,6 +778,22 @@ describe('jl-parser: syntax errors', () => {
     ];
     for (const [what, src] of deep) assert.match(syntaxError(src).bare, /nested too deeply/, what);
     assert.doesNotThrow(() => parseProgram('x = ' + '('.repeat(MAX_NESTING - 2) + '1' + ')'.repeat(MAX_NESTING - 2)));
+  });
+
+  it('reads && and || chains of any length, in order, nested right as Julia does and balanced when long', () => {
+    const leaves = (e: A.Expr, out: string[] = []): string[] => {
+      if (e.kind === 'and' || e.kind === 'or') return leaves(e.right, leaves(e.left, out));
+      out.push(e.kind === 'ident' ? e.name : e.kind);
+      return out;
+    };
+    const depth = (e: A.Expr): number => (e.kind === 'and' || e.kind === 'or' ? 1 + Math.max(depth(e.left), depth(e.right)) : 0);
+    const names = Array.from({ length: 10_000 }, (_, i) => `a${i}`);
+    // || binds looser: groups of three && operands.
+    const src = names.map((n, i) => n + (i === names.length - 1 ? '' : i % 3 === 2 ? ' || ' : ' && ')).join('');
+    const e = (parseProgram('x = ' + src).body[0] as A.Assign).value;
+    assert.deepEqual(leaves(e), names);
+    assert.ok(depth(e) < 50, `depth ${depth(e)}`);
+    assert.deepEqual(sx('a && b && c'), ['(&& a (&& b c))']);
   });
 
   for (const [name, src, line, col, bare] of cases) {

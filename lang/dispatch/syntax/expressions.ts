@@ -17,6 +17,8 @@ export const BLOCK_ENDS: ReadonlySet<string> = new Set(['end', 'else', 'elseif']
  * run out in the parser or in the passes after it (a parenthesis level takes ~17 frames).
  */
 export const MAX_NESTING = 256;
+/** Operands of `&&` or `||` nested to the right, as Julia nests them, before a chain is balanced (see parseChain). */
+const CHAIN_RUN = 32;
 
 export interface Ctx {
   readonly inFunction: boolean;
@@ -201,10 +203,12 @@ export class ExpressionParser {
   }
 
   /**
-   * `a && b && c ...` (or `||`): a chain of any length, read in a loop and made a balanced tree.
+   * `a && b && c ...` (or `||`): a chain of any length, read in a loop. Julia nests it to the
+   * right, and so does this up to CHAIN_RUN operands; a longer one is made a balanced tree of such
+   * runs, so that the passes after the parser recurse only as deep as its logarithm.
    * Short-circuiting makes the operator associative (every operand but the last must be a Bool),
-   * so the tree evaluates the operands in order, as the chain does, and the passes after the
-   * parser recurse only as deep as its logarithm. Only the last operand may be a jump.
+   * so either tree evaluates the operands in order, as the chain does. Only the last operand may
+   * be a jump.
    */
   private parseChain(kind: 'and' | 'or', op: '&&' | '||', operand: () => A.Expr): A.Expr {
     const first = operand();
@@ -220,7 +224,11 @@ export class ExpressionParser {
       items.push(operand());
     }
     const tree = (lo: number, hi: number): A.Expr => {
-      if (hi - lo === 1) return items[lo]!;
+      if (hi - lo <= CHAIN_RUN) {
+        let e = items[hi - 1]!;
+        for (let k = hi - 2; k >= lo; k--) e = { kind, left: items[k]!, right: e, loc: items[k]!.loc };
+        return e;
+      }
       const mid = (lo + hi) >>> 1;
       const left = tree(lo, mid);
       return { kind, left, right: tree(mid, hi), loc: left.loc };
