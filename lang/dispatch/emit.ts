@@ -9,10 +9,11 @@ import type { SplitTarget } from './julia.js';
 import { JlError } from './errors.js';
 import { INTRINSICS } from './prelude.js';
 import { BUILTINS, assignedValue, type Typing } from './typing.js';
-import { Any, Bool, Bottom, Float64, Int64, Nothing, String_, isConcrete, reprOf, staticallyBound, subtype, vectorOf, type JType, type Repr, type VectorType } from './types.js';
+import { Any, Bool, Bottom, Float64, FloatRangeT, Int64, Nothing, StepRangeT, UnitRangeT, String_, isConcrete, reprOf, staticallyBound, subtype, vectorOf, type JType, type Repr, type VectorType } from './types.js';
 import { ELEM_SIZE, SYM, type ObjectModel } from './values.js';
 import { sourceName } from './scope.js';
-import { RAISE_KIND, VT, ValueCode } from './values-code.js';
+import { RAISE_KIND, VT } from './values-code.js';
+import { RangeCode, isRangeType } from './range-code.js';
 
 /** What code generation asks of the engine. */
 export interface EmitHost {
@@ -46,7 +47,7 @@ export { RAISE_KIND, VT } from './values-code.js';
 /** Operations of a chain (see Emitter.chain) computed before the value so far is held in a local. */
 const SPILL_EVERY = 64;
 
-export class Emitter extends ValueCode {
+export class Emitter extends RangeCode {
   private readonly locals = new Map<string, Local>();
   /**
    * Locals some read of which may come before an assignment: a pointer holds 0 until assigned,
@@ -215,25 +216,48 @@ export class Emitter extends ValueCode {
     const b = this.b;
     const v = this.localOf(s.variable)!;
     const vt = this.typing.vars.get(s.variable)!;
-    if (s.iter.kind === 'range' && this.typing.elementType(s.iter) === Float64) {
+    const literal = this.typing.literalRange(s.iter);
+    const it = literal ? undefined : this.typing.typeOf(s.iter);
+    if ((literal && this.typing.elementType(s.iter) === Float64) || it === FloatRangeT) {
       // A float range (Julia's StepRangeLen): its length, then element k of it, from the JS side
       // (ranges.ts), which computes them as Julia does.
-      const r = s.iter;
       const [start, step, stop, n, k] = [b.local('f64'), b.local('f64'), b.local('f64'), b.local('i64'), b.local('i64')];
       const ends = [b.get(start), b.get(step), b.get(stop)];
-      const init = [b.set(start, this.expr(r.start, Float64)), b.set(step, r.step ? this.expr(r.step, Float64) : b.f64(1)), b.set(stop, this.expr(r.stop, Float64))];
-      init.push(b.set(n, b.call('jl:frange_len', ...ends)), b.set(k, b.i64(0)));
+      const init: IR[] = [];
+      if (s.iter.kind === 'range' && literal) {
+        const r = s.iter;
+        init.push(b.set(start, this.expr(r.start, Float64)), b.set(step, r.step ? this.expr(r.step, Float64) : b.f64(1)), b.set(stop, this.expr(r.stop, Float64)));
+        init.push(b.set(n, b.call('jl:frange_len', ...ends)));
+      } else {
+        // A range object: its fields.
+        const p = b.local('i32');
+        const rtt = this.host.om.rtt(FloatRangeT);
+        init.push(b.set(p, this.expr(s.iter, FloatRangeT)), ...(['start', 'step', 'stop', 'len'] as const).map((f, i) => b.set([start, step, stop, n][i]!, b.field(b.get(p), rtt, f))));
+      }
+      init.push(b.set(k, b.i64(0)));
       const bind = b.set(v, this.convert(b.call('jl:frange_at', b.get(start), b.get(step), b.get(stop), b.get(k)), Float64, vt, s.loc));
       return this.loopWith(b.i64.lt_s(b.get(k), b.get(n)), init, [bind, ...this.loopResets(s)], s.body, [b.set(k, b.i64.add(b.get(k), b.i64(1)))]);
     }
-    if (s.iter.kind === 'range') {
+    if (literal || it === UnitRangeT || it === StepRangeT) {
       // Julia's range: from start to the last value it reaches (no overflow past typemax), stepping
       // by `step`; the loop ends after the last value instead of testing the one after it.
       const i = b.local('i64');
       const last = b.local('i64');
       const step = b.local('i64');
       const go = b.local('i32');
-      const r = s.iter;
+      if (it) {
+        // A range object: its fields hold the last element already (or start ∓ 1 when empty).
+        const p = b.local('i32');
+        const rtt = this.host.om.rtt(it);
+        const field = (f: string) => b.field(b.get(p), rtt, f);
+        const init = [b.set(p, this.expr(s.iter, it)), b.set(i, field('start')), b.set(last, field('stop'))];
+        if (it === UnitRangeT) init.push(b.set(step, b.i64(1)), b.set(go, b.i64.le_s(b.get(i), b.get(last))));
+        else init.push(b.set(step, field('step')), b.set(go, b.i32.or(b.i64.eq(b.get(i), b.get(last)), b.i32.eq(b.i64.gt_s(b.get(step), b.i64(0)), b.i64.gt_s(b.get(last), b.get(i))))));
+        const bind = b.set(v, this.convert(b.get(i), Int64, vt, s.loc));
+        const next = b.if(b.i64.eq(b.get(i), b.get(last)), b.set(go, b.i32(0)), b.set(i, b.i64.add(b.get(i), b.get(step))));
+        return this.loopWith(b.get(go), init, [bind, ...this.loopResets(s)], s.body, [next]);
+      }
+      const r = s.iter as A.Range;
       // start, step, stop: evaluated in the order they are written.
       const init = [b.set(i, this.expr(r.start, Int64)), b.set(step, r.step ? this.expr(r.step, Int64) : b.i64(1)), b.set(last, this.expr(r.stop, Int64))];
       if (!r.step) init.push(b.set(go, b.i64.le_s(b.get(i), b.get(last))));
@@ -252,20 +276,20 @@ export class Emitter extends ValueCode {
       const next = b.if(b.i64.eq(b.get(i), b.get(last)), b.set(go, b.i32(0)), b.set(i, b.i64.add(b.get(i), b.get(step))));
       return this.loopWith(b.get(go), init, [bind, ...this.loopResets(s)], s.body, [next]);
     }
-    const it = this.typing.typeOf(s.iter);
     const p = b.local('i32');
     const k = b.local('i32');
     // k starts at 0 on every entry: a loop nested in another runs again.
-    const init = [b.set(p, this.expr(s.iter, it)), b.set(k, b.i32(0))];
+    const init = [b.set(p, this.expr(s.iter, it!)), b.set(k, b.i32(0))];
     const step = [b.set(k, b.i32.add(b.get(k), b.i32(1)))];
-    if (it.kind !== 'vector') {
+    if (it!.kind !== 'vector') {
       // Iterating a value of unknown type: the JS side checks it is a vector and boxes elements.
       const more = b.i32.lt_u(b.get(k), b.call('jl:dyn_count', b.get(p)));
       const bind = b.set(v, this.convert(b.call('jl:dyn_element', b.get(p), b.get(k)), Any, vt, s.loc));
       return this.loopWith(more, init, [bind, ...this.loopResets(s)], s.body, step);
     }
-    const more = b.i32.lt_u(b.get(k), b.field(b.get(p), this.host.om.rtt(it), 'length'));
-    const bind = b.set(v, this.convert(this.element(b.get(p), it, b.get(k)), it.element, vt, s.loc));
+    const vec = it as VectorType;
+    const more = b.i32.lt_u(b.get(k), b.field(b.get(p), this.host.om.rtt(vec), 'length'));
+    const bind = b.set(v, this.convert(this.element(b.get(p), vec, b.get(k)), vec.element, vt, s.loc));
     return this.loopWith(more, init, [bind, ...this.loopResets(s)], s.body, step);
   }
 
@@ -404,6 +428,7 @@ export class Emitter extends ValueCode {
         const operands = () => b.seq(...[e.object, ...e.indices].map((x) => this.discard(this.expr(x))));
         if (e.indices.length !== 1) return this.raise('TypeError', 'only vectors can be indexed, with one index', e.loc, VT[reprOf(t)], operands());
         if (ot.kind === 'vector') return b.call(`jl:vec_get_${reprOf(ot.element)}`, this.expr(e.object, ot), this.expr(e.indices[0]!, Int64));
+        if (isRangeType(ot)) return this.callGeneric('getindex', [e.object, e.indices[0]!], t, e.loc);
         if (isConcrete(ot)) return this.raise('MethodError', `no method matching getindex(${ot}, ...)`, e.loc, VT[reprOf(t)], operands());
         return b.call('jl:dyn_getindex', this.expr(e.object, Any), this.expr(e.indices[0]!, Any));
       }
@@ -445,7 +470,7 @@ export class Emitter extends ValueCode {
       case 'ternary':
         return b.if(this.cond(e.cond), this.expr(e.whenTrue, t), this.expr(e.whenFalse, t), t === Bottom ? undefined : VT[reprOf(t)]);
       case 'range':
-        throw new JlError('TypeError', 'ranges a:b are supported only as the iterator of a for loop', e.loc);
+        return this.rangeValue(e, t, this.typing.rangeParts(e).map((p) => this.typing.typeOf(p)));
       case 'call':
         return this.call(e, t);
     }
@@ -666,6 +691,8 @@ export class Emitter extends ValueCode {
       case '__domain_error':
         // __domain_error(x, message): Julia's DomainError with x.
         return b.seq(b.call('jl:domain_error', this.expr(e.args[0]!, Any), this.expr(e.args[1]!, Any)), b.unreachable());
+      case '__bounds_error':
+        return b.seq(b.call('jl:bounds_error', this.expr(e.args[0]!, Any), this.expr(e.args[1]!, Int64)), b.unreachable());
       case '__egal':
         return b.call('jl:egal', this.expr(e.args[0]!, Any), this.expr(e.args[1]!, Any));
       case '__equal':

@@ -5,7 +5,14 @@ import type * as A from './syntax/ast.js';
 import { JlError } from './errors.js';
 import type { Scoped } from './scope.js';
 import { GenericFunction, type Method } from './methods.js';
-import { Any, BUILTIN_TYPES, DataType, unionOf, vectorOf, type JType } from './types.js';
+import { Any, BUILTIN_TYPES, DataType, Float64, FloatRangeT, Int64, StepRangeT, UnitRangeT, unionOf, vectorOf, type JType } from './types.js';
+
+/** Range types by the name a program writes, with the parameters each must have (the only ones it has here). */
+const RANGE_NAMES: ReadonlyMap<string, { type: DataType; params: readonly JType[] }> = new Map([
+  ['UnitRange', { type: UnitRangeT, params: [Int64] }],
+  ['StepRange', { type: StepRangeT, params: [Int64, Int64] }],
+  ['StepRangeLen', { type: FloatRangeT, params: [Float64] }],
+]);
 export { DataTypeT } from './types.js';
 
 /** A method as the compiler sees it: the definition, and the primitive it stands for, if any. */
@@ -37,6 +44,8 @@ export class Env {
 
   constructor() {
     for (const t of BUILTIN_TYPES) this.types.set(t.name, t);
+    // A bare range name stands for its one instance here (in Julia it is a UnionAll over them).
+    for (const [name, r] of RANGE_NAMES) this.types.set(name, r.type);
   }
 
   /** Functions the prelude defines (Base's, in Julia): a program's own are the others. */
@@ -70,7 +79,12 @@ export class Env {
         return unionOf(t.members.map((m) => this.resolveType(m, self)));
       case 'type-apply':
         if (t.name === 'Vector' && t.args.length === 1) return vectorOf(this.resolveType(t.args[0]!, self));
-        throw new JlError('TypeError', `unsupported parametric type ${t.name}{...} (only Vector{T} is supported)`, t.loc);
+        {
+          const r = RANGE_NAMES.get(t.name);
+          const args = t.args.map((a) => this.resolveType(a, self));
+          if (r && args.length <= r.params.length && args.every((a, i) => a === r.params[i])) return r.type;
+        }
+        throw new JlError('TypeError', `unsupported parametric type ${t.name}{...} (only Vector{T}, UnitRange{Int64}, StepRange{Int64, Int64} and StepRangeLen{Float64} are supported)`, t.loc);
     }
   }
 

@@ -15,6 +15,8 @@ import { INTRINSICS, PRELUDE } from './prelude.js';
 import { Objects } from './objects.js';
 import { floatPower } from './power.js';
 import { FloatRanges } from './ranges.js';
+import { RANGE_PRELUDE, defineRangeFunctions } from './range-code.js';
+import { RangeValues } from './range-values.js';
 import { resolveScopes } from './scope.js';
 import { SpecTable, inlineWorthy, specKey, type Spec } from './specs.js';
 export type { Spec } from './specs.js';
@@ -84,6 +86,7 @@ export class JuliaLike implements TypingHost, EmitHost {
   private stringBuffer: string[] = [];
   private readonly floatRanges = new FloatRanges();
   readonly objects: Objects;
+  private readonly ranges: RangeValues;
 
   private constructor(
     readonly rt: Runtime,
@@ -92,6 +95,7 @@ export class JuliaLike implements TypingHost, EmitHost {
     private readonly maxSplit: number,
   ) {
     this.objects = new Objects(rt, om);
+    this.ranges = new RangeValues(rt, om, this.objects, this.floatRanges);
   }
 
   static async create(opts: JuliaOptions = {}): Promise<JuliaLike> {
@@ -111,20 +115,23 @@ export class JuliaLike implements TypingHost, EmitHost {
       'jl:pow': { sig: 'f64 f64 -> f64', fn: (x: number, y: number) => floatPower(x, y) },
       'jl:frange_len': { sig: 'f64 f64 f64 -> i64', fn: (a: number, s: number, b: number) => me().floatRanges.length(a, s, b) },
       'jl:frange_at': { sig: 'f64 f64 f64 i64 -> f64', fn: (a: number, s: number, b: number, k: bigint) => me().floatRanges.at(a, s, b, k) },
+      'jl:frange_sum': { sig: 'f64 f64 f64 -> f64', fn: (a: number, s: number, b: number) => me().floatRanges.sum(a, s, b) },
+      'jl:range': { sig: 'i32 i32 i32 -> i32', fn: (a: number, s: number, b: number) => me().ranges.make(a, s, b) },
       'jl:divide_error': { sig: '->', fn: () => { throw new JlError('DivideError', 'integer division error'); } },
       'jl:error': { sig: 'i32 ->', fn: (p: number) => { throw new JlError('ErrorException', me().om.unbox(p) as string); } },
-      'jl:bounds_error': { sig: 'i32 i64 ->', fn: (v: number, i: bigint) => me().objects.boundsError(v, i) },
+      'jl:bounds_error': { sig: 'i32 i64 ->', fn: (v: number, i: bigint) => me().ranges.boundsError(v, i) },
       'jl:convert': { sig: 'i32 i32 -> i32', fn: (p: number, t: number) => me().objects.convert(p, me().om.typeObjectType(t)) },
       'jl:egal': { sig: 'i32 i32 -> i32', fn: (a: number, b: number) => (me().objects.egal(a, b) ? 1 : 0) },
       'jl:equal': { sig: 'i32 i32 -> i32', fn: (a: number, b: number) => (me().equal(a, b) ? 1 : 0) },
       'jl:typeof': { sig: 'i32 -> i32', fn: (p: number) => me().om.typeObject(me().om.typeAt(p)) },
       'jl:getfield': { sig: 'i32 i32 -> i32', fn: (p: number, n: number) => me().objects.getfield(p, me().om.strings[n]!) },
       'jl:setfield': { sig: 'i32 i32 i32 ->', fn: (p: number, n: number, v: number) => me().objects.setfield(p, me().om.strings[n]!, v) },
-      'jl:dyn_count': { sig: 'i32 -> i32', fn: (v: number) => me().objects.vec(v).length },
-      'jl:dyn_element': { sig: 'i32 i32 -> i32', fn: (v: number, k: number) => me().objects.vec(v).get(k) },
+      // A loop over a value of unknown type counts in i32: a longer range stops at 2^31 - 1 elements.
+      'jl:dyn_count': { sig: 'i32 -> i32', fn: (v: number) => Math.min(Number(me().ranges.sequence(v).length), 2 ** 31 - 1) },
+      'jl:dyn_element': { sig: 'i32 i32 -> i32', fn: (v: number, k: number) => me().ranges.sequence(v).get(BigInt(k)) },
       'jl:dyn_length': { sig: 'i32 -> i32', fn: (v: number) => me().dynLength(v) },
       'jl:strlen': { sig: 'i32 -> i64', fn: (s: number) => BigInt([...(me().om.unbox(s) as string)].length) },
-      'jl:dyn_getindex': { sig: 'i32 i32 -> i32', fn: (v: number, i: number) => me().objects.vec(v).get(me().objects.index(v, i)) },
+      'jl:dyn_getindex': { sig: 'i32 i32 -> i32', fn: (v: number, i: number) => (me().ranges.isRange(v) ? me().callBoxed('getindex', [v, i]) : me().objects.vec(v).get(me().objects.index(v, i))) },
       'jl:dyn_setindex': { sig: 'i32 i32 i32 ->', fn: (v: number, i: number, x: number) => me().objects.vec(v).set(me().objects.index(v, i), x) },
       'jl:dyn_push': { sig: 'i32 i32 -> i32', fn: (v: number, x: number) => (me().om.typeAt(v).kind === 'vector' ? me().objects.vec(v).push(x) : me().callBoxed('push!', [v, x])) },
       'jl:vect': { sig: 'i32 -> i32', fn: (v: number) => me().promotedVector(v) },
@@ -138,7 +145,8 @@ export class JuliaLike implements TypingHost, EmitHost {
     const om = ObjectModel.create(rt);
     self = new JuliaLike(rt, om, opts.output ?? ((s) => void process.stdout.write(s)), maxSplit);
     self.objects.definePrimitives();
-    self.eval(PRELUDE, 'prelude');
+    defineRangeFunctions(rt, om);
+    self.eval(PRELUDE + RANGE_PRELUDE, 'prelude');
     for (const name of self.env.functions.keys()) self.env.baseFunctions.add(name);
     return self;
   }
@@ -630,18 +638,19 @@ export class JuliaLike implements TypingHost, EmitHost {
    * (by `==`, dispatched), anything else when it is `===`.
    */
   private equal(a: number, b: number): boolean {
+    const elementsEqual = (x: number, y: number) => {
+      const r = this.callBoxed('==', [x, y]);
+      const t = this.om.typeAt(r);
+      if (t !== Bool) throw new JlError('TypeError', `non-boolean (${t}) used in boolean context`);
+      return this.om.unbox(r) === true;
+    };
+    const ranges = this.ranges.equal(a, b, elementsEqual);
+    if (ranges !== undefined) return ranges;
     if (this.om.typeAt(a).kind !== 'vector' || this.om.typeAt(b).kind !== 'vector') return this.objects.egal(a, b);
     const va = this.objects.vec(a);
     const vb = this.objects.vec(b);
     if (va.length !== vb.length) return false;
-    for (let k = 0; k < va.length; k++) {
-      const x = va.get(k);
-      const y = vb.get(k);
-      const r = this.callBoxed('==', [x, y]);
-      const t = this.om.typeAt(r);
-      if (t !== Bool) throw new JlError('TypeError', `non-boolean (${t}) used in boolean context`);
-      if (!this.om.unbox(r)) return false;
-    }
+    for (let k = 0; k < va.length; k++) if (!elementsEqual(va.get(k), vb.get(k))) return false;
     return true;
   }
 

@@ -3,6 +3,7 @@
 // meaning. Specialisations of these methods are small, so Accrete inlines them.
 
 import type { FuncBuilder, Expr as IR } from '../../runtime/index.js';
+import { RANGE_FN } from './range-code.js';
 import { Bool, Float64, Int64, type JType } from './types.js';
 
 export interface Intrinsic {
@@ -97,6 +98,10 @@ export const INTRINSICS: ReadonlyMap<string, Intrinsic> = new Map<string, Intrin
   ['__le_float_int', mixedCompare('le', true)],
   ['__bool_to_int', { params: [Bool], result: Int64, emit: (b, [x]) => b.i64.extend_i32_u(x!) }],
   ['__eq_bool', { params: [Bool, Bool], result: Bool, emit: (b, [x, y]) => b.i32.eq(x!, y!) }],
+  // Ranges (range-code.ts): a float range's element k (0-based) and sum, a StepRange's length.
+  ['__frange_at', { params: [Float64, Float64, Float64, Int64], result: Float64, emit: (b, args) => b.call('jl:frange_at', ...args) }],
+  ['__frange_sum', { params: [Float64, Float64, Float64], result: Float64, emit: (b, args) => b.call('jl:frange_sum', ...args) }],
+  ['__steprange_len', { params: [Int64, Int64, Int64], result: Int64, emit: (b, args) => b.call(RANGE_FN.stepLength, ...args) }],
 ]);
 
 const mixed = (op: string, intr: string) => `

@@ -12,6 +12,8 @@ interface FloatRange {
   readonly stop: number;
   readonly length: bigint;
   at(k: bigint): number;
+  /** The sum of the elements, computed exactly and rounded once (as Julia's, in twice the precision). */
+  sum(): number;
 }
 
 /** Largest magnitude rat() lets its numerators and denominators reach (Julia's maxintfloat(Float32, Int)). */
@@ -89,6 +91,25 @@ function exactStep(start: number, step: number, k: bigint): number {
   return roundScaled((ms << BigInt(es - e)) + k * (mt << BigInt(et - e)), e);
 }
 
+/** n * start + step * n(n-1)/2, computed exactly, then rounded. */
+function exactSum(start: number, step: number, n: bigint): number {
+  const [ms, es] = exactParts(start);
+  const [mt, et] = exactParts(step);
+  const e = Math.min(es, et);
+  return roundScaled(n * (ms << BigInt(es - e)) + ((n * (n - 1n)) / 2n) * (mt << BigInt(et - e)), e);
+}
+
+/** num / den (den > 0) rounded once to the nearest Float64. */
+function roundRatio(num: bigint, den: bigint): number {
+  if (num === 0n) return 0;
+  const bits = (x: bigint) => (x < 0n ? -x : x).toString(2).length;
+  // Enough quotient bits for a Float64 and its rounding; the remainder is a sticky bit.
+  const shift = Math.max(0, 66 - (bits(num) - bits(den)));
+  const scaled = (num < 0n ? -num : num) << BigInt(shift);
+  const q = ((scaled / den) << 1n) | (scaled % den !== 0n ? 1n : 0n);
+  return roundScaled(num < 0n ? -q : q, -shift - 1);
+}
+
 /** Julia's `start:step:stop` for Float64 values (Base's `(:)` for IEEE floats). */
 function makeRange(start: number, step: number, stop: number): FloatRange {
   if (step === 0) throw new JlError('ArgumentError', 'range step cannot be zero');
@@ -115,7 +136,9 @@ function makeRange(start: number, step: number, stop: number): FloatRange {
             const x = Number(num);
             return Math.abs(x) <= EXACT_LIMIT ? x / den : roundScaled(num, 0) / den;
           };
-          return { start, step, stop, length: len, at };
+          // Σ (startN + k stepN) / den over k < len, rounded once.
+          const sum = () => roundRatio(len * startN + (stepN * len * (len - 1n)) / 2n, D);
+          return { start, step, stop, length: len, at, sum };
         }
       }
     }
@@ -130,7 +153,8 @@ function makeRange(start: number, step: number, stop: number): FloatRange {
     const last = start + (len - 1) * step;
     if ((start < stop && stop < last) || (start > stop && stop > last)) len -= 1;
   }
-  return { start, step, stop, length: BigInt(len), at: (k) => exactStep(start, step, k) };
+  const n = BigInt(len);
+  return { start, step, stop, length: n, at: (k) => exactStep(start, step, k), sum: () => exactSum(start, step, n) };
 }
 
 /** The ranges loops asked for last: a loop asks for element after element of the same range. */
@@ -156,4 +180,11 @@ export class FloatRanges {
   at(start: number, step: number, stop: number, k: bigint): number {
     return this.get(start, step, stop).at(k);
   }
+
+  sum(start: number, step: number, stop: number): number {
+    return this.get(start, step, stop).sum();
+  }
 }
+
+/** Ranges printing asks for (first and last elements), shared by every session: the results are pure. */
+export const sharedFloatRanges = new FloatRanges();

@@ -5,7 +5,8 @@
 
 import type { ObjectModel } from './values.js';
 import { ELEM_SIZE } from './values.js';
-import { Bool, Float64, Int64, Nothing, String_, isSingleton, isTypeObjectType, reprOf, type JType, type VectorType } from './types.js';
+import { sharedFloatRanges } from './ranges.js';
+import { Bool, Float64, FloatRangeT, Int64, Nothing, StepRangeT, String_, UnitRangeT, isSingleton, isTypeObjectType, reprOf, type JType, type VectorType } from './types.js';
 
 export function showFloat(x: number): string {
   if (Number.isNaN(x)) return 'NaN';
@@ -61,6 +62,21 @@ export function shown(om: ObjectModel, ptr: number, typeName: (t: JType) => stri
   return new Shower(om, typeName).show(ptr, undefined);
 }
 
+/**
+ * A range as Julia shows one: `first:last` for a UnitRange, else `first:step:last` (a float
+ * range's first and last elements as the range computes them: `1.0:3` shows `1.0:1.0:3.0`).
+ */
+function showRange(om: ObjectModel, ptr: number): string {
+  const t = om.typeAt(ptr);
+  const v = om.view();
+  const field = (name: string) => ptr + om.fieldOffset(t, name);
+  if (t === UnitRangeT) return `${v.getBigInt64(field('start'), true)}:${v.getBigInt64(field('stop'), true)}`;
+  if (t === StepRangeT) return `${v.getBigInt64(field('start'), true)}:${v.getBigInt64(field('step'), true)}:${v.getBigInt64(field('stop'), true)}`;
+  const [start, step, stop] = ['start', 'step', 'stop'].map((f) => v.getFloat64(field(f), true)) as [number, number, number];
+  const len = v.getBigInt64(field('len'), true);
+  return [sharedFloatRanges.at(start, step, stop, 0n), step, sharedFloatRanges.at(start, step, stop, len - 1n)].map(showFloat).join(':');
+}
+
 class Shower {
   /** The containers being shown, innermost last (Julia's SHOWN_SET). */
   private readonly open: number[] = [];
@@ -81,6 +97,7 @@ class Shower {
     if (t === String_) return quoteString(om.unbox(ptr) as string);
     if (isTypeObjectType(t)) return this.typeName(om.typeObjectType(ptr));
     if (t.kind === 'vector') return this.vector(ptr, t, typeinfo);
+    if (t === UnitRangeT || t === StepRangeT || t === FloatRangeT) return showRange(om, ptr);
     if (t.kind === 'data') {
       const v = om.view();
       const fields = () =>

@@ -68,7 +68,31 @@ export const TypeofBottom = new DataType('Core.TypeofBottom', false, Any, [{ nam
 /** The bottom type: the type of an expression that never returns (Union{}). */
 export const Bottom = new UnionType([]);
 
-export const BUILTIN_TYPES: readonly DataType[] = [Any, Number_, Real, Integer_, AbstractFloat, AbstractString, Int64, Float64, Bool, Nothing, String_, DataTypeT, UnionT, TypeofBottom];
+/**
+ * Ranges, immutable structs as in Julia. Without type parameters in this lattice each is one
+ * concrete type named as Julia prints it; UnitRange and StepRange hold Julia's fields (`stop` is
+ * the last element, or start ∓ 1 when empty), the Float64 range its endpoints and step as written
+ * and its length (ranges.ts computes its elements as Julia's TwicePrecision ones).
+ */
+export const AbstractRange = new DataType('AbstractRange', true, Any);
+export const UnitRangeT = new DataType('UnitRange{Int64}', false, AbstractRange, [
+  { name: 'start', type: Int64 },
+  { name: 'stop', type: Int64 },
+]);
+export const StepRangeT = new DataType('StepRange{Int64, Int64}', false, AbstractRange, [
+  { name: 'start', type: Int64 },
+  { name: 'step', type: Int64 },
+  { name: 'stop', type: Int64 },
+]);
+export const FloatRangeT = new DataType('StepRangeLen{Float64, Base.TwicePrecision{Float64}, Base.TwicePrecision{Float64}, Int64}', false, AbstractRange, [
+  { name: 'start', type: Float64 },
+  { name: 'step', type: Float64 },
+  { name: 'stop', type: Float64 },
+  { name: 'len', type: Int64 },
+]);
+export const RANGE_TYPES: readonly DataType[] = [UnitRangeT, StepRangeT, FloatRangeT];
+
+export const BUILTIN_TYPES: readonly DataType[] = [Any, Number_, Real, Integer_, AbstractFloat, AbstractString, Int64, Float64, Bool, Nothing, String_, DataTypeT, UnionT, TypeofBottom, AbstractRange, ...RANGE_TYPES];
 
 /** The type of the type object of `t`: Union for a union, Core.TypeofBottom for Union{}, else DataType. */
 export function typeObjectTypeOf(t: JType): DataType {
@@ -119,7 +143,8 @@ function unionOrder(a: JType, b: JType): number {
 }
 
 function nameOrder(a: JType, b: JType): number {
-  const key = (t: JType): [string, string] => (t.kind === 'vector' ? ['Core', 'Array'] : [BUILTIN_TYPES.includes(t as DataType) ? 'Core' : 'Main', String(t)]);
+  const module = (t: DataType) => (t === AbstractRange || RANGE_TYPES.includes(t) ? 'Base' : BUILTIN_TYPES.includes(t) ? 'Core' : 'Main');
+  const key = (t: JType): [string, string] => (t.kind === 'vector' ? ['Core', 'Array'] : [t.kind === 'data' ? module(t) : 'Main', String(t)]);
   const [ma, na] = key(a);
   const [mb, nb] = key(b);
   const byName = ma < mb ? -1 : ma > mb ? 1 : na < nb ? -1 : na > nb ? 1 : 0;

@@ -8,7 +8,8 @@ import { DataTypeT, type Env } from './env.js';
 import { JlError } from './errors.js';
 import type { Scoped } from './scope.js';
 import { INTRINSICS } from './prelude.js';
-import { Any, Bool, Bottom, Float64, Int64, Nothing, String_, isConcrete, promoteType, staticallyBound, typeObjectTypeOf, unionOf, vectorOf, type JType } from './types.js';
+import { isRangeType, literalRange, rangeType } from './range-code.js';
+import { Any, Bool, Bottom, Float64, FloatRangeT, Int64, Nothing, String_, isConcrete, promoteType, staticallyBound, typeObjectTypeOf, unionOf, vectorOf, type JType } from './types.js';
 
 /** What typing asks of the engine. */
 export interface TypingHost {
@@ -26,7 +27,7 @@ export interface TypingHost {
 }
 
 /** Functions the compiler implements itself (for the types it knows), before generic dispatch. */
-export const BUILTINS = new Set(['println', 'print', 'string', 'length', 'push!', 'typeof', 'isa', 'error', '__egal', '__equal', '__new', '__convert', '__domain_error']);
+export const BUILTINS = new Set(['println', 'print', 'string', 'length', 'push!', 'typeof', 'isa', 'error', '__egal', '__equal', '__new', '__convert', '__domain_error', '__bounds_error']);
 
 const compounds = new WeakMap<A.Assign, A.Expr>();
 
@@ -219,16 +220,27 @@ export class Typing {
 
   /** What `for x in iter` binds x to. */
   elementType(iter: A.Expr): JType {
-    if (iter.kind === 'range') {
+    if (this.literalRange(iter)) {
       // Julia promotes the endpoints and step: a Float64 among Int64s makes a float range.
-      const ts = [this.typeOf(iter.start), this.typeOf(iter.stop), ...(iter.step ? [this.typeOf(iter.step)] : [])];
+      const ts = this.rangeParts(iter).map((p) => this.typeOf(p));
       // (A part that never returns leaves the loop unrun, whatever the others are.)
       return ts.includes(Float64) && ts.every((t) => t === Float64 || t === Int64 || t === Bottom) ? Float64 : Int64;
     }
     const t = this.typeOf(iter);
     if (t.kind === 'vector') return t.element;
+    if (isRangeType(t)) return t === FloatRangeT ? Float64 : Int64;
     if (!isConcrete(t)) return Any;
-    throw new JlError('TypeError', `cannot iterate over a value of type ${t} (ranges a:b and vectors can be)`, iter.loc);
+    throw new JlError('TypeError', `cannot iterate over a value of type ${t} (ranges and vectors can be)`, iter.loc);
+  }
+
+  /** The parts of `a:b` or `a:s:b`, in the order they are evaluated. */
+  rangeParts(r: A.Range): A.Expr[] {
+    return [r.start, ...(r.step ? [r.step] : []), r.stop];
+  }
+
+  /** `for x in a:b` whose parts' types are known: a counting loop, no range made (see range-code.ts). */
+  literalRange(iter: A.Expr): iter is A.Range {
+    return iter.kind === 'range' && literalRange(this.rangeParts(iter).map((p) => this.typeOf(p)));
   }
 
   private infer(e: A.Expr): JType {
@@ -281,6 +293,8 @@ export class Typing {
         }
         const o = this.typeOf(e.object);
         e.indices.forEach((i) => this.typeOf(i));
+        // A range's elements are computed by its getindex methods (range-code.ts).
+        if (isRangeType(o) && e.indices.length === 1) return this.callType('getindex', [e.object, e.indices[0]!], e);
         return o.kind === 'vector' ? o.element : Any;
       }
       case 'vector': {
@@ -312,7 +326,7 @@ export class Typing {
         this.typeOf(e.cond);
         return unionOf([this.typeOf(e.whenTrue), this.typeOf(e.whenFalse)]);
       case 'range':
-        throw new JlError('TypeError', 'ranges a:b are supported only as the iterator of a for loop', e.loc);
+        return rangeType(this.rangeParts(e).map((p) => this.typeOf(p)), e.step !== null);
       case 'call':
         return this.call(e);
     }
@@ -370,6 +384,7 @@ export class Typing {
         }
         case 'error':
         case '__domain_error':
+        case '__bounds_error':
           return Bottom;
         case '__egal':
         case '__equal':
