@@ -6,7 +6,8 @@ import type { Expr as IR, FuncBuilder, Runtime } from '../../runtime/index.js';
 import { VT } from './emit.js';
 import { JlError } from './errors.js';
 import { printed } from './show.js';
-import { Any, Bool, Float64, Int64, isTypeObjectType, numberTarget, reprOf, subtype, type JType } from './types.js';
+import { RANGE_FN } from './range-code.js';
+import { Any, Bool, Float64, FloatRangeT, Int64, StepRangeT, UnitRangeT, isTypeObjectType, numberTarget, reprOf, subtype, type JType } from './types.js';
 import { ELEM_SIZE, SYM, type ObjectModel } from './values.js';
 
 export class Objects {
@@ -57,6 +58,13 @@ export class Objects {
     if ((t === Int64 || t === Float64) && to === Bool) {
       if (x !== 0n && x !== 1n && x !== 0 && x !== 1) throw inexact();
       return this.om.box(x === 1n || x === 1);
+    }
+    if ((t === UnitRangeT && to === StepRangeT) || ((t === UnitRangeT || t === StepRangeT) && to === FloatRangeT)) {
+      // Julia's convert between range types, as promotion asks for (see RangeCode.storeConvert).
+      const field = (f: string) => this.om.view().getBigInt64(p + this.om.fieldOffset(t, f), true);
+      const [start, step, stop] = [field('start'), t === UnitRangeT ? 1n : field('step'), field('stop')];
+      if (to === StepRangeT) return this.rt.fn<(a: bigint, s: bigint, b: bigint) => number>(RANGE_FN.step)(start, step, stop);
+      return this.rt.fn<(a: number, s: number, b: number) => number>(RANGE_FN.float)(Number(start), Number(step), Number(stop));
     }
     if (t.kind === 'vector' && to.kind === 'vector') {
       // A copy, each element converted.

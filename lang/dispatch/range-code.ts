@@ -95,9 +95,29 @@ export function defineRangeFunctions(rt: Runtime, om: ObjectModel): void {
   s.commitSync();
 }
 
-/** Code making a range object from `a:b` or `a:s:b` (Emitter builds on it). */
+/** Code making a range object from `a:b` or `a:s:b`, or of another range type (Emitter builds on it). */
 export abstract class RangeCode extends ValueCode {
   abstract expr(e: A.Expr, want?: JType): IR;
+
+  /**
+   * Julia's convert for a range stored in a place of another range type, as promotion makes
+   * them (`[1:3, 1:2:5]` is a Vector{StepRange{Int64, Int64}}): a UnitRange to a StepRange,
+   * an integer range to a float range; a value of unknown type is converted on the JS side.
+   */
+  override storeConvert(ir: IR, from: JType, to: JType, at: A.Loc): IR {
+    const b = this.b;
+    if (!isRangeType(to) || from === to || !(isRangeType(from) || !isConcrete(from)) || ir.type === 'unreachable') return super.storeConvert(ir, from, to, at);
+    if (!isConcrete(from)) return b.call('jl:convert', this.box(ir, from), b.i32(this.host.typeObject(to)));
+    const widens = (from === UnitRangeT && to === StepRangeT) || (from !== FloatRangeT && to === FloatRangeT);
+    if (!widens) return super.storeConvert(ir, from, to, at);
+    const p = b.local('i32');
+    const rtt = this.host.om.rtt(from);
+    const field = (f: string) => b.field(b.get(p), rtt, f);
+    const step = () => (from === UnitRangeT ? b.i64(1) : field('step'));
+    if (to === StepRangeT) return b.seq(b.set(p, ir), b.call(RANGE_FN.step, field('start'), step(), field('stop')));
+    const float = (x: IR) => b.f64.convert_i64_s(x);
+    return b.seq(b.set(p, ir), b.call(RANGE_FN.float, float(field('start')), float(step()), float(field('stop'))));
+  }
 
   /** The range `e` of type `t` (see rangeType), its parts of types `ts` evaluated in the order written. */
   protected rangeValue(e: A.Range, t: JType, ts: readonly JType[]): IR {

@@ -200,7 +200,7 @@ export function typejoin(a: JType, b: JType): JType {
 
 /**
  * Julia's promote_type, the element type of a vector literal [a, b, ...] (folded over the
- * elements' types): Bool < Int64 < Float64 for numbers, T with Nothing gives Union{Nothing, T},
+ * elements' types): Bool < Int64 < Float64 for numbers, UnitRange < StepRange < float ranges, T with Nothing gives Union{Nothing, T},
  * vectors by their element types when that is one of them, anything else their typejoin.
  */
 export function promoteType(a: JType, b: JType): JType {
@@ -208,6 +208,9 @@ export function promoteType(a: JType, b: JType): JType {
   if (a === Bottom) return b;
   const numbers: readonly JType[] = [Bool, Int64, Float64];
   if (numbers.includes(a) && numbers.includes(b)) return numbers[Math.max(numbers.indexOf(a), numbers.indexOf(b))]!;
+  // Julia's promote_rule for ranges: a UnitRange with a StepRange is a StepRange, with a float range a float range.
+  const ranges: readonly JType[] = RANGE_TYPES;
+  if (ranges.includes(a) && ranges.includes(b)) return a === FloatRangeT || b === FloatRangeT ? FloatRangeT : StepRangeT;
   const withoutNothing = (t: JType) => (t.kind === 'union' && t.members.includes(Nothing) ? unionOf(t.members.filter((m) => m !== Nothing)) : undefined);
   if (a === Nothing || b === Nothing) return unionOf([a, b]);
   const ra = withoutNothing(a);
