@@ -282,10 +282,12 @@ export class Emitter extends RangeCode {
     const init = [b.set(p, this.expr(s.iter, it!)), b.set(k, b.i32(0))];
     const step = [b.set(k, b.i32.add(b.get(k), b.i32(1)))];
     if (it!.kind !== 'vector') {
-      // Iterating a value of unknown type: the JS side checks it is a vector and boxes elements.
-      const more = b.i32.lt_u(b.get(k), b.call('jl:dyn_count', b.get(p)));
-      const bind = b.set(v, this.convert(b.call('jl:dyn_element', b.get(p), b.get(k)), Any, vt, s.loc));
-      return this.loopWith(more, init, [bind, ...this.loopResets(s)], s.body, step);
+      // Iterating a value of unknown type: the JS side checks it is a vector or a range and boxes
+      // elements (counted in i64: a range may have more elements than i32 counts).
+      const n = b.local('i64');
+      const more = b.i64.lt_u(b.get(n), b.call('jl:dyn_count', b.get(p)));
+      const bind = b.set(v, this.convert(b.call('jl:dyn_element', b.get(p), b.get(n)), Any, vt, s.loc));
+      return this.loopWith(more, [init[0]!, b.set(n, b.i64(0))], [bind, ...this.loopResets(s)], s.body, [b.set(n, b.i64.add(b.get(n), b.i64(1)))]);
     }
     const vec = it as VectorType;
     const more = b.i32.lt_u(b.get(k), b.field(b.get(p), this.host.om.rtt(vec), 'length'));

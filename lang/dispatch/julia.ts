@@ -126,9 +126,8 @@ export class JuliaLike implements TypingHost, EmitHost {
       'jl:typeof': { sig: 'i32 -> i32', fn: (p: number) => me().om.typeObject(me().om.typeAt(p)) },
       'jl:getfield': { sig: 'i32 i32 -> i32', fn: (p: number, n: number) => me().objects.getfield(p, me().om.strings[n]!) },
       'jl:setfield': { sig: 'i32 i32 i32 ->', fn: (p: number, n: number, v: number) => me().objects.setfield(p, me().om.strings[n]!, v) },
-      // A loop over a value of unknown type counts in i32: a longer range stops at 2^31 - 1 elements.
-      'jl:dyn_count': { sig: 'i32 -> i32', fn: (v: number) => Math.min(Number(me().ranges.sequence(v).length), 2 ** 31 - 1) },
-      'jl:dyn_element': { sig: 'i32 i32 -> i32', fn: (v: number, k: number) => me().ranges.sequence(v).get(BigInt(k)) },
+      'jl:dyn_count': { sig: 'i32 -> i64', fn: (v: number) => me().ranges.sequence(v).length },
+      'jl:dyn_element': { sig: 'i32 i64 -> i32', fn: (v: number, k: bigint) => me().ranges.sequence(v).get(k) },
       'jl:dyn_length': { sig: 'i32 -> i32', fn: (v: number) => me().dynLength(v) },
       'jl:strlen': { sig: 'i32 -> i64', fn: (s: number) => BigInt([...(me().om.unbox(s) as string)].length) },
       'jl:dyn_getindex': { sig: 'i32 i32 -> i32', fn: (v: number, i: number) => (me().ranges.isRange(v) ? me().callBoxed('getindex', [v, i]) : me().objects.vec(v).get(me().objects.index(v, i))) },

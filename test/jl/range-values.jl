@@ -60,6 +60,16 @@ function count(v::Vector{Any})
   n
 end
 println(count(Any[1, 2, 9]), " ", UnitRange(2, 4), " ", StepRange(1, 3, 10))
+# A loop over a range held as Any counts in i64: 2^32 elements are not none.
+function third(v::Vector{Any})
+  n = 0
+  for x in v[1]
+    n += 1
+    n == 3 && return x
+  end
+  n
+end
+println(third(Any[4294967296:-1:1]), " ", third(Any[[5, 6, 7]]), " ", length(Any[1:10000000000][1]))
 #---
 r = 1:10
 r[11]
