@@ -276,22 +276,23 @@ export class Emitter extends RangeCode {
       const next = b.if(b.i64.eq(b.get(i), b.get(last)), b.set(go, b.i32(0)), b.set(i, b.i64.add(b.get(i), b.get(step))));
       return this.loopWith(b.get(go), init, [bind, ...this.loopResets(s)], s.body, [next]);
     }
+    // Not a range the branches above took: a value of the iterator's type.
+    const iter = it!;
     const p = b.local('i32');
-    const k = b.local('i32');
-    // k starts at 0 on every entry: a loop nested in another runs again.
-    const init = [b.set(p, this.expr(s.iter, it!)), b.set(k, b.i32(0))];
-    const step = [b.set(k, b.i32.add(b.get(k), b.i32(1)))];
-    if (it!.kind !== 'vector') {
+    if (iter.kind !== 'vector') {
       // Iterating a value of unknown type: the JS side checks it is a vector or a range and boxes
       // elements (counted in i64: a range may have more elements than i32 counts).
       const n = b.local('i64');
       const more = b.i64.lt_u(b.get(n), b.call('jl:dyn_count', b.get(p)));
       const bind = b.set(v, this.convert(b.call('jl:dyn_element', b.get(p), b.get(n)), Any, vt, s.loc));
-      return this.loopWith(more, [init[0]!, b.set(n, b.i64(0))], [bind, ...this.loopResets(s)], s.body, [b.set(n, b.i64.add(b.get(n), b.i64(1)))]);
+      return this.loopWith(more, [b.set(p, this.expr(s.iter, iter)), b.set(n, b.i64(0))], [bind, ...this.loopResets(s)], s.body, [b.set(n, b.i64.add(b.get(n), b.i64(1)))]);
     }
-    const vec = it as VectorType;
-    const more = b.i32.lt_u(b.get(k), b.field(b.get(p), this.host.om.rtt(vec), 'length'));
-    const bind = b.set(v, this.convert(this.element(b.get(p), vec, b.get(k)), vec.element, vt, s.loc));
+    const k = b.local('i32');
+    // k starts at 0 on every entry: a loop nested in another runs again.
+    const init = [b.set(p, this.expr(s.iter, iter)), b.set(k, b.i32(0))];
+    const step = [b.set(k, b.i32.add(b.get(k), b.i32(1)))];
+    const more = b.i32.lt_u(b.get(k), b.field(b.get(p), this.host.om.rtt(iter), 'length'));
+    const bind = b.set(v, this.convert(this.element(b.get(p), iter, b.get(k)), iter.element, vt, s.loc));
     return this.loopWith(more, init, [bind, ...this.loopResets(s)], s.body, step);
   }
 
