@@ -46,7 +46,7 @@ export function defineRangeFunctions(rt: Runtime, om: ObjectModel): void {
     return [b.set(p, b.call(SYM.alloc, b.sizeOf(r))), b.initHeader(b.get(p), r), ...t.fields.map((f, i) => b.setField(b.get(p), r, f.name, fields[i]!)), b.get(p)];
   };
   // Julia keeps an empty UnitRange as start:start-1 (wrapping at typemin, as Julia's does).
-  s.func(RANGE_FN.unit, 'i64 i64 -> i32', (b) => make(b, UnitRangeT, [b.param(0), b.if(b.i64.ge_s(b.param(1), b.param(0)), b.param(1), b.i64.sub(b.param(0), b.i64(1)), 'i64')]), { params: ['start', 'stop'] });
+  s.func(RANGE_FN.unit, 'i64 i64 -> i32', (b) => make(b, UnitRangeT, [b.param(0), b.if(b.i64.ge_s(b.param(1), b.param(0)), b.param(1), b.i64.sub(b.param(0), b.i64(1)), 'i64')]), { params: ['start', 'stop'], inline: true });
   s.func(
     RANGE_FN.step,
     'i64 i64 i64 -> i32',
@@ -65,7 +65,7 @@ export function defineRangeFunctions(rt: Runtime, om: ObjectModel): void {
       const last = b.if(b.i64.eq(stop(), start()), stop(), b.if(b.i32.ne(up(), b.i64.gt_s(stop(), start())), empty, towards, 'i64'), 'i64');
       return make(b, StepRangeT, [start(), step(), last]);
     },
-    { params: ['start', 'step', 'stop'] },
+    { params: ['start', 'step', 'stop'], inline: true },
   );
   s.func(RANGE_FN.float, 'f64 f64 f64 -> i32', (b) => make(b, FloatRangeT, [b.param(0), b.param(1), b.param(2), b.call('jl:frange_len', b.param(0), b.param(1), b.param(2))]), { params: ['start', 'step', 'stop'] });
   // Julia's length for Int64 ranges (unchecked: it wraps past typemax, as Base's does): the
@@ -90,7 +90,7 @@ export function defineRangeFunctions(rt: Runtime, om: ObjectModel): void {
       );
       return [b.if(empty, b.i64(0), b.i64.add(quotient, b.i64(1)), 'i64')];
     },
-    { params: ['start', 'step', 'stop'] },
+    { params: ['start', 'step', 'stop'], inline: true },
   );
   s.commitSync();
 }
