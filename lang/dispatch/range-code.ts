@@ -106,7 +106,7 @@ export abstract class RangeCode extends ValueCode {
    */
   override storeConvert(ir: IR, from: JType, to: JType, at: A.Loc): IR {
     const b = this.b;
-    if (!isRangeType(to) || from === to || !(isRangeType(from) || !isConcrete(from)) || ir.type === 'unreachable') return super.storeConvert(ir, from, to, at);
+    if (!isRangeType(to) || from === to || from === Bottom || !(isRangeType(from) || !isConcrete(from)) || ir.type === 'unreachable') return super.storeConvert(ir, from, to, at);
     if (!isConcrete(from)) return b.call('jl:convert', this.box(ir, from), b.i32(this.host.typeObject(to)));
     const widens = (from === UnitRangeT && to === StepRangeT) || (from !== FloatRangeT && to === FloatRangeT);
     if (!widens) return super.storeConvert(ir, from, to, at);

@@ -60,6 +60,11 @@ function count(v::Vector{Any})
   n
 end
 println(count(Any[1, 2, 9]), " ", UnitRange(2, 4), " ", StepRange(1, 3, 10))
+struct Steps
+  r::StepRange{Int64, Int64}
+end
+steps(n) = Steps(n > 0 ? (1:n) : error("no steps"))
+println(Steps(1:3), " ", steps(2), " ", Steps(5:4).r == 1:0)
 # A loop over a range held as Any counts in i64: 2^32 elements are not none.
 function third(v::Vector{Any})
   n = 0
@@ -70,6 +75,14 @@ function third(v::Vector{Any})
   n
 end
 println(third(Any[4294967296:-1:1]), " ", third(Any[[5, 6, 7]]), " ", length(Any[1:10000000000][1]))
+#---
+steps(0)
+#---
+function never()
+  x::StepRange{Int64, Int64} = error("never a range")
+  x
+end
+never()
 #---
 r = 1:10
 r[11]
