@@ -75,8 +75,9 @@ export class RangeValues {
 
   /**
    * Julia's `==` when one side is a range and the other a range or a vector (undefined otherwise):
-   * two integer ranges, or two float ranges, are equal when both are empty or their first
-   * elements, steps and last elements are; other pairs element by element (`==`, dispatched).
+   * two integer ranges, or two float ranges, are equal when both are empty, both have one element
+   * and it is the same, or their first elements, steps and last elements are; other pairs element
+   * by element (`==`, dispatched).
    */
   equal(a: number, b: number, elementsEqual: (x: number, y: number) => boolean): boolean | undefined {
     if (!this.isRange(a) && !this.isRange(b)) return undefined;
@@ -84,7 +85,11 @@ export class RangeValues {
     if (!kinds.every((t) => t.kind === 'vector' || isRangeType(t))) return undefined;
     if (kinds.every(isRangeType)) {
       const [x, y] = [this.parts(a), this.parts(b)];
-      if (x.float === y.float) return (x.length === 0n && y.length === 0n) || (x.first === y.first && x.step === y.step && x.last === y.last);
+      // As arrays: of one element each, the steps do not matter (1:1 == 1:2:1).
+      if (x.float === y.float) {
+        if (x.length !== y.length) return false;
+        return x.length === 0n || (x.first === y.first && (x.length === 1n || (x.step === y.step && x.last === y.last)));
+      }
     }
     const [x, y] = [this.sequence(a), this.sequence(b)];
     if (x.length !== y.length) return false;

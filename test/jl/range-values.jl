@@ -13,6 +13,8 @@ println(length(d), " ", last(d), " ", step(d), " ", length(e), " ", isempty(e), 
 println(r[1], " ", r[10], " ", s[3], " ", d[4], " ", collect(s), " ", collect(d), " ", collect(e))
 println(sum(r), " ", sum(s), " ", sum(d), " ", sum(e), " ", sum(-3:3), " ", sum(1:1000000))
 println(r == 1:10, " ", 1:3 == [1, 2, 3], " ", [1, 3] == 1:2:3, " ", 1:3 == 1:1:3, " ", e == 7:2, " ", 1:3 == 1:4, " ", 1:3 != 2:4)
+# Compared as arrays: one element each, whatever the steps; 1.0:1.0 is the float one.
+println(1:1 == 1:2:1, " ", 5:3:6 == 5:5, " ", 1:2:1 == 2:2, " ", 1.0:1.0 == 1.0:2.0:2.0, " ", 1:0 == 3:2:1)
 println((1:3) === (1:3), " ", (1:3) === (1:1:3), " ", collect(1:3) == 1:3)
 println("in a string: $(2:4)", " ", string(1:3:7))
 println([1:3], " ", [1:3, 2:4], " ", Any[1:3, 5, 1:2:5], " ", [1:3, 1:2:5])
