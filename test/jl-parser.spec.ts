@@ -458,8 +458,17 @@ describe('jl-parser: statements and forms', () => {
     assert.deepEqual(sx('x =\n  1 + 2'), ['(= x (+ 1 2))']);
   });
 
-  it('for accepts in, = and ∈', () => {
-    assert.deepEqual(sx('for i in a:b end; for i = 1:3 end; for x ∈ xs end'), ['(for i (: a b) (block))', '(for i (: 1 3) (block))', '(for x xs (block))']);
+  it('for accepts in, = and ∈, whose iterable may itself use in', () => {
+    assert.deepEqual(sx('for i in a:b end; for i = 1:3 end; for x ∈ xs end; for b in x in v end'), ['(for i (: a b) (block))', '(for i (: 1 3) (block))', '(for x xs (block))', '(for b (in x v) (block))']);
+  });
+
+  it('in names its function in calls and definitions, as an operator does', () => {
+    assert.deepEqual(sx('in(x, p::P) = true\nfunction in(x, q::Q)\n  false\nend\n∉(x, p::P) = false\nif x in v || in(y, w)\nend'), [
+      '(function= in (x p::P) (block true))',
+      '(function in (x q::Q) (block false))',
+      '(function= ∉ (x p::P) (block false))',
+      '(if (|| (in x v) (call in y w)) (block))',
+    ]);
   });
 
   it('return, break and continue as the right operand of && and ||', () => {
@@ -618,7 +627,8 @@ describe('jl-parser: syntax errors', () => {
     ['splatting', 'f(xs...)', 1, 5, 'splatting is not supported'],
     ['space before call parenthesis', 'println ("hi")', 1, 9, "space before '(' is not allowed in a call"],
     ['isa in a comparison chain', 'x = a < b isa Int64', 1, 11, "'isa' cannot be chained with other comparisons"],
-    ['in as an operator', 'if x in v end', 1, 6, "the 'in' operator is only supported in 'for' headers"],
+    ['comprehension over in', 'v = [x in w for x in 1:3]', 1, 13, 'comprehensions are not supported'],
+    ['generator with ∈', 'f(x for x ∈ v)', 1, 5, 'generators are not supported'],
     ['ternary without colon', 'x = c ? a', 1, 10, "expected ':' in conditional expression, found end of input"],
     ['ternary with unspaced colon', 'x = c ? a:b', 1, 12, "expected ':' in conditional expression, found end of input"],
     ['four-part range', 'r = 1:2:3:4', 1, 10, "a range has at most three parts ('start:step:stop')"],

@@ -55,6 +55,19 @@ describe('jl-parser: precedence', () => {
     ['v[i, j + 1]', '(ref v i (+ j 1))'],
     ['Vector{Union{Int64,Nothing}}(undef, n)', '(call Vector{Union{Int64,Nothing}} undef n)'],
     ['isa(x, Int64)', '(call isa x Int64)'],
+    ['x in v', '(in x v)'],
+    ['x ∈ v', '(in x v)'],
+    ['x ∉ v', '(∉ x v)'],
+    ['a < b in c', '(comparison a < b in c)'],
+    ['a ∈ b ∉ c == d', '(comparison a in b ∉ c == d)'],
+    ['x in v && y ∉ w', '(&& (in x v) (∉ y w))'],
+    ['1:3 in v', '(in (: 1 3) v)'],
+    ['-x + 1 in a:b', '(in (+ (- x) 1) (: a b))'],
+    ['!(x in v)', '(! (in x v))'],
+    ['c ? x in v : y ∉ w', '(? c (in x v) (∉ y w))'],
+    ['in(x, v)', '(call in x v)'],
+    ['∈(x, v)', '(call in x v)'],
+    ['∉(x, v)', '(call ∉ x v)'],
   ];
   for (const [src, want] of cases) {
     it(src, () => assert.equal(ex(src), want));
@@ -96,7 +109,7 @@ describe('jl-parser: precedence', () => {
       expr: fc.oneof(
         { maxDepth: 5, depthSize: 'small' },
         fc.constantFrom('a', 'b', 'x', 'y').map((name): Shape => ({ kind: 'ident', name, loc: L })),
-        fc.tuple(fc.constantFrom<A.BinaryOp>('+', '-', '*', '/', '÷', '%', '^', '==', '<', '>=', '!='), tie('expr'), tie('expr')).map(([op, left, right]): Shape => ({ kind: 'binary', op, left, right, loc: L })),
+        fc.tuple(fc.constantFrom<A.BinaryOp>('+', '-', '*', '/', '÷', '%', '^', '==', '<', '>=', '!=', 'in', '∉'), tie('expr'), tie('expr')).map(([op, left, right]): Shape => ({ kind: 'binary', op, left, right, loc: L })),
         fc.tuple(fc.constantFrom<A.UnaryOp>('-', '!'), tie('expr')).map(([op, operand]): Shape => ({ kind: 'unary', op, operand, loc: L })),
         fc.tuple(fc.boolean(), tie('expr'), tie('expr')).map(([and, left, right]): Shape => (and ? { kind: 'and', left, right, loc: L } : { kind: 'or', left, right, loc: L })),
         fc.tuple(tie('expr'), tie('expr'), tie('expr')).map(([cond, whenTrue, whenFalse]): Shape => ({ kind: 'ternary', cond, whenTrue, whenFalse, loc: L })),

@@ -700,12 +700,42 @@ export class Emitter extends RangeCode {
         return b.call('jl:egal', this.expr(e.args[0]!, Any), this.expr(e.args[1]!, Any));
       case '__equal':
         return b.call('jl:equal', this.expr(e.args[0]!, Any), this.expr(e.args[1]!, Any));
+      case '__sum_empty': {
+        // sum of an empty vector: Julia's zero(T), which has no method for other element types.
+        const v = this.discard(this.expr(e.args[0]!));
+        const el = ts[0]?.kind === 'vector' ? ts[0].element : undefined;
+        if (el === Int64) return b.seq(v, b.i64(0));
+        if (el === Float64) return b.seq(v, b.f64(0));
+        return b.seq(v, this.raise('MethodError', `no method matching zero(Type{${el ?? ts[0]}})`, e.loc, 'none'), b.unreachable());
+      }
+      case '__copy_vector':
+        return this.copyVector(e.args[0]!, ts[0]!, e.loc);
       case '__new':
         return this.construct(this.typing.namedType(e.args[0]!), e.args.slice(1), e.loc);
       case '__convert':
         return this.stored(e.args[0]!, this.typing.namedType(e.args[1]!));
     }
     return undefined;
+  }
+
+  /** A new vector of the same type and elements (collect): its buffer copied. */
+  private copyVector(arg: A.Expr, t: JType, at: A.Loc): IR {
+    const b = this.b;
+    if (t.kind !== 'vector') return b.seq(this.discard(this.expr(arg)), this.raise('MethodError', `no method matching collect(${t})`, at, 'none'), b.unreachable());
+    const rtt = this.host.om.rtt(t);
+    const size = ELEM_SIZE[reprOf(t.element)];
+    const [v, n, c] = [b.local('i32'), b.local('i32'), b.local('i32')];
+    return b.block(
+      [
+        b.set(v, this.expr(arg, t)),
+        b.set(n, b.field(b.get(v), rtt, 'length')),
+        b.set(c, b.call('jl:vec_new', b.rttId(rtt), b.get(n), b.i32(size))),
+        b.memory.copy(b.field(b.get(c), rtt, 'data'), b.field(b.get(v), rtt, 'data'), b.i32.mul(b.get(n), b.i32(size))),
+        b.setField(b.get(c), rtt, 'length', b.get(n)),
+        b.get(c),
+      ],
+      { type: 'i32' },
+    );
   }
 
   /** string(parts...): each part printed into a buffer on the JS side. */

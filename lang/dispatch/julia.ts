@@ -16,6 +16,7 @@ import { Objects } from './objects.js';
 import { floatPower } from './power.js';
 import { FloatRanges } from './ranges.js';
 import { RANGE_PRELUDE, defineRangeFunctions } from './range-code.js';
+import { VECTOR_PRELUDE } from './vector-prelude.js';
 import { RangeValues } from './range-values.js';
 import { resolveScopes } from './scope.js';
 import { SpecTable, inlineWorthy, specKey, type Spec } from './specs.js';
@@ -73,6 +74,8 @@ const CACHE_ENTRIES = 1 << CACHE_BITS;
 export class JuliaLike implements TypingHost, EmitHost {
   readonly env = new Env();
   readonly specs = new SpecTable((fn: string) => this.clearCaches(fn));
+  /** The prelude's method definitions (see ValueCode.inBase). */
+  private readonly baseDefs = new WeakSet<A.FunctionDef>();
 
   /** Specialisations invalidated so far (for introspection and tests). */
   get invalidated(): readonly Spec[] {
@@ -145,8 +148,11 @@ export class JuliaLike implements TypingHost, EmitHost {
     self = new JuliaLike(rt, om, opts.output ?? ((s) => void process.stdout.write(s)), maxSplit);
     self.objects.definePrimitives();
     defineRangeFunctions(rt, om);
-    self.eval(PRELUDE + RANGE_PRELUDE, 'prelude');
-    for (const name of self.env.functions.keys()) self.env.baseFunctions.add(name);
+    self.eval(PRELUDE + RANGE_PRELUDE + VECTOR_PRELUDE, 'prelude');
+    for (const [name, f] of self.env.functions) {
+      self.env.baseFunctions.add(name);
+      for (const m of f.methods) self.baseDefs.add(m.body.def);
+    }
     return self;
   }
 
@@ -415,6 +421,7 @@ export class JuliaLike implements TypingHost, EmitHost {
 
   private body(b: FuncBuilder, s: Spec): IR[] {
     const em = new Emitter(this, b, s.typing, s.ret === Bottom ? Nothing : s.ret);
+    em.inBase = this.baseDefs.has(s.method.body.def);
     em.bindParams(s.method.body.params, s.argTypes);
     const body = em.functionBody(s.method.body.scoped.body);
     return s.ret === Bottom ? [...body.slice(0, -1), b.drop(body[body.length - 1]!), b.unreachable()] : body;
@@ -629,7 +636,7 @@ export class JuliaLike implements TypingHost, EmitHost {
     const [where, ...rest] = text.split(': ');
     const [line, col] = where!.split(':').map(Number) as [number, number];
     const got = culprit ? `; got a value of type ${this.om.typeAt(culprit)}` : '';
-    throw new JlError(RAISE_KIND[kind] ?? 'ErrorException', rest.join(': ') + got, { line, col });
+    throw new JlError(RAISE_KIND[kind] ?? 'ErrorException', rest.join(': ') + got, line ? { line, col } : undefined);
   }
 
   /**

@@ -208,4 +208,31 @@ function sum(r::StepRange{Int64, Int64})
   l * r.start + (l % 2 == 0 ? (r.step * (l - 1)) * (l ÷ 2) : (r.step * l) * ((l - 1) ÷ 2))
 end
 sum(r::StepRangeLen{Float64}) = __frange_sum(r.start, r.step, r.stop)
+in(x::Int64, r::UnitRange{Int64}) = r.start <= x && x <= r.stop
+in(x::Float64, r::UnitRange{Int64}) = x - trunc(x) == 0.0 && r.start <= x && x <= r.stop
+function in(x::Int64, r::StepRange{Int64, Int64})
+  up = r.step > 0
+  !isempty(r) && (up ? r.start : r.stop) <= x && x <= (up ? r.stop : r.start) && __mod_int(x, r.step) == __mod_int(r.start, r.step)
+end
+in(x::Float64, r::StepRange{Int64, Int64}) = x - trunc(x) == 0.0 && !isempty(r) && minimum(r) <= x && x <= maximum(r) && in(Int64(x), r)
+function __mod_int(a::Int64, s::Int64)
+  m = a % s
+  m != 0 && (m < 0) != (s < 0) ? m + s : m
+end
+minimum(r::StepRange{Int64, Int64}) = r.step > 0 ? r.start : r.stop
+maximum(r::StepRange{Int64, Int64}) = r.step > 0 ? r.stop : r.start
+function __in_frange(x, r::StepRangeLen{Float64})
+  if r.len == 0
+    return false
+  end
+  f = first(r)
+  l = last(r)
+  if !(f <= x <= l || l <= x <= f)
+    return false
+  end
+  n = Int64(round((x - f) / r.step)) + 1
+  n >= 1 && n <= r.len && r[n] == x
+end
+in(x::Int64, r::StepRangeLen{Float64}) = __in_frange(x, r)
+in(x::Float64, r::StepRangeLen{Float64}) = __in_frange(x, r)
 `;

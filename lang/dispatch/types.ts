@@ -74,7 +74,13 @@ export const Bottom = new UnionType([]);
  * the last element, or start ∓ 1 when empty), the Float64 range its endpoints and step as written
  * and its length (ranges.ts computes its elements as Julia's TwicePrecision ones).
  */
-export const AbstractRange = new DataType('AbstractRange', true, Any);
+/**
+ * Every Vector{T} and every range is an AbstractVector, as in Julia (which spells it
+ * AbstractArray{T, 1}): methods on it (the prelude's sum, first, in, ...) are specialised at each
+ * concrete vector type, which stands in for the `where T` this lattice lacks.
+ */
+export const AbstractVector = new DataType('AbstractVector', true, Any);
+export const AbstractRange = new DataType('AbstractRange', true, AbstractVector);
 export const UnitRangeT = new DataType('UnitRange{Int64}', false, AbstractRange, [
   { name: 'start', type: Int64 },
   { name: 'stop', type: Int64 },
@@ -92,7 +98,7 @@ export const FloatRangeT = new DataType('StepRangeLen{Float64, Base.TwicePrecisi
 ]);
 export const RANGE_TYPES: readonly DataType[] = [UnitRangeT, StepRangeT, FloatRangeT];
 
-export const BUILTIN_TYPES: readonly DataType[] = [Any, Number_, Real, Integer_, AbstractFloat, AbstractString, Int64, Float64, Bool, Nothing, String_, DataTypeT, UnionT, TypeofBottom, AbstractRange, ...RANGE_TYPES];
+export const BUILTIN_TYPES: readonly DataType[] = [Any, Number_, Real, Integer_, AbstractFloat, AbstractString, Int64, Float64, Bool, Nothing, String_, DataTypeT, UnionT, TypeofBottom, AbstractVector, AbstractRange, ...RANGE_TYPES];
 
 /** The type of the type object of `t`: Union for a union, Core.TypeofBottom for Union{}, else DataType. */
 export function typeObjectTypeOf(t: JType): DataType {
@@ -178,7 +184,7 @@ export function subtype(a: JType, b: JType): boolean {
   if (a.kind === 'union') return a.members.every((m) => subtype(m, b));
   if (b.kind === 'union') return b.members.some((m) => subtype(a, m));
   if (b === Any) return true;
-  if (a.kind === 'vector') return b.kind === 'vector' && sameType(a.element, b.element);
+  if (a.kind === 'vector') return b === AbstractVector || (b.kind === 'vector' && sameType(a.element, b.element));
   if (b.kind === 'vector') return false;
   for (let t: DataType | undefined = a; t; t = t.supertype) if (t === b) return true;
   return false;

@@ -27,7 +27,7 @@ export interface TypingHost {
 }
 
 /** Functions the compiler implements itself (for the types it knows), before generic dispatch. */
-export const BUILTINS = new Set(['println', 'print', 'string', 'length', 'push!', 'typeof', 'isa', 'error', '__egal', '__equal', '__new', '__convert', '__domain_error', '__bounds_error']);
+export const BUILTINS = new Set(['println', 'print', 'string', 'length', 'push!', 'typeof', 'isa', 'error', '__egal', '__equal', '__new', '__convert', '__domain_error', '__bounds_error', '__sum_empty', '__copy_vector']);
 
 const compounds = new WeakMap<A.Assign, A.Expr>();
 
@@ -389,6 +389,11 @@ export class Typing {
         case '__egal':
         case '__equal':
           return Bool;
+        case '__sum_empty':
+          // Julia's zero of the element type (an error for other element types: emit.ts).
+          return args[0]?.kind === 'vector' && (args[0].element === Int64 || args[0].element === Float64) ? args[0].element : Bottom;
+        case '__copy_vector':
+          return args[0]?.kind === 'vector' ? args[0] : Bottom;
         case '__new':
         case '__convert':
           // __new(T, fields...), the default constructors' body; __convert(x, T), Julia's convert.

@@ -13,6 +13,12 @@ export const VT: Record<Repr, ValType> = { i64: 'i64', f64: 'f64', i32: 'i32', r
 export const RAISE_KIND = ['ErrorException', 'TypeError', 'MethodError', 'AmbiguityError', 'UndefVarError', 'BoundsError', 'DivideError', 'DomainError', 'InexactError', 'ArgumentError'] as const;
 
 export class ValueCode {
+  /**
+   * Code of a prelude method (Base's, in Julia): its errors carry no place of their own, so they
+   * are placed at the program's statement that ran it, not at a line of the prelude.
+   */
+  inBase = false;
+
   constructor(
     protected readonly host: EmitHost,
     protected readonly b: FuncBuilder,
@@ -114,7 +120,7 @@ export class ValueCode {
   /** Raise a language error at run time; `value` (evaluated first) and `culprit` are reported. */
   protected raise(kind: (typeof RAISE_KIND)[number], message: string, at: A.Loc, type: ValType | 'none', value?: IR, culprit?: IR): IR {
     const b = this.b;
-    const where = `${at.line}:${at.col}`;
+    const where = this.inBase ? '0:0' : `${at.line}:${at.col}`;
     const call = b.call('jl:raise', b.i32(RAISE_KIND.indexOf(kind)), b.i32(this.host.om.intern(`${where}: ${message}`)), culprit ?? b.i32(0));
     const body = [...(value ? [this.discard(value)] : []), call, b.unreachable()];
     return b.block(body, type === 'none' ? {} : { type });

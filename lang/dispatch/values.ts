@@ -4,7 +4,7 @@
 
 import type { FuncBuilder, Runtime } from '../../runtime/index.js';
 import { JlError } from './errors.js';
-import { Any, BUILTIN_TYPES, Bool, DataType, Float64, Int64, Nothing, String_, reprOf, typeObjectTypeOf, vectorOf, type JType, type Repr, type VectorType } from './types.js';
+import { AbstractVector, BUILTIN_TYPES, Bool, DataType, Float64, Int64, Nothing, String_, reprOf, typeObjectTypeOf, vectorOf, type JType, type Repr, type VectorType } from './types.js';
 
 /** Field types as Accrete RTT fields hold them. */
 const FIELD_OF: Record<Repr, 'i64' | 'f64' | 'i32' | 'ref'> = { i64: 'i64', f64: 'f64', i32: 'i32', ref: 'ref' };
@@ -79,7 +79,7 @@ export class ObjectModel {
 
   private defineVector(t: VectorType): string {
     const name = `T:${t}#${++this.seq}`;
-    this.rt.stage(`jl:type:${t}:${this.seq}`).rtt(name, { parent: this.rtt(Any), fields: { length: 'i32', capacity: 'i32', data: 'i32' } }).commitSync();
+    this.rt.stage(`jl:type:${t}:${this.seq}`).rtt(name, { parent: this.rtt(AbstractVector), fields: { length: 'i32', capacity: 'i32', data: 'i32' } }).commitSync();
     this.rttOf.set(t, name);
     return name;
   }

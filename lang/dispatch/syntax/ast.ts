@@ -130,8 +130,8 @@ export interface Unary {
 }
 
 export type ArithOp = '+' | '-' | '*' | '/' | '÷' | '%' | '^';
-/** `≤ ≥ ≠` in the source arrive here as `<= >= !=`. */
-export type CompareOp = '==' | '!=' | '<' | '<=' | '>' | '>=' | '===' | '!==';
+/** `≤ ≥ ≠ ∈` in the source arrive here as `<= >= != in`. */
+export type CompareOp = '==' | '!=' | '<' | '<=' | '>' | '>=' | '===' | '!==' | 'in' | '∉';
 export type BinaryOp = ArithOp | CompareOp;
 
 /**

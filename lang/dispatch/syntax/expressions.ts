@@ -6,10 +6,15 @@ import type * as A from './ast.js';
 import { JlSyntaxError } from './errors.js';
 import { describe, isKeyword, isOp, TokenStream, type StringToken, type Token } from './lexer.js';
 
-export const COMPARE_OPS: ReadonlySet<string> = new Set(['==', '!=', '<', '<=', '>', '>=', '===', '!==']);
+/** Comparison-precedence operators; `in` and `∉` chain with the others, as in Julia (`a < b in c`). */
+export const COMPARE_OPS: ReadonlySet<string> = new Set(['==', '!=', '<', '<=', '>', '>=', '===', '!==', 'in', '∉']);
 export const ASSIGN_OPS: ReadonlySet<string> = new Set(['=', '+=', '-=', '*=', '/=', '÷=', '%=', '^=']);
 /** Operators that can be named as functions: `+(a, b)` calls one, `+(a::P, b::P) = ...` defines a method. */
 export const OPERATOR_NAMES: ReadonlySet<string> = new Set(['+', '-', '*', '/', '÷', '%', '^', '!', ...COMPARE_OPS]);
+/** The keyword `in` directly followed by `(`: the function `in` named, as an operator's name is. */
+export function isInCall(t: Token, open: Token): boolean {
+  return isKeyword(t, 'in') && isOp(open, '(') && !open.spaceBefore;
+}
 export const BLOCK_ENDS: ReadonlySet<string> = new Set(['end', 'else', 'elseif']);
 /**
  * Most levels of nesting (sub-expressions, operands of right-associative and prefix operators,
@@ -252,7 +257,7 @@ export class ExpressionParser {
   }
 
   protected isComparisonOp(t: Token): boolean {
-    return (t.kind === 'op' && COMPARE_OPS.has(t.text)) || (t.kind === 'ident' && t.text === 'isa');
+    return (t.kind === 'op' && COMPARE_OPS.has(t.text)) || (t.kind === 'ident' && t.text === 'isa') || isKeyword(t, 'in');
   }
 
   protected parseComparison(): A.Expr {
@@ -272,8 +277,6 @@ export class ExpressionParser {
       ops.push(t.text as A.CompareOp);
       operands.push(this.parseRange());
     }
-    const t = this.peek();
-    if (isKeyword(t, 'in')) throw this.err("the 'in' operator is only supported in 'for' headers", t.loc);
     if (ops.length === 0) return first;
     if (ops.length === 1) return { kind: 'binary', op: ops[0]!, left: first, right: operands[1]!, loc: first.loc };
     return { kind: 'comparison', ops, operands, loc: first.loc };
@@ -439,6 +442,11 @@ export class ExpressionParser {
         }
         if (t.text === 'end' && this.indexDepth > 0) throw this.err("'end' inside indexing is not supported; use length(...)", t.loc);
         if (t.text === 'function') throw this.err('anonymous functions are not supported', t.loc);
+        // `in(x, v)`: the keyword is also the name of its function, as in Julia.
+        if (isInCall(t, this.raw(1))) {
+          this.next();
+          return { kind: 'call', callee: { kind: 'ident', name: 'in', loc: t.loc }, args: this.parseCallArgs(), loc: t.loc };
+        }
         break;
       case 'op':
         if (this.isOperatorCall()) {

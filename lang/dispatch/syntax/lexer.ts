@@ -50,9 +50,10 @@ export type Token = SimpleToken | IntToken | FloatToken | StringToken;
 const OPERATORS = [
   '===', '!==', '...', '÷=',
   '::', '<:', '==', '!=', '<=', '>=', '&&', '||', '+=', '-=', '*=', '/=', '%=', '^=', '->', '=>',
-  '+', '-', '*', '/', '÷', '%', '^', '<', '>', '=', '!', '(', ')', '[', ']', '{', '}', ',', ';', ':', '?', '.', '∈',
+  '+', '-', '*', '/', '÷', '%', '^', '<', '>', '=', '!', '(', ')', '[', ']', '{', '}', ',', ';', ':', '?', '.', '∉',
 ];
-const ALIASES: Readonly<Record<string, string>> = { '≤': '<=', '≥': '>=', '≠': '!=' };
+// `∈` is Julia's `in` (the same function), so it arrives as the operator `in`.
+const ALIASES: Readonly<Record<string, string>> = { '≤': '<=', '≥': '>=', '≠': '!=', '∈': 'in' };
 
 const INT64_MAX = (1n << 63n) - 1n;
 const MAX_INTERPOLATION_NESTING = 64;

@@ -3,7 +3,7 @@
 // and definitions here; expressions and types in expressions.ts.
 
 import type * as A from './ast.js';
-import { ASSIGN_OPS, BLOCK_ENDS, ExpressionParser, OPERATOR_NAMES, TOP, type Ctx } from './expressions.js';
+import { ASSIGN_OPS, BLOCK_ENDS, ExpressionParser, OPERATOR_NAMES, TOP, isInCall, type Ctx } from './expressions.js';
 import { JlSyntaxError } from './errors.js';
 import { describe, isKeyword, isOp, Lexer, TokenStream, UNSUPPORTED_KEYWORDS, type Token } from './lexer.js';
 
@@ -62,8 +62,8 @@ class Parser extends ExpressionParser {
   /** `name(...) =`, `name(...)::T =` or `name(...) where`: a one-line method, decided before parsing the call. */
   private isShortDefAhead(): boolean {
     const t = this.raw(0);
-    if (t.kind !== 'ident' && !(t.kind === 'op' && OPERATOR_NAMES.has(t.text))) return false;
     const open = this.raw(1);
+    if (t.kind !== 'ident' && !(t.kind === 'op' && OPERATOR_NAMES.has(t.text)) && !isInCall(t, open)) return false;
     if (!isOp(open, '(') || open.spaceBefore) return false;
     try {
       let depth = 0;
@@ -106,7 +106,7 @@ class Parser extends ExpressionParser {
   private parseSignature(): { name: string; params: A.Param[]; returnType: A.TypeExpr | null } {
     const t = this.peek();
     if (isOp(t, '(')) throw this.err('anonymous functions are not supported', t.loc);
-    if (t.kind !== 'ident' && !(t.kind === 'op' && OPERATOR_NAMES.has(t.text))) throw this.err(`expected a function name, found ${describe(t)}`, t.loc);
+    if (t.kind !== 'ident' && !(t.kind === 'op' && OPERATOR_NAMES.has(t.text)) && !isInCall(t, this.raw(1))) throw this.err(`expected a function name, found ${describe(t)}`, t.loc);
     this.next();
     if (this.atOp('.')) throw this.qualifiedName(t.text);
     if (this.atOp('{')) throw this.err(`type parameters on methods ('${t.text}{...}') are not supported`, this.peek().loc);
@@ -307,7 +307,7 @@ class Parser extends ExpressionParser {
     if (this.atOp('(')) throw this.err("destructuring in 'for' is not supported", this.peek().loc);
     const variable = this.expectName("after 'for'");
     const t = this.peek();
-    if (!(isKeyword(t, 'in') || isOp(t, '=', '∈'))) throw this.err(`expected 'in' or '=' after the loop variable, found ${describe(t)}`, t.loc);
+    if (!(isKeyword(t, 'in') || isOp(t, '=', 'in'))) throw this.err(`expected 'in' or '=' after the loop variable, found ${describe(t)}`, t.loc);
     this.next();
     const iter = this.parseExpr();
     if (this.atOp(',')) throw this.err("several loop variables in one 'for' are not supported", this.peek().loc);
