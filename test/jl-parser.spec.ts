@@ -637,6 +637,7 @@ describe('jl-parser: syntax errors', () => {
     ['broadcast call', 'x = f.(v)', 1, 6, "broadcast calls like 'f.(x)' are not supported"],
     ['matrix literal', 'm = [1 2]', 1, 8, "expected ',' or ']' in vector literal, found '2'"],
     ['comprehension', 'v = [i for i in 1:3]', 1, 8, 'comprehensions are not supported'],
+    ['comprehension whose for starts a line', 'v = [i\n  for i in 1:3]', 2, 3, 'comprehensions are not supported'],
     ['type parameters without a type name', 'x = f(1){Int64}', 1, 9, "type parameters '{...}' must follow a type name"],
     ['missing type after ::', 'x::1 = 2', 1, 4, "expected a type, found '1'"],
     ['empty parametric type', 'v = Vector{}()', 1, 5, "'Vector{}' needs at least one type parameter"],

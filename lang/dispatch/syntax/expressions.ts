@@ -485,7 +485,10 @@ export class ExpressionParser {
     const elements = this.parseDelimited(() => {
       const e = this.parseExpr();
       const t = this.peek();
-      if (isKeyword(t, 'for')) throw this.err('comprehensions are not supported', t.loc);
+      // A comprehension's `for` may start the next line (a row break only in any other case).
+      let k = 0;
+      while (this.raw(k).kind === 'newline') k++;
+      if (isKeyword(this.raw(k), 'for')) throw this.err('comprehensions are not supported', this.raw(k).loc);
       if (isOp(t, ';')) throw this.err('matrix and concatenation syntax is not supported', t.loc);
       return e;
     }, 'in vector literal');
