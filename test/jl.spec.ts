@@ -113,6 +113,18 @@ describe('jl errors', () => {
     jl.eval('println(f(2))');
     assert.equal(out(), '2\n');
   });
+
+  it('refuses an allocation past 4 GiB with an OutOfMemoryError, and the heap stays intact', async () => {
+    const { jl } = await session();
+    jl.eval('v = [1, 2, 3]');
+    const top = jl.rt.getGlobal('jl:heapTop');
+    const oom = (e: unknown) => e instanceof JlError && e.kind === 'OutOfMemoryError';
+    // The heap top plus 4 GiB - 16 wrapped in i32 and handed out live objects' memory.
+    assert.throws(() => jl.rt.fn<(n: number) => number>('jl:alloc')(-16), oom);
+    assert.throws(() => jl.om.allocRaw(2 ** 32 - 16), oom);
+    assert.equal(jl.rt.getGlobal('jl:heapTop'), top);
+    assert.equal(jl.eval('push!(v, 4)\nsum(v) + length([5, 6])'), 12n);
+  });
 });
 
 describe('jl sessions after a failed evaluation', () => {

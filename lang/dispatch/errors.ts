@@ -12,6 +12,7 @@ export type JlErrorKind =
   | 'DomainError'
   | 'InexactError'
   | 'ArgumentError'
+  | 'OutOfMemoryError'
   | 'StackOverflowError';
 
 export class JlError extends Error {

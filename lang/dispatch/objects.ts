@@ -195,12 +195,17 @@ export class Objects {
         const len = b.local('i32');
         const cap = b.local('i32');
         const nd = b.local('i32');
+        // The new capacity's bytes in i64: in i32 they wrapped past 4 GiB, and a buffer too small
+        // was handed out (jl:alloc refuses what is past 4 GiB with an OutOfMemoryError).
+        const bytes = b.local('i64');
         return [
           b.set(len, b.i32.load(v, LEN)),
           b.set(cap, b.i32.load(b.param(0), CAP)),
           b.if(b.i32.eq(b.get(len), b.get(cap)), [
-            b.set(cap, b.if(b.get(cap), b.i32.shl(b.get(cap), b.i32(1)), b.i32(4))),
-            b.set(nd, b.call(SYM.alloc, b.i32.mul(b.get(cap), b.i32(es)))),
+            b.set(bytes, b.i64.mul(b.if(b.get(cap), b.i64.shl(b.i64.extend_i32_u(b.get(cap)), b.i64(1)), b.i64(4)), b.i64(es))),
+            b.if(b.i64.gt_u(b.get(bytes), b.i64(0xffffffff)), [b.call('jl:out_of_memory', b.get(bytes)), b.unreachable()]),
+            b.set(cap, b.i32.wrap_i64(b.i64.div_u(b.get(bytes), b.i64(es)))),
+            b.set(nd, b.call(SYM.alloc, b.i32.wrap_i64(b.get(bytes)))),
             b.memory.copy(b.get(nd), b.i32.load(b.param(0), DATA), b.i32.mul(b.get(len), b.i32(es))),
             b.i32.store(b.param(0), b.get(nd), DATA),
             b.i32.store(b.param(0), b.get(cap), CAP),

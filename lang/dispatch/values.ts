@@ -38,6 +38,9 @@ export class ObjectModel {
     const s = rt.stage('jl:prelude');
     for (const t of BUILTIN_TYPES) m.defineRtt(s, t);
     s.global(SYM.heapTop, 'i32', rt.layout.heapBase);
+    s.host('jl:out_of_memory', 'i64 -> ()', (n: bigint) => {
+      throw outOfMemory(n);
+    });
     s.func(SYM.alloc, 'i32 -> i32', (b) => m.allocBody(b), { params: ['size'] });
     s.commitSync();
     // Singletons, allocated once: `nothing`, `true`, `false`.
@@ -110,21 +113,25 @@ export class ObjectModel {
     return new DataView(this.rt.memory.buffer);
   }
 
-  /** `jl:alloc`: bump the heap top by `size` rounded to 8, growing the memory when it runs out. */
+  /**
+   * `jl:alloc`: bump the heap top by `size` (unsigned) rounded to 8, growing the memory when it
+   * runs out. The sum is taken in i64: past 4 GiB, or when the engine will not grow the memory, it
+   * is Julia's OutOfMemoryError with the heap top unchanged (a wrapped top handed out live memory).
+   */
   private allocBody(b: FuncBuilder) {
     const p = b.local('i32', 'p');
-    const top = b.local('i32', 'top');
+    const top = b.local('i64', 'top');
+    const oom = () => [b.call('jl:out_of_memory', b.i64.extend_i32_u(b.param(0))), b.unreachable()];
+    const wanted = () => b.i32.wrap_i64(b.get(top));
     return [
       b.set(p, b.global(SYM.heapTop)),
-      b.set(top, b.i32.and(b.i32.add(b.i32.add(b.get(p), b.param(0)), b.i32(7)), b.i32(~7))),
+      b.set(top, b.i64.and(b.i64.add(b.i64.add(b.i64.extend_i32_u(b.get(p)), b.i64.extend_i32_u(b.param(0))), b.i64(7)), b.i64(~7))),
+      b.if(b.i64.gt_u(b.get(top), b.i64(0xffffffff)), oom()),
       b.if(
-        b.i32.gt_u(b.get(top), b.i32.shl(b.memory.size(), b.i32(16))),
-        b.if(
-          b.i32.eq(b.memory.grow(b.i32.add(b.i32.shr_u(b.i32.sub(b.get(top), b.i32.shl(b.memory.size(), b.i32(16))), b.i32(16)), b.i32(1))), b.i32(-1)),
-          b.unreachable(),
-        ),
+        b.i32.gt_u(wanted(), b.i32.shl(b.memory.size(), b.i32(16))),
+        b.if(b.i32.eq(b.memory.grow(b.i32.add(b.i32.shr_u(b.i32.sub(wanted(), b.i32.shl(b.memory.size(), b.i32(16))), b.i32(16)), b.i32(1))), b.i32(-1)), oom()),
       ),
-      b.setGlobal(SYM.heapTop, b.get(top)),
+      b.setGlobal(SYM.heapTop, wanted()),
       b.get(p),
     ];
   }
@@ -207,11 +214,20 @@ export class ObjectModel {
 
   /** Raw bytes from the heap (zeroed), for runtime structures such as dispatch caches. */
   allocRaw(bytes: number): number {
-    const p = this.rt.getGlobal(SYM.heapTop) as number;
-    const top = (p + bytes + 7) & ~7;
+    // The heap top is an i32 holding an address up to 4 GiB: read unsigned, summed as a number.
+    const p = (this.rt.getGlobal(SYM.heapTop) as number) >>> 0;
+    const top = Math.ceil((p + bytes) / 8) * 8;
     const mem = this.rt.memory;
-    if (top > mem.buffer.byteLength) mem.grow(Math.ceil((top - mem.buffer.byteLength) / 65536));
-    this.rt.setGlobal(SYM.heapTop, top);
+    const refuse = () => outOfMemory(bytes);
+    if (top > 2 ** 32) throw refuse();
+    if (top > mem.buffer.byteLength) {
+      try {
+        mem.grow(Math.ceil((top - mem.buffer.byteLength) / 65536));
+      } catch {
+        throw refuse();
+      }
+    }
+    this.rt.setGlobal(SYM.heapTop, top | 0);
     new Uint8Array(mem.buffer, p, top - p).fill(0);
     return p;
   }
@@ -222,4 +238,9 @@ export class ObjectModel {
     this.rtt(t);
     return t;
   }
+}
+
+/** Julia's OutOfMemoryError for a request of `n` bytes (the heap is a wasm32 memory). */
+function outOfMemory(n: number | bigint): JlError {
+  return new JlError('OutOfMemoryError', `cannot allocate ${n} bytes: the heap is limited to 4 GiB`);
 }
