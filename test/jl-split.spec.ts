@@ -193,4 +193,12 @@ describe('jl inlining of small methods', () => {
     assert.match(fib, /call \$fib/, 'fib calls itself');
     assert.equal(jl.eval('fib(20)'), 6765n);
   });
+
+  it('loops over a union of integer range types by the fields of a StepRange, not element by element from JS', async () => {
+    const { jl } = await jlWith();
+    jl.eval('function u(n, stepped)\n  r = stepped ? (1:2:n) : (1:n)\n  s = 0\n  for i in r\n    s += i\n  end\n  s\nend');
+    assert.deepEqual(['u(10, false)', 'u(10, true)', 'u(0, true)', 'u(-3, false)'].map((c) => jl.eval(c)), [55n, 25n, 0n, 0n]);
+    const text = jl.specializationText('u', ['Int64', 'Bool']);
+    assert.ok(!/jl:dyn_element/.test(text), `the loop reads no element from JS:\n${text}`);
+  });
 });

@@ -9,11 +9,11 @@ import type { SplitTarget } from './julia.js';
 import { JlError } from './errors.js';
 import { INTRINSICS } from './prelude.js';
 import { BUILTINS, assignedValue, type Typing } from './typing.js';
-import { Any, Bool, Bottom, Float64, FloatRangeT, Int64, Nothing, StepRangeT, UnitRangeT, String_, isConcrete, reprOf, staticallyBound, subtype, vectorOf, type JType, type Repr, type VectorType } from './types.js';
+import { Any, Bool, Bottom, Float64, FloatRangeT, Int64, Nothing, UnitRangeT, String_, isConcrete, reprOf, staticallyBound, subtype, vectorOf, type JType, type Repr, type VectorType } from './types.js';
 import { ELEM_SIZE, SYM, type ObjectModel } from './values.js';
 import { sourceName } from './scope.js';
 import { RAISE_KIND, VT } from './values-code.js';
-import { RangeCode, isRangeType } from './range-code.js';
+import { RangeCode, isRangeType, loopRangeType } from './range-code.js';
 
 /** What code generation asks of the engine. */
 export interface EmitHost {
@@ -238,20 +238,22 @@ export class Emitter extends RangeCode {
       const bind = b.set(v, this.convert(b.call('jl:frange_at', b.get(start), b.get(step), b.get(stop), b.get(k)), Float64, vt, s.loc));
       return this.loopWith(b.i64.lt_s(b.get(k), b.get(n)), init, [bind, ...this.loopResets(s)], s.body, [b.set(k, b.i64.add(b.get(k), b.i64(1)))]);
     }
-    if (literal || it === UnitRangeT || it === StepRangeT) {
+    const ranged = it && loopRangeType(it);
+    if (literal || ranged) {
       // Julia's range: from start to the last value it reaches (no overflow past typemax), stepping
       // by `step`; the loop ends after the last value instead of testing the one after it.
       const i = b.local('i64');
       const last = b.local('i64');
       const step = b.local('i64');
       const go = b.local('i32');
-      if (it) {
+      if (it && ranged) {
         // A range object: its fields hold the last element already (or start ∓ 1 when empty).
         const p = b.local('i32');
-        const rtt = this.host.om.rtt(it);
+        const rtt = this.host.om.rtt(ranged);
         const field = (f: string) => b.field(b.get(p), rtt, f);
-        const init = [b.set(p, this.expr(s.iter, it)), b.set(i, field('start')), b.set(last, field('stop'))];
-        if (it === UnitRangeT) init.push(b.set(step, b.i64(1)), b.set(go, b.i64.le_s(b.get(i), b.get(last))));
+        const value = ranged === it ? this.expr(s.iter, it) : this.storeConvert(this.expr(s.iter, it), it, ranged, s.loc);
+        const init = [b.set(p, value), b.set(i, field('start')), b.set(last, field('stop'))];
+        if (ranged === UnitRangeT) init.push(b.set(step, b.i64(1)), b.set(go, b.i64.le_s(b.get(i), b.get(last))));
         else init.push(b.set(step, field('step')), b.set(go, b.i32.or(b.i64.eq(b.get(i), b.get(last)), b.i32.eq(b.i64.gt_s(b.get(step), b.i64(0)), b.i64.gt_s(b.get(last), b.get(i))))));
         const bind = b.set(v, this.convert(b.get(i), Int64, vt, s.loc));
         const next = b.if(b.i64.eq(b.get(i), b.get(last)), b.set(go, b.i32(0)), b.set(i, b.i64.add(b.get(i), b.get(step))));

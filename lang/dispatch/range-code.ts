@@ -21,6 +21,17 @@ export function isRangeType(t: JType): t is DataType {
 }
 
 /**
+ * The integer range type a `for` loop over a value of type `t` reads the fields of: `t` itself,
+ * or StepRange for a union of integer range types (converted once, before the loop: each element
+ * from the JS side cost ~1,000× a field loop's).
+ */
+export function loopRangeType(t: JType): DataType | undefined {
+  if (t === UnitRangeT || t === StepRangeT) return t;
+  if (t.kind === 'union' && t.members.every((m) => m === UnitRangeT || m === StepRangeT)) return StepRangeT;
+  return undefined;
+}
+
+/**
  * The type of `start:stop` or `start:step:stop` from its parts' types, as Julia's `(:)` methods
  * choose: Int64 parts make a UnitRange or StepRange, a Float64 among Int64s a float range. Parts
  * of unknown type leave it to run time (Any); other types have no method (Bottom: it raises).

@@ -8,7 +8,7 @@ import { DataTypeT, type Env } from './env.js';
 import { JlError } from './errors.js';
 import type { Scoped } from './scope.js';
 import { INTRINSICS } from './prelude.js';
-import { isRangeType, literalRange, rangeType } from './range-code.js';
+import { isRangeType, literalRange, loopRangeType, rangeType } from './range-code.js';
 import { Any, Bool, Bottom, Float64, FloatRangeT, Int64, Nothing, String_, isConcrete, promoteType, staticallyBound, typeObjectTypeOf, unionOf, vectorOf, type JType } from './types.js';
 
 /** What typing asks of the engine. */
@@ -229,6 +229,7 @@ export class Typing {
     const t = this.typeOf(iter);
     if (t.kind === 'vector') return t.element;
     if (isRangeType(t)) return t === FloatRangeT ? Float64 : Int64;
+    if (loopRangeType(t)) return Int64;
     if (!isConcrete(t)) return Any;
     throw new JlError('TypeError', `cannot iterate over a value of type ${t} (ranges and vectors can be)`, iter.loc);
   }
