@@ -363,6 +363,11 @@ export class JuliaLike implements TypingHost, EmitHost {
         }
         s.ret = ret;
       }
+    } catch (e) {
+      // An error found in a prelude method is the program's: placed at the statement that reached
+      // it (the prelude's own lines mean nothing there), as `raise` does at run time (inBase).
+      if (e instanceof JlError && e.where && this.baseDefs.has(s.method.body.def)) throw new JlError(e.kind, e.bare);
+      throw e;
     } finally {
       this.inferring.pop();
     }

@@ -36,3 +36,10 @@ struct Opaque end
 1 in Opaque()
 #---
 "a" ∉ nothing
+#---
+# A vector type of the program's own, with no way to iterate it: the error is placed at this
+# statement, not at the prelude method's line.
+struct MyV <: AbstractVector
+  n::Int64
+end
+println(2 in MyV(3))
