@@ -172,16 +172,18 @@ step(r::StepRangeLen{Float64}) = r.step
 isempty(r::StepRangeLen{Float64}) = r.len == 0
 length(r::StepRangeLen{Float64}) = r.len
 function getindex(r::UnitRange{Int64}, i::Int64)
-  if i < 1 || i > length(r)
+  x = r.start + (i - 1)
+  if i < 1 || x > r.stop || x < r.start
     __bounds_error(r, i)
   end
-  r.start + (i - 1)
+  x
 end
 function getindex(r::StepRange{Int64, Int64}, i::Int64)
-  if i < 1 || i > length(r)
+  x = r.start + (i - 1) * r.step
+  if i < 1 || (r.step > 0 ? (x > r.stop || x < r.start) : (x < r.stop || x > r.start))
     __bounds_error(r, i)
   end
-  r.start + (i - 1) * r.step
+  x
 end
 function getindex(r::StepRangeLen{Float64}, i::Int64)
   if i < 1 || i > r.len

@@ -77,6 +77,11 @@ function third(v::Vector{Any})
   n
 end
 println(third(Any[4294967296:-1:1]), " ", third(Any[[5, 6, 7]]), " ", length(Any[1:10000000000][1]))
+# Indexing checks the element against the ends, as Julia does, not the length (which wraps for
+# these two): m:M has 2^64 elements.
+M = 9223372036854775807
+m = -M - 1
+println((m:M)[3], " ", (m:2:M)[2], " ", (m:M)[1], " ", (M - 1:M)[2])
 #---
 steps(0)
 #---
