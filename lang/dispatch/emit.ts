@@ -13,7 +13,7 @@ import { Any, Bool, Bottom, Float64, FloatRangeT, Int64, Nothing, UnitRangeT, St
 import { ELEM_SIZE, SYM, type ObjectModel } from './values.js';
 import { sourceName } from './scope.js';
 import { RAISE_KIND, VT } from './values-code.js';
-import { RangeCode, isRangeType, loopRangeType } from './range-code.js';
+import { RangeCode, isRangeType, loopRangeType, rangeType } from './range-code.js';
 
 /** What code generation asks of the engine. */
 export interface EmitHost {
@@ -218,6 +218,11 @@ export class Emitter extends RangeCode {
     const vt = this.typing.vars.get(s.variable)!;
     const literal = this.typing.literalRange(s.iter);
     const it = literal ? undefined : this.typing.typeOf(s.iter);
+    if (literal && s.iter.kind === 'range') {
+      // Parts no range is made of (1:"a"): Julia's MethodError for `:`, as outside a loop.
+      const ts = this.typing.rangeParts(s.iter).map((p) => this.typing.typeOf(p));
+      if (!ts.includes(Bottom) && rangeType(ts, s.iter.step !== null) === Bottom) return this.rangeValue(s.iter, Bottom, ts);
+    }
     if ((literal && this.typing.elementType(s.iter) === Float64) || it === FloatRangeT) {
       // A float range (Julia's StepRangeLen): its length, then element k of it, from the JS side
       // (ranges.ts), which computes them as Julia does.

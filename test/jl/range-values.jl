@@ -114,3 +114,8 @@ g(Any[1, "a"])
 push!(1:3, 4)
 #---
 step([1, 2, 3])
+#---
+# A loop over parts no range is made of: the same MethodError as outside a loop.
+for i in 1:"a"
+  println(i)
+end
