@@ -703,6 +703,9 @@ export class Emitter extends RangeCode {
         return b.seq(b.call('jl:domain_error', this.expr(e.args[0]!, Any), this.expr(e.args[1]!, Any)), b.unreachable());
       case '__bounds_error':
         return b.seq(b.call('jl:bounds_error', this.expr(e.args[0]!, Any), this.expr(e.args[1]!, Int64)), b.unreachable());
+      case '__out_of_memory':
+        // __out_of_memory(bytes): Julia's OutOfMemoryError (values.ts).
+        return b.seq(b.call('jl:out_of_memory', this.expr(e.args[0]!, Int64)), b.unreachable());
       case '__egal':
         return b.call('jl:egal', this.expr(e.args[0]!, Any), this.expr(e.args[1]!, Any));
       case '__equal':

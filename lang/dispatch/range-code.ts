@@ -191,7 +191,16 @@ function getindex(r::StepRangeLen{Float64}, i::Int64)
   end
   __frange_at(r.start, r.step, r.stop, i - 1)
 end
+# What cannot fit the 4 GiB heap is refused before anything is made, as Julia's collect allocates
+# the whole vector first (its length wraps past typemax: negative here).
+function __collect_fits(n::Int64)
+  if n < 0 || n > 536870911
+    __out_of_memory(n < 0 || n > 1152921504606846975 ? 9223372036854775807 : 8 * n)
+  end
+  nothing
+end
 function collect(r::UnitRange{Int64})
+  __collect_fits(length(r))
   v = Int64[]
   for x in r
     push!(v, x)
@@ -199,6 +208,7 @@ function collect(r::UnitRange{Int64})
   v
 end
 function collect(r::StepRange{Int64, Int64})
+  __collect_fits(length(r))
   v = Int64[]
   for x in r
     push!(v, x)
@@ -206,6 +216,7 @@ function collect(r::StepRange{Int64, Int64})
   v
 end
 function collect(r::StepRangeLen{Float64})
+  __collect_fits(length(r))
   v = Float64[]
   for x in r
     push!(v, x)

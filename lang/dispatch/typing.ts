@@ -27,7 +27,7 @@ export interface TypingHost {
 }
 
 /** Functions the compiler implements itself (for the types it knows), before generic dispatch. */
-export const BUILTINS = new Set(['println', 'print', 'string', 'length', 'push!', 'typeof', 'isa', 'error', '__egal', '__equal', '__new', '__convert', '__domain_error', '__bounds_error', '__sum_empty', '__copy_vector']);
+export const BUILTINS = new Set(['println', 'print', 'string', 'length', 'push!', 'typeof', 'isa', 'error', '__egal', '__equal', '__new', '__convert', '__domain_error', '__bounds_error', '__out_of_memory', '__sum_empty', '__copy_vector']);
 
 const compounds = new WeakMap<A.Assign, A.Expr>();
 
@@ -386,6 +386,7 @@ export class Typing {
         case 'error':
         case '__domain_error':
         case '__bounds_error':
+        case '__out_of_memory':
           return Bottom;
         case '__egal':
         case '__equal':

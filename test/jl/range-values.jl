@@ -119,3 +119,8 @@ step([1, 2, 3])
 for i in 1:"a"
   println(i)
 end
+#---
+# collect refuses what cannot fit the 4 GiB heap before making anything, as Julia allocates first.
+collect(1:10000000000)
+#---
+println(length(collect(1:100000)), " ", sum(collect(1:3)))
