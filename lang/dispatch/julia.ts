@@ -132,6 +132,7 @@ export class JuliaLike implements TypingHost, EmitHost {
       'jl:dyn_count': { sig: 'i32 -> i64', fn: (v: number) => me().ranges.sequence(v).length },
       'jl:dyn_element': { sig: 'i32 i64 -> i32', fn: (v: number, k: bigint) => me().ranges.sequence(v).get(k) },
       'jl:dyn_length': { sig: 'i32 -> i32', fn: (v: number) => me().dynLength(v) },
+      'jl:strcmp': { sig: 'i32 i32 -> i32', fn: (a: number, b: number) => compareCodePoints(me().om.unbox(a) as string, me().om.unbox(b) as string) },
       'jl:strlen': { sig: 'i32 -> i64', fn: (s: number) => BigInt([...(me().om.unbox(s) as string)].length) },
       'jl:dyn_getindex': { sig: 'i32 i32 -> i32', fn: (v: number, i: number) => (me().ranges.isRange(v) ? me().callBoxed('getindex', [v, i]) : me().objects.vec(v).get(me().objects.index(v, i))) },
       'jl:dyn_setindex': { sig: 'i32 i32 i32 ->', fn: (v: number, i: number, x: number) => me().objects.vec(v).set(me().objects.index(v, i), x) },
@@ -773,4 +774,15 @@ function parseTypeName(t: string): A.TypeExpr {
     return m[1] === 'Union' ? { kind: 'type-union', members: args, loc: { line: 0, col: 0 } } : { kind: 'type-apply', name: m[1]!, args, loc: { line: 0, col: 0 } };
   }
   return { kind: 'type-name', name: t, loc: { line: 0, col: 0 } };
+}
+
+/** Julia's order of strings: by code points (JavaScript's `<` compares UTF-16 code units). */
+function compareCodePoints(a: string, b: string): number {
+  const x = [...a];
+  const y = [...b];
+  for (let i = 0; i < Math.min(x.length, y.length); i++) {
+    const d = x[i]!.codePointAt(0)! - y[i]!.codePointAt(0)!;
+    if (d !== 0) return d < 0 ? -1 : 1;
+  }
+  return x.length === y.length ? 0 : x.length < y.length ? -1 : 1;
 }

@@ -4,7 +4,7 @@
 
 import type { FuncBuilder, Expr as IR } from '../../runtime/index.js';
 import { RANGE_FN } from './range-code.js';
-import { Bool, Float64, Int64, type JType } from './types.js';
+import { Bool, Float64, Int64, String_, type JType } from './types.js';
 
 export interface Intrinsic {
   readonly params: readonly JType[];
@@ -73,6 +73,9 @@ export const INTRINSICS: ReadonlyMap<string, Intrinsic> = new Map<string, Intrin
   ['__lt_int', i2((b, x, y) => b.i64.lt_s(x, y), Bool)],
   ['__le_int', i2((b, x, y) => b.i64.le_s(x, y), Bool)],
   ['__neg_int', { params: [Int64], result: Int64, emit: (b, [x]) => b.i64.sub(b.i64(0), x!) }],
+  // Strings order by code points, as Julia's (JavaScript's < compares UTF-16 units): jl:strcmp.
+  ['__lt_str', { params: [String_, String_], result: Bool, emit: (b, [x, y]) => b.i32.lt_s(b.call('jl:strcmp', x!, y!), b.i32(0)) }],
+  ['__le_str', { params: [String_, String_], result: Bool, emit: (b, [x, y]) => b.i32.le_s(b.call('jl:strcmp', x!, y!), b.i32(0)) }],
   ['__add_float', f2((b, x, y) => b.f64.add(x, y))],
   ['__sub_float', f2((b, x, y) => b.f64.sub(x, y))],
   ['__mul_float', f2((b, x, y) => b.f64.mul(x, y))],
@@ -140,6 +143,8 @@ ${mixed('/', '__div_float')}
 <(a::Float64, b::Int64) = __lt_float_int(a, b)
 <=(a::Int64, b::Float64) = __le_int_float(a, b)
 <=(a::Float64, b::Int64) = __le_float_int(a, b)
+<(a::String, b::String) = __lt_str(a, b)
+<=(a::String, b::String) = __le_str(a, b)
 ==(a::Bool, b::Bool) = __eq_bool(a, b)
 ==(a::Bool, b::Int64) = __eq_int(__bool_to_int(a), b)
 ==(a::Int64, b::Bool) = __eq_int(a, __bool_to_int(b))

@@ -47,4 +47,4 @@ sum(["a", "b"])
 collect(nothing)
 #---
 println(1)
-"a" > "b"
+"a" > 1
