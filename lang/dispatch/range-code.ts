@@ -199,15 +199,7 @@ function __collect_fits(n::Int64)
   end
   nothing
 end
-function collect(r::UnitRange{Int64})
-  __collect_fits(length(r))
-  v = Int64[]
-  for x in r
-    push!(v, x)
-  end
-  v
-end
-function collect(r::StepRange{Int64, Int64})
+function collect(r::Union{UnitRange{Int64}, StepRange{Int64, Int64}})
   __collect_fits(length(r))
   v = Int64[]
   for x in r
