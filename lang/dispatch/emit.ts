@@ -13,7 +13,7 @@ import { Any, Bool, Bottom, Float64, FloatRangeT, Int64, Nothing, UnitRangeT, St
 import { ELEM_SIZE, SYM, type ObjectModel } from './values.js';
 import { sourceName } from './scope.js';
 import { RAISE_KIND, VT } from './values-code.js';
-import { RangeCode, isRangeType, loopRangeType, rangeType } from './range-code.js';
+import { RangeCode, isRangeType, lastReached, loopRangeType, rangeType } from './range-code.js';
 
 /** What code generation asks of the engine. */
 export interface EmitHost {
@@ -251,33 +251,29 @@ export class Emitter extends RangeCode {
       const last = b.local('i64');
       const step = b.local('i64');
       const go = b.local('i32');
+      const init: IR[] = [];
       if (it && ranged) {
         // A range object: its fields hold the last element already (or start ∓ 1 when empty).
         const p = b.local('i32');
         const rtt = this.host.om.rtt(ranged);
         const field = (f: string) => b.field(b.get(p), rtt, f);
         const value = ranged === it ? this.expr(s.iter, it) : this.storeConvert(this.expr(s.iter, it), it, ranged, s.loc);
-        const init = [b.set(p, value), b.set(i, field('start')), b.set(last, field('stop'))];
+        init.push(b.set(p, value), b.set(i, field('start')), b.set(last, field('stop')));
         if (ranged === UnitRangeT) init.push(b.set(step, b.i64(1)), b.set(go, b.i64.le_s(b.get(i), b.get(last))));
         else init.push(b.set(step, field('step')), b.set(go, b.i32.or(b.i64.eq(b.get(i), b.get(last)), b.i32.eq(b.i64.gt_s(b.get(step), b.i64(0)), b.i64.gt_s(b.get(last), b.get(i))))));
-        const bind = b.set(v, this.convert(b.get(i), Int64, vt, s.loc));
-        const next = b.if(b.i64.eq(b.get(i), b.get(last)), b.set(go, b.i32(0)), b.set(i, b.i64.add(b.get(i), b.get(step))));
-        return this.loopWith(b.get(go), init, [bind, ...this.loopResets(s)], s.body, [next]);
-      }
-      const r = s.iter as A.Range;
-      // start, step, stop: evaluated in the order they are written.
-      const init = [b.set(i, this.expr(r.start, Int64)), b.set(step, r.step ? this.expr(r.step, Int64) : b.i64(1)), b.set(last, this.expr(r.stop, Int64))];
-      if (!r.step) init.push(b.set(go, b.i64.le_s(b.get(i), b.get(last))));
-      else {
-        const up = b.i64.gt_s(b.get(step), b.i64(0));
-        // The distance, unsigned so that it cannot overflow, less its remainder by the step.
-        const lastUp = b.i64.sub(b.get(last), b.i64.rem_u(b.i64.sub(b.get(last), b.get(i)), b.get(step)));
-        const lastDown = b.i64.add(b.get(last), b.i64.rem_u(b.i64.sub(b.get(i), b.get(last)), b.i64.sub(b.i64(0), b.get(step))));
-        init.push(
-          b.if(b.i64.eqz(b.get(step)), this.raise('ArgumentError', 'step cannot be zero', r.step.loc, 'none')),
-          b.set(go, b.if(up, b.i64.le_s(b.get(i), b.get(last)), b.i64.ge_s(b.get(i), b.get(last)), 'i32')),
-          b.if(b.get(go), b.set(last, b.if(up, lastUp, lastDown, 'i64'))),
-        );
+      } else {
+        const r = s.iter as A.Range;
+        // start, step, stop: evaluated in the order they are written.
+        init.push(b.set(i, this.expr(r.start, Int64)), b.set(step, r.step ? this.expr(r.step, Int64) : b.i64(1)), b.set(last, this.expr(r.stop, Int64)));
+        if (!r.step) init.push(b.set(go, b.i64.le_s(b.get(i), b.get(last))));
+        else {
+          const up = () => b.i64.gt_s(b.get(step), b.i64(0));
+          init.push(
+            b.if(b.i64.eqz(b.get(step)), this.raise('ArgumentError', 'step cannot be zero', r.step.loc, 'none')),
+            b.set(go, b.if(up(), b.i64.le_s(b.get(i), b.get(last)), b.i64.ge_s(b.get(i), b.get(last)), 'i32')),
+            b.if(b.get(go), b.set(last, lastReached(b, () => b.get(i), () => b.get(step), () => b.get(last), up()))),
+          );
+        }
       }
       const bind = b.set(v, this.convert(b.get(i), Int64, vt, s.loc));
       const next = b.if(b.i64.eq(b.get(i), b.get(last)), b.set(go, b.i32(0)), b.set(i, b.i64.add(b.get(i), b.get(step))));

@@ -48,6 +48,15 @@ export function literalRange(parts: readonly JType[]): boolean {
   return parts.every((t) => t === Bottom || isConcrete(t));
 }
 
+/**
+ * Julia's steprange_last for a range that is not empty: the last element `step` reaches from
+ * `start` towards `stop` (`up`: the step is positive), the distance taken unsigned so that it
+ * cannot overflow. Shared by the StepRange constructor and the counting loop over `a:s:b`.
+ */
+export function lastReached(b: FuncBuilder, start: () => IR, step: () => IR, stop: () => IR, up: IR): IR {
+  return b.if(up, b.i64.sub(stop(), b.i64.rem_u(b.i64.sub(stop(), start()), step())), b.i64.add(stop(), b.i64.rem_u(b.i64.sub(start(), stop()), b.i64.sub(b.i64(0), step()))), 'i64');
+}
+
 /** Define the constructors and StepRange's length (called once, when the object model is made). */
 export function defineRangeFunctions(rt: Runtime, om: ObjectModel): void {
   const s = rt.stage('jl:ranges');
@@ -64,14 +73,9 @@ export function defineRangeFunctions(rt: Runtime, om: ObjectModel): void {
     (b) => {
       const [start, step, stop] = [() => b.param(0), () => b.param(1), () => b.param(2)];
       const up = () => b.i64.gt_s(step(), b.i64(0));
-      // Julia's steprange_last: the last element reached, the distance taken unsigned so that it
-      // cannot overflow; an empty range keeps start∓1 as its stop.
-      const towards = b.if(
-        b.i64.gt_s(stop(), start()),
-        b.i64.sub(stop(), b.i64.rem_u(b.i64.sub(stop(), start()), step())),
-        b.i64.add(stop(), b.i64.rem_u(b.i64.sub(start(), stop()), b.i64.sub(b.i64(0), step()))),
-        'i64',
-      );
+      // The last element reached (stop > start means the step is positive here: the range is not
+      // empty); an empty range keeps start∓1 as its stop.
+      const towards = lastReached(b, start, step, stop, b.i64.gt_s(stop(), start()));
       const empty = b.if(up(), b.i64.sub(start(), b.i64(1)), b.i64.add(start(), b.i64(1)), 'i64');
       const last = b.if(b.i64.eq(stop(), start()), stop(), b.if(b.i32.ne(up(), b.i64.gt_s(stop(), start())), empty, towards, 'i64'), 'i64');
       return make(b, StepRangeT, [start(), step(), last]);

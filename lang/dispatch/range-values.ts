@@ -46,7 +46,20 @@ export class RangeValues {
       const [start, step, stop] = ['start', 'step', 'stop'].map((f) => v.getFloat64(at(f), true)) as [number, number, number];
       const length = v.getBigInt64(at('len'), true);
       const elem = (k: bigint) => this.floats.at(start, step, stop, k);
-      return { float: true, first: elem(0n), step, last: elem(length - 1n), length, at: elem };
+      // First and last are exact computations: made only when asked (a loop over a range of
+      // unknown type asks for the parts at every element, for the length and one element).
+      return {
+        float: true,
+        get first() {
+          return elem(0n);
+        },
+        step,
+        get last() {
+          return elem(length - 1n);
+        },
+        length,
+        at: elem,
+      };
     }
     const first = v.getBigInt64(at('start'), true);
     const last = v.getBigInt64(at('stop'), true);
