@@ -4,6 +4,7 @@
 import type { Sig, ValType } from '../codegen/ir/nodes.js';
 import type { KeptFunc } from '../codegen/ir/packed.js';
 import { sigText } from '../codegen/ir/nodes.js';
+import { publicSig } from '../codegen/ir/sig.js';
 import type { FieldInfo, SymbolInfo } from '../codegen/ir/symbols.js';
 
 /** A stable handle per function name, so `rt.fn(name)` follows redefinition and retirement. */
@@ -125,7 +126,7 @@ export type SymbolDescription =
 export function describe(r: SymbolRecord): SymbolDescription {
   switch (r.kind) {
     case 'func':
-      return Object.freeze({ kind: 'func', name: r.name, stage: r.stage, slot: r.slot, signature: sigText(r.sig), sig: r.sig, inline: r.inline, host: r.host });
+      return Object.freeze({ kind: 'func', name: r.name, stage: r.stage, slot: r.slot, signature: sigText(r.sig), sig: publicSig(r.sig), inline: r.inline, host: r.host });
     case 'global':
       return Object.freeze({ kind: 'global', name: r.name, stage: r.stage, address: r.address, type: r.type, mutable: r.mutable });
     case 'constant':

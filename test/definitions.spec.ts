@@ -1,7 +1,7 @@
 // Each kind of stage definition: constants, globals, RTTs, tags, functions, host functions.
 
 import assert from 'node:assert/strict';
-import type { StageInfo } from '../runtime/index.js';
+import type { Sig, StageInfo } from '../runtime/index.js';
 import { newRuntime, throwsCode } from './helpers.js';
 
 describe('stage definitions', () => {
@@ -32,6 +32,30 @@ describe('stage definitions', () => {
     const h = rt.lookup('jsAdd')!;
     assert.ok(h.kind === 'func' && h.host);
     assert.equal(rt.lookup('nothing'), undefined);
+  });
+
+  it("hands out signatures as frozen copies: changing one cannot reach the runtime's own", async () => {
+    const rt = await newRuntime();
+    let seen: Sig | undefined;
+    rt.stage('s')
+      .func('id', 'i32 -> i32', (b) => {
+        seen = b.sig;
+        return b.param(0);
+      })
+      .commitSync();
+    const d = rt.lookup('id')!;
+    assert.ok(d.kind === 'func');
+    for (const sig of [seen!, d.sig]) {
+      assert.deepEqual([sig.params, sig.results], [['i32'], ['i32']]);
+      assert.ok(Object.isFrozen(sig) && Object.isFrozen(sig.params) && Object.isFrozen(sig.results));
+      assert.throws(() => (sig.params as string[]).push('f64'), TypeError);
+    }
+    // The runtime's signature (shared by every function parsed from the same text) is intact.
+    rt.stage('t')
+      .func('inc', 'i32 -> i32', (b) => b.i32.add(b.call('id', b.param(0)), b.i32(1)))
+      .commitSync();
+    assert.equal(rt.fn('inc')(4), 5);
+    assert.equal((rt.lookup('inc') as { signature: string }).signature, '(i32) -> i32');
   });
 
   it('gives every function its own slot holding it in the shared table', async () => {

@@ -13,7 +13,7 @@ import { F, K, KEEP_TREE_MAX, KINDS, instrCode, isTree, typeCode, unpackFunc, ty
 import { abandonStream, claim, finishStream, flagHead, head, keepFunc, owns, packNode, placeLists, placeNodes, pos, ref, scratchRefs, scratchWords, symbol, word, type StreamOwner } from './pack.js';
 import { branchesTo } from './backrefs.js';
 import { checkHandMade, checkLateLocals } from './verify.js';
-import { MAX_ENGINE_LOCALS, isValType, parseSig, type SigLike } from './sig.js';
+import { MAX_ENGINE_LOCALS, isValType, literalValType, parseSig, publicSig, type SigLike } from './sig.js';
 import { type Resolver, type SymbolInfo } from './symbols.js';
 import { fieldIn, subtypeTest } from './objects.js';
 import { addressWhat, callWhat, globalWhat, ifArms, localWhat, nameOf, selectArms, tryArms, valueWhat } from './messages.js';
@@ -68,13 +68,19 @@ export class FuncBuilder implements StreamOwner {
   constructor(
     private readonly resolver: Resolver,
     readonly name: string,
-    readonly sig: Sig,
+    private readonly fsig: Sig,
     paramNames: ReadonlyArray<string | undefined> = [],
   ) {
-    this.localTypes = sig.params;
+    this.localTypes = fsig.params;
     this.localNames = paramNames;
     building = this;
   }
+
+  /** The function's signature (a frozen copy: the builder's own is shared with the runtime). */
+  get sig(): Sig {
+    return (this.shownSig ??= publicSig(this.fsig));
+  }
+  private shownSig: Sig | undefined;
 
   /** A builder that makes nothing (`closed`), made without being the one `building`. */
   private static none(): FuncBuilder {
@@ -132,7 +138,7 @@ export class FuncBuilder implements StreamOwner {
     if (trusted(e, this.serial, this.localTypes)) return false;
     this.foreign = true;
     const late = (this.late ??= []);
-    this.branches += checkHandMade(e, { definition: this.name, localTypes: this.localTypes, result: (this.sig.results[0] ?? 'none') as ExprType, resolver: this.resolver, serial: this.serial, late });
+    this.branches += checkHandMade(e, { definition: this.name, localTypes: this.localTypes, result: (this.fsig.results[0] ?? 'none') as ExprType, resolver: this.resolver, serial: this.serial, late });
     return true;
   }
 
@@ -204,10 +210,10 @@ export class FuncBuilder implements StreamOwner {
 
   /** Read parameter `i`. */
   param(i: number): Operand {
-    if (!Number.isInteger(i) || i < 0 || i >= this.sig.params.length) {
-      throw this.err('InvalidBody', `parameter ${i} does not exist (the function has ${this.sig.params.length})`);
+    if (!Number.isInteger(i) || i < 0 || i >= this.fsig.params.length) {
+      throw this.err('InvalidBody', `parameter ${i} does not exist (the function has ${this.fsig.params.length})`);
     }
-    const t = this.sig.params[i]!;
+    const t = this.fsig.params[i]!;
     return this.tree(NONE, NONE) ? localGet(t, i) : this.localGet(i, t);
   }
 
@@ -220,12 +226,13 @@ export class FuncBuilder implements StreamOwner {
   }
 
   /** Declare a new local. */
-  local(type: ValType, name?: string): Local {
-    if (!isValType(type)) throw this.err('BadSignature', `local type must be i32, i64, f32 or f64, got ${String(type)}`);
+  local(given: ValType, name?: string): Local {
+    const type = literalValType(given);
+    if (type === undefined) throw this.err('BadSignature', `local type must be i32, i64, f32 or f64, got ${String(given)}`);
     if (this.localTypes.length >= MAX_LOCALS) throw this.err('ResourceExhausted', `a function may have at most ${MAX_LOCALS} locals, parameters included`);
     if (!this.ownLocals) {
-      const n = this.sig.params.length;
-      this.localTypes = [...this.sig.params];
+      const n = this.fsig.params.length;
+      this.localTypes = [...this.fsig.params];
       this.localNames = Array.from({ length: n }, (_, i) => this.localNames[i]);
       this.ownLocals = true;
     }
@@ -432,8 +439,8 @@ export class FuncBuilder implements StreamOwner {
   }
 
   private checkTailResult(sig: Sig, what: string): void {
-    if ((sig.results[0] ?? 'none') !== (this.sig.results[0] ?? 'none')) {
-      throw this.err('TypeMismatch', `tail call of ${what}: it returns ${sig.results[0] ?? 'nothing'} but this function returns ${this.sig.results[0] ?? 'nothing'}`);
+    if ((sig.results[0] ?? 'none') !== (this.fsig.results[0] ?? 'none')) {
+      throw this.err('TypeMismatch', `tail call of ${what}: it returns ${sig.results[0] ?? 'nothing'} but this function returns ${this.fsig.results[0] ?? 'nothing'}`);
     }
   }
 
@@ -577,7 +584,7 @@ export class FuncBuilder implements StreamOwner {
   }
 
   return(value?: Operand): Node {
-    const want = this.sig.results[0];
+    const want = this.fsig.results[0];
     if (want === undefined && value !== undefined) throw this.err('TypeMismatch', `return with a value from a function that returns nothing`);
     if (want !== undefined && value === undefined) throw this.err('TypeMismatch', `return without a value from a function that returns ${want}`);
     this.mine();
@@ -744,7 +751,7 @@ export class FuncBuilder implements StreamOwner {
         for (let i = 0; i < items.length; i++) this.noteForeign(items[i]!);
         this.checkResult(items);
         this.close();
-        const f = new FuncNode(this.name, this.sig, this.ownLocalTypes(), this.ownLocalNames(), items);
+        const f = new FuncNode(this.name, this.fsig, this.ownLocalTypes(), this.ownLocalNames(), items);
         return keepFunc(this.foreign ? { ...f, body: items.map(copyTree) } : f);
       }
     }
@@ -752,13 +759,13 @@ export class FuncBuilder implements StreamOwner {
     this.checkResult(list);
     const s = placeNodes(list);
     this.close();
-    return finishStream(this, s, list.length, { name: this.name, sig: this.sig, locals: this.ownLocalTypes(), localNames: this.ownLocalNames() });
+    return finishStream(this, s, list.length, { name: this.name, sig: this.fsig, locals: this.ownLocalTypes(), localNames: this.ownLocalNames() });
   }
 
   private checkResult(list: ReadonlyArray<{ readonly type: ExprType }>): void {
     this.checkDrops(list, 'function body');
     if (this.late) checkLateLocals(this.late, this.localTypes, this.name);
-    const want = (this.sig.results[0] ?? 'none') as ExprType;
+    const want = (this.fsig.results[0] ?? 'none') as ExprType;
     const got = seqType(list);
     if (got !== want && got !== 'unreachable') {
       throw this.err('TypeMismatch', `the function returns ${want === 'none' ? 'nothing' : want}, but its body gives ${got === 'none' ? 'nothing' : got}`);
@@ -767,7 +774,7 @@ export class FuncBuilder implements StreamOwner {
 
   /** The locals the body declared, parameters excluded. */
   private ownLocalTypes(): readonly ValType[] {
-    return this.localTypes.length > this.sig.params.length ? this.localTypes.slice(this.sig.params.length) : NO_LOCALS;
+    return this.localTypes.length > this.fsig.params.length ? this.localTypes.slice(this.fsig.params.length) : NO_LOCALS;
   }
 
   private ownLocalNames(): ReadonlyArray<string | undefined> {

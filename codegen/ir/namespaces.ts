@@ -108,7 +108,14 @@ function makeNamespace(prefix: ValType): NS {
   const ns = function (v: number | bigint) {
     return ns.$b.constOf(prefix, v);
   } as NS;
-  const methods = ns as unknown as Record<string, unknown>;
+  // The methods live on the namespace's prototype. Added to the callable itself, by computed
+  // name, they turned it into a dictionary (V8 does so past a dozen such properties): every
+  // `b.i32.add` read the method, and every method read `$b`, through a generic property lookup,
+  // and `b.i32` wrote `$b` through one (~250 instructions per call-and-global reference). V8 gives
+  // an object used as a prototype fast properties.
+  const methods = Object.create(Function.prototype) as Record<string, unknown>;
+  Object.setPrototypeOf(ns, methods);
+  ns.$b = undefined as unknown as FuncBuilder;
   for (const [name, info] of NUMERIC) {
     if (!name.startsWith(prefix + '.')) continue;
     // One- and two-operand instructions (all but a few) take their operands as parameters: no list
