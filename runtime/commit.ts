@@ -22,6 +22,7 @@ import type { Core, RelinkResult, StageRecord, Unit } from './core.js';
 import { AccreteError, fail, stackLimit } from './errors.js';
 import type { Tier } from './options.js';
 import type { Def, Stage, StageStats } from './stage.js';
+import { hashOf } from './name-table.js';
 import type { FuncRecord, SymbolRecord } from './symbols.js';
 import { checkRedefinition, reserve } from './reserve.js';
 
@@ -242,8 +243,9 @@ export function planStage(core: Core, stage: Stage): Plan {
     const defs = stage.defs;
     const records: SymbolRecord[] = [];
     const lookup = (n: string) => {
-      const i = stage.indexOf(n);
-      return (i >= 0 ? records[i] : undefined) ?? core.symbols.get(n);
+      const h = hashOf(n);
+      const i = stage.indexOfHashed(n, h);
+      return (i >= 0 ? records[i] : undefined) ?? core.symbols.getHashed(n, h);
     };
     const irs: FuncIR[] = [];
     let facts: Array<BodyFacts | undefined> | undefined;

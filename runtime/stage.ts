@@ -113,6 +113,19 @@ export class Stage {
     return this.byName ? (this.byName.get(name) ?? -1) : this.scan(name);
   }
 
+  /**
+   * `indexOf` with the name's `hashOf` already computed: the planner hashes each name it resolves
+   * once for both this and the runtime's table, and a short stage's names are told apart by hash
+   * before any string is compared (a fresh name against a stored one is compared by content).
+   */
+  indexOfHashed(name: string, h: number): number {
+    if (this.byName) return this.byName.get(name) ?? -1;
+    const defs = this.defs;
+    const hashes = this.hashes;
+    for (let i = 0; i < defs.length; i++) if (hashes[i] === h && defs[i]!.name === name) return i;
+    return -1;
+  }
+
   private scan(name: string): number {
     const defs = this.defs;
     for (let i = 0; i < defs.length; i++) if (defs[i]!.name === name) return i;
