@@ -85,6 +85,7 @@ export class Stage {
   private add(def: Def): this {
     if (this.state !== 'open') throw fail('StageState', `the stage is ${this.state}; start a new stage with rt.stage()`, siteOf(this.name, def));
     if (typeof def.name !== 'string' || def.name === '') throw fail('InvalidBody', `a symbol name must be a non-empty string`, siteOf(this.name, def));
+    const h = hashOf(def.name);
     const byName = this.byName;
     if (byName) {
       // One map operation per definition: a duplicate shows as a size that did not grow.
@@ -95,7 +96,7 @@ export class Stage {
         throw duplicate(this.name, def);
       }
     } else {
-      if (this.scan(def.name) >= 0) throw duplicate(this.name, def);
+      if (this.indexOfHashed(def.name, h) >= 0) throw duplicate(this.name, def);
       if (this.defs.length === SCAN_MAX) {
         const m = (this.byName = new Map());
         for (let i = 0; i < this.defs.length; i++) m.set(this.defs[i]!.name, i);
@@ -104,7 +105,7 @@ export class Stage {
     }
     this.defs.push(def);
     // A plain array: a typed one over 64 bytes gets a buffer of its own, off the heap (~0.7 µs).
-    this.hashes.push(hashOf(def.name));
+    this.hashes.push(h);
     return this;
   }
 
