@@ -83,7 +83,7 @@ export async function casesAt(r: Revision): Promise<string[]> {
  * command line (run.ts: its child entry only calls the harness): they change no measurement. How a
  * child process is started (child.ts: its flags, its environment) can, so it is not among them.
  */
-const NOT_MEASURING = new Set(['against.ts', 'args.ts', 'compare.ts', 'report.ts', 'results-file.ts', 'run.ts', 'svg.ts'].map((f) => `benchmarks/${f}`));
+const NOT_MEASURING = new Set(['against.ts', 'args.ts', 'compare.ts', 'instruction-workloads.ts', 'instructions.ts', 'report.ts', 'results-file.ts', 'run.ts', 'svg.ts'].map((f) => `benchmarks/${f}`));
 
 /** The files under benchmarks/ that measure something and differ between the revision and this checkout. */
 export function benchmarksChanged(r: Revision): string[] {

@@ -20,6 +20,8 @@ export interface Args {
   compare: [string, string | undefined] | undefined;
   /** --against REV: measure REV and this checkout in alternating processes, then compare. */
   against: string | undefined;
+  /** --instructions: count the commit path's instructions under callgrind (instructions.ts). */
+  instructions: boolean;
   help: boolean;
 }
 
@@ -52,12 +54,15 @@ ${wrap(caseNames.join(', '), 72, ' '.repeat(23))}
   --against REV        measure git revision REV (built in a temporary worktree) and this
                        checkout in alternating processes, then compare them; with --repeat N
                        each side runs N times (3 or more says how much processes differ)
+  --instructions       count the instructions the commit path runs per stage, under valgrind's
+                       callgrind, for a few workloads (with --against REV: at REV too): counts
+                       repeat within ~1% where timings do not
   --help               this text`;
 }
 
 /** Parse the runner's flags; a wrong command line throws a BenchUsageError that shows the usage. */
 export function parseArgs(argv: readonly string[], caseNames: readonly string[]): Args {
-  const a: Args = { mode: 'quick', only: undefined, node: undefined, child: undefined, report: false, repeat: 1, compare: undefined, against: undefined, help: false };
+  const a: Args = { mode: 'quick', only: undefined, node: undefined, child: undefined, report: false, repeat: 1, compare: undefined, against: undefined, instructions: false, help: false };
   const wrong = (what: string) => new BenchUsageError(`${what}\n\n${usage(caseNames)}`);
   // An empty value ('--against "$REV"' with REV unset) is refused, not read as the flag left out.
   const value = (i: number, flag: string) => {
@@ -79,6 +84,7 @@ export function parseArgs(argv: readonly string[], caseNames: readonly string[])
     else if (x === '--child') a.child = value(++i, x);
     else if (x === '--against') a.against = value(++i, x);
     else if (x === '--report') a.report = true;
+    else if (x === '--instructions') a.instructions = true;
     else if (x === '--help' || x === '-h') a.help = true;
     else if (x === '--compare') {
       const files: string[] = [];
@@ -97,11 +103,14 @@ export function parseArgs(argv: readonly string[], caseNames: readonly string[])
   const reading = a.compare ? '--compare' : a.report ? '--report' : undefined;
   const running = seen.filter((f) => ['--full', '--smoke', '--case', '--node', '--repeat', '--child', '--against', ...(a.compare ? ['--report'] : [])].includes(f));
   if (reading && running.length) throw wrong(`${reading} runs nothing: ${running.join(', ')} cannot go with it`);
+  // Counting runs its own workloads, once each: only which Node and which revision can be chosen.
+  const notCounting = seen.filter((f) => ['--full', '--smoke', '--case', '--repeat', '--child', '--report', '--compare'].includes(f));
+  if (a.instructions && notCounting.length) throw wrong(`--instructions counts its own workloads: ${notCounting.join(', ')} cannot go with it`);
   return a;
 }
 
 /** The runner's flags. */
-const FLAGS = ['full', 'smoke', 'case', 'node', 'repeat', 'report', 'compare', 'against', 'help'];
+const FLAGS = ['full', 'smoke', 'case', 'node', 'repeat', 'report', 'compare', 'against', 'instructions', 'help'];
 
 /**
  * The runner's flags npm took for itself: `npm run bench --smoke` (no `--`) hands the script no
@@ -122,6 +131,7 @@ function caseList(v: string, wrong: (what: string) => BenchUsageError): string {
 export function commandOf(a: Args): string {
   const flags = [
     ...(a.against ? ['--against', a.against] : []),
+    ...(a.instructions ? ['--instructions'] : []),
     ...(a.mode === 'quick' ? [] : [`--${a.mode}`]),
     ...(a.only ? ['--case', a.only] : []),
     ...(a.node ? ['--node', a.node] : []),

@@ -15,6 +15,7 @@ import { alternation, benchmarksChanged, casesAt, prepareRevision, removeRevisio
 import { RESULTS_DIR, currentCommit, type RunRecord } from './results-file.js';
 import { BenchUsageError, commandOf, flagsNpmTook, parseArgs, usage, type Args } from './args.js';
 import { BINARYEN_VERSION } from '../codegen/binaryen/version.js';
+import { runInstructions } from './instructions.js';
 
 function bar(done: number, total: number, what: string): void {
   if (!process.stderr.isTTY) return;
@@ -61,6 +62,7 @@ async function main(): Promise<void> {
     console.log(writeReport());
     return;
   }
+  if (args.instructions) return instructions(args);
   // parseArgs trimmed the names.
   const names = args.only?.split(',') ?? [];
   const unknown = names.filter((n) => !CASES.some((c) => c.name === n));
@@ -218,6 +220,22 @@ async function against(rev: string, cases: readonly Case[], args: Args): Promise
   } finally {
     if (base) removeRevision(base);
     signal.off();
+  }
+}
+
+/** `--instructions [--against REV]`: instruction counts per stage (instructions.ts), REV's built in a worktree. */
+function instructions(args: Args): void {
+  const v = versionsOf(args.node);
+  console.log(`# Instructions per stage (callgrind) — Node ${v.node}, V8 ${v.v8}, this checkout ${currentCommit() ?? '(not a git checkout)'}\n`);
+  let base: Revision | undefined;
+  try {
+    if (args.against) {
+      base = prepareRevision(args.against);
+      process.stderr.write(`${args.against} built in ${base.dir}\n`);
+    }
+    console.log(runInstructions({ node: args.node, base: base && { name: `${args.against} (${base.commit})`, dir: base.dir } }));
+  } finally {
+    if (base) removeRevision(base);
   }
 }
 

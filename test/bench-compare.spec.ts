@@ -246,7 +246,7 @@ describe('bench command line', () => {
     assert.throws(() => parseArgs(['--repeat', '0'], names), /--repeat takes a whole number of runs from 1 to 50, got 0/);
     assert.throws(() => parseArgs(['--repeat', '-3'], names), /--repeat takes a whole number of runs from 1 to 50, got -3/);
     assert.throws(() => parseArgs(['--bogus'], names), (e: Error) => /unknown argument --bogus[\s\S]*--case NAME\[,NAME\][\s\S]*stage-latency, link-scaling/.test(e.message));
-    assert.deepEqual(parseArgs(['--full', '--case', 'a,b', '--node', '24', '--repeat', '3'], names), { mode: 'full', only: 'a,b', node: '24', child: undefined, report: false, repeat: 3, compare: undefined, against: undefined, help: false });
+    assert.deepEqual(parseArgs(['--full', '--case', 'a,b', '--node', '24', '--repeat', '3'], names), { mode: 'full', only: 'a,b', node: '24', child: undefined, report: false, repeat: 3, compare: undefined, against: undefined, instructions: false, help: false });
     assert.equal(parseArgs(['--against', 'HEAD~1', '--repeat', '3'], names).against, 'HEAD~1');
     assert.throws(() => parseArgs(['--against'], names), /--against needs a value/);
     assert.throws(() => parseArgs(['--compare', 'a', '--against', 'HEAD'], names), /--compare runs nothing: --against cannot go with it/);

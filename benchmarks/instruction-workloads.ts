@@ -1,0 +1,109 @@
+// The commit-path workloads `npm run bench -- --instructions` counts under callgrind, as a child
+// process: `node instruction-workloads.js RUNTIME WORKLOAD STAGES`, RUNTIME being the path of a
+// build's runtime/index.js (this checkout's or another revision's: only the public API is used).
+
+import { pathToFileURL } from 'node:url';
+
+interface RuntimeApi {
+  stage(name?: string): StageApi;
+  fn(name: string): (...args: number[]) => number;
+}
+interface StageApi {
+  func(name: string, sig: string, body: (b: Builder) => unknown): StageApi;
+  global(name: string, type: string, init: number): StageApi;
+  commitSync(): unknown;
+}
+type Builder = {
+  i32: ((v: number) => unknown) & { add(a: unknown, b: unknown): unknown; mul(a: unknown, b: unknown): unknown };
+  param(i: number): unknown;
+  call(name: string, ...args: unknown[]): unknown;
+  global(name: string): unknown;
+};
+
+/**
+ * A workload: its library stage, then `stage(rt, n)` for the n-th stage. Nothing waits for the
+ * event loop: background compaction finishes when its compile does, a different point of the run
+ * each time, so the workloads leave it to the synchronous compaction the runtime falls back to
+ * (at four times its threshold), which happens at the same stage every run.
+ */
+export interface Workload {
+  readonly name: string;
+  readonly description: string;
+  /** Stages run before the counted ones, and counted stages (instructions are per counted stage). */
+  readonly warm: number;
+  readonly counted: number;
+  library(rt: RuntimeApi): void;
+  stage(rt: RuntimeApi, n: number): void;
+}
+
+const K = 1000;
+
+/** The small stages' library, and their function: it calls the library's and reads its global. */
+const smallLibrary = (rt: RuntimeApi) => void rt.stage('lib').func('base', 'i32 -> i32', (b) => b.i32.mul(b.param(0), b.i32(3))).global('G', 'i32', 5).commitSync();
+const small = (s: StageApi, name: string) => s.func(name, 'i32 i32 -> i32', (b) => b.i32.add(b.call('base', b.param(0)), b.i32.mul(b.param(1), b.global('G'))));
+
+export const WORKLOADS: readonly Workload[] = [
+  {
+    name: 'one-function',
+    description: "one-function stages that call an earlier function and read a global, each called once (stage-latency's shape)",
+    warm: 300,
+    counted: 700,
+    library: smallLibrary,
+    stage: (rt, n) => {
+      small(rt.stage(), `h${n}`).commitSync();
+      rt.fn(`h${n}`)(1, 2);
+    },
+  },
+  {
+    name: 'batch-100',
+    description: "stages of 100 such functions, one of them called (batch-throughput's N = 100)",
+    warm: 30,
+    counted: 60,
+    library: smallLibrary,
+    stage: (rt, n) => {
+      const s = rt.stage();
+      for (let j = 0; j < 100; j++) small(s, `h${n}_${j}`);
+      s.commitSync();
+      rt.fn(`h${n}_0`)(1, 2);
+    },
+  },
+  {
+    name: 'k1000',
+    description: "a one-function stage that calls 1,000 earlier functions and reads 1,000 globals, not called (link-scaling's K = 1000 up to its link)",
+    warm: 20,
+    counted: 60,
+    library: (rt) => {
+      const s = rt.stage('lib');
+      for (let i = 0; i < K; i++) s.func(`f${i}`, 'i32 -> i32', (b) => b.i32.add(b.param(0), b.i32(i))).global(`g${i}`, 'i32', 1);
+      s.commitSync();
+    },
+    stage: (rt, n) => {
+      rt.stage()
+        .func(`run${n}`, '-> i32', (b) => {
+          let acc = b.i32(n);
+          for (let i = 0; i < K; i++) acc = b.i32.add(acc, b.call(`f${i}`, b.global(`g${i}`)));
+          return acc;
+        })
+        .commitSync();
+    },
+  },
+];
+
+async function main(): Promise<void> {
+  const [runtimePath, name, count] = process.argv.slice(2);
+  const w = WORKLOADS.find((x) => x.name === name);
+  const stages = Number(count);
+  if (!runtimePath || !w || !Number.isInteger(stages) || stages < 0) throw new Error(`usage: instruction-workloads.js RUNTIME (${WORKLOADS.map((x) => x.name).join('|')}) STAGES`);
+  const { Runtime } = (await import(pathToFileURL(runtimePath).href)) as { Runtime: { create(o: object): Promise<RuntimeApi> } };
+  const rt = await Runtime.create({ tier: 'baseline' });
+  w.library(rt);
+  for (let n = 0; n < stages; n++) w.stage(rt, n);
+}
+
+// Run as a script (the runner imports WORKLOADS only).
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  main().catch((e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  });
+}

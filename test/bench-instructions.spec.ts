@@ -1,0 +1,63 @@
+// `npm run bench -- --instructions`: its command line, its arithmetic and table, every workload
+// running on the public API, and one real count under callgrind where valgrind is installed.
+
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { BenchUsageError, commandOf, parseArgs } from '../benchmarks/args.js';
+import { THIS_RUNTIME, callgrindTotal, countInstructions, haveValgrind, instructionsTable, perStage } from '../benchmarks/instructions.js';
+import { WORKLOADS } from '../benchmarks/instruction-workloads.js';
+
+const workloadsJs = fileURLToPath(new URL('../benchmarks/instruction-workloads.js', import.meta.url));
+const names = ['kept-heap'];
+const refused = (argv: string[], message: RegExp) => assert.throws(() => parseArgs(argv, names), (e: unknown) => e instanceof BenchUsageError && message.test(e.message), argv.join(' '));
+
+describe('bench --instructions', function () {
+  this.timeout(120_000);
+
+  it('goes with --against and --node only', () => {
+    const a = parseArgs(['--instructions', '--against', 'HEAD~1', '--node', '24'], names);
+    assert.ok(a.instructions && a.against === 'HEAD~1' && a.node === '24');
+    assert.equal(commandOf(a), 'npm run bench -- --against HEAD~1 --instructions --node 24');
+    refused(['--instructions', '--case', 'kept-heap'], /--instructions counts its own workloads: --case cannot go with it/);
+    refused(['--instructions', '--repeat', '3'], /--repeat cannot go with it/);
+    refused(['--instructions', '--full'], /--full cannot go with it/);
+    refused(['--instructions', '--instructions'], /given twice/);
+  });
+
+  it('reads callgrind totals and counts per stage net of the warm-up', () => {
+    assert.equal(callgrindTotal('events: Ir\nsummary: 123456\n'), 123456);
+    assert.equal(callgrindTotal('events: Ir\ntotals: 77\n'), 77);
+    assert.throws(() => callgrindTotal('events: Ir\n'), /no summary line/);
+    assert.equal(perStage(1_000, 5_000, 40), 100);
+    assert.throws(() => perStage(1, 2, 0), RangeError);
+  });
+
+  it('tables one side, or two with the change', () => {
+    const w = WORKLOADS[0]!;
+    const one = instructionsTable([{ w, head: 123_456.4 }]);
+    assert.match(one, new RegExp(`\\| ${w.name} \\| 123,456 \\|`));
+    const two = instructionsTable([{ w, head: 90, base: 100 }], 'abc');
+    assert.match(two, /\| workload \| abc \| this checkout \| change \|/);
+    assert.match(two, new RegExp(`\\| ${w.name} \\| 100 \\| 90 \\| 0\\.900 \\|`));
+    assert.match(two, new RegExp(`- ${w.name}: .*; ${w.counted} stages counted after ${w.warm}\\.`));
+  });
+
+  it('runs every workload on the public API', () => {
+    for (const w of WORKLOADS) {
+      const p = spawnSync(process.execPath, [workloadsJs, THIS_RUNTIME, w.name, '3'], { encoding: 'utf8' });
+      assert.equal(p.status, 0, `${w.name}: ${p.stderr}`);
+    }
+    const p = spawnSync(process.execPath, [workloadsJs, THIS_RUNTIME, 'no-such-workload', '3'], { encoding: 'utf8' });
+    assert.notEqual(p.status, 0);
+    assert.match(p.stderr, /usage: instruction-workloads\.js/);
+  });
+
+  it('counts a workload under callgrind', function () {
+    if (!haveValgrind()) this.skip();
+    // One run (Node starts ~10× slower under valgrind): the parse and the workload, end to end.
+    const n = countInstructions(process.execPath, THIS_RUNTIME, WORKLOADS.find((x) => x.name === 'one-function')!, 2);
+    // Node's start alone runs hundreds of millions of instructions.
+    assert.ok(n > 1e8 && Number.isInteger(n), `counted ${n}`);
+  });
+});
