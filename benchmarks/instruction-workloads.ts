@@ -45,7 +45,7 @@ const small = (s: StageApi, name: string) => s.func(name, 'i32 i32 -> i32', (b) 
 export const WORKLOADS: readonly Workload[] = [
   {
     name: 'one-function',
-    description: "one-function stages that call an earlier function and read a global, each called once (stage-latency's shape)",
+    description: "one-function stages that call an earlier function and read a global, each called once (stage-latency's shape; V8 is still optimising the runtime's code over these stages, and its compiler is about a fifth of the count)",
     warm: 300,
     counted: 700,
     library: smallLibrary,
