@@ -37,15 +37,6 @@ export function haveValgrind(): boolean {
   return !p.error && p.status === 0;
 }
 
-/** The Node binary to run under valgrind: this one, or Node `version`'s from the npm registry. */
-function nodeBinary(version: string | undefined): string {
-  if (!version) return process.execPath;
-  const p = spawnSync('npx', ['-y', `node@${version}`, '-p', 'process.execPath'], { encoding: 'utf8' });
-  const path = p.stdout?.trim();
-  if (p.status !== 0 || !path) throw new BenchUsageError(`--node ${version}: could not run node@${version}`);
-  return path;
-}
-
 /** Instructions callgrind counts for `stages` stages of workload `w` on the runtime at `runtime`. */
 export function countInstructions(node: string, runtime: string, w: Workload, stages: number): number {
   const dir = mkdtempSync(join(tmpdir(), 'accrete-callgrind-'));
@@ -86,12 +77,12 @@ export function instructionsTable(rows: ReadonlyArray<{ w: Workload; head: numbe
 }
 
 /**
- * Count every workload on this checkout and, with `base` (a built revision's worktree), on it too,
- * one after the other (a count does not depend on what ran before it).
+ * Count every workload with the Node binary `node` on this checkout and, with `base` (a built
+ * revision's worktree), on it too, one after the other (a count does not depend on what ran before it).
  */
-export function runInstructions(opts: { node?: string; base?: { name: string; dir: string } }, say: (s: string) => void = (s) => console.error(s)): string {
+export function runInstructions(opts: { node: string; base?: { name: string; dir: string } }, say: (s: string) => void = (s) => console.error(s)): string {
   if (!haveValgrind()) throw new BenchUsageError('--instructions needs valgrind (Debian and Ubuntu: apt install valgrind)');
-  const node = nodeBinary(opts.node);
+  const node = opts.node;
   const rows = WORKLOADS.map((w) => {
     const base = opts.base ? measure(node, join(opts.base.dir, 'dist/runtime/index.js'), w, (s) => say(`${opts.base!.name}: ${s}`)) : undefined;
     const head = measure(node, THIS_RUNTIME, w, (s) => say(`this checkout: ${s}`));

@@ -32,8 +32,9 @@ async function child(name: string, mode: Mode): Promise<void> {
   process.stdout.write(JSON.stringify(r));
 }
 
+/** The versions of this Node or of Node `node` from the npm registry, and its binary (`execPath`). */
 function versionsOf(node: string | undefined): Record<string, string> {
-  const p = spawnSync(node ? 'npx' : process.execPath, [...(node ? ['-y', `node@${node}`] : []), '-p', 'JSON.stringify(process.versions)'], { encoding: 'utf8' });
+  const p = spawnSync(node ? 'npx' : process.execPath, [...(node ? ['-y', `node@${node}`] : []), '-p', 'JSON.stringify({ ...process.versions, execPath: process.execPath })'], { encoding: 'utf8' });
   if (p.status !== 0 || !p.stdout.trim()) {
     const why = (p.stderr ?? '').trim().split('\n').slice(-3).join('\n');
     throw new BenchUsageError(`--node ${node ?? ''}: could not run node@${node ?? 'this'} (exit ${p.status ?? p.signal})${why ? `:\n${why}` : ''}`);
@@ -233,7 +234,7 @@ function instructions(args: Args): void {
       base = prepareRevision(args.against);
       process.stderr.write(`${args.against} built in ${base.dir}\n`);
     }
-    console.log(runInstructions({ node: args.node, base: base && { name: `${args.against} (${base.commit})`, dir: base.dir } }));
+    console.log(runInstructions({ node: v.execPath!, base: base && { name: `${args.against} (${base.commit})`, dir: base.dir } }));
   } finally {
     if (base) removeRevision(base);
   }

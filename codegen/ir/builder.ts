@@ -76,11 +76,10 @@ export class FuncBuilder implements StreamOwner {
     building = this;
   }
 
-  /** The function's signature (a frozen copy: the builder's own is shared with the runtime). */
+  /** The function's signature (a frozen copy, made when asked: the builder's own is shared with the runtime). */
   get sig(): Sig {
-    return (this.shownSig ??= publicSig(this.fsig));
+    return publicSig(this.fsig);
   }
-  private shownSig: Sig | undefined;
 
   /** A builder that makes nothing (`closed`), made without being the one `building`. */
   private static none(): FuncBuilder {

@@ -69,17 +69,17 @@ export const TypeofBottom = new DataType('Core.TypeofBottom', false, Any, [{ nam
 export const Bottom = new UnionType([]);
 
 /**
- * Ranges, immutable structs as in Julia. Without type parameters in this lattice each is one
- * concrete type named as Julia prints it; UnitRange and StepRange hold Julia's fields (`stop` is
- * the last element, or start ∓ 1 when empty), the Float64 range its endpoints and step as written
- * and its length (ranges.ts computes its elements as Julia's TwicePrecision ones).
- */
-/**
  * Every Vector{T} and every range is an AbstractVector, as in Julia (which spells it
  * AbstractArray{T, 1}): methods on it (the prelude's sum, first, in, ...) are specialised at each
  * concrete vector type, which stands in for the `where T` this lattice lacks.
  */
 export const AbstractVector = new DataType('AbstractVector', true, Any);
+/**
+ * Ranges, immutable structs as in Julia. Without type parameters in this lattice each is one
+ * concrete type named as Julia prints it; UnitRange and StepRange hold Julia's fields (`stop` is
+ * the last element, or start ∓ 1 when empty), the Float64 range its endpoints and step as written
+ * and its length (ranges.ts computes its elements as Julia's TwicePrecision ones).
+ */
 export const AbstractRange = new DataType('AbstractRange', true, AbstractVector);
 export const UnitRangeT = new DataType('UnitRange{Int64}', false, AbstractRange, [
   { name: 'start', type: Int64 },

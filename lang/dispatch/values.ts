@@ -218,13 +218,12 @@ export class ObjectModel {
     const p = (this.rt.getGlobal(SYM.heapTop) as number) >>> 0;
     const top = Math.ceil((p + bytes) / 8) * 8;
     const mem = this.rt.memory;
-    const refuse = () => outOfMemory(bytes);
-    if (top > 2 ** 32) throw refuse();
+    if (top > 2 ** 32) throw outOfMemory(bytes);
     if (top > mem.buffer.byteLength) {
       try {
         mem.grow(Math.ceil((top - mem.buffer.byteLength) / 65536));
       } catch {
-        throw refuse();
+        throw outOfMemory(bytes);
       }
     }
     this.rt.setGlobal(SYM.heapTop, top | 0);
