@@ -9,7 +9,7 @@ import { sigKey } from '../ir/nodes.js';
 import { MAX_BODY_BYTES, MAX_ENGINE_LOCALS } from '../ir/sig.js';
 import { analyze, bindsOwn } from '../ir/analyze.js';
 import { VALTYPE_CODE, instr, type InstrInfo } from '../wasm/instructions.js';
-import { ByteWriter, writeConst } from '../wasm/writer.js';
+import { ByteWriter, putS32, putU32, writeConst } from '../wasm/writer.js';
 import { IntIndex } from './int-index.js';
 import { HANDOVER, keepPrefix, prefixOf } from './prefixes.js';
 import { dispatcherSig } from './thunks.js';
@@ -582,6 +582,65 @@ class ModuleEncoder implements StreamTarget, ExnTarget {
    */
   afterConstruct(type: ExprType): void {
     if (type === 'unreachable') this.body.u8(0x00);
+  }
+
+  /**
+   * A call through the link table of a function another stage defines (what `callHead` writes for
+   * it), in one step with one room check: the stream reader's commonest node beside `cellLoad`. A
+   * body of 1,000 such calls and global reads spent about a third of its encoding in the writer's
+   * checks per byte and the general path's steps. False, having written nothing, where the general
+   * path must write it: a function of the module's own name (maybe a direct call), relocations
+   * being recorded, or a symbol that says no slot.
+   */
+  linkCall(sym: SymbolInfo): boolean {
+    if (this.recording || sym.kind !== 'func' || sym.slot === undefined || this.plan.ctx.calls !== 'link-table' || this.local?.has(sym.name)) return false;
+    const s = sym.slot;
+    if (slotsSeen.get(s) < 0) {
+      slotsSeen.set(s, 0);
+      this.slotRefs.push(s);
+    }
+    let li = linksSeen.get(s);
+    if (li < 0) {
+      li = this.links.n;
+      this.links.push(s);
+      linksSeen.set(s, li);
+    }
+    const t = this.typeOf(sym.sig);
+    // i32.const li; call_indirect t table: 1 + 5 + 1 + 5 + 5 bytes at most.
+    const b = this.body;
+    b.room(17);
+    const buf = b.buf;
+    let at = b.len;
+    buf[at++] = 0x41;
+    at = putS32(buf, at, li);
+    buf[at++] = 0x11;
+    at = putU32(buf, at, t);
+    b.len = putU32(buf, at, this.linkTableIdx);
+    return true;
+  }
+
+  /** `global.get` of a global whose record holds its cell (what `loadCell` writes), in one step; false where `loadCell` must write it. */
+  cellLoad(sym: SymbolInfo, type: ValType): boolean {
+    if (this.recording || sym.kind !== 'global' || sym.address === undefined) return false;
+    const a = sym.address;
+    if ((a & 7) !== 0 || a < 0) return false;
+    if (cellsSeen.get(a >>> 3) < 0) {
+      cellsSeen.set(a >>> 3, 0);
+      this.cellRefs.push(a);
+    }
+    // i32.const a; T.load align 0: 1 + 5 + 1 + 5 + 1 bytes at most (loads have no prefix byte).
+    const info = LOAD[type];
+    const b = this.body;
+    b.room(13);
+    const buf = b.buf;
+    let at = b.len;
+    buf[at++] = 0x41;
+    at = putS32(buf, at, a);
+    buf[at++] = info.code;
+    at = putU32(buf, at, info.align!);
+    buf[at++] = 0;
+    b.len = at;
+    return true;
   }
 
   /** A call by name, its arguments already written. */

@@ -38,12 +38,46 @@ function copy(dst: Uint8Array, at: number, src: Uint8Array, from: number, to: nu
   else for (let i = from; i < to; i++) dst[at + i - from] = src[i]!;
 }
 
+/** Write `v` as an unsigned LEB128 into `buf` at `at`, which has room (5 bytes); returns where it ends. */
+export function putU32(buf: Uint8Array, at: number, v: number): number {
+  v >>>= 0;
+  do {
+    let b = v & 0x7f;
+    v >>>= 7;
+    if (v !== 0) b |= 0x80;
+    buf[at++] = b;
+  } while (v !== 0);
+  return at;
+}
+
+/** Write `v` as a signed LEB128 into `buf` at `at`, which has room (5 bytes); returns where it ends. */
+export function putS32(buf: Uint8Array, at: number, v: number): number {
+  v |= 0;
+  for (;;) {
+    const b = v & 0x7f;
+    v >>= 7;
+    if ((v === 0 && (b & 0x40) === 0) || (v === -1 && (b & 0x40) !== 0)) {
+      buf[at++] = b;
+      return at;
+    }
+    buf[at++] = b | 0x80;
+  }
+}
+
 export class ByteWriter {
   buf: Uint8Array;
   len = 0;
 
   constructor(capacity = 256) {
     this.buf = new Uint8Array(capacity);
+  }
+
+  /**
+   * Make room for `n` more bytes, for a caller that then writes them into `buf` from `len` itself
+   * (with `putU32`, `putS32`) and moves `len`: one check for an instruction and its immediates.
+   */
+  room(n: number): void {
+    this.ensure(n);
   }
 
   private ensure(n: number): void {
@@ -79,28 +113,14 @@ export class ByteWriter {
 
   u32(v: number): this {
     this.ensure(5);
-    v >>>= 0;
-    do {
-      let b = v & 0x7f;
-      v >>>= 7;
-      if (v !== 0) b |= 0x80;
-      this.buf[this.len++] = b;
-    } while (v !== 0);
+    this.len = putU32(this.buf, this.len, v);
     return this;
   }
 
   s32(v: number): this {
     this.ensure(5);
-    v |= 0;
-    for (;;) {
-      const b = v & 0x7f;
-      v >>= 7;
-      if ((v === 0 && (b & 0x40) === 0) || (v === -1 && (b & 0x40) !== 0)) {
-        this.buf[this.len++] = b;
-        return this;
-      }
-      this.buf[this.len++] = b | 0x80;
-    }
+    this.len = putS32(this.buf, this.len, v);
+    return this;
   }
 
   s64(value: bigint): this {
