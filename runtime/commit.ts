@@ -6,7 +6,7 @@ import { FuncBuilder } from '../codegen/ir/builder.js';
 import { analyze, NO_NAMES, type References } from '../codegen/ir/analyze.js';
 import type { FuncIR } from '../codegen/ir/nodes.js';
 import { KEEP_TREE_MAX, keptTree, LazyFunc, isTree, sameWords, type PackedFunc } from '../codegen/ir/packed.js';
-import { keptSize, packTogether } from '../codegen/ir/pack.js';
+import { keptFacts, keptSize, packTogether } from '../codegen/ir/pack.js';
 import { scanFacts, type BodyFacts } from '../codegen/ir/scan.js';
 import type { SymbolInfo } from '../codegen/ir/symbols.js';
 import { verifyFunc } from '../codegen/ir/verify.js';
@@ -300,7 +300,7 @@ export function planStage(core: Core, stage: Stage): Plan {
           irs.push(ir);
           // A body kept packed is analysed by scanning its words; a tree (small) is walked when lowered.
           if (!isTree(kept)) {
-            const found = scanFacts(kept as PackedFunc);
+            const found = keptFacts(kept as PackedFunc);
             (facts ??= [])[irs.length - 1] = found;
             (packed ??= [])[irs.length - 1] = { body: kept as PackedFunc, prefixed: found.prefixed, exceptions: found.exceptions };
           }

@@ -5,8 +5,8 @@
 import assert from 'node:assert/strict';
 import { FuncBuilder, type Body } from '../codegen/ir/builder.js';
 import type { BlockExpr, Expr, FuncIR, Sig } from '../codegen/ir/nodes.js';
-import { KEEP_TREE_MAX, MAX_BODY_NODES, isTree, keptTree, unpackFunc } from '../codegen/ir/packed.js';
-import { keepFunc, keptSize, packFunc, packTogether } from '../codegen/ir/pack.js';
+import { KEEP_TREE_MAX, MAX_BODY_NODES, isTree, keptTree, unpackFunc, type PackedFunc } from '../codegen/ir/packed.js';
+import { keepFunc, keptFacts, keptSize, packFunc, packTogether } from '../codegen/ir/pack.js';
 import { regionStarts, scanFacts } from '../codegen/ir/scan.js';
 import { analyze, type References } from '../codegen/ir/analyze.js';
 import type { FuncRecord } from '../runtime/symbols.js';
@@ -165,6 +165,32 @@ describe('packed IR', () => {
     const both = packTogether([calls, everyKind()])!;
     assert.deepEqual(scanFacts(both[0]!), facts);
     assert.deepEqual(scanFacts(both[1]!), all);
+  });
+
+  it('notes what a body refers to while keeping it, as scanning the kept words finds it', () => {
+    // Big enough to be kept as words; calls, a global and a constant among its nodes.
+    const keep = (body: (b: FuncBuilder) => Body) => {
+      const b = new FuncBuilder({ resolve: (n) => syms[n] ?? aliased[n] }, 'f', I32, ['x']);
+      const kept = b.finishKept(body(b));
+      assert.ok(!isTree(kept), 'kept as words');
+      return kept as PackedFunc;
+    };
+    const chain = (b: FuncBuilder) => {
+      let acc = b.param(0);
+      for (let i = 0; i < 40; i++) acc = b.i32.add(b.call(i % 2 ? 'inc' : 'incAlias', acc), b.i32.wrap_i64(b.i64.add(b.constant('k'), b.i64.extend_i32_s(b.global('g')))));
+      return acc;
+    };
+    const first = keep(chain);
+    const noted = keptFacts(first);
+    assert.deepEqual(noted, scanFacts(first));
+    assert.equal(noted.calls.length, 40);
+    assert.deepEqual([noted.memory, noted.constants.length, noted.prefixed], [true, 40, false]);
+    // Only the body kept last has its facts noted: another one, or the same one asked again, is scanned.
+    const second = keep((b) => b.block(b.call('inc', chain(b)), { type: 'i32' }));
+    assert.deepEqual(keptFacts(first), scanFacts(first));
+    const facts = keptFacts(second);
+    assert.deepEqual(facts, scanFacts(second));
+    assert.deepEqual([facts.calls.length, facts.prefixed], [41, true]);
   });
 
   it('writes operands before their node, and says where each node wasm writes before its operands starts', () => {

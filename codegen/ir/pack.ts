@@ -6,7 +6,7 @@ import type { Expr, ExprType, FuncIR } from './nodes.js';
 import { F, K, KEEP_TREE_MAX, KEEP_TREE_WORDS, MAX_BODY_NODES, instrCode, typeCode, unpackFunc, type KeptFunc, type PackedFunc } from './packed.js';
 import { children } from './nodes.js';
 import type { SymbolInfo } from './symbols.js';
-import { firstImmediate, immediates } from './scan.js';
+import { endFacts, firstImmediate, immediates, newFacts, noteHead, scanFacts, type BodyFacts } from './scan.js';
 import { fail } from '../../runtime/errors.js';
 import { Node } from './operands.js';
 import { COPY_MAX_WORDS, REF_WORDS, flatten, tooManyNodes } from './backrefs.js';
@@ -545,25 +545,47 @@ export function packNode(e: Expr): void {
  */
 export function finishStream(o: StreamOwner, start: number, count: number, f: Omit<PackedFunc, 'size' | 'count' | 'words' | 'start' | 'refs'>): KeptFunc {
   const end = n;
+  lastKept = lastFacts = undefined;
   try {
     // Subtrees moved as references (backrefs.ts) are laid out in wasm's order, where they stand.
     if (moved) return keepFlat(flatten(words, start, end), count, f);
     // A small body's tree is read from the scratch, up to its end: no count of its nodes first.
     if (end - start <= KEEP_TREE_WORDS) return unpackFunc({ name: f.name, sig: f.sig, locals: f.locals, localNames: f.localNames, size: KEEP_TREE_WORDS, count, words, start, refs }, end);
+    // Counting the nodes reads every head: what the body refers to is noted on the way (keptFacts).
     let heads = 0;
     let nops = 0;
+    const facts = newFacts();
     for (let i = start; i < end; ) {
       const h = words[i]!;
       heads++;
       if ((h & 31) === K.NOP) nops++;
       i = firstImmediate(words, i);
+      noteHead(facts, h, words, refs, i);
       i += immediates(h, words, i);
     }
     if (heads - nops > MAX_BODY_NODES) throw tooManyNodes();
-    return { name: f.name, sig: f.sig, locals: f.locals, localNames: f.localNames, size: heads, count, words: words.slice(start, end), start: 0, refs: refs.slice(0, nrefs) };
+    const kept: PackedFunc = { name: f.name, sig: f.sig, locals: f.locals, localNames: f.localNames, size: heads, count, words: words.slice(start, end), start: 0, refs: refs.slice(0, nrefs) };
+    lastFacts = endFacts(facts);
+    lastKept = kept;
+    return kept;
   } finally {
     abandonStream(o);
   }
+}
+
+/** The body `finishStream` kept last, when it kept its words, and what it refers to. */
+let lastKept: PackedFunc | undefined;
+let lastFacts: BodyFacts | undefined;
+
+/**
+ * What a packed body refers to (scan.ts, `scanFacts`): found while it was kept, for the body just
+ * built (a pass over its words fewer), else by scanning it.
+ */
+export function keptFacts(p: PackedFunc): BodyFacts {
+  if (p !== lastKept) return scanFacts(p);
+  const f = lastFacts!;
+  lastKept = lastFacts = undefined;
+  return f;
 }
 
 /** `finishStream` for a body laid out by `flatten` (counted and bounded by it). */

@@ -169,62 +169,81 @@ export interface BodyFacts {
  */
 const scratchCalls: string[] = [];
 
+/** Facts with nothing found yet (`noteHead` fills them in, `endFacts` completes them). */
+export function newFacts(): Writable<BodyFacts> {
+  nCalls = 0;
+  return { calls: NO_CALLS, slotRefs: [], constants: [], callsInline: false, memory: false, exceptions: false, dynamicCalls: false, prefixed: false };
+}
+
+/** Calls noted in `scratchCalls` since `newFacts` (the scan filling them in is the only one running). */
+let nCalls = 0;
+
+/** What the head `h`, its immediates at `i`, adds to `f`. */
+export function noteHead(f: Writable<BodyFacts>, h: number, ws: Int32Array, refs: readonly unknown[], i: number): void {
+  switch (h & 31) {
+    case K.CALL: {
+      scratchCalls[nCalls++] = refName(h, ws, refs, i);
+      const sym = refSym(h, ws, refs, i);
+      if (sym?.kind === 'func' && sym.inline) f.callsInline = true;
+      break;
+    }
+    case K.SLOT_OF:
+      f.slotRefs.push(refName(h, ws, refs, i));
+      break;
+    case K.SYMCONST:
+      f.constants.push(refName(h, ws, refs, i));
+      break;
+    case K.GLOBAL_GET:
+    case K.LOAD:
+    case K.STORE:
+    case K.MEMORY:
+      f.memory = true;
+      break;
+    case K.GLOBAL_SET:
+      f.memory = f.prefixed = true;
+      break;
+    case K.CALL_SLOT:
+      f.dynamicCalls = true;
+      break;
+    case K.THROW:
+      f.exceptions = f.memory = true;
+      break;
+    case K.TRY: {
+      f.exceptions = f.prefixed = true;
+      // A clause whose tag has parameters reads them from the payload buffer in memory.
+      for (let c = 0; c < ws[i]!; c++) if ((refs[ws[i + 1 + 5 * c + 2]!] as readonly unknown[]).length > 0) f.memory = true;
+      break;
+    }
+    case K.BLOCK:
+    case K.LOOP:
+    case K.IF:
+      f.prefixed = true;
+      break;
+  }
+}
+
+/** The facts `noteHead` filled in, with the calls it noted copied out. */
+export function endFacts(f: Writable<BodyFacts>): BodyFacts {
+  if (nCalls) f.calls = scratchCalls.slice(0, nCalls);
+  nCalls = 0;
+  return f;
+}
+
 /** What `p` refers to: one scan over its heads. */
 export function scanFacts(p: PackedFunc): BodyFacts {
-  const f: Writable<BodyFacts> = { calls: NO_CALLS, slotRefs: [], constants: [], callsInline: false, memory: false, exceptions: false, dynamicCalls: false, prefixed: false };
-  let calls = 0;
+  const f = newFacts();
   const ws = p.words;
   const refs = p.refs;
   let i = p.start;
   for (let k = 0; k < p.size; k++) {
     const h = ws[i]!;
     i = firstImmediate(ws, i);
-    switch (h & 31) {
-      case K.CALL: {
-        scratchCalls[calls++] = refName(h, ws, refs, i);
-        const sym = refSym(h, ws, refs, i);
-        if (sym?.kind === 'func' && sym.inline) f.callsInline = true;
-        break;
-      }
-      case K.SLOT_OF:
-        f.slotRefs.push(refName(h, ws, refs, i));
-        break;
-      case K.SYMCONST:
-        f.constants.push(refName(h, ws, refs, i));
-        break;
-      case K.GLOBAL_GET:
-      case K.LOAD:
-      case K.STORE:
-      case K.MEMORY:
-        f.memory = true;
-        break;
-      case K.GLOBAL_SET:
-        f.memory = f.prefixed = true;
-        break;
-      case K.CALL_SLOT:
-        f.dynamicCalls = true;
-        break;
-      case K.THROW:
-        f.exceptions = f.memory = true;
-        break;
-      case K.TRY: {
-        f.exceptions = f.prefixed = true;
-        // A clause whose tag has parameters reads them from the payload buffer in memory.
-        for (let c = 0; c < ws[i]!; c++) if ((refs[ws[i + 1 + 5 * c + 2]!] as readonly unknown[]).length > 0) f.memory = true;
-        break;
-      }
-      case K.BLOCK:
-      case K.LOOP:
-      case K.IF:
-        f.prefixed = true;
-        break;
-    }
+    noteHead(f, h, ws, refs, i);
     i += immediates(h, ws, i);
   }
-  if (calls) f.calls = scratchCalls.slice(0, calls);
-  return f;
+  return endFacts(f);
 }
 
-type Writable<T> = { -readonly [K in keyof T]: T[K] };
+export type Writable<T> = { -readonly [K in keyof T]: T[K] };
 /** Shared by bodies that call nothing (adding to it throws). */
 const NO_CALLS: string[] = Object.freeze([]) as unknown as string[];
