@@ -139,20 +139,41 @@ class ModuleEncoder implements StreamTarget, ExnTarget {
   cell(e: { name: string; sym?: SymbolInfo }): number {
     const a = (e.sym?.kind === 'global' ? e.sym.address : undefined) ?? this.plan.ctx.globalAddress(e.name);
     if ((a & 7) !== 0 || a < 0) throw fail('Internal', `global '${e.name}' has cell address ${a}, not a multiple of 8`);
-    if (cellsSeen.get(a >>> 3) < 0) {
-      cellsSeen.set(a >>> 3, 0);
-      this.cellRefs.push(a);
-    }
+    this.noteCell(a);
     this.reloc(RELOC.CELL, a, false);
     return a;
   }
 
-  slot(e: { name: string; sym?: SymbolInfo }): number {
-    const s = (e.sym?.kind === 'func' ? e.sym.slot : undefined) ?? this.plan.ctx.slotOf(e.name);
+  /** The module refers to the cell at `a` (listed once in its cellRefs). */
+  private noteCell(a: number): void {
+    if (cellsSeen.get(a >>> 3) < 0) {
+      cellsSeen.set(a >>> 3, 0);
+      this.cellRefs.push(a);
+    }
+  }
+
+  /** The module refers to slot `s` (listed once in its slotRefs). */
+  private noteSlot(s: number): void {
     if (slotsSeen.get(s) < 0) {
       slotsSeen.set(s, 0);
       this.slotRefs.push(s);
     }
+  }
+
+  /** The link-table entry that holds slot `s`, the first reference making it. */
+  private linkOf(s: number): number {
+    let li = linksSeen.get(s);
+    if (li < 0) {
+      li = this.links.n;
+      this.links.push(s);
+      linksSeen.set(s, li);
+    }
+    return li;
+  }
+
+  slot(e: { name: string; sym?: SymbolInfo }): number {
+    const s = (e.sym?.kind === 'func' ? e.sym.slot : undefined) ?? this.plan.ctx.slotOf(e.name);
+    this.noteSlot(s);
     this.reloc(RELOC.SLOT, s, false);
     return s;
   }
@@ -595,16 +616,8 @@ class ModuleEncoder implements StreamTarget, ExnTarget {
   linkCall(sym: SymbolInfo): boolean {
     if (this.recording || sym.kind !== 'func' || sym.slot === undefined || this.plan.ctx.calls !== 'link-table' || this.local?.has(sym.name)) return false;
     const s = sym.slot;
-    if (slotsSeen.get(s) < 0) {
-      slotsSeen.set(s, 0);
-      this.slotRefs.push(s);
-    }
-    let li = linksSeen.get(s);
-    if (li < 0) {
-      li = this.links.n;
-      this.links.push(s);
-      linksSeen.set(s, li);
-    }
+    this.noteSlot(s);
+    const li = this.linkOf(s);
     const t = this.typeOf(sym.sig);
     // i32.const li; call_indirect t table: 1 + 5 + 1 + 5 + 5 bytes at most.
     const b = this.body;
@@ -624,10 +637,7 @@ class ModuleEncoder implements StreamTarget, ExnTarget {
     if (this.recording || sym.kind !== 'global' || sym.address === undefined) return false;
     const a = sym.address;
     if ((a & 7) !== 0 || a < 0) return false;
-    if (cellsSeen.get(a >>> 3) < 0) {
-      cellsSeen.set(a >>> 3, 0);
-      this.cellRefs.push(a);
-    }
+    this.noteCell(a);
     // i32.const a; T.load align 0: 1 + 5 + 1 + 5 + 1 bytes at most (loads have no prefix byte).
     const info = LOAD[type];
     const b = this.body;
@@ -690,12 +700,11 @@ class ModuleEncoder implements StreamTarget, ExnTarget {
 
   /** `i32.const` of the link-table index holding `value` (a slot or a dispatcher), one entry per value. */
   private linkEntry(value: number): void {
-    let li = value >= 0 ? linksSeen.get(value) : (this.dispatcherLinks?.get(value) ?? -1);
+    let li = value >= 0 ? this.linkOf(value) : (this.dispatcherLinks?.get(value) ?? -1);
     if (li < 0) {
       li = this.links.n;
       this.links.push(value);
-      if (value >= 0) linksSeen.set(value, li);
-      else (this.dispatcherLinks ??= new Map()).set(value, li);
+      (this.dispatcherLinks ??= new Map()).set(value, li);
     }
     this.body.u8(0x41);
     this.reloc(RELOC.LINK, value);
