@@ -55,7 +55,8 @@ export interface F64NS extends FloatNS {
 }
 
 type NS = ((v: number | bigint) => Node) & { $b: FuncBuilder };
-const namespaces = new Map<ValType, NS>();
+/** By type: an object of fixed keys, not a Map (reading `b.i32`, once per numeric node, looked its namespace up by hashing the key). */
+const namespaces: Record<ValType, NS | undefined> = { i32: undefined, i64: undefined, f32: undefined, f64: undefined };
 /** The same, as a list (closing a builder looks at each: no iterator per builder). */
 const made: NS[] = [];
 
@@ -84,9 +85,9 @@ export function handBack(from: FuncBuilder, b: FuncBuilder): void {
 
 /** The namespace of `prefix`, pointed at builder `b`. */
 export function sharedNamespace(prefix: ValType, b: FuncBuilder): NS {
-  let ns = namespaces.get(prefix);
+  let ns = namespaces[prefix];
   if (!ns) {
-    namespaces.set(prefix, (ns = makeNamespace(prefix)));
+    namespaces[prefix] = ns = makeNamespace(prefix);
     made.push(ns);
   }
   ns.$b = b;
