@@ -239,7 +239,7 @@ export function planStage(core: Core, stage: Stage): Plan {
   const plan = newPlan(core, stage.name, 'code', stage.tier);
   try {
     if (core.stages.has(stage.name)) throw fail('UnknownStage', `a live stage is already named '${stage.name}'`, { stage: stage.name });
-    // The stage's own records sit beside its definitions (stage.indexOf says where): no second map.
+    // The stage's own records sit beside its definitions (stage.indexOfHashed says where): no second map.
     const defs = stage.defs;
     const records: SymbolRecord[] = [];
     const lookup = (n: string) => {

@@ -109,15 +109,11 @@ export class Stage {
     return this;
   }
 
-  /** Where the definition of `name` sits in `defs`, or -1: the planner resolves the stage's own names through it. */
-  indexOf(name: string): number {
-    return this.byName ? (this.byName.get(name) ?? -1) : this.scan(name);
-  }
-
   /**
-   * `indexOf` with the name's `hashOf` already computed: the planner hashes each name it resolves
-   * once for both this and the runtime's table, and a short stage's names are told apart by hash
-   * before any string is compared (a fresh name against a stored one is compared by content).
+   * Where the definition of `name`, whose `hashOf` is `h`, sits in `defs`, or -1: the planner
+   * resolves the stage's own names through it, hashing each name once for both this and the
+   * runtime's table. A short stage's names are told apart by hash before any string is compared
+   * (a fresh name against a stored one is compared by content).
    */
   indexOfHashed(name: string, h: number): number {
     if (this.byName) return this.byName.get(name) ?? -1;

@@ -701,8 +701,8 @@ class ModuleEncoder implements StreamTarget, ExnTarget {
 
   /** `i32.const` of the link-table index holding `value` (a slot or a dispatcher), one entry per value. */
   private linkEntry(value: number): void {
-    let li = value >= 0 ? this.linkOf(value) : (this.dispatcherLinks?.get(value) ?? -1);
-    if (li < 0) {
+    let li = value >= 0 ? this.linkOf(value) : this.dispatcherLinks?.get(value);
+    if (li === undefined) {
       li = this.links.n;
       this.links.push(value);
       (this.dispatcherLinks ??= new Map()).set(value, li);
