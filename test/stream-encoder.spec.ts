@@ -1,5 +1,6 @@
 // The baseline encoder reading a packed body front to back (codegen/lower/encode-stream.ts): its
-// one-step writing of the commonest nodes, a call through the link table and a global's read,
+// one-step writing of the commonest nodes, a call of another stage's function (through the link
+// table or the shared table) and a global's read,
 // must write the bytes the general path (and the tree encoder, which the suite checks every
 // packed body against: helpers.ts) writes, wherever it applies and wherever it does not.
 

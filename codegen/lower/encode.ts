@@ -606,30 +606,32 @@ class ModuleEncoder implements StreamTarget, ExnTarget {
   }
 
   /**
-   * A call through the link table of a function another stage defines (what `callHead` writes for
-   * it), in one step with one room check: the stream reader's commonest node beside `cellLoad`.
-   * Through the general path (a reference object per node, five steps, a capacity check per byte)
-   * a call and a global's read cost ~1,350 instructions between them, written here ~600 (callgrind,
-   * a body of 1,000 of each). False, having written nothing, where the general path must write it:
-   * a function of the module's own name (maybe a direct call), relocations being recorded, or a
-   * symbol that says no slot.
+   * A call of a function another stage defines (what `callHead` writes for it), in one step with
+   * one room check: the stream reader's commonest node beside `cellLoad`. Through the link table,
+   * the entry that holds the function's slot; through the shared table, the slot itself. Through the
+   * general path (a reference object per node, five steps, a capacity check per byte) a call and a
+   * global's read cost ~1,350 instructions between them, written here ~600 (callgrind, a body of
+   * 1,000 of each). False, having written nothing, where the general path must write it: a function
+   * of the module's own name (maybe a direct call), relocations being recorded, or a symbol that says
+   * no slot.
    */
   linkCall(sym: SymbolInfo): boolean {
-    if (this.recording || sym.kind !== 'func' || sym.slot === undefined || this.plan.ctx.calls !== 'link-table' || this.local?.has(sym.name)) return false;
+    if (this.recording || sym.kind !== 'func' || sym.slot === undefined || this.local?.has(sym.name)) return false;
     const s = sym.slot;
     this.noteSlot(s);
-    const li = this.linkOf(s);
+    const link = this.plan.ctx.calls === 'link-table';
+    const index = link ? this.linkOf(s) : s;
     const t = this.typeOf(sym.sig);
-    // i32.const li; call_indirect t table: 1 + 5 + 1 + 5 + 5 bytes at most.
+    // i32.const index; call_indirect t table: 1 + 5 + 1 + 5 + 5 bytes at most.
     const b = this.body;
     b.room(17);
     const buf = b.buf;
     let at = b.len;
     buf[at++] = 0x41;
-    at = putS32(buf, at, li);
+    at = putS32(buf, at, index);
     buf[at++] = 0x11;
     at = putU32(buf, at, t);
-    b.len = putU32(buf, at, this.linkTableIdx);
+    b.len = putU32(buf, at, link ? this.linkTableIdx : this.sharedTableIdx);
     return true;
   }
 
