@@ -116,7 +116,7 @@ export class Stage {
    * (a fresh name against a stored one is compared by content).
    */
   indexOfHashed(name: string, h: number): number {
-    if (this.byName) return this.byName.get(name) ?? -1;
+    if (this.byName !== undefined) return this.byName.get(name) ?? -1;
     const defs = this.defs;
     const hashes = this.hashes;
     for (let i = 0; i < defs.length; i++) if (hashes[i] === h && defs[i]!.name === name) return i;
