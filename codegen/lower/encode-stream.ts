@@ -26,7 +26,7 @@ export interface StreamTarget {
   slot(e: { name: string; sym?: SymbolInfo }): number;
   loadCell(e: { name: string; sym?: SymbolInfo }, type: ValType): void;
   /** `callHead` and `loadCell` for their commonest case, in one step each: false (nothing written) where those must write it. */
-  linkCall(sym: SymbolInfo): boolean;
+  slotCall(sym: SymbolInfo): boolean;
   cellLoad(sym: SymbolInfo, type: ValType): boolean;
   storeCell(e: { sym?: SymbolInfo }, valueType: ExprType): void;
   callHead(e: { name: string; sym?: SymbolInfo; sig: Sig; tail: boolean }): void;
@@ -185,7 +185,7 @@ class StreamReader {
       case K.CALL: {
         // By the symbol's own name, with its signature, not a tail call, not rebound: the target
         // may write it in one step.
-        if ((head & (F.F1 | F.F3 | F.F4)) === (F.F1 | F.F4) && this.rebind === undefined && t.linkCall(this.refs[w[i]!] as SymbolInfo)) break;
+        if ((head & (F.F1 | F.F3 | F.F4)) === (F.F1 | F.F4) && this.rebind === undefined && t.slotCall(this.refs[w[i]!] as SymbolInfo)) break;
         const r = this.symbol(head, i);
         r.sig = head & F.F4 ? (r.sym as Extract<SymbolInfo, { kind: 'func' }>).sig : (this.refs[w[i + symbolWords(head)]!] as Sig);
         r.tail = (head & F.F3) !== 0;

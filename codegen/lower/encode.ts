@@ -615,7 +615,7 @@ class ModuleEncoder implements StreamTarget, ExnTarget {
    * of the module's own name (maybe a direct call), relocations being recorded, or a symbol that says
    * no slot.
    */
-  linkCall(sym: SymbolInfo): boolean {
+  slotCall(sym: SymbolInfo): boolean {
     if (this.recording || sym.kind !== 'func' || sym.slot === undefined || this.local?.has(sym.name)) return false;
     const s = sym.slot;
     this.noteSlot(s);

@@ -73,14 +73,11 @@ export class ByteWriter {
   }
 
   /**
-   * Make room for `n` more bytes, for a caller that then writes them into `buf` from `len` itself
-   * (with `putU32`, `putS32`) and moves `len`: one check for an instruction and its immediates.
+   * Make room for `n` more bytes: the writers below check before each write, and a caller that
+   * writes into `buf` from `len` itself (with `putU32`, `putS32`) and moves `len` checks once for an
+   * instruction and its immediates.
    */
   room(n: number): void {
-    this.ensure(n);
-  }
-
-  private ensure(n: number): void {
     if (this.len + n <= this.buf.length) return;
     let cap = this.buf.length * 2;
     while (cap < this.len + n) cap *= 2;
@@ -90,13 +87,13 @@ export class ByteWriter {
   }
 
   u8(b: number): this {
-    this.ensure(1);
+    this.room(1);
     this.buf[this.len++] = b;
     return this;
   }
 
   bytes(src: ArrayLike<number>): this {
-    this.ensure(src.length);
+    this.room(src.length);
     this.buf.set(src, this.len);
     this.len += src.length;
     return this;
@@ -105,26 +102,26 @@ export class ByteWriter {
   /** Bytes `from` to `to` of `src`. */
   range(src: Uint8Array, from: number, to: number): this {
     const n = to - from;
-    this.ensure(n);
+    this.room(n);
     copy(this.buf, this.len, src, from, to);
     this.len += n;
     return this;
   }
 
   u32(v: number): this {
-    this.ensure(5);
+    this.room(5);
     this.len = putU32(this.buf, this.len, v);
     return this;
   }
 
   s32(v: number): this {
-    this.ensure(5);
+    this.room(5);
     this.len = putS32(this.buf, this.len, v);
     return this;
   }
 
   s64(value: bigint): this {
-    this.ensure(10);
+    this.room(10);
     let v = BigInt.asIntN(64, value);
     for (;;) {
       const b = Number(v & 0x7fn);
@@ -149,7 +146,7 @@ export class ByteWriter {
 
   /** Raw IEEE bits (keeps NaN payloads exactly). */
   f32bits(bits: number): this {
-    this.ensure(4);
+    this.room(4);
     const b = this.buf;
     b[this.len++] = bits & 0xff;
     b[this.len++] = (bits >>> 8) & 0xff;
@@ -165,7 +162,7 @@ export class ByteWriter {
       let ascii = true;
       for (let i = 0; i < n; i++) if (s.charCodeAt(i) > 0x7f) ascii = false;
       if (ascii) {
-        this.ensure(n + 1);
+        this.room(n + 1);
         this.buf[this.len++] = n;
         for (let i = 0; i < n; i++) this.buf[this.len++] = s.charCodeAt(i);
         return this;
@@ -178,7 +175,7 @@ export class ByteWriter {
 
   /** Reserve a 5-byte u32 to be filled by `patch`. Returns its position. */
   reserve(): number {
-    this.ensure(5);
+    this.room(5);
     const at = this.len;
     this.len += 5;
     return at;
