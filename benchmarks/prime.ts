@@ -7,9 +7,11 @@ import { Runtime } from '../runtime/index.js';
 let primed = false;
 
 /**
- * Commit `commits` one-function stages on a scratch runtime, once per process: V8 keeps optimising
- * the per-commit code for about 2,000 commits (see stage-latency), whatever the runtime. The
- * measured runtimes start empty; the report's "first" column still shows the cold reps.
+ * Commit `commits` one-function stages on a scratch runtime, once per process. V8 11 has optimised
+ * most of the per-commit code by 2,000 commits; it goes on optimising the rest (the commit's outer
+ * steps, publishing) until ~6,500, but priming 8,000 instead moved batch-throughput's N = 1 ratio
+ * by +0.01, within the noise (docs/performance.md, "Warm-up long enough for V8 11"). The measured
+ * runtimes start empty; the report's "first" column still shows the cold reps.
  */
 export async function primeCommitPath(commits = 2000): Promise<void> {
   if (primed) return;

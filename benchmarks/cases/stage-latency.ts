@@ -69,9 +69,9 @@ export const stageLatency: Case = {
   reference: 'floor',
   target: 'baseline tier p50 ≤ 1.5× floor, p99 ≤ 3× floor.',
   unit: 'µs',
-  // V8 optimises the runtime's JavaScript over the first commits, V8 11 (Node 20) for about
-  // 2,000 of them (docs/performance.md has the curve); the report's "first 50" column shows the
-  // latency before that.
+  // V8 optimises the runtime's JavaScript over the first commits, V8 11 (Node 20) most of it
+  // within 2,000 of them (docs/performance.md has the curve); the report's "first 50" column shows
+  // the latency before that.
   warmup: { quick: 2000, full: 3000 },
   reps: { quick: 1000, full: 3000 },
   // The optimizing tier runs in a case of its own: binaryen's large heap brings GC pauses that
