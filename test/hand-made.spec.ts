@@ -4,7 +4,7 @@
 
 import assert from 'node:assert/strict';
 import type { ExprObject as Expr } from '../runtime/index.js';
-import { assertUnchanged, newRuntime, snapshot, throwsCode } from './helpers.js';
+import { assertUnchanged, newRuntime, snapshot, testBuilder, throwsCode } from './helpers.js';
 import type { ErrorCode } from '../runtime/errors.js';
 import { FuncBuilder } from '../codegen/ir/builder.js';
 import { NUMERIC } from '../codegen/wasm/instructions.js';
@@ -56,7 +56,7 @@ describe('nodes made by hand', () => {
   it('refuses one that holds an expression a builder made, in a tiny body and a streamed one', async () => {
     const rt = await newRuntime();
     const before = snapshot(rt);
-    const other = new FuncBuilder({ resolve: () => undefined }, 'other', { params: ['i32'], results: ['i32'] });
+    const other = testBuilder({ resolve: () => undefined }, 'other', { params: ['i32'], results: ['i32'] });
     other.drop(other.param(0)); // its stream has started: what it makes now are handles
     const holding = (x: unknown): Expr => ({ k: 'op', type: 'i32', op: 'i32.add', args: [x as Expr, i32(1)] });
     for (const [name, body] of [

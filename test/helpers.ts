@@ -6,10 +6,28 @@ import binaryen from 'binaryen';
 import { AccreteError, Runtime, type ErrorCode, type RuntimeOptions } from '../runtime/index.js';
 import type { LinkingChoice } from '../runtime/options.js';
 import { encoderChecks } from '../codegen/lower/encode.js';
+import { FuncBuilder } from '../codegen/ir/builder.js';
 
 // Every packed body any test commits is encoded both from its words and from its tree, and the
 // bytes compared (encode.ts): the stream reader is checked by the whole suite.
 encoderChecks.stream = true;
+
+/**
+ * A builder made by a test outside any commit. It is disposed after the test, finished or not: one
+ * left open (a test that expects it to refuse something) stays the builder that later ones begin
+ * inside, and a finished body's namespaces would be handed back to it instead of to none, so that
+ * a test run after it in the same process would see them make nodes where they must refuse.
+ */
+export function testBuilder(...args: ConstructorParameters<typeof FuncBuilder>): FuncBuilder {
+  const b = new FuncBuilder(...args);
+  made.push(b);
+  return b;
+}
+const made: FuncBuilder[] = [];
+// At the root: after every test of every file that imports these helpers.
+afterEach(() => {
+  for (const b of made.splice(0)) b.dispose();
+});
 
 export const LINKINGS: ReadonlyArray<Exclude<LinkingChoice, 'auto'>> = ['shared-table', 'link-table'];
 

@@ -9,7 +9,7 @@ import type { FuncIR, Sig } from '../codegen/ir/nodes.js';
 import type { SymbolInfo } from '../codegen/ir/symbols.js';
 import { encodeModule, type CallLinking, type LowerContext } from '../codegen/lower/encode.js';
 import { mergeModules, type MergePart } from '../codegen/lower/merge.js';
-import { TEST_FEATURES, watToBinary } from './helpers.js';
+import { TEST_FEATURES, testBuilder, watToBinary } from './helpers.js';
 
 const I32: Sig = { params: ['i32'], results: ['i32'] };
 const F64: Sig = { params: ['f64'], results: ['f64'] };
@@ -27,7 +27,7 @@ const syms: Record<string, SymbolInfo> = {
 };
 
 function func(name: string, sig: Sig, body: (b: FuncBuilder) => Body): FuncIR {
-  const b = new FuncBuilder({ resolve: (n) => syms[n] }, name, sig, ['x']);
+  const b = testBuilder({ resolve: (n) => syms[n] }, name, sig, ['x']);
   return b.finish(body(b));
 }
 

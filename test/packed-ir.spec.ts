@@ -11,7 +11,7 @@ import { regionStarts, scanFacts } from '../codegen/ir/scan.js';
 import { analyze, type References } from '../codegen/ir/analyze.js';
 import type { FuncRecord } from '../runtime/symbols.js';
 import type { SymbolInfo } from '../codegen/ir/symbols.js';
-import { LINKINGS, newRuntime } from './helpers.js';
+import { LINKINGS, newRuntime, testBuilder } from './helpers.js';
 import { AccreteError } from '../runtime/errors.js';
 
 const I32: Sig = { params: ['i32'], results: ['i32'] };
@@ -27,7 +27,7 @@ const syms: Record<string, SymbolInfo> = {
 const aliased: Record<string, SymbolInfo> = { incAlias: syms.inc!, gAlias: syms.g! };
 
 function build(sig: Sig, body: (b: FuncBuilder) => Body): FuncIR {
-  const b = new FuncBuilder({ resolve: (n) => syms[n] ?? aliased[n] }, 'f', sig, ['x']);
+  const b = testBuilder({ resolve: (n) => syms[n] ?? aliased[n] }, 'f', sig, ['x']);
   return b.finish(body(b));
 }
 
@@ -170,7 +170,7 @@ describe('packed IR', () => {
   it('notes what a body refers to while keeping it, as scanning the kept words finds it', () => {
     // Big enough to be kept as words; calls, a global and a constant among its nodes.
     const keep = (body: (b: FuncBuilder) => Body) => {
-      const b = new FuncBuilder({ resolve: (n) => syms[n] ?? aliased[n] }, 'f', I32, ['x']);
+      const b = testBuilder({ resolve: (n) => syms[n] ?? aliased[n] }, 'f', I32, ['x']);
       const kept = b.finishKept(body(b));
       assert.ok(!isTree(kept), 'kept as words');
       return kept as PackedFunc;

@@ -11,7 +11,7 @@ import { KEEP_TREE_MAX, isTree, unpackFunc, type PackedFunc } from '../codegen/i
 import { COPY_MAX_WORDS } from '../codegen/ir/backrefs.js';
 import { packFunc, pos } from '../codegen/ir/pack.js';
 import type { SymbolInfo } from '../codegen/ir/symbols.js';
-import { newRuntime, throwsCode } from './helpers.js';
+import { newRuntime, testBuilder, throwsCode } from './helpers.js';
 
 const I32: Sig = { params: ['i32'], results: ['i32'] };
 const syms: Record<string, SymbolInfo> = {
@@ -19,7 +19,7 @@ const syms: Record<string, SymbolInfo> = {
   g: { kind: 'global', name: 'g', type: 'i32', mutable: true },
   E: { kind: 'tag', name: 'E', id: 3, params: ['i32'] },
 };
-const builder = (name = 'f', sig: Sig = I32) => new FuncBuilder({ resolve: (n) => syms[n] }, name, sig, ['x']);
+const builder = (name = 'f', sig: Sig = I32) => testBuilder({ resolve: (n) => syms[n] }, name, sig, ['x']);
 /** A builder whose body has started its stream: every node it makes from now on is a handle. */
 const streaming = (name = 'f') => {
   const b = builder(name);

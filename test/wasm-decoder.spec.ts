@@ -4,12 +4,11 @@
 import assert from 'node:assert/strict';
 import binaryen from 'binaryen';
 import { AccreteError } from '../runtime/errors.js';
-import { FuncBuilder } from '../codegen/ir/builder.js';
 import type { SymbolInfo } from '../codegen/ir/symbols.js';
 import { encodeModule, type LowerContext } from '../codegen/lower/encode.js';
 import { bodyInstructions, instructions, parseModule, type Immediates } from '../codegen/wasm/decoder.js';
 import { ByteWriter } from '../codegen/wasm/writer.js';
-import { TEST_FEATURES, watToBinary } from './helpers.js';
+import { TEST_FEATURES, testBuilder, watToBinary } from './helpers.js';
 
 const F = binaryen.Features;
 const wasm = (text: string, features = TEST_FEATURES): Uint8Array => watToBinary(text, { features });
@@ -177,7 +176,7 @@ describe('parseModule: sections', () => {
       ext: { kind: 'func', name: 'ext', sig: { params: ['i32'], results: ['i32'] }, inline: false },
       cell: { kind: 'global', name: 'cell', type: 'i32', mutable: true },
     };
-    const b = new FuncBuilder({ resolve: (n) => syms[n] }, 'twice', { params: ['i32'], results: ['i32'] }, ['x']);
+    const b = testBuilder({ resolve: (n) => syms[n] }, 'twice', { params: ['i32'], results: ['i32'] }, ['x']);
     const t = b.local('i32', 'tmp');
     const f = b.finish([b.set(t, b.call('ext', b.param(0))), b.setGlobal('cell', b.get(t)), b.i32.add(b.get(t), b.global('cell'))]);
     const ctx: LowerContext = { slotOf: () => 17, globalAddress: () => 64, constantValue: () => 0, exnBuffer: 0, calls: 'link-table', tailCalls: true, memory: { shared: false, maximum: undefined } };

@@ -3,7 +3,6 @@
 
 import assert from 'node:assert/strict';
 import binaryen from 'binaryen';
-import { FuncBuilder } from '../codegen/ir/builder.js';
 import type { FuncIR, Sig } from '../codegen/ir/nodes.js';
 import type { SymbolInfo } from '../codegen/ir/symbols.js';
 import { encodeModule, type CallLinking, type LowerContext } from '../codegen/lower/encode.js';
@@ -11,7 +10,7 @@ import { bodyInstructions, parseModule } from '../codegen/wasm/decoder.js';
 import { INSTR, NUMERIC } from '../codegen/wasm/instructions.js';
 import { disassemble, sanitizeId } from '../codegen/wasm/wat.js';
 import { ByteWriter } from '../codegen/wasm/writer.js';
-import { TEST_FEATURES, watToBinary } from './helpers.js';
+import { TEST_FEATURES, testBuilder, watToBinary } from './helpers.js';
 
 function load(make: () => binaryen.Module): binaryen.Module {
   binaryen.setDebugInfo(true);
@@ -152,7 +151,7 @@ describe('disassemble: names', () => {
     assert.equal(sanitizeId('ok.$name/1'), 'ok.$name/1');
     assert.equal(sanitizeId(''), undefined);
     const sig: Sig = { params: ['i32', 'i32'], results: [] };
-    const fn = (name: string, params: string[]): FuncIR => new FuncBuilder({ resolve: () => undefined }, name, sig, params).finish([]);
+    const fn = (name: string, params: string[]): FuncIR => testBuilder({ resolve: () => undefined }, name, sig, params).finish([]);
     const ctx: LowerContext = { slotOf: () => 0, globalAddress: () => 0, constantValue: () => 0, exnBuffer: 0, calls: 'shared-table', tailCalls: true, memory: { shared: false, maximum: undefined } };
     const enc = encodeModule({ name: 'my "stage"', funcs: [fn('weird name', ['x', 'x']), fn('weird_name', ['a b', '']), fn('(', [])], ctx });
     const out = disassemble(enc.bytes);
@@ -247,13 +246,13 @@ describe('disassemble: instructions', () => {
     const r = { resolve: () => undefined };
     const funcs: FuncIR[] = [];
     for (const [name, info] of NUMERIC) {
-      const b = new FuncBuilder(r, name, { params: info.params!, results: [info.result!] });
+      const b = testBuilder(r, name, { params: info.params!, results: [info.result!] });
       funcs.push(b.finish(b.op(name, ...info.params!.map((_, i) => b.param(i)))));
     }
     for (const [name, info] of INSTR) {
       if (info.memType === undefined) continue;
       const isLoad = name.includes('.load');
-      const b = new FuncBuilder(r, name, { params: ['i32', info.memType], results: isLoad ? [info.memType] : [] });
+      const b = testBuilder(r, name, { params: ['i32', info.memType], results: isLoad ? [info.memType] : [] });
       funcs.push(b.finish(isLoad ? b.load(name, b.param(0), 3) : b.store(name, b.param(0), b.param(1), 1 << 20)));
     }
     const ctx: LowerContext = { slotOf: () => 0, globalAddress: () => 0, constantValue: () => 0, exnBuffer: 0, calls: 'shared-table', tailCalls: true, memory: { shared: false, maximum: undefined } };
@@ -307,7 +306,7 @@ describe('disassemble: modules from the baseline encoder', () => {
   const resolver = { resolve: (n: string) => syms[n] };
 
   function mainFunc(): FuncIR {
-    const b = new FuncBuilder(resolver, 'main', { params: ['i32'], results: ['i32'] }, ['n']);
+    const b = testBuilder(resolver, 'main', { params: ['i32'], results: ['i32'] }, ['n']);
     const acc = b.local('i32', 'acc');
     return b.finish([
       b.setGlobal('g', b.i64.add(b.global('g'), b.i64(5))),
