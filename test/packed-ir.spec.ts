@@ -169,8 +169,9 @@ describe('packed IR', () => {
 
   it('notes what a body refers to while keeping it, as scanning the kept words finds it', () => {
     // Big enough to be kept as words; calls, a global and a constant among its nodes.
+    const twice: SymbolInfo = { kind: 'func', name: 'twice', sig: I32, inline: true };
     const keep = (body: (b: FuncBuilder) => Body) => {
-      const b = testBuilder({ resolve: (n) => syms[n] ?? aliased[n] }, 'f', I32, ['x']);
+      const b = testBuilder({ resolve: (n) => syms[n] ?? aliased[n] ?? (n === 'twice' ? twice : undefined) }, 'f', I32, ['x']);
       const kept = b.finishKept(body(b));
       assert.ok(!isTree(kept), 'kept as words');
       return kept as PackedFunc;
@@ -191,6 +192,19 @@ describe('packed IR', () => {
     const facts = keptFacts(second);
     assert.deepEqual(facts, scanFacts(second));
     assert.deepEqual([facts.calls.length, facts.prefixed], [41, true]);
+    // The heads the pass takes in its loop (a call by its symbol, of an inline function; a global
+    // read by its symbol) and those it leaves to noteHead (by another name; a nop) note the same.
+    const mixed = keep((b) => {
+      // In order (the nop first): a list whose nodes the builder must move is laid out anew and scanned.
+      const first = b.nop();
+      let acc = b.param(0);
+      for (let i = 0; i < 20; i++) acc = b.i32.add(b.call(i % 2 ? 'twice' : 'incAlias', acc), i % 3 ? b.global('gAlias') : b.global('g'));
+      return [first, acc];
+    });
+    const m = keptFacts(mixed);
+    assert.deepEqual(m, scanFacts(mixed));
+    assert.deepEqual([m.calls.length, m.callsInline, m.memory], [20, true, true]);
+    assert.deepEqual([...new Set(m.calls)].sort(), ['incAlias', 'twice']);
   });
 
   it('writes operands before their node, and says where each node wasm writes before its operands starts', () => {

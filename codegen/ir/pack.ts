@@ -6,7 +6,7 @@ import type { Expr, ExprType, FuncIR } from './nodes.js';
 import { F, K, KEEP_TREE_MAX, KEEP_TREE_WORDS, MAX_BODY_NODES, instrCode, typeCode, unpackFunc, type KeptFunc, type PackedFunc } from './packed.js';
 import { children } from './nodes.js';
 import type { SymbolInfo } from './symbols.js';
-import { endFacts, firstImmediate, immediates, newFacts, noteHead, scanFacts, type BodyFacts } from './scan.js';
+import { endFacts, newFacts, nopsCounted, noteHeads, scanFacts, type BodyFacts } from './scan.js';
 import { fail } from '../../runtime/errors.js';
 import { Node } from './operands.js';
 import { COPY_MAX_WORDS, REF_WORDS, flatten, tooManyNodes } from './backrefs.js';
@@ -552,18 +552,9 @@ export function finishStream(o: StreamOwner, start: number, count: number, f: Om
     // A small body's tree is read from the scratch, up to its end: no count of its nodes first.
     if (end - start <= KEEP_TREE_WORDS) return unpackFunc({ name: f.name, sig: f.sig, locals: f.locals, localNames: f.localNames, size: KEEP_TREE_WORDS, count, words, start, refs }, end);
     // Counting the nodes reads every head: what the body refers to is noted on the way (keptFacts).
-    let heads = 0;
-    let nops = 0;
     const facts = newFacts();
-    for (let i = start; i < end; ) {
-      const h = words[i]!;
-      heads++;
-      if ((h & 31) === K.NOP) nops++;
-      i = firstImmediate(words, i);
-      noteHead(facts, h, words, refs, i);
-      i += immediates(h, words, i);
-    }
-    if (heads - nops > MAX_BODY_NODES) throw tooManyNodes();
+    const heads = noteHeads(facts, words, refs, start, end);
+    if (heads - nopsCounted > MAX_BODY_NODES) throw tooManyNodes();
     const kept: PackedFunc = { name: f.name, sig: f.sig, locals: f.locals, localNames: f.localNames, size: heads, count, words: words.slice(start, end), start: 0, refs: refs.slice(0, nrefs) };
     lastFacts = endFacts(facts);
     lastKept = kept;
