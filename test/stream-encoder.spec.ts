@@ -7,8 +7,12 @@
 import assert from 'node:assert/strict';
 import type { FuncBuilder, Operand } from '../codegen/ir/builder.js';
 import { LAYOUT_MAX_RELOCS } from '../codegen/lower/body-layout.js';
-import { encoderChecks } from '../codegen/lower/encode.js';
 import { LINKINGS, newRuntime } from './helpers.js';
+import { encodeModule, encoderChecks, type LowerContext } from '../codegen/lower/encode.js';
+import { packFunc } from '../codegen/ir/pack.js';
+import { LazyFunc } from '../codegen/ir/packed.js';
+import type { Expr, Sig } from '../codegen/ir/nodes.js';
+import type { SymbolInfo } from '../codegen/ir/symbols.js';
 
 /** More references than a module records relocations for: past them the one-step path writes. */
 const N = Math.ceil(LAYOUT_MAX_RELOCS / 3) + 50;
@@ -16,6 +20,29 @@ const N = Math.ceil(LAYOUT_MAX_RELOCS / 3) + 50;
 describe('stream encoder', () => {
   it('runs with the suite comparing every packed body against the tree encoder', () => {
     assert.equal(encoderChecks.stream, true);
+  });
+
+  it('reads references named apart from their symbol, and calls with a signature of their own, as the tree encoder writes them', () => {
+    // What a body lowered again holds (a name bound to another definition's record): heads with the
+    // name beside the symbol (F2), and a call whose signature is not its symbol's own object (no
+    // F4). The reader takes the commonest heads in one step; these must take the general path.
+    const I32: Sig = { params: ['i32'], results: ['i32'] };
+    const inc: SymbolInfo = { kind: 'func', name: 'inc', sig: I32, inline: false, slot: 3 };
+    const g: SymbolInfo = { kind: 'global', name: 'g', type: 'i32', mutable: true, address: 16 };
+    const x: Expr = { k: 'local.get', type: 'i32', index: 0 };
+    let acc: Expr = x;
+    for (let i = 0; i < 12; i++) {
+      const read: Expr = { k: 'global.get', type: 'i32', name: i % 2 ? 'gAlias' : 'g', sym: g };
+      const call: Expr = { k: 'call', type: 'i32', name: i % 3 ? 'incAlias' : 'inc', sym: inc, sig: i % 4 ? { params: ['i32'], results: ['i32'] } : I32, args: [read], tail: false };
+      acc = { k: 'op', type: 'i32', op: 'i32.add', args: [acc, call] };
+    }
+    const packed = packFunc({ name: 'f', sig: I32, locals: [], localNames: [], body: [acc] });
+    for (const calls of LINKINGS) {
+      const ctx: LowerContext = { slotOf: () => 3, globalAddress: () => 16, constantValue: () => 0, exnBuffer: 0, calls, tailCalls: true, memory: { shared: false, maximum: undefined } };
+      // encoderChecks.stream: the reader's bytes are compared with the tree encoder's (it throws if they differ).
+      const enc = encodeModule({ name: 's', ctx, funcs: [new LazyFunc(packed)], packed: [{ body: packed, prefixed: false, exceptions: false }] });
+      assert.ok(WebAssembly.validate(enc.bytes as BufferSource), `valid module (${calls})`);
+    }
   });
 
   for (const linking of LINKINGS) {

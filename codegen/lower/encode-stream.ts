@@ -174,9 +174,13 @@ class StreamReader {
     const { w, t } = this;
     const head = w[at]!;
     const type = TYPES[(head >>> 5) & 7]!;
-    const i = this.open(at);
+    const kind = head & 31;
+    // The commonest heads have one word of immediates (a global read or a call by its symbol:
+    // the symbol; the call's signature is its function's, F4): no second switch (`immediates`) for them.
+    const i = firstImmediate(w, at);
+    this.next = kind === K.OP || kind === K.CONST || kind === K.LOCAL_GET || (kind === K.GLOBAL_GET && (head & F.F2) === 0) || (kind === K.CALL && (head & (F.F2 | F.F4)) === F.F4) ? i + 1 : i + immediates(head, w, i);
     const b = t.body;
-    switch (head & 31) {
+    switch (kind) {
       case K.OP: {
         const ins = instrAt(w[i]!);
         t.opInfo(ins.info ?? instr(ins.op));
