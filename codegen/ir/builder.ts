@@ -402,12 +402,14 @@ export class FuncBuilder implements StreamOwner {
 
   /** Call a runtime function by name. */
   call(name: string, ...args: Operand[]): Operand;
-  call(name: string, a?: Operand, b?: Operand, ...more: Operand[]): Operand {
-    // A callee of up to two parameters given that many arguments (most calls) makes no list.
+  call(name: string, a?: Operand, b?: Operand): Operand {
+    // A callee of up to two parameters given that many arguments (most calls) makes no list: not
+    // even an empty rest array (V8 13 makes one per call), so more arguments are read as `arguments`.
     const f = this.lookup(name, 'func');
     const ts = f.sig.params;
-    const n = more.length > 0 ? -1 : b !== undefined ? 2 : a !== undefined ? 1 : 0;
-    if (n !== ts.length || this.small > 0) return this.makeCall(name, givenOperands(a, b, more), false, f);
+    const more = arguments.length > 3;
+    const n = more ? -1 : b !== undefined ? 2 : a !== undefined ? 1 : 0;
+    if (n !== ts.length || this.small > 0) return this.makeCall(name, givenOperands(a, b, more ? (Array.prototype.slice.call(arguments, 3) as Operand[]) : NONE), false, f);
     this.mine();
     let s = n === 0 ? pos() : n === 1 ? fitAt(this, pos(), a!, ts[0]!) : fit2At(this, pos(), a!, b!, ts);
     if (s < 0) s = this.placed(n === 1 ? [a!] : [a!, b!], ts, callWhat(name, f.sig));
