@@ -45,6 +45,27 @@ export function immediates(h: number, words: Int32Array, at: number): number {
   }
 }
 
+/**
+ * Whether the head `h` has one word of immediates and is among the commonest (an operator, a
+ * constant, a local, a global read or a call by its symbol, the call's signature its function's):
+ * what `immediates` says of them, for readers that skip its switch on their hot path.
+ */
+export function oneImmediate(h: number): boolean {
+  switch (h & 31) {
+    case K.OP:
+    case K.CONST:
+    case K.LOCAL_GET:
+    case K.LOCAL_SET:
+      return true;
+    case K.GLOBAL_GET:
+      return (h & F.F2) === 0;
+    case K.CALL:
+      return (h & (F.F2 | F.F4)) === F.F4;
+    default:
+      return false;
+  }
+}
+
 /** Where the immediates of the head at `at` start (past its length word, if it has one). */
 export function firstImmediate(words: Int32Array, at: number): number {
   return words[at]! >>> F.LEN_SHIFT === F.LEN_ESCAPE ? at + 2 : at + 1;

@@ -6,7 +6,7 @@
 import type { ExprType, Sig, ValType } from '../ir/nodes.js';
 import type { SymbolInfo } from '../ir/symbols.js';
 import { F, K, TYPES, instrAt, refName, refSym, symbolWords, type PackedFunc, type Rebind } from '../ir/packed.js';
-import { NO_STARTS, firstImmediate, immediates, regionStarts } from '../ir/scan.js';
+import { NO_STARTS, firstImmediate, immediates, oneImmediate, regionStarts } from '../ir/scan.js';
 import { instr, type InstrInfo } from '../wasm/instructions.js';
 import type { ByteWriter } from '../wasm/writer.js';
 import { fail } from '../../runtime/errors.js';
@@ -174,13 +174,10 @@ class StreamReader {
     const { w, t } = this;
     const head = w[at]!;
     const type = TYPES[(head >>> 5) & 7]!;
-    const kind = head & 31;
-    // The commonest heads have one word of immediates (a global read or a call by its symbol:
-    // the symbol; the call's signature is its function's, F4): no second switch (`immediates`) for them.
     const i = firstImmediate(w, at);
-    this.next = kind === K.OP || kind === K.CONST || kind === K.LOCAL_GET || (kind === K.GLOBAL_GET && (head & F.F2) === 0) || (kind === K.CALL && (head & (F.F2 | F.F4)) === F.F4) ? i + 1 : i + immediates(head, w, i);
+    this.next = i + (oneImmediate(head) ? 1 : immediates(head, w, i));
     const b = t.body;
-    switch (kind) {
+    switch (head & 31) {
       case K.OP: {
         const ins = instrAt(w[i]!);
         t.opInfo(ins.info ?? instr(ins.op));
