@@ -56,7 +56,8 @@ ${wrap(caseNames.join(', '), 72, ' '.repeat(23))}
                        each side runs N times (3 or more says how much processes differ)
   --instructions       count the instructions the commit path runs per stage, under valgrind's
                        callgrind, for a few workloads (with --against REV: at REV too): counts
-                       repeat within ~1% where timings do not
+                       repeat within ~1% where timings do not; and for a cold one-function
+                       stage, the cache lines it fetches from beyond L2 (what a cold commit waits on)
   --help               this text`;
 }
 
