@@ -10,15 +10,13 @@ import { keptFacts, keptSize, packTogether } from '../codegen/ir/pack.js';
 import { scanFacts, type BodyFacts } from '../codegen/ir/scan.js';
 import type { SymbolInfo } from '../codegen/ir/symbols.js';
 import { verifyFunc } from '../codegen/ir/verify.js';
-import { encodeModule, type ModuleImports } from '../codegen/lower/encode.js';
+import { encodeModule } from '../codegen/lower/encode.js';
 import type { StreamBody } from '../codegen/lower/encode-stream.js';
-import type { BodyLayout } from '../codegen/lower/body-layout.js';
 import { encodeThunks, type ThunkSpec } from '../codegen/lower/thunks.js';
 import { optimizerSync } from '../codegen/optimizer.js';
 import { pipelineFor, runPasses } from '../codegen/passes/registry.js';
 import { BALANCED_MAX_DEPTH, depthOf } from '../codegen/passes/balance.js';
-import type { FunctionSource } from './slots.js';
-import type { Core, RelinkResult, StageRecord, Unit } from './core.js';
+import type { Core, RelinkResult, StageRecord } from './core.js';
 import { AccreteError, fail, stackLimit } from './errors.js';
 import type { Tier } from './options.js';
 import type { Def, Stage, StageStats } from './stage.js';
@@ -26,45 +24,8 @@ import { hashOf } from './name-table.js';
 import type { FuncRecord, SymbolRecord } from './symbols.js';
 import { checkRedefinition, reserve } from './reserve.js';
 
-/** A unit planned but not yet live. */
-export interface PendingUnit {
-  stage: string;
-  kind: Unit['kind'];
-  tier: Tier;
-  funcs: string[];
-  /** Where `funcs` are exported (see `Unit.exportAt`; default 0). */
-  exportAt?: readonly string[] | number;
-  bytes: Uint8Array;
-  imports: ModuleImports | undefined;
-  host: Record<string, Function> | undefined;
-  slotRefs: number[];
-  cellRefs: number[];
-  deps: Set<string>;
-  directCalls: Set<string>;
-  module?: WebAssembly.Module;
-  instance?: WebAssembly.Instance;
-  linkTable?: WebAssembly.Table;
-  /** The table the module hands its functions over in, instead of exporting each (exportTable). */
-  funcTable?: WebAssembly.Table;
-  /** What slots deferred to `funcTable` point at (one per module: see installUnits). */
-  funcSource?: FunctionSource;
-  /** Whether the module exports such a table (read from its exports only then: cheaper). */
-  exportsTable?: boolean;
-  /** Per function, the slot the module wrote it into at instantiation (it is not exported). */
-  installed?: ReadonlyArray<number | undefined> | undefined;
-  /** The records of `funcs`, when the planner has them at hand (spares a symbol lookup each). */
-  records?: readonly SymbolRecord[];
-  /** For a part of a module shared by several stages (compaction): the part that is realized. */
-  primary?: PendingUnit;
-  /** Shared by all parts of one module: how many parts are live. */
-  shared?: { live: number };
-  /** Where the bodies lie in `bytes`, for a baseline module of one stage. */
-  layout?: BodyLayout | undefined;
-  /** Slots the code takes as values (`b.slotOf`): pinned when the unit goes live. */
-  escaped?: readonly number[];
-  /** The unit as the stage record keeps it, once published (realize.ts, `goLive`). */
-  live?: Unit;
-}
+export { PendingUnit } from './pending.js';
+import { PendingUnit } from './pending.js';
 
 export interface Plan {
   name: string;
@@ -518,23 +479,12 @@ export function codeUnit(
   }
   if (core.opts.validate) checkValid(core, bytes, stage);
   // The encoder saw every slot and cell the code names: no second pass over the names needed.
-  return {
-    stage,
-    kind: 'code',
-    tier,
-    funcs: namesOf(irs),
-    bytes,
-    imports,
-    host: undefined,
-    slotRefs: arrayOrEmpty(enc.slotRefs),
-    cellRefs: arrayOrEmpty(enc.cellRefs),
-    deps: low.deps.size ? low.deps : NO_NAMES,
-    directCalls: directCallees(low.refs),
-    installed: install,
-    exportsTable: exportTable,
-    layout: enc.layout,
-    escaped: escapedSlots(core, lookup, low.refs),
-  };
+  const u = new PendingUnit(stage, 'code', tier, namesOf(irs), bytes, imports, undefined, arrayOrEmpty(enc.slotRefs), arrayOrEmpty(enc.cellRefs), low.deps.size ? low.deps : NO_NAMES, directCallees(low.refs));
+  u.installed = install;
+  u.exportsTable = exportTable;
+  u.layout = enc.layout;
+  u.escaped = escapedSlots(core, lookup, low.refs);
+  return u;
 }
 
 function escapedSlots(core: Core, lookup: (n: string) => SymbolRecord | undefined, refs: References): readonly number[] | undefined {
@@ -625,19 +575,7 @@ function hostUnit(core: Core, stage: string, defs: ReadonlyArray<Extract<Def, { 
   const specs: ThunkSpec[] = defs.map((d) => ({ kind: 'forward', name: d.name, sig: d.sig }));
   const host: Record<string, Function> = {};
   defs.forEach((d, i) => (host[`h${i}`] = hostEntry(core, d.fn, d.sig.params.length)));
-  return {
-    stage,
-    kind: 'host',
-    tier: 'baseline',
-    funcs: defs.map((d) => d.name),
-    bytes: encodeThunks(stage, specs),
-    imports: undefined,
-    host,
-    slotRefs: [],
-    cellRefs: [],
-    deps: NO_NAMES,
-    directCalls: NO_NAMES,
-  };
+  return new PendingUnit(stage, 'host', 'baseline', defs.map((d) => d.name), encodeThunks(stage, specs), undefined, host, [], [], NO_NAMES, NO_NAMES);
 }
 
 /**
@@ -708,7 +646,9 @@ export function storedUnit(core: Core, plan: Plan, stage: string, tier: Tier, fu
 }
 
 export function relinkedUnit(stage: string, tier: Tier, r: RelinkResult): PendingUnit {
-  return { stage, kind: 'link', tier, funcs: r.funcs, exportAt: r.exportNames, bytes: r.bytes, imports: r.imports, host: undefined, slotRefs: r.slotRefs, cellRefs: r.cellRefs, deps: r.deps, directCalls: r.directCalls?.size ? r.directCalls : NO_NAMES };
+  const u = new PendingUnit(stage, 'link', tier, r.funcs, r.bytes, r.imports, undefined, r.slotRefs, r.cellRefs, r.deps, r.directCalls?.size ? r.directCalls : NO_NAMES);
+  u.exportAt = r.exportNames;
+  return u;
 }
 
 /**

@@ -8,7 +8,7 @@ import { packTogether } from '../codegen/ir/pack.js';
 import type { FuncIR } from '../codegen/ir/nodes.js';
 import { mergeModules, type MergePart } from '../codegen/lower/merge.js';
 import { NO_IMPORTS } from '../codegen/lower/encode.js';
-import { abandon, checkValid, newPlan, now, recompile, type PendingUnit, type Plan } from './commit.js';
+import { PendingUnit, abandon, checkValid, newPlan, now, recompile, type Plan } from './commit.js';
 import { compileOnly, instantiateNow, publish, realizeSync } from './realize.js';
 import type { Core } from './core.js';
 import type { FuncRecord } from './symbols.js';
@@ -80,23 +80,11 @@ export function planCompaction(core: Core, names: readonly string[]): Plan {
         k++;
       }
       // The part keeps the unit's backedges and direct calls: its bodies are the same code.
-      const pu: PendingUnit = {
-        stage: names[i]!,
-        kind: 'code',
-        tier: 'baseline',
-        funcs,
-        exportAt: Math.max(0, exportAt),
-        bytes: merged.bytes,
-        imports: merged.imports,
-        host: undefined,
-        slotRefs: m.slotRefs,
-        cellRefs: m.cellRefs,
-        deps: u.deps as Set<string>,
-        directCalls: u.directCalls as Set<string>,
-        shared,
-        installed,
-        exportsTable: exportTable,
-      };
+      const pu = new PendingUnit(names[i]!, 'code', 'baseline', funcs, merged.bytes, merged.imports, undefined, m.slotRefs, m.cellRefs, u.deps as Set<string>, u.directCalls as Set<string>);
+      pu.exportAt = Math.max(0, exportAt);
+      pu.shared = shared;
+      pu.installed = installed;
+      pu.exportsTable = exportTable;
       if (first) pu.primary = first;
       else first = pu;
       recompile(plan, names[i]!, pu);

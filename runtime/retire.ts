@@ -3,7 +3,7 @@
 // and global cells return for reuse once no live stage refers to them.
 
 import { encodeThunks, type ThunkSpec } from '../codegen/lower/thunks.js';
-import { NO_NAMES, abandon, newPlan, planRecompiles, type PendingUnit } from './commit.js';
+import { NO_NAMES, PendingUnit, abandon, newPlan, planRecompiles } from './commit.js';
 import { goLive, installUnits, realizeSync, swapRecompiles } from './realize.js';
 import type { Core } from './core.js';
 import { fail } from './errors.js';
@@ -80,17 +80,5 @@ function stubUnit(stage: string, funcs: readonly FuncRecord[]): PendingUnit {
   const retired = (slot: number) => {
     throw fail('RetiredSymbol', `'${bySlot.get(slot) ?? `slot ${slot}`}' was retired with stage '${stage}'`);
   };
-  return {
-    stage,
-    kind: 'stub',
-    tier: 'baseline',
-    funcs: funcs.map((f) => f.name),
-    bytes: encodeThunks(`${stage} (retired)`, specs),
-    imports: undefined,
-    host: { retired },
-    slotRefs: [],
-    cellRefs: [],
-    deps: NO_NAMES,
-    directCalls: NO_NAMES,
-  };
+  return new PendingUnit(stage, 'stub', 'baseline', funcs.map((f) => f.name), encodeThunks(`${stage} (retired)`, specs), undefined, { retired }, [], [], NO_NAMES, NO_NAMES);
 }

@@ -87,3 +87,26 @@ for (const linking of LINKINGS) {
     });
   });
 }
+
+describe('planned units', () => {
+  it('have one shape, whoever makes them', async () => {
+    const { abandon, planStage, PendingUnit } = await import('../runtime/commit.js');
+    const rt = await newRuntime();
+    const stage = rt
+      .stage('s')
+      .func('f', 'i32 -> i32', (b) => b.i32.add(b.param(0), b.i32(1)))
+      .host('h', 'i32 -> i32', (x: number) => x);
+    const plan = planStage(rt.internals, stage);
+    try {
+      const code = plan.code!;
+      const host = plan.host!;
+      assert.ok(code instanceof PendingUnit && host instanceof PendingUnit);
+      // The same fields in the same order: one hidden class for the commit path's code to read.
+      assert.deepEqual(Object.keys(host), Object.keys(code));
+      assert.equal(code.kind, 'code');
+      assert.equal(host.kind, 'host');
+    } finally {
+      abandon(plan);
+    }
+  });
+});
