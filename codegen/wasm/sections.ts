@@ -4,7 +4,7 @@
 
 import type { Sig } from '../ir/nodes.js';
 import { VALTYPE_CODE, type AnyValType } from './instructions.js';
-import { putU32, type ByteWriter } from './writer.js';
+import type { ByteWriter } from './writer.js';
 
 export const WASM_HEADER: readonly number[] = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
 
@@ -145,7 +145,6 @@ export function writeNameSection(
   locals: ReadonlyArray<readonly [index: number, names: ReadonlyArray<string | undefined>]> | undefined,
   first = 0,
 ): void {
-  if (!locals?.length && writeAsciiNames(w, module, funcs, first)) return;
   // Straight-line, no closure per subsection: every stage's module ends with this.
   w.u8(0);
   const at = w.reserve();
@@ -172,65 +171,4 @@ export function writeNameSection(
     w.patch(loc);
   }
   w.patch(at);
-}
-
-/**
- * `writeNameSection` without local names, in one pass over the buffer, when every name is ASCII
- * and shorter than 128 (each is then its length's byte and its own): what nearly every stage's
- * module ends with. Its bytes are the general path's; it returns false, having written nothing,
- * for a name it cannot take. A cold one-function commit fetches its code once per line, and the
- * general path (three names, three sizes patched, a bounds check per byte) was ~70 lines of it.
- */
-function writeAsciiNames(w: ByteWriter, module: string, funcs: ArrayLike<{ readonly name: string }>, first: number): boolean {
-  const n = funcs.length;
-  let room = 32 + module.length;
-  for (let i = 0; i < n; i++) room += 6 + funcs[i]!.name.length;
-  w.room(room);
-  const buf = w.buf;
-  let p = w.len;
-  buf[p] = 0;
-  const at = p + 1;
-  p = at + 5;
-  buf[p] = 4;
-  buf[p + 1] = 0x6e; // "name"
-  buf[p + 2] = 0x61;
-  buf[p + 3] = 0x6d;
-  buf[p + 4] = 0x65;
-  buf[p + 5] = 0;
-  const mod = p + 6;
-  p = putAscii(buf, mod + 5, module);
-  if (p < 0) return false;
-  patch5(buf, mod, p);
-  buf[p] = 1;
-  const fns = p + 1;
-  p = putU32(buf, fns + 5, n);
-  for (let i = 0; i < n && p >= 0; i++) p = putAscii(buf, putU32(buf, p, first + i), funcs[i]!.name);
-  if (p < 0) return false;
-  patch5(buf, fns, p);
-  patch5(buf, at, p);
-  w.len = p;
-  return true;
-}
-
-/** Write `s` with its length byte at `p` if it is ASCII and shorter than 128; where it ends, or -1. */
-function putAscii(buf: Uint8Array, p: number, s: string): number {
-  const n = s.length;
-  if (n >= 128) return -1;
-  buf[p++] = n;
-  for (let i = 0; i < n; i++) {
-    const c = s.charCodeAt(i);
-    if (c > 0x7f) return -1;
-    buf[p++] = c;
-  }
-  return p;
-}
-
-/** The 5-byte size at `at` of what runs from `at + 5` to `end` (as `ByteWriter.patch` writes it). */
-function patch5(buf: Uint8Array, at: number, end: number): void {
-  const v = end - at - 5;
-  buf[at] = (v & 0x7f) | 0x80;
-  buf[at + 1] = ((v >>> 7) & 0x7f) | 0x80;
-  buf[at + 2] = ((v >>> 14) & 0x7f) | 0x80;
-  buf[at + 3] = ((v >>> 21) & 0x7f) | 0x80;
-  buf[at + 4] = (v >>> 28) & 0x7f;
 }
