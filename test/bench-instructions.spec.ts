@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { BenchUsageError, commandOf, parseArgs } from '../benchmarks/args.js';
-import { THIS_RUNTIME, callgrindEvents, callgrindTotal, countColdLines, countInstructions, haveValgrind, instructionsTable, perStage } from '../benchmarks/instructions.js';
+import { THIS_RUNTIME, medianRun, callgrindEvents, callgrindTotal, countColdLines, countInstructions, haveValgrind, instructionsTable, perStage } from '../benchmarks/instructions.js';
 import { WORKLOADS } from '../benchmarks/instruction-workloads.js';
 
 const workloadsJs = fileURLToPath(new URL('../benchmarks/instruction-workloads.js', import.meta.url));
@@ -32,6 +32,11 @@ describe('bench --instructions', function () {
     assert.deepEqual(callgrindEvents('events: Ir ILmr DLmr\nsummary: 100 7 3\n'), { Ir: 100, ILmr: 7, DLmr: 3 });
     assert.throws(() => callgrindEvents('summary: 100 7 3\n'), /no events or summary line/);
     assert.equal(perStage(1_000, 5_000, 40), 100);
+    const run = (code: number, data: number) => ({ code, data, instructions: code });
+    assert.deepEqual(medianRun([run(10, 5), run(1, 1), run(7, 1)]), run(7, 1));
+    // By code and data together: 10 + 5 lies between 1 + 1 and 20 + 1.
+    assert.deepEqual(medianRun([run(20, 1), run(10, 5), run(1, 1)]), run(10, 5));
+    assert.throws(() => medianRun([]), RangeError);
     assert.throws(() => perStage(1, 2, 0), RangeError);
   });
 
