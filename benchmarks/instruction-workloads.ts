@@ -1,6 +1,6 @@
 // The commit-path workloads `npm run bench -- --instructions` counts under callgrind, as a child
-// process: `node instruction-workloads.js RUNTIME WORKLOAD STAGES [WARM]`, RUNTIME being the path of a
-// build's runtime/index.js (this checkout's or another revision's: only the public API is used).
+// process: `node instruction-workloads.js RUNTIME WORKLOAD STAGES [WARM]`, RUNTIME being the path
+// of a build's runtime/index.js (this checkout's or another revision's: only the public API is used).
 
 import { execFileSync } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
@@ -66,8 +66,7 @@ function sweep(b: Uint8Array): void {
  * Run counted stage `n` of a cold workload as batch-throughput's one-function sample meets it: the
  * caches emptied by an 8 MB sweep, then the engine's paths brought back by compiling,
  * instantiating and calling a floor module (the floor pays for its own, so what is left is the
- * runtime's), then
- * the stage inside a `JSON.parse` reviver, the one place the counter collects
+ * runtime's), then the stage inside a `JSON.parse` reviver, the one place the counter collects
  * (`--toggle-collect` on V8's JsonParseInternalizer).
  */
 function coldly(stage: () => void, evict: Uint8Array, n: number): void {

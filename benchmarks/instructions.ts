@@ -73,9 +73,8 @@ export interface ColdLines {
 
 /**
  * Runs of a cold workload per side: one run's lines move by ~3–10% between processes of the same
- * build (two runs: 1,888 and 1,827 code lines, 146 k and 133 k instructions), though each is
- * deterministic in what it runs; where the runtime's background compaction ends differs, and with
- * it when the collector runs.
+ * build (two runs: 1,888 and 1,827 code lines, 146 k and 133 k instructions). The runs wait for
+ * the runtime's background compaction, whose end is not at the same point each time.
  */
 export const COLD_RUNS = 3;
 
@@ -89,15 +88,15 @@ export function medianRun(runs: readonly ColdLines[]): ColdLines {
 /** Lines a cold workload (`w.cold`) fetches per counted stage, its warm-up (`warm` stages) run first and not counted. */
 export function countColdLines(node: string, runtime: string, w: Workload, counted = w.counted, warm = w.warm): ColdLines {
   if (!w.cold) throw new Error(`workload ${w.name} is not a cold one`);
-  const e = callgrindEvents(callgrind(node, runtime, w, warm + counted, { valgrind: COLD_OPTIONS, node: [], warm }));
+  const e = callgrindEvents(callgrind(node, runtime, w, warm + counted, { valgrind: COLD_OPTIONS, warm }));
   return { code: (e['ILmr'] ?? 0) / counted, data: ((e['DLmr'] ?? 0) + (e['DLmw'] ?? 0)) / counted, instructions: (e['Ir'] ?? 0) / counted };
 }
 
 /**
  * Run `stages` stages of workload `w` under callgrind; its output file's text. A cold workload's
- * run adds callgrind's and Node's options, and its warm-up's length.
+ * run adds callgrind's options and its warm-up's length.
  */
-function callgrind(node: string, runtime: string, w: Workload, stages: number, cold?: { valgrind: readonly string[]; node: readonly string[]; warm: number }): string {
+function callgrind(node: string, runtime: string, w: Workload, stages: number, cold?: { valgrind: readonly string[]; warm: number }): string {
   const dir = mkdtempSync(join(tmpdir(), 'accrete-callgrind-'));
   const out = join(dir, 'callgrind.out');
   try {
@@ -114,7 +113,6 @@ function callgrind(node: string, runtime: string, w: Workload, stages: number, c
       '--predictable-gc-schedule',
       '--random-seed=1',
       '--hash-seed=1',
-      ...(cold?.node ?? []),
       WORKLOADS_JS,
       runtime,
       w.name,

@@ -23,8 +23,6 @@ import type { Def, Stage, StageStats } from './stage.js';
 import { hashOf } from './name-table.js';
 import type { FuncRecord, SymbolRecord } from './symbols.js';
 import { checkRedefinition, reserve } from './reserve.js';
-
-export { PendingUnit } from './pending.js';
 import { PendingUnit } from './pending.js';
 
 export interface Plan {

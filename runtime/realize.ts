@@ -4,7 +4,8 @@
 
 import { optimizerLoaded, optimizerSync } from '../codegen/optimizer.js';
 import { FUNCS_EXPORT, LINK_EXPORT, START_EXPORT, STATE_MODULE, STATE_PREFIX } from '../codegen/wasm/sections.js';
-import { NO_RECOMPILES, PREFETCH_MIN, lap, namesOf, rebuildError, type PendingUnit, type Plan } from './commit.js';
+import { NO_RECOMPILES, PREFETCH_MIN, lap, namesOf, rebuildError, type Plan } from './commit.js';
+import type { PendingUnit } from './pending.js';
 import type { Core, StageRecord, Unit } from './core.js';
 import { AccreteError, fail } from './errors.js';
 import { hashOf } from './name-table.js';

@@ -3,7 +3,8 @@
 // and global cells return for reuse once no live stage refers to them.
 
 import { encodeThunks, type ThunkSpec } from '../codegen/lower/thunks.js';
-import { NO_NAMES, PendingUnit, abandon, newPlan, planRecompiles } from './commit.js';
+import { NO_NAMES, abandon, newPlan, planRecompiles } from './commit.js';
+import { PendingUnit } from './pending.js';
 import { goLive, installUnits, realizeSync, swapRecompiles } from './realize.js';
 import type { Core } from './core.js';
 import { fail } from './errors.js';

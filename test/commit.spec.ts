@@ -90,7 +90,8 @@ for (const linking of LINKINGS) {
 
 describe('planned units', () => {
   it('have one shape, whoever makes them', async () => {
-    const { abandon, planStage, PendingUnit } = await import('../runtime/commit.js');
+    const { abandon, planStage } = await import('../runtime/commit.js');
+    const { PendingUnit } = await import('../runtime/pending.js');
     const rt = await newRuntime();
     const stage = rt
       .stage('s')
