@@ -15,11 +15,14 @@ import { INSTRUMENT_ENV, WORKLOADS, type Workload } from './instruction-workload
 const WORKLOADS_JS = fileURLToPath(new URL('./instruction-workloads.js', import.meta.url));
 export const THIS_RUNTIME = fileURLToPath(new URL('../runtime/index.js', import.meta.url));
 
-/** The program total a callgrind output file records (its `summary:` line, or `totals:`). */
+/** A callgrind output file's totals line (`summary:`, or `totals:`): one figure per event. */
+const SUMMARY = /^(?:summary|totals):\s*(.+)$/m;
+
+/** The program total a callgrind output file records: its summary's first figure (instructions). */
 export function callgrindTotal(text: string): number {
-  const m = /^(?:summary|totals):\s*(\d+)/m.exec(text);
+  const m = SUMMARY.exec(text);
   if (!m) throw new Error('no summary line in the callgrind output');
-  return Number(m[1]);
+  return Number(m[1]!.trim().split(/\s+/)[0]);
 }
 
 /**
@@ -36,7 +39,7 @@ const COLD_OPTIONS = [...COLD_CACHE, COLD_TOGGLE, '--instr-atstart=no'];
 /** The events a callgrind output file's summary records, by name (`events:` and `summary:` lines). */
 export function callgrindEvents(text: string): Record<string, number> {
   const ev = /^events:\s*(.+)$/m.exec(text);
-  const sum = /^(?:summary|totals):\s*(.+)$/m.exec(text);
+  const sum = SUMMARY.exec(text);
   if (!ev || !sum) throw new Error('no events or summary line in the callgrind output');
   const names = ev[1]!.trim().split(/\s+/);
   const values = sum[1]!.trim().split(/\s+/).map(Number);
