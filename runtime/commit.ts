@@ -5,10 +5,10 @@
 import { FuncBuilder } from '../codegen/ir/builder.js';
 import { analyze, NO_NAMES, type References } from '../codegen/ir/analyze.js';
 import type { FuncIR } from '../codegen/ir/nodes.js';
-import { KEEP_TREE_MAX, keptTree, LazyFunc, isTree, sameWords, type KeptFunc, type PackedFunc } from '../codegen/ir/packed.js';
+import { KEEP_TREE_MAX, keptTree, LazyFunc, isTree, sameWords, type PackedFunc } from '../codegen/ir/packed.js';
 import { keptFacts, keptSize, packTogether } from '../codegen/ir/pack.js';
 import { scanFacts, type BodyFacts } from '../codegen/ir/scan.js';
-import type { Resolver, SymbolInfo } from '../codegen/ir/symbols.js';
+import type { SymbolInfo } from '../codegen/ir/symbols.js';
 import { verifyFunc } from '../codegen/ir/verify.js';
 import { encodeModule } from '../codegen/lower/encode.js';
 import type { StreamBody } from '../codegen/lower/encode-stream.js';
@@ -206,6 +206,10 @@ export function planStage(core: Core, stage: Stage): Plan {
       const i = stage.indexOfHashed(n, h);
       return (i >= 0 ? records[i] : undefined) ?? core.symbols.getHashed(n, h);
     };
+    const irs: FuncIR[] = [];
+    let facts: Array<BodyFacts | undefined> | undefined;
+    // The bodies kept packed, by index in `irs`: the encoder reads their words (encode-stream.ts).
+    let packed: Array<StreamBody | undefined> | undefined;
     const hostDefs: Array<Extract<Def, { kind: 'host' }>> = [];
     const redefined: string[] = [];
     const hashes = (plan.hashes = stage.hashes);
@@ -234,18 +238,35 @@ export function planStage(core: Core, stage: Stage): Plan {
     const pack = core.packMin > 0 && defs.length >= core.packMin;
     const trees: FuncIR[] | undefined = pack ? [] : undefined;
     const treeRecords: FuncRecord[] | undefined = pack ? [] : undefined;
-    const bodies = new Bodies();
     core.building = true;
     try {
       for (let i = 0; i < defs.length; i++) {
         const def = defs[i]!;
         if (def.kind !== 'func') continue;
         try {
-          const kept = bodies.build(resolver, def);
+          const b = new FuncBuilder(resolver, def.name, def.sig, def.paramNames);
+          let kept;
+          try {
+            kept = b.finishKept(def.body(b));
+          } finally {
+            b.dispose();
+          }
+          // A body kept packed is lowered from its words; passes that need its tree unpack it.
+          const ir = isTree(kept) ? kept : new LazyFunc(kept);
+          // Verified once kept: finishing bounds the body's size, and the verifier walks the tree.
+          // (Branches made by hand count too: the builder checked the rest of those nodes.)
+          if (b.branches > 0) verifyFunc(ir);
+          irs.push(ir);
+          // A body kept packed is analysed by scanning its words; a tree (small) is walked when lowered.
+          if (!isTree(kept)) {
+            const found = keptFacts(kept as PackedFunc);
+            (facts ??= [])[irs.length - 1] = found;
+            (packed ??= [])[irs.length - 1] = { body: kept as PackedFunc, prefixed: found.prefixed, exceptions: found.exceptions };
+          }
           const rec = records[i]!;
           (rec as FuncRecord).ir = kept;
           funcRecords.push(rec);
-          if (trees && isTree(kept) && !def.inline) {
+          if (trees && ir === kept && !def.inline) {
             trees.push(kept);
             treeRecords!.push(rec as FuncRecord);
           }
@@ -258,9 +279,9 @@ export function planStage(core: Core, stage: Stage): Plan {
     }
     plan.records = records;
     if (hostDefs.length) plan.host = hostUnit(core, stage.name, hostDefs);
-    if (bodies.irs.length) {
+    if (irs.length) {
       try {
-        plan.code = codeUnit(core, plan.stats, stage.name, stage.tier, bodies.irs, lookup, true, installable(core, plan, stage.tier), bodies.facts, bodies.packed);
+        plan.code = codeUnit(core, plan, stage.name, stage.tier, irs, lookup, true, installable(core, plan, stage.tier), facts, packed);
       } catch (e) {
         // Lowering's own errors (an engine limit) name the definition; say which stage too.
         throw e instanceof AccreteError ? e.at({ stage: stage.name }) : e;
@@ -274,40 +295,6 @@ export function planStage(core: Core, stage: Stage): Plan {
   } catch (e) {
     abandon(plan);
     throw stackLimit(e, { stage: stage.name });
-  }
-}
-
-/**
- * A stage's bodies as they are built: the IR of each, and for those kept packed (big ones) what
- * scanning their words found and the words the encoder reads (encode-stream.ts), by index in `irs`.
- */
-export class Bodies {
-  readonly irs: FuncIR[] = [];
-  facts: Array<BodyFacts | undefined> | undefined = undefined;
-  packed: Array<StreamBody | undefined> | undefined = undefined;
-
-  /** Build `def`'s body with its callback, list it, and return it as the record keeps it. */
-  build(resolver: Resolver, def: Extract<Def, { kind: 'func' }>): KeptFunc {
-    const b = new FuncBuilder(resolver, def.name, def.sig, def.paramNames);
-    let kept;
-    try {
-      kept = b.finishKept(def.body(b));
-    } finally {
-      b.dispose();
-    }
-    // A body kept packed is lowered from its words; passes that need its tree unpack it.
-    const ir = isTree(kept) ? kept : new LazyFunc(kept);
-    // Verified once kept: finishing bounds the body's size, and the verifier walks the tree.
-    // (Branches made by hand count too: the builder checked the rest of those nodes.)
-    if (b.branches > 0) verifyFunc(ir);
-    const at = this.irs.push(ir) - 1;
-    // A body kept packed is analysed by scanning its words; a tree (small) is walked when lowered.
-    if (!isTree(kept)) {
-      const found = keptFacts(kept);
-      (this.facts ??= [])[at] = found;
-      (this.packed ??= [])[at] = { body: kept, prefixed: found.prefixed, exceptions: found.exceptions };
-    }
-    return kept;
   }
 }
 
@@ -458,7 +445,7 @@ function directCallees(refs: References): Set<string> {
 /** Lower IR functions into a code unit of `stage` (see lowerFuncs for `fresh`). */
 export function codeUnit(
   core: Core,
-  stats: StageStats,
+  plan: Plan,
   stage: string,
   tier: Tier,
   irs: readonly FuncIR[],
@@ -486,7 +473,7 @@ export function codeUnit(
       // baseline tier wrote it: the same behaviour, not a failed commit.
       if (!(e instanceof AccreteError && e.code === 'ResourceExhausted')) throw e;
     }
-    stats.optimize += now() - t;
+    plan.stats.optimize += now() - t;
   }
   if (core.opts.validate) checkValid(core, bytes, stage);
   // The encoder saw every slot and cell the code names: no second pass over the names needed.
@@ -653,7 +640,7 @@ export function storedUnit(core: Core, plan: Plan, stage: string, tier: Tier, fu
     (packed ??= [])[irs.length] = { body: kept as PackedFunc, prefixed: found.prefixed, exceptions: found.exceptions };
     irs.push(new LazyFunc(kept as PackedFunc));
   }
-  return codeUnit(core, plan.stats, stage, tier, irs, lookup, false, undefined, facts, packed);
+  return codeUnit(core, plan, stage, tier, irs, lookup, false, undefined, facts, packed);
 }
 
 export function relinkedUnit(stage: string, tier: Tier, r: RelinkResult): PendingUnit {

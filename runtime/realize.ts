@@ -10,7 +10,7 @@ import type { Core, StageRecord, Unit } from './core.js';
 import { AccreteError, fail } from './errors.js';
 import { hashOf } from './name-table.js';
 import { FunctionSource } from './slots.js';
-import type { StageInfo, StageStats } from './stage.js';
+import type { StageInfo } from './stage.js';
 import type { SymbolRecord } from './symbols.js';
 
 const NO_STRINGS: readonly string[] = Object.freeze([]);
@@ -28,11 +28,6 @@ function unitsOf(plan: Plan): PendingUnit[] {
 }
 
 function compileFailure(plan: Plan, u: PendingUnit, e: unknown): AccreteError {
-  return inPlan(plan, u, compileError(u, e));
-}
-
-/** The engine refused a generated module: a bug, with binaryen's diagnosis when it is loaded. */
-export function compileError(u: PendingUnit, e: unknown): AccreteError {
   let detail: string | undefined;
   if (optimizerLoaded()) {
     try {
@@ -42,22 +37,17 @@ export function compileError(u: PendingUnit, e: unknown): AccreteError {
     }
   }
   const msg = e instanceof Error ? e.message : String(e);
-  return fail('CompileError', `the engine rejected the generated module (a bug in Accrete's code generator): ${msg}`, { stage: u.stage }, { cause: e, ...(detail ? { detail } : {}) });
+  return inPlan(plan, u, fail('CompileError', `the engine rejected the generated module (a bug in Accrete's code generator): ${msg}`, { stage: u.stage }, { cause: e, ...(detail ? { detail } : {}) }));
 }
 
 function instantiateFailure(plan: Plan, u: PendingUnit, e: unknown): AccreteError {
-  return inPlan(plan, u, instantiateError(u, e));
-}
-
-/** Instantiating a unit failed: a resource ran out, or (a linked module's) start trapped. */
-export function instantiateError(u: PendingUnit, e: unknown): AccreteError {
-  if (e instanceof AccreteError) return e.at({ stage: u.stage });
+  if (e instanceof AccreteError) return inPlan(plan, u, e.at({ stage: u.stage }));
   const msg = e instanceof Error ? e.message : String(e);
   // A trap (out-of-bounds access included) is the code's doing, not a resource running out.
   if (!(e instanceof WebAssembly.RuntimeError) && /memory|table/i.test(msg) && /(allocat|size|grow|out of)/i.test(msg)) {
-    return fail('ResourceExhausted', `instantiation ran out of a resource: ${msg}`, { stage: u.stage }, { cause: e });
+    return inPlan(plan, u, fail('ResourceExhausted', `instantiation ran out of a resource: ${msg}`, { stage: u.stage }, { cause: e }));
   }
-  return fail('InstantiateError', `instantiation failed: ${msg}`, { stage: u.stage }, { cause: e });
+  return inPlan(plan, u, fail('InstantiateError', `instantiation failed: ${msg}`, { stage: u.stage }, { cause: e }));
 }
 
 /** A unit's error, placed in the plan's commit when the unit rebuilds another stage (commit.ts, `rebuildError`). */
@@ -65,7 +55,7 @@ function inPlan(plan: Plan, u: PendingUnit, e: AccreteError): AccreteError {
   return u.stage !== plan.name && plan.recompiles.get(u.stage) === u ? rebuildError(e, plan, u.stage) : e;
 }
 
-export function importsOf(core: Core, u: PendingUnit): WebAssembly.Imports {
+function importsOf(core: Core, u: PendingUnit): WebAssembly.Imports {
   const base = core.importsFor(u.imports, u.host);
   return u.imports?.state ? { ...base, [STATE_MODULE]: stateOf(core, u.stage) } : base;
 }
@@ -84,7 +74,7 @@ function stateOf(core: Core, stage: string): WebAssembly.ModuleImports {
  * object is read only then: most modules export neither, and reading it costs ~1–3 µs right after
  * instantiation, when nothing is in cache.
  */
-export function tablesOf(u: PendingUnit): void {
+function tablesOf(u: PendingUnit): void {
   const link = u.imports !== undefined && u.imports.link.length > 0;
   if (!link && !u.exportsTable) return;
   const exp = u.instance!.exports;
@@ -224,7 +214,7 @@ function linkOrCompileFailure(plan: Plan, u: PendingUnit, e: unknown): AccreteEr
 
 // ---------------------------------------------------------------- publishing
 
-export function liveUnit(u: PendingUnit): Unit {
+function liveUnit(u: PendingUnit): Unit {
   return {
     kind: u.kind,
     bytes: u.bytes,
@@ -374,45 +364,41 @@ export function publish(core: Core, plan: Plan, recordStage: boolean): StageInfo
   }
   installUnits(core, units);
   swapRecompiles(core, plan);
-  plan.stats.wire = lap(plan);
   const code = plan.code?.live;
+  const host = plan.host?.live;
+  plan.stats.wire = lap(plan);
+  plan.stats.bytes = (code?.bytes.length ?? 0) + (host?.bytes.length ?? 0);
+  plan.stats.functions = (code?.funcs.length ?? 0) + (host?.funcs.length ?? 0);
+  plan.stats.total = plan.stats.build + plan.stats.optimize + plan.stats.compile + plan.stats.instantiate + plan.stats.wire;
+  // The plan is done: its names are shared, frozen, by the stage record and the info; the record
+  // keeps its stats as a row of numbers (stats-table.ts), the info the frozen object.
+  const stats = Object.freeze(plan.stats);
   const names = Object.freeze(sameNames(code, plan.records) ?? namesOf(plan.records));
-  // A plan's own recompile map is made by its first entry, so it is never empty.
-  const recompiled = plan.recompiles !== NO_RECOMPILES ? Object.freeze([...plan.recompiles.keys()]) : NO_STRINGS;
-  // Nothing is left to undo (a fresh array: truncating one is a builtin call, cold here).
-  plan.undo = [];
-  return finishCommit(core, plan.name, plan.kind, plan.tier, names, code, plan.host?.live, plan.stats, recordStage ? plan.relink : false, recompiled);
-}
-
-/**
- * The end of a commit whose units are installed: its statistics totalled, its stage recorded (not
- * when `relink` is false: a plan that changes other stages only) and the info returned. `names`:
- * the names it defined, frozen (shared by the record and the info).
- */
-export function finishCommit(
-  core: Core,
-  name: string,
-  kind: StageRecord['kind'],
-  tier: StageRecord['tier'],
-  names: readonly string[],
-  code: Unit | undefined,
-  host: Unit | undefined,
-  stats: StageStats,
-  relink: StageRecord['relink'] | false,
-  recompiled: readonly string[],
-): StageInfo {
-  stats.bytes = (code?.bytes.length ?? 0) + (host?.bytes.length ?? 0);
-  stats.functions = (code?.funcs.length ?? 0) + (host?.funcs.length ?? 0);
-  stats.total = stats.build + stats.optimize + stats.compile + stats.instantiate + stats.wire;
-  // The record keeps the stats as a row of numbers (stats-table.ts), the info the frozen object.
-  Object.freeze(stats);
-  if (relink !== false) {
-    const rec: StageRecord = { name, seq: core.stageSeq++, kind, tier, defined: names, code, host, statsRow: core.stageStats.add(stats), relink };
-    core.stages.set(name, rec);
-    if (code && code.deps.size) core.addDependents(name, code.deps);
+  if (recordStage) {
+    const rec: StageRecord = {
+      name: plan.name,
+      seq: core.stageSeq++,
+      kind: plan.kind,
+      tier: plan.tier,
+      defined: names,
+      code,
+      host,
+      statsRow: core.stageStats.add(stats),
+      relink: plan.relink,
+    };
+    core.stages.set(plan.name, rec);
+    if (code && code.deps.size) core.addDependents(plan.name, code.deps);
     noteSingle(core, rec);
   }
+  // Nothing is left to undo (a fresh array: truncating one is a builtin call, cold here).
+  plan.undo = [];
   core.generation++;
-  return Object.freeze({ name, symbols: names, recompiled, stats });
+  return Object.freeze({
+    name: plan.name,
+    symbols: names,
+    // A plan's own recompile map is made by its first entry, so it is never empty.
+    recompiled: plan.recompiles !== NO_RECOMPILES ? Object.freeze([...plan.recompiles.keys()]) : NO_STRINGS,
+    stats,
+  });
 }
 

@@ -3,7 +3,6 @@
 
 import { loadOptimizer } from '../codegen/optimizer.js';
 import { abandon, newPlan, now, planStage, recompile, storedUnit, type Plan } from './commit.js';
-import { commitSmall, isSmall } from './small.js';
 import { publish, realizeAsync, realizeSync, startLinked } from './realize.js';
 import { Core } from './core.js';
 import { fail, stackLimit } from './errors.js';
@@ -114,7 +113,7 @@ export class Runtime {
   private commitNow(stage: Stage): StageInfo {
     this.beginCommit(stage);
     try {
-      const info = isSmall(this.core, stage) ? this.afterPublish(commitSmall(this.core, stage)) : this.execSync(() => planStage(this.core, stage));
+      const info = this.execSync(() => planStage(this.core, stage));
       stage.state = 'committed';
       return info;
     } catch (e) {
