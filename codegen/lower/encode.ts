@@ -360,7 +360,9 @@ class ModuleEncoder implements StreamTarget, ExnTarget {
 
   private encodeFunc(f: FuncIR, index: number): void {
     this.funcName = f.name;
-    this.labels.length = 0;
+    // Blocks push and pop their labels in step, so the stack is empty between bodies; resetting it
+    // anyway would store an array's length, which V8 does in C++ (~380 instructions, cold).
+    if (this.labels.length !== 0) this.labels.length = 0;
     this.nLocals = f.sig.params.length + f.locals.length;
     // The builder bounds a body's own locals; inlined bodies bring theirs.
     this.checkLocals(0);
