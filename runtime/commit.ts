@@ -200,18 +200,19 @@ export function planStage(core: Core, stage: Stage): Plan {
     if (core.stages.has(stage.name)) throw fail('UnknownStage', `a live stage is already named '${stage.name}'`, { stage: stage.name });
     // The stage's own records sit beside its definitions (stage.indexOfHashed says where): no second map.
     const defs = stage.defs;
-    const records: SymbolRecord[] = [];
+    // Sized up front, as the lists below: pushed into, an empty array gets room for 17 from a builtin call.
+    const records = new Array<SymbolRecord>(defs.length);
     const lookup = (n: string) => {
       const h = hashOf(n);
       const i = stage.indexOfHashed(n, h);
       return (i >= 0 ? records[i] : undefined) ?? core.symbols.getHashed(n, h);
     };
-    const irs: FuncIR[] = [];
     let facts: Array<BodyFacts | undefined> | undefined;
     // The bodies kept packed, by index in `irs`: the encoder reads their words (encode-stream.ts).
     let packed: Array<StreamBody | undefined> | undefined;
     const hostDefs: Array<Extract<Def, { kind: 'host' }>> = [];
     const redefined: string[] = [];
+    let funcs = 0;
     const hashes = (plan.hashes = stage.hashes);
     // A big stage's names are mostly fresh: each lookup misses, and the table is big by then.
     if (defs.length >= PREFETCH_MIN) core.symbols.prefetch(hashes, defs.length);
@@ -226,13 +227,16 @@ export function planStage(core: Core, stage: Stage): Plan {
         records[i] = reserve(core, plan, def, old, lookup);
         if (old) plan.replaced.push([old, records[i]!]);
         if (def.kind === 'host') hostDefs.push(def);
+        else if (def.kind === 'func') funcs++;
       } catch (e) {
         throw placed(e, stage.name, def.name);
       }
     }
     // Records are SymbolInfos already: hand them out as they are, with no copy per reference.
     const resolver = { resolve: (n: string) => lookup(n) };
-    const funcRecords: SymbolRecord[] = [];
+    const irs = new Array<FuncIR>(funcs);
+    const funcRecords = new Array<SymbolRecord>(funcs);
+    let k = 0;
     // A stage big enough to pack (core.packMin) lists its small bodies kept as trees, with their
     // records (not inline ones: lowering reads those as trees); others list nothing.
     const pack = core.packMin > 0 && defs.length >= core.packMin;
@@ -256,16 +260,16 @@ export function planStage(core: Core, stage: Stage): Plan {
           // Verified once kept: finishing bounds the body's size, and the verifier walks the tree.
           // (Branches made by hand count too: the builder checked the rest of those nodes.)
           if (b.branches > 0) verifyFunc(ir);
-          irs.push(ir);
+          irs[k] = ir;
           // A body kept packed is analysed by scanning its words; a tree (small) is walked when lowered.
           if (!isTree(kept)) {
             const found = keptFacts(kept as PackedFunc);
-            (facts ??= [])[irs.length - 1] = found;
-            (packed ??= [])[irs.length - 1] = { body: kept as PackedFunc, prefixed: found.prefixed, exceptions: found.exceptions };
+            (facts ??= [])[k] = found;
+            (packed ??= [])[k] = { body: kept as PackedFunc, prefixed: found.prefixed, exceptions: found.exceptions };
           }
           const rec = records[i]!;
           (rec as FuncRecord).ir = kept;
-          funcRecords.push(rec);
+          funcRecords[k++] = rec;
           if (trees && ir === kept && !def.inline) {
             trees.push(kept);
             treeRecords!.push(rec as FuncRecord);

@@ -20,9 +20,9 @@ const NO_STRINGS: readonly string[] = Object.freeze([]);
 /** The plan's units, host first: listed once, when realizing starts (the plan is complete then). */
 function unitsOf(plan: Plan): PendingUnit[] {
   if (plan.units) return plan.units;
-  const out: PendingUnit[] = (plan.units = []);
-  if (plan.host) out.push(plan.host);
-  if (plan.code) out.push(plan.code);
+  // As a literal where it can be (most plans have a code unit alone): no builtin call to grow it.
+  const { host, code } = plan;
+  const out: PendingUnit[] = (plan.units = host ? (code ? [host, code] : [host]) : code ? [code] : []);
   if (plan.recompiles !== NO_RECOMPILES) for (const u of plan.recompiles.values()) if (u) out.push(u);
   return out;
 }

@@ -52,6 +52,31 @@ function libTable(): WebAssembly.Table {
 
 for (const calls of ['shared-table', 'link-table'] as const) {
   describe(`merging encoded modules (${calls})`, () => {
+    it("lays out each function: its type, its body's place, its relocations", () => {
+      const ctx = ctxFor(calls);
+      const funcs = [
+        func('a0', I32, (b) => b.call('inc', b.param(0))),
+        func('a2', F64, (b) => b.f64.add(b.param(0), b.f64(1))),
+        func('a1', I32, (b) => b.i32.mul(b.param(0), b.i32(2))),
+      ];
+      const enc = encodeModule({ name: 'A', ctx, layout: true, funcs });
+      const l = enc.layout!;
+      assert.deepEqual(l.types, [I32, F64], 'types in the order first used');
+      assert.equal(l.spans.length, 5 * funcs.length);
+      const spans = Array.from(l.spans);
+      for (let f = 0; f < funcs.length; f++) {
+        const [type, body, instrs, end] = spans.slice(5 * f, 5 * f + 4) as [number, number, number, number];
+        assert.equal(l.types[type], funcs[f]!.sig, `function ${f}'s type`);
+        assert.ok(body < instrs && instrs < end && end <= enc.bytes.length, `function ${f}'s span is inside the module`);
+        assert.equal(enc.bytes[end - 1], 0x0b, `function ${f}'s body ends where its span says`);
+        // Each body follows the one before, after its size (a padded 5-byte LEB).
+        if (f > 0) assert.equal(body, spans[5 * (f - 1) + 3]! + 5, 'bodies follow each other');
+      }
+      // Only a0 calls through a slot: it has relocations (three words each), the others none.
+      assert.ok(spans[4]! > 0 && spans[4]! % 3 === 0);
+      assert.deepEqual([spans[9], spans[14]], [spans[4], spans[4]]);
+    });
+
     it('rewrites direct calls, types, tables and link entries, and keeps what kept bodies call', () => {
       const ctx = ctxFor(calls);
       // Module A: a0 calls a1 directly and inc through its slot; a2 has another type.

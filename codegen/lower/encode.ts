@@ -28,6 +28,9 @@ export type { CallLinking, EncodedModule, LowerContext, ModuleImports, ModulePla
 export const encoderChecks = { stream: false };
 
 const NONE_BT = 0x40;
+/** The types of an encoder that has interned none yet, and the spans of one that records no layout. */
+const NO_TYPES_YET = Object.freeze([]) as unknown as Sig[];
+const NO_SPANS = Object.freeze([]) as unknown as number[];
 /** Shared by every module that imports nothing (many do): memory per stage counts. */
 const NO_RELOCS: readonly number[] = Object.freeze([]);
 
@@ -93,7 +96,8 @@ const linksSeen = new IntIndex();
 class ModuleEncoder implements StreamTarget, ExnTarget {
   // Maps and sets are made when first needed: a small stage needs none, and making them cost
   // more than encoding its one function.
-  private readonly types: Sig[] = [];
+  /** Made by the first type with that one in it: pushed into an empty array, V8 gives it room for 17 (the layout keeps it). */
+  private types: Sig[] = NO_TYPES_YET;
   private typeIndex: Map<string, number> | undefined;
   private local: Map<string, number> | undefined;
   /** Link-table index of each dispatcher (negative link values) met; slots are in `linksSeen`. */
@@ -119,8 +123,9 @@ class ModuleEncoder implements StreamTarget, ExnTarget {
   private readonly cellRefs = scratchCells.reset();
   /** What the link table holds (ModuleImports.link), copied out when the module is done. */
   private readonly links = scratchLinks.reset();
-  // The body layout: spans per function, relocations, and where the current body's instructions begin.
-  private readonly spans: number[] = [];
+  // The body layout: spans per function (five numbers each, sized up front: the layout keeps them),
+  // relocations, and where the current body's instructions begin.
+  private readonly spans: number[];
   /** Words of `scratchRelocs` in use. */
   private nRelocs = 0;
   private instrBase = 0;
@@ -188,6 +193,7 @@ class ModuleEncoder implements StreamTarget, ExnTarget {
 
   constructor(private readonly plan: ModulePlan) {
     this.recording = plan.layout === true;
+    this.spans = this.recording ? new Array<number>(5 * plan.funcs.length) : NO_SPANS;
     slotsSeen.begin();
     cellsSeen.begin();
     linksSeen.begin();
@@ -212,6 +218,10 @@ class ModuleEncoder implements StreamTarget, ExnTarget {
 
   private internType(sig: Sig): number {
     const types = this.types;
+    if (types === NO_TYPES_YET) {
+      this.types = [sig];
+      return 0;
+    }
     const key = sigKey(sig);
     if (!this.typeIndex) {
       // Few types so far: compare their keys, and index them only when there are more.
@@ -256,8 +266,8 @@ class ModuleEncoder implements StreamTarget, ExnTarget {
   encode(): EncodedModule {
     const { funcs, ctx } = this.plan;
     this.scan();
-    const funcTypes: number[] = [];
-    for (let i = 0; i < funcs.length; i++) funcTypes.push(this.typeOf(funcs[i]!.sig));
+    const funcTypes = new Array<number>(funcs.length);
+    for (let i = 0; i < funcs.length; i++) funcTypes[i] = this.typeOf(funcs[i]!.sig);
     this.code.u8(10);
     const codeSize = this.code.reserve();
     this.code.u32(funcs.length);
@@ -358,6 +368,17 @@ class ModuleEncoder implements StreamTarget, ExnTarget {
     writeNameSection(w, name, funcs, locals);
   }
 
+  /** Function `index`'s span: its type (set by \`layout\`), where its body, its instructions and its end are, and its relocations' end. */
+  private span(index: number, body: number, instrs: number, end: number): void {
+    const at = 5 * index;
+    const spans = this.spans;
+    spans[at] = 0;
+    spans[at + 1] = body;
+    spans[at + 2] = instrs;
+    spans[at + 3] = end;
+    spans[at + 4] = this.nRelocs;
+  }
+
   private encodeFunc(f: FuncIR, index: number): void {
     this.funcName = f.name;
     // Blocks push and pop their labels in step, so the stack is empty between bodies; resetting it
@@ -379,7 +400,7 @@ class ModuleEncoder implements StreamTarget, ExnTarget {
       else for (const e of f.body) this.expr(e);
       c.u8(0x0b);
       this.endBody(size);
-      if (this.recording) this.spans.push(0, size + 5, this.instrBase, c.len, this.nRelocs);
+      if (this.recording) this.span(index, size + 5, this.instrBase, c.len);
       return;
     }
     this.extraLocals = [];
@@ -397,7 +418,7 @@ class ModuleEncoder implements StreamTarget, ExnTarget {
     const instrAt = c.len;
     c.range(b.buf, 0, b.len);
     this.endBody(size);
-    if (this.recording) this.spans.push(0, size + 5, instrAt, c.len, this.nRelocs);
+    if (this.recording) this.span(index, size + 5, instrAt, c.len);
   }
 
   /** A body's instructions from its packed words; with `encoderChecks.stream`, checked against the tree's. */
