@@ -371,8 +371,8 @@ export function publish(core: Core, plan: Plan, recordStage: boolean): StageInfo
   plan.stats.functions = (code?.funcs.length ?? 0) + (host?.funcs.length ?? 0);
   plan.stats.total = plan.stats.build + plan.stats.optimize + plan.stats.compile + plan.stats.instantiate + plan.stats.wire;
   // The plan is done: its names are shared, frozen, by the stage record and the info; the record
-  // keeps its stats as a row of numbers (stats-table.ts), the info the frozen object.
-  const stats = Object.freeze(plan.stats);
+  // keeps its stats as a row of numbers (stats-table.ts), the info the object.
+  const stats = plan.stats;
   const names = Object.freeze(sameNames(code, plan.records) ?? namesOf(plan.records));
   if (recordStage) {
     const rec: StageRecord = {
@@ -393,12 +393,15 @@ export function publish(core: Core, plan: Plan, recordStage: boolean): StageInfo
   // Nothing is left to undo (a fresh array: truncating one is a builtin call, cold here).
   plan.undo = [];
   core.generation++;
-  return Object.freeze({
+  // Not frozen, nor are its stats (V8 freezes an object in C++: ~500 instructions and a few cache
+  // lines fetched, per object per commit): both are the caller's own, and changing them changes
+  // nothing else. The names are the stage record's, so they stay frozen.
+  return {
     name: plan.name,
     symbols: names,
     // A plan's own recompile map is made by its first entry, so it is never empty.
     recompiled: plan.recompiles !== NO_RECOMPILES ? Object.freeze([...plan.recompiles.keys()]) : NO_STRINGS,
     stats,
-  });
+  };
 }
 

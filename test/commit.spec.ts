@@ -16,6 +16,20 @@ for (const linking of LINKINGS) {
       assert.equal(rt.fn('s')(), 2);
     });
 
+    it("hands out what it reports as the caller's own: changing it changes nothing in the runtime", async () => {
+      const rt = await newRuntime({ linking });
+      const info = rt.stage('s').func('a', '-> i32', (b) => b.i32(1)).func('b', '-> i32', (b) => b.i32(2)).commitSync();
+      assert.deepEqual(info.symbols, ['a', 'b']);
+      // The names are the stage record's own list: frozen.
+      assert.throws(() => (info.symbols as string[]).push('c'), TypeError);
+      const kept = rt.stats('s');
+      (info.stats as { bytes: number }).bytes = -1;
+      (info as { name: string }).name = 'other';
+      assert.deepEqual(rt.stats('s'), kept);
+      assert.deepEqual(rt.stages().find((x) => x.name === 's')?.symbols, ['a', 'b']);
+      assert.equal(rt.fn('b')(), 2);
+    });
+
     it('commits a stage from inside a host call made by wasm, and calls the new code at once', async () => {
       let rt!: Runtime;
       let evals = 0;
