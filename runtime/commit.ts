@@ -56,6 +56,8 @@ export interface Plan {
   units: PendingUnit[] | undefined;
   /** Each record's name hashed for the symbol table, by index in `records` (a stage's `hashes`). */
   hashes: readonly number[] | undefined;
+  /** The stage's name hashed (`hashOf`), when the plan is a stage's (its `nameHash`). */
+  nameHash: number | undefined;
 }
 
 // Node's global `performance` is a lazy getter: read it once.
@@ -153,6 +155,7 @@ export function newPlan(core: Core, name: string, kind: StageRecord['kind'], tie
     allocated: undefined,
     units: undefined,
     hashes: undefined,
+    nameHash: undefined,
   };
 }
 
@@ -197,7 +200,8 @@ export const PREFETCH_MIN = 16;
 export function planStage(core: Core, stage: Stage): Plan {
   const plan = newPlan(core, stage.name, 'code', stage.tier);
   try {
-    if (core.stages.has(stage.name)) throw fail('UnknownStage', `a live stage is already named '${stage.name}'`, { stage: stage.name });
+    plan.nameHash = stage.nameHash;
+    if (core.stages.hasHashed(stage.name, stage.nameHash)) throw fail('UnknownStage', `a live stage is already named '${stage.name}'`, { stage: stage.name });
     // The stage's own records sit beside its definitions (stage.indexOfHashed says where): no second map.
     const defs = stage.defs;
     // Sized up front, as the lists below: pushed into, an empty array gets room for 17 from a builtin call.

@@ -42,6 +42,11 @@ export class NameTable<V> {
     return this.find(name, hashOf(name)) >= 0;
   }
 
+  /** `has` with the name's `hashOf` already computed. */
+  hasHashed(name: string, h: number): boolean {
+    return this.find(name, h) >= 0;
+  }
+
   set(name: string, value: V): this {
     return this.setHashed(name, hashOf(name), value);
   }

@@ -302,10 +302,10 @@ export function swapRecompiles(core: Core, plan: Plan): void {
 }
 
 /** Keep the set of compaction candidates: stages whose code is a baseline module of their own. */
-export function noteSingle(core: Core, rec: StageRecord): void {
+export function noteSingle(core: Core, rec: StageRecord, h?: number): void {
   // A unit has a layout only when it is a baseline module of at most COMPACT_MAX_FUNCTIONS.
   const c = rec.code;
-  if (rec.kind === 'code' && c?.layout && !c.shared && c.kind === 'code') core.singles.set(rec.name, true);
+  if (rec.kind === 'code' && c?.layout && !c.shared && c.kind === 'code') core.singles.setHashed(rec.name, h ?? hashOf(rec.name), true);
   else core.singles.delete(rec.name);
 }
 
@@ -386,9 +386,10 @@ export function publish(core: Core, plan: Plan, recordStage: boolean): StageInfo
       statsRow: core.stageStats.add(stats),
       relink: plan.relink,
     };
-    core.stages.set(plan.name, rec);
+    const h = plan.nameHash ?? hashOf(plan.name);
+    core.stages.setHashed(plan.name, h, rec);
     if (code && code.deps.size) core.addDependents(plan.name, code.deps);
-    noteSingle(core, rec);
+    noteSingle(core, rec, h);
   }
   // Nothing is left to undo (a fresh array: truncating one is a builtin call, cold here).
   plan.undo = [];

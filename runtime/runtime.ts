@@ -14,6 +14,7 @@ import { compactLater, compactNow, type CompactionInfo } from './compact.js';
 import { planLink, sourceBytes, type LinkOptions } from './link.js';
 import { disassemble } from '../codegen/wasm/wat.js';
 import { Stage, checkValue, type StageHost, type StageInfo, type StageStats } from './stage.js';
+import { hashOf } from './name-table.js';
 import { describe, type FnCell, type FuncRecord, type SymbolDescription } from './symbols.js';
 import { RTT_DESC } from '../codegen/ir/symbols.js';
 
@@ -104,10 +105,11 @@ export class Runtime {
     if (opts === null || typeof opts !== 'object') throw new TypeError(`stage options must be an object, got ${String(opts)}`);
     const n = name ?? `stage${++this.anonymous}`;
     if (typeof n !== 'string' || n === '') throw fail('UnknownStage', `a stage name must be a non-empty string`);
-    if (this.core.stages.has(n)) throw fail('UnknownStage', `a live stage is already named '${n}'`, { stage: n });
+    const h = hashOf(n);
+    if (this.core.stages.hasHashed(n, h)) throw fail('UnknownStage', `a live stage is already named '${n}'`, { stage: n });
     const tier = opts.tier ?? this.core.opts.tier;
     if (tier !== 'baseline' && tier !== 'optimizing') throw new TypeError(`stage option 'tier' must be 'baseline' or 'optimizing', got ${String(tier)}`);
-    return new Stage(this.host, n, tier);
+    return new Stage(this.host, n, tier, h);
   }
 
   private commitNow(stage: Stage): StageInfo {

@@ -80,6 +80,8 @@ export class Stage {
     private readonly owner: StageHost,
     readonly name: string,
     readonly tier: Tier,
+    /** @internal The name hashed for the runtime's stage tables (`hashOf`): it is looked up twice and inserted twice per commit. */
+    readonly nameHash: number = hashOf(name),
   ) {}
 
   private add(def: Def): this {

@@ -95,6 +95,10 @@ describe('name table', () => {
     assert.equal(t.getHashed('n7', hashOf('n7')), 70);
     assert.equal(t.size, 300);
     assert.equal(t.getHashed('absent', hashOf('absent')), undefined);
+    assert.equal(t.hasHashed('n7', hashOf('n7')), true);
+    assert.equal(t.hasHashed('absent', hashOf('absent')), false);
+    t.delete('n8');
+    assert.equal(t.hasHashed('n8', hashes[8]!), false);
   });
 
   it('holds 200,000 names and finds each one', () => {
