@@ -96,7 +96,7 @@ const linksSeen = new IntIndex();
 class ModuleEncoder implements StreamTarget, ExnTarget {
   // Maps and sets are made when first needed: a small stage needs none, and making them cost
   // more than encoding its one function.
-  /** Made by the first type with that one in it: pushed into an empty array, V8 gives it room for 17 (the layout keeps it). */
+  /** Made by the first type, as a list of it: an empty array pushed into gets room for 17 from V8, and the layout keeps this one. */
   private types: Sig[] = NO_TYPES_YET;
   private typeIndex: Map<string, number> | undefined;
   private local: Map<string, number> | undefined;
@@ -368,7 +368,7 @@ class ModuleEncoder implements StreamTarget, ExnTarget {
     writeNameSection(w, name, funcs, locals);
   }
 
-  /** Function `index`'s span: its type (set by \`layout\`), where its body, its instructions and its end are, and its relocations' end. */
+  /** Function `index`'s span: its type (set by `layout`), where its body, its instructions and its end are, and its relocations' end. */
   private span(index: number, body: number, instrs: number, end: number): void {
     const at = 5 * index;
     const spans = this.spans;
